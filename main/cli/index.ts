@@ -1,0 +1,28 @@
+// `ddl-lab <command> ...`: every command is a thin module in ./commands that calls into app/.
+import { commandNames, loadCommand } from './registry.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 1;
+  }
+  const command = await loadCommand(name);
+  if (!command) {
+    process.stderr.write(`ddl-lab: unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+function usage(): string {
+  return `Usage: ddl-lab <command> [options]\n\nCommands: ${commandNames().join(', ')}\nRun "ddl-lab <command> --help" for a command's options.\n`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    process.stderr.write(`ddl-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,18 @@
+// Command name -> module. Each module exports `run(args): Promise<exitCode>` and nothing else of note.
+export interface CliCommand {
+  run(args: string[]): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<CliCommand>> = {
+  serve: () => import('./commands/serve.js'),
+  demo: () => import('./commands/demo.js'),
+};
+
+export function commandNames(): string[] {
+  return Object.keys(commands).sort();
+}
+
+export async function loadCommand(name: string): Promise<CliCommand | undefined> {
+  const load = commands[name];
+  return load ? load() : undefined;
+}
