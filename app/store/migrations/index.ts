@@ -1,0 +1,5 @@
+import type { Migration } from './types.js';
+
+// Every schema step, in order. Add new ones at the end with the next version number.
+export const migrations: Migration[] = [
+];
