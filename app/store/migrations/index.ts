@@ -1,5 +1,7 @@
+import { migration001 } from './001-datasets.js';
+import { migration002 } from './002-runs.js';
+import { migration003 } from './003-evaluations.js';
 import type { Migration } from './types.js';
 
 // Every schema step, in order. Add new ones at the end with the next version number.
-export const migrations: Migration[] = [
-];
+export const migrations: Migration[] = [migration001, migration002, migration003];
