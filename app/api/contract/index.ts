@@ -1,0 +1,13 @@
+// The LabApi contract (see methods.ts for the overview). Pure: zod only; the renderer imports it.
+export * from './common.js';
+export * from './errors.js';
+export * from './system.js';
+export * from './datasets.js';
+export * from './distributions.js';
+export * from './splits.js';
+export * from './runs.js';
+export * from './evaluations.js';
+export * from './jobs.js';
+export * from './events.js';
+export * from './media.js';
+export * from './methods.js';
