@@ -10,4 +10,5 @@ export * from './evaluations.js';
 export * from './jobs.js';
 export * from './events.js';
 export * from './media.js';
+export * from './bridge.js';
 export * from './methods.js';
