@@ -1,0 +1,17 @@
+import type { LabApiHandlers, LabMethod } from '../contract/index.js';
+import type { LabEventBus } from './event-bus.js';
+import type { JobRegistry } from './jobs.js';
+import type { LabServiceOptions } from './types.js';
+import type { LabDatabase } from '../../store/db.js';
+
+/** What every group of handlers shares. */
+export interface ServiceContext {
+  options: LabServiceOptions;
+  bus: LabEventBus;
+  jobs: JobRegistry;
+  /** The lab database, opened on first use. */
+  db(): LabDatabase;
+}
+
+/** The handlers of one area, e.g. `HandlersOf<'datasets'>`. */
+export type HandlersOf<Area extends string> = Pick<LabApiHandlers, Extract<LabMethod, `${Area}.${string}`>>;

@@ -1,0 +1,31 @@
+import type { Readable } from 'node:stream';
+import type { LabApiHandlers, LabEvent, SystemInfo, ThumbnailSize } from '../contract/index.js';
+
+/** Pixels of one dataset image, found by id (never by a path from the caller). */
+export interface LabImage {
+  contentType: string;
+  data: Readable;
+}
+
+/** The lab core behind the LabApi, shared by both transports. */
+export interface LabService {
+  readonly handlers: LabApiHandlers;
+  /** Every event the lab emits; returns the unsubscribe function. */
+  subscribe(listener: (event: LabEvent) => void): () => void;
+  /** An image of a registered dataset by id, optionally as a thumbnail (long side `thumb` px). */
+  openImage(datasetId: string, imageId: string, thumb?: ThumbnailSize): Promise<LabImage>;
+  /** Stops jobs and run supervision, closes the database. */
+  close(): Promise<void>;
+}
+
+/** What the shell around the service provides (Electron: folder picker, utilityProcess launcher). */
+export interface LabServiceOptions {
+  dataDir: string;
+  shell: SystemInfo['shell'];
+  /** Native folder dialog; absent in server mode. */
+  pickFolder?: (title?: string) => Promise<string | null>;
+  /** App version (package.json) for system.info. */
+  appVersion?: string;
+  /** Electron version info for system.info. */
+  versions?: { electron?: string; chrome?: string };
+}
