@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 // tfjs has no stop_gradient op: an identity whose gradient is zero does the same job.
-const identityWithZeroGradient = tf.customGrad((x: tf.Tensor) => ({
-  value: x.clone(),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-}));
+const identityWithZeroGradient = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = inputs[0] as tf.Tensor;
+  return { value: x.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+});
 
 /** The same values as `x`, but no gradient flows back through it (torch's `.detach()`). */
 export function stopGradient<T extends tf.Tensor>(x: T): T {

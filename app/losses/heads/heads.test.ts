@@ -89,7 +89,7 @@ describe('margin heads on a hand-worked 3-class example', () => {
       const head = createHead({ type });
       const grad = tf.tidy(() => {
         const w = tf.tensor2d([[1, 0], [0, 1]]);
-        const g = tf.grad((e: tf.Tensor2D) => crossEntropy(head.logits(e, w, tf.tensor1d([0], 'int32'), true), tf.tensor1d([0], 'int32')));
+        const g = tf.grad((e: tf.Tensor) => crossEntropy(head.logits(e as tf.Tensor2D, w, tf.tensor1d([0], 'int32'), true), tf.tensor1d([0], 'int32')));
         return Array.from(g(tf.tensor2d([[1, 0]])).dataSync());
       });
       head.dispose();
