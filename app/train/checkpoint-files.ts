@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { SgdState } from './sgd.js';
+
+// A checkpoint is one folder, written in full under a temporary name and renamed into place, so a
+// crash leaves either the old set of checkpoints or the new one, never half a folder:
+//   step-000100/backbone/      the backbone in tfjs format (model.json + weights), loadBackbone()-able
+//   step-000100/arrays.bin     classifier weights and optimiser momentum, float32, back to back
+//   step-000100/state.json     step, array index, head / sampler / Random state, training seconds
+
+export const checkpointFormatVersion = 1;
+
+export interface CheckpointArrays {
+  /** Classifier weights [embeddingSize, classes]. */
+  classifier: { shape: number[]; values: Float32Array };
+  optimizer: SgdState;
+}
+
+export interface CheckpointState {
+  step: number;
+  totalSteps: number;
+  classes: number;
+  headState: Record<string, number>;
+  samplerState: unknown;
+  randomState: number;
+  /** Seconds of training so far, summed over resumes. */
+  trainSeconds: number;
+}
+
+export interface LoadedCheckpoint extends CheckpointState, CheckpointArrays {
+  dir: string;
+  backboneDir: string;
+}
+
+interface ArrayEntry { name: string; shape: number[]; offset: number; length: number }
+interface StateFile extends CheckpointState { format: number; createdAt: string; arrays: ArrayEntry[] }
+
+export function runDirectory(dataDir: string, runId: number): string {
+  return join(dataDir, 'runs', String(runId));
+}
+
+export function checkpointDirectory(runDir: string, step: number): string {
+  return join(runDir, 'checkpoints', `step-${String(step).padStart(6, '0')}`);
+}
+
+/**
+ * Writes a checkpoint atomically and returns its folder. `saveBackbone` writes the backbone's
+ * tfjs files into the folder it is given. Re-writing an existing step (a resumed run replaying
+ * it) replaces the old folder.
+ */
+export async function writeCheckpoint(
+  runDir: string,
+  state: CheckpointState,
+  arrays: CheckpointArrays,
+  saveBackbone: (dir: string) => Promise<void>,
+): Promise<string> {
+  const finalDir = checkpointDirectory(runDir, state.step);
+  const tempDir = join(dirname(finalDir), `.tmp-${basename(finalDir)}-${process.pid}-${Date.now()}`);
+  rmSync(tempDir, { recursive: true, force: true });
+  mkdirSync(tempDir, { recursive: true });
+  try {
+    await saveBackbone(join(tempDir, 'backbone'));
+    const named: { name: string; shape: number[]; values: Float32Array }[] = [
+      { name: 'classifier', ...arrays.classifier },
+      ...arrays.optimizer.names.map((name, i) => ({ name: `momentum/${name}`, shape: arrays.optimizer.shapes[i] as number[], values: arrays.optimizer.values[i] as Float32Array })),
+    ];
+    const entries: ArrayEntry[] = [];
+    let offset = 0;
+    for (const a of named) {
+      entries.push({ name: a.name, shape: a.shape, offset, length: a.values.length });
+      offset += a.values.length;
+    }
+    const packed = new Float32Array(offset);
+    named.forEach((a, i) => packed.set(a.values, (entries[i] as ArrayEntry).offset));
+    writeFileSync(join(tempDir, 'arrays.bin'), Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength));
+    const file: StateFile = { format: checkpointFormatVersion, createdAt: new Date().toISOString(), ...state, arrays: entries };
+    writeFileSync(join(tempDir, 'state.json'), JSON.stringify(file, null, 1));
+    if (existsSync(finalDir)) {
+      const old = `${tempDir}-old`;
+      renameSync(finalDir, old);
+      renameSync(tempDir, finalDir);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tempDir, finalDir);
+    }
+    return finalDir;
+  } catch (error) {
+    rmSync(tempDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export function readCheckpoint(dir: string): LoadedCheckpoint {
+  const stateFile = join(dir, 'state.json');
+  if (!existsSync(stateFile)) throw new Error(`checkpoint ${dir} is incomplete: state.json is missing`);
+  const file = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
+  if (file.format !== checkpointFormatVersion) {
+    throw new Error(`checkpoint ${dir} has format ${file.format}; this DDL Lab reads format ${checkpointFormatVersion}`);
+  }
+  const bytes = readFileSync(join(dir, 'arrays.bin'));
+  const packed = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const slice = (e: ArrayEntry) => {
+    if (e.offset + e.length > packed.length) throw new Error(`checkpoint ${dir}: arrays.bin is truncated (${e.name})`);
+    return packed.slice(e.offset, e.offset + e.length);
+  };
+  const classifierEntry = file.arrays.find((e) => e.name === 'classifier');
+  if (!classifierEntry) throw new Error(`checkpoint ${dir}: no classifier weights in arrays.bin`);
+  const momentum = file.arrays.filter((e) => e.name.startsWith('momentum/'));
+  const { arrays: _arrays, format: _format, createdAt: _createdAt, ...state } = file;
+  return {
+    ...state,
+    dir,
+    backboneDir: join(dir, 'backbone'),
+    classifier: { shape: classifierEntry.shape, values: slice(classifierEntry) },
+    optimizer: {
+      names: momentum.map((e) => e.name.slice('momentum/'.length)),
+      shapes: momentum.map((e) => e.shape),
+      values: momentum.map(slice),
+    },
+  };
+}
+
+/** Removes temporary folders left by a checkpoint write that a crash interrupted. */
+export function removeStaleCheckpointTemps(runDir: string): void {
+  const dir = join(runDir, 'checkpoints');
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (name.startsWith('.tmp-')) rmSync(join(dir, name), { recursive: true, force: true });
+}

@@ -1,0 +1,140 @@
+import { rmSync } from 'node:fs';
+import type { LabDatabase } from '../store/db.js';
+import { listCheckpoints, type CheckpointRecord } from '../store/runs-checkpoints.js';
+import {
+  countRuns, deleteRunRecord, getRunRecord, insertRun, listRunRecords, requeueRun, resumableStatuses,
+  type RunFilter, type RunRecord,
+} from '../store/runs-repository.js';
+import { runDirectory } from './checkpoint-files.js';
+import type { RunEvent } from './events.js';
+import type { RunProcessLauncher } from './process-launcher.js';
+import { checkRunRequest, type RunRequest } from './run-checks.js';
+import { cancelRunEverywhere, recoverInterruptedRuns } from './run-control.js';
+import { defaultCancelGraceMs, superviseRun, type RunHandle } from './run-supervisor.js';
+
+// Everything a shell (CLI, HTTP server, Electron main) does with runs, in one object: create
+// (validated), start, cancel, resume, list, get, delete, and start-up recovery. It supervises the
+// processes it started and relays their events to subscribers.
+
+export class RunStateError extends Error {
+  constructor(message: string, readonly code: 'not_found' | 'conflict') {
+    super(message);
+    this.name = 'RunStateError';
+  }
+}
+
+export interface RunDetails extends RunRecord {
+  checkpoints: CheckpointRecord[];
+}
+
+export interface RunManagerOptions {
+  launcher?: RunProcessLauncher;
+  /** Extra environment for run processes (e.g. LAB_BACKEND). */
+  env?: Record<string, string>;
+}
+
+export class RunManager {
+  private readonly handles = new Map<number, RunHandle>();
+  private readonly listeners = new Set<(event: RunEvent) => void>();
+
+  constructor(readonly db: LabDatabase, readonly dataDir: string, private readonly options: RunManagerOptions = {}) {}
+
+  /** Live events of the runs this manager started; returns the unsubscribe function. */
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates the request (throws RunConfigError with every problem) and records a `queued` run. */
+  create(request: RunRequest): RunRecord {
+    const checked = checkRunRequest(this.db, request);
+    return insertRun(this.db, {
+      name: checked.name, datasetId: checked.datasetId, splitId: checked.splitId, stage: checked.config.stage,
+      parentRunId: checked.parent?.id ?? null, config: checked.config, seed: checked.config.seed, totalSteps: checked.config.steps,
+    });
+  }
+
+  /** Starts the process of a `queued` run. */
+  start(runId: number): RunHandle {
+    const run = this.require(runId);
+    if (run.status !== 'queued') throw new RunStateError(`run ${runId} is ${run.status}; only a queued run can start (use resume for a stopped one)`, 'conflict');
+    if (this.handles.has(runId)) throw new RunStateError(`run ${runId} already has a process`, 'conflict');
+    const handle = superviseRun(this.db, this.dataDir, runId, {
+      launcher: this.options.launcher,
+      env: this.options.env,
+      onEvent: (event) => { for (const listener of this.listeners) listener(event); },
+    });
+    this.handles.set(runId, handle);
+    void handle.done.finally(() => this.handles.delete(runId));
+    return handle;
+  }
+
+  createAndStart(request: RunRequest): RunHandle {
+    return this.start(this.create(request).id);
+  }
+
+  /** Continues an interrupted, cancelled or failed run from its last checkpoint (or from the start if it has none). */
+  resume(runId: number): RunHandle {
+    const run = this.require(runId);
+    if (!resumableStatuses.includes(run.status)) {
+      throw new RunStateError(`run ${runId} is ${run.status}; only ${resumableStatuses.join(', ')} runs can be resumed`, 'conflict');
+    }
+    if (!requeueRun(this.db, runId)) throw new RunStateError(`run ${runId} changed status meanwhile; try again`, 'conflict');
+    return this.start(runId);
+  }
+
+  /**
+   * Graceful cancel: the process finishes its step, checkpoints and ends `cancelled`; after
+   * `graceMs` it is killed. Works for runs started by another process too (through the database).
+   */
+  async cancel(runId: number, options: { graceMs?: number } = {}): Promise<RunRecord> {
+    this.require(runId);
+    const handle = this.handles.get(runId);
+    if (handle) return handle.cancel({ graceMs: options.graceMs ?? defaultCancelGraceMs });
+    return cancelRunEverywhere(this.db, runId, options);
+  }
+
+  /** The process of a run this manager started, while it lives. */
+  handle(runId: number): RunHandle | undefined {
+    return this.handles.get(runId);
+  }
+
+  get(runId: number): RunDetails | undefined {
+    const run = getRunRecord(this.db, runId);
+    return run ? { ...run, checkpoints: listCheckpoints(this.db, runId) } : undefined;
+  }
+
+  list(filter: RunFilter = {}): RunRecord[] {
+    return listRunRecords(this.db, filter);
+  }
+
+  count(filter: RunFilter = {}): number {
+    return countRuns(this.db, filter);
+  }
+
+  /** Deletes a finished run, its series and its files. Refuses runs with a process or with stage-2 children. */
+  delete(runId: number): void {
+    const run = this.require(runId);
+    if (run.status === 'running' || run.status === 'queued') throw new RunStateError(`run ${runId} is ${run.status}; cancel it first`, 'conflict');
+    const children = listRunRecords(this.db, { parentRunId: runId });
+    if (children.length > 0) throw new RunStateError(`run ${runId} is the parent of run${children.length > 1 ? 's' : ''} ${children.map((c) => c.id).join(', ')}; delete those first`, 'conflict');
+    deleteRunRecord(this.db, runId);
+    rmSync(runDirectory(this.dataDir, runId), { recursive: true, force: true });
+  }
+
+  /** Start-up: runs left `running` by a dead process become `interrupted`. */
+  recover(): RunRecord[] {
+    return recoverInterruptedRuns(this.db);
+  }
+
+  /** App shutdown: every run this manager started stops at its next step, checkpoints, and ends `interrupted`. */
+  async shutdown(options: { graceMs?: number } = {}): Promise<void> {
+    await Promise.all([...this.handles.values()].map((h) => h.suspend({ graceMs: options.graceMs ?? defaultCancelGraceMs })));
+  }
+
+  private require(runId: number): RunRecord {
+    const run = getRunRecord(this.db, runId);
+    if (!run) throw new RunStateError(`no run with id ${runId}`, 'not_found');
+    return run;
+  }
+}

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabDatabase } from '../store/db.js';
+import { latestCheckpoint } from '../store/runs-checkpoints.js';
+import { finishRun, getRunRecord, requestRunCancel, type RunRecord } from '../store/runs-repository.js';
+import { runDirectory } from './checkpoint-files.js';
+import { isRunEvent, type RunEvent } from './events.js';
+import { forkLauncher } from './fork-launcher.js';
+import type { RunProcessExit, RunProcessLauncher } from './process-launcher.js';
+
+// The parent's side of one run process: starts it, relays its events, and has the last word
+// when it dies without writing its own (killed, crashed, out of memory): the run becomes
+// `interrupted`, resumable from its last checkpoint. Cancel is graceful, then forced.
+
+export interface RunHandle {
+  readonly runId: number;
+  readonly pid: number | undefined;
+  /** Settles with the final run record when the process has exited. */
+  readonly done: Promise<RunRecord>;
+  /** Stop after the current step (checkpoint, status `cancelled`); SIGKILL after `graceMs`. */
+  cancel(options?: { graceMs?: number }): Promise<RunRecord>;
+  /** Like cancel, but the run ends `interrupted` (for app shutdown: resume it later). */
+  suspend(options?: { graceMs?: number }): Promise<RunRecord>;
+}
+
+export interface SuperviseOptions {
+  launcher?: RunProcessLauncher;
+  onEvent?: (event: RunEvent) => void;
+  env?: Record<string, string>;
+}
+
+export const defaultCancelGraceMs = 60_000;
+
+export function workerLogFile(dataDir: string, runId: number): string {
+  return join(runDirectory(dataDir, runId), 'worker.log');
+}
+
+export function superviseRun(db: LabDatabase, dataDir: string, runId: number, options: SuperviseOptions = {}): RunHandle {
+  const launcher = options.launcher ?? forkLauncher;
+  const logFile = workerLogFile(dataDir, runId);
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
+  const child = launcher.launch({ args: ['--data-dir', dataDir, '--run', String(runId)], logFile, env: options.env });
+  let forcedTo: 'cancelled' | 'interrupted' | undefined;
+  let exited = false;
+
+  child.onMessage((message) => {
+    if (isRunEvent(message) && message.runId === runId) options.onEvent?.(message);
+  });
+
+  const done = new Promise<RunRecord>((resolve) => {
+    child.onExit((exit) => {
+      exited = true;
+      const before = getRunRecord(db, runId);
+      if (before && (before.status === 'running' || before.status === 'queued')) {
+        const status = forcedTo ?? (before.status === 'queued' && exit.code !== 0 ? 'failed' : 'interrupted');
+        const error = forcedTo
+          ? `stopped by force: the run process did not stop within the grace period${lastCheckpointText(db, runId)}`
+          : describeExit(before, exit, readLogTail(logFile, logStart), lastCheckpointText(db, runId));
+        if (finishRun(db, runId, status, error)) {
+          options.onEvent?.({ type: 'run.status', runId, status, step: before.lastStep, backend: before.backend, error });
+        }
+      }
+      resolve(getRunRecord(db, runId) as RunRecord);
+    });
+  });
+
+  const stop = (command: 'cancel' | 'suspend') => async ({ graceMs = defaultCancelGraceMs } = {}) => {
+    if (!exited) {
+      if (command === 'cancel') requestRunCancel(db, runId);
+      child.send({ type: command });
+      const timer = setTimeout(() => {
+        forcedTo = command === 'cancel' ? 'cancelled' : 'interrupted';
+        child.kill();
+      }, graceMs);
+      try {
+        return await done;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return done;
+  };
+
+  return { runId, pid: child.pid, done, cancel: stop('cancel'), suspend: stop('suspend') };
+}
+
+function lastCheckpointText(db: LabDatabase, runId: number): string {
+  const checkpoint = latestCheckpoint(db, runId);
+  return checkpoint ? `; its last checkpoint is step ${checkpoint.step}` : '; it has no checkpoint yet';
+}
+
+function describeExit(run: RunRecord, exit: RunProcessExit, logTail: string, checkpoint: string): string {
+  const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+  const where = run.status === 'queued' ? 'before it started training' : `at step ${run.lastStep} of ${run.totalSteps}`;
+  const tail = logTail ? `. Last output: ${logTail}` : '';
+  return `the run process ${how} ${where}${checkpoint}${tail}`;
+}
+
+/** The last few lines the worker printed in this attempt, on one line. */
+function readLogTail(logFile: string, from: number, maxChars = 600): string {
+  try {
+    const text = readFileSync(logFile, 'utf8').slice(from).trim();
+    return text.slice(-maxChars).split('\n').map((l) => l.trim()).filter(Boolean).slice(-5).join(' | ');
+  } catch {
+    return '';
+  }
+}

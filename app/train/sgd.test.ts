@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
+
+beforeAll(async () => { await tf.setBackend('cpu'); });
+
+describe('SGD with momentum and weight decay', () => {
+  it('matches the update written out by hand (PyTorch semantics), decaying only flagged weights', () => {
+    const weight = tf.variable(tf.tensor1d([1, -2]), true, 'sgd-test/w');
+    const scale = tf.variable(tf.tensor1d([0.5]), true, 'sgd-test/bn');
+    const sgd = new SgdMomentum([{ variable: weight, decay: true }, { variable: scale, decay: false }], { momentum: 0.9, weightDecay: 0.1 });
+    const grads = { [weight.name]: tf.tensor1d([0.5, 0.5]), [scale.name]: tf.tensor1d([1]) };
+    // step 1: g = grad + 0.1 w = [0.6, 0.3]; buf = g; w -= 0.1 buf
+    sgd.apply(grads, 0.1);
+    expect(Array.from(weight.dataSync())).toEqual([expect.closeTo(0.94, 6), expect.closeTo(-2.03, 6)]);
+    expect(Array.from(scale.dataSync())).toEqual([expect.closeTo(0.4, 6)]);
+    // step 2: g = [0.5 + 0.094, 0.5 - 0.203]; buf = 0.9 [0.6, 0.3] + g
+    sgd.apply(grads, 0.1);
+    const buf = [0.9 * 0.6 + 0.594, 0.9 * 0.3 + 0.297];
+    expect(Array.from(weight.dataSync())).toEqual([expect.closeTo(0.94 - 0.1 * buf[0]!, 6), expect.closeTo(-2.03 - 0.1 * buf[1]!, 6)]);
+    expect(Array.from(scale.dataSync())).toEqual([expect.closeTo(0.4 - 0.1 * 1.9, 6)]);
+
+    // Momentum survives a save / restore into a fresh optimiser.
+    const state = sgd.state();
+    const again = new SgdMomentum(sgd.parameters, { momentum: 0.9, weightDecay: 0.1 });
+    again.restore(state);
+    expect(again.state().values.map((v) => Array.from(v))).toEqual(state.values.map((v) => Array.from(v)));
+    tf.dispose([weight, scale, ...Object.values(grads)]);
+    sgd.dispose();
+    again.dispose();
+  });
+
+  it('clips gradients to a global norm and reports the norm before clipping', () => {
+    const grads = { a: tf.tensor1d([3, 0]), b: tf.tensor1d([4]) };
+    const { grads: clipped, norm } = clipByGlobalNorm(grads, 1);
+    expect(norm).toBeCloseTo(5);
+    expect(Array.from(clipped.a!.dataSync())).toEqual([expect.closeTo(0.6, 5), 0]);
+    expect(clipByGlobalNorm(grads, 10).grads).toBe(grads);
+    const bad = clipByGlobalNorm({ a: tf.tensor1d([Number.NaN]) }, 1);
+    expect(bad.norm).toBeNaN();
+  });
+});
