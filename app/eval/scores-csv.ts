@@ -1,0 +1,153 @@
+// Reads `score,label[,type]` CSV text (label 1 genuine / 0 impostor, header optional). Bad lines are
+// skipped and reported by line number; what is readable is returned.
+
+export interface CsvProblem {
+  /** 1-based line number in the file. */
+  line: number;
+  message: string;
+}
+
+export interface ParsedScores {
+  scores: Float64Array;
+  labels: Uint8Array;
+  /** One type per pair, or null when the file has no type column. */
+  types: string[] | null;
+  /** Line number of each pair in the file (to point back at it). */
+  lines: Uint32Array;
+  /** Column names of the header line, or null when there is none. */
+  header: string[] | null;
+  /** Lines that were not blank (header included). */
+  dataLines: number;
+  /** Bad lines skipped. */
+  skipped: number;
+  /** The first `maxProblems` bad lines (all of them are counted in `skipped`). */
+  problems: CsvProblem[];
+  /** Remarks about how the file was read (e.g. columns taken by position). */
+  notes: string[];
+}
+
+export interface ParseOptions {
+  maxProblems?: number;
+}
+
+interface Columns {
+  score: number;
+  label: number;
+  type: number | null;
+  /** Fields a line may have at most (null = no limit, extra named columns are ignored). */
+  maxFields: number | null;
+  /** The header names the type column (so every line needs a type). */
+  typeNamed: boolean;
+}
+
+export function parseScoresCsv(text: string, options: ParseOptions = {}): ParsedScores {
+  const maxProblems = options.maxProblems ?? 100;
+  const rawLines = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
+  const problems: CsvProblem[] = [];
+  const notes: string[] = [];
+  let skipped = 0;
+  let dataLines = 0;
+  const report = (line: number, message: string) => {
+    skipped++;
+    if (problems.length < maxProblems) problems.push({ line, message });
+  };
+
+  let header: string[] | null = null;
+  let columns: Columns = positionalColumns;
+  const rows: { line: number; fields: string[] }[] = [];
+  for (let k = 0; k < rawLines.length; k++) {
+    const raw = rawLines[k]!;
+    if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
+    dataLines++;
+    const fields = splitCsvLine(raw);
+    if (fields === null) { report(k + 1, 'unbalanced double quote'); continue; }
+    if (header === null && rows.length === 0 && skipped === 0 && !fields.some(isNumber)) {
+      header = fields;
+      columns = columnsFromHeader(fields, notes);
+      continue;
+    }
+    rows.push({ line: k + 1, fields });
+  }
+
+  // The type column exists when the header names it or any line has a third field.
+  const typeColumn = columns.type;
+  const hasTypes = typeColumn !== null && (columns.typeNamed || rows.some((r) => (r.fields[typeColumn] ?? '').trim() !== ''));
+  const scores = new Float64Array(rows.length);
+  const labels = new Uint8Array(rows.length);
+  const lines = new Uint32Array(rows.length);
+  const types: string[] = [];
+  let count = 0;
+  for (const { line, fields } of rows) {
+    const problem = checkFields(fields, columns, hasTypes);
+    if (problem) { report(line, problem); continue; }
+    scores[count] = Number(fields[columns.score]!.trim());
+    labels[count] = Number(fields[columns.label]!.trim());
+    lines[count] = line;
+    if (hasTypes) types.push(fields[columns.type as number]!.trim());
+    count++;
+  }
+  return {
+    scores: scores.slice(0, count),
+    labels: labels.slice(0, count),
+    types: hasTypes ? types : null,
+    lines: lines.slice(0, count),
+    header,
+    dataLines,
+    skipped,
+    problems,
+    notes,
+  };
+}
+
+function checkFields(fields: string[], columns: Columns, hasTypes: boolean): string | null {
+  const needed = Math.max(columns.score, columns.label, hasTypes ? (columns.type ?? 0) : 0) + 1;
+  if (fields.length < needed) {
+    return `expected ${hasTypes ? 'score,label,type' : 'score,label[,type]'}, got ${fields.length} field${fields.length === 1 ? '' : 's'}`;
+  }
+  if (columns.maxFields !== null && fields.length > columns.maxFields) {
+    return `expected at most ${columns.maxFields} fields (score,label,type), got ${fields.length}`;
+  }
+  const score = fields[columns.score]!.trim();
+  if (!isNumber(score)) return `score must be a finite number, got '${score}'`;
+  const label = fields[columns.label]!.trim();
+  if (label !== '0' && label !== '1') return `label must be 0 or 1, got '${label}'`;
+  if (hasTypes && fields[columns.type as number]!.trim() === '') return 'type is empty (other lines have a type; give every line one)';
+  return null;
+}
+
+function columnsFromHeader(names: string[], notes: string[]): Columns {
+  const lower = names.map((n) => n.trim().toLowerCase());
+  const score = lower.indexOf('score');
+  const label = lower.indexOf('label');
+  const typeAt = lower.findIndex((n) => n === 'type' || n === 'pair_type' || n === 'pairtype');
+  if (score >= 0 && label >= 0) return { score, label, type: typeAt >= 0 ? typeAt : null, maxFields: null, typeNamed: typeAt >= 0 };
+  notes.push(`header "${names.join(',')}" does not name score and label columns; reading columns by position (score,label[,type])`);
+  return positionalColumns;
+}
+
+const positionalColumns: Columns = { score: 0, label: 1, type: 2, maxFields: 3, typeNamed: false };
+const decimalNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function isNumber(text: string): boolean {
+  const t = text.trim();
+  return decimalNumber.test(t) && Number.isFinite(Number(t));
+}
+
+// Splits one CSV line on commas, honouring double-quoted fields ("a,b" and "" escapes). Null if a quote is left open.
+function splitCsvLine(line: string): string[] | null {
+  if (!line.includes('"')) return line.split(',');
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { fields.push(field); field = ''; }
+    else field += ch;
+  }
+  if (quoted) return null;
+  fields.push(field);
+  return fields;
+}
