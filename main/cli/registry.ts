@@ -6,6 +6,7 @@ export interface CliCommand {
 const commands: Record<string, () => Promise<CliCommand>> = {
   serve: () => import('./commands/serve.js'),
   demo: () => import('./commands/demo.js'),
+  metrics: () => import('./commands/metrics.js'),
 };
 
 export function commandNames(): string[] {
