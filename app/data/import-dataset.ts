@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { setAttributeColumns, insertAttributeValues, type AttributeColumn, type AttributeValue } from '../store/attributes-repo.js';
+import { insertBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
+import { createDataset, deleteDataset, updateDataset, type DatasetKind } from '../store/datasets-repo.js';
+import type { LabDatabase } from '../store/db.js';
+import { insertIdentities, insertImages, type NewImage } from '../store/images-repo.js';
+import { insertPairList, type NewPair, type PairListFormat } from '../store/pairs-repo.js';
+import { readAttributesCsv } from './attributes-csv.js';
+import { decodeImage, defaultMaxPixels, type DecodedImage, type ResizeFit } from './decode-image.js';
+import { ImageFileError } from './image-error.js';
+import { IssueLog } from './issue-log.js';
+import { measuredAttributeNames } from './measured-attributes.js';
+import { mapOrdered, newPoolStats, type PoolStats } from './ordered-pool.js';
+import { readPairsFile } from './pairs-file.js';
+import { dataDirOf, PixelCacheWriter, removeDatasetCache } from './pixel-cache.js';
+import { defaultMaxFileBytes, readImageFile } from './read-image-file.js';
+import { scanImageFolder, type ImageCandidate } from './scan-image-folder.js';
+import { scanListFile } from './scan-list-file.js';
+
+// Dataset import: scan the folder (or list file), then stream every image through
+// read -> hash -> decode -> measure -> resize with a bounded number in flight, writing each
+// cache row and database row as it arrives. A bad file is recorded with its reason and skipped;
+// only a missing root (or an abort) stops the import.
+
+export interface ImportProgress {
+  phase: 'scanning' | 'images' | 'attributes' | 'pairs' | 'done';
+  done: number;
+  total: number;
+  bad: number;
+  /** The image just handled. */
+  path?: string;
+}
+
+export interface ImportOptions {
+  db: LabDatabase;
+  /** Dataset folder: ImageFolder layout root/<identity>/<image>, or the root list-file paths are relative to. */
+  root: string;
+  /** Where the pixel cache goes; default: the database file's folder. */
+  dataDir?: string;
+  /** Default: the folder's name. */
+  name?: string;
+  /** `path label` list file; without it the root is read as an ImageFolder. */
+  listFile?: string;
+  /** Attributes CSV; default root/attributes.csv when present; null: none. */
+  attributesFile?: string | null;
+  /** Pairs list (LFW pairs.txt or CSV); default root/pairs.csv or root/pairs.txt when present; null: none. */
+  pairsFile?: string | null;
+  /** Side of the cached square inputs, default 112. */
+  inputSize?: number;
+  fit?: ResizeFit;
+  /** Decompression-bomb guard, default 40 MP. */
+  maxPixels?: number;
+  maxFileBytes?: number;
+  /** Images decoded at once, default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportResult {
+  id: number;
+  name: string;
+  kind: DatasetKind;
+  root: string;
+  status: 'ready' | 'failed';
+  /** Why nothing was imported (status failed). */
+  error: string | null;
+  images: number;
+  identities: number;
+  /** Every problem: skipped image files, then attribute / pairs / list lines. */
+  bad: BadFileRecord[];
+  duplicates: number;
+  /** Identities with a single image: imported, but they cannot give a positive pair. */
+  singleImageIdentities: string[];
+  attributes: { file: string; columns: AttributeColumn[]; rows: number; matched: number; imagesWithoutRow: number } | null;
+  pairs: { file: string; listId: number; format: PairListFormat; folds: number; pairs: number; skipped: number } | null;
+  inputSize: number;
+  seconds: number;
+  imagesPerSecond: number;
+  /** Streaming evidence: the most images ever in flight / held, against the concurrency. */
+  stream: PoolStats & { concurrency: number };
+}
+
+type Decoded = { ok: true; candidate: ImageCandidate; sha1: string; fileSize: number; fileMtimeMs: number; image: DecodedImage }
+  | { ok: false; candidate: ImageCandidate; error: ImageFileError };
+
+const flushEvery = 500;
+
+export async function importDataset(options: ImportOptions): Promise<ImportResult> {
+  const started = performance.now();
+  const { db, signal, onProgress } = options;
+  const root = resolve(options.root);
+  const inputSize = options.inputSize ?? 112;
+  const maxPixels = options.maxPixels ?? defaultMaxPixels;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const fit = options.fit ?? 'cover';
+  checkInputs(root, options, inputSize);
+  const listFile = options.listFile ? resolve(options.listFile) : undefined;
+  const attributesFile = defaultFile(root, options.attributesFile, ['attributes.csv']);
+  const pairsFile = defaultFile(root, options.pairsFile, ['pairs.csv', 'pairs.txt']);
+  const kind: DatasetKind = listFile ? 'list' : existsSync(join(root, 'synthfaces.json')) ? 'synth' : 'imagefolder';
+  const name = options.name ?? basename(root);
+  const dataDir = dataDirOf(db, options.dataDir);
+
+  const datasetId = createDataset(db, { name, kind, root, listFile: listFile ?? null, maxPixels });
+  let writer: PixelCacheWriter | null = null;
+  try {
+    onProgress?.({ phase: 'scanning', done: 0, total: 0, bad: 0 });
+    const listIssues = new IssueLog('list', listFile ?? '');
+    const scanned = listFile ? { candidates: await scanListFile(root, listFile, listIssues), bad: [] } : await scanImageFolder(root, signal);
+    const imageBad: BadFileRecord[] = [...scanned.bad];
+    const total = scanned.candidates.length;
+
+    writer = new PixelCacheWriter(dataDir, datasetId, inputSize);
+    const stats = newPoolStats();
+    const pathToIdx = new Map<string, number>();
+    const duplicateOf = new Map<string, number>();
+    const skippedReason = new Map<string, string>();
+    const byHash = new Map<string, { idx: number; path: string }>();
+    const identityIdx = new Map<string, number>();
+    const identityNames: string[] = [];
+    const identityCounts: number[] = [];
+    const imageIdentity: number[] = [];
+    const idxToId: number[] = [];
+    let pending: NewImage[] = [];
+    let count = 0;
+    let done = 0;
+    let duplicates = 0;
+    const flush = () => {
+      insertImages(db, datasetId, pending).forEach((id, i) => { idxToId[pending[i]!.idx] = id; });
+      pending = [];
+    };
+
+    const decodeOne = async (candidate: ImageCandidate): Promise<Decoded> => {
+      try {
+        const file = await readImageFile(candidate.absolute, options.maxFileBytes ?? defaultMaxFileBytes);
+        const sha1 = createHash('sha1').update(file.bytes).digest('hex');
+        const image = await decodeImage(file.bytes, { size: inputSize, maxPixels, fit });
+        return { ok: true, candidate, sha1, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, image };
+      } catch (error) {
+        if (error instanceof ImageFileError) return { ok: false, candidate, error };
+        throw error;
+      }
+    };
+
+    for await (const result of mapOrdered(scanned.candidates, concurrency, decodeOne, { signal, stats })) {
+      done++;
+      const { candidate } = result;
+      const seen = result.ok ? byHash.get(result.sha1) : undefined;
+      if (!result.ok) {
+        imageBad.push({ source: 'image', path: candidate.path, line: null, reason: result.error.reason, detail: result.error.detail });
+        skippedReason.set(candidate.path, result.error.reason);
+      } else if (seen) {
+        duplicates++;
+        duplicateOf.set(candidate.path, seen.idx);
+        imageBad.push({ source: 'image', path: candidate.path, line: null, reason: 'duplicate', detail: `same content as ${seen.path} (SHA-1 ${result.sha1.slice(0, 12)}…); only the first copy is imported.` });
+      } else {
+        let identity = identityIdx.get(candidate.identityKey);
+        if (identity === undefined) {
+          identity = identityNames.length;
+          identityIdx.set(candidate.identityKey, identity);
+          identityNames.push(candidate.identity);
+          identityCounts.push(0);
+        }
+        identityCounts[identity]! += 1;
+        const idx = count++;
+        writer.write(idx, result.image.rgb);
+        const { image } = result;
+        pending.push({ idx, path: candidate.path, pathBytes: candidate.pathBytes, identityIdx: identity, fileSize: result.fileSize,
+          fileMtimeMs: result.fileMtimeMs, sha1: result.sha1, format: image.format, width: image.width, height: image.height,
+          sharpness: image.sharpness, brightness: image.brightness, contrast: image.contrast });
+        byHash.set(result.sha1, { idx, path: candidate.path });
+        pathToIdx.set(candidate.path, idx);
+        imageIdentity[idx] = identity;
+        if (pending.length >= flushEvery) flush();
+      }
+      onProgress?.({ phase: 'images', done, total, bad: imageBad.length, path: candidate.path });
+    }
+    signal?.throwIfAborted();
+    if (pending.length) flush();
+
+    if (count > 0) writer.commit(count, fit); else writer.discard();
+    writer = null;
+    insertIdentities(db, datasetId, identityNames.map((n, i) => ({ idx: i, name: n, imageCount: identityCounts[i]! })));
+    insertBadFiles(db, datasetId, imageBad);
+
+    const resolvePath = (path: string): number | undefined => pathToIdx.get(path) ?? duplicateOf.get(path);
+    const attributes = attributesFile && count > 0
+      ? await importAttributes(db, datasetId, attributesFile, resolvePath, idxToId, count, skippedReason)
+      : null;
+    signal?.throwIfAborted();
+    onProgress?.({ phase: 'pairs', done: 0, total: 0, bad: imageBad.length });
+    const pairs = pairsFile && count > 0
+      ? await importPairs(db, datasetId, pairsFile, resolvePath, idxToId, imageIdentity, identityNames, skippedReason)
+      : null;
+    const listBad = listIssues.finish();
+    insertBadFiles(db, datasetId, listBad);
+
+    const bad = [...imageBad, ...listBad, ...(attributes?.issues ?? []), ...(pairs?.issues ?? [])];
+    const error = count === 0 ? `No image could be imported from ${root} (${scanned.candidates.length} candidates, ${imageBad.length} bad files).` : null;
+    updateDataset(db, datasetId, {
+      status: count > 0 ? 'ready' : 'failed', error, imageCount: count, identityCount: identityNames.length, badCount: bad.length,
+      inputSizes: count > 0 ? [inputSize] : [], attributesFile: attributes ? attributesFile : null,
+    });
+    onProgress?.({ phase: 'done', done, total, bad: bad.length });
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      id: datasetId, name, kind, root, status: count > 0 ? 'ready' : 'failed', error, images: count, identities: identityNames.length,
+      bad, duplicates, singleImageIdentities: identityNames.filter((_, i) => identityCounts[i] === 1),
+      attributes: attributes ? { file: attributesFile!, columns: attributes.columns, rows: attributes.rows, matched: attributes.matched, imagesWithoutRow: count - attributes.matched } : null,
+      pairs: pairs ? { file: pairsFile!, listId: pairs.listId, format: pairs.format, folds: pairs.folds, pairs: pairs.pairs, skipped: pairs.skipped } : null,
+      inputSize, seconds, imagesPerSecond: done / Math.max(seconds, 1e-9), stream: { ...stats, concurrency },
+    };
+  } catch (error) {
+    writer?.discard();
+    if (signal?.aborted) {
+      // A cancelled import leaves nothing behind.
+      deleteDataset(db, datasetId);
+      removeDatasetCache(dataDir, datasetId);
+    } else {
+      updateDataset(db, datasetId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    }
+    throw error;
+  }
+}
+
+function checkInputs(root: string, options: ImportOptions, inputSize: number): void {
+  if (!Number.isInteger(inputSize) || inputSize < 8 || inputSize > 1024) throw new Error(`Input size ${inputSize} must be a whole number of pixels between 8 and 1024.`);
+  if (!existsSync(root)) throw new Error(`Dataset folder not found: ${root}.`);
+  if (!statSync(root).isDirectory()) throw new Error(`Not a folder: ${root}; import the folder that holds the identity folders.`);
+  for (const [flag, file] of [['list file', options.listFile], ['attributes file', options.attributesFile], ['pairs file', options.pairsFile]] as const) {
+    if (file && !existsSync(resolve(file))) throw new Error(`The ${flag} ${resolve(file)} does not exist.`);
+  }
+}
+
+function defaultFile(root: string, given: string | null | undefined, names: string[]): string | null {
+  if (given === null) return null;
+  if (given !== undefined) return resolve(given);
+  for (const n of names) if (existsSync(join(root, n))) return join(root, n);
+  return null;
+}
+
+async function importAttributes(db: LabDatabase, datasetId: number, file: string, resolvePath: (p: string) => number | undefined,
+  idxToId: number[], count: number, skipped: Map<string, string>) {
+  const issues = new IssueLog('attributes', file);
+  const hasRow = new Uint8Array(count);
+  let batch: AttributeValue[] = [];
+  let matched = 0;
+  const { columns, rows } = await readAttributesCsv(file, {
+    issues,
+    reservedNames: measuredAttributeNames,
+    onRow: (row, rowColumns) => {
+      const idx = resolvePath(row.path);
+      if (idx === undefined) {
+        if (!skipped.has(row.path)) issues.add(row.line, 'unknown image', `line ${row.line}: no image ${row.path} in the dataset; row ignored.`);
+        return;
+      }
+      if (hasRow[idx]) { issues.add(row.line, 'duplicate row', `line ${row.line}: ${row.path} already has a row; this one is ignored.`); return; }
+      hasRow[idx] = 1;
+      matched++;
+      const imageId = idxToId[idx]!;
+      row.values.forEach((v, c) => {
+        if (v === null) return;
+        batch.push({ imageId, name: rowColumns[c]!.name, num: typeof v === 'number' ? v : null, text: typeof v === 'string' ? v : null });
+      });
+      if (batch.length >= 5000) { insertAttributeValues(db, datasetId, batch); batch = []; }
+    },
+  });
+  if (batch.length) insertAttributeValues(db, datasetId, batch);
+  setAttributeColumns(db, datasetId, columns);
+  const all = issues.finish();
+  insertBadFiles(db, datasetId, all);
+  return { columns, rows, matched, issues: all };
+}
+
+async function importPairs(db: LabDatabase, datasetId: number, file: string, resolvePath: (p: string) => number | undefined,
+  idxToId: number[], imageIdentity: number[], identityNames: string[], skipped: Map<string, string>) {
+  const issues = new IssueLog('pairs', file);
+  const pairs: NewPair[] = [];
+  let skippedPairs = 0;
+  const info = await readPairsFile(file, {
+    issues,
+    onPair: (p) => {
+      const a = resolvePath(p.path1);
+      const b = resolvePath(p.path2);
+      if (a === undefined || b === undefined) {
+        skippedPairs++;
+        const missing = a === undefined ? p.path1 : p.path2;
+        const why = skipped.get(missing);
+        issues.add(p.line, 'missing image', `line ${p.line}: ${missing} ${why ? `was not imported (${why})` : 'is not in the dataset'}; pair skipped.`);
+        return;
+      }
+      const sameIdentity = imageIdentity[a] === imageIdentity[b];
+      if (sameIdentity !== p.same) {
+        issues.add(p.line, 'label mismatch', `line ${p.line}: marked ${p.same ? 'same' : 'different'} but the images belong to ${identityNames[imageIdentity[a]!]} and ${identityNames[imageIdentity[b]!]}; kept as written.`);
+      }
+      pairs.push({ image1Id: idxToId[a]!, image2Id: idxToId[b]!, same: p.same, type: p.type, fold: p.fold });
+    },
+  });
+  const listId = insertPairList(db, datasetId, { name: basename(file), source: file, format: info.format, folds: info.folds, skippedCount: skippedPairs }, pairs);
+  const all = issues.finish();
+  insertBadFiles(db, datasetId, all);
+  return { listId, format: info.format, folds: info.folds, pairs: pairs.length, skipped: skippedPairs, issues: all };
+}

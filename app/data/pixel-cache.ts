@@ -1,0 +1,153 @@
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { LabDatabase } from '../store/db.js';
+
+// The per-dataset pixel cache: for each input size S one flat file of N rows of S*S*3 uint8 RGB
+// (row = image idx), so any image is one read at a known offset. A JSON manifest beside it says
+// what it holds; a cache being written is a `.partial` file renamed into place when complete.
+
+export const pixelCacheFormat = 'ddl-lab/pixel-cache';
+
+export interface PixelCacheManifest {
+  format: typeof pixelCacheFormat;
+  version: 1;
+  datasetId: number;
+  size: number;
+  count: number;
+  fit: string;
+  createdAt: string;
+}
+
+/** The data directory of a database file: caches live beside it. */
+export function dataDirOf(db: LabDatabase, dataDir?: string): string {
+  if (dataDir) return dataDir;
+  if (db.memory) throw new Error('An in-memory database has no data directory; pass dataDir to say where image caches go.');
+  return dirname(db.name);
+}
+
+export function datasetCacheDir(dataDir: string, datasetId: number): string {
+  return join(dataDir, 'cache', `dataset-${datasetId}`);
+}
+
+export function pixelCachePaths(dataDir: string, datasetId: number, size: number): { pixels: string; manifest: string } {
+  const dir = datasetCacheDir(dataDir, datasetId);
+  return { pixels: join(dir, `rgb-${size}.u8`), manifest: join(dir, `rgb-${size}.json`) };
+}
+
+export function readPixelCacheManifest(dataDir: string, datasetId: number, size: number): PixelCacheManifest | null {
+  const { manifest, pixels } = pixelCachePaths(dataDir, datasetId, size);
+  if (!existsSync(manifest) || !existsSync(pixels)) return null;
+  try {
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as PixelCacheManifest;
+    if (parsed.format !== pixelCacheFormat || parsed.size !== size || parsed.datasetId !== datasetId) return null;
+    if (fstatSizeOf(pixels) !== parsed.count * size * size * 3) return null;
+    return parsed;
+  } catch {
+    return null;
+  }
+}
+
+function fstatSizeOf(file: string): number {
+  const fd = openSync(file, 'r');
+  try { return fstatSync(fd).size; } finally { closeSync(fd); }
+}
+
+export function removeDatasetCache(dataDir: string, datasetId: number): void {
+  rmSync(datasetCacheDir(dataDir, datasetId), { recursive: true, force: true });
+}
+
+/** Writes rows by index into a `.partial` file; `commit` makes it the cache. */
+export class PixelCacheWriter {
+  private readonly fd: number;
+  private readonly partial: string;
+  readonly rowBytes: number;
+
+  constructor(private readonly dataDir: string, private readonly datasetId: number, readonly size: number) {
+    const { pixels } = pixelCachePaths(dataDir, datasetId, size);
+    mkdirSync(dirname(pixels), { recursive: true });
+    this.partial = `${pixels}.partial`;
+    this.fd = openSync(this.partial, 'w');
+    this.rowBytes = size * size * 3;
+  }
+
+  write(idx: number, rgb: Uint8Array): void {
+    if (rgb.length !== this.rowBytes) throw new Error(`Cache row for image ${idx} has ${rgb.length} bytes; expected ${this.rowBytes}.`);
+    writeSync(this.fd, rgb, 0, rgb.length, idx * this.rowBytes);
+  }
+
+  commit(count: number, fit: string): PixelCacheManifest {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    const { pixels, manifest } = pixelCachePaths(this.dataDir, this.datasetId, this.size);
+    renameSync(this.partial, pixels);
+    const content: PixelCacheManifest = { format: pixelCacheFormat, version: 1, datasetId: this.datasetId, size: this.size, count, fit, createdAt: new Date().toISOString() };
+    writeFileSync(`${manifest}.tmp`, JSON.stringify(content, null, 2));
+    renameSync(`${manifest}.tmp`, manifest);
+    return content;
+  }
+
+  discard(): void {
+    try { closeSync(this.fd); } catch { /* already closed */ }
+    rmSync(this.partial, { force: true });
+  }
+}
+
+/** Rewrites single rows of a finished cache in place (a file changed on disk). */
+export function overwritePixelCacheRows(dataDir: string, datasetId: number, size: number, rows: ReadonlyArray<{ idx: number; rgb: Uint8Array }>): void {
+  const fd = openSync(pixelCachePaths(dataDir, datasetId, size).pixels, 'r+');
+  try {
+    for (const r of rows) writeSync(fd, r.rgb, 0, r.rgb.length, r.idx * size * size * 3);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Default: caches up to this size are read into memory whole; bigger ones are read row by row. */
+export const residentCacheBytes = 512 * 2 ** 20;
+
+/** Random access to cached rows. `row(idx)` returns a view valid until the next call. */
+export class PixelCacheReader {
+  readonly rowBytes: number;
+  private readonly resident: Buffer | null;
+  private readonly fd: number | null;
+  private readonly scratch: Buffer;
+
+  private constructor(readonly size: number, readonly count: number, file: string, residentLimit: number) {
+    this.rowBytes = size * size * 3;
+    const bytes = count * this.rowBytes;
+    if (bytes <= residentLimit) {
+      this.resident = readFileSync(file);
+      this.fd = null;
+    } else {
+      this.resident = null;
+      this.fd = openSync(file, 'r');
+    }
+    this.scratch = Buffer.allocUnsafe(this.rowBytes);
+  }
+
+  static open(dataDir: string, datasetId: number, size: number, options: { expectedCount?: number; residentLimit?: number } = {}): PixelCacheReader {
+    const manifest = readPixelCacheManifest(dataDir, datasetId, size);
+    if (!manifest) {
+      throw new Error(`Dataset ${datasetId} has no ${size}×${size} pixel cache in ${datasetCacheDir(dataDir, datasetId)}; build it with ensureImageCache(db, ${datasetId}, ${size}) or import with --size ${size}.`);
+    }
+    if (options.expectedCount !== undefined && manifest.count !== options.expectedCount) {
+      throw new Error(`The ${size}×${size} pixel cache of dataset ${datasetId} holds ${manifest.count} images but the dataset has ${options.expectedCount}; rebuild it with ensureImageCache.`);
+    }
+    return new PixelCacheReader(size, manifest.count, pixelCachePaths(dataDir, datasetId, size).pixels, options.residentLimit ?? residentCacheBytes);
+  }
+
+  get isResident(): boolean {
+    return this.resident !== null;
+  }
+
+  row(idx: number): Uint8Array {
+    if (idx < 0 || idx >= this.count) throw new RangeError(`Image index ${idx} is outside the cache (0..${this.count - 1}).`);
+    if (this.resident) return this.resident.subarray(idx * this.rowBytes, (idx + 1) * this.rowBytes);
+    readSync(this.fd as number, this.scratch, 0, this.rowBytes, idx * this.rowBytes);
+    return this.scratch;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+  }
+}

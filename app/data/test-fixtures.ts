@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+
+// Small real image files for tests and benchmarks: every image is distinct (no accidental
+// duplicates), its colours say which identity and image it is, and its halves differ so a
+// horizontal flip is visible.
+
+export type FixtureFormat = 'png' | 'jpeg' | 'webp' | 'tiff' | 'bmp';
+
+export function fixtureColours(identity: number, image: number): { left: [number, number, number]; right: [number, number, number] } {
+  const r = (identity * 37) % 256;
+  const g = (image * 53 + 7) % 256;
+  return { left: [r, g, 40], right: [255 - r, 255 - g, 220] };
+}
+
+/** width*height*3 RGB: left half one colour, right half another. */
+export function twoToneRgb(width: number, height: number, left: readonly number[], right: readonly number[]): Buffer {
+  const out = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const c = x < width / 2 ? left : right;
+      out.set(c, (y * width + x) * 3);
+    }
+  }
+  return out;
+}
+
+export async function encodeRgb(rgb: Buffer, width: number, height: number, format: FixtureFormat): Promise<Buffer> {
+  if (format === 'bmp') return encodeBmp24(rgb, width, height);
+  const image = sharp(rgb, { raw: { width, height, channels: 3 } });
+  switch (format) {
+    case 'png': return image.png().toBuffer();
+    case 'jpeg': return image.jpeg({ quality: 95 }).toBuffer();
+    case 'webp': return image.webp({ lossless: true }).toBuffer();
+    case 'tiff': return image.tiff().toBuffer();
+  }
+}
+
+/** A plain 24-bit bottom-up BMP (what most tools write). */
+export function encodeBmp24(rgb: Uint8Array, width: number, height: number): Buffer {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + stride * height);
+  out.write('BM', 0, 'ascii');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  out.writeUInt32LE(stride * height, 34);
+  for (let y = 0; y < height; y++) {
+    const row = 54 + (height - 1 - y) * stride;
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 3;
+      out[row + x * 3] = rgb[p + 2] as number;
+      out[row + x * 3 + 1] = rgb[p + 1] as number;
+      out[row + x * 3 + 2] = rgb[p] as number;
+    }
+  }
+  return out;
+}
+
+export interface FixtureFolder {
+  /** Relative paths written, in identity/image order. */
+  paths: string[];
+  /** Identity index of each path. */
+  identities: number[];
+}
+
+/** root/id_XXX/img_YY.<ext>; `perIdentity` may vary per identity. */
+export async function writeImageFolder(root: string, options: { identities: number; perIdentity: number | ((identity: number) => number); size?: number; format?: FixtureFormat }): Promise<FixtureFolder> {
+  const size = options.size ?? 16;
+  const format = options.format ?? 'png';
+  const ext = format === 'jpeg' ? 'jpg' : format;
+  const out: FixtureFolder = { paths: [], identities: [] };
+  for (let i = 0; i < options.identities; i++) {
+    const n = typeof options.perIdentity === 'number' ? options.perIdentity : options.perIdentity(i);
+    for (let k = 0; k < n; k++) {
+      const { left, right } = fixtureColours(i, k);
+      const rel = `id_${String(i).padStart(3, '0')}/img_${String(k).padStart(2, '0')}.${ext}`;
+      const file = join(root, rel);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, await encodeRgb(twoToneRgb(size, size, left, right), size, size, format));
+      out.paths.push(rel);
+      out.identities.push(i);
+    }
+  }
+  return out;
+}
