@@ -108,3 +108,13 @@ export function histogramsAt(db: LabDatabase, runId: number, step?: number): { s
       .sort((a, b) => order(a.branch) - order(b.branch)),
   };
 }
+
+/** Each metric's most recent value (and its step): the runs table's "last loss" and friends. */
+export function latestMetrics(db: LabDatabase, runId: number): Record<string, MetricPoint> {
+  const rows = sql(db, `
+    SELECT m.name AS name, m.step AS step, m.value AS value FROM run_metrics m
+    JOIN (SELECT name, MAX(step) AS step FROM run_metrics WHERE run_id = ? GROUP BY name) last
+      ON last.name = m.name AND last.step = m.step
+    WHERE m.run_id = ?`).all(runId, runId) as { name: string; step: number; value: number | null }[];
+  return Object.fromEntries(rows.map((r) => [r.name, { step: r.step, value: r.value }]));
+}

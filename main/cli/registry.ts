@@ -7,6 +7,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   serve: () => import('./commands/serve.js'),
   demo: () => import('./commands/demo.js'),
   metrics: () => import('./commands/metrics.js'),
+  train: () => import('./commands/train.js'),
+  runs: () => import('./commands/runs.js'),
 };
 
 export function commandNames(): string[] {

@@ -1,0 +1,93 @@
+// `ddl-lab runs list|show|cancel|resume|delete`: the run records in the data directory.
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../../../app/store/data-dir.js';
+import { openLabDatabase } from '../../../app/store/db.js';
+import { runStatuses, type RunStatus } from '../../../app/store/runs-repository.js';
+import { histogramsAt, latestMetrics } from '../../../app/store/runs-series.js';
+import { describeRun } from '../../../app/train/progress-text.js';
+import { RunManager, RunStateError } from '../../../app/train/run-manager.js';
+
+const usage = `Usage: ddl-lab runs list [--dataset ID] [--status S] [--json]
+       ddl-lab runs show RUN [--json]
+       ddl-lab runs cancel RUN [--timeout SECONDS]   graceful, then forced after the timeout (default 60)
+       ddl-lab runs delete RUN
+To resume a stopped run: ddl-lab train --resume RUN
+Common: --data-dir DIR
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      dataset: { type: 'string' }, status: { type: 'string' }, timeout: { type: 'string', default: '60' },
+      'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
+  });
+  const [action, idText] = positionals;
+  if (values.help || !action) { process.stdout.write(usage); return values.help ? 0 : 2; }
+  const fail = (message: string, code = 2) => { process.stderr.write(`ddl-lab runs: ${message}\n`); return code; };
+  const needId = () => (idText && /^\d+$/.test(idText) ? Number(idText) : undefined);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const db = openLabDatabase(dataDir);
+  const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  try {
+    const manager = new RunManager(db, dataDir);
+    manager.recover();
+    switch (action) {
+      case 'list': {
+        const status = values.status?.split(',').map((s) => s.trim()) ?? [];
+        const unknown = status.filter((s) => !runStatuses.includes(s as RunStatus));
+        if (unknown.length > 0) return fail(`unknown status ${unknown.join(', ')}; statuses are ${runStatuses.join(', ')}`);
+        const datasetId = values.dataset === undefined ? undefined : Number(values.dataset);
+        const runs = manager.list({ datasetId, status: status as RunStatus[] });
+        if (values.json) print({ runs: runs.map((r) => ({ ...r, latestMetrics: latestMetrics(db, r.id) })) });
+        else process.stdout.write(runs.length === 0 ? `no runs in ${dataDir}\n` : `${runs.map((r) => describeRun(r, latestMetrics(db, r.id))).join('\n')}\n`);
+        return 0;
+      }
+      case 'show': {
+        const id = needId();
+        if (id === undefined) return fail('runs show needs a run id, e.g. "ddl-lab runs show 3"');
+        const details = manager.get(id);
+        if (!details) return fail(`no run ${id} in ${dataDir}`, 1);
+        const latest = latestMetrics(db, id);
+        const histograms = histogramsAt(db, id);
+        if (values.json) { print({ run: details, latestMetrics: latest, histograms: histograms ?? null }); return 0; }
+        const lines = [
+          describeRun(details, latest),
+          `created ${details.createdAt}${details.startedAt ? `, started ${details.startedAt}` : ''}${details.finishedAt ? `, finished ${details.finishedAt}` : ''}; attempts ${details.attempts}`,
+          `checkpoints: ${details.checkpoints.length > 0 ? details.checkpoints.map((c) => c.step).join(', ') : 'none'}`,
+          `latest: ${Object.entries(latest).map(([name, p]) => `${name} ${p.value === null ? 'NaN' : Number(p.value.toPrecision(4))}`).join(', ') || 'nothing recorded'}`,
+          ...(histograms ? [`similarity expectations at step ${histograms.step}: ${histograms.histograms.map((h) => `${h.branch} ${h.mean === null ? 'n/a' : h.mean.toFixed(3)}`).join(', ')}`] : []),
+          `config: ${JSON.stringify(details.config)}`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+        return 0;
+      }
+      case 'cancel': {
+        const id = needId();
+        if (id === undefined) return fail('runs cancel needs a run id');
+        const graceMs = Number(values.timeout) * 1000;
+        if (!Number.isFinite(graceMs) || graceMs < 0) return fail(`--timeout must be a number of seconds, got "${values.timeout}"`);
+        const final = await manager.cancel(id, { graceMs });
+        if (values.json) print({ run: final });
+        else process.stdout.write(`${describeRun(final)}\n`);
+        return 0;
+      }
+      case 'delete': {
+        const id = needId();
+        if (id === undefined) return fail('runs delete needs a run id');
+        manager.delete(id);
+        process.stdout.write(`deleted run ${id}\n`);
+        return 0;
+      }
+      default:
+        return fail(`unknown action "${action}"\n\n${usage}`);
+    }
+  } catch (error) {
+    if (error instanceof RunStateError) return fail(error.message, 1);
+    throw error;
+  } finally {
+    db.close();
+  }
+}

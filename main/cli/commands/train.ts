@@ -1,0 +1,90 @@
+// `ddl-lab train --dataset ID --split ID --config FILE.json [--resume RUN] [--data-dir D] [--json]`:
+// one training run in its own process, followed in the foreground. Ctrl-C cancels gracefully
+// (the run checkpoints and can be resumed); a second Ctrl-C stops it at once.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { findDataset } from '../../../app/store/datasets-repo.js';
+import { defaultDataDir } from '../../../app/store/data-dir.js';
+import { openLabDatabase } from '../../../app/store/db.js';
+import { latestMetrics } from '../../../app/store/runs-series.js';
+import { findSplit } from '../../../app/store/splits-repo.js';
+import { describeProgress, describeRun } from '../../../app/train/progress-text.js';
+import { RunConfigError } from '../../../app/train/run-config.js';
+import { RunManager, RunStateError } from '../../../app/train/run-manager.js';
+import type { RunHandle } from '../../../app/train/run-supervisor.js';
+import { TerminalProgress } from '../../../app/train/terminal-progress.js';
+
+const usage = `Usage: ddl-lab train --dataset ID --split ID --config FILE.json [--name NAME] [--data-dir DIR] [--json]
+       ddl-lab train --resume RUN [--data-dir DIR] [--json]
+Trains one run (stage 1 or 2, as its config says) in its own process and follows it.
+Exit code: 0 completed, 1 failed or interrupted, 2 bad arguments or config, 3 cancelled.
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dataset: { type: 'string' }, split: { type: 'string' }, config: { type: 'string' }, name: { type: 'string' },
+      resume: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) { process.stdout.write(usage); return 0; }
+  const fail = (message: string, code = 2) => { process.stderr.write(`ddl-lab train: ${message}\n`); return code; };
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const db = openLabDatabase(dataDir);
+  try {
+    const manager = new RunManager(db, dataDir);
+    manager.recover();
+    let handle: RunHandle;
+    try {
+      if (values.resume) {
+        if (!/^\d+$/.test(values.resume)) return fail(`--resume needs a run id (a number), got "${values.resume}"`);
+        handle = manager.resume(Number(values.resume));
+      } else {
+        if (!values.dataset || !values.split || !values.config) return fail(`--dataset, --split and --config are required (or --resume RUN)\n\n${usage}`);
+        const dataset = findDataset(db, values.dataset);
+        if (!dataset) return fail(`no dataset "${values.dataset}"; "ddl-lab dataset list" shows the datasets there are`);
+        const split = findSplit(db, dataset.id, values.split);
+        if (!split) return fail(`dataset ${dataset.id} has no split "${values.split}"`);
+        let config: unknown;
+        try {
+          config = JSON.parse(readFileSync(values.config, 'utf8'));
+        } catch (error) {
+          return fail(`cannot read the config ${values.config}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        handle = manager.createAndStart({ datasetId: dataset.id, splitId: split.id, config, name: values.name });
+      }
+    } catch (error) {
+      if (error instanceof RunConfigError) return fail(`the run config has problems:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+      if (error instanceof RunStateError) return fail(error.message);
+      throw error;
+    }
+
+    const progress = new TerminalProgress(process.stderr);
+    progress.line(`run ${handle.runId} started (process ${handle.pid}); data in ${dataDir}`);
+    manager.subscribe((event) => {
+      if (event.type === 'run.progress') progress.update(describeProgress(event), event.step / event.totalSteps);
+      else if (event.type === 'run.status' && event.status === 'running') progress.line(`run ${event.runId} running on ${event.backend}${event.step > 0 ? `, resuming after step ${event.step}` : ''}`);
+      else if (event.type === 'run.log') progress.line(event.message);
+    });
+    let interrupts = 0;
+    const onInterrupt = () => {
+      interrupts += 1;
+      progress.line(interrupts === 1 ? 'cancelling after this step (Ctrl-C again to stop at once)...' : 'stopping now');
+      void handle.cancel({ graceMs: interrupts === 1 ? 60_000 : 0 });
+    };
+    process.on('SIGINT', onInterrupt);
+    const final = await handle.done;
+    process.off('SIGINT', onInterrupt);
+
+    const latest = latestMetrics(db, final.id);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ run: manager.get(final.id), latestMetrics: latest }, null, 2)}\n`);
+    } else {
+      progress.line(describeRun(final, latest));
+    }
+    return final.status === 'completed' ? 0 : final.status === 'cancelled' ? 3 : 1;
+  } finally {
+    db.close();
+  }
+}
