@@ -27,8 +27,11 @@ function run(command, args) {
 let electron = electronBinary();
 if (!electron.binary && electron.dir) {
   // Electron fetches its binary on first use; try once, then explain what to do.
-  spawnSync(process.execPath, [join(electron.dir, 'install.js')], { stdio: 'inherit' });
+  process.stdout.write('DDL Lab: downloading the Electron binary (first start)...\n');
+  const install = spawnSync(process.execPath, [join(electron.dir, 'install.js')], { encoding: 'utf8' });
   electron = electronBinary();
+  const reason = `${install.stderr ?? ''}`.split('\n').map((line) => line.trim()).find((line) => /error|failed/i.test(line));
+  if (!electron.binary && reason) process.stderr.write(`Electron's download failed: ${reason}\n`);
 }
 if (!electron.binary) {
   process.stderr.write([
@@ -44,5 +47,6 @@ if (!electron.binary) {
 
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
 run(process.execPath, ['scripts/build-electron.mjs']);
-const child = spawn(electron.binary, ['dist/electron/main.cjs'], { stdio: 'inherit' });
+// `electron .` starts package.json's main (dist/electron/main.cjs) with the project root as the app path.
+const child = spawn(electron.binary, ['.'], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

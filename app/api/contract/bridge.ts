@@ -11,5 +11,10 @@ export interface LabBridge {
   onEvent(listener: (event: LabEvent) => void): () => void;
 }
 
-/** The IPC channel names shared by preload and main. */
-export const labIpcChannels = { invoke: 'lab:invoke', event: 'lab:event' } as const;
+/** IPC channel of one LabApi method (one ipcMain handler per method). */
+export function labIpcMethodChannel(method: string): string {
+  return `lab:call:${method}`;
+}
+
+/** IPC channel carrying lab events from main to the page. */
+export const labIpcEventChannel = 'lab:event';

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { LabApiHandlers, LabEvent, SystemInfo, ThumbnailSize } from '../contract/index.js';
+import type { RunProcessLauncher } from '../../train/process-launcher.js';
 
 /** Pixels of one dataset image, found by id (never by a path from the caller). */
 export interface LabImage {
@@ -26,6 +27,8 @@ export interface LabServiceOptions {
   pickFolder?: (title?: string) => Promise<string | null>;
   /** App version (package.json) for system.info. */
   appVersion?: string;
+  /** Starts run processes (Electron: utilityProcess); default: app/train's child_process.fork launcher. */
+  runLauncher?: RunProcessLauncher;
   /** Electron version info for system.info. */
   versions?: { electron?: string; chrome?: string };
 }

@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { recorded, utilityProcess } from './test-support/fake-electron.js';
+import { utilityProcessLauncher } from './utility-process-launcher.js';
+
+vi.mock('electron', () => import('./test-support/fake-electron.js'));
+
+// The utilityProcess run launcher behind app/train's RunProcessLauncher interface.
+
+const root = mkdtempSync(join(tmpdir(), 'ddl-lab-utility-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('utilityProcess launcher', () => {
+  it('forks the bundled run worker with the args and env, and relays messages and exit', () => {
+    recorded.reset();
+    const launcher = utilityProcessLauncher('/app/dist/electron/run-worker.cjs');
+    const run = launcher.launch({ args: ['--data-dir', root, '--run', '4'], logFile: join(root, 'runs', '4', 'worker.log'), env: { LAB_BACKEND: 'cpu' } });
+    const fork = recorded.utilityForks[0]!;
+    expect(fork.modulePath).toBe('/app/dist/electron/run-worker.cjs');
+    expect(fork.args).toEqual(['--data-dir', root, '--run', '4']);
+    expect((fork.options.env as Record<string, string>).LAB_BACKEND).toBe('cpu');
+    expect(fork.options.stdio).toBe('pipe');
+    expect(existsSync(join(root, 'runs', '4'))).toBe(true);
+
+    const messages: unknown[] = [];
+    const exits: unknown[] = [];
+    run.onMessage((m) => messages.push(m));
+    run.onExit((e) => exits.push(e));
+    run.send({ type: 'cancel' });
+    expect(fork.child.posted).toEqual([{ type: 'cancel' }]);
+    fork.child.emit('message', { type: 'run.progress', runId: 4 });
+    expect(messages).toEqual([{ type: 'run.progress', runId: 4 }]);
+    fork.child.emit('exit', 0);
+    expect(exits).toEqual([{ code: 0, signal: null }]);
+    run.send({ type: 'cancel' });
+    expect(fork.child.posted).toHaveLength(1);
+  });
+
+  it('kills by force with SIGKILL (no chance to checkpoint)', async () => {
+    recorded.reset();
+    const sleeper = spawn('sleep', ['30']);
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => sleeper.once('exit', (_code, signal) => resolve(signal)));
+    utilityProcess.nextPid = sleeper.pid;
+    const run = utilityProcessLauncher('/w.cjs').launch({ args: [], logFile: join(root, 'kill.log') });
+    utilityProcess.nextPid = undefined;
+    expect(run.pid).toBe(sleeper.pid);
+    run.kill();
+    expect(await exited).toBe('SIGKILL');
+  });
+});
