@@ -42,6 +42,18 @@ describe('LabApi contract', () => {
     });
     expect(ok.success).toBe(true);
     expect(splitDefinitionSchema.safeParse({ hard: { combine: 'or', conditions: [] } }).success).toBe(false);
+    const extended = splitDefinitionSchema.safeParse({
+      hard: { combine: 'and', conditions: [
+        { kind: 'not', condition: { kind: 'tag', tag: 'blurry' } },
+        { kind: 'attribute', attribute: 'race', op: 'in', value: ['a', 'b'] },
+        { kind: 'percentile', runId: '4', below: 10 },
+      ] },
+      manualTags: false,
+    });
+    expect(extended.success).toBe(true);
+    const mismatched = splitDefinitionSchema.safeParse({ hard: { combine: 'and', conditions: [{ kind: 'attribute', attribute: 'yaw', op: 'in', value: 3 }] } });
+    expect(mismatched.error?.issues[0]?.path).toEqual(['hard', 'conditions', 0, 'value']);
+    expect(splitDefinitionSchema.safeParse({ hard: { combine: 'and', conditions: [{ kind: 'percentile', runId: '4' }] } }).success).toBe(false);
   });
 
   it('names the first bad field in invalid_params errors', () => {

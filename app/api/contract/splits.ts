@@ -1,18 +1,21 @@
 import { z } from 'zod';
-import { comparisonSchema, idSchema, timestampSchema } from './common.js';
+import { idSchema, timestampSchema } from './common.js';
 import { imageItemSchema } from './datasets.js';
 import { similarityHistogramsSchema } from './distributions.js';
 
 // splits.*: what "hard" means for a dataset. A rule is plain JSON: conditions combined with and/or.
 
-/** One condition on an image. */
+/** One condition on an image. Missing values never match a comparison (so `not` of one does). */
 export type SplitCondition =
-  /** A file or measured attribute against a threshold; `abs` compares |value| (|yaw| >= 45). */
-  | { kind: 'attribute'; attribute: string; op: z.infer<typeof comparisonSchema>; value: number | string; abs?: boolean }
-  /** Model-based: the image's cosine to its identity's mean embedding under a run's model is below the given percentile. */
-  | { kind: 'percentile'; runId: string; below: number }
-  /** Manual tags: exactly these images. */
-  | { kind: 'images'; imageIds: string[] };
+  /** A file or measured attribute against a threshold; `abs` compares |value| (|yaw| >= 45); `in` takes a list. */
+  | { kind: 'attribute'; attribute: string; op: z.infer<typeof splitComparisonSchema>; value: number | string | Array<number | string>; abs?: boolean }
+  /** Model-based: the image's per-image score (`score` by name, or a run's hardness by `runId`) is in the lowest `below` / highest `above` percent. */
+  | { kind: 'percentile'; score?: string; runId?: string; below?: number; above?: number }
+  /** Manual selection: exactly these images. */
+  | { kind: 'images'; imageIds: string[] }
+  /** Images carrying this manual tag. */
+  | { kind: 'tag'; tag: string }
+  | { kind: 'not'; condition: SplitCondition | SplitRule };
 
 /** Conditions (or nested rules) combined with and/or. */
 export interface SplitRule {
@@ -20,17 +23,25 @@ export interface SplitRule {
   conditions: Array<SplitCondition | SplitRule>;
 }
 
-export const splitConditionSchema: z.ZodType<SplitCondition> = z.discriminatedUnion('kind', [
+export const splitComparisonSchema = z.enum(['<', '<=', '>', '>=', '==', '!=', 'in']);
+const scalar = z.union([z.number(), z.string()]);
+const percent = z.number().gt(0, 'must be above 0').lt(100, 'must be below 100');
+
+export const splitConditionSchema: z.ZodType<SplitCondition> = z.lazy(() => z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('attribute'),
     attribute: z.string().min(1, 'choose an attribute'),
-    op: comparisonSchema,
-    value: z.union([z.number(), z.string()]),
+    op: splitComparisonSchema,
+    value: z.union([scalar, z.array(scalar).min(1, '"in" needs at least one value')]),
     abs: z.boolean().optional(),
-  }),
-  z.strictObject({ kind: z.literal('percentile'), runId: idSchema, below: z.number().gt(0).lt(100) }),
-  z.strictObject({ kind: z.literal('images'), imageIds: z.array(idSchema).min(1).max(100_000) }),
-]);
+  }).refine((c) => (c.op === 'in') === Array.isArray(c.value), { path: ['value'], message: '"in" takes a list of values; every other comparison takes one value' }),
+  z.strictObject({ kind: z.literal('percentile'), score: z.string().min(1).optional(), runId: idSchema.optional(), below: percent.optional(), above: percent.optional() })
+    .refine((c) => (c.below === undefined) !== (c.above === undefined), { message: 'give exactly one of "below" or "above" (a percentage)' })
+    .refine((c) => Boolean(c.score ?? c.runId), { message: 'name the per-image score ("score") or the run ("runId")' }),
+  z.strictObject({ kind: z.literal('images'), imageIds: z.array(idSchema).min(1, 'select at least one image').max(100_000) }),
+  z.strictObject({ kind: z.literal('tag'), tag: z.string().min(1, 'name the tag') }),
+  z.strictObject({ kind: z.literal('not'), condition: z.union([splitConditionSchema, splitRuleSchema]) }),
+]));
 
 export const splitRuleSchema: z.ZodType<SplitRule> = z.lazy(() =>
   z.strictObject({
@@ -39,8 +50,12 @@ export const splitRuleSchema: z.ZodType<SplitRule> = z.lazy(() =>
   }),
 );
 
-/** Hard = images matching `hard`. Easy = images matching `easy` when given, else every other image. */
-export const splitDefinitionSchema = z.strictObject({ hard: splitRuleSchema, easy: splitRuleSchema.optional() });
+/**
+ * Hard = images matching `hard`. Easy = images matching `easy` when given (and not hard), else every
+ * other image. Manual tags "easy" / "hard" force an image to that side and "exclude" drops it,
+ * unless `manualTags` is false.
+ */
+export const splitDefinitionSchema = z.strictObject({ hard: splitRuleSchema, easy: splitRuleSchema.optional(), manualTags: z.boolean().optional() });
 export type SplitDefinition = z.infer<typeof splitDefinitionSchema>;
 
 export const splitSummarySchema = z.object({
