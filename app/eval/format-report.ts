@@ -112,7 +112,7 @@ function failureLines(failures: FailureReport, options: FormatOptions): string[]
   const shown = options.failuresShown ?? 5;
   const describe = options.describePair ?? ((pair: number) => `pair ${pair}`);
   const source = failures.thresholdSource.kind === 'far'
-    ? `FAR ${farText(failures.thresholdSource.targetFar)} on all pairs (achieved ${number(failures.thresholdSource.achievedFar)})`
+    ? `chosen for FAR ≤ ${farText(failures.thresholdSource.targetFar)} on all pairs, achieved ${number(failures.thresholdSource.achievedFar)}`
     : 'given';
   const all = failures.counts[0]!;
   const item = (f: FailurePair) => `    ${describe(f.pair)}: score ${number(f.score)}${f.type !== null ? `, ${f.type}` : ''}`;

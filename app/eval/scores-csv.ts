@@ -20,7 +20,7 @@ export interface ParsedScores {
   dataLines: number;
   /** Bad lines skipped. */
   skipped: number;
-  /** The first `maxProblems` bad lines (all of them are counted in `skipped`). */
+  /** Bad lines in line order, at most `maxProblems` of them (all are counted in `skipped`). */
   problems: CsvProblem[];
   /** Remarks about how the file was read (e.g. columns taken by position). */
   notes: string[];
@@ -49,7 +49,7 @@ export function parseScoresCsv(text: string, options: ParseOptions = {}): Parsed
   let dataLines = 0;
   const report = (line: number, message: string) => {
     skipped++;
-    if (problems.length < maxProblems) problems.push({ line, message });
+    if (problems.length < 2 * maxProblems) problems.push({ line, message }); // two passes; sorted and cut below
   };
 
   let header: string[] | null = null;
@@ -94,7 +94,7 @@ export function parseScoresCsv(text: string, options: ParseOptions = {}): Parsed
     header,
     dataLines,
     skipped,
-    problems,
+    problems: problems.sort((a, b) => a.line - b.line).slice(0, maxProblems),
     notes,
   };
 }
