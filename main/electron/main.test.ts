@@ -143,7 +143,7 @@ describe('Electron main: IPC', () => {
     const bad = await images(trusted, { datasetId: '../../etc', limit: -1 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_params', field: 'datasetId' } });
     const run = recorded.ipcHandlers.get(labIpcMethodChannel('runs.create'))!;
-    expect(await run(trusted, { config: { datasetId: '1', splitId: '1', lr: -1 } })).toMatchObject({ ok: false, error: { code: 'invalid_params', field: 'config.lr' } });
+    expect(await run(trusted, { config: { datasetId: '1', splitId: '1', backbone: { name: 'ir-lite' }, head: { type: 'arcface' }, batchSize: 8, steps: 10, lr: -1 } })).toMatchObject({ ok: false, error: { code: 'invalid_params', field: 'config.lr' } });
     const list = recorded.ipcHandlers.get(labIpcMethodChannel('datasets.list'))!;
     expect(await list(trusted, { injected: true })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(await list(trusted, 'not an object')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });

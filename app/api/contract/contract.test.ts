@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   imageMediaPath, invalidParams, labApiEvents, labApiMethods, labMethodNames, parseImageMediaPath,
-  parseThumbnailSize, runConfigSchema, splitDefinitionSchema,
+  parseThumbnailSize, runConfigSchema, splitDefinitionSchema, suggestedRunConfigs,
 } from './index.js';
 
 describe('LabApi contract', () => {
@@ -18,18 +18,19 @@ describe('LabApi contract', () => {
   });
 
   it('fills run config defaults and explains bad values by field', () => {
-    const config = runConfigSchema.parse({ datasetId: '1', splitId: '2' });
-    expect(config).toMatchObject({ stage: 1, objective: 'classification', batchSize: 32, head: { kind: 'arcface', scale: 64 } });
-    const bad = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', stage: 2, lr: 0 });
-    expect(bad.success).toBe(false);
+    const config = runConfigSchema.parse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1 });
+    expect(config).toMatchObject({ stage: 1, batchSize: 64, momentum: 0.9, clipGradNorm: 5, head: { type: 'arcface', s: 32 } });
+    const bad = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1, lr: 0 });
     const messages = bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
     expect(messages).toContain('lr: learning rate must be above 0');
   });
 
-  it('requires a parent run for stage 2 and refuses DDL in stage 1', () => {
-    const stage2 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', stage: 2, objective: 'ddl' });
-    expect(stage2.error?.issues[0]?.path).toEqual(['parentRunId']);
-    const ddl1 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', objective: 'ddl' });
+  it('requires a parent run for stage 2, and a backbone and head for stage 1', () => {
+    const stage2 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage2 });
+    expect(stage2.error?.issues.map((i) => i.path.join('.'))).toEqual(['parentRunId']);
+    const stage1 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', batchSize: 8, steps: 10, lr: 0.1 });
+    expect(stage1.error?.issues.map((i) => i.path.join('.'))).toEqual(['backbone', 'head']);
+    const ddl1 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1, objective: 'ddl' });
     expect(ddl1.error?.issues[0]?.path).toEqual(['objective']);
   });
 

@@ -136,7 +136,7 @@ export const synthMethods = {
     params: z.strictObject({
       preset: synthPresetSchema.default('pose'),
       identities: z.int().min(2).max(20_000).default(100),
-      perIdentity: z.int().min(2).max(500).default(12),
+      perIdentity: z.int().min(3, 'each identity needs at least 2 easy and 1 hard image').max(500).default(12),
       size: z.int().min(32).max(256).default(64),
       seed: z.int().min(0).default(1),
       name: z.string().min(1).max(200).optional(),
