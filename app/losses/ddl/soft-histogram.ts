@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BinsConfig } from './ddl-config.js';
+import { gaussianBinCounts } from './gaussian-bin-counts.js';
 
 /** The bin positions t_r = min + r * (max - min) / count, r = 0 .. count - 1, as [count] float32. */
 export function binCenters(bins: BinsConfig): tf.Tensor1D {
@@ -14,10 +15,7 @@ export function binCenters(bins: BinsConfig): tf.Tensor1D {
  */
 export function softHistogram(similarities: tf.Tensor1D, centers: tf.Tensor1D, sigma: number, weights?: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
-    const offsets = similarities.reshape([-1, 1]).sub(centers.reshape([1, -1]));
-    let kernel = offsets.square().mul(-1 / (2 * sigma * sigma)).exp();
-    if (weights) kernel = kernel.mul(weights.reshape([-1, 1]));
-    const counts = kernel.sum(0);
+    const counts = gaussianBinCounts(similarities, centers, sigma, weights ?? tf.onesLike(similarities));
     return counts.div(tf.maximum(counts.sum(), 1e-30)) as tf.Tensor1D;
   });
 }

@@ -1,0 +1,83 @@
+// `npm run bench:ddl`: forward and forward + backward time of ddlLoss at the reference size
+// (b = 256 per branch, R = 1000 bins, embedding 512) on the wasm and cpu backends; median of runs.
+import * as tf from '@tensorflow/tfjs';
+import { Random } from '../app/engine/random.js';
+import { defaultDdlConfig, parseDdlConfig } from '../app/losses/ddl/ddl-config.js';
+import { ddlLoss, type DdlBranches } from '../app/losses/ddl/ddl-loss.js';
+
+const batch = 256;
+const embedding = 512;
+const config = parseDdlConfig({ ...defaultDdlConfig, bins: { min: 0, max: 1, count: 1000 } });
+
+function randomMatrix(rng: Random): tf.Tensor2D {
+  return tf.tensor2d(Float32Array.from({ length: batch * embedding }, () => rng.normal()), [batch, embedding]);
+}
+
+function makeBranches(): DdlBranches {
+  const rng = new Random(1);
+  const anchors = [randomMatrix(rng), randomMatrix(rng)];
+  // Positive pairs: the anchor plus noise, so pair cosines spread over (0, 1).
+  const partner = (anchor: tf.Tensor2D, noise: number) => tf.tidy(() => anchor.add(randomMatrix(rng).mul(noise)) as tf.Tensor2D);
+  return {
+    teacherSingles: randomMatrix(rng),
+    studentSingles: randomMatrix(rng),
+    teacherPairs: [anchors[0]!, partner(anchors[0]!, 0.7)],
+    studentPairs: [anchors[1]!, partner(anchors[1]!, 1.5)],
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function timeIt(runs: number, step: () => Promise<void>): Promise<number[]> {
+  await step(); // warm-up: kernel compilation, allocations
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await step();
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+async function benchBackend(name: string, runs: number): Promise<void> {
+  await tf.setBackend(name);
+  await tf.ready();
+  const branches = makeBranches();
+  const inputs = [branches.teacherSingles, branches.studentSingles, ...branches.teacherPairs, ...branches.studentPairs];
+  const withInputs = (xs: tf.Tensor[]): DdlBranches => ({
+    teacherSingles: xs[0] as tf.Tensor2D,
+    studentSingles: xs[1] as tf.Tensor2D,
+    teacherPairs: [xs[2] as tf.Tensor2D, xs[3] as tf.Tensor2D],
+    studentPairs: [xs[4] as tf.Tensor2D, xs[5] as tf.Tensor2D],
+  });
+  const forward = await timeIt(runs, async () => {
+    const total = tf.tidy(() => ddlLoss(branches, config).total);
+    await total.data();
+    total.dispose();
+  });
+  const forwardBackward = await timeIt(runs, async () => {
+    const grads = tf.tidy(() => tf.grads((...xs: tf.Tensor[]) => ddlLoss(withInputs(xs), config).total)(inputs));
+    await Promise.all(grads.map((g) => g.data()));
+    tf.dispose(grads);
+  });
+  const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+  process.stdout.write(
+    `${name.padEnd(5)} forward ${fmt(median(forward))}   forward+backward ${fmt(median(forwardBackward))}` +
+      `   (median of ${runs}; min ${fmt(Math.min(...forwardBackward))}, max ${fmt(Math.max(...forwardBackward))})\n`,
+  );
+  tf.dispose(inputs);
+}
+
+async function main(): Promise<void> {
+  tf.enableProdMode();
+  const runs = Number(process.env.BENCH_RUNS ?? 7);
+  process.stdout.write(`ddlLoss: b = ${batch} per branch (4 branches, ${batch} pairs each), R = ${config.bins.count} bins, embedding ${embedding}, compat ${config.compat}\n`);
+  await import('@tensorflow/tfjs-backend-wasm');
+  for (const backend of ['wasm', 'cpu']) await benchBackend(backend, runs);
+}
+
+await main();

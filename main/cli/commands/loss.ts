@@ -1,0 +1,60 @@
+// `ddl-lab loss --in FILE.json [--compat clean|reference]`: the DDL terms (each KL, order, total,
+// expectations, histograms) for given embeddings, JSON in and out, to check our numbers against
+// another implementation. The work is in app/losses/ddl.
+import { parseArgs } from 'node:util';
+import { LossInputError, readLossInput } from '../../../app/losses/ddl/loss-input.js';
+
+const usage = `Usage: ddl-lab loss --in FILE.json [--compat clean|reference]
+
+FILE.json: {"teacher": {"singles": [[...], ...], "pairs": [[[...], [...]], ...]},
+            "student": {"singles": ..., "pairs": ...}, "options": {...}}
+  singles  embeddings of distinct identities (hardest negatives; at least 2 per branch)
+  pairs    same-identity embedding pairs (positives; at least 1 per branch)
+  options  any DDL option: bins {min, max, count}, sigma, lambdaPos, lambdaNeg, lambdaOrder,
+           positiveThreshold, teacherGradient, compat (defaults: the reference implementation's)
+Embeddings need not be normalised. Teacher = easy (P), student = hard (Q).
+Prints JSON: posKL, negKL, order, total = lambdaPos*posKL + lambdaNeg*negKL + lambdaOrder*order,
+teacher/student {posMean, negMean, posKept, pairs, singles}, histograms, options.
+--compat reference reproduces the published code's hardest negatives (upper-triangle row max).
+`;
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        in: { type: 'string' },
+        compat: { type: 'string' },
+        json: { type: 'boolean', default: true }, // output is always JSON; accepted for symmetry
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${usage}`, 2);
+  }
+  if (values.help) { process.stdout.write(usage); return 0; }
+  if (!values.in) return fail(`--in FILE.json is required.\n\n${usage}`, 2);
+  const compat = values.compat;
+  if (compat !== undefined && compat !== 'clean' && compat !== 'reference') return fail(`--compat must be clean or reference, got "${compat}".`, 2);
+
+  try {
+    const input = await readLossInput(values.in);
+    // tfjs loads only once the input is known to be good: bad input fails fast.
+    const tf = await import('@tensorflow/tfjs');
+    const { computeLossReport, formatLossReport } = await import('../../../app/losses/ddl/loss-report.js');
+    tf.enableProdMode(); // also silences tfjs's "install tfjs-node" banner
+    await tf.setBackend('cpu'); // small, exact float32 work: the plain backend is enough
+    const report = computeLossReport(input, values.in, compat ? { compat } : {});
+    process.stdout.write(`${formatLossReport(report)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof LossInputError) return fail(error.message, 1);
+    throw error;
+  }
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`ddl-lab loss: ${message}\n`);
+  return code;
+}
