@@ -6,6 +6,7 @@ export interface CliCommand {
 const commands: Record<string, () => Promise<CliCommand>> = {
   serve: () => import('./commands/serve.js'),
   demo: () => import('./commands/demo.js'),
+  loss: () => import('./commands/loss.js'),
   metrics: () => import('./commands/metrics.js'),
   train: () => import('./commands/train.js'),
   runs: () => import('./commands/runs.js'),
