@@ -148,7 +148,8 @@ function fixed(x: number): string {
 function number(x: number | null): string {
   if (x === null) return 'n/a';
   const size = Math.abs(x);
-  return size !== 0 && (size >= 1e4 || size < 1e-3) ? x.toPrecision(4) : x.toFixed(4);
+  if (size !== 0 && size < 1e-3) return x.toExponential(2);
+  return size >= 1e5 ? x.toPrecision(5) : x.toFixed(4);
 }
 
 function signed(x: number | null): string {

@@ -71,3 +71,15 @@ describe('parseScoresCsv', () => {
     expect(parsed.scores.length).toBe(0);
   });
 });
+
+describe('parseScoresCsv with a named type column', () => {
+  it('needs a type on every line and says how many fields a short line had', () => {
+    const parsed = parseScoresCsv('score,label,note,type\n0.9,1,a,easy-easy\n0.8,1\n0.7,0,b,\n0.6,0,c,hard-hard\n');
+    expect(parsed.problems).toEqual([
+      { line: 3, message: 'expected score,label,type, got 2 fields' },
+      { line: 4, message: 'type is empty (other lines have a type; give every line one)' },
+    ]);
+    expect(parsed.types).toEqual(['easy-easy', 'hard-hard']);
+    expect(Array.from(parsed.lines)).toEqual([2, 5]);
+  });
+});

@@ -49,48 +49,80 @@ export function parseScoresCsv(text: string, options: ParseOptions = {}): Parsed
   let dataLines = 0;
   const report = (line: number, message: string) => {
     skipped++;
-    if (problems.length < 2 * maxProblems) problems.push({ line, message }); // two passes; sorted and cut below
+    if (problems.length < 2 * maxProblems) problems.push({ line, message }); // two rounds; sorted and cut below
   };
 
   let header: string[] | null = null;
   let columns: Columns = positionalColumns;
-  const rows: { line: number; fields: string[] }[] = [];
+  // One pass into typed arrays. Without a header naming a type column, a line may lack a type; whether
+  // the file has types is known only at the end, so those lines are remembered and judged then.
+  const capacity = rawLines.length;
+  let scores = new Float64Array(capacity);
+  let labels = new Uint8Array(capacity);
+  let lines = new Uint32Array(capacity);
+  let typeCodes = new Uint32Array(capacity);
+  let missingType = new Uint16Array(capacity); // 0 has a type, else fields on the line + 1 (empty type: 0xffff)
+  const typeNames: string[] = [];
+  const typeCode = new Map<string, number>();
+  let count = 0;
+  let anyType = false;
+  let anyMissing = false;
   for (let k = 0; k < rawLines.length; k++) {
     const raw = rawLines[k]!;
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
+    if (raw.length === 0 || raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
     dataLines++;
     const fields = splitCsvLine(raw);
     if (fields === null) { report(k + 1, 'unbalanced double quote'); continue; }
-    if (header === null && rows.length === 0 && skipped === 0 && !fields.some(isNumber)) {
+    if (header === null && count === 0 && skipped === 0 && !fields.some(isNumber)) {
       header = fields;
       columns = columnsFromHeader(fields, notes);
       continue;
     }
-    rows.push({ line: k + 1, fields });
-  }
-
-  // The type column exists when the header names it or any line has a third field.
-  const typeColumn = columns.type;
-  const hasTypes = typeColumn !== null && (columns.typeNamed || rows.some((r) => (r.fields[typeColumn] ?? '').trim() !== ''));
-  const scores = new Float64Array(rows.length);
-  const labels = new Uint8Array(rows.length);
-  const lines = new Uint32Array(rows.length);
-  const types: string[] = [];
-  let count = 0;
-  for (const { line, fields } of rows) {
-    const problem = checkFields(fields, columns, hasTypes);
-    if (problem) { report(line, problem); continue; }
+    const problem = checkFields(fields, columns);
+    if (problem) { report(k + 1, problem); continue; }
     scores[count] = Number(fields[columns.score]!.trim());
-    labels[count] = Number(fields[columns.label]!.trim());
-    lines[count] = line;
-    if (hasTypes) types.push(fields[columns.type as number]!.trim());
+    labels[count] = fields[columns.label]!.trim() === '1' ? 1 : 0;
+    lines[count] = k + 1;
+    if (columns.type !== null) {
+      const typeText = fields.length > columns.type ? fields[columns.type]!.trim() : null;
+      if (typeText === null || typeText === '') {
+        missingType[count] = typeText === null ? Math.min(fields.length + 1, 0xfffe) : 0xffff;
+        anyMissing = true;
+      } else {
+        let code = typeCode.get(typeText);
+        if (code === undefined) { code = typeNames.length; typeNames.push(typeText); typeCode.set(typeText, code); }
+        typeCodes[count] = code;
+        anyType = true;
+      }
+    }
     count++;
   }
+  const hasTypes = columns.type !== null && (columns.typeNamed || anyType);
+  if (hasTypes && anyMissing) {
+    // Some lines have a type and these do not: they are bad lines too.
+    let kept = 0;
+    for (let j = 0; j < count; j++) {
+      if (missingType[j]) {
+        const line = lines[j]!;
+        const fieldCount = missingType[j]! - 1;
+        report(line, missingType[j] !== 0xffff ? `expected score,label,type, got ${fieldCount} field${fieldCount === 1 ? '' : 's'}` : 'type is empty (other lines have a type; give every line one)');
+        continue;
+      }
+      scores[kept] = scores[j]!; labels[kept] = labels[j]!; lines[kept] = lines[j]!; typeCodes[kept] = typeCodes[j]!;
+      kept++;
+    }
+    count = kept;
+  }
+  scores = scores.slice(0, count);
+  labels = labels.slice(0, count);
+  lines = lines.slice(0, count);
+  typeCodes = typeCodes.subarray(0, count);
+  missingType = new Uint16Array(0);
   return {
-    scores: scores.slice(0, count),
-    labels: labels.slice(0, count),
-    types: hasTypes ? types : null,
-    lines: lines.slice(0, count),
+    scores,
+    labels,
+    types: hasTypes ? Array.from(typeCodes, (code) => typeNames[code]!) : null,
+    lines,
     header,
     dataLines,
     skipped,
@@ -99,10 +131,11 @@ export function parseScoresCsv(text: string, options: ParseOptions = {}): Parsed
   };
 }
 
-function checkFields(fields: string[], columns: Columns, hasTypes: boolean): string | null {
-  const needed = Math.max(columns.score, columns.label, hasTypes ? (columns.type ?? 0) : 0) + 1;
+// Checks one line's fields; a missing or empty type is judged later (see parseScoresCsv).
+function checkFields(fields: string[], columns: Columns): string | null {
+  const needed = Math.max(columns.score, columns.label) + 1;
   if (fields.length < needed) {
-    return `expected ${hasTypes ? 'score,label,type' : 'score,label[,type]'}, got ${fields.length} field${fields.length === 1 ? '' : 's'}`;
+    return `expected ${columns.typeNamed ? 'score,label,type' : 'score,label[,type]'}, got ${fields.length} field${fields.length === 1 ? '' : 's'}`;
   }
   if (columns.maxFields !== null && fields.length > columns.maxFields) {
     return `expected at most ${columns.maxFields} fields (score,label,type), got ${fields.length}`;
@@ -111,7 +144,6 @@ function checkFields(fields: string[], columns: Columns, hasTypes: boolean): str
   if (!isNumber(score)) return `score must be a finite number, got '${score}'`;
   const label = fields[columns.label]!.trim();
   if (label !== '0' && label !== '1') return `label must be 0 or 1, got '${label}'`;
-  if (hasTypes && fields[columns.type as number]!.trim() === '') return 'type is empty (other lines have a type; give every line one)';
   return null;
 }
 

@@ -30,7 +30,7 @@ export function sortPairs(scores: Float32Array | Float64Array, labels: Uint8Arra
   let genuineCount = 0;
   for (let j = 0; j < n; j++) {
     const i = ascending[n - 1 - j]!;
-    sorted.scores[j] = scores[i]!;
+    sorted.scores[j] = scores[i]! + 0; // -0 becomes 0, as JSON would write it
     const label = labels[i]!;
     sorted.genuine[j] = label;
     genuineCount += label;

@@ -232,3 +232,25 @@ describe('input checks', () => {
     expect(computeVerificationReport(f32, labels)).toEqual(computeVerificationReport(Float64Array.from(f32), labels));
   });
 });
+
+describe('JSON safety', () => {
+  it('never puts NaN or Infinity in a report, even for degenerate inputs', () => {
+    const cases: [number[], number[]][] = [
+      [[0.3], [1]],
+      [[0.3], [0]],
+      [Array(12).fill(0.25), [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0]],
+      [Array.from({ length: 12 }, (_, i) => i / 12), Array(12).fill(1)],
+      [Array.from({ length: 12 }, (_, i) => -i), Array.from({ length: 12 }, (_, i) => (i < 6 ? 1 : 0))],
+      [Array.from({ length: 200 }, (_, i) => (i % 7) / 7), Array.from({ length: 200 }, (_, i) => i % 2)],
+    ];
+    for (const [scores, labels] of cases) {
+      const report = computeVerificationReport(scores, labels, scores.map((_, i) => (i % 3 === 0 ? 'easy-easy' : 'hard-hard')));
+      expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+      for (const set of [report.overall, ...report.byType]) {
+        for (const [metric, reason] of Object.entries(set.unavailable)) expect(reason, metric).toMatch(/^n\/a: /);
+        if (set.auc === null) expect(set.unavailable.auc).toBeDefined();
+        if (set.accuracy === null) expect(set.unavailable.accuracy).toBeDefined();
+      }
+    }
+  });
+});
