@@ -39,7 +39,10 @@ export interface TarAtFar {
   far: number;
   /** True accept rate at `threshold`, or null when there are too few impostor pairs. */
   tar: number | null;
-  /** Lowest accepted score (accept when score >= threshold); null when not available. */
+  /**
+   * Accept when score >= threshold: the lowest accepted score, or the next double above the highest
+   * score when no score can be accepted within the FAR. Null when not available.
+   */
   threshold: number | null;
   /** The FAR actually reached at `threshold` (≤ far; ties can keep it below). */
   achievedFar: number | null;
@@ -60,7 +63,11 @@ export interface FoldResult {
   fold: number;
   /** Pairs in this (test) fold. */
   pairs: number;
-  /** Chosen on the other folds: the midpoint between the lowest accepted and highest rejected score. */
+  /**
+   * Chosen on the other folds (best accuracy there; the highest such interval on ties): the midpoint
+   * between its lowest accepted and highest rejected score (the lowest score when all are accepted,
+   * the next double above the highest when all are rejected).
+   */
   threshold: number;
   /** Accuracy on this fold at `threshold`. */
   accuracy: number;
