@@ -2,9 +2,10 @@ import type { AttributeColumn } from '../store/attributes-repo.js';
 import type { IssueLog } from './issue-log.js';
 import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js';
 
-// Attributes CSV: `path,<attr>...` with a header. A column is numeric when (nearly) all its values
-// are numbers, categorical otherwise. Nothing in the file is fatal: short rows, bad numbers and
-// duplicate rows are logged with their line number and the rest is kept.
+// Attributes CSV: `path,<attr>...` with a header. A column is numeric when all its values but a
+// few (at most 2, or 5%) are numbers - those few are reported as bad numbers - and categorical
+// otherwise. Nothing in the file is fatal: short rows, bad numbers and duplicate rows are logged
+// with their line number and the rest is kept.
 
 export type AttributeCell = number | string | null;
 
@@ -49,7 +50,7 @@ export async function readAttributesCsv(file: string, options: { reservedNames?:
   }
   const columns: AttributeColumn[] = header.map((name, c) => ({
     name,
-    kind: numeric[c]! > 0 && other[c]! <= 0.05 * (numeric[c]! + other[c]!) ? 'numeric' : 'categorical',
+    kind: numeric[c]! > 0 && other[c]! <= Math.max(2, 0.05 * (numeric[c]! + other[c]!)) ? 'numeric' : 'categorical',
   }));
 
   // Pass 2: the rows.

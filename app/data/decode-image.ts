@@ -57,7 +57,7 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
     const [width, height] = input.orientedSize(work.info.width, work.info.height);
     return { format, width, height, rgb, ...measures };
   } catch (error) {
-    throw error instanceof ImageFileError ? error : sharpError(error, format);
+    throw error instanceof ImageFileError ? error : sharpError(error, format, bytes);
   }
 }
 
@@ -77,7 +77,8 @@ function bmpInput(bytes: Buffer, maxPixels: number): Input {
 
 async function checkedInput(bytes: Buffer, maxPixels: number): Promise<Input> {
   const options = { limitInputPixels: maxPixels, failOn: 'warning' as const, sequentialRead: true };
-  const meta = await sharp(bytes, options).metadata();
+  // The header alone (no pixels decoded) says how big the image claims to be.
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
   if (w * h > maxPixels) {
@@ -91,12 +92,30 @@ async function checkedInput(bytes: Buffer, maxPixels: number): Promise<Input> {
   };
 }
 
-function sharpError(error: unknown, format: ImageFormat): ImageFileError {
-  const message = error instanceof Error ? error.message : String(error);
+function sharpError(error: unknown, format: ImageFormat, bytes: Buffer): ImageFileError {
+  // libvips' error text is shared between threads (concurrent decodes can mix or lose it), so the
+  // file's own structure decides "truncated"; the message only refines the rest.
+  const message = [...new Set((error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim()).filter(Boolean))].join('; ');
   if (/pixel limit/i.test(message)) return new ImageFileError('too many pixels', `${message} (a guard against decompression bombs).`);
-  if (/premature end|truncat|unexpected end|end of (file|stream|data)|incomplete|short read|not enough data|read error/i.test(message)) {
-    return new ImageFileError('truncated', `the ${format.toUpperCase()} data ends early (${message.trim()}); the file was cut short.`);
+  if (endsEarly(bytes, format) || /premature end|truncat|unexpected end|end of (file|stream|data)|short read|not enough data/i.test(message)) {
+    return new ImageFileError('truncated', `the ${format.toUpperCase()} data stops before the image ends (${message}); the file was cut short.`);
   }
-  if (/unsupported image format/i.test(message)) return new ImageFileError('not an image', `sharp cannot read it as ${format} (${message.trim()}).`);
-  return new ImageFileError('corrupt', `the ${format.toUpperCase()} data could not be decoded (${message.trim()}).`);
+  if (/unsupported image format/i.test(message)) return new ImageFileError('not an image', `sharp cannot read it as ${format} (${message}).`);
+  return new ImageFileError('corrupt', `the ${format.toUpperCase()} data could not be decoded (${message}).`);
+}
+
+/** Whether the file lacks the end its format requires (JPEG EOI, PNG IEND, GIF trailer, RIFF length). */
+export function endsEarly(bytes: Buffer, format: ImageFormat): boolean {
+  const tail = bytes.subarray(Math.max(0, bytes.length - 32));
+  switch (format) {
+    case 'jpeg': {
+      let end = bytes.length;
+      while (end > 2 && (bytes[end - 1] === 0x00 || bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--; // padding some writers add
+      return !(bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9);
+    }
+    case 'png': return !tail.includes(Buffer.from('IEND', 'ascii'));
+    case 'gif': return bytes[bytes.length - 1] !== 0x3b;
+    case 'webp': return bytes.length >= 8 && bytes.readUInt32LE(4) + 8 > bytes.length;
+    default: return false;
+  }
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import zlib from 'node:zlib';
 
 // Small real image files for tests and benchmarks: every image is distinct (no accidental
 // duplicates), its colours say which identity and image it is, and its halves differ so a
@@ -88,4 +89,34 @@ export async function writeImageFolder(root: string, options: { identities: numb
     }
   }
   return out;
+}
+
+/**
+ * A real decompression bomb: a valid PNG whose header declares width×height pixels (e.g.
+ * 60000×60000 = 3.6 GP, ~11 GB decoded) with a tiny zero-filled IDAT — a few hundred bytes on disk.
+ */
+export function bombPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const firstRows = zlib.deflateSync(Buffer.alloc((width * 3 + 1) * 4));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', firstRows), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A JPEG of noise (so it does not compress to nothing), for cutting short. */
+export async function noiseJpeg(size: number, seed = 1): Promise<Buffer> {
+  const rgb = Buffer.alloc(size * size * 3);
+  let s = seed >>> 0;
+  for (let i = 0; i < rgb.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; rgb[i] = s >>> 24; }
+  return sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { requireDataset, updateDataset } from '../store/datasets-repo.js';
+import type { LabDatabase } from '../store/db.js';
+import { iterateImages, updateImageFile } from '../store/images-repo.js';
+import { decodeImage, type ResizeFit } from './decode-image.js';
+import { ImageFileError } from './image-error.js';
+import { mapOrdered } from './ordered-pool.js';
+import { dataDirOf, overwritePixelCacheRows, PixelCacheWriter, readPixelCacheManifest } from './pixel-cache.js';
+import { readImageFile, statFollowing } from './read-image-file.js';
+
+// Makes sure a dataset has a pixel cache at `size` that matches the files on disk: builds it when
+// missing, and (verify) re-decodes any image whose size or modification time changed since import,
+// updating its measured attributes and its row in every cached size.
+
+export interface EnsureCacheOptions {
+  dataDir?: string;
+  /** Stat every file and refresh changed ones (default true). */
+  verify?: boolean;
+  concurrency?: number;
+  fit?: ResizeFit;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EnsureCacheResult {
+  size: number;
+  /** The cache was (re)built from the files. */
+  built: boolean;
+  /** Images whose file changed and were re-decoded. */
+  changed: Array<{ imageId: number; path: string }>;
+  /** Images whose file can no longer be read: their cached pixels are kept (or black in a new cache). */
+  failed: Array<{ imageId: number; path: string; reason: string; detail: string }>;
+}
+
+interface FileRef { id: number; idx: number; path: string; absolute: string | Buffer; fileSize: number; fileMtimeMs: number }
+
+export async function ensureImageCache(db: LabDatabase, datasetId: number, size: number, options: EnsureCacheOptions = {}): Promise<EnsureCacheResult> {
+  const dataset = requireDataset(db, datasetId);
+  const dataDir = dataDirOf(db, options.dataDir);
+  const fit = options.fit ?? 'cover';
+  const concurrency = options.concurrency ?? 4;
+  const refs: FileRef[] = [];
+  for (const image of iterateImages(db, datasetId)) {
+    const rel = image.pathBytes ?? Buffer.from(image.path);
+    refs.push({ id: image.id, idx: image.idx, path: image.path, absolute: Buffer.concat([Buffer.from(`${dataset.root}/`), rel]), fileSize: image.fileSize, fileMtimeMs: image.fileMtimeMs });
+  }
+  const result: EnsureCacheResult = { size, built: false, changed: [], failed: [] };
+  const manifest = readPixelCacheManifest(dataDir, datasetId, size);
+
+  if (!manifest || manifest.count !== refs.length) {
+    result.built = true;
+    const writer = new PixelCacheWriter(dataDir, datasetId, size);
+    const black = Buffer.alloc(size * size * 3);
+    let done = 0;
+    try {
+      const decodeOne = async (ref: FileRef) => {
+        try {
+          const file = await readImageFile(ref.absolute);
+          return { ref, rgb: (await decodeImage(file.bytes, { size, maxPixels: dataset.maxPixels, fit })).rgb };
+        } catch (error) {
+          if (error instanceof ImageFileError) return { ref, error };
+          throw error;
+        }
+      };
+      for await (const r of mapOrdered(refs, concurrency, decodeOne, { signal: options.signal })) {
+        if ('error' in r && r.error) {
+          writer.write(r.ref.idx, black);
+          result.failed.push({ imageId: r.ref.id, path: r.ref.path, reason: r.error.reason, detail: r.error.detail });
+        } else {
+          writer.write(r.ref.idx, (r as { rgb: Buffer }).rgb);
+        }
+        options.onProgress?.(++done, refs.length);
+      }
+      writer.commit(refs.length, fit);
+    } catch (error) {
+      writer.discard();
+      throw error;
+    }
+    const sizes = [...new Set([...requireDataset(db, datasetId).inputSizes, size])].sort((a, b) => a - b);
+    updateDataset(db, datasetId, { inputSizes: sizes });
+    if (options.verify === false) return result;
+  }
+  if (options.verify === false) return result;
+
+  // Verify: stat every file; re-decode the ones whose fingerprint moved.
+  const sizes = requireDataset(db, datasetId).inputSizes.filter((s) => readPixelCacheManifest(dataDir, datasetId, s));
+  let done = 0;
+  const check = async (ref: FileRef) => {
+    try {
+      const stat = await statFollowing(ref.absolute);
+      if (stat.size === ref.fileSize && stat.mtimeMs === ref.fileMtimeMs) return { ref };
+      const file = await readImageFile(ref.absolute);
+      const decoded = await Promise.all(sizes.map((s) => decodeImage(file.bytes, { size: s, maxPixels: dataset.maxPixels, fit })));
+      return { ref, file, decoded };
+    } catch (error) {
+      if (error instanceof ImageFileError) return { ref, error };
+      throw error;
+    }
+  };
+  const rewrites = new Map<number, Array<{ idx: number; rgb: Uint8Array }>>(sizes.map((s) => [s, []]));
+  for await (const r of mapOrdered(refs, concurrency, check, { signal: options.signal })) {
+    options.onProgress?.(++done, refs.length);
+    if ('error' in r && r.error) { result.failed.push({ imageId: r.ref.id, path: r.ref.path, reason: r.error.reason, detail: r.error.detail }); continue; }
+    if (!('decoded' in r) || !r.decoded || !r.file) continue;
+    const first = r.decoded[0]!;
+    updateImageFile(db, r.ref.id, { fileSize: r.file.fileSize, fileMtimeMs: r.file.fileMtimeMs, sha1: createHash('sha1').update(r.file.bytes).digest('hex'),
+      format: first.format, width: first.width, height: first.height, sharpness: first.sharpness, brightness: first.brightness, contrast: first.contrast });
+    sizes.forEach((s, k) => rewrites.get(s)!.push({ idx: r.ref.idx, rgb: r.decoded[k]!.rgb }));
+    result.changed.push({ imageId: r.ref.id, path: r.ref.path });
+  }
+  if (result.changed.length) {
+    for (const [s, rows] of rewrites) overwritePixelCacheRows(dataDir, datasetId, s, rows);
+    updateDataset(db, datasetId, {});
+  }
+  return result;
+}
