@@ -30,4 +30,31 @@ describe('hardestNegatives', () => {
       expect(check.relativeError, mode).toBeLessThan(2e-3);
     }
   });
+
+  it('custom gradient equals plain tfjs autodiff of the max over the similarity matrix (64 x 32)', () => {
+    const rng = new Random(5);
+    const raw = randomNormals(rng, 64 * 32, 1, [0.3]);
+    const weights = tf.tidy(() => tf.keep(tf.tensor1d(randomNormals(rng, 64))));
+    const plain = (mode: 'clean' | 'reference') => (x: tf.Tensor) => {
+      const unit = l2NormalizeRows(x as tf.Tensor2D);
+      const similarity = tf.matMul(unit, unit, false, true);
+      const upper = tf.linalg.bandPart(tf.ones([64, 64]), 0, -1).sub(tf.eye(64));
+      const best = mode === 'clean' ? similarity.sub(tf.eye(64).mul(4)).max(1) : similarity.mul(upper).max(1);
+      return best.mul(weights).sum() as tf.Scalar;
+    };
+    const ours = (mode: 'clean' | 'reference') => (x: tf.Tensor) => hardestNegatives(l2NormalizeRows(x as tf.Tensor2D), mode).mul(weights).sum() as tf.Scalar;
+    for (const mode of ['clean', 'reference'] as const) {
+      tf.tidy(() => {
+        const x = tf.tensor2d(raw, [64, 32]);
+        expect(ours(mode)(x).dataSync()[0], mode).toBeCloseTo(plain(mode)(x).dataSync()[0] as number, 5);
+        const want = tf.grad(plain(mode))(x).dataSync();
+        const got = tf.grad(ours(mode))(x).dataSync();
+        let diff = 0;
+        let norm = 0;
+        want.forEach((w, i) => { diff += ((got[i] as number) - w) ** 2; norm += w ** 2; });
+        expect(Math.sqrt(diff / norm), mode).toBeLessThan(1e-5);
+      });
+    }
+    weights.dispose();
+  });
 });

@@ -61,4 +61,29 @@ describe('softHistogram', () => {
     expect(check.relativeError).toBeLessThan(2e-3);
     expect(check.analytic[2]).toBe(0);
   });
+
+  it('custom gradient equals plain tfjs autodiff of the same formula (256 items, 1000 bins)', () => {
+    const rng = new Random(11);
+    const similarities = Array.from({ length: 256 }, () => rng.uniform(-0.2, 1));
+    const weights = similarities.map((s) => (s > 0 ? 1 : 0));
+    const projection = Array.from({ length: 1000 }, () => rng.normal());
+    const centers = () => binCenters(defaultDdlConfig.bins);
+    // The textbook version: an [n x R] broadcast, differentiated op by op by tfjs.
+    const plain = (s: tf.Tensor) => {
+      const kernel = s.reshape([-1, 1]).sub(centers().reshape([1, -1])).square().mul(-1 / (2 * 0.1 * 0.1)).exp().mul(tf.tensor2d(weights, [256, 1]));
+      const counts = kernel.sum(0);
+      return counts.div(counts.sum()).mul(tf.tensor1d(projection)).sum() as tf.Scalar;
+    };
+    const ours = (s: tf.Tensor) => softHistogram(s as tf.Tensor1D, centers(), 0.1, tf.tensor1d(weights)).mul(tf.tensor1d(projection)).sum() as tf.Scalar;
+    tf.tidy(() => {
+      const x = tf.tensor1d(similarities);
+      expect(ours(x).dataSync()[0]).toBeCloseTo(plain(x).dataSync()[0] as number, 6);
+      const want = tf.grad(plain)(x).dataSync();
+      const got = tf.grad(ours)(x).dataSync();
+      let diff = 0;
+      let norm = 0;
+      want.forEach((w, i) => { diff += ((got[i] as number) - w) ** 2; norm += w ** 2; });
+      expect(Math.sqrt(diff / norm)).toBeLessThan(1e-4);
+    });
+  });
 });
