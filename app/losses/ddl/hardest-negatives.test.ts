@@ -22,6 +22,10 @@ describe('hardestNegatives', () => {
     expectClose(tf.tidy(() => hardestNegatives(singles(), 'reference').dataSync()), [0.6, 0, 0], 1e-6);
   });
 
+  it('needs at least 2 singles', () => {
+    expect(() => hardestNegatives(tf.tensor2d([[1, 0]]), 'clean')).toThrow('hardestNegatives: got 1 single(s)');
+  });
+
   it('gradients match finite differences in both modes (through the normalisation)', () => {
     const rng = new Random(3);
     const raw = randomNormals(rng, 5 * 4, 1, [1, 0.5, 0, 0]);

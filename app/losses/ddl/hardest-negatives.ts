@@ -14,6 +14,7 @@ export type NegativesMode = 'clean' | 'reference';
  */
 export function hardestNegatives(singles: tf.Tensor2D, mode: NegativesMode): tf.Tensor1D {
   const count = singles.shape[0];
+  if (count < 2) throw new Error(`hardestNegatives: got ${count} single(s); a hardest negative needs at least 2 identities`);
   const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = inputs as [tf.Tensor2D, tf.GradSaveFunc];
     // x @ transpose(x): the matmul's own transpose flag is ~10x slower on wasm.
