@@ -16,9 +16,13 @@ import { bombPng, encodeRgb, fixtureColours, noiseJpeg, twoToneRgb, writeImageFo
 const isRoot = process.getuid?.() === 0;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-async function writeImage(file: string, identity: number, image: number, format: Parameters<typeof encodeRgb>[3] = 'png') {
+async function fixtureImage(identity: number, image: number, format: Parameters<typeof encodeRgb>[3] = 'png'): Promise<Buffer> {
   const { left, right } = fixtureColours(identity, image);
-  writeFileSync(file, await encodeRgb(twoToneRgb(16, 16, left, right), 16, 16, format));
+  return encodeRgb(twoToneRgb(16, 16, left, right), 16, 16, format);
+}
+
+async function writeImage(file: string, identity: number, image: number, format: Parameters<typeof encodeRgb>[3] = 'png') {
+  writeFileSync(file, await fixtureImage(identity, image, format));
 }
 
 describe('importDataset on a folder holding every kind of bad file', () => {
@@ -53,11 +57,11 @@ describe('importDataset on a folder holding every kind of bad file', () => {
     await writeImage(join(root, 'id_004/ünïcødé 顔.png'), 4, 1);
     await writeImage(join(root, 'id_004/line\nbreak.png'), 4, 2);
     const latin1Name = Buffer.concat([Buffer.from(`${root}/id_004/`), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0xff]), Buffer.from('.png')]);
-    writeFileSync(latin1Name, await encodeRgb(twoToneRgb(16, 16, ...Object.values(fixtureColours(4, 3)) as [number[], number[]]), 16, 16, 'png'));
+    writeFileSync(latin1Name, await fixtureImage(4, 3));
     const latin1Folder = Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x4a, 0x6f, 0x73, 0xe9])]);
     mkdirSync(latin1Folder);
     for (const k of [0, 1]) {
-      writeFileSync(Buffer.concat([latin1Folder, Buffer.from(`/img_${k}.png`)]), await encodeRgb(twoToneRgb(16, 16, ...Object.values(fixtureColours(7, k)) as [number[], number[]]), 16, 16, 'png'));
+      writeFileSync(Buffer.concat([latin1Folder, Buffer.from(`/img_${k}.png`)]), await fixtureImage(7, k));
     }
     mkdirSync(join(root, 'id_005'));
     await writeImage(join(root, 'id_005/only.png'), 5, 0);
