@@ -36,6 +36,9 @@ export const datasetSummarySchema = z.object({
   /** Folder the images are read from (never modified). */
   root: z.string(),
   createdAt: timestampSchema,
+  /** `importing` while its import job runs; `failed` when nothing could be imported (see `error`). */
+  status: z.enum(['importing', 'ready', 'failed']),
+  error: z.string().nullable(),
   imageCount: z.int().min(0),
   identityCount: z.int().min(0),
   badFileCount: z.int().min(0),
@@ -66,7 +69,17 @@ export type ImageItem = z.infer<typeof imageItemSchema>;
 export const identityItemSchema = z.object({ identity: z.string(), imageCount: z.int().min(0) });
 export type IdentityItem = z.infer<typeof identityItemSchema>;
 
-export const badFileSchema = z.object({ path: z.string(), reason: z.string(), detail: z.string().nullable().optional() });
+export const badFileSchema = z.object({
+  /** An image file, or a line of the attributes CSV, pairs list or list file. */
+  source: z.enum(['image', 'attributes', 'pairs', 'list']),
+  path: z.string(),
+  /** 1-based line for CSV / list / pairs problems. */
+  line: z.int().nullable(),
+  /** Short category: "truncated", "not an image", "duplicate", "missing image"... */
+  reason: z.string(),
+  /** What exactly went wrong and what to do. */
+  detail: z.string().nullable(),
+});
 export type BadFile = z.infer<typeof badFileSchema>;
 
 export const attributeHistogramSchema = z.discriminatedUnion('kind', [

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './common.js';
 import { jobInfoSchema } from './jobs.js';
-import { runStatusSchema } from './runs.js';
-import { runHistogramsSchema } from './runs.js';
+import { runHistogramsSchema, runStatusSchema } from './runs.js';
 
 // Events pushed by the lab (IPC in Electron, the /api/events WebSocket in server mode).
 
@@ -19,6 +18,8 @@ export const labApiEvents = {
     lr: z.number().nullable(),
     imagesPerSecond: z.number().nullable(),
     terms: z.record(z.string(), z.number()),
+    /** Other scalars of the step (gradNorm, batch expectations), as in runs.metrics. */
+    extras: z.record(z.string(), z.number()),
   }),
   /** New similarity histograms were recorded (every `histogramEvery` steps). */
   'run.histograms': runHistogramsSchema,

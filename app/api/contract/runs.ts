@@ -37,6 +37,8 @@ export const backboneConfigSchema = z.strictObject({
   /** ir-lite: residual blocks per stage. */
   depths: z.array(z.int().min(1)).min(1).optional(),
   dropout: z.number().min(0).lt(1, 'dropout must be below 1').optional(),
+  /** Weight-init seed (default: the run's seed). */
+  seed: z.int().min(0).optional(),
 });
 
 export const ddlOptionsSchema = z.strictObject({
@@ -74,6 +76,8 @@ export const runConfigSchema = z
     stage: z.union([z.literal(1), z.literal(2)]).default(1),
     /** Stage 2: the stage-1 run whose last checkpoint is fine-tuned. */
     parentRunId: idSchema.optional(),
+    /** Stage 2: which of the parent's checkpoints (filled in with its latest when the run is created). */
+    parentCheckpointStep: z.int().min(0).optional(),
     /** Stage 2: DDL, or classification only on the same batches (the fair baseline). Default: ddl. */
     objective: z.enum(['ddl', 'classification']).optional(),
     /** Stage 1 (required there); stage 2 inherits its parent's. */
@@ -184,6 +188,8 @@ export const metricPointSchema = z.object({
   lr: z.number().nullable(),
   imagesPerSecond: z.number().nullable(),
   terms: z.record(z.string(), z.number()),
+  /** Other per-step scalars: gradNorm, and in stage 2 the batch's teacherPosMean, teacherNegMean, studentPosMean, studentNegMean. */
+  extras: z.record(z.string(), z.number()),
 });
 export type MetricPoint = z.infer<typeof metricPointSchema>;
 

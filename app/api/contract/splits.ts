@@ -58,17 +58,33 @@ export const splitRuleSchema: z.ZodType<SplitRule> = z.lazy(() =>
 export const splitDefinitionSchema = z.strictObject({ hard: splitRuleSchema, easy: splitRuleSchema.optional(), manualTags: z.boolean().optional() });
 export type SplitDefinition = z.infer<typeof splitDefinitionSchema>;
 
+/** Easy/hard counts of one attribute, chart-ready (bars split by side). */
+export const attributeSplitCountsSchema = z.object({
+  attribute: z.string(),
+  source: z.enum(['file', 'measured']),
+  kind: z.enum(['numeric', 'categorical']),
+  bins: z.array(z.object({ x0: z.number(), x1: z.number(), easy: z.int().min(0), hard: z.int().min(0) })).optional(),
+  categories: z.array(z.object({ value: z.string(), easy: z.int().min(0), hard: z.int().min(0) })).optional(),
+  missing: z.object({ easy: z.int().min(0), hard: z.int().min(0) }),
+});
+
 export const splitSummarySchema = z.object({
   images: z.int().min(0),
   easyImages: z.int().min(0),
   hardImages: z.int().min(0),
-  /** Images in neither side (only when an `easy` rule is given). */
+  /** Images in neither side (an `easy` rule was given, or tagged "exclude"). */
   excludedImages: z.int().min(0),
   identities: z.int().min(0),
+  identitiesWithEasy: z.int().min(0),
   identitiesWithHard: z.int().min(0),
+  identitiesWithTwoEasy: z.int().min(0),
+  identitiesWithTwoHard: z.int().min(0),
   /** Identities DDL can draw from: at least 2 easy and 1 hard image. */
   usableIdentities: z.int().min(0),
-  /** Plain-language problems, e.g. "only 3 identities usable for DDL; a batch of 16 needs 16". */
+  /** Images whose side a manual tag decided. */
+  forcedByTags: z.object({ easy: z.int().min(0), hard: z.int().min(0), exclude: z.int().min(0) }),
+  perAttribute: z.array(attributeSplitCountsSchema),
+  /** Plain-language problems, e.g. "only 3 identities usable for DDL". */
   warnings: z.array(z.string()),
 });
 export type SplitSummary = z.infer<typeof splitSummarySchema>;

@@ -11,6 +11,8 @@ export interface ServiceContext {
   jobs: JobRegistry;
   /** The lab database, opened on first use. */
   db(): LabDatabase;
+  /** Evaluations recorded for a run (empty until the evaluation store exists). */
+  evaluationIdsOf(runId: number): string[];
 }
 
 /** The handlers of one area, e.g. `HandlersOf<'datasets'>`. */

@@ -1,67 +1,75 @@
 import { labMethodNames, type LabApiHandlers, type LabMethod } from '../contract/index.js';
+import { initBackend, type BackendInfo } from '../../engine/backend.js';
 import { openLabDatabase, type LabDatabase } from '../../store/db.js';
+import type { RunManager } from '../../train/run-manager.js';
 import type { ServiceContext } from './context.js';
+import { datasetHandlers } from './dataset-handlers.js';
 import { LabEventBus } from './event-bus.js';
+import { ImageSource } from './image-source.js';
 import { jobHandlers } from './job-handlers.js';
-import { JobRegistry } from './jobs.js';
 import { notAvailable } from './not-available.js';
+import { JobRegistry } from './jobs.js';
+import { createRunManager, runHandlers } from './run-handlers.js';
+import { splitHandlers } from './split-handlers.js';
+import { synthHandlers } from './synth-handlers.js';
 import { systemHandlers } from './system-handlers.js';
 import { unavailableHandlers } from './unavailable-handlers.js';
-import type { LabImage, LabService, LabServiceOptions } from './types.js';
+import type { LabService, LabServiceOptions } from './types.js';
 
 // The LabApi implemented over the lab core (app/). Both transports (Electron IPC, HTTP) wrap one
 // instance of this; it holds no transport logic.
+
+/** Runs keep going this long after the app asks them to stop (they checkpoint), then are killed. */
+const shutdownGraceMs = 30_000;
 
 export function createLabService(options: LabServiceOptions): LabService {
   const bus = new LabEventBus();
   const jobs = new JobRegistry(bus);
   let database: LabDatabase | undefined;
+  let runManager: RunManager | undefined;
+  let backend: Promise<BackendInfo> | undefined;
   const context: ServiceContext = {
     options,
     bus,
     jobs,
     db: () => (database ??= openLabDatabase(options.dataDir)),
+    evaluationIdsOf: () => [],
   };
+  const runs = () => (runManager ??= createRunManager(context));
+  const images = new ImageSource(context.db);
 
   // Methods whose core module is not built yet: they answer `not_available`, never made-up data.
   const pendingCore: Partial<Record<LabMethod, string>> = {
-      'datasets.import': 'app/data (dataset import)',
-      'datasets.list': 'app/data (dataset store)',
-      'datasets.get': 'app/data (dataset store)',
-      'datasets.images': 'app/data (dataset store)',
-      'datasets.image': 'app/data (dataset store)',
-      'datasets.identities': 'app/data (dataset store)',
-      'datasets.histograms': 'app/data (dataset store)',
-      'datasets.badFiles': 'app/data (dataset store)',
-      'datasets.remove': 'app/data (dataset store)',
-      'synth.generate': 'app/data/synth (SynthFaces)',
-      'splits.preview': 'app/data (split rules)',
-      'splits.save': 'app/data (split rules)',
-      'splits.list': 'app/data (split rules)',
-      'splits.get': 'app/data (split rules)',
-      'splits.boundary': 'app/data (split rules)',
-      'splits.distributions': 'app/eval (embeddings)',
-      'runs.create': 'app/train (run processes)',
-      'runs.cancel': 'app/train (run processes)',
-      'runs.resume': 'app/train (run processes)',
-      'runs.list': 'app/train (run store)',
-      'runs.get': 'app/train (run store)',
-      'runs.metrics': 'app/train (run store)',
-      'runs.histograms': 'app/train (run store)',
-      'evaluations.run': 'app/eval (evaluation)',
-      'evaluations.get': 'app/eval (evaluation store)',
-      'evaluations.list': 'app/eval (evaluation store)',
-      'evaluations.failures': 'app/eval (failure mining)',
-      'evaluations.compare': 'app/eval (evaluation store)',
+    'splits.distributions': 'app/eval (embeddings of a run\'s model)',
+    'evaluations.run': 'app/eval (evaluation of a run)',
+    'evaluations.get': 'app/eval (evaluation store)',
+    'evaluations.list': 'app/eval (evaluation store)',
+    'evaluations.failures': 'app/eval (failure mining store)',
+    'evaluations.compare': 'app/eval (evaluation store)',
   };
 
   const handlers = {
     ...unavailableHandlers(pendingCore),
     ...systemHandlers(
       context,
-      async () => ({ backend: null, available: [], threads: null }),
+      async () => {
+        try {
+          const info = await (backend ??= initBackend());
+          return { backend: info.detail, available: info.tried.filter((t) => !t.error).map((t) => t.name), threads: info.threads };
+        } catch {
+          return { backend: null, available: [], threads: null };
+        }
+      },
       () => Object.keys(pendingCore),
     ),
+    ...datasetHandlers(context),
+    ...synthHandlers(context),
+    ...splitHandlers(context, async (_db, _datasetId, definition) => {
+      // Model-based rules (percentile of a run's hardness) need embeddings from the run's model.
+      if (/"kind":"percentile"/.test(JSON.stringify(definition))) notAvailable('splits (model-based rule)', 'app/eval (per-image hardness under a run\'s model)');
+      return undefined;
+    }),
+    ...runHandlers(context, runs),
     ...jobHandlers(context),
   } as LabApiHandlers;
 
@@ -71,12 +79,15 @@ export function createLabService(options: LabServiceOptions): LabService {
   return {
     handlers,
     subscribe: (listener) => bus.subscribe(listener),
-    openImage: async (): Promise<LabImage> => notAvailable('images', 'app/data (dataset store)'),
+    openImage: (datasetId, imageId, thumb) => images.open(datasetId, imageId, thumb),
     close: async () => {
       await jobs.cancelAll();
+      // Runs are suspended (checkpoint, `interrupted`): resume them after the next start.
+      await runManager?.shutdown({ graceMs: shutdownGraceMs });
       bus.clear();
       database?.close();
       database = undefined;
+      runManager = undefined;
     },
   };
 }
