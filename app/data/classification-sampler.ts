@@ -104,6 +104,7 @@ export function createClassificationSampler(opts: ClassificationSamplerOptions):
       if (s.datasetId !== opts.datasetId || s.splitId !== (split?.id ?? null) || s.side !== side || s.seed !== opts.seed || s.batchSize !== n) {
         throw new Error(`This sampler state was saved for dataset ${s.datasetId}, split ${s.splitId ?? 'none'} (${s.side}), seed ${s.seed}, batch ${s.batchSize}; create the sampler with the same settings to resume.`);
       }
+      if (s.pos > pool.length) throw new Error(`Sampler state position ${s.pos} is beyond the ${pool.length} images; it belongs to another dataset version.`);
       epoch = s.epoch;
       pos = s.pos;
       steps = s.steps;

@@ -11,7 +11,8 @@ import { openSamplerSource } from './sampler-source.js';
 //   hard pairs:   b positive pairs (easy anchor, hard) or (hard, hard) with studentPairs
 // Each branch walks a seeded permutation of its eligible identities, a fresh one per epoch, so
 // every identity is drawn equally often; images within an identity and flips come from one
-// seeded Random. The state is a few numbers: restoring it gives the same batches again.
+// seeded Random. The state is the step count and that Random's state: restoring replays the
+// identity walk (cheap, no pixels) and gives the same batches again.
 
 export interface DdlBatch {
   easySingles: ImageBatch;
@@ -53,7 +54,6 @@ export interface DdlSampler {
 const branchNames = ['easySingles', 'hardSingles', 'easyPairs', 'hardPairs'] as const;
 type BranchName = (typeof branchNames)[number];
 
-const cursorSchema = z.object({ epoch: z.int().min(0), pos: z.int().min(0) });
 const stateSchema = z.object({
   kind: z.literal('ddl-sampler'),
   version: z.literal(1),
@@ -64,17 +64,20 @@ const stateSchema = z.object({
   seed: z.number(),
   steps: z.int().min(0),
   random: z.number(),
-  cursors: z.object({ easySingles: cursorSchema, hardSingles: cursorSchema, easyPairs: cursorSchema, hardPairs: cursorSchema }),
 });
 export type DdlSamplerState = z.infer<typeof stateSchema>;
 
-/** Walks a seeded permutation of identities, b at a time; a new permutation per epoch. */
+/**
+ * Walks a seeded permutation of identities b at a time; each epoch a new permutation, so every
+ * identity is drawn exactly once per epoch. A batch that straddles two epochs takes the next
+ * epoch's first identities that are not already in it, keeping the b identities distinct.
+ */
 class IdentityCycle {
   epoch = 0;
-  pos = 0;
+  private pos = 0;
   private order: Int32Array;
 
-  constructor(private readonly identities: Int32Array, private readonly seed: number, private readonly branch: number) {
+  constructor(private readonly identities: Int32Array, private readonly seed: number, private readonly branch: number, private readonly b: number) {
     this.order = this.permutation(0);
   }
 
@@ -88,18 +91,37 @@ class IdentityCycle {
     return order;
   }
 
-  /** b distinct identities. */
-  take(b: number): Int32Array {
-    if (this.pos + b > this.order.length) { this.epoch++; this.pos = 0; this.order = this.permutation(this.epoch); }
-    const out = this.order.subarray(this.pos, this.pos + b);
-    this.pos += b;
+  take(): Int32Array {
+    const out = new Int32Array(this.b);
+    let k = 0;
+    while (k < this.b && this.pos < this.order.length) out[k++] = this.order[this.pos++]!;
+    if (k < this.b) {
+      this.nextEpoch(out.subarray(0, k));
+      while (k < this.b) out[k++] = this.order[this.pos++]!;
+    }
     return out;
   }
 
-  restore(epoch: number, pos: number): void {
-    this.epoch = epoch;
-    this.pos = pos;
-    this.order = this.permutation(epoch);
+  private nextEpoch(carried: Int32Array): void {
+    this.epoch++;
+    this.pos = 0;
+    const order = this.permutation(this.epoch);
+    if (carried.length === 0) { this.order = order; return; }
+    const taken = new Set(carried);
+    const front: number[] = [];
+    const rest: number[] = [];
+    for (const c of order) (front.length < this.b - carried.length && !taken.has(c) ? front : rest).push(c);
+    this.order = Int32Array.from([...front, ...rest]);
+  }
+
+  /** Back to the start, then `steps` batches on (replayed without drawing pixels). */
+  replay(steps: number): void {
+    this.epoch = 0;
+    this.pos = 0;
+    this.order = this.permutation(0);
+    for (let s = 0; s < steps; s++) {
+      if (this.pos + this.b <= this.order.length) this.pos += this.b; else this.take();
+    }
   }
 }
 
@@ -137,7 +159,7 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
     throw new Error(`Split "${split.name}" has ${worst}; DDL needs at least b = ${b} of each. Lower the batch size or loosen the split rule.`);
   }
 
-  const cycles = Object.fromEntries(branchNames.map((name, k) => [name, new IdentityCycle(pools[name], opts.seed, k)])) as Record<BranchName, IdentityCycle>;
+  const cycles = Object.fromEntries(branchNames.map((name, k) => [name, new IdentityCycle(pools[name], opts.seed, k, b)])) as Record<BranchName, IdentityCycle>;
   let random = new Random(deriveSeed(opts.seed, 0x5eed));
   let steps = 0;
   const size = opts.inputSize;
@@ -159,7 +181,7 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
 
   const singles = (name: 'easySingles' | 'hardSingles', of: Int32Array[]) => {
     const batch = newImageBatch(b, size);
-    cycles[name].take(b).forEach((c, slot) => put(batch, slot, pick(of[c]!)));
+    cycles[name].take().forEach((c, slot) => put(batch, slot, pick(of[c]!)));
     return batch;
   };
 
@@ -170,13 +192,13 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
       const easySingles = singles('easySingles', easyOf);
       const hardSingles = singles('hardSingles', hardOf);
       const easyPairs: [ImageBatch, ImageBatch] = [newImageBatch(b, size), newImageBatch(b, size)];
-      cycles.easyPairs.take(b).forEach((c, slot) => {
+      cycles.easyPairs.take().forEach((c, slot) => {
         const [x, y] = pickTwo(easyOf[c]!);
         put(easyPairs[0], slot, x);
         put(easyPairs[1], slot, y);
       });
       const hardPairs: [ImageBatch, ImageBatch] = [newImageBatch(b, size), newImageBatch(b, size)];
-      cycles.hardPairs.take(b).forEach((c, slot) => {
+      cycles.hardPairs.take().forEach((c, slot) => {
         const [x, y] = opts.studentPairs === 'hard-hard' ? pickTwo(hardOf[c]!) : [pick(easyOf[c]!), pick(hardOf[c]!)];
         put(hardPairs[0], slot, x);
         put(hardPairs[1], slot, y);
@@ -188,7 +210,6 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
       return {
         kind: 'ddl-sampler', version: 1, datasetId: opts.datasetId, splitId: split.id, batch: b, studentPairs: opts.studentPairs, seed: opts.seed,
         steps, random: random.save(),
-        cursors: Object.fromEntries(branchNames.map((n) => [n, { epoch: cycles[n].epoch, pos: cycles[n].pos }])) as DdlSamplerState['cursors'],
       };
     },
     restore(state: unknown): void {
@@ -200,7 +221,7 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
         s.batch !== b && `b = ${s.batch}`, s.studentPairs !== opts.studentPairs && `studentPairs ${s.studentPairs}`, s.seed !== opts.seed && `seed ${s.seed}`,
       ].filter(Boolean);
       if (mismatch.length) throw new Error(`This sampler state was saved for ${mismatch.join(', ')}; create the sampler with the same settings to resume.`);
-      for (const n of branchNames) cycles[n].restore(s.cursors[n].epoch, s.cursors[n].pos);
+      for (const n of branchNames) cycles[n].replay(s.steps);
       random = Random.restore(s.random);
       steps = s.steps;
     },

@@ -120,3 +120,23 @@ export async function noiseJpeg(size: number, seed = 1): Promise<Buffer> {
   for (let i = 0; i < rgb.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; rgb[i] = s >>> 24; }
   return sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
+
+/** Yaw of image k (0..5) of every identity in `writeAttributeDataset`: three of six have |yaw| >= 45. */
+export const fixtureYaws = [-80, -10, 0, 15, 50, 85];
+
+/**
+ * An ImageFolder of `identities` × 6 images with attributes.csv: yaw (fixtureYaws), resolution
+ * (0.2 for image 1 of every third identity, else 1), race (a/b/c by identity), and quality missing
+ * for image 0.
+ */
+export async function writeAttributeDataset(root: string, options: { identities: number; size?: number }): Promise<FixtureFolder> {
+  const folder = await writeImageFolder(root, { identities: options.identities, perIdentity: 6, size: options.size ?? 8, format: 'bmp' });
+  const lines = ['path,yaw,resolution,race,quality'];
+  folder.paths.forEach((path, n) => {
+    const identity = folder.identities[n]!;
+    const k = n % 6;
+    lines.push([path, fixtureYaws[k], identity % 3 === 0 && k === 1 ? 0.2 : 1, 'abc'[identity % 3], k === 0 ? '' : 'ok'].join(','));
+  });
+  writeFileSync(join(root, 'attributes.csv'), `${lines.join('\n')}\n`);
+  return folder;
+}
