@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs';
+import os from 'node:os';
+import { installTrainingKernels } from './training-kernels.js';
+import { loadThreadedWasm, unrefPoolWorkers } from './wasm-threads.js';
+
+// Backend chain (DESIGN.md §2): tfjs-node-gpu → tfjs-node → wasm → cpu, first that loads wins.
+// LAB_BACKEND forces one; LAB_THREADS sets the wasm thread count.
+
+export type BackendChoice = 'tensorflow' | 'wasm' | 'cpu';
+export const backendChoices: readonly BackendChoice[] = ['tensorflow', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  /** tfjs backend name in use: 'tensorflow' (native), 'wasm' or 'cpu'. */
+  name: string;
+  /** True when the native CUDA build (@tensorflow/tfjs-node-gpu) is in use. */
+  gpu: boolean;
+  /** Compute threads: XNNPACK pool size on wasm, 1 on cpu, the machine's cores on native. */
+  threads: number;
+  /** Package versions in use (tfjs-core, tfjs-backend-wasm, tfjs-node, node). */
+  versions: Record<string, string>;
+  /** Every candidate tried, in order, with the reason it failed (none for the one in use). */
+  tried: { name: string; error?: string }[];
+  /** One line for logs and run records, e.g. "wasm (SIMD, threaded build, 2 threads)". */
+  detail: string;
+}
+
+export interface BackendOptions {
+  /** Tried first, before the default chain. LAB_BACKEND, when set, wins over this. */
+  preferred?: BackendChoice;
+  /** wasm thread count; LAB_THREADS wins over this. Default: the machine's cores (max 8), 1 under vitest. */
+  threads?: number;
+}
+
+let selected: Promise<BackendInfo> | undefined;
+
+/**
+ * Picks and initialises the tfjs backend once per process and installs the training kernels.
+ * Later calls return the same info (their options are ignored).
+ */
+export function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  selected ??= selectBackend(options).catch((error: unknown) => {
+    selected = undefined; // let a caller retry after fixing the environment
+    throw error;
+  });
+  return selected;
+}
+
+function forcedBackend(): BackendChoice | undefined {
+  const value = process.env.LAB_BACKEND?.trim();
+  if (!value) return undefined;
+  if (!(backendChoices as readonly string[]).includes(value)) {
+    throw new Error(`LAB_BACKEND=${value} is not a backend; use one of ${backendChoices.join(', ')} or unset it`);
+  }
+  return value as BackendChoice;
+}
+
+function threadCount(options: BackendOptions): number {
+  const fromEnv = process.env.LAB_THREADS?.trim();
+  if (fromEnv) {
+    const n = Number(fromEnv);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`LAB_THREADS=${fromEnv} must be a whole number from 1 to 64`);
+    return n;
+  }
+  if (options.threads !== undefined) {
+    if (!Number.isInteger(options.threads) || options.threads < 1) throw new Error(`threads must be a whole number >= 1, got ${options.threads}`);
+    return options.threads;
+  }
+  // vitest runs test files in parallel processes: one thread each keeps the cores from thrashing.
+  if (process.env.VITEST) return 1;
+  return Math.max(1, Math.min(8, os.availableParallelism()));
+}
+
+async function selectBackend(options: BackendOptions): Promise<BackendInfo> {
+  const forced = forcedBackend();
+  const threads = threadCount(options);
+  const order: BackendChoice[] = forced ? [forced] : [...new Set([options.preferred, ...backendChoices].filter((c): c is BackendChoice => c !== undefined))];
+  const tried: BackendInfo['tried'] = [];
+  for (const choice of order) {
+    const info = await tryBackend(choice, threads, tried);
+    if (info) {
+      installTrainingKernels();
+      return info;
+    }
+  }
+  const reasons = tried.map((t) => `${t.name}: ${t.error}`).join('; ');
+  const hint = forced ? `unset LAB_BACKEND or install what ${forced} needs` : 'reinstall the app';
+  throw new Error(`no tfjs backend could start (${reasons}); ${hint}`);
+}
+
+function reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.slice(0, 300);
+}
+
+async function tryBackend(choice: BackendChoice, threads: number, tried: BackendInfo['tried']): Promise<BackendInfo | undefined> {
+  if (choice === 'tensorflow') {
+    for (const [pkg, gpu] of [['@tensorflow/tfjs-node-gpu', true], ['@tensorflow/tfjs-node', false]] as const) {
+      try {
+        const native = (await import(pkg)) as { version?: Record<string, string> };
+        if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its 'tensorflow' backend failed to start`);
+        tried.push({ name: pkg });
+        const cores = os.availableParallelism();
+        return {
+          name: 'tensorflow', gpu, threads: cores, tried,
+          versions: { ...baseVersions(), [pkg.replace('@tensorflow/', '')]: native.version?.['tfjs-node'] ?? 'unknown' },
+          detail: `tensorflow (${pkg}, ${gpu ? 'CUDA' : 'native CPU'})`,
+        };
+      } catch (error) {
+        tried.push({ name: pkg, error: reason(error) });
+      }
+    }
+    return undefined;
+  }
+  if (choice === 'wasm') return tryWasm(threads, tried);
+  try {
+    if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to start');
+    quietCpuBackend();
+    tried.push({ name: 'cpu' });
+    return { name: 'cpu', gpu: false, threads: 1, versions: baseVersions(), tried, detail: 'cpu (plain JavaScript, 1 thread)' };
+  } catch (error) {
+    tried.push({ name: 'cpu', error: reason(error) });
+    return undefined;
+  }
+}
+
+async function tryWasm(threads: number, tried: BackendInfo['tried']): Promise<BackendInfo | undefined> {
+  let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
+  try {
+    wasm = await import('@tensorflow/tfjs-backend-wasm');
+  } catch (error) {
+    tried.push({ name: 'wasm', error: reason(error) });
+    return undefined;
+  }
+  let threaded = false;
+  if (threads > 1) {
+    // The package's own factory (single-threaded SIMD build), kept to fall back on.
+    const registry = (tf.engine() as unknown as { registryFactory: Record<string, { factory: () => tf.KernelBackend | Promise<tf.KernelBackend> }> }).registryFactory;
+    const packageFactory = registry.wasm?.factory;
+    try {
+      const module = await loadThreadedWasm(threads);
+      wasm.setThreadsCount(threads);
+      const BackendWasm = wasm.BackendWasm as unknown as new (module: unknown) => tf.KernelBackend;
+      tf.removeBackend('wasm');
+      tf.registerBackend('wasm', () => new BackendWasm(module), 2);
+      if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm build failed to start');
+      unrefPoolWorkers(module);
+      threaded = true;
+    } catch (error) {
+      tried.push({ name: `wasm (threaded, ${threads} threads)`, error: reason(error) });
+      if (packageFactory) {
+        tf.removeBackend('wasm');
+        tf.registerBackend('wasm', packageFactory, 2);
+      }
+    }
+  }
+  try {
+    if (!threaded && !(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to start');
+  } catch (error) {
+    tried.push({ name: 'wasm', error: reason(error) });
+    return undefined;
+  }
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const actual = wasm.getThreadsCount();
+  tried.push({ name: threaded ? `wasm (threaded, ${actual} threads)` : 'wasm' });
+  return {
+    name: 'wasm', gpu: false, threads: actual, tried,
+    versions: { ...baseVersions(), 'tfjs-backend-wasm': wasm.version_wasm },
+    detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threaded ? 'threaded build' : 'single-threaded build'}, ${actual} thread${actual === 1 ? '' : 's'})`,
+  };
+}
+
+function baseVersions(): Record<string, string> {
+  return { 'tfjs-core': tf.version_core, node: process.versions.node };
+}
+
+/** The cpu backend greets Node users with an "install tfjs-node" banner; we chose cpu on purpose. */
+export function quietCpuBackend(): void {
+  const cpu = tf.findBackend('cpu') as (tf.KernelBackend & { firstUse?: boolean }) | null;
+  if (cpu) cpu.firstUse = false;
+}

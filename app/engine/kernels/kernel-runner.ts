@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+
+// Composes a kernel out of the backend's own kernels, the way tfjs backends do internally: each
+// call returns a TensorInfo the composing kernel must release (dispose) unless it returns it.
+
+export type TensorInfo = tf.TensorInfo;
+export type Attrs = Record<string, unknown>;
+
+/** The kernels as registered before installTrainingKernels() replaced some (set by it). */
+const stockKernels = new Map<string, tf.KernelConfig>();
+
+export function keyOf(kernelName: string, backendName: string): string {
+  return `${backendName}/${kernelName}`;
+}
+
+export function rememberStockKernel(config: tf.KernelConfig): void {
+  stockKernels.set(keyOf(config.kernelName, config.backendName), config);
+}
+
+/** The stock kernel if one was replaced, else whatever is registered now. */
+export function stockKernel(kernelName: string, backendName: string): tf.KernelConfig | undefined {
+  return stockKernels.get(keyOf(kernelName, backendName)) ?? tf.getKernel(kernelName, backendName);
+}
+
+/** Only a replaced stock kernel (undefined when the backend had none). */
+export function replacedKernel(kernelName: string, backendName: string): tf.KernelConfig | undefined {
+  return stockKernels.get(keyOf(kernelName, backendName));
+}
+
+export class KernelRunner {
+  private readonly temporaries: TensorInfo[] = [];
+
+  constructor(readonly backend: tf.KernelBackend, readonly backendName: string) {}
+
+  /** Runs a stock kernel; the result is released by release() unless kept with keep(). */
+  run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: Attrs = {}): TensorInfo {
+    const kernel = stockKernel(kernelName, this.backendName);
+    if (!kernel) throw new Error(`kernel ${kernelName} is not registered for backend ${this.backendName}`);
+    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+    this.temporaries.push(out);
+    return out;
+  }
+
+  /** Uploads host values as a temporary tensor. */
+  write(values: Float32Array, shape: number[]): TensorInfo {
+    const info = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' as const };
+    this.temporaries.push(info);
+    return info;
+  }
+
+  read(info: TensorInfo): Float32Array {
+    return this.backend.readSync(info.dataId) as Float32Array;
+  }
+
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return this.run('Transpose', { x }, { perm });
+  }
+
+  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+    return this.run('Slice', { x }, { begin, size });
+  }
+
+  /**
+   * Stride-1 NHWC conv2d with per-side padding that may be negative (a negative pad crops the
+   * input first, since XNNPACK and the cpu kernel only pad).
+   */
+  conv2d(x: TensorInfo, filter: TensorInfo, pads: { top: number; bottom: number; left: number; right: number }, dilations: [number, number] = [1, 1]): TensorInfo {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const cropTop = Math.max(0, -pads.top), cropBottom = Math.max(0, -pads.bottom);
+    const cropLeft = Math.max(0, -pads.left), cropRight = Math.max(0, -pads.right);
+    const input = cropTop + cropBottom + cropLeft + cropRight > 0
+      ? this.slice(x, [0, cropTop, cropLeft, 0], [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c])
+      : x;
+    const pad = [[0, 0], [Math.max(0, pads.top), Math.max(0, pads.bottom)], [Math.max(0, pads.left), Math.max(0, pads.right)], [0, 0]];
+    return this.run('Conv2D', { x: input, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations, dimRoundingMode: undefined });
+  }
+
+  /** Marks `out` as the kernel's result and releases every other temporary. */
+  finish(out: TensorInfo): TensorInfo {
+    for (const info of this.temporaries) if (info !== out) this.backend.disposeData(info.dataId);
+    this.temporaries.length = 0;
+    return out;
+  }
+}

@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter.js';
+import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
+import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
+import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
+
+// The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). Each is
+// composed of the backend's own fast kernels (XNNPACK conv and matmul on wasm):
+//   Conv2DBackpropFilter  wasm: missing; cpu: scalar loops (~40 s for the probe net)
+//   Conv2DBackpropInput   wasm and cpu: scalar transposed-conv loops
+//   BatchMatMul, _FusedMatMul (wasm): transposed operands fall off XNNPACK onto a scalar loop
+
+type Composed = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string) => tf.TensorInfo;
+
+const replacements: { kernelName: string; backendName: string; kernel: Composed }[] = [
+  { kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernel: conv2dBackpropFilter },
+  { kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernel: conv2dBackpropInput },
+  { kernelName: tf.BatchMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf.BatchMatMul) },
+  { kernelName: tf._FusedMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf._FusedMatMul) },
+  { kernelName: tf.Conv2DBackpropFilter, backendName: 'cpu', kernel: conv2dBackpropFilter },
+  { kernelName: tf.Conv2DBackpropInput, backendName: 'cpu', kernel: conv2dBackpropInput },
+];
+
+const installed = new Set<string>();
+
+/** Names of the kernels installed, as "backend/Kernel". */
+export function installedTrainingKernels(): string[] {
+  return [...installed];
+}
+
+/**
+ * Registers the training kernels for every backend whose package is loaded (wasm needs
+ * '@tensorflow/tfjs-backend-wasm' imported). Idempotent; initBackend() calls it.
+ */
+export function installTrainingKernels(): void {
+  for (const { kernelName, backendName, kernel } of replacements) {
+    const key = keyOf(kernelName, backendName);
+    // A backend's kernels are registered when its package loads; Conv2D tells whether it has.
+    if (installed.has(key) || !tf.getKernel(tf.Conv2D, backendName)) continue;
+    const stock = tf.getKernel(kernelName, backendName);
+    if (stock) {
+      rememberStockKernel(stock);
+      tf.unregisterKernel(kernelName, backendName);
+    }
+    tf.registerKernel({
+      kernelName, backendName,
+      setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc,
+      kernelFunc: (args) => kernel(args as Parameters<Composed>[0], backendName),
+    });
+    installed.add(key);
+  }
+}
+
+/** Puts the stock kernels back (for before/after benchmarks and parity references). */
+export function uninstallTrainingKernels(): void {
+  for (const { kernelName, backendName } of replacements) {
+    const key = keyOf(kernelName, backendName);
+    if (!installed.has(key)) continue;
+    tf.unregisterKernel(kernelName, backendName);
+    const stock = replacedKernel(kernelName, backendName);
+    if (stock) tf.registerKernel(stock);
+    installed.delete(key);
+  }
+}
