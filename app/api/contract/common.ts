@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 // Building blocks shared by every part of the contract: ids, paging, histograms.
 
+// The UI runs under a CSP without 'unsafe-eval'. zod's JIT probes `new Function`, which such a CSP
+// reports as a violation even though zod catches it; in a page, parse without the JIT.
+if ((globalThis as { document?: unknown }).document !== undefined) z.config({ jitless: true });
+
 /** Ids are opaque strings, safe in URLs and file names (SQLite integer ids are sent as strings). */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id: 1-64 letters, digits, "-" or "_"');
 export type Id = z.infer<typeof idSchema>;
