@@ -165,7 +165,7 @@ describe('splits', () => {
     expect(summary.perAttribute.find((a) => a.attribute === 'yaw')?.bins?.length).toBeGreaterThan(0);
     const saved = await call('splits.save', { datasetId: synthId, definition: poseRule, name: 'large yaw' });
     expect(saved.summary.hardImages).toBe(summary.hardImages);
-    expect((await call('splits.list', { datasetId: synthId })).splits.map((s) => s.name)).toEqual(['large yaw']);
+    expect((await call('splits.list', { datasetId: synthId })).splits.map((s) => s.name)).toContain('large yaw');
     expect((await call('splits.get', { splitId: saved.id })).definition).toEqual(poseRule);
     expect(await refused('splits.save', { datasetId: synthId, definition: poseRule, name: 'large yaw' })).toMatchObject({ code: 'conflict', field: 'name' });
     const hardOnly = await call('datasets.images', { datasetId: synthId, splitId: saved.id, side: 'hard', limit: 100 });
