@@ -1,16 +1,43 @@
-// Placeholder shell until the lab UI lands: names the app and what it will hold.
+import { DatasetSelectionProvider } from './state/dataset-selection.js';
+import { JobsProvider } from './state/jobs.js';
+import { NavigationProvider, useNavigation } from './state/navigation.js';
+import { RefreshProvider } from './state/refresh.js';
+import { SideNav } from './state/SideNav.js';
+import { StatusBar } from './state/StatusBar.js';
+import { DatasetsPage } from './pages/DatasetsPage.js';
+import { InspectPage } from './pages/InspectPage.js';
+import { RunsPage } from './pages/RunsPage.js';
+import { SplitPage } from './pages/SplitPage.js';
+import { TrainPage } from './pages/TrainPage.js';
+
+// The lab UI: navigation on the left, one page at a time, the lab's status at the bottom.
 export function App() {
   return (
-    <main className="shell">
-      <h1>DDL Lab</h1>
-      <p>Distribution Distillation Loss for hard face samples: datasets, split tuning, live training and failure inspection.</p>
-      <nav aria-label="Pages">
-        <ul>
-          {['Datasets', 'Split', 'Train', 'Runs', 'Inspect'].map((page) => (
-            <li key={page}>{page}</li>
-          ))}
-        </ul>
-      </nav>
-    </main>
+    <RefreshProvider>
+      <NavigationProvider>
+        <JobsProvider>
+          <DatasetSelectionProvider>
+            <div className="app">
+              <SideNav />
+              <main className="main" id="main">
+                <CurrentPage />
+              </main>
+              <StatusBar />
+            </div>
+          </DatasetSelectionProvider>
+        </JobsProvider>
+      </NavigationProvider>
+    </RefreshProvider>
   );
+}
+
+function CurrentPage() {
+  const { route } = useNavigation();
+  switch (route.page) {
+    case 'datasets': return <DatasetsPage />;
+    case 'split': return <SplitPage />;
+    case 'train': return <TrainPage runId={route.params.run} />;
+    case 'runs': return <RunsPage />;
+    case 'inspect': return <InspectPage evaluationId={route.params.evaluation} />;
+  }
 }

@@ -1,0 +1,44 @@
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatNumber } from '../lib/format.js';
+import type { ChartRow } from '../lib/metric-series.js';
+import { accent, gridInk, tickStyle } from './palette.js';
+
+/** One TensorBoard-style scalar: the raw series faint, the smoothed one bold, the latest value in the title. */
+export function ScalarChart({ title, rows, color = accent, logScale = false }: { title: string; rows: ChartRow[]; color?: string; logScale?: boolean }) {
+  const last = rows[rows.length - 1];
+  const positive = rows.every((row) => row.raw > 0);
+  return (
+    <figure className="chart-card">
+      <figcaption className="chart-title">
+        <span>{title}</span>
+        <span className="chart-value">{last ? `${formatNumber(last.smoothed, 4)} @ ${last.step}` : '—'}</span>
+      </figcaption>
+      <div className="chart-body chart-body-small">
+        {rows.length === 0 ? (
+          <div className="chart-empty">waiting for the first step…</div>
+        ) : (
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={rows} margin={{ top: 6, right: 10, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke={gridInk} vertical={false} />
+              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={tickStyle} tickCount={5} allowDecimals={false} />
+              <YAxis
+                tick={tickStyle}
+                width={48}
+                domain={['auto', 'auto']}
+                scale={logScale && positive ? 'log' : 'auto'}
+                tickFormatter={(value: number) => formatNumber(value, 3)}
+              />
+              <Tooltip
+                formatter={(value) => formatNumber(Number(value), 5)}
+                labelFormatter={(step) => `step ${String(step)}`}
+                contentStyle={{ fontSize: 12 }}
+              />
+              <Line dataKey="raw" name="raw" stroke={color} strokeOpacity={0.25} dot={false} isAnimationActive={false} strokeWidth={1} />
+              <Line dataKey="smoothed" name="smoothed" stroke={color} dot={false} isAnimationActive={false} strokeWidth={1.75} />
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,54 @@
+// Number formatting shared by tables, tooltips and chart axes. Null means "not measured": "n/a".
+
+export function formatNumber(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  if (value !== 0 && (Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3)) return value.toExponential(2);
+  return Number(value.toFixed(digits)).toString();
+}
+
+export function formatPercent(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+/** Signed difference in percentage points, e.g. "+2.4 pt". */
+export function formatPointDelta(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  const points = value * 100;
+  return `${points > 0 ? '+' : points < 0 ? '−' : '±'}${Math.abs(points).toFixed(digits)} pt`;
+}
+
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** FAR values as researchers write them: 1e-3. */
+export function formatFar(far: number): string {
+  if (far >= 0.1) return String(far);
+  const exponent = Math.round(Math.log10(far));
+  return Math.abs(far - Math.pow(10, exponent)) < 1e-12 ? `1e${exponent}` : far.toExponential(1);
+}
+
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return 'n/a';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function formatTimestamp(iso: string | null | undefined): string {
+  if (!iso) return 'n/a';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** Attribute values in tables: numbers rounded, text as is, missing as an em dash. */
+export function formatAttribute(value: number | string | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'number') return formatNumber(value, 3);
+  return value;
+}

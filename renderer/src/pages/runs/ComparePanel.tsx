@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import type { EvaluationDetail } from '../../api/index.js';
+import { GapChart } from '../../charts/GapChart.js';
+import { runColors } from '../../charts/palette.js';
+import { RocChart, type RocSeries } from '../../charts/RocChart.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { useLabQuery } from '../../hooks/use-lab-query.js';
+import { compareRows, gapRows, scopes, type CompareRow, type Scope } from '../../lib/compare-table.js';
+import { formatNumber, formatPercent, formatPointDelta } from '../../lib/format.js';
+
+function metricsOf(detail: EvaluationDetail, scope: Scope) {
+  return scope === 'overall' ? detail.overall : detail.byType[scope];
+}
+
+/** Two evaluated runs side by side: ROC overlay on log FAR, per-pair-type TAR@FAR and accuracy, the gaps. */
+export function ComparePanel({ evaluationA, evaluationB, nameA, nameB }: { evaluationA: string; evaluationB: string; nameA: string; nameB: string }) {
+  const query = useLabQuery('evaluations.compare', { a: evaluationA, b: evaluationB }, { tags: ['evaluations'] });
+  const [scope, setScope] = useState<Scope>('overall');
+  if (!query.data) return query.error ? <ErrorMessage error={query.error} /> : <p className="muted">Comparing…</p>;
+  const { a, b } = query.data;
+  const rows = compareRows(a, b);
+  const available = scopes.filter((s) => metricsOf(a, s) || metricsOf(b, s));
+  const series: RocSeries[] = [
+    { name: `${nameA} · ${scope}`, color: runColors.a, points: metricsOf(a, scope)?.roc ?? [] },
+    { name: `${nameB} · ${scope}`, color: runColors.b, points: metricsOf(b, scope)?.roc ?? [] },
+  ];
+  if (scope !== 'overall') {
+    series.push({ name: `${nameA} · overall`, color: runColors.a, points: a.overall.roc, dashed: true });
+    series.push({ name: `${nameB} · overall`, color: runColors.b, points: b.overall.roc, dashed: true });
+  }
+  return (
+    <section className="panel compare" aria-label="Compare two runs">
+      <div className="panel-header">
+        <h2 className="panel-title">Compare</h2>
+        <span className="compare-names"><span className="swatch swatch-a" aria-hidden="true" /> A: {nameA} <span className="swatch swatch-b" aria-hidden="true" /> B: {nameB}</span>
+      </div>
+      <div className="compare-grid">
+        <div>
+          <fieldset className="segmented">
+            <legend className="sr-only">ROC of which pairs</legend>
+            {available.map((value) => (
+              <label key={value} className={`segmented-option${scope === value ? ' segmented-selected' : ''}`}>
+                <input type="radio" name="roc-scope" value={value} checked={scope === value} onChange={() => setScope(value)} />
+                {value}
+              </label>
+            ))}
+          </fieldset>
+          <RocChart title={`ROC, ${scope} pairs`} series={series} />
+          <GapChart rows={gapRows(a, b)} nameA={`A: ${nameA}`} nameB={`B: ${nameB}`} />
+        </div>
+        <CompareTable rows={rows} />
+      </div>
+    </section>
+  );
+}
+
+function cell(value: number | null, percent: boolean) {
+  return percent ? formatPercent(value, 2) : formatNumber(value, 4);
+}
+
+function CompareTable({ rows }: { rows: CompareRow[] }) {
+  const groups = scopes.map((scope) => ({ scope, rows: rows.filter((r) => r.scope === scope) })).filter((g) => g.rows.length > 0);
+  return (
+    <div className="table-scroll compare-table">
+      <table className="table table-compact">
+        <caption className="sr-only">Metrics per pair type, run A and run B</caption>
+        <thead><tr><th scope="col">Metric</th><th scope="col" className="num">A</th><th scope="col" className="num">B</th><th scope="col" className="num">B − A</th></tr></thead>
+        {groups.map((group) => (
+          <tbody key={group.scope}>
+            <tr className="table-group"><th scope="colgroup" colSpan={4}>{group.scope === 'overall' ? 'All pairs' : `${group.scope} pairs`}</th></tr>
+            {group.rows.map((row) => {
+              const better = row.delta === null || row.delta === 0 ? '' : (row.delta > 0) === row.higherIsBetter ? 'delta-better' : 'delta-worse';
+              return (
+                <tr key={`${row.scope}-${row.metric}`}>
+                  <th scope="row">{row.metric}</th>
+                  <td className="num">{cell(row.a, row.percent)}</td>
+                  <td className="num">{cell(row.b, row.percent)}</td>
+                  <td className={`num ${better}`}>{row.percent ? formatPointDelta(row.delta, 2) : row.delta === null ? 'n/a' : `${row.delta > 0 ? '+' : ''}${formatNumber(row.delta, 4)}`}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}

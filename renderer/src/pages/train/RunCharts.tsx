@@ -1,0 +1,39 @@
+import { useMemo, useState } from 'react';
+import { ExpectationsChart } from '../../charts/ExpectationsChart.js';
+import { ScalarChart } from '../../charts/ScalarChart.js';
+import { chartRows, expectationRows, termLabels, termsIn, type LivePoint } from '../../lib/metric-series.js';
+
+const ddlTerms = ['posKL', 'negKL', 'order'];
+
+/** TensorBoard for DDL: one small chart per loss term, then lr and images/s, with a smoothing slider. */
+export function RunCharts({ points, objective }: { points: LivePoint[]; objective: 'classification' | 'ddl' }) {
+  const [smoothing, setSmoothing] = useState(0.6);
+  const [logScale, setLogScale] = useState(false);
+  const terms = useMemo(() => termsIn(points), [points]);
+  const charts = useMemo(() => [
+    ...terms.map((term) => ({ key: term, title: termLabels[term] ?? term, rows: chartRows(points, (p) => p.terms[term], smoothing), color: term === 'total' ? '#111827' : ddlTerms.includes(term) ? '#7c3aed' : '#2456c9', log: logScale })),
+    { key: 'lr', title: 'Learning rate', rows: chartRows(points, (p) => p.lr, 0), color: '#0f766e', log: false },
+    { key: 'ips', title: 'Images / s', rows: chartRows(points, (p) => p.imagesPerSecond, smoothing), color: '#a16207', log: false },
+    ...(points.some((p) => Number.isFinite(p.extras.gradNorm)) ? [{ key: 'grad', title: 'Gradient norm', rows: chartRows(points, (p) => p.extras.gradNorm, smoothing), color: '#475569', log: false }] : []),
+  ], [terms, points, smoothing, logScale]);
+  const expectations = useMemo(() => expectationRows(points), [points]);
+  const missingDdl = objective === 'ddl' && terms.length > 0 && !terms.some((t) => ddlTerms.includes(t));
+  return (
+    <section className="run-charts" aria-label="Training curves">
+      <div className="toolbar">
+        <h3 className="section-title">Scalars</h3>
+        <span className="toolbar-spacer" />
+        <label className="inline-label" htmlFor="smoothing">Smoothing</label>
+        <input id="smoothing" type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-valuetext={smoothing.toFixed(2)} />
+        <output htmlFor="smoothing" className="slider-value">{smoothing.toFixed(2)}</output>
+        <label className="checkbox"><input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log-scale losses</label>
+      </div>
+      {missingDdl ? <p className="muted">This DDL run has not recorded its KL and order terms yet.</p> : null}
+      {objective === 'classification' && terms.length > 0 ? <p className="muted small">Classification-only run: the DDL terms (KL positives/negatives, order) appear in DDL fine-tunes.</p> : null}
+      <div className="chart-grid chart-grid-4">
+        {charts.map((chart) => <ScalarChart key={chart.key} title={chart.title} rows={chart.rows} color={chart.color} logScale={chart.log} />)}
+        {expectations.length > 0 ? <ExpectationsChart rows={expectations} /> : null}
+      </div>
+    </section>
+  );
+}
