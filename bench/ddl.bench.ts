@@ -2,12 +2,12 @@
 // (b = 256 per branch, R = 1000 bins, embedding 512) on the wasm and cpu backends; median of runs.
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../app/engine/random.js';
-import { defaultDdlConfig, parseDdlConfig } from '../app/losses/ddl/ddl-config.js';
+import { defaultDdlConfig } from '../app/losses/ddl/ddl-config.js';
 import { ddlLoss, type DdlBranches } from '../app/losses/ddl/ddl-loss.js';
 
 const batch = 256;
 const embedding = 512;
-const config = parseDdlConfig({ ...defaultDdlConfig, bins: { min: 0, max: 1, count: 1000 } });
+const config = defaultDdlConfig; // the reference defaults: R = 1000 bins on [0, 1), sigma 0.1
 
 function randomMatrix(rng: Random): tf.Tensor2D {
   return tf.tensor2d(Float32Array.from({ length: batch * embedding }, () => rng.normal()), [batch, embedding]);
@@ -32,15 +32,22 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function timeIt(runs: number, step: () => Promise<void>): Promise<number[]> {
+type Timing = { wall: number[]; cpu: number[] };
+
+// Wall time, and this process's CPU time (user + system), which other load on a shared machine
+// disturbs less.
+async function timeIt(runs: number, step: () => Promise<void>): Promise<Timing> {
   await step(); // warm-up: kernel compilation, allocations
-  const times: number[] = [];
+  const timing: Timing = { wall: [], cpu: [] };
   for (let i = 0; i < runs; i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     await step();
-    times.push(performance.now() - start);
+    timing.wall.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    timing.cpu.push((cpu.user + cpu.system) / 1000);
   }
-  return times;
+  return timing;
 }
 
 async function benchBackend(name: string, runs: number): Promise<void> {
@@ -65,17 +72,15 @@ async function benchBackend(name: string, runs: number): Promise<void> {
     tf.dispose(grads);
   });
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-  process.stdout.write(
-    `${name.padEnd(5)} forward ${fmt(median(forward))}   forward+backward ${fmt(median(forwardBackward))}` +
-      `   (median of ${runs}; min ${fmt(Math.min(...forwardBackward))}, max ${fmt(Math.max(...forwardBackward))})\n`,
-  );
+  const line = (label: string, t: Timing) => `${label} ${fmt(median(t.wall))} wall (min ${fmt(Math.min(...t.wall))}), ${fmt(median(t.cpu))} cpu`;
+  process.stdout.write(`${name.padEnd(5)} ${line('forward', forward)}   ${line('forward+backward', forwardBackward)}\n`);
   tf.dispose(inputs);
 }
 
 async function main(): Promise<void> {
   tf.enableProdMode();
   const runs = Number(process.env.BENCH_RUNS ?? 7);
-  process.stdout.write(`ddlLoss: b = ${batch} per branch (4 branches, ${batch} pairs each), R = ${config.bins.count} bins, embedding ${embedding}, compat ${config.compat}\n`);
+  process.stdout.write(`ddlLoss: b = ${batch} per branch (4 branches, ${batch} pairs each), R = ${config.bins.count} bins, embedding ${embedding}, compat ${config.compat}; median of ${runs} runs\n`);
   await import('@tensorflow/tfjs-backend-wasm');
   for (const backend of ['wasm', 'cpu']) await benchBackend(backend, runs);
 }
