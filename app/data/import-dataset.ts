@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setAttributeColumns, insertAttributeValues, type AttributeColumn, type AttributeValue } from '../store/attributes-repo.js';
 import { insertBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
@@ -14,6 +14,7 @@ import { IssueLog } from './issue-log.js';
 import { measuredAttributeNames } from './measured-attributes.js';
 import { mapOrdered, newPoolStats, type PoolStats } from './ordered-pool.js';
 import { readPairsFile } from './pairs-file.js';
+import { saveSplit } from './evaluate-split.js';
 import { dataDirOf, PixelCacheWriter, removeDatasetCache } from './pixel-cache.js';
 import { defaultMaxFileBytes, readImageFile } from './read-image-file.js';
 import { scanImageFolder, type ImageCandidate } from './scan-image-folder.js';
@@ -47,6 +48,8 @@ export interface ImportOptions {
   attributesFile?: string | null;
   /** Pairs list (LFW pairs.txt or CSV); default root/pairs.csv or root/pairs.txt when present; null: none. */
   pairsFile?: string | null;
+  /** A split rule saved as a split after import; default root/split-rule.json (SynthFaces writes one) when present; null: none. */
+  splitRuleFile?: string | null;
   /** Side of the cached square inputs, default 112. */
   inputSize?: number;
   fit?: ResizeFit;
@@ -76,6 +79,10 @@ export interface ImportResult {
   singleImageIdentities: string[];
   attributes: { file: string; columns: AttributeColumn[]; rows: number; matched: number; imagesWithoutRow: number } | null;
   pairs: { file: string; listId: number; format: PairListFormat; folds: number; pairs: number; skipped: number } | null;
+  /** The split saved from the split-rule file. */
+  split: { file: string; id: number; name: string; easyImages: number; hardImages: number; usableIdentities: number } | null;
+  /** Problems that are not about one file line, e.g. a split-rule file that does not validate. */
+  warnings: string[];
   inputSize: number;
   seconds: number;
   imagesPerSecond: number;
@@ -100,6 +107,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
   const listFile = options.listFile ? resolve(options.listFile) : undefined;
   const attributesFile = defaultFile(root, options.attributesFile, ['attributes.csv']);
   const pairsFile = defaultFile(root, options.pairsFile, ['pairs.csv', 'pairs.txt']);
+  const splitRuleFile = defaultFile(root, options.splitRuleFile, ['split-rule.json']);
   const kind: DatasetKind = listFile ? 'list' : existsSync(join(root, 'synthfaces.json')) ? 'synth' : 'imagefolder';
   const name = options.name ?? basename(root);
   const dataDir = dataDirOf(db, options.dataDir);
@@ -197,6 +205,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
       : null;
     const listBad = listIssues.finish();
     insertBadFiles(db, datasetId, listBad);
+    const warnings: string[] = [];
 
     const bad = [...imageBad, ...listBad, ...(attributes?.issues ?? []), ...(pairs?.issues ?? [])];
     const error = count === 0 ? `No image could be imported from ${root} (${scanned.candidates.length} candidates, ${imageBad.length} bad files).` : null;
@@ -204,6 +213,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
       status: count > 0 ? 'ready' : 'failed', error, imageCount: count, identityCount: identityNames.length, badCount: bad.length,
       inputSizes: count > 0 ? [inputSize] : [], attributesFile: attributes ? attributesFile : null,
     });
+    const split = splitRuleFile && count > 0 ? saveRuleFile(db, datasetId, root, splitRuleFile, warnings) : null;
     onProgress?.({ phase: 'done', done, total, bad: bad.length });
     const seconds = (performance.now() - started) / 1000;
     return {
@@ -211,7 +221,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
       bad, duplicates, singleImageIdentities: identityNames.filter((_, i) => identityCounts[i] === 1),
       attributes: attributes ? { file: attributesFile!, columns: attributes.columns, rows: attributes.rows, matched: attributes.matched, imagesWithoutRow: count - attributes.matched } : null,
       pairs: pairs ? { file: pairsFile!, listId: pairs.listId, format: pairs.format, folds: pairs.folds, pairs: pairs.pairs, skipped: pairs.skipped } : null,
-      inputSize, seconds, imagesPerSecond: done / Math.max(seconds, 1e-9), stream: { ...stats, concurrency },
+      split, warnings, inputSize, seconds, imagesPerSecond: done / Math.max(seconds, 1e-9), stream: { ...stats, concurrency },
     };
   } catch (error) {
     writer?.discard();
@@ -226,11 +236,28 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
   }
 }
 
+/** Saves the rule file as a split named after the SynthFaces preset (or the file); a bad rule becomes a warning. */
+function saveRuleFile(db: LabDatabase, datasetId: number, root: string, file: string, warnings: string[]): ImportResult['split'] {
+  try {
+    const rule = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    let name = basename(file).replace(/\.json$/i, '');
+    try {
+      const manifest = JSON.parse(readFileSync(join(root, 'synthfaces.json'), 'utf8')) as { preset?: unknown };
+      if (typeof manifest.preset === 'string') name = manifest.preset;
+    } catch { /* not SynthFaces: keep the file name */ }
+    const saved = saveSplit(db, datasetId, name, rule);
+    return { file, id: saved.id, name, easyImages: saved.summary.easyImages, hardImages: saved.summary.hardImages, usableIdentities: saved.summary.usableIdentities };
+  } catch (error) {
+    warnings.push(`${file}: not saved as a split (${error instanceof Error ? error.message : String(error)}).`);
+    return null;
+  }
+}
+
 function checkInputs(root: string, options: ImportOptions, inputSize: number): void {
   if (!Number.isInteger(inputSize) || inputSize < 8 || inputSize > 1024) throw new Error(`Input size ${inputSize} must be a whole number of pixels between 8 and 1024.`);
   if (!existsSync(root)) throw new Error(`Dataset folder not found: ${root}.`);
   if (!statSync(root).isDirectory()) throw new Error(`Not a folder: ${root}; import the folder that holds the identity folders.`);
-  for (const [flag, file] of [['list file', options.listFile], ['attributes file', options.attributesFile], ['pairs file', options.pairsFile]] as const) {
+  for (const [flag, file] of [['list file', options.listFile], ['attributes file', options.attributesFile], ['pairs file', options.pairsFile], ['split rule file', options.splitRuleFile]] as const) {
     if (file && !existsSync(resolve(file))) throw new Error(`The ${flag} ${resolve(file)} does not exist.`);
   }
 }

@@ -91,10 +91,16 @@ const tagSchema = z.strictObject({ kind: z.literal('tag'), tag: z.string({ error
 const conditionHelp = 'expected {"combine":"and"|"or","conditions":[...]}, {"all":[...]}, {"any":[...]}, {"not":...}, '
   + '{"kind":"attribute","attribute":"yaw","op":">=","value":45}, {"kind":"percentile","score":"...","below":10}, {"kind":"tag","tag":"..."} or {"kind":"images","imageIds":[...]}';
 
-/** Validates a rule (canonical or shorthand) and returns its canonical form; throws SplitRuleError listing every problem. */
-export function parseSplitDefinition(input: unknown): SplitDefinition {
+const conditionKeys = ['combine', 'conditions', 'all', 'any', 'not', 'kind', 'attr', 'attribute', 'measured', 'percentile', 'tag', 'images'];
+
+/**
+ * Validates a rule (canonical or shorthand) and returns its canonical form; throws SplitRuleError
+ * listing every problem. A bare condition or group (as SynthFaces' split-rule.json) is the hard rule.
+ */
+export function parseSplitDefinition(rule: unknown): SplitDefinition {
   const issues: SplitRuleIssue[] = [];
-  if (!isObject(input)) throw new SplitRuleError([{ path: 'rule', message: 'a split rule is a JSON object like {"hard": {...}}' }]);
+  if (!isObject(rule)) throw new SplitRuleError([{ path: 'rule', message: 'a split rule is a JSON object like {"hard": {...}}' }]);
+  const input = rule.hard === undefined && Object.keys(rule).some((k) => conditionKeys.includes(k)) ? { hard: rule } as Record<string, unknown> : rule;
   const known = new Set(['hard', 'easy', 'manualTags']);
   for (const key of Object.keys(input)) if (!known.has(key)) issues.push({ path: `rule.${key}`, message: 'unknown field; a rule has "hard", optional "easy" and optional "manualTags"' });
   if (input.hard === undefined) issues.push({ path: 'rule.hard', message: 'say which images are hard, e.g. {"any": [{"attr": "yaw", "abs": true, "op": ">=", "value": 45}]}' });

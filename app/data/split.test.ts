@@ -36,6 +36,8 @@ describe('split rules: parsing and validation', () => {
     const shorthand = { hard: { any: [{ attr: 'yaw', abs: true, op: '>=', value: 45 }, { measured: 'resolution', op: '<=', value: 0.25 }] } };
     expect(parseSplitDefinition(shorthand)).toEqual(canonical);
     expect(parseSplitDefinition(canonical)).toEqual(canonical);
+    // A bare group is the hard rule (SynthFaces writes its split-rule.json this way).
+    expect(parseSplitDefinition({ any: [{ attribute: 'yaw', op: '>=', value: 45, abs: true }, { attribute: 'resolution', op: '<=', value: 0.25 }] })).toEqual(canonical);
   });
 
   it('accepts nesting, not, in, percentiles, tags and image lists', () => {

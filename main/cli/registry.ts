@@ -10,6 +10,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   metrics: () => import('./commands/metrics.js'),
   train: () => import('./commands/train.js'),
   runs: () => import('./commands/runs.js'),
+  dataset: () => import('./commands/dataset.js'),
+  split: () => import('./commands/split.js'),
 };
 
 export function commandNames(): string[] {
