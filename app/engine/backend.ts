@@ -27,7 +27,7 @@ export interface BackendInfo {
 export interface BackendOptions {
   /** Tried first, before the default chain. LAB_BACKEND, when set, wins over this. */
   preferred?: BackendChoice;
-  /** wasm thread count; LAB_THREADS wins over this. Default: the machine's cores (max 8), 1 under vitest. */
+  /** wasm thread count; LAB_THREADS wins over this. Default: half the logical cores (1–8), 1 under vitest. */
   threads?: number;
 }
 
@@ -67,7 +67,9 @@ function threadCount(options: BackendOptions): number {
   }
   // vitest runs test files in parallel processes: one thread each keeps the cores from thrashing.
   if (process.env.VITEST) return 1;
-  return Math.max(1, Math.min(8, os.availableParallelism()));
+  // tfjs-wasm's own policy: half the logical cores (hyper-threads share a core's SIMD units), max 8.
+  // Measured here (2 vCPUs shared with other work): a second pool thread waits on the busy core.
+  return Math.max(1, Math.min(8, Math.floor(os.availableParallelism() / 2)));
 }
 
 async function selectBackend(options: BackendOptions): Promise<BackendInfo> {

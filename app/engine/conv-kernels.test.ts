@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from './backend.js';
+import { relativeError, seededNormal, valuesOn } from './testing.js';
+import { installTrainingKernels, uninstallTrainingKernels } from './training-kernels.js';
+
+// Each training kernel against the cpu backend's stock kernel on random inputs.
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+const convCases: { x: [number, number, number, number]; w: [number, number, number, number]; stride: number; pad: Pad }[] = [
+  { x: [2, 8, 8, 3], w: [3, 3, 3, 4], stride: 1, pad: 'same' },
+  { x: [2, 8, 8, 3], w: [3, 3, 3, 4], stride: 2, pad: 'same' },
+  { x: [2, 9, 7, 3], w: [3, 3, 3, 4], stride: 2, pad: 'same' },
+  { x: [2, 9, 7, 3], w: [3, 3, 3, 4], stride: 2, pad: 'valid' },
+  { x: [3, 7, 7, 4], w: [3, 3, 4, 5], stride: 1, pad: 'valid' },
+  { x: [2, 8, 8, 5], w: [1, 1, 5, 6], stride: 2, pad: 'valid' },
+  { x: [2, 8, 8, 5], w: [3, 3, 5, 6], stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { x: [2, 10, 10, 3], w: [5, 5, 3, 2], stride: 2, pad: 'same' },
+  { x: [2, 11, 10, 3], w: [4, 2, 3, 2], stride: 3, pad: 'valid' },
+];
+
+function convGradients(c: (typeof convCases)[number], seed: number) {
+  const xv = seededNormal(c.x, seed), wv = seededNormal(c.w, seed + 1);
+  return () => {
+    const x = tf.tensor4d(xv, c.x), w = tf.tensor4d(wv, c.w);
+    const y = tf.conv2d(x, w, c.stride, c.pad);
+    const dy = tf.sin(tf.range(0, y.size).reshape(y.shape)) as tf.Tensor4D;
+    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+    const dw = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: c.w } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: w }, { ...attrs, inputShape: c.x } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    return [dw, dx];
+  };
+}
+
+async function stockCpu(f: () => tf.Tensor | tf.Tensor[]) {
+  uninstallTrainingKernels();
+  try { return await valuesOn('cpu', f); } finally { installTrainingKernels(); }
+}
+
+describe('conv2d training kernels', () => {
+  beforeAll(async () => { await initBackend({ preferred: 'wasm' }); });
+  afterAll(async () => { await tf.setBackend('wasm'); });
+
+  it.each(convCases.map((c, i) => ({ ...c, i })))('filter and input gradients match the cpu stock kernels: x $x w $w stride $stride pad $pad', async (c) => {
+    const run = convGradients(c, 10 * c.i);
+    const [refW, refX] = await stockCpu(run);
+    for (const backend of ['wasm', 'cpu']) {
+      const [dw, dx] = await valuesOn(backend, run);
+      expect(relativeError(dw!, refW!), `${backend} filter gradient`).toBeLessThan(1e-4);
+      expect(relativeError(dx!, refX!), `${backend} input gradient`).toBeLessThan(1e-4);
+    }
+  });
+
+  it('gives tf.grad of a strided conv the cpu stock result on wasm', async () => {
+    const xv = seededNormal([2, 6, 6, 3], 1), wv = seededNormal([3, 3, 3, 4], 2);
+    const run = () => {
+      const x = tf.tensor4d(xv, [2, 6, 6, 3]), w = tf.tensor4d(wv, [3, 3, 3, 4]);
+      return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
+    };
+    const ref = await stockCpu(run);
+    const got = await valuesOn('wasm', run);
+    got.forEach((g, i) => expect(relativeError(g, ref[i]!)).toBeLessThan(1e-4));
+  });
+
+  it('matMul with transposed operands matches cpu on wasm', async () => {
+    const av = seededNormal([5, 7], 3), bv = seededNormal([7, 4], 4);
+    for (const [ta, tb] of [[true, false], [false, true], [true, true]] as const) {
+      const run = () => {
+        const a = tf.tensor2d(av, [5, 7]), b = tf.tensor2d(bv, [7, 4]);
+        return tf.matMul(ta ? a.transpose() : a, tb ? b.transpose() : b, ta, tb);
+      };
+      const [ref] = await valuesOn('cpu', run);
+      const [got] = await valuesOn('wasm', run);
+      expect(relativeError(got!, ref!), `transposeA=${ta} transposeB=${tb}`).toBeLessThan(1e-5);
+    }
+    const batched = () => tf.matMul(tf.tensor3d(seededNormal([2, 3, 4], 5), [2, 3, 4]), tf.tensor3d(seededNormal([2, 5, 4], 6), [2, 5, 4]), false, true);
+    const [ref] = await valuesOn('cpu', batched);
+    const [got] = await valuesOn('wasm', batched);
+    expect(relativeError(got!, ref!)).toBeLessThan(1e-5);
+  });
+
+  it('leaves no backend memory behind', async () => {
+    await tf.setBackend('wasm');
+    const run = convGradients(convCases[6]!, 5);
+    tf.dispose(tf.tidy(run));
+    const dataIds = tf.engine().backend.numDataIds();
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) tf.dispose(tf.tidy(run));
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+});

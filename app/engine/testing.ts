@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs';
+import { quietCpuBackend } from './backend.js';
+
+// Helpers for the parity tests: run the same computation on a named backend and compare.
+
+/** max |a − b| / max |b|: the error relative to the reference's scale. */
+export function relativeError(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
+  if (actual.length !== reference.length) throw new Error(`length ${actual.length} vs reference ${reference.length}`);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i]! - reference[i]!));
+    scale = Math.max(scale, Math.abs(reference[i]!));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** Runs `f` on `backend` and returns its tensors' values (tensors are disposed). */
+export async function valuesOn(backend: string, f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  if (backend === 'cpu') quietCpuBackend();
+  const out = tf.tidy(f);
+  const list = Array.isArray(out) ? out : [out];
+  const values = list.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(list);
+  return values;
+}
+
+/** Seeded normal values for a shape. */
+export function seededNormal(shape: number[], seed: number): Float32Array {
+  return tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array);
+}
