@@ -40,6 +40,13 @@ describe('decodeImage', () => {
     expect([...(await decodeImage(deep, { size: 4, maxPixels: limit })).rgb.subarray(0, 3)]).toEqual([255, 0, 0]);
   });
 
+  it('reports the original size of an image larger than the measuring size (512)', async () => {
+    const big = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+    expect(await decodeImage(big, { size: 8, maxPixels: limit })).toMatchObject({ width: 900, height: 300 });
+    const rotated = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation: 8 }).toBuffer();
+    expect(await decodeImage(rotated, { size: 8, maxPixels: limit })).toMatchObject({ width: 300, height: 900 });
+  });
+
   it('applies EXIF orientation (a rotated phone photo reports its upright size)', async () => {
     const sideways = await sharp(twoToneRgb(20, 10, [0, 0, 0], [255, 255, 255]), { raw: { width: 20, height: 10, channels: 3 } })
       .jpeg().withMetadata({ orientation: 6 }).toBuffer();

@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import { decodeBmp } from './bmp.js';
 import { ImageFileError } from './image-error.js';
 import { leadingBytesHex, sniffImageFormat, type ImageFormat } from './image-format.js';
@@ -6,7 +6,7 @@ import { measureRgb, type ImageMeasures } from './measure.js';
 
 // One image file's bytes -> original size, measured attributes and the S×S RGB pixels the cache
 // stores. The file is decoded once: to fit within `measureSide` (sharp shrinks JPEGs on load),
-// measured there, then resized from those raw pixels to S×S.
+// measured there, then resized from those raw pixels to S×S. EXIF orientation is applied.
 
 export type ResizeFit = 'cover' | 'fill' | 'contain';
 
@@ -39,9 +39,14 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
   if (!format) {
     throw new ImageFileError('not an image', `the contents are not JPEG, PNG, WebP, BMP, TIFF or GIF data (it starts with ${leadingBytesHex(bytes)}).`);
   }
+  const bmp = format === 'bmp' ? decodeBmp(bytes, options.maxPixels) : null;
   try {
-    const input = format === 'bmp' ? bmpInput(bytes, options.maxPixels) : await checkedInput(bytes, options.maxPixels);
-    const work = await input.pipeline
+    // One decode per image: sharp calls cost ~1 ms each on a busy machine, so the header is only
+    // read separately when the size cannot be known otherwise (shrunk originals, refused bombs).
+    const input = bmp
+      ? sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } })
+      : sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'warning', sequentialRead: true });
+    const work = await input
       .rotate()
       .resize({ width: measureSide, height: measureSide, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#000000' })
@@ -54,42 +59,27 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
       .resize(options.size, options.size, { fit: options.fit ?? 'cover', background: '#000000' })
       .raw()
       .toBuffer();
-    const [width, height] = input.orientedSize(work.info.width, work.info.height);
+    const shrunk = Math.max(work.info.width, work.info.height) >= measureSide;
+    const [width, height] = bmp ? [bmp.width, bmp.height] : shrunk ? await orientedSize(bytes) : [work.info.width, work.info.height];
     return { format, width, height, rgb, ...measures };
   } catch (error) {
-    throw error instanceof ImageFileError ? error : sharpError(error, format, bytes);
+    if (error instanceof ImageFileError) throw error;
+    if (/pixel limit/i.test(String(error))) throw await pixelLimitError(bytes, options.maxPixels);
+    throw sharpError(error, format, bytes);
   }
 }
 
-interface Input {
-  pipeline: Sharp;
-  /** Original size, given the size of the (possibly shrunk) working copy. */
-  orientedSize(workWidth: number, workHeight: number): [number, number];
-}
-
-function bmpInput(bytes: Buffer, maxPixels: number): Input {
-  const raw = decodeBmp(bytes, maxPixels);
-  return {
-    pipeline: sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } }),
-    orientedSize: () => [raw.width, raw.height],
-  };
-}
-
-async function checkedInput(bytes: Buffer, maxPixels: number): Promise<Input> {
-  const options = { limitInputPixels: maxPixels, failOn: 'warning' as const, sequentialRead: true };
-  // The header alone (no pixels decoded) says how big the image claims to be.
+/** Size from the header (no pixels decoded), after EXIF orientation: 5-8 swap width and height. */
+async function orientedSize(bytes: Buffer): Promise<[number, number]> {
   const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  const w = meta.width ?? 0;
-  const h = meta.height ?? 0;
-  if (w * h > maxPixels) {
-    throw new ImageFileError('too many pixels', `${w}×${h} = ${(w * h / 1e6).toFixed(1)} MP is over the ${(maxPixels / 1e6).toFixed(1)} MP limit (a guard against decompression bombs); raise the limit if the file is genuine.`);
-  }
-  // EXIF orientations 5-8 swap width and height.
-  const swapped = (meta.orientation ?? 1) >= 5;
-  return {
-    pipeline: sharp(bytes, options),
-    orientedSize: () => (swapped ? [h, w] : [w, h]),
-  };
+  const [w, h] = [meta.width ?? 0, meta.height ?? 0];
+  return (meta.orientation ?? 1) >= 5 ? [h, w] : [w, h];
+}
+
+async function pixelLimitError(bytes: Buffer, maxPixels: number): Promise<ImageFileError> {
+  const [w, h] = await orientedSize(bytes).catch(() => [0, 0]);
+  const size = w && h ? `${w}×${h} = ${(w * h / 1e6).toFixed(1)} MP is` : 'the image is';
+  return new ImageFileError('too many pixels', `${size} over the ${(maxPixels / 1e6).toFixed(1)} MP limit (a guard against decompression bombs); raise the limit if the file is genuine.`);
 }
 
 function sharpError(error: unknown, format: ImageFormat, bytes: Buffer): ImageFileError {
