@@ -12,8 +12,8 @@ const names: Record<(typeof expectationExtras)[number], DistributionName> = {
 /** E[S] of the four branches per step: DDL should bring the student's (orange) onto the teacher's (blue). */
 export function ExpectationsChart({ rows }: { rows: Array<Record<string, number | null>> }) {
   return (
-    <figure className="chart-card chart-card-wide">
-      <figcaption className="chart-title"><span>Batch expectations E[S]</span><span className="chart-value">teacher blue · student orange · dashed = impostor</span></figcaption>
+    <figure className="chart-card" aria-label="Batch expectations E[S] of the four branches">
+      <figcaption className="chart-title"><span title="teacher blue, student orange; dashed = impostor">E[S] per batch</span></figcaption>
       <div className="chart-body chart-body-small">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 6, right: 10, bottom: 0, left: 0 }}>

@@ -4,18 +4,18 @@ import type { ChartRow } from '../lib/metric-series.js';
 import { accent, gridInk, tickStyle } from './palette.js';
 
 /** One TensorBoard-style scalar: the raw series faint, the smoothed one bold, the latest value in the title. */
-export function ScalarChart({ title, rows, color = accent, logScale = false }: { title: string; rows: ChartRow[]; color?: string; logScale?: boolean }) {
+export function ScalarChart({ title, description, rows, color = accent, logScale = false, emptyText = 'waiting for the first step…' }: { title: string; description?: string; rows: ChartRow[]; color?: string; logScale?: boolean; emptyText?: string }) {
   const last = rows[rows.length - 1];
   const positive = rows.every((row) => row.raw > 0);
   return (
-    <figure className="chart-card">
+    <figure className="chart-card" aria-label={`${title}${description ? `: ${description}` : ''}`}>
       <figcaption className="chart-title">
-        <span>{title}</span>
-        <span className="chart-value">{last ? `${formatNumber(last.smoothed, 4)} @ ${last.step}` : '—'}</span>
+        <span title={description}>{title}</span>
+        <span className="chart-value" title={last ? `smoothed value at step ${last.step}` : undefined}>{last ? formatNumber(last.smoothed, 4) : '—'}</span>
       </figcaption>
       <div className="chart-body chart-body-small">
         {rows.length === 0 ? (
-          <div className="chart-empty">waiting for the first step…</div>
+          <div className="chart-empty">{emptyText}</div>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={rows} margin={{ top: 6, right: 10, bottom: 0, left: 0 }}>

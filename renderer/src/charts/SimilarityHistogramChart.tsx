@@ -4,9 +4,24 @@ import { formatCount, formatNumber } from '../lib/format.js';
 import type { HistogramPanel } from '../lib/similarity.js';
 import { gridInk, tickStyle } from './palette.js';
 
+/** A cosine-similarity axis: whole tenths around the bins, ticks every 0.2 (0.1 on a narrow range). */
+export function similarityAxis(xs: number[]): { domain: [number, number]; ticks: number[] } {
+  if (xs.length === 0) return { domain: [0, 1], ticks: [0, 0.2, 0.4, 0.6, 0.8, 1] };
+  const lo = Math.floor(Math.min(...xs) * 10 + 1e-9) / 10;
+  const hi = Math.ceil(Math.max(...xs) * 10 - 1e-9) / 10;
+  const step = hi - lo <= 0.6 ? 0.1 : 0.2;
+  const ticks: number[] = [];
+  for (let t = lo; t <= hi + 1e-9; t += step) ticks.push(Math.round(t * 10) / 10);
+  return { domain: [lo, hi], ticks };
+}
+
 /** One panel of the DDL distributions: two densities over cosine similarity, E[S] of each marked. */
 export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel: HistogramPanel; rows: SimilarityHistograms['rows']; height?: number }) {
   const empty = panel.series.every((s) => s.count === 0);
+  const { domain, ticks } = similarityAxis(rows.map((row) => row.x));
+  // the label of the lower expectation extends left of its line, the higher one right: they never overlap
+  const marked = panel.series.filter((s) => s.expectation !== null);
+  const highest = Math.max(...marked.map((s) => s.expectation as number));
   return (
     <figure className="chart-card">
       <figcaption className="chart-title"><span>{panel.title}</span></figcaption>
@@ -17,7 +32,7 @@ export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel:
           <ResponsiveContainer width="100%" height="100%">
             <AreaChart data={rows} margin={{ top: 18, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={gridInk} vertical={false} />
-              <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tick={tickStyle} tickCount={6} tickFormatter={(v: number) => formatNumber(v, 2)} />
+              <XAxis dataKey="x" type="number" domain={domain} ticks={ticks} tick={tickStyle} tickFormatter={(v: number) => formatNumber(v, 2)} />
               <YAxis tick={tickStyle} width={44} tickFormatter={(v: number) => formatNumber(v, 3)} />
               <Tooltip formatter={(value) => formatNumber(Number(value), 4)} labelFormatter={(x) => `cos ${formatNumber(Number(x), 3)}`} contentStyle={{ fontSize: 12 }} />
               {panel.series.map((s) => (
@@ -35,14 +50,14 @@ export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel:
                   isAnimationActive={false}
                 />
               ))}
-              {panel.series.map((s, i) => s.expectation === null ? null : (
+              {marked.map((s) => (
                 <ReferenceLine
                   key={`e-${s.key}`}
-                  x={s.expectation}
+                  x={s.expectation as number}
                   stroke={s.color}
                   strokeWidth={1.5}
                   strokeDasharray={s.dashed ? '4 3' : undefined}
-                  label={{ value: `E[${s.shortLabel}]`, position: i === 0 ? 'insideTopLeft' : 'insideTopRight', fill: s.color, fontSize: 11 }}
+                  label={{ value: `E[${s.shortLabel}]`, position: s.expectation === highest && marked.length > 1 ? 'insideTopLeft' : marked.length > 1 ? 'insideTopRight' : 'insideTopLeft', fill: s.color, fontSize: 11 }}
                 />
               ))}
             </AreaChart>

@@ -25,7 +25,8 @@ export function fieldErrorsFromLabError(error: unknown, stripPrefix = ''): Field
   if (!(error instanceof LabApiError)) return { '': error instanceof Error ? error.message : String(error) };
   if (error.code !== 'invalid_params' || !error.field) return { '': error.message };
   const field = stripPrefix && error.field.startsWith(`${stripPrefix}.`) ? error.field.slice(stripPrefix.length + 1) : error.field;
-  const parts = error.message.replace(/^[\w.]+: invalid params: /, '').split('; ');
+  // issues are joined as "path: message; path: message" and a message may itself hold "; "
+  const parts = error.message.replace(/^[\w.]+: invalid params: /, '').split(/; (?=(?:[\w-]+\.)*[\w-]+: |\(params\): )/);
   const own = parts.find((part) => part.startsWith(`${error.field}: `));
   return { [field]: own ? own.slice(error.field.length + 2) : error.message };
 }

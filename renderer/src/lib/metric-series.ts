@@ -30,14 +30,15 @@ export function mergePoints(existing: readonly LivePoint[], incoming: readonly L
 /** The loss terms in the order the charts show them; any other term follows, alphabetically. */
 export const termOrder = ['clsEasy', 'clsHard', 'cls', 'posKL', 'negKL', 'order', 'total'] as const;
 
-export const termLabels: Record<string, string> = {
-  cls: 'Classification loss',
-  clsEasy: 'Classification, easy singles',
-  clsHard: 'Classification, hard singles',
-  posKL: 'KL positives (teacher ‖ student)',
-  negKL: 'KL negatives (teacher ‖ student)',
-  order: 'Order loss',
-  total: 'Total loss',
+/** Short chart titles (charts are small) and the full meaning for the tooltip. */
+export const termLabels: Record<string, { title: string; description: string }> = {
+  cls: { title: 'cls', description: 'classification (margin) loss' },
+  clsEasy: { title: 'cls easy', description: 'classification loss on the easy singles (teacher branch)' },
+  clsHard: { title: 'cls hard', description: 'classification loss on the hard singles (student branch)' },
+  posKL: { title: 'posKL', description: 'λpos · KL(teacher positives ‖ student positives)' },
+  negKL: { title: 'negKL', description: 'λneg · KL(teacher negatives ‖ student negatives)' },
+  order: { title: 'order', description: 'order loss: E[S−] − E[S+] summed over teacher/student branches' },
+  total: { title: 'total', description: 'total loss' },
 };
 
 /** Terms present in the points, in chart order. */

@@ -20,7 +20,7 @@ export interface FieldSpec {
   kind: FieldKind;
   section: SectionName | 'Run';
   options?: readonly string[];
-  help?: string;
+  help?: string | ((form: RunForm) => string);
   /** May be left empty (the service then picks its default). */
   optional?: boolean;
   /** Whether the field applies to the config being edited. */
@@ -52,7 +52,7 @@ export const runFieldSpecs: readonly FieldSpec[] = [
   { path: 'head.tMomentum', label: 't momentum', kind: 'number', section: 'Head', when: (f) => stage1(f) && f['head.type'] === 'curricularface' },
 
   { path: 'steps', label: 'Steps', kind: 'int', section: 'Optimisation' },
-  { path: 'batchSize', label: 'Batch size', kind: 'int', section: 'Optimisation', help: 'stage 2: items per DDL branch (b)' },
+  { path: 'batchSize', label: 'Batch size', kind: 'int', section: 'Optimisation', help: (f) => (stage2(f) ? 'items per DDL branch (b); a step draws 4 branches' : 'images per step') },
   { path: 'lr', label: 'Learning rate', kind: 'number', section: 'Optimisation' },
   { path: 'momentum', label: 'Momentum', kind: 'number', section: 'Optimisation' },
   { path: 'weightDecay', label: 'Weight decay', kind: 'number', section: 'Optimisation' },
@@ -81,6 +81,10 @@ export const runFieldSpecs: readonly FieldSpec[] = [
   { path: 'checkpointEvery', label: 'Checkpoint every (steps)', kind: 'int', section: 'Logging' },
   { path: 'keepCheckpoints', label: 'Checkpoints kept', kind: 'int', section: 'Logging' },
 ];
+
+export function fieldHelp(spec: FieldSpec, form: RunForm): string | undefined {
+  return typeof spec.help === 'function' ? spec.help(form) : spec.help;
+}
 
 export function fieldApplies(spec: FieldSpec, form: RunForm): boolean {
   return spec.when ? spec.when(form) : true;

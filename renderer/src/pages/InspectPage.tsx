@@ -101,7 +101,7 @@ function FailureGallery({ evaluationId }: { evaluationId: string }) {
             itemAt={failures.itemAt}
             ensureRange={failures.ensureRange}
             cellWidth={400}
-            cellHeight={232}
+            cellHeight={252}
             gap={10}
             stretch
             renderCell={(pair, index) => pair

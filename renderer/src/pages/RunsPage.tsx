@@ -134,9 +134,11 @@ export function RunsPage() {
                     <td className="num">{formatNumber(run.lastLoss, 4)}</td>
                     <td className="num">{evaluation ? formatPercent(evaluation.accuracy, 2) : '—'}</td>
                     <td className="num">{evaluation ? formatPointDelta(evaluation.easyHardGap, 2) : '—'}</td>
-                    <td className="row-actions">
-                      <EvaluateCell run={run} jobId={evaluationJobs[run.id]} canEvaluate={Boolean(chosenPairList)} onEvaluate={() => evaluate(run)} />
-                      {evaluation ? <button type="button" className="button button-small" onClick={() => navigate('inspect', { evaluation: evaluation.id })} aria-label={`Show the mistakes of ${run.name}`}>Mistakes</button> : null}
+                    <td>
+                      <div className="row-actions">
+                        <EvaluateCell run={run} jobId={evaluationJobs[run.id]} canEvaluate={Boolean(chosenPairList)} onEvaluate={() => evaluate(run)} />
+                        {evaluation ? <button type="button" className="button button-small" onClick={() => navigate('inspect', { evaluation: evaluation.id })} aria-label={`Show the mistakes of ${run.name}`}>Mistakes</button> : null}
+                      </div>
                     </td>
                   </tr>
                 );

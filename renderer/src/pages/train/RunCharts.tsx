@@ -11,10 +11,10 @@ export function RunCharts({ points, objective }: { points: LivePoint[]; objectiv
   const [logScale, setLogScale] = useState(false);
   const terms = useMemo(() => termsIn(points), [points]);
   const charts = useMemo(() => [
-    ...terms.map((term) => ({ key: term, title: termLabels[term] ?? term, rows: chartRows(points, (p) => p.terms[term], smoothing), color: term === 'total' ? '#111827' : ddlTerms.includes(term) ? '#7c3aed' : '#2456c9', log: logScale })),
-    { key: 'lr', title: 'Learning rate', rows: chartRows(points, (p) => p.lr, 0), color: '#0f766e', log: false },
-    { key: 'ips', title: 'Images / s', rows: chartRows(points, (p) => p.imagesPerSecond, smoothing), color: '#a16207', log: false },
-    ...(points.some((p) => Number.isFinite(p.extras.gradNorm)) ? [{ key: 'grad', title: 'Gradient norm', rows: chartRows(points, (p) => p.extras.gradNorm, smoothing), color: '#475569', log: false }] : []),
+    ...terms.map((term) => ({ key: term, title: termLabels[term]?.title ?? term, description: termLabels[term]?.description, rows: chartRows(points, (p) => p.terms[term], smoothing), color: term === 'total' ? '#111827' : ddlTerms.includes(term) ? '#7c3aed' : '#2456c9', log: logScale })),
+    { key: 'lr', title: 'lr', description: 'learning rate', rows: chartRows(points, (p) => p.lr, 0), color: '#0f766e', log: false },
+    { key: 'ips', title: 'images/s', description: 'training throughput', rows: chartRows(points, (p) => p.imagesPerSecond, smoothing), color: '#a16207', log: false },
+    ...(points.some((p) => Number.isFinite(p.extras.gradNorm)) ? [{ key: 'grad', title: 'grad norm', description: 'global gradient norm before clipping', rows: chartRows(points, (p) => p.extras.gradNorm, smoothing), color: '#475569', log: false }] : []),
   ], [terms, points, smoothing, logScale]);
   const expectations = useMemo(() => expectationRows(points), [points]);
   const missingDdl = objective === 'ddl' && terms.length > 0 && !terms.some((t) => ddlTerms.includes(t));
@@ -30,8 +30,8 @@ export function RunCharts({ points, objective }: { points: LivePoint[]; objectiv
       </div>
       {missingDdl ? <p className="muted">This DDL run has not recorded its KL and order terms yet.</p> : null}
       {objective === 'classification' && terms.length > 0 ? <p className="muted small">Classification-only run: the DDL terms (KL positives/negatives, order) appear in DDL fine-tunes.</p> : null}
-      <div className="chart-grid chart-grid-4">
-        {charts.map((chart) => <ScalarChart key={chart.key} title={chart.title} rows={chart.rows} color={chart.color} logScale={chart.log} />)}
+      <div className="chart-grid chart-grid-scalars">
+        {charts.map((chart) => <ScalarChart key={chart.key} title={chart.title} description={chart.description} rows={chart.rows} color={chart.color} logScale={chart.log} />)}
         {expectations.length > 0 ? <ExpectationsChart rows={expectations} /> : null}
       </div>
     </section>

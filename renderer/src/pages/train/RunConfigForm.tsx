@@ -5,7 +5,7 @@ import { Field } from '../../components/Field.js';
 import { useLabQuery } from '../../hooks/use-lab-query.js';
 import { fieldErrorsFromLabError, type FieldErrors } from '../../lib/form-errors.js';
 import {
-  checkRunForm, defaultMarginFor, defaultRunForm, describeInherited, fieldApplies, runFieldSpecs, withStageSuggestions,
+  checkRunForm, defaultMarginFor, defaultRunForm, describeInherited, fieldApplies, fieldHelp, runFieldSpecs, withStageSuggestions,
   type FieldSpec, type RunForm, type SectionName,
 } from '../../lib/run-form.js';
 
@@ -83,7 +83,7 @@ export function RunConfigForm({ datasetId, initialSplitId, fineTuneFrom, onLaunc
   };
 
   const input = (spec: FieldSpec) => (
-    <Field key={spec.path} label={spec.label} error={errors[spec.path]} help={spec.help} className={spec.kind === 'bool' ? 'field-checkbox' : undefined}>
+    <Field key={spec.path} label={spec.label} error={errors[spec.path]} help={fieldHelp(spec, form)} className={spec.kind === 'bool' ? 'field-checkbox' : undefined}>
       {(p) => spec.kind === 'bool' ? (
         <input {...p} type="checkbox" className="checkbox-input" checked={form[spec.path] === true} onChange={(e) => set(spec.path, e.target.checked)} />
       ) : spec.kind === 'select' ? (
