@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSynthFaces } from '../../../app/data/synth/index.js';
 import { fixtureYaws, writeAttributeDataset } from '../../../app/data/test-fixtures.js';
 
 // Runs the real `ddl-lab dataset` and `ddl-lab split` commands on real image folders.
@@ -49,10 +50,30 @@ describe('ddl-lab dataset / split', () => {
     expect(result.split).toMatchObject({ name: 'split-rule', hardImages: identities * hardPerIdentity, usableIdentities: identities });
   });
 
+  it('round-trips SynthFaces: what the generator wrote is what the import counts', async () => {
+    const synth = join(dir, 'synth');
+    const manifest = await generateSynthFaces({ outDir: synth, preset: 'pose', identities: 5, perIdentity: 4, size: 32, seed: 3 });
+    const { code, stdout, stderr } = cli('dataset', 'import', synth, '--size', '16', '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    const pairs = Object.values(manifest.pairs).reduce((n, p) => n + p.genuine + p.impostor, 0);
+    expect(result).toMatchObject({
+      kind: 'synth', images: manifest.images, identities: manifest.identities, bad: [], singleImageIdentities: [],
+      attributes: { matched: manifest.images, imagesWithoutRow: 0 },
+      pairs: { pairs, skipped: 0 },
+      split: { name: 'pose', easyImages: manifest.easy, hardImages: manifest.hard, usableIdentities: manifest.identitiesUsableForDdl },
+    });
+    expect(result.attributes.columns.map((c: { name: string }) => c.name)).toEqual(manifest.attributeColumns.filter((c) => c !== 'path'));
+  });
+
   it('lists datasets as JSON', () => {
     const { code, stdout } = cli('dataset', 'list', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ id: 1, name: 'fixture', status: 'ready', imageCount: identities * 6, identityCount: identities, inputSizes: [16] })]);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ id: 1, name: 'fixture', status: 'ready', imageCount: identities * 6, identityCount: identities, inputSizes: [16] }),
+      expect.objectContaining({ id: 2, name: 'synth', kind: 'synth', status: 'ready' }),
+    ]);
   });
 
   it('creates a split from a rule file and prints its summary; a bad rule exits 1 naming the problem', () => {
@@ -62,7 +83,7 @@ describe('ddl-lab dataset / split', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lowRes = Math.ceil(identities / 3);
-    expect(JSON.parse(stdout)).toMatchObject({ id: 2, name: 'wide', hardImages: 2 * identities + lowRes, easyImages: 4 * identities - lowRes, usableIdentities: identities });
+    expect(JSON.parse(stdout)).toMatchObject({ id: 3, name: 'wide', hardImages: 2 * identities + lowRes, easyImages: 4 * identities - lowRes, usableIdentities: identities });
 
     const bad = cli('split', 'create', '1', '--rule', '{"hard": {"attr": "yaww", "op": ">", "value": 1}}');
     expect(bad.code).toBe(1);
