@@ -75,7 +75,10 @@ describe('run request (against the database)', () => {
     finishRun(db, parent.id, 'completed', null, ['queued']);
     insertCheckpoint(db, parent.id, 10, '/nowhere');
     const stage2 = { stage: 2, parentRunId: parent.id, batchSize: 16, steps: 10, lr: 0.001 };
-    expect(problems(() => checkRunRequest(db, { datasetId, splitId, config: stage2 }))).toEqual(['split has 3 identities with hard images; DDL needs at least b = 16']);
+    expect(problems(() => checkRunRequest(db, { datasetId, splitId, config: stage2 }))).toEqual([
+      'split has 3 identities with hard images; DDL needs at least b = 16',
+      'split has 3 identities with both an easy and a hard image (easy-hard pairs); DDL needs at least b = 16',
+    ]);
     const ok = checkRunRequest(db, { datasetId, splitId, config: { ...stage2, batchSize: 3 } });
     // Stage 2 inherits the parent's backbone and head, and pins the parent's checkpoint.
     expect(ok.config).toMatchObject({ stage: 2, parentCheckpointStep: 10, backbone: { name: 'ir-lite', inputSize: 32, seed: 1 }, head: { type: 'arcface' } });

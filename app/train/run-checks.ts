@@ -132,13 +132,15 @@ export function parseResolvedRunConfig(stored: unknown): ResolvedRunConfig {
   return config as ResolvedRunConfig;
 }
 
-/** What a DDL batch of b per branch needs from the split: b distinct identities per singles branch, b positive pairs. */
+/** What a DDL batch of b per branch needs from the split: b distinct identities in each of the four branches. */
 export function ddlBatchProblems(counts: SplitIdentityCounts, b: number, studentPairs: 'easy-hard' | 'hard-hard'): string[] {
-  const problems: string[] = [];
-  if (counts.withHard < b) problems.push(`split has ${plural(counts.withHard, 'identity')} with hard images; DDL needs at least b = ${b}`);
-  if (counts.withEasy < b) problems.push(`split has ${plural(counts.withEasy, 'identity')} with easy images; DDL needs at least b = ${b}`);
-  if (counts.withTwoEasy === 0) problems.push('split has no identity with two easy images, so there are no easy (teacher) positive pairs');
-  if (studentPairs === 'easy-hard' && counts.withEasyAndHard === 0) problems.push('split has no identity with both an easy and a hard image, so there are no easy-hard (student) positive pairs');
-  if (studentPairs === 'hard-hard' && counts.withTwoHard === 0) problems.push('split has no identity with two hard images, so there are no hard-hard (student) positive pairs');
-  return problems;
+  const need = (have: number, what: string) => (have < b ? [`split has ${plural(have, 'identity')} ${what}; DDL needs at least b = ${b}`] : []);
+  return [
+    ...need(counts.withHard, 'with hard images'),
+    ...need(counts.withEasy, 'with easy images'),
+    ...need(counts.withTwoEasy, 'with at least 2 easy images (easy pairs)'),
+    ...(studentPairs === 'easy-hard'
+      ? need(counts.withEasyAndHard, 'with both an easy and a hard image (easy-hard pairs)')
+      : need(counts.withTwoHard, 'with at least 2 hard images (hard-hard pairs)')),
+  ];
 }

@@ -54,14 +54,14 @@ export class RunManager {
     });
   }
 
-  /** Starts the process of a `queued` run. */
-  start(runId: number): RunHandle {
+  /** Starts the process of a `queued` run; `env` adds to the manager's environment for this process. */
+  start(runId: number, options: { env?: Record<string, string> } = {}): RunHandle {
     const run = this.require(runId);
     if (run.status !== 'queued') throw new RunStateError(`run ${runId} is ${run.status}; only a queued run can start (use resume for a stopped one)`, 'conflict');
     if (this.handles.has(runId)) throw new RunStateError(`run ${runId} already has a process`, 'conflict');
     const handle = superviseRun(this.db, this.dataDir, runId, {
       launcher: this.options.launcher,
-      env: this.options.env,
+      env: { ...this.options.env, ...options.env },
       onEvent: (event) => { for (const listener of this.listeners) listener(event); },
     });
     this.handles.set(runId, handle);

@@ -1,5 +1,89 @@
-// `ddl-lab demo`: the headless main job. Filled in by the runs issue.
-export async function run(_args: string[]): Promise<number> {
-  process.stdout.write('ddl-lab demo: not yet available (the training runs land in a later release).\n');
-  return 0;
+// `ddl-lab demo [--quick] [--seeds N] [--json] [--data-dir D]` (= `npm run demo`): the main job
+// headless. Makes the SynthFaces `pose` datasets if missing, trains stage 1, fine-tunes it twice
+// (DDL and classification only, same checkpoint, seed and steps), evaluates all three on held-out
+// identities and prints the comparison.
+import { parseArgs } from 'node:util';
+import { initBackend } from '../../../app/engine/backend.js';
+import { defaultDataDir } from '../../../app/store/data-dir.js';
+import { openLabDatabase } from '../../../app/store/db.js';
+import { runDemo } from '../../../app/train/demo/run-demo.js';
+import { armTitles, formatSummaryTable, metricRows, type DemoArm } from '../../../app/train/demo/demo-table.js';
+import type { RunProgressEvent } from '../../../app/train/events.js';
+import { progressBar } from '../../../app/train/progress-text.js';
+import { TerminalProgress } from '../../../app/train/terminal-progress.js';
+
+const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--json] [--data-dir DIR]
+  --quick     tiny settings (about 3 minutes on 2 CPU cores)
+  --seeds N   repeat the whole comparison with seeds 1..N and report mean ± sd
+  --json      machine-readable result on stdout (progress still goes to stderr)
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' }, help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) { process.stdout.write(usage); return 0; }
+  const seeds = Number(values.seeds);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) {
+    process.stderr.write(`ddl-lab demo: --seeds must be a whole number from 1 to 20, got "${values.seeds}"\n`);
+    return 2;
+  }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const progress = new TerminalProgress(process.stderr, { plainEvery: 0.25 });
+  const backend = await initBackend();
+  progress.line(`DDL Lab demo (${values.quick ? 'quick' : 'full'}, ${seeds} seed${seeds > 1 ? 's' : ''}); data in ${dataDir}; backend ${backend.name}`);
+
+  const live = new Map<DemoArm, RunProgressEvent>();
+  const db = openLabDatabase(dataDir);
+  try {
+    const result = await runDemo(db, {
+      dataDir, quick: values.quick, seeds,
+      onPhase: (text) => { live.clear(); progress.line(`== ${text}`); },
+      onProgress: (what, done, total) => progress.update(`${what} ${progressBar(done / total)} ${done}/${total}`, done / total),
+      onRunEvent: (event, arm) => {
+        if (event.type === 'run.progress') {
+          live.set(arm, event);
+          const parts = [...live.entries()].map(([a, e]) => `${armTitles[a]} ${e.step}/${e.totalSteps} ${progressBar(e.step / e.totalSteps, 12)} loss ${(e.terms.total ?? Number.NaN).toFixed(3)} ${Math.round(e.imagesPerSecond)} img/s`);
+          progress.update(parts.join(' | '), Math.min(...[...live.values()].map((e) => e.step / e.totalSteps)));
+        } else if (event.type === 'run.status' && event.status !== 'running') {
+          progress.line(`${armTitles[arm]} run ${event.runId} ${event.status}${event.error ? `: ${event.error}` : ''}`);
+        }
+      },
+    });
+    if (values.json) {
+      const rows = metricRows();
+      process.stdout.write(`${JSON.stringify({
+        settings: result.settings, backend: result.backend, seconds: result.seconds,
+        train: result.train, validation: result.validation,
+        seeds: result.seeds.map((s) => ({
+          seed: s.seed,
+          runs: Object.fromEntries(Object.entries(s.runs).map(([arm, r]) => [arm, { id: r.id, status: r.status, steps: r.lastStep }])),
+          metrics: Object.fromEntries(Object.entries(s.evaluations).map(([arm, e]) => [arm, Object.fromEntries(rows.map((row) => [row.key, row.get(e)]))])),
+        })),
+        summary: result.summary,
+      }, null, 2)}\n`);
+    } else {
+      const s = result.settings;
+      process.stdout.write([
+        '',
+        `Training: ${result.train.name}: ${result.train.images} images of ${result.train.identities} identities (dataset ${result.train.datasetId}).`,
+        `Validation: ${result.validation.name}: other identities, never trained on (dataset ${result.validation.datasetId}, pair list ${result.validation.pairListId}).`,
+        `Stage 1: ${s.backbone.name} ${s.backbone.inputSize}px, ${s.head.type} head, ${s.stage1.steps} steps of ${s.stage1.batchSize}; `
+          + `stage 2: ${s.stage2.steps} steps of b = ${s.stage2.batchSize} per branch (${6 * s.stage2.batchSize} images), lr ${s.stage2.lr}, same seed and batches for both.`,
+        `Runs: ${result.seeds.map((r) => `seed ${r.seed}: stage 1 #${r.runs.stage1.id}, cls-only #${r.runs.classification.id}, DDL #${r.runs.ddl.id}`).join('; ')}.`,
+        '',
+        formatSummaryTable(result.summary, result.seeds.length),
+        '',
+        `Backend ${result.backend}; wall time ${result.seconds.total.toFixed(0)} s (data ${result.seconds.data.toFixed(0)} s, training ${result.seconds.training.toFixed(0)} s, evaluation ${result.seconds.evaluation.toFixed(0)} s).`,
+        '',
+      ].join('\n'));
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
 }

@@ -1,0 +1,121 @@
+import { availableParallelism } from 'node:os';
+import type { LabDatabase } from '../../store/db.js';
+import { getRunRecord, type RunRecord } from '../../store/runs-repository.js';
+import type { RunEvent } from '../events.js';
+import type { RunProcessLauncher } from '../process-launcher.js';
+import { RunManager } from '../run-manager.js';
+import { ensureDemoData, type DemoData } from './demo-data.js';
+import { evaluateRun, type RunEvaluation } from './demo-evaluate.js';
+import { fullDemo, quickDemo, type DemoSettings } from './demo-settings.js';
+import { demoArms, summarise, type DemoArm, type SummaryRow } from './demo-table.js';
+
+// The main job, headless (DESIGN.md §4 protocol): datasets -> split -> stage 1 -> two stage-2
+// fine-tunes from the same checkpoint and seed (DDL, classification only; same batches, same
+// steps) -> evaluation of all three on held-out identities -> one comparison per seed.
+
+export interface DemoOptions {
+  dataDir: string;
+  quick?: boolean;
+  /** Independent repeats (each its own stage 1 and fine-tunes), seeds 1..N. */
+  seeds?: number;
+  /** Run the two fine-tunes at the same time (default: when the machine has at least 2 cores). */
+  parallelFineTunes?: boolean;
+  launcher?: RunProcessLauncher;
+  env?: Record<string, string>;
+  /** A stage of the demo started ("generating training faces", "stage 1, seed 1"...). */
+  onPhase?(text: string): void;
+  /** Work with a known size moved (data generation, import). */
+  onProgress?(what: string, done: number, total: number): void;
+  /** Live events of the demo's runs, with the arm they belong to. */
+  onRunEvent?(event: RunEvent, arm: DemoArm, seed: number): void;
+  settings?: DemoSettings;
+}
+
+export interface DemoSeedResult {
+  seed: number;
+  runs: Record<DemoArm, RunRecord>;
+  evaluations: Record<DemoArm, RunEvaluation>;
+}
+
+export interface DemoResult {
+  settings: DemoSettings;
+  backend: string | null;
+  train: DemoData;
+  validation: DemoData;
+  seeds: DemoSeedResult[];
+  summary: SummaryRow[];
+  seconds: { total: number; data: number; training: number; evaluation: number };
+}
+
+export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<DemoResult> {
+  const started = performance.now();
+  const settings = options.settings ?? (options.quick ? quickDemo : fullDemo);
+  const seedCount = options.seeds ?? 1;
+  const phase = (text: string) => options.onPhase?.(text);
+  const manager = new RunManager(db, options.dataDir, { launcher: options.launcher, env: options.env });
+  manager.recover();
+
+  phase('datasets');
+  const train = await ensureDemoData(db, options.dataDir, settings, 'train', options.onProgress);
+  const validation = await ensureDemoData(db, options.dataDir, settings, 'validation', options.onProgress);
+  const dataSeconds = (performance.now() - started) / 1000;
+
+  let armOf = new Map<number, { arm: DemoArm; seed: number }>();
+  manager.subscribe((event) => {
+    const owner = armOf.get(event.runId);
+    if (owner) options.onRunEvent?.(event, owner.arm, owner.seed);
+  });
+  const follow = async (runId: number, arm: DemoArm, seed: number, env?: Record<string, string>): Promise<RunRecord> => {
+    armOf = new Map(armOf).set(runId, { arm, seed });
+    const final = await manager.start(runId, { env }).done;
+    if (final.status !== 'completed') throw new Error(`demo ${arm} run ${runId} (seed ${seed}) ended ${final.status}: ${final.error ?? 'no reason recorded'}`);
+    return final;
+  };
+
+  const seeds: DemoSeedResult[] = [];
+  let trainingSeconds = 0;
+  let evaluationSeconds = 0;
+  for (let seed = 1; seed <= seedCount; seed++) {
+    const trainingStarted = performance.now();
+    phase(`stage 1 (seed ${seed}): ${settings.stage1.steps} steps on all training images`);
+    const stage1 = manager.create({
+      datasetId: train.datasetId, splitId: train.splitId, name: `demo seed ${seed}: stage 1`,
+      config: { stage: 1, backbone: settings.backbone, head: settings.head, ...settings.stage1, seed, checkpointEvery: Math.max(1, Math.floor(settings.stage1.steps / 3)) },
+    });
+    const stage1Run = await follow(stage1.id, 'stage1', seed);
+
+    const fineTune = (objective: 'ddl' | 'classification') => manager.create({
+      datasetId: train.datasetId, splitId: train.splitId, name: `demo seed ${seed}: stage 2 ${objective}`,
+      config: { stage: 2, parentRunId: stage1Run.id, objective, ...settings.stage2, seed, checkpointEvery: settings.stage2.steps },
+    });
+    const ddl = fineTune('ddl');
+    const classification = fineTune('classification');
+    const cores = availableParallelism();
+    const parallel = options.parallelFineTunes ?? cores >= 2;
+    // Side by side, each process gets half the cores (wasm threads), so they do not fight.
+    const shared = parallel && !process.env.LAB_THREADS ? { LAB_THREADS: String(Math.max(1, Math.floor(cores / 2))) } : undefined;
+    phase(`stage 2 (seed ${seed}): DDL and classification-only fine-tunes from run ${stage1Run.id}, ${settings.stage2.steps} steps each${parallel ? ', side by side' : ''}`);
+    const [ddlRun, classificationRun] = parallel
+      ? await Promise.all([follow(ddl.id, 'ddl', seed, shared), follow(classification.id, 'classification', seed, shared)])
+      : [await follow(ddl.id, 'ddl', seed), await follow(classification.id, 'classification', seed)];
+    trainingSeconds += (performance.now() - trainingStarted) / 1000;
+
+    const evaluationStarted = performance.now();
+    phase(`evaluating seed ${seed} on ${validation.identities} held-out identities`);
+    const runs: Record<DemoArm, RunRecord> = { stage1: stage1Run, classification: classificationRun, ddl: ddlRun };
+    const evaluations = {} as Record<DemoArm, RunEvaluation>;
+    for (const arm of demoArms) evaluations[arm] = await evaluateRun(db, options.dataDir, runs[arm].id, validation);
+    evaluationSeconds += (performance.now() - evaluationStarted) / 1000;
+    seeds.push({ seed, runs, evaluations });
+  }
+
+  return {
+    settings,
+    backend: getRunRecord(db, seeds[0]?.runs.ddl.id ?? -1)?.backend ?? null,
+    train,
+    validation,
+    seeds,
+    summary: summarise(seeds.map((s) => s.evaluations)),
+    seconds: { total: (performance.now() - started) / 1000, data: dataSeconds, training: trainingSeconds, evaluation: evaluationSeconds },
+  };
+}

@@ -1,0 +1,83 @@
+// The run process: `run-worker --data-dir DIR --run ID`. Started by a RunProcessLauncher (fork or
+// Electron's utilityProcess), or by hand. It owns its run while it works: it writes the run's
+// status, metrics, histograms and checkpoints to SQLite itself (WAL lets the app read meanwhile),
+// and streams the same facts to its supervisor as events for live display.
+import { parseArgs } from 'node:util';
+import { initBackend } from '../engine/backend.js';
+import { openLabDatabase } from '../store/db.js';
+import { finishRun, getRunRecord, isCancelRequested, markRunStarted } from '../store/runs-repository.js';
+import { lossTermNames, type RunEvent } from './events.js';
+import { connectToParent } from './parent-channel.js';
+import { parseResolvedRunConfig } from './run-checks.js';
+import { train, type StopRequest, type TrainOutcome } from './trainer.js';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, run: { type: 'string' } } });
+  const dataDir = values['data-dir'];
+  const runId = Number(values.run);
+  if (!dataDir || !Number.isInteger(runId)) {
+    process.stderr.write('usage: run-worker --data-dir DIR --run ID\n');
+    return 2;
+  }
+
+  const channel = connectToParent();
+  const post = (event: RunEvent) => channel?.post(event) ?? Promise.resolve();
+  let stop: StopRequest | undefined;
+  channel?.onCommand((command) => { stop ??= command.type; });
+  // The supervisor died (its process was killed): finish the step, checkpoint, and end resumable.
+  channel?.onDisconnect(() => { stop ??= 'suspend'; });
+  // Ctrl-C in a terminal reaches the whole process group: treat it as the user's cancel.
+  process.on('SIGINT', () => { stop ??= 'cancel'; });
+  process.on('SIGTERM', () => { stop ??= 'cancel'; });
+
+  const db = openLabDatabase(dataDir);
+  try {
+    const run = getRunRecord(db, runId);
+    if (!run) {
+      process.stderr.write(`run-worker: no run ${runId} in ${dataDir}\n`);
+      return 2;
+    }
+    const backend = await initBackend();
+    if (!markRunStarted(db, runId, { pid: process.pid, backend: backend.name })) {
+      process.stderr.write(`run-worker: run ${runId} is ${getRunRecord(db, runId)?.status}, not queued; nothing to do\n`);
+      return 0;
+    }
+    void post({ type: 'run.status', runId, status: 'running', step: run.lastStep, backend: backend.name, error: null });
+
+    let outcome: TrainOutcome;
+    try {
+      outcome = await train({
+        db, dataDir, run, config: parseResolvedRunConfig(run.config),
+        callbacks: {
+          stopRequested: () => stop ?? (isCancelRequested(db, runId) ? 'cancel' : undefined),
+          onStep: (s) => {
+            const terms = Object.fromEntries(lossTermNames
+              .filter((n) => s.metrics[n] !== undefined).map((n) => [n, s.metrics[n] as number]));
+            void post({ type: 'run.progress', runId, step: s.step, totalSteps: s.totalSteps, lr: s.lr, imagesPerSecond: s.imagesPerSecond, terms, metrics: s.metrics });
+            if (s.histograms && s.histograms.length > 0) void post({ type: 'run.histograms', runId, step: s.step, histograms: s.histograms });
+          },
+          onCheckpoint: (step, path) => void post({ type: 'run.checkpoint', runId, step, path }),
+          log: (message) => void post({ type: 'run.log', runId, level: 'info', message }),
+        },
+      });
+    } catch (error) {
+      const last = getRunRecord(db, runId);
+      outcome = { status: 'failed', step: last?.lastStep ?? 0, error: error instanceof Error ? error.message : String(error) };
+      process.stderr.write(`run-worker: run ${runId} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    finishRun(db, runId, outcome.status, outcome.error, ['running']);
+    await post({ type: 'run.status', runId, status: outcome.status, step: outcome.step, backend: backend.name, error: outcome.error });
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+// Exit explicitly: the IPC channel would keep the process alive.
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`run-worker: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,209 @@
+import * as tf from '@tensorflow/tfjs';
+import { rmSync } from 'node:fs';
+import { createClassificationSampler } from '../data/classification-sampler.js';
+import { createDdlSampler, type DdlBatch } from '../data/ddl-sampler.js';
+import { ensureImageCache } from '../data/ensure-image-cache.js';
+import type { ImageBatch } from '../data/image-batch.js';
+import { Random } from '../engine/random.js';
+import { createHead } from '../losses/heads/create-head.js';
+import { createBackbone, loadBackbone } from '../models/index.js';
+import type { LabDatabase } from '../store/db.js';
+import { deleteCheckpointRecord, insertCheckpoint, latestCheckpoint, listCheckpoints } from '../store/runs-checkpoints.js';
+import type { RunRecord } from '../store/runs-repository.js';
+import { recordSteps, type HistogramRecord, type StepRecord } from '../store/runs-series.js';
+import { readCheckpoint, removeStaleCheckpointTemps, runDirectory, writeCheckpoint, type LoadedCheckpoint } from './checkpoint-files.js';
+import { histogramRecord } from './histogram-records.js';
+import type { ResolvedRunConfig } from './run-checks.js';
+import { learningRateAt } from './schedule.js';
+import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
+import { disposeStepLoss, stage1Loss, stage2Loss, type StepLoss, type StepModel } from './train-steps.js';
+
+// The training loop of both stages, top to bottom like insightface's train.py: data, model,
+// head, optimiser, then the loop with its callbacks (record, histograms, checkpoint). A run that
+// has checkpoints continues from its last one: same weights, momentum, head state and data order.
+
+export type StopRequest = 'cancel' | 'suspend';
+
+export interface TrainerCallbacks {
+  /** After each step's metrics (and histograms) are in the database. */
+  onStep?(record: StepRecord & { totalSteps: number; lr: number; imagesPerSecond: number }): void;
+  onCheckpoint?(step: number, path: string): void;
+  /** Polled before every step. */
+  stopRequested(): StopRequest | undefined;
+  log?(message: string): void;
+}
+
+export interface TrainOutcome {
+  status: 'completed' | 'cancelled' | 'interrupted' | 'failed';
+  step: number;
+  error: string | null;
+}
+
+export interface TrainContext {
+  db: LabDatabase;
+  dataDir: string;
+  run: RunRecord;
+  config: ResolvedRunConfig;
+  callbacks: TrainerCallbacks;
+}
+
+export async function train({ db, dataDir, run, config, callbacks }: TrainContext): Promise<TrainOutcome> {
+  const runDir = runDirectory(dataDir, run.id);
+  removeStaleCheckpointTemps(runDir);
+  const resumeFrom = loadOwnCheckpoint(db, run.id);
+  const startFrom = resumeFrom ?? (config.stage === 2 ? loadParentCheckpoint(db, config) : undefined);
+  const random = resumeFrom ? Random.restore(resumeFrom.randomState) : new Random(config.seed);
+
+  // Data: stage 1 draws uniform classification batches from every image of the dataset; stage 2
+  // draws DDL batches from the split. The seed is the run's, so the DDL and classification-only
+  // fine-tunes of one parent see exactly the same batches.
+  const inputSize = config.backbone.inputSize ?? 32;
+  await ensureImageCache(db, run.datasetId, inputSize, { dataDir });
+  const sampler = config.stage === 1
+    ? createClassificationSampler({ db, dataDir, datasetId: run.datasetId, inputSize, batchSize: config.batchSize, seed: config.seed, flip: config.flip })
+    : createDdlSampler({ db, dataDir, datasetId: run.datasetId, splitId: run.splitId, inputSize, batch: config.batchSize, studentPairs: config.ddl.studentPairs, seed: config.seed, flip: config.flip });
+  if (resumeFrom) sampler.restore(resumeFrom.samplerState);
+
+  // Model: a fresh backbone, the parent's (stage 2), or our own checkpoint's (resume).
+  const backbone = startFrom ? await loadBackbone(startFrom.backboneDir) : createBackbone({ ...config.backbone, seed: config.backbone.seed ?? config.seed });
+  const classes = sampler.classes;
+
+  // Head and classifier weights [embeddingSize, classes] (insightface: normal(0, 0.01)).
+  const head = createHead(config.head);
+  const classifier = tf.variable(
+    startFrom
+      ? tf.tensor2d(startFrom.classifier.values, startFrom.classifier.shape as [number, number])
+      : tf.randomNormal([backbone.embeddingSize, classes], 0, 0.01, 'float32', random.int(2 ** 31)),
+    true, `run${run.id}/classifier`,
+  );
+  if (classifier.shape[1] !== classes || classifier.shape[0] !== backbone.embeddingSize) {
+    throw new Error(`the checkpoint's classifier is [${classifier.shape}], but this run needs [${backbone.embeddingSize}, ${classes}] (${classes} identities); was it made on another dataset?`);
+  }
+  if (resumeFrom) head.restore(resumeFrom.headState);
+
+  // Optimiser: SGD with momentum; weight decay on conv/FC/classifier weights, not on BN.
+  const sgd = new SgdMomentum([...backbone.trainableVariables(), { variable: classifier, decay: true }], { momentum: config.momentum, weightDecay: config.weightDecay });
+  if (resumeFrom) sgd.restore(resumeFrom.optimizer);
+  const model: StepModel = { backbone, head, classifier };
+  const variables = sgd.parameters.map((p) => p.variable);
+
+  let step = resumeFrom?.step ?? 0;
+  let trainSeconds = resumeFrom?.trainSeconds ?? 0;
+  let imagesPerSecond = 0;
+  let stepsThisAttempt = 0;
+  let lastCheckpointStep = resumeFrom?.step ?? -1;
+  if (resumeFrom) callbacks.log?.(`resuming from checkpoint step ${resumeFrom.step}`);
+
+  const checkpoint = async () => {
+    const path = await writeCheckpoint(runDir, {
+      step, totalSteps: config.steps, classes, headState: head.state(), samplerState: sampler.state(), randomState: random.save(), trainSeconds,
+    }, {
+      classifier: { shape: classifier.shape, values: classifier.dataSync() as Float32Array },
+      optimizer: sgd.state(),
+    }, (dir) => backbone.save(dir));
+    insertCheckpoint(db, run.id, step, path);
+    lastCheckpointStep = step;
+    pruneCheckpoints(db, run.id, config.keepCheckpoints, step);
+    callbacks.onCheckpoint?.(step, path);
+  };
+
+  try {
+    // The loop.
+    while (step < config.steps) {
+      const stop = callbacks.stopRequested();
+      if (stop) {
+        if (step > 0 && lastCheckpointStep !== step) await checkpoint();
+        return { status: stop === 'cancel' ? 'cancelled' : 'interrupted', step, error: stop === 'suspend' ? `suspended at step ${step}; resume to continue` : null };
+      }
+      const next = step + 1;
+      const lr = learningRateAt(config.schedule, config.lr, next, config.steps);
+      const started = performance.now();
+
+      const batch = sampler.next();
+      let loss: StepLoss | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        loss = config.stage === 1 ? stage1Loss(model, batch as ImageBatch) : stage2Loss(model, batch as DdlBatch, config.ddl, config.objective);
+        return loss.total;
+      }, variables);
+      const stepLoss = loss as unknown as StepLoss;
+      const { grads: clipped, norm } = clipByGlobalNorm(grads, config.clipGradNorm);
+      const names = Object.keys(stepLoss.scalars);
+      const values = tf.tidy(() => tf.stack(names.map((n) => stepLoss.scalars[n] as tf.Scalar)).dataSync());
+      const totalLoss = value.dataSync()[0] as number;
+
+      // NaN guard: a bad loss or gradient never reaches the weights; the run stops on its last good checkpoint.
+      if (!Number.isFinite(totalLoss) || !Number.isFinite(norm)) {
+        tf.dispose([value, grads, clipped]);
+        disposeStepLoss(stepLoss);
+        const what = !Number.isFinite(totalLoss) ? `the loss became ${totalLoss}` : `the gradient norm became ${norm}`;
+        const kept = lastCheckpointStep >= 0 ? `its last good checkpoint is step ${lastCheckpointStep}` : 'it has no checkpoint';
+        return { status: 'failed', step, error: `${what} at step ${next} (lr ${lr.toPrecision(3)}); the update was not applied and ${kept}. Lower the learning rate or lengthen the warm-up.` };
+      }
+      sgd.apply(clipped, lr);
+      const histograms = config.stage === 2 && (next % config.histogramEvery === 0 || next === config.steps)
+        ? readHistograms(stepLoss, config.ddl.bins, Object.fromEntries(names.map((n, i) => [n, values[i] as number])), batch as DdlBatch)
+        : undefined;
+      tf.dispose([value, grads, clipped]);
+      disposeStepLoss(stepLoss);
+      step = next;
+
+      // Callbacks: record the step, then checkpoint when due.
+      const seconds = (performance.now() - started) / 1000;
+      trainSeconds += seconds;
+      const images = config.stage === 1 ? config.batchSize : countDdlImages(batch as DdlBatch);
+      // A moving average, restarted at the second step of each attempt (the first one compiles kernels).
+      stepsThisAttempt += 1;
+      imagesPerSecond = stepsThisAttempt <= 2 ? images / seconds : 0.9 * imagesPerSecond + 0.1 * (images / seconds);
+      const metrics: Record<string, number> = Object.fromEntries(names.map((n, i) => [n, values[i] as number]));
+      Object.assign(metrics, { lr, imagesPerSecond, time: trainSeconds, gradNorm: norm });
+      const record: StepRecord = { step, metrics, histograms };
+      recordSteps(db, run.id, [record]);
+      callbacks.onStep?.({ ...record, totalSteps: config.steps, lr, imagesPerSecond });
+      if (step % config.checkpointEvery === 0 || step === config.steps) await checkpoint();
+    }
+    return { status: 'completed', step, error: null };
+  } finally {
+    sampler.close();
+    sgd.dispose();
+    classifier.dispose();
+    head.dispose();
+    backbone.dispose();
+  }
+}
+
+function countDdlImages(batch: DdlBatch): number {
+  return batch.easySingles.count + batch.hardSingles.count + batch.easyPairs.reduce((s, p) => s + p.count, 0) + batch.hardPairs.reduce((s, p) => s + p.count, 0);
+}
+
+function readHistograms(loss: StepLoss, range: { min: number; max: number }, scalars: Record<string, number>, batch: DdlBatch): HistogramRecord[] {
+  const h = loss.histograms;
+  if (!h) return [];
+  return [
+    histogramRecord('teacherPositive', h.teacherPos.dataSync(), range, scalars.teacherPosMean ?? NaN, scalars.teacherPosKept ?? 0),
+    histogramRecord('teacherNegative', h.teacherNeg.dataSync(), range, scalars.teacherNegMean ?? NaN, batch.easySingles.count),
+    histogramRecord('studentPositive', h.studentPos.dataSync(), range, scalars.studentPosMean ?? NaN, scalars.studentPosKept ?? 0),
+    histogramRecord('studentNegative', h.studentNeg.dataSync(), range, scalars.studentNegMean ?? NaN, batch.hardSingles.count),
+  ];
+}
+
+function loadOwnCheckpoint(db: LabDatabase, runId: number): LoadedCheckpoint | undefined {
+  const last = latestCheckpoint(db, runId);
+  return last ? readCheckpoint(last.path) : undefined;
+}
+
+function loadParentCheckpoint(db: LabDatabase, config: ResolvedRunConfig): LoadedCheckpoint {
+  if (config.stage !== 2) throw new Error('only stage 2 has a parent');
+  const all = listCheckpoints(db, config.parentRunId);
+  const chosen = config.parentCheckpointStep === undefined ? all[all.length - 1] : all.find((c) => c.step === config.parentCheckpointStep);
+  if (!chosen) throw new Error(`parent run ${config.parentRunId} has no checkpoint${config.parentCheckpointStep === undefined ? '' : ` at step ${config.parentCheckpointStep}`} to fine-tune from (it may have been deleted)`);
+  return readCheckpoint(chosen.path);
+}
+
+/** Keeps the newest `keep` checkpoints (the final one always stays: it is the newest at the end). */
+function pruneCheckpoints(db: LabDatabase, runId: number, keep: number, newest: number): void {
+  const old = listCheckpoints(db, runId).filter((c) => c.step !== newest);
+  for (const c of old.slice(0, Math.max(0, old.length - (keep - 1)))) {
+    deleteCheckpointRecord(db, runId, c.step);
+    rmSync(c.path, { recursive: true, force: true });
+  }
+}
