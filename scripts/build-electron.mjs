@@ -1,64 +1,71 @@
 #!/usr/bin/env node
-// Bundles the Electron side into dist/electron with esbuild: main process, preload, and the run
-// worker that utilityProcess starts. Native modules and tfjs stay external (loaded from
-// node_modules at run time). The preload bundles everything but `electron`, because a sandboxed
-// preload may require nothing else; the build fails if anything else slips in.
+// Bundles the Electron side with esbuild: main process, preload, and the run worker that
+// utilityProcess starts. Native modules and tfjs stay external (loaded from node_modules at run
+// time, so the output folder must sit inside the project). The preload bundles everything but
+// `electron`, because a sandboxed preload may require nothing else; the build fails otherwise.
+//   node scripts/build-electron.mjs            -> dist/electron/{main,preload,run-worker}.cjs
+//   import { buildElectron } from '...'         -> the same into another folder (tests)
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const nodeExternals = ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*', 'tsx', 'ws'];
-
-// ESM sources use import.meta.url; in a CommonJS bundle it becomes the bundle's own URL.
-mkdirSync('dist/electron', { recursive: true });
-const shim = 'dist/electron/import-meta-url-shim.js';
-writeFileSync(shim, "export const importMetaUrl = require('node:url').pathToFileURL(__filename).href;\n");
 
 const targets = [
   { name: 'main', entry: 'main/electron/main.ts', node: true },
   { name: 'preload', entry: 'main/electron/preload.ts', node: false },
-  // Optional until the runs issue's worker and everything it imports exist.
-  { name: 'run-worker', entry: 'app/train/run-worker.ts', node: true, optional: true },
+  { name: 'run-worker', entry: 'app/train/run-worker.ts', node: true },
 ];
 
 function preloadRequires(file) {
   return [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).filter((name) => name !== 'electron');
 }
 
-let failed = false;
-for (const target of targets) {
-  const outfile = `dist/electron/${target.name}.cjs`;
-  if (!existsSync(target.entry)) {
-    process.stderr.write(`build-electron: ${target.entry} does not exist${target.optional ? ' yet; skipped' : ''}.\n`);
-    if (!target.optional) failed = true;
-    continue;
-  }
-  try {
-    await build({
-      entryPoints: [target.entry],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      sourcemap: true,
-      logLevel: 'silent',
-      external: target.node ? nodeExternals : ['electron'],
-      ...(target.node ? { define: { 'import.meta.url': 'importMetaUrl' }, inject: [shim] } : {}),
-    });
-  } catch (error) {
-    const messages = (error.errors ?? [error]).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text ?? e.message}`);
-    process.stderr.write(`build-electron: ${target.entry} ${target.optional ? 'cannot be bundled yet; skipped' : 'failed to bundle'}:\n${messages.join('\n')}\n`);
-    if (!target.optional) failed = true;
-    continue;
-  }
-  if (!target.node) {
-    const extra = preloadRequires(outfile);
-    if (extra.length > 0) {
-      process.stderr.write(`build-electron: the sandboxed preload may require only "electron", but requires ${extra.join(', ')}.\n`);
-      failed = true;
+/** Builds every bundle into `outDir`; returns the problems (empty when all built). */
+export async function buildElectron(outDir = join(projectRoot, 'dist', 'electron')) {
+  mkdirSync(outDir, { recursive: true });
+  // ESM sources use import.meta.url; in a CommonJS bundle it becomes the bundle's own URL.
+  const shim = join(outDir, 'import-meta-url-shim.js');
+  writeFileSync(shim, "export const importMetaUrl = require('node:url').pathToFileURL(__filename).href;\n");
+  const problems = [];
+  for (const target of targets) {
+    const entry = join(projectRoot, target.entry);
+    const outfile = join(outDir, `${target.name}.cjs`);
+    if (!existsSync(entry)) {
+      problems.push(`${target.entry} does not exist.`);
       continue;
     }
+    try {
+      await build({
+        entryPoints: [entry],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        sourcemap: true,
+        logLevel: 'silent',
+        external: target.node ? nodeExternals : ['electron'],
+        ...(target.node ? { define: { 'import.meta.url': 'importMetaUrl' }, inject: [shim] } : {}),
+      });
+    } catch (error) {
+      const messages = (error.errors ?? [error]).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text ?? e.message}`);
+      problems.push(`${target.entry} failed to bundle:\n${messages.join('\n')}`);
+      continue;
+    }
+    if (!target.node) {
+      const extra = preloadRequires(outfile);
+      if (extra.length > 0) problems.push(`the sandboxed preload may require only "electron", but requires ${extra.join(', ')}.`);
+    }
   }
-  process.stdout.write(`build-electron: ${outfile}\n`);
+  return problems;
 }
-process.exit(failed ? 1 : 0);
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const problems = await buildElectron();
+  for (const problem of problems) process.stderr.write(`build-electron: ${problem}\n`);
+  if (problems.length === 0) process.stdout.write(`build-electron: ${targets.map((t) => `dist/electron/${t.name}.cjs`).join(', ')}\n`);
+  process.exit(problems.length > 0 ? 1 : 0);
+}
