@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   runs: () => import('./commands/runs.js'),
   dataset: () => import('./commands/dataset.js'),
   split: () => import('./commands/split.js'),
+  synth: () => import('./commands/synth.js'),
 };
 
 export function commandNames(): string[] {
