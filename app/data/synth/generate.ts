@@ -90,17 +90,21 @@ async function assertUsableOutDir(outDir: string): Promise<void> {
 
 async function writeLines(file: string, header: string, rows: Iterable<string>): Promise<void> {
   const out = createWriteStream(file);
-  const done = once(out, 'finish');
-  let pending = `${header}\n`;
-  for (const row of rows) {
-    pending += `${row}\n`;
-    if (pending.length > 1 << 16) {
-      if (!out.write(pending)) await once(out, 'drain');
-      pending = '';
+  try {
+    let pending = `${header}\n`;
+    for (const row of rows) {
+      pending += `${row}\n`;
+      if (pending.length > 1 << 16) {
+        if (!out.write(pending)) await once(out, 'drain');
+        pending = '';
+      }
     }
+    const done = once(out, 'finish');
+    out.end(pending);
+    await done;
+  } finally {
+    out.destroy();
   }
-  out.end(pending);
-  await done;
 }
 
 /** Generates the dataset and returns its manifest (also written to outDir/synthfaces.json). */
@@ -109,7 +113,7 @@ export async function generateSynthFaces(options: SynthOptions): Promise<SynthMa
   const outDir = resolve(o.outDir);
   const preset = getPreset(o.preset);
   const total = o.identities * o.perIdentity;
-  o.signal?.throwIfAborted();
+  if (o.signal?.aborted) throw new SynthCancelledError(outDir);
   await assertUsableOutDir(outDir);
   await mkdir(dirname(outDir), { recursive: true });
   const work = await mkdtemp(join(dirname(outDir), `.${basename(outDir)}.partial-`));
@@ -181,7 +185,7 @@ export async function generateSynthFaces(options: SynthOptions): Promise<SynthMa
     };
     await writeFile(join(work, SPLIT_RULE_FILE), `${JSON.stringify(preset.rule, null, 2)}\n`);
     await writeFile(join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    o.signal?.throwIfAborted();
+    if (o.signal?.aborted) throw new SynthCancelledError(outDir);
     await assertUsableOutDir(outDir);
     await rmdir(outDir).catch(() => undefined); // an empty folder made by the caller: replace it
     await rename(work, outDir);

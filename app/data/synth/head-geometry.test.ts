@@ -27,7 +27,7 @@ describe('2.5-D head geometry', () => {
     expect(width(60)).toBeLessThan(width(0));
   });
 
-  it('folds hidden angles onto the nearer limb', () => {
+  it('folds hidden angles onto the limb on their side of the face', () => {
     const limbs: [number, number] = [-1, 1];
     expect(clampToVisible(0.5, limbs)).toBe(0.5);
     expect(clampToVisible(1.2, limbs)).toBe(1);

@@ -80,14 +80,9 @@ export function limbAngles(cs: CrossSection, yaw: number): [number, number] {
   return yaw >= 0 ? [back - Math.PI, front] : [-front, Math.PI - back];
 }
 
-/** Moves a hidden angle onto the nearer limb (around the circle), so hidden parts of a region fold onto the silhouette. */
+/** Moves a hidden angle onto the limb on its side of the face, so hidden parts of a face region fold onto the silhouette. */
 export function clampToVisible(u: number, limbs: [number, number]): number {
-  const [left, right] = limbs;
-  if (u >= left && u <= right) return u;
-  const twoPi = Math.PI * 2;
-  const toRight = (((u - right) % twoPi) + twoPi) % twoPi;
-  const toLeft = (((left - u) % twoPi) + twoPi) % twoPi;
-  return toRight <= toLeft ? right : left;
+  return Math.min(limbs[1], Math.max(limbs[0], u));
 }
 
 /** Head-frame position and unit normal of surface point (u, v), lifted h along the normal. */
@@ -103,7 +98,7 @@ export function surfacePoint(shape: Shape, u: number, v: number, h = 0): { x: nu
   return { x: w * su + h * nx, y: cs.y, z: cs.z0 + d * cu + h * nz, nx, nz };
 }
 
-/** Projects surface point (u, v); with clamp, a hidden point folds onto the nearer limb. */
+/** Projects surface point (u, v) of the face (u in -pi..pi around the front); with clamp, a hidden point folds onto the limb. */
 export function projectSurface(shape: Shape, view: View, u: number, v: number, h = 0, clamp = false): ScreenPoint {
   const uu = clamp ? clampToVisible(u, limbAngles(shape.at(v), view.yaw)) : u;
   const p = surfacePoint(shape, uu, v, h);
