@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { relativeError, seededNormal, valuesOn } from './testing.js';
+import { forceFilterGradPlan, type FilterGradPlan } from './kernels/conv2d-backprop-filter.js';
 import { installTrainingKernels, uninstallTrainingKernels } from './training-kernels.js';
 
 // Each training kernel against the cpu backend's stock kernel on random inputs.
@@ -44,10 +45,19 @@ describe('conv2d training kernels', () => {
   it.each(convCases.map((c, i) => ({ ...c, i })))('filter and input gradients match the cpu stock kernels: x $x w $w stride $stride pad $pad', async (c) => {
     const run = convGradients(c, 10 * c.i);
     const [refW, refX] = await stockCpu(run);
-    for (const backend of ['wasm', 'cpu']) {
-      const [dw, dx] = await valuesOn(backend, run);
-      expect(relativeError(dw!, refW!), `${backend} filter gradient`).toBeLessThan(1e-4);
-      expect(relativeError(dx!, refX!), `${backend} input gradient`).toBeLessThan(1e-4);
+    // Every filter-gradient layout ('flipped' applies to stride 1 only; it falls back otherwise).
+    const plans: (FilterGradPlan | undefined)[] = [undefined, 'dilated', 'flipped'];
+    try {
+      for (const plan of plans) {
+        forceFilterGradPlan(plan);
+        for (const backend of ['wasm', 'cpu']) {
+          const [dw, dx] = await valuesOn(backend, run);
+          expect(relativeError(dw!, refW!), `${backend} filter gradient, plan ${plan ?? 'auto'}`).toBeLessThan(1e-4);
+          expect(relativeError(dx!, refX!), `${backend} input gradient`).toBeLessThan(1e-4);
+        }
+      }
+    } finally {
+      forceFilterGradPlan(undefined);
     }
   });
 
@@ -73,6 +83,11 @@ describe('conv2d training kernels', () => {
       const [got] = await valuesOn('wasm', run);
       expect(relativeError(got!, ref!), `transposeA=${ta} transposeB=${tb}`).toBeLessThan(1e-5);
     }
+    // A large right operand makes the kernel compute (B·Aᵀ)ᵀ instead.
+    const flippedCase = () => tf.matMul(tf.tensor2d(seededNormal([2, 3], 7), [2, 3]), tf.tensor2d(seededNormal([50, 3], 8), [50, 3]), false, true);
+    const [refFlip] = await valuesOn('cpu', flippedCase);
+    const [gotFlip] = await valuesOn('wasm', flippedCase);
+    expect(relativeError(gotFlip!, refFlip!)).toBeLessThan(1e-5);
     const batched = () => tf.matMul(tf.tensor3d(seededNormal([2, 3, 4], 5), [2, 3, 4]), tf.tensor3d(seededNormal([2, 5, 4], 6), [2, 5, 4]), false, true);
     const [ref] = await valuesOn('cpu', batched);
     const [got] = await valuesOn('wasm', batched);

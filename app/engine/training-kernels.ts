@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
+import { identityShared } from './kernels/identity-shared.js';
 import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
 import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
 
@@ -9,6 +10,7 @@ import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
 //   Conv2DBackpropFilter  wasm: missing; cpu: scalar loops (~40 s for the probe net)
 //   Conv2DBackpropInput   wasm and cpu: scalar transposed-conv loops
 //   BatchMatMul, _FusedMatMul (wasm): transposed operands fall off XNNPACK onto a scalar loop
+//   Identity (wasm): copies the data where sharing it is enough (clones, saved tensors)
 
 type Composed = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string) => tf.TensorInfo;
 
@@ -17,6 +19,7 @@ const replacements: { kernelName: string; backendName: string; kernel: Composed 
   { kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernel: conv2dBackpropInput },
   { kernelName: tf.BatchMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf.BatchMatMul) },
   { kernelName: tf._FusedMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf._FusedMatMul) },
+  { kernelName: tf.Identity, backendName: 'wasm', kernel: identityShared },
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'cpu', kernel: conv2dBackpropFilter },
   { kernelName: tf.Conv2DBackpropInput, backendName: 'cpu', kernel: conv2dBackpropInput },
 ];

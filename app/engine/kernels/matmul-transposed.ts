@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { KernelRunner, replacedKernel, type TensorInfo } from './kernel-runner.js';
 
 // tfjs-wasm's BatchMatMul runs XNNPACK only without transposes; with transposeA/transposeB (what
-// every matMul gradient asks for) it falls to a scalar loop, 10–40× slower. Transposing the
-// operand first (a cheap copy) keeps it on XNNPACK. Same for _FusedMatMul.
+// every matMul gradient asks for) it falls to a scalar loop, 10–40× slower. We materialise the
+// transposes and stay on XNNPACK, choosing between C = op(A)·op(B) and C = (op(B)ᵀ·op(A)ᵀ)ᵀ by
+// the elements copied: XNNPACK repacks its right operand on every call (it is the "weights"),
+// so the smaller operand should sit there. Same for _FusedMatMul (without bias/activation flip).
 
 function lastTwoSwapped(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, i) => i);
@@ -12,18 +14,35 @@ function lastTwoSwapped(rank: number): number[] {
   return perm;
 }
 
+const size = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
+/** Batch dims all 1: the only case XNNPACK takes (batched matmuls stay on the stock path). */
+const unbatched = (t: TensorInfo) => t.shape.slice(0, -2).every((d) => d === 1);
+
 export function matMulWithoutTransposes(kernelName: string) {
   return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string): TensorInfo => {
     const stock = replacedKernel(kernelName, backendName);
     if (!stock) throw new Error(`${kernelName} on ${backendName}: the stock kernel is missing`);
     const { inputs, backend, attrs } = args;
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-    if (!transposeA && !transposeB) return stock.kernelFunc(args) as TensorInfo;
-    const run = new KernelRunner(backend, backendName);
     const a = inputs.a as TensorInfo, b = inputs.b as TensorInfo;
-    const plainA = transposeA ? run.transpose(a, lastTwoSwapped(a.shape.length)) : a;
-    const plainB = transposeB ? run.transpose(b, lastTwoSwapped(b.shape.length)) : b;
-    const out = stock.kernelFunc({ inputs: { ...inputs, a: plainA, b: plainB }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo;
-    return run.finish(out);
+    if ((!transposeA && !transposeB) || !unbatched(a) || !unbatched(b)) return stock.kernelFunc(args) as TensorInfo;
+    const run = new KernelRunner(backend, backendName);
+    const plain = { ...attrs, transposeA: false, transposeB: false };
+    const m = transposeA ? a.shape[a.shape.length - 1]! : a.shape[a.shape.length - 2]!;
+    const n = transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
+    // Elements copied (transposes) plus packed (right operand) for each orientation.
+    const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0) + size(b);
+    const flipped = (transposeB ? 0 : size(b)) + (transposeA ? 0 : size(a)) + size(a) + m * n;
+    const fusedExtras = inputs.bias !== undefined || inputs.preluActivationWeights !== undefined;
+    if (direct <= flipped || fusedExtras) {
+      const left = transposeA ? run.transpose(a, lastTwoSwapped(a.shape.length)) : a;
+      const right = transposeB ? run.transpose(b, lastTwoSwapped(b.shape.length)) : b;
+      return run.finish(stock.kernelFunc({ inputs: { ...inputs, a: left, b: right }, backend, attrs: plain }) as TensorInfo);
+    }
+    const left = transposeB ? b : run.transpose(b, lastTwoSwapped(b.shape.length));
+    const right = transposeA ? a : run.transpose(a, lastTwoSwapped(a.shape.length));
+    const product = stock.kernelFunc({ inputs: { ...inputs, a: left, b: right }, backend, attrs: plain }) as TensorInfo;
+    run.track(product);
+    return run.finish(run.transpose(product, lastTwoSwapped(product.shape.length)));
   };
 }
