@@ -25,7 +25,7 @@ export function describeRun(run: RunRecord, latest?: Record<string, MetricPoint>
   const config = run.config as { objective?: string };
   const kind = run.stage === 1 ? 'stage 1' : `stage 2 ${config.objective ?? ''} from run ${run.parentRunId}`;
   const loss = latest?.total?.value;
-  return `run ${run.id}  ${run.status.padEnd(11)} ${kind.padEnd(28)} step ${run.lastStep}/${run.totalSteps}`
+  return `run ${run.id}  ${run.status.padEnd(11)} ${kind.padEnd(34)} step ${run.lastStep}/${run.totalSteps}`
     + `${loss != null ? `  loss ${short(loss)}` : ''}  dataset ${run.datasetId} split ${run.splitId}  ${run.backend ?? '-'}  seed ${run.seed}`
     + `${run.name ? `  "${run.name}"` : ''}${run.error ? `\n    ${run.error}` : ''}`;
 }

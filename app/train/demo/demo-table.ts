@@ -83,8 +83,9 @@ export function summarise(evaluations: Record<DemoArm, RunEvaluation>[]): Summar
 
 function cell(a: Aggregate, digits: number, signed = false): string {
   if (a.mean === null) return 'n/a';
-  const sign = signed && a.mean > 0 ? '+' : '';
-  return `${sign}${a.mean.toFixed(digits)}${a.sd !== null ? ` ± ${a.sd.toFixed(digits)}` : ''}`;
+  const shown = Number(a.mean.toFixed(digits)) === 0 ? 0 : a.mean; // no "-0.000"
+  const sign = signed && shown > 0 ? '+' : '';
+  return `${sign}${shown.toFixed(digits)}${a.sd !== null ? ` ± ${a.sd.toFixed(digits)}` : ''}`;
 }
 
 /** The table as text, with a marker on the DDL - cls column where DDL is better (▲) or worse (▼). */
@@ -92,7 +93,8 @@ export function formatSummaryTable(rows: SummaryRow[], seeds: number): string {
   const header = ['metric (validation identities)', ...demoArms.map((a) => armTitles[a]), 'DDL - cls'];
   const body = rows.map((r) => {
     const d = r.ddlMinusClassification.mean;
-    const better = d === null || d === 0 ? ' ' : (d > 0) === (r.better === 'higher') ? '▲' : '▼';
+    // Differences that round to zero at the shown precision get no marker.
+    const better = d === null || Number(d.toFixed(3)) === 0 ? ' ' : (d > 0) === (r.better === 'higher') ? '▲' : '▼';
     return [r.label, ...demoArms.map((a) => cell(r.arms[a], 3)), `${cell(r.ddlMinusClassification, 3, true)} ${better}`];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] as string).length)));

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { initBackend } from '../../engine/backend.js';
 import type { LabDatabase } from '../../store/db.js';
 import { getRunRecord, type RunRecord } from '../../store/runs-repository.js';
 import type { RunEvent } from '../events.js';
@@ -54,6 +55,7 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
   const phase = (text: string) => options.onPhase?.(text);
   const manager = new RunManager(db, options.dataDir, { launcher: options.launcher, env: options.env });
   manager.recover();
+  await initBackend(); // evaluation embeds in this process
 
   phase('datasets');
   const train = await ensureDemoData(db, options.dataDir, settings, 'train', options.onProgress);

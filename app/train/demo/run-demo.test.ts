@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openLabDatabase } from '../../store/db.js';
+import { metricSeries } from '../../store/runs-series.js';
+import { quickDemo, type DemoSettings } from './demo-settings.js';
+import { formatSummaryTable } from './demo-table.js';
+import { runDemo } from './run-demo.js';
+
+// The demo's whole path at toy scale: data made once, stage 1, two fine-tunes, evaluation, table.
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ddl-demo-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const toy: DemoSettings = {
+  ...quickDemo,
+  imageSize: 32,
+  train: { identities: 12, perIdentity: 5, seed: 5 },
+  validation: { identities: 8, perIdentity: 5, seed: 6 },
+  backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 16, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
+  stage1: { batchSize: 16, steps: 6, lr: 0.05, schedule: { kind: 'constant', warmupSteps: 0 } },
+  stage2: { batchSize: 4, steps: 3, lr: 0.01, schedule: { kind: 'constant', warmupSteps: 0 }, histogramEvery: 3 },
+};
+
+describe('demo', () => {
+  it('trains stage 1, fine-tunes it twice on the same batches and compares both on held-out identities', async () => {
+    const db = openLabDatabase(dataDir);
+    try {
+      const phases: string[] = [];
+      const result = await runDemo(db, { dataDir, settings: toy, seeds: 1, onPhase: (p) => phases.push(p) });
+      expect(phases[0]).toBe('datasets');
+      expect(result.train.created && result.validation.created).toBe(true);
+      expect(result.train.datasetId).not.toBe(result.validation.datasetId);
+      const [seed] = result.seeds;
+      expect(seed!.runs.ddl.parentRunId).toBe(seed!.runs.stage1.id);
+      expect(seed!.runs.classification.parentRunId).toBe(seed!.runs.stage1.id);
+      // Same checkpoint, seed and batches: the first step's classification terms agree.
+      const first = (runId: number) => metricSeries(db, runId, { names: ['clsEasy', 'clsHard'] });
+      const ddl = first(seed!.runs.ddl.id);
+      const cls = first(seed!.runs.classification.id);
+      expect(ddl.clsEasy![0]!.value).toBeCloseTo(cls.clsEasy![0]!.value!, 5);
+      expect(ddl.clsHard![0]!.value).toBeCloseTo(cls.clsHard![0]!.value!, 5);
+
+      const margin = result.summary.find((r) => r.key === 'easy-hard.margin')!;
+      for (const arm of ['stage1', 'classification', 'ddl'] as const) expect(margin.arms[arm].mean).toEqual(expect.any(Number));
+      const table = formatSummaryTable(result.summary, 1);
+      expect(table).toContain('easy-hard margin E[S+]-E[S-]');
+      expect(table).toContain('DDL - cls');
+
+      // A second demo finds the datasets again instead of generating them.
+      const again = await runDemo(db, { dataDir, settings: { ...toy, stage1: { ...toy.stage1, steps: 2 }, stage2: { ...toy.stage2, steps: 1 } } });
+      expect(again.train.created).toBe(false);
+      expect(again.train.datasetId).toBe(result.train.datasetId);
+    } finally {
+      db.close();
+    }
+  });
+});
