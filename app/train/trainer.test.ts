@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { listCheckpoints } from '../store/runs-checkpoints.js';
@@ -23,13 +24,16 @@ afterAll(() => fixture?.cleanup());
 const tinyBackbone = { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] };
 
 /** What the worker does around train(): take the run, train, write the final status. */
+const tensorsAfterStep = new Map<number, number>();
+
 async function attempt(run: RunRecord, stopRequested: (step: number) => StopRequest | undefined = () => undefined): Promise<TrainOutcome> {
   const { db, dataDir } = fixture;
   markRunStarted(db, run.id, { pid: process.pid, backend: 'test' });
   let step = getRunRecord(db, run.id)!.lastStep;
+  tensorsAfterStep.clear();
   const outcome = await train({
     db, dataDir, run, config: parseResolvedRunConfig(run.config),
-    callbacks: { stopRequested: () => stopRequested(step), onStep: (s) => { step = s.step; } },
+    callbacks: { stopRequested: () => stopRequested(step), onStep: (s) => { step = s.step; tensorsAfterStep.set(s.step, tf.memory().numTensors); } },
   });
   finishRun(db, run.id, outcome.status, outcome.error, ['running']);
   return outcome;
@@ -58,6 +62,8 @@ describe('trainer', () => {
     expect(total).toHaveLength(60);
     expect(mean(total.slice(-10))).toBeLessThan(mean(total.slice(0, 10)) * 0.9);
     expect(listCheckpoints(fixture.db, runId).map((c) => c.step)).toEqual([30, 60]);
+    // Tensor hygiene: no tensor survives a step (a checkpoint in between included).
+    expect(tensorsAfterStep.get(50)).toBe(tensorsAfterStep.get(10));
     expect(getRunRecord(fixture.db, runId)?.lastStep).toBe(60);
   });
 
