@@ -72,6 +72,7 @@ describe('trainer', () => {
       stage: 2, parentRunId: stage1Id, objective: 'ddl', batchSize: 4, steps: 6, lr: 0.01, seed: 3, histogramEvery: 3, checkpointEvery: 6,
     });
     expect(outcome.status).toBe('completed');
+    expect(tensorsAfterStep.get(5)).toBe(tensorsAfterStep.get(2)); // histograms read at step 3 leave nothing behind
     const names = metricNames(fixture.db, runId);
     for (const name of ['clsEasy', 'clsHard', 'posKL', 'negKL', 'order', 'ddl', 'total', 'lr', 'imagesPerSecond', 'time', 'gradNorm', 'teacherPosMean', 'studentNegMean']) {
       expect(names).toContain(name);
