@@ -6,8 +6,10 @@ import type { ServiceContext } from './context.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import { LabEventBus } from './event-bus.js';
 import { ImageSource } from './image-source.js';
+import { EvaluationStore, evaluationHandlers } from './evaluation-handlers.js';
 import { jobHandlers } from './job-handlers.js';
-import { notAvailable } from './not-available.js';
+import { RunEmbeddings } from './run-embeddings.js';
+import { modelScores } from './model-scores.js';
 import { JobRegistry } from './jobs.js';
 import { createRunManager, runHandlers } from './run-handlers.js';
 import { splitHandlers } from './split-handlers.js';
@@ -33,20 +35,15 @@ export function createLabService(options: LabServiceOptions): LabService {
     bus,
     jobs,
     db: () => (database ??= openLabDatabase(options.dataDir)),
-    evaluationIdsOf: () => [],
+    evaluationIdsOf: (runId) => evaluations.idsOf(runId),
   };
   const runs = () => (runManager ??= createRunManager(context));
   const images = new ImageSource(context.db);
+  const embeddings = new RunEmbeddings(context.db, options.dataDir);
+  const evaluations = new EvaluationStore();
 
-  // Methods whose core module is not built yet: they answer `not_available`, never made-up data.
-  const pendingCore: Partial<Record<LabMethod, string>> = {
-    'splits.distributions': 'app/eval (embeddings of a run\'s model)',
-    'evaluations.run': 'app/eval (evaluation of a run)',
-    'evaluations.get': 'app/eval (evaluation store)',
-    'evaluations.list': 'app/eval (evaluation store)',
-    'evaluations.failures': 'app/eval (failure mining store)',
-    'evaluations.compare': 'app/eval (evaluation store)',
-  };
+  // Methods whose core module is not built yet answer `not_available` (never made-up data); listed here.
+  const pendingCore: Partial<Record<LabMethod, string>> = {};
 
   const handlers = {
     ...unavailableHandlers(pendingCore),
@@ -64,12 +61,9 @@ export function createLabService(options: LabServiceOptions): LabService {
     ),
     ...datasetHandlers(context),
     ...synthHandlers(context),
-    ...splitHandlers(context, async (_db, _datasetId, definition) => {
-      // Model-based rules (percentile of a run's hardness) need embeddings from the run's model.
-      if (/"kind":"percentile"/.test(JSON.stringify(definition))) notAvailable('splits (model-based rule)', 'app/eval (per-image hardness under a run\'s model)');
-      return undefined;
-    }),
+    ...splitHandlers(context, (_db, datasetId, definition) => modelScores(embeddings, datasetId, definition), embeddings),
     ...runHandlers(context, runs),
+    ...evaluationHandlers(context, runs, embeddings, evaluations),
     ...jobHandlers(context),
   } as LabApiHandlers;
 

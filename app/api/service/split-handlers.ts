@@ -1,6 +1,6 @@
 import { LabApiError, type SplitDefinition, type SplitInfo, type SplitSummary } from '../contract/index.js';
 import { loadDatasetColumns } from '../../data/dataset-columns.js';
-import { evaluateSplit, saveSplit, type SplitSummary as CoreSplitSummary } from '../../data/evaluate-split.js';
+import { EASY, HARD, evaluateSplit, evaluateSplitSides, saveSplit, type SplitSummary as CoreSplitSummary } from '../../data/evaluate-split.js';
 import type { SplitScores } from '../../data/compile-rule.js';
 import { SplitRuleError } from '../../data/split-rule.js';
 import type { LabDatabase } from '../../store/db.js';
@@ -10,6 +10,8 @@ import type { HandlersOf, ServiceContext } from './context.js';
 import { requireDatasetRecord } from './dataset-handlers.js';
 import { imageItem } from './dataset-view.js';
 import { apiId, dbId } from './ids.js';
+import type { RunEmbeddings } from './run-embeddings.js';
+import { splitDistributions } from './split-distributions.js';
 
 // splits.*: what "hard" means for a dataset, evaluated by app/data (live counts, boundary
 // examples, saved membership).
@@ -48,7 +50,7 @@ function asRuleError(error: unknown): never {
   throw error;
 }
 
-export function splitHandlers(context: ServiceContext, scoresFor: SplitScoresFor): Omit<HandlersOf<'splits'>, 'splits.distributions'> {
+export function splitHandlers(context: ServiceContext, scoresFor: SplitScoresFor, embeddings: RunEmbeddings): HandlersOf<'splits'> {
   const db = () => context.db();
   const evaluate = async (datasetId: string, definition: SplitDefinition, boundaryPerSide = 8) => {
     const record = requireDatasetRecord(db(), datasetId);
@@ -95,6 +97,25 @@ export function splitHandlers(context: ServiceContext, scoresFor: SplitScoresFor
         return image ? [{ ...imageItem(image, columns, names), margin: Number.isFinite(example.margin) ? example.margin : null }] : [];
       });
       return { easy: side(summary.boundary.easy), hard: side(summary.boundary.hard) };
+    },
+
+    'splits.distributions': async ({ datasetId, definition, runId, maxImages }) => {
+      const record = requireDatasetRecord(db(), datasetId);
+      const scores = await scoresFor(db(), record.id, definition);
+      let evaluation;
+      try {
+        evaluation = evaluateSplitSides(db(), record.id, definition, scores, { boundaryPerSide: 1 });
+      } catch (error) {
+        return asRuleError(error);
+      }
+      const embedded = await embeddings.embeddings(dbId(runId, 'run'), record.id);
+      const easy: number[] = [];
+      const hard: number[] = [];
+      evaluation.sides.forEach((side, i) => {
+        if (side === EASY) easy.push(evaluation.columns.ids[i]!);
+        else if (side === HARD) hard.push(evaluation.columns.ids[i]!);
+      });
+      return splitDistributions(embedded, { easy, hard }, maxImages);
     },
   };
 }
