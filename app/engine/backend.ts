@@ -45,8 +45,8 @@ export function initBackend(options: BackendOptions = {}): Promise<BackendInfo> 
   return selected;
 }
 
-function forcedBackend(): BackendChoice | undefined {
-  const value = process.env.LAB_BACKEND?.trim();
+function forcedBackend(env: NodeJS.ProcessEnv): BackendChoice | undefined {
+  const value = env.LAB_BACKEND?.trim();
   if (!value) return undefined;
   if (!(backendChoices as readonly string[]).includes(value)) {
     throw new Error(`LAB_BACKEND=${value} is not a backend; use one of ${backendChoices.join(', ')} or unset it`);
@@ -54,8 +54,9 @@ function forcedBackend(): BackendChoice | undefined {
   return value as BackendChoice;
 }
 
-function threadCount(options: BackendOptions): number {
-  const fromEnv = process.env.LAB_THREADS?.trim();
+/** The wasm thread count initBackend will ask for. */
+export function threadCount(options: BackendOptions = {}, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = env.LAB_THREADS?.trim();
   if (fromEnv) {
     const n = Number(fromEnv);
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`LAB_THREADS=${fromEnv} must be a whole number from 1 to 64`);
@@ -66,16 +67,26 @@ function threadCount(options: BackendOptions): number {
     return options.threads;
   }
   // vitest runs test files in parallel processes: one thread each keeps the cores from thrashing.
-  if (process.env.VITEST) return 1;
+  if (env.VITEST) return 1;
   // tfjs-wasm's own policy: half the logical cores (hyper-threads share a core's SIMD units), max 8.
   // Measured here (2 vCPUs shared with other work): a second pool thread waits on the busy core.
   return Math.max(1, Math.min(8, Math.floor(os.availableParallelism() / 2)));
 }
 
+/** The backends initBackend tries, in order: LAB_BACKEND alone, else preferred then the chain. */
+export function candidateOrder(options: BackendOptions = {}, env: NodeJS.ProcessEnv = process.env): BackendChoice[] {
+  const forced = forcedBackend(env);
+  if (forced) return [forced];
+  if (options.preferred !== undefined && !backendChoices.includes(options.preferred)) {
+    throw new Error(`preferred backend must be one of ${backendChoices.join(', ')}, got ${JSON.stringify(options.preferred)}`);
+  }
+  return [...new Set([options.preferred, ...backendChoices].filter((c): c is BackendChoice => c !== undefined))];
+}
+
 async function selectBackend(options: BackendOptions): Promise<BackendInfo> {
-  const forced = forcedBackend();
+  const forced = forcedBackend(process.env);
   const threads = threadCount(options);
-  const order: BackendChoice[] = forced ? [forced] : [...new Set([options.preferred, ...backendChoices].filter((c): c is BackendChoice => c !== undefined))];
+  const order = candidateOrder(options);
   const tried: BackendInfo['tried'] = [];
   for (const choice of order) {
     const info = await tryBackend(choice, threads, tried);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import workerThreads from 'node:worker_threads';
 
 // tfjs-backend-wasm never picks its threaded build in Node (its feature flag says "no threads" there,
 // and its loader hands workers blob: URLs Node cannot start). This loads the threaded SIMD build
@@ -56,7 +57,16 @@ export async function loadThreadedWasm(threads: number): Promise<WasmModule> {
   const factory = require(mainScript) as WasmFactory;
   const realCpus = os.cpus;
   const fakeCpus = () => { const cpus = realCpus(); return Array.from({ length: threads * 2 }, (_, i) => cpus[i % cpus.length]!); };
+  // Pool workers would inherit this process's Node flags (e.g. --input-type, loaders) and fail
+  // on them; the worker script is plain CommonJS and needs none.
+  const RealWorker = workerThreads.Worker;
+  class PlainWorker extends RealWorker {
+    constructor(file: string | URL, options: workerThreads.WorkerOptions = {}) {
+      super(file, { ...options, execArgv: [] });
+    }
+  }
   (os as { cpus: typeof os.cpus }).cpus = fakeCpus;
+  (workerThreads as { Worker: typeof RealWorker }).Worker = PlainWorker;
   let module: WasmModule;
   try {
     module = await factory({
@@ -65,6 +75,7 @@ export async function loadThreadedWasm(threads: number): Promise<WasmModule> {
     });
   } finally {
     (os as { cpus: typeof os.cpus }).cpus = realCpus;
+    (workerThreads as { Worker: typeof RealWorker }).Worker = RealWorker;
   }
   module.tfjs = {
     init: module.cwrap('init', null, []),

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { NetworkBackbone, type Describe } from './backbone.js';
 import { describeIResNet, iresnetPresets, resolveIResNetSpec } from './iresnet.js';
 import { readLayersModel } from './layers-format.js';
+import { WeightsBuilder } from './weights-builder.js';
 import { backboneNames, type Backbone, type BackboneName, type BackboneSpec, type ResolvedBackboneSpec } from './types.js';
 
 // Backbone registry: one family per file, looked up by name (insightface's get_model).
@@ -35,6 +36,20 @@ export function backboneInputRange(name: BackboneName): { min: number; max: numb
 /** Fills in defaults and validates; throws an Error naming the bad field. */
 export function resolveBackboneSpec(spec: BackboneSpec): ResolvedBackboneSpec {
   return familyOf(spec.name).resolve(spec);
+}
+
+/** Parameter counts without allocating any weights (trainable ones, and all incl. BN statistics). */
+export function parameterCount(spec: BackboneSpec): { trainable: number; total: number } {
+  const family = familyOf(spec.name);
+  const count = { trainable: 0, total: 0 };
+  family.describe(family.resolve(spec), null, new WeightsBuilder({
+    add: (_name, shape, _init, options) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      count.total += size;
+      if (options.trainable) count.trainable += size;
+    },
+  }));
+  return count;
 }
 
 /** A freshly initialised backbone (seeded: same spec, same weights). */

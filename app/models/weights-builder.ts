@@ -1,11 +1,16 @@
 import type { NetworkBuilder } from './network.js';
-import type { ParamStore } from './params.js';
+import type { Init } from './params.js';
 
 // Interprets a network description by creating its weights (shapes only, no tensors flow).
 // Initialisation: He-normal convs, PyTorch-default uniform FC, BN γ=1 β=0, PReLU slope 0.25.
 
+/** Where the weights go: a ParamStore, or a counter. */
+export interface WeightSink {
+  add(name: string, shape: number[], init: Init, options: { trainable: boolean; decay: boolean }): unknown;
+}
+
 export class WeightsBuilder implements NetworkBuilder<null> {
-  constructor(private readonly params: ParamStore) {}
+  constructor(private readonly params: WeightSink) {}
 
   conv(name: string, _x: null, kernel: number, _stride: number, inChannels: number, outChannels: number): null {
     this.params.add(`${name}/kernel`, [kernel, kernel, inChannels, outChannels], { kind: 'heNormal', fanIn: kernel * kernel * inChannels }, { trainable: true, decay: true });

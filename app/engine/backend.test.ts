@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { candidateOrder, initBackend, threadCount } from './backend.js';
+import { installedTrainingKernels } from './training-kernels.js';
+
+describe('initBackend', () => {
+  it('falls through the missing native bindings to wasm, records why, and is idempotent', async () => {
+    const info = await initBackend();
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.gpu).toBe(false);
+    expect(info.threads).toBe(1); // one per vitest worker process
+    expect(info.tried.map((t) => t.name)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', 'wasm']);
+    expect(info.tried[0]!.error).toMatch(/tfjs-node-gpu/);
+    expect(info.versions['tfjs-core']).toBe(tf.version_core);
+    expect(info.versions['tfjs-backend-wasm']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(info.detail).toMatch(/^wasm \(SIMD/);
+    expect(await initBackend({ preferred: 'cpu' })).toBe(info);
+    expect(installedTrainingKernels()).toEqual(expect.arrayContaining(['wasm/Conv2DBackpropFilter', 'wasm/Conv2DBackpropInput', 'cpu/Conv2DBackpropFilter']));
+  });
+
+  it('orders candidates: LAB_BACKEND alone, else the preferred one first', () => {
+    expect(candidateOrder({}, {})).toEqual(['tensorflow', 'wasm', 'cpu']);
+    expect(candidateOrder({ preferred: 'cpu' }, {})).toEqual(['cpu', 'tensorflow', 'wasm']);
+    expect(candidateOrder({ preferred: 'cpu' }, { LAB_BACKEND: 'wasm' })).toEqual(['wasm']);
+    expect(() => candidateOrder({}, { LAB_BACKEND: 'gpu' })).toThrow(/LAB_BACKEND=gpu is not a backend; use one of tensorflow, wasm, cpu/);
+    expect(() => candidateOrder({ preferred: 'webgl' as never }, {})).toThrow(/preferred backend must be one of/);
+  });
+
+  it('takes the thread count from LAB_THREADS, then options, then half the cores', () => {
+    expect(threadCount({ threads: 3 }, { LAB_THREADS: '2' })).toBe(2);
+    expect(threadCount({ threads: 3 }, {})).toBe(3);
+    expect(threadCount({}, { VITEST: 'true' })).toBe(1);
+    expect(threadCount({}, {})).toBeGreaterThanOrEqual(1);
+    expect(() => threadCount({}, { LAB_THREADS: 'many' })).toThrow(/LAB_THREADS=many must be a whole number from 1 to 64/);
+  });
+
+  it('runs the threaded wasm build in a fresh process that then exits', () => {
+    // Separate process: a backend is chosen once per process. The script must also exit on its
+    // own, i.e. XNNPACK's parked pool threads must not keep Node alive.
+    const backend = fileURLToPath(new URL('./backend.ts', import.meta.url));
+    const script = `
+      import * as tf from '@tensorflow/tfjs';
+      import { initBackend } from ${JSON.stringify(backend)};
+      const info = await initBackend();
+      const y = tf.conv2d(tf.ones([2, 8, 8, 3]), tf.ones([3, 3, 3, 4]), 1, 'same');
+      console.log(JSON.stringify({ info, sum: y.sum().dataSync()[0] }));`;
+    const env = { ...process.env, LAB_THREADS: '2', LAB_BACKEND: 'wasm', VITEST: '' };
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const { info, sum } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { info: { threads: number; detail: string; tried: { name: string }[] }; sum: number };
+    expect(info.threads).toBe(2);
+    expect(info.detail).toMatch(/threaded build, 2 threads/);
+    expect(info.tried).toEqual([{ name: 'wasm (threaded, 2 threads)' }]);
+    expect(sum).toBe(2 * 4 * (36 * 27 + 24 * 18 + 4 * 12)); // 8×8 same-padded: 36 interior (27 values), 24 edge (18), 4 corner (12)
+  });
+});
