@@ -203,6 +203,14 @@ describe('runs', () => {
     expect(noParent.message).toMatch(/999/);
   });
 
+  it('refuses evaluations of unknown runs, lists, evaluations and the flip-test it cannot do yet', async () => {
+    const detail = await call('datasets.get', { datasetId: synthId });
+    expect((await refused('evaluations.run', { runId: '77', pairListId: detail.pairLists[0]!.id })).code).toBe('not_found');
+    expect((await refused('evaluations.get', { evaluationId: '5' })).code).toBe('not_found');
+    expect((await call('evaluations.list', {})).evaluations).toEqual([]);
+    expect((await refused('splits.distributions', { datasetId: synthId, definition: poseRule, runId: '77' })).code).toBe('not_found');
+  });
+
   it('lists no runs and answers not_found for an unknown one', async () => {
     expect((await call('runs.list', {})).runs).toEqual([]);
     expect((await refused('runs.get', { runId: '42' })).code).toBe('not_found');

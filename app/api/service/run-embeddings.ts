@@ -5,6 +5,7 @@ import { cosineToIdentityMean } from '../../eval/index.js';
 import { getDataset } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
 import { latestCheckpoint } from '../../store/runs-checkpoints.js';
+import { getRunRecord } from '../../store/runs-repository.js';
 import { embedDataset, type DatasetEmbeddings } from '../../train/demo/checkpoint-embeddings.js';
 
 // Embeddings of a dataset under a run's latest checkpoint (app/train's embedDataset), computed in
@@ -20,6 +21,7 @@ export class RunEmbeddings {
 
   /** The run's latest checkpoint, or a conflict error saying the run has none yet. */
   checkpointOf(runId: number) {
+    if (!getRunRecord(this.db(), runId)) throw new LabApiError('not_found', `No run with id "${runId}". runs.list shows the runs there are.`);
     const checkpoint = latestCheckpoint(this.db(), runId);
     if (!checkpoint) throw new LabApiError('conflict', `Run ${runId} has no checkpoint yet; wait until it has trained for a while (or finished).`);
     return checkpoint;
