@@ -46,7 +46,7 @@ describe('conv2d training kernels', () => {
     const run = convGradients(c, 10 * c.i);
     const [refW, refX] = await stockCpu(run);
     // Every filter-gradient layout ('flipped' applies to stride 1 only; it falls back otherwise).
-    const plans: (FilterGradPlan | undefined)[] = [undefined, 'dilated', 'flipped'];
+    const plans: (FilterGradPlan | undefined)[] = [undefined, 'dilated', 'flipped', 'rows'];
     try {
       for (const plan of plans) {
         forceFilterGradPlan(plan);

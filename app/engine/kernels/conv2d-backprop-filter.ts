@@ -9,12 +9,15 @@ import { KernelRunner, replacedKernel, type TensorInfo } from './kernel-runner.j
 //  flipped  (stride 1 only) dy as [co,OH,OW,n] convolved with x as a [H,W,n,ci] filter → the
 //           kernel-flipped [co,kh,kw,ci].
 //
+//  rows     (few input channels, e.g. RGB) patches [kh·kw·ci, OH·OW·n] built in JavaScript times
+//           dy as [OH·OW·n, co], one matmul.
+//
 // Costs measured on wasm: tfjs-wasm repacks a conv's filter on every call (~7 ns per element:
 // a strided transpose plus XNNPACK's packing), and the GEMM costs ~2.7 ns per (4×8 output tile
 // × reduction step). The flipped layout packs x instead of dy (half as much for a conv that
 // doubles the channels) but tiles worse when x has few channels, so we pick by estimate.
 
-export type FilterGradPlan = 'dilated' | 'flipped';
+export type FilterGradPlan = 'dilated' | 'flipped' | 'rows';
 type Plan = FilterGradPlan;
 
 let forcedPlan: Plan | undefined;
@@ -33,6 +36,9 @@ export function filterGradCosts(info: tf.backend_util.Conv2DInfo): Record<Plan, 
   return {
     dilated: 7 * dySize + 1.2 * xSize + 2.7 * tiles(kh * kw * ci, co) * reduction,
     flipped: strideHeight === 1 && strideWidth === 1 ? 7 * xSize + 1.2 * dySize + 2.7 * tiles(kh * kw * co, ci) * reduction : Infinity,
+    // Building the patches in JavaScript costs ~5 ns per element: only worth it when they are
+    // no wider than dy (an RGB input layer), where it beats the dilated layout by ~25%.
+    rows: kh * kw * ci <= co ? 0 : Infinity,
   };
 }
 
@@ -49,8 +55,9 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   }
   const run = new KernelRunner(backend, backendName);
   const costs = filterGradCosts(info);
-  const plan = forcedPlan && costs[forcedPlan] < Infinity ? forcedPlan : costs.flipped < costs.dilated ? 'flipped' : 'dilated';
-  const grad = plan === 'dilated' ? dilated(run, x, dy, info) : flipped(run, x, dy, info);
+  const plan = forcedPlan && costs[forcedPlan] < Infinity ? forcedPlan
+    : (Object.keys(costs) as Plan[]).reduce((best, p) => (costs[p] < costs[best] ? p : best), 'dilated');
+  const grad = plan === 'dilated' ? dilated(run, x, dy, info) : plan === 'flipped' ? flipped(run, x, dy, info) : rows(run, x, dy, info);
   return run.finish(grad);
 }
 
@@ -73,4 +80,40 @@ function flipped(run: KernelRunner, x: TensorInfo, dy: TensorInfo, info: tf.back
   const grad = run.conv2d(dyT, xT, { top: kh - 1 - padInfo.top, bottom: kh - 1 - padInfo.bottom, left: kw - 1 - padInfo.left, right: kw - 1 - padInfo.right });
   const unflipped = run.run('Reverse', { x: grad }, { dims: [1, 2] }); // [co, kh, kw, ci]
   return run.transpose(unflipped, [1, 2, 3, 0]);
+}
+
+/**
+ * The GEMM as a matmul: patches [kh·kw·ci, OH·OW·n] (rows built here in JavaScript from x as
+ * [ci,H,W,n], where every copy is a run of n floats) times dy as [OH·OW·n, co]. XNNPACK's matmul
+ * packs dy at half the cost of a conv filter and runs ~25% faster than the dilated conv.
+ */
+function rows(run: KernelRunner, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, padInfo } = info;
+  const src = run.read(run.channelsToBatch(x)); // [ci, H, W, n]
+  const reduction = oh * ow * n;
+  const patches = new Float32Array(kh * kw * ci * reduction);
+  let d = 0;
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) {
+      for (let c = 0; c < ci; c++) {
+        const plane = c * h * w * n;
+        for (let oy = 0; oy < oh; oy++) {
+          const iy = oy * sh + ky - padInfo.top;
+          if (iy < 0 || iy >= h) { d += ow * n; continue; } // zero padding (array starts zeroed)
+          const rowBase = plane + iy * w * n;
+          for (let ox = 0; ox < ow; ox++) {
+            const ix = ox * sw + kx - padInfo.left;
+            if (ix < 0 || ix >= w) { d += n; continue; }
+            let s = rowBase + ix * n;
+            const end = d + n;
+            while (d < end) patches[d++] = src[s++]!;
+          }
+        }
+      }
+    }
+  }
+  const a = run.write(patches, [1, kh * kw * ci, reduction]);
+  const b = run.reshape(run.transpose(dy, [1, 2, 0, 3]), [1, reduction, co]); // rows (oy, ox, n)
+  const product = run.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+  return run.reshape(product, [kh, kw, ci, co]);
 }
