@@ -34,7 +34,7 @@ export const quickDemo: DemoSettings = {
   validation: { identities: 100, perIdentity: 8, seed: 2002 },
   backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 64 },
   head: { type: 'cosface', s: 30, m: 0.35 },
-  stage1: { batchSize: 64, steps: 250, lr: 0.1, schedule: { kind: 'step', warmupSteps: 20, milestones: [170, 220], gamma: 0.1 } },
+  stage1: { batchSize: 64, steps: 200, lr: 0.1, schedule: { kind: 'step', warmupSteps: 20, milestones: [140, 180], gamma: 0.1 } },
   stage2: { batchSize: 8, steps: 150, lr: 0.01, schedule: { kind: 'constant', warmupSteps: 0 }, histogramEvery: 10 },
 };
 
