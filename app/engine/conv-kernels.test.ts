@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { relativeError, seededNormal, valuesOn } from './testing.js';
 import { forceFilterGradPlan, type FilterGradPlan } from './kernels/conv2d-backprop-filter.js';
+import { forceInputGradPlan, type InputGradPlan } from './kernels/conv2d-backprop-input.js';
 import { installTrainingKernels, uninstallTrainingKernels } from './training-kernels.js';
 
 // Each training kernel against the cpu backend's stock kernel on random inputs.
@@ -45,11 +46,13 @@ describe('conv2d training kernels', () => {
   it.each(convCases.map((c, i) => ({ ...c, i })))('filter and input gradients match the cpu stock kernels: x $x w $w stride $stride pad $pad', async (c) => {
     const run = convGradients(c, 10 * c.i);
     const [refW, refX] = await stockCpu(run);
-    // Every filter-gradient layout ('flipped' applies to stride 1 only; it falls back otherwise).
-    const plans: (FilterGradPlan | undefined)[] = [undefined, 'dilated', 'flipped', 'rows'];
+    // Every layout ('flipped' applies to stride 1 only, 'rows' to few input channels; they fall
+    // back to the cost-chosen one elsewhere).
+    const plans: [FilterGradPlan | undefined, InputGradPlan | undefined][] = [[undefined, undefined], ['dilated', 'packed'], ['flipped', 'exact'], ['rows', undefined]];
     try {
-      for (const plan of plans) {
+      for (const [plan, inputPlan] of plans) {
         forceFilterGradPlan(plan);
+        forceInputGradPlan(inputPlan);
         for (const backend of ['wasm', 'cpu']) {
           const [dw, dx] = await valuesOn(backend, run);
           expect(relativeError(dw!, refW!), `${backend} filter gradient, plan ${plan ?? 'auto'}`).toBeLessThan(1e-4);
@@ -58,6 +61,7 @@ describe('conv2d training kernels', () => {
       }
     } finally {
       forceFilterGradPlan(undefined);
+      forceInputGradPlan(undefined);
     }
   });
 

@@ -3,10 +3,12 @@ import { KernelRunner, replacedKernel, type TensorInfo } from './kernel-runner.j
 
 // dx of a conv2d with stride s, split by phase: rows iy = q·s + ry of dx (row phase ry) receive
 // dy[q + t] · w[ky] for ky = ry + pt − t·s, i.e. a stride-1 convolution of dy. Per row phase we
-// run one such conv whose output channels hold the column phases (rx, ci), so reshaping its
-// output interleaves the columns for free; stacking the row phases on axis 2 interleaves the rows
-// (a chunked copy). No zero-inserted dy (4× the work at s = 2), no scalar transposed-conv loop.
-// For s = 1 this is the usual convolution with the flipped filter.
+// run either one conv whose output channels hold all column phases (rx, ci) — reshaping its
+// output interleaves the columns for free, at the price of zero taps where column phases have
+// fewer taps (12 instead of 9 for 3×3, s = 2) — or one exact conv per column phase, interleaved
+// by a transpose. Stacking the row phases on axis 2 interleaves the rows (a chunked copy).
+// No zero-inserted dy (4× the work at s = 2), no scalar transposed-conv loop. For s = 1 this is
+// the usual convolution with the flipped filter.
 
 interface Taps {
   /** Number of filter taps (dy rows read per output row). */
@@ -34,31 +36,40 @@ function tapsFor(phases: number[], inSize: number, outSize: number, kernel: numb
 }
 
 /**
- * Phase filter [rowTaps, colTaps, co, sw·ci] for row phase ry and every column phase rx, from
- * w [kh, kw, ci, co]; zero where a column phase has no tap.
+ * Phase filter [rowTaps, colTaps, co, |rxs|·ci] for row phase ry and the column phases rxs (one
+ * channel block each), from w [kh, kw, ci, co]; zero where a column phase has no tap.
  */
 function phaseFilter(w: Float32Array, shape: { kh: number; kw: number; ci: number; co: number; sw: number; sh: number },
-  ry: number, rows: Taps, cols: Taps, pt: number, pl: number): Float32Array {
+  ry: number, rxs: number[], rows: Taps, cols: Taps, pt: number, pl: number): Float32Array {
   const { kh, kw, ci, co, sw, sh } = shape;
-  const channels = sw * ci;
+  const channels = rxs.length * ci;
   const out = new Float32Array(rows.count * cols.count * co * channels);
   for (let a = 0; a < rows.count; a++) {
     const ky = ry + pt - (a - rows.before) * sh;
     if (ky < 0 || ky >= kh) continue;
     for (let b = 0; b < cols.count; b++) {
-      for (let rx = 0; rx < sw; rx++) {
+      rxs.forEach((rx, block) => {
         const kx = rx + pl - (b - cols.before) * sw;
-        if (kx < 0 || kx >= kw) continue;
-        const outBase = (a * cols.count + b) * co * channels + rx * ci;
+        if (kx < 0 || kx >= kw) return;
+        const outBase = (a * cols.count + b) * co * channels + block * ci;
         const wBase = (ky * kw + kx) * ci * co;
         for (let c = 0; c < ci; c++) {
           const wRow = wBase + c * co;
           for (let o = 0; o < co; o++) out[outBase + o * channels + c] = w[wRow + o]!;
         }
-      }
+      });
     }
   }
   return out;
+}
+
+/** Input-gradient layouts: column phases packed in one conv's channels, or one conv each. */
+export type InputGradPlan = 'packed' | 'exact';
+let forcedInputPlan: InputGradPlan | undefined;
+
+/** Test hook: run every Conv2DBackpropInput with one layout (undefined: choose). */
+export function forceInputGradPlan(plan: InputGradPlan | undefined): void {
+  forcedInputPlan = plan;
 }
 
 export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string): TensorInfo {
@@ -76,19 +87,30 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const run = new KernelRunner(backend, backendName);
   const w = run.read(filter);
   const rowsOut = Math.ceil(inHeight / sh), colsOut = Math.ceil(inWidth / sw);
-  const colPhases = Array.from({ length: sw }, (_, rx) => rx);
-  const cols = tapsFor(colPhases, inWidth, outWidth, kw, sw, padInfo.left);
   const phaseShape = [n, rowsOut, 1, colsOut * sw * ci];
+  const shape = { kh, kw, ci, co, sw, sh };
+  const colPhases = Array.from({ length: sw }, (_, rx) => rx);
+  // Zero taps cost ∝ co, the stacking transpose ∝ ci: measured on wasm, exact wins from co = 64.
+  const plan = forcedInputPlan ?? (sw > 1 && co >= 64 ? 'exact' : 'packed');
   const rowPhases: TensorInfo[] = [];
   for (let ry = 0; ry < sh; ry++) {
     const rows = tapsFor([ry], inHeight, outHeight, kh, sh, padInfo.top);
-    if (!rows || !cols) {
-      rowPhases.push(run.write(new Float32Array(n * rowsOut * colsOut * sw * ci), phaseShape)); // no tap reaches these rows
-      continue;
+    const zeros = (count: number) => run.write(new Float32Array(n * rowsOut * colsOut * count * ci), [n, rowsOut, colsOut, count * ci]);
+    const convolve = (rxs: number[]): TensorInfo => {
+      const cols = tapsFor(rxs, inWidth, outWidth, kw, sw, padInfo.left);
+      if (!rows || !cols) return zeros(rxs.length); // no tap reaches these pixels
+      const weights = run.write(phaseFilter(w, shape, ry, rxs, rows, cols, padInfo.top, padInfo.left), [rows.count, cols.count, co, rxs.length * ci]);
+      return run.conv2d(dy, weights, { top: rows.before, bottom: rows.after, left: cols.before, right: cols.after });
+    };
+    if (plan === 'packed' || sw === 1) {
+      // One conv; its output channels (rx, ci) reshape into interleaved columns.
+      rowPhases.push(run.reshape(convolve(colPhases), phaseShape));
+    } else {
+      // One conv per column phase (no zero taps), interleaved by stacking and a transpose.
+      const pixels = n * rowsOut * colsOut;
+      const stacked = run.run('Concat', colPhases.map((rx) => run.reshape(convolve([rx]), [1, pixels, ci])) as unknown as Record<string, TensorInfo>, { axis: 0 });
+      rowPhases.push(run.reshape(run.transpose(stacked, [1, 0, 2]), phaseShape));
     }
-    const weights = run.write(phaseFilter(w, { kh, kw, ci, co, sw, sh }, ry, rows, cols, padInfo.top, padInfo.left), [rows.count, cols.count, co, sw * ci]);
-    const phase = run.conv2d(dy, weights, { top: rows.before, bottom: rows.after, left: cols.before, right: cols.after });
-    rowPhases.push(run.reshape(phase, phaseShape));
   }
   // [n, Qh, ry, (Qw, rx, ci)] is [n, Qh·sh, Qw·sw, ci] in memory.
   const woven = rowPhases.length === 1 ? rowPhases[0]! : run.run('Concat', rowPhases as unknown as Record<string, TensorInfo>, { axis: 2 });

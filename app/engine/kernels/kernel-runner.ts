@@ -97,6 +97,25 @@ export class KernelRunner {
     return this.run('Conv2D', { x: input, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations, dimRoundingMode: undefined });
   }
 
+  /**
+   * wasm only: the whole heap as float32 and a tensor's element offset in it, so a kernel can
+   * move runs of floats between tensors with copyWithin (memmove) and no JavaScript copies.
+   */
+  heap(): { view: () => Float32Array; offset: (info: TensorInfo) => number; allocate: (shape: number[]) => TensorInfo } | undefined {
+    const backend = this.backend as tf.KernelBackend & {
+      wasm?: { HEAPF32: Float32Array };
+      dataIdMap?: { get(dataId: tf.DataId): { memoryOffset: number } };
+      makeOutput?(shape: number[], dtype: tf.DataType): TensorInfo;
+    };
+    if (!backend.wasm?.HEAPF32 || !backend.dataIdMap || !backend.makeOutput) return undefined;
+    return {
+      // Re-read after allocating: a growing heap replaces the view.
+      view: () => backend.wasm!.HEAPF32,
+      offset: (info) => backend.dataIdMap!.get(info.dataId).memoryOffset / 4,
+      allocate: (shape) => this.track(backend.makeOutput!(shape, 'float32')),
+    };
+  }
+
   /** Marks `out` as the kernel's result and releases every other temporary. */
   finish(out: TensorInfo): TensorInfo {
     for (const info of this.temporaries) if (info !== out) this.backend.disposeData(info.dataId);
