@@ -23,9 +23,13 @@ async function main(): Promise<number> {
   const channel = connectToParent();
   const post = (event: RunEvent) => channel?.post(event) ?? Promise.resolve();
   let stop: StopRequest | undefined;
+  let suspendReason = 'the app asked the run to pause';
   channel?.onCommand((command) => { stop ??= command.type; });
   // The supervisor died (its process was killed): finish the step, checkpoint, and end resumable.
-  channel?.onDisconnect(() => { stop ??= 'suspend'; });
+  channel?.onDisconnect(() => {
+    if (!stop) suspendReason = 'the process that started the run went away';
+    stop ??= 'suspend';
+  });
   // Ctrl-C in a terminal reaches the whole process group: treat it as the user's cancel.
   process.on('SIGINT', () => { stop ??= 'cancel'; });
   process.on('SIGTERM', () => { stop ??= 'cancel'; });
@@ -64,6 +68,9 @@ async function main(): Promise<number> {
       const last = getRunRecord(db, runId);
       outcome = { status: 'failed', step: last?.lastStep ?? 0, error: error instanceof Error ? error.message : String(error) };
       process.stderr.write(`run-worker: run ${runId} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    if (outcome.status === 'interrupted') {
+      outcome = { ...outcome, error: `${suspendReason} at step ${outcome.step}; it was checkpointed, resume it to continue` };
     }
     finishRun(db, runId, outcome.status, outcome.error, ['running']);
     await post({ type: 'run.status', runId, status: outcome.status, step: outcome.step, backend: backend.name, error: outcome.error });
