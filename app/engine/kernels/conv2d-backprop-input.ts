@@ -87,34 +87,70 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const run = new KernelRunner(backend, backendName);
   const w = run.read(filter);
   const rowsOut = Math.ceil(inHeight / sh), colsOut = Math.ceil(inWidth / sw);
-  const phaseShape = [n, rowsOut, 1, colsOut * sw * ci];
   const shape = { kh, kw, ci, co, sw, sh };
   const colPhases = Array.from({ length: sw }, (_, rx) => rx);
-  // Zero taps cost ∝ co, the stacking transpose ∝ ci: measured on wasm, exact wins from co = 64.
+  // Zero taps cost ∝ co, interleaving separate outputs ∝ ci: measured on wasm, exact wins from co = 64.
   const plan = forcedInputPlan ?? (sw > 1 && co >= 64 ? 'exact' : 'packed');
-  const rowPhases: TensorInfo[] = [];
-  for (let ry = 0; ry < sh; ry++) {
+  const blocks = plan === 'packed' ? [colPhases] : colPhases.map((rx) => [rx]);
+  // phases[ry][block]: [n, Qh, Qw, |block|·ci], undefined where no tap reaches those pixels.
+  const phases = Array.from({ length: sh }, (_, ry) => {
     const rows = tapsFor([ry], inHeight, outHeight, kh, sh, padInfo.top);
-    const zeros = (count: number) => run.write(new Float32Array(n * rowsOut * colsOut * count * ci), [n, rowsOut, colsOut, count * ci]);
-    const convolve = (rxs: number[]): TensorInfo => {
+    return blocks.map((rxs) => {
       const cols = tapsFor(rxs, inWidth, outWidth, kw, sw, padInfo.left);
-      if (!rows || !cols) return zeros(rxs.length); // no tap reaches these pixels
+      if (!rows || !cols) return undefined;
       const weights = run.write(phaseFilter(w, shape, ry, rxs, rows, cols, padInfo.top, padInfo.left), [rows.count, cols.count, co, rxs.length * ci]);
       return run.conv2d(dy, weights, { top: rows.before, bottom: rows.after, left: cols.before, right: cols.after });
-    };
-    if (plan === 'packed' || sw === 1) {
-      // One conv; its output channels (rx, ci) reshape into interleaved columns.
-      rowPhases.push(run.reshape(convolve(colPhases), phaseShape));
-    } else {
-      // One conv per column phase (no zero taps), interleaved by stacking and a transpose.
-      const pixels = n * rowsOut * colsOut;
-      const stacked = run.run('Concat', colPhases.map((rx) => run.reshape(convolve([rx]), [1, pixels, ci])) as unknown as Record<string, TensorInfo>, { axis: 0 });
-      rowPhases.push(run.reshape(run.transpose(stacked, [1, 0, 2]), phaseShape));
+    });
+  });
+  const weaveInfo = { n, inHeight, inWidth, ci, sh, sw, rowsOut, colsOut };
+  const heap = run.heap();
+  const dx = heap ? weaveOnHeap(heap, phases, blocks, weaveInfo) : weaveWithKernels(run, phases, blocks, weaveInfo);
+  return run.finish(dx);
+}
+
+interface WeaveInfo { n: number; inHeight: number; inWidth: number; ci: number; sh: number; sw: number; rowsOut: number; colsOut: number }
+
+/** wasm: dx[img, q·sh+ry, p·sw+rx, :] = phase output, one memmove per run of pixels. */
+function weaveOnHeap(heap: NonNullable<ReturnType<KernelRunner['heap']>>, phases: (TensorInfo | undefined)[][], blocks: number[][], info: WeaveInfo): TensorInfo {
+  const { n, inHeight: h, inWidth: w, ci, sh, sw, rowsOut, colsOut } = info;
+  const dx = heap.allocate([n, h, w, ci]);
+  const view = heap.view(), out = heap.offset(dx);
+  if (phases.some((row) => row.some((p) => !p))) view.fill(0, out, out + n * h * w * ci);
+  phases.forEach((row, ry) => row.forEach((phase, b) => {
+    if (!phase) return;
+    const block = blocks[b]!, width = block.length * ci, src = heap.offset(phase);
+    for (let img = 0; img < n; img++) {
+      for (let q = 0; q < rowsOut; q++) {
+        const iy = q * sh + ry;
+        if (iy >= h) continue;
+        const from = src + ((img * rowsOut + q) * colsOut) * width, to = out + (img * h + iy) * w * ci;
+        if (block.length === sw) {
+          // Packed: the row's (p, rx, c) values are already in dx order.
+          view.copyWithin(to, from, from + Math.min(w, colsOut * sw) * ci);
+          continue;
+        }
+        const rx = block[0]!;
+        for (let p = 0, ix = rx; p < colsOut && ix < w; p++, ix += sw) view.copyWithin(to + ix * ci, from + p * width, from + p * width + ci);
+      }
     }
-  }
+  }));
+  return dx;
+}
+
+/** Other backends: zeros for empty phases, column phases by stack + transpose, rows by concat. */
+function weaveWithKernels(run: KernelRunner, phases: (TensorInfo | undefined)[][], blocks: number[][], info: WeaveInfo): TensorInfo {
+  const { n, inHeight, inWidth, ci, sh, sw, rowsOut, colsOut } = info;
+  const pixels = n * rowsOut * colsOut;
+  const zeros = (count: number) => run.write(new Float32Array(pixels * count * ci), [n, rowsOut, colsOut, count * ci]);
+  const rowPhases = phases.map((row) => {
+    const outputs = row.map((phase, b) => phase ?? zeros(blocks[b]!.length));
+    const packed = outputs.length === 1
+      ? outputs[0]!
+      : run.transpose(run.run('Concat', outputs.map((o) => run.reshape(o, [1, pixels, ci])) as unknown as Record<string, TensorInfo>, { axis: 0 }), [1, 0, 2]);
+    return run.reshape(packed, [n, rowsOut, 1, colsOut * sw * ci]);
+  });
   // [n, Qh, ry, (Qw, rx, ci)] is [n, Qh·sh, Qw·sw, ci] in memory.
   const woven = rowPhases.length === 1 ? rowPhases[0]! : run.run('Concat', rowPhases as unknown as Record<string, TensorInfo>, { axis: 2 });
-  let dx = run.reshape(woven, [n, rowsOut * sh, colsOut * sw, ci]);
-  if (rowsOut * sh !== inHeight || colsOut * sw !== inWidth) dx = run.slice(dx, [0, 0, 0, 0], [n, inHeight, inWidth, ci]);
-  return run.finish(dx);
+  const dx = run.reshape(woven, [n, rowsOut * sh, colsOut * sw, ci]);
+  return rowsOut * sh === inHeight && colsOut * sw === inWidth ? dx : run.slice(dx, [0, 0, 0, 0], [n, inHeight, inWidth, ci]);
 }
