@@ -13,7 +13,7 @@ import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 
 const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--json] [--data-dir DIR]
-  --quick     tiny settings (about 3 minutes on 2 CPU cores)
+  --quick     tiny settings (about 2 minutes on 2 CPU cores, wasm)
   --seeds N   repeat the whole comparison with seeds 1..N and report mean ± sd
   --json      machine-readable result on stdout (progress still goes to stderr)
 `;
