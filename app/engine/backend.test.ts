@@ -37,7 +37,7 @@ describe('initBackend', () => {
     expect(() => threadCount({}, { LAB_THREADS: 'many' })).toThrow(/LAB_THREADS=many must be a whole number from 1 to 64/);
   });
 
-  it('runs the threaded wasm build in a fresh process that then exits', () => {
+  it('runs the threaded wasm build (and the training kernels on it) in a fresh process that then exits', () => {
     // Separate process: a backend is chosen once per process. The script must also exit on its
     // own, i.e. XNNPACK's parked pool threads must not keep Node alive.
     const backend = fileURLToPath(new URL('./backend.ts', import.meta.url));
@@ -46,14 +46,21 @@ describe('initBackend', () => {
       import { initBackend } from ${JSON.stringify(backend)};
       const info = await initBackend();
       const y = tf.conv2d(tf.ones([2, 8, 8, 3]), tf.ones([3, 3, 3, 4]), 1, 'same');
-      console.log(JSON.stringify({ info, sum: y.sum().dataSync()[0] }));`;
+      // The training kernels on the shared-memory heap, against the cpu backend.
+      const grads = () => tf.grads((x, w) => tf.sum(tf.square(tf.conv2d(x, w, 2, 'same'))))([tf.randomNormal([4, 9, 9, 8], 0, 1, 'float32', 1), tf.randomNormal([3, 3, 8, 16], 0, 1, 'float32', 2)]).map((g) => g.dataSync());
+      const onWasm = grads();
+      await tf.setBackend('cpu');
+      const onCpu = grads();
+      const error = Math.max(...onWasm.map((g, i) => g.reduce((m, v, j) => Math.max(m, Math.abs(v - onCpu[i][j])), 0) / onCpu[i].reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
+      console.log(JSON.stringify({ info, sum: y.sum().dataSync()[0], error }));`;
     const env = { ...process.env, LAB_THREADS: '2', LAB_BACKEND: 'wasm', VITEST: '' };
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8', timeout: 60_000 });
     expect(result.status, result.stderr).toBe(0);
-    const { info, sum } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { info: { threads: number; detail: string; tried: { name: string }[] }; sum: number };
+    const { info, sum, error } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { info: { threads: number; detail: string; tried: { name: string }[] }; sum: number; error: number };
     expect(info.threads).toBe(2);
     expect(info.detail).toMatch(/threaded build, 2 threads/);
     expect(info.tried).toEqual([{ name: 'wasm (threaded, 2 threads)' }]);
     expect(sum).toBe(2 * 4 * (36 * 27 + 24 * 18 + 4 * 12)); // 8×8 same-padded: 36 interior (27 values), 24 edge (18), 4 corner (12)
+    expect(error).toBeLessThan(1e-4);
   });
 });

@@ -103,14 +103,18 @@ export class KernelRunner {
    */
   heap(): { view: () => Float32Array; offset: (info: TensorInfo) => number; allocate: (shape: number[]) => TensorInfo } | undefined {
     const backend = this.backend as tf.KernelBackend & {
-      wasm?: { HEAPF32: Float32Array };
+      wasm?: { HEAPF32: Float32Array; wasmMemory?: { buffer: ArrayBufferLike } };
       dataIdMap?: { get(dataId: tf.DataId): { memoryOffset: number } };
       makeOutput?(shape: number[], dtype: tf.DataType): TensorInfo;
     };
     if (!backend.wasm?.HEAPF32 || !backend.dataIdMap || !backend.makeOutput) return undefined;
     return {
-      // Re-read after allocating: a growing heap replaces the view.
-      view: () => backend.wasm!.HEAPF32,
+      // Re-read after allocating: a growing heap replaces the view. The threaded build's shared
+      // memory can grow without the module refreshing HEAPF32 yet, so check its buffer.
+      view: () => {
+        const { HEAPF32, wasmMemory } = backend.wasm!;
+        return wasmMemory && wasmMemory.buffer !== HEAPF32.buffer ? new Float32Array(wasmMemory.buffer) : HEAPF32;
+      },
       offset: (info) => backend.dataIdMap!.get(info.dataId).memoryOffset / 4,
       allocate: (shape) => this.track(backend.makeOutput!(shape, 'float32')),
     };
