@@ -8,9 +8,12 @@ import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
 // The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). Each is
 // composed of the backend's own fast kernels (XNNPACK conv and matmul on wasm):
 //   Conv2DBackpropFilter  wasm: missing; cpu: scalar loops (~40 s for the probe net)
-//   Conv2DBackpropInput   wasm and cpu: scalar transposed-conv loops
+//   Conv2DBackpropInput   wasm: a scalar transposed-conv loop (cpu's own is faster than a
+//                         composition of cpu convs, so cpu keeps it)
 //   BatchMatMul, _FusedMatMul (wasm): transposed operands fall off XNNPACK onto a scalar loop
 //   Identity (wasm): copies the data where sharing it is enough (clones, saved tensors)
+// BatchNorm and PReLU get analytic backward passes as ops (batch-norm.ts, prelu.ts), used by
+// app/models; they need no kernel of their own.
 
 type Composed = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string) => tf.TensorInfo;
 
@@ -21,7 +24,6 @@ const replacements: { kernelName: string; backendName: string; kernel: Composed 
   { kernelName: tf._FusedMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf._FusedMatMul) },
   { kernelName: tf.Identity, backendName: 'wasm', kernel: identityShared },
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'cpu', kernel: conv2dBackpropFilter },
-  { kernelName: tf.Conv2DBackpropInput, backendName: 'cpu', kernel: conv2dBackpropInput },
 ];
 
 const installed = new Set<string>();

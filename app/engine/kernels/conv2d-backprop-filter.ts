@@ -31,7 +31,7 @@ export function forceFilterGradPlan(plan: FilterGradPlan | undefined): void {
 }
 
 /** Estimated ns for each layout (see the header for the constants). */
-export function filterGradCosts(info: tf.backend_util.Conv2DInfo): Record<Plan, number> {
+export function filterGradCosts(info: tf.backend_util.Conv2DInfo, onWasmHeap: boolean): Record<Plan, number> {
   const { batchSize: n, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, strideHeight, strideWidth, filterHeight: kh, filterWidth: kw } = info;
   const xSize = n * inHeight * inWidth * ci, dySize = n * outHeight * outWidth * co;
   const reduction = n * outHeight * outWidth;
@@ -43,7 +43,8 @@ export function filterGradCosts(info: tf.backend_util.Conv2DInfo): Record<Plan, 
     // 64→128 layer) while the patches stay small; for bigger layers (a 16→16 conv at 48×48,
     // batch 64: 21 M patch values) the matmul, like the dilated conv, streams its right operand
     // from L3 once per 4 output rows, and the gather no longer pays: 69 ms against 54.
-    rows: kh * kw * ci * reduction <= maxPatchElements ? 0 : Infinity,
+    // (On the cpu backend the gather runs on JavaScript arrays and loses to the dilated layout.)
+    rows: onWasmHeap && kh * kw * ci * reduction <= maxPatchElements ? 0 : Infinity,
   };
 }
 
@@ -59,8 +60,9 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
     throw new Error(`Conv2DBackpropFilter on ${backendName}: dataFormat ${dataFormat} is not supported; use NHWC`);
   }
   const run = new KernelRunner(backend, backendName);
-  const costs = filterGradCosts(info);
-  const plan = forcedPlan && costs[forcedPlan] < Infinity ? forcedPlan
+  const costs = filterGradCosts(info, run.heap() !== undefined);
+  const possible = forcedPlan === 'flipped' ? info.strideHeight === 1 && info.strideWidth === 1 : forcedPlan !== undefined;
+  const plan = possible ? forcedPlan!
     : (Object.keys(costs) as Plan[]).reduce((best, p) => (costs[p] < costs[best] ? p : best), 'dilated');
   const grad = plan === 'dilated' ? dilated(run, x, dy, info) : plan === 'flipped' ? flipped(run, x, dy, info) : rows(run, x, dy, info);
   return run.finish(grad);
