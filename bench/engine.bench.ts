@@ -163,6 +163,7 @@ async function parent(): Promise<void> {
     say(`${r.net.padEnd(8)} ${r.label.padEnd(16)} ${String(r.threads).padStart(7)}  ${`${fmt(r.forward.wallMs)} (${fmt(r.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(r.train.wallMs)} (${fmt(r.train.cpuMs)})`.padEnd(18)}  ${fmt(imagesPerSecond, 0).padStart(5)}  ${fmt(r.train.wallMs / r.forward.wallMs, 2).padStart(9)}  ${String(r.train.steps).padStart(5)}  ${before}`);
   }
   say('');
+  say(`Medians of ${steps} timed steps after 3 warm-up steps, except where "steps" says fewer: the cpu backend's plain-JavaScript convolutions take seconds per step, and its stock kernels ~30 s.`);
   say('PyTorch 1.13 CPU on this machine (quoted from issue 3, not measured here): probe net forward 6 ms, train step 22 ms.');
   for (const r of results.filter((x) => x.profile)) {
     say(`where ${r.label} ${r.net} train-step CPU time goes (ms per kernel): ${r.profile!.map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(', ')}`);
