@@ -2,20 +2,20 @@ import * as tf from '@tensorflow/tfjs';
 import { KernelRunner, replacedKernel, type TensorInfo } from './kernel-runner.js';
 
 // dW[ky,kx,ci,co] = Σ_{n,oy,ox} x[n, oy·s+ky−pt, ox·s+kx−pl, ci] · dy[n,oy,ox,co] is a GEMM whose
-// reduction runs over every pixel of the batch, written as one XNNPACK convolution:
+// reduction runs over every pixel of the batch. XNNPACK computes it in one of three layouts:
 //
+//  rows     patches [kh·kw·ci, OH·OW·n] gathered from x (as [ci,H,W,n]) with memmoves on the
+//           wasm heap, times dy as [OH·OW·n, co]: one matmul. Used while the patches fit 32 MB.
 //  dilated  x as [ci,H,W,n] (batch ↔ channels) convolved with dy as a [OH,OW,n,co] filter
 //           dilated by the stride → [ci,kh,kw,co].
 //  flipped  (stride 1 only) dy as [co,OH,OW,n] convolved with x as a [H,W,n,ci] filter → the
 //           kernel-flipped [co,kh,kw,ci].
 //
-//  rows     (few input channels, e.g. RGB) patches [kh·kw·ci, OH·OW·n] gathered from x with
-//           memmoves on the wasm heap, times dy as [OH·OW·n, co]: one matmul.
-//
 // Costs measured on wasm: tfjs-wasm repacks a conv's filter on every call (~7 ns per element:
-// a strided transpose plus XNNPACK's packing), and the GEMM costs ~2.7 ns per (4×8 output tile
-// × reduction step). The flipped layout packs x instead of dy (half as much for a conv that
-// doubles the channels) but tiles worse when x has few channels, so we pick by estimate.
+// a strided transpose plus XNNPACK's packing) where its matmul packs its right operand at half
+// that, and the conv GEMM costs ~2.7 ns per (4×8 output tile × reduction step). The flipped
+// layout packs x instead of dy (half as much for a conv that doubles the channels) but tiles
+// worse when x has few channels, so between those two we pick by estimate.
 
 export type FilterGradPlan = 'dilated' | 'flipped' | 'rows';
 type Plan = FilterGradPlan;

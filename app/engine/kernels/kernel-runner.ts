@@ -32,7 +32,7 @@ export class KernelRunner {
 
   constructor(readonly backend: tf.KernelBackend, readonly backendName: string) {}
 
-  /** Runs a stock kernel; the result is released by release() unless kept with keep(). */
+  /** Runs a stock kernel; finish() releases the result unless it is the kernel's output. */
   run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: Attrs = {}): TensorInfo {
     const kernel = stockKernel(kernelName, this.backendName);
     if (!kernel) throw new Error(`kernel ${kernelName} is not registered for backend ${this.backendName}`);
