@@ -41,6 +41,8 @@ export const evaluationSummarySchema = z.object({
   status: evaluationStatusSchema,
   createdAt: timestampSchema,
   flipTest: z.boolean(),
+  /** Step of the run's checkpoint that was evaluated (absent from evaluations made before it was recorded). */
+  checkpointStep: z.int().min(0).optional(),
   /** Headlines for tables: overall accuracy and the easy-easy minus easy-hard accuracy gap. */
   accuracy: z.number().nullable(),
   easyHardGap: z.number().nullable(),
@@ -86,9 +88,17 @@ export const comparisonRowSchema = z.object({
 const evaluationIdParams = z.strictObject({ evaluationId: idSchema });
 
 export const evaluationMethods = {
-  /** Evaluate a run's last checkpoint on a pair list; progress as `job.progress`, the evaluation id in `job.finished`. */
+  /** Evaluate a run's checkpoint (its last by default) on a pair list and store it; progress as `job.progress`, the evaluation id in `job.finished`. */
   'evaluations.run': {
-    params: z.strictObject({ runId: idSchema, pairListId: idSchema, flipTest: z.boolean().default(false) }),
+    params: z.strictObject({
+      runId: idSchema,
+      pairListId: idSchema,
+      flipTest: z.boolean().default(false),
+      /** A checkpoint of the run (runs.get lists them); default its latest. */
+      checkpointStep: z.int().min(0).optional(),
+      /** Failure threshold (a pair is accepted when score >= threshold); default FAR 1e-2 on all pairs. */
+      threshold: z.number().min(-1).max(1).optional(),
+    }),
     result: jobRefSchema,
   },
   'evaluations.get': { params: evaluationIdParams, result: evaluationDetailSchema },

@@ -1,8 +1,10 @@
-import type { EvaluationDetail, NumericBin, PairType, VerificationMetrics } from '../contract/index.js';
+import type { EvaluationDetail, EvaluationSummary, NumericBin, PairType, VerificationMetrics } from '../contract/index.js';
 import { pairTypeSchema } from '../contract/index.js';
 import type { HistogramCounts, PairSetMetrics, PairTypeGap, ScoreHistograms, VerificationReport, IdentificationReport } from '../../eval/index.js';
+import type { EvaluationRecord, EvaluationSummaryRecord } from '../../store/evaluations-repo.js';
+import { apiId } from './ids.js';
 
-// app/eval's VerificationReport -> the contract's chart-ready evaluation shapes.
+// Stored evaluations (app/eval's VerificationReport inside) -> the contract's chart-ready shapes.
 
 const pairTypes = new Set<string>(pairTypeSchema.options);
 const isPairType = (type: string | null): type is PairType => type !== null && pairTypes.has(type);
@@ -57,4 +59,16 @@ export function evaluationMetrics(report: VerificationReport, identification: Id
     accuracy: report.overall.accuracy?.mean ?? null,
     easyHardGap: gaps.find((g) => g.metric === 'accuracy' && g.from === 'easy-easy' && g.to === 'easy-hard')?.value ?? null,
   };
+}
+
+export function evaluationSummary(record: EvaluationSummaryRecord): EvaluationSummary {
+  return {
+    id: apiId(record.id), runId: apiId(record.runId), datasetId: apiId(record.datasetId), pairListId: apiId(record.pairListId),
+    status: record.status, createdAt: record.createdAt, flipTest: record.flipTest, checkpointStep: record.checkpointStep,
+    accuracy: record.accuracy, easyHardGap: record.easyHardGap, error: record.error,
+  };
+}
+
+export function evaluationDetail(record: EvaluationRecord): EvaluationDetail {
+  return { ...evaluationSummary(record), threshold: record.threshold, ...evaluationMetrics(record.report, record.identification) };
 }

@@ -203,7 +203,7 @@ describe('runs', () => {
     expect(noParent.message).toMatch(/999/);
   });
 
-  it('refuses evaluations of unknown runs, lists, evaluations and the flip-test it cannot do yet', async () => {
+  it('refuses evaluations of unknown runs and evaluations, and lists none before any', async () => {
     const detail = await call('datasets.get', { datasetId: synthId });
     expect((await refused('evaluations.run', { runId: '77', pairListId: detail.pairLists[0]!.id })).code).toBe('not_found');
     expect((await refused('evaluations.get', { evaluationId: '5' })).code).toBe('not_found');

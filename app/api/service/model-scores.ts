@@ -4,7 +4,9 @@ import { dbId } from './ids.js';
 import type { RunEmbeddings } from './run-embeddings.js';
 
 // Scores for model-based split rules: `{ kind: 'percentile', runId }` ranks images by their
-// hardness under that run's model (cosine to the identity's mean embedding; low = hard).
+// hardness under that run's model (cosine to the identity's mean embedding; low = hard): the values
+// a stored evaluation of the run's latest checkpoint measured on the dataset when there is one
+// (RunEmbeddings.hardness), else computed from the checkpoint's embeddings.
 
 function runIdsOf(node: SplitCondition | SplitRule, into: Set<string>): Set<string> {
   if ('combine' in node) node.conditions.forEach((c) => runIdsOf(c, into));

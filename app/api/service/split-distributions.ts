@@ -1,5 +1,5 @@
 import type { SimilarityHistograms } from '../contract/index.js';
-import type { DatasetEmbeddings } from '../../train/demo/checkpoint-embeddings.js';
+import type { ImageEmbeddings } from '../../eval/run/index.js';
 
 // The four similarity distributions a split gives under a model, defined as a DDL batch draws them
 // (DESIGN.md §4) but over a sample of the whole split: teacher positives = pairs of two easy images
@@ -22,7 +22,7 @@ function evenSample(ids: readonly number[], max: number): number[] {
   return Array.from({ length: max }, (_, k) => ids[Math.floor(k * step)]!);
 }
 
-export function splitDistributions(embedded: DatasetEmbeddings, sides: SplitSides, maxImages: number): SimilarityHistograms {
+export function splitDistributions(embedded: ImageEmbeddings, sides: SplitSides, maxImages: number): SimilarityHistograms {
   const { embeddings, dim, labels, rowOf } = embedded;
   const share = Math.max(2, Math.floor(maxImages / 2));
   const rowsOf = (ids: readonly number[]) => evenSample(ids, share).map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined);
