@@ -1,0 +1,97 @@
+// `ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--step S] [--json] [--data-dir D]`: evaluates
+// a run's checkpoint on a pair list, stores the evaluation (failures and per-image hardness included)
+// and prints every metric overall and per pair type. The work is in app/eval/run.
+import { parseArgs } from 'node:util';
+import { EvaluationRequestError, evaluateRun, formatEvaluation } from '../../../app/eval/run/index.js';
+import { defaultDataDir } from '../../../app/store/data-dir.js';
+import { openLabDatabase } from '../../../app/store/db.js';
+import { listFailures } from '../../../app/store/evaluations-failures.js';
+import { progressBar } from '../../../app/train/progress-text.js';
+import { TerminalProgress } from '../../../app/train/terminal-progress.js';
+
+const usage = `Usage: ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--far F] [--step S] [--split ID]
+                    [--failures N] [--json] [--data-dir DIR]
+  RUN            run id ("ddl-lab runs list")
+  --pairs ID     pair list id ("ddl-lab dataset show DATASET" lists a dataset's pair lists)
+  --flip         flip-test: each image embedded as the sum of its and its mirror's embeddings
+  --threshold T  failures at this cosine threshold (default: the threshold of FAR --far on all pairs)
+  --far F        FAR that chooses the failure threshold (default 0.01)
+  --step S       evaluate the run's checkpoint at step S (default: its latest)
+  --split ID     easy/hard images from this split of the pair list's dataset
+                 (default: the run's split on its own dataset, else the list's pair types)
+  --failures N   failing pairs listed per kind (default 5; with --json, the N worst with images)
+  --json         the stored evaluation as JSON on stdout (progress goes to stderr)
+The evaluation is stored in the data directory with its failures and per-image hardness.
+`;
+
+const wholeNumber = (text: string | undefined, min = 0): number | null | undefined => {
+  if (text === undefined) return undefined;
+  return /^\d+$/.test(text) && Number(text) >= min ? Number(text) : null;
+};
+
+export async function run(args: string[]): Promise<number> {
+  const fail = (message: string, code: number) => {
+    process.stderr.write(`ddl-lab eval: ${message}\n`);
+    return code;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        pairs: { type: 'string' }, flip: { type: 'boolean', default: false }, threshold: { type: 'string' }, far: { type: 'string' },
+        step: { type: 'string' }, split: { type: 'string' }, failures: { type: 'string', default: '5' },
+        json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' }, help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${usage}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { process.stdout.write(usage); return 0; }
+  if (positionals.length !== 1) return fail(`give one run id, e.g. "ddl-lab eval 3 --pairs 1".\n\n${usage}`, 2);
+  const runId = wholeNumber(positionals[0], 1);
+  if (!runId) return fail(`the run id must be a whole number, got "${positionals[0]}".`, 2);
+  const pairListId = wholeNumber(values.pairs, 1);
+  if (pairListId === undefined) return fail(`--pairs ID is required: the pair list to evaluate on ("ddl-lab dataset show DATASET" lists them).\n\n${usage}`, 2);
+  if (pairListId === null) return fail(`--pairs must be a pair list id (a whole number), got "${values.pairs}".`, 2);
+  const checkpointStep = wholeNumber(values.step);
+  if (checkpointStep === null) return fail(`--step must be a whole number (a checkpoint step), got "${values.step}".`, 2);
+  const splitId = wholeNumber(values.split, 1);
+  if (splitId === null) return fail(`--split must be a split id (a whole number), got "${values.split}".`, 2);
+  const shown = wholeNumber(values.failures);
+  if (shown === null || shown === undefined) return fail(`--failures must be a whole number ≥ 0, got "${values.failures}".`, 2);
+  const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= -1 && threshold <= 1)) {
+    return fail(`--threshold must be a cosine between -1 and 1, got "${values.threshold}".`, 2);
+  }
+  const far = values.far === undefined ? undefined : Number(values.far);
+  if (far !== undefined && !(far > 0 && far < 1)) return fail(`--far must be a rate between 0 and 1 (e.g. 0.01), got "${values.far}".`, 2);
+
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const progress = new TerminalProgress(process.stderr, { plainEvery: 0.5 });
+  const db = openLabDatabase(dataDir);
+  try {
+    const result = await evaluateRun({
+      db, dataDir, runId, pairListId, flipTest: values.flip, threshold, far, checkpointStep, splitId,
+      onProgress: (phase, done, total) => {
+        if (phase === 'embedding' && total) progress.update(`embedding ${progressBar(done / total)} ${done}/${total} images`, done / total);
+      },
+    });
+    progress.line(`stored evaluation ${result.evaluation.id} in ${dataDir}`);
+    if (values.json) {
+      const worst = listFailures(db, result.evaluation.id, { limit: shown, attributes: true });
+      process.stdout.write(`${JSON.stringify({ evaluation: result.evaluation, failures: { note: result.failureNote, ...worst } }, null, 2)}\n`);
+    } else {
+      process.stdout.write(formatEvaluation(db, result.evaluation, result.failures, { failuresShown: shown }));
+      if (result.failureNote) process.stdout.write(`No failures mined: ${result.failureNote}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof EvaluationRequestError) return fail(error.message, 1);
+    return fail(`evaluating run ${runId} on pair list ${pairListId} failed: ${(error as Error).message}`, 1);
+  } finally {
+    db.close();
+  }
+}
