@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   demo: () => import('./commands/demo.js'),
   loss: () => import('./commands/loss.js'),
   metrics: () => import('./commands/metrics.js'),
+  eval: () => import('./commands/eval.js'),
   train: () => import('./commands/train.js'),
   runs: () => import('./commands/runs.js'),
   dataset: () => import('./commands/dataset.js'),
