@@ -85,6 +85,14 @@ describe('evaluations in the service', () => {
     expect((await refused('evaluations.get', { evaluationId: '999' })).code).toBe('not_found');
   });
 
+  it('a cancelled evaluation stores nothing', async () => {
+    const { jobId } = await call('evaluations.run', { runId: String(fixture.runId), pairListId: String(fixture.pairListId), flipTest: true });
+    const done = finished(jobId);
+    await call('jobs.cancel', { jobId });
+    expect((await done).status).toBe('cancelled');
+    expect((await call('evaluations.list', {})).evaluations.map((e) => e.id)).toEqual([flipId, plainId]);
+  });
+
   it('keeps the evaluations when the service is closed and a new one opens the same data directory', async () => {
     const before = await call('evaluations.get', { evaluationId: plainId });
     const failuresBefore = await call('evaluations.failures', { evaluationId: plainId, offset: 1, limit: 5 });
