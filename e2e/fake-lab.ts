@@ -196,7 +196,20 @@ export function trainedLab(options: { steps?: number } = {}) {
     };
   };
   const failureCount = 500;
+  const dataset = {
+    id: '1', name: 'SynthFaces pose (fake)', kind: 'synth' as const, root: '/fake/synth', createdAt: '2030-01-01T00:00:00.000Z', status: 'ready' as const, error: null,
+    imageCount: 320, identityCount: 40, badFileCount: 0,
+    attributes: [
+      { name: 'yaw', kind: 'numeric' as const, source: 'file' as const, min: -90, max: 90 },
+      { name: 'abs_yaw', kind: 'numeric' as const, source: 'file' as const, min: 0, max: 90 },
+      { name: 'resolution', kind: 'numeric' as const, source: 'file' as const, min: 0.125, max: 1 },
+      { name: 'light', kind: 'numeric' as const, source: 'file' as const, min: 0.2, max: 1.2 },
+    ],
+  };
   const handlers: Partial<Record<LabMethod, Handler>> = {
+    'datasets.list': () => ({ datasets: [dataset] }),
+    'datasets.get': () => ({ ...dataset, pairLists: [{ id: '1', name: 'pairs.csv', pairCount: 1200, genuineCount: 600, impostorCount: 600, byType: { 'easy-easy': 400, 'easy-hard': 400, 'hard-hard': 400 } }], badFileReasons: {} }),
+    'datasets.image': (p) => ({ id: String(p.imageId), datasetId: '1', identity: 'id00001', path: `id00001/${String(p.imageId)}.jpg`, width: 64, height: 64, attributes: { yaw: 12, abs_yaw: 12, resolution: 1, light: 0.9, sharpness: 400 } }),
     'runs.list': () => ({ runs }),
     'runs.get': (p) => {
       const run = runs.find((r) => r.id === p.runId) ?? runs[0];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { columnsFor, pagesForRange, rowCount } from '../../renderer/src/lib/paging.js';
 import { formatFar, formatNumber, formatPercent, formatPointDelta } from '../../renderer/src/lib/format.js';
 import { formatRoute, parseRoute } from '../../renderer/src/lib/routes.js';
-import { compareRows, gapRows } from '../../renderer/src/lib/compare-table.js';
+import { compareRows, gapCompareRows, gapMetricLabel, gapRows } from '../../renderer/src/lib/compare-table.js';
 import { expectationMargins, histogramPanels, rocForLogAxis } from '../../renderer/src/lib/similarity.js';
 
 describe('paging for virtualised lists', () => {
@@ -32,6 +32,7 @@ describe('formatting', () => {
     expect(formatFar(0.1)).toBe('0.1');
     expect(formatPointDelta(0.0512)).toBe('+5.1 pt');
     expect(formatPointDelta(-0.02, 2)).toBe('−2.00 pt');
+    expect(formatPointDelta(-1e-17, 2)).toBe('±0.00 pt');
   });
 });
 
@@ -62,7 +63,12 @@ describe('run comparison', () => {
     expect(easyHard.find((r) => r.metric === 'TAR @ FAR 0.1')).toMatchObject({ a: 0.8, b: 0.8, delta: 0 });
     expect(easyHard.find((r) => r.metric === 'TAR @ FAR 1e-3')).toMatchObject({ a: null, b: null });
     expect(rows.some((r) => r.scope === 'hard-hard')).toBe(false);
-    expect(gapRows(evaluation('a', 0.8), evaluation('b', 0.9))).toEqual([{ label: 'accuracy: EE − EH', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10) }]);
+    expect(gapRows(evaluation('a', 0.8), evaluation('b', 0.9), 'easy-hard')).toEqual([{ label: 'accuracy', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10) }]);
+    expect(gapRows(evaluation('a', 0.8), evaluation('b', 0.9), 'hard-hard')).toEqual([]);
+    const gaps = gapCompareRows(evaluation('a', 0.8), evaluation('b', 0.9));
+    expect(gaps).toEqual([{ scope: 'gaps', metric: 'accuracy: EE − EH', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10), delta: expect.closeTo(-0.1, 10), higherIsBetter: false, percent: true }]);
+    expect(gapMetricLabel('tar@0.001')).toBe('TAR@1e-3');
+    expect(gapMetricLabel('dPrime')).toBe('d′');
   });
 
   it('drops FAR 0 (log axis) and sorts the ROC', () => {
@@ -83,5 +89,16 @@ describe('distribution panels', () => {
     const margins = expectationMargins(histograms);
     expect(margins.teacher).toBeCloseTo(0.5, 12);
     expect(margins.student).toBeNull();
+  });
+});
+
+describe('nice axis ticks', () => {
+  it('spans the data with round steps and never repeats a label', async () => {
+    const { niceTicks } = await import('../../renderer/src/lib/nice-ticks.js');
+    expect(niceTicks(0.13, 1.09, 4)).toEqual({ domain: [0, 1.5], ticks: [0, 0.5, 1, 1.5] });
+    expect(niceTicks(-1.538, -1.524, 4).ticks).toEqual([-1.54, -1.535, -1.53, -1.525, -1.52]);
+    const flat = niceTicks(0.001, 0.001, 4);
+    expect(flat.ticks.length).toBeGreaterThan(1);
+    expect(new Set(flat.ticks).size).toBe(flat.ticks.length);
   });
 });

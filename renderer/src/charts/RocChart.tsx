@@ -13,7 +13,7 @@ export interface RocSeries {
 const farTicks = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
 
 /** ROC curves overlaid on a log-FAR axis (the face-verification convention). */
-export function RocChart({ series, title, height = 280 }: { series: RocSeries[]; title: string; height?: number }) {
+export function RocChart({ series, title, height = 250 }: { series: RocSeries[]; title: string; height?: number }) {
   const drawn = series.map((s) => ({ ...s, points: rocForLogAxis(s.points) }));
   const minFar = Math.min(1e-2, ...drawn.flatMap((s) => s.points.map((p) => p.far)));
   const ticks = farTicks.filter((t) => t >= minFar / 1.0001);

@@ -1,12 +1,16 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber } from '../lib/format.js';
+import { niceTicks } from '../lib/nice-ticks.js';
 import type { ChartRow } from '../lib/metric-series.js';
 import { accent, gridInk, tickStyle } from './palette.js';
 
 /** One TensorBoard-style scalar: the raw series faint, the smoothed one bold, the latest value in the title. */
-export function ScalarChart({ title, description, rows, color = accent, logScale = false, emptyText = 'waiting for the first step…' }: { title: string; description?: string; rows: ChartRow[]; color?: string; logScale?: boolean; emptyText?: string }) {
+export function ScalarChart({ title, description, rows, color = accent, logScale = false, zeroBased = false, emptyText = 'waiting for the first step…' }: { title: string; description?: string; rows: ChartRow[]; color?: string; logScale?: boolean; zeroBased?: boolean; emptyText?: string }) {
   const last = rows[rows.length - 1];
   const positive = rows.every((row) => row.raw > 0);
+  const useLog = logScale && positive;
+  const values = rows.flatMap((row) => [row.raw, row.smoothed]);
+  const axis = niceTicks(zeroBased ? Math.min(0, ...values) : Math.min(...values), Math.max(...values), 4);
   return (
     <figure className="chart-card" aria-label={`${title}${description ? `: ${description}` : ''}`}>
       <figcaption className="chart-title">
@@ -24,8 +28,10 @@ export function ScalarChart({ title, description, rows, color = accent, logScale
               <YAxis
                 tick={tickStyle}
                 width={48}
-                domain={['auto', 'auto']}
-                scale={logScale && positive ? 'log' : 'auto'}
+                domain={useLog ? ['auto', 'auto'] : axis.domain}
+                ticks={useLog ? undefined : axis.ticks}
+                scale={useLog ? 'log' : 'auto'}
+                allowDataOverflow={false}
                 tickFormatter={(value: number) => formatNumber(value, 3)}
               />
               <Tooltip

@@ -4,12 +4,12 @@ import { formatCount, formatNumber } from '../lib/format.js';
 import type { HistogramPanel } from '../lib/similarity.js';
 import { gridInk, tickStyle } from './palette.js';
 
-/** A cosine-similarity axis: whole tenths around the bins, ticks every 0.2 (0.1 on a narrow range). */
+/** A cosine-similarity axis: whole tenths around the bins, ticks every 0.1, 0.2 or 0.5 by range. */
 export function similarityAxis(xs: number[]): { domain: [number, number]; ticks: number[] } {
   if (xs.length === 0) return { domain: [0, 1], ticks: [0, 0.2, 0.4, 0.6, 0.8, 1] };
   const lo = Math.floor(Math.min(...xs) * 10 + 1e-9) / 10;
   const hi = Math.ceil(Math.max(...xs) * 10 - 1e-9) / 10;
-  const step = hi - lo <= 0.6 ? 0.1 : 0.2;
+  const step = hi - lo <= 0.6 ? 0.1 : hi - lo <= 1.2 ? 0.2 : 0.5;
   const ticks: number[] = [];
   for (let t = lo; t <= hi + 1e-9; t += step) ticks.push(Math.round(t * 10) / 10);
   return { domain: [lo, hi], ticks };

@@ -38,7 +38,12 @@ export function useRunMetrics(runId: string | null, live: boolean): { points: Li
   }, [runId]);
 
   useEffect(() => {
-    if (!runId || !live) return undefined;
+    if (!runId) return undefined;
+    // one more poll when the run stops: the last steps may have come only as events, without their time
+    if (!live) {
+      poll(runId);
+      return undefined;
+    }
     const timer = setInterval(() => poll(runId), 2000);
     return () => clearInterval(timer);
   }, [runId, live]);

@@ -6,9 +6,10 @@ import { formatFar } from './format.js';
 
 export type Scope = PairType | 'overall';
 export const scopes: Scope[] = ['overall', 'easy-easy', 'easy-hard', 'hard-hard'];
+export type TableScope = Scope | 'gaps';
 
 export interface CompareRow {
-  scope: Scope;
+  scope: TableScope;
   metric: string;
   a: number | null;
   b: number | null;
@@ -47,12 +48,45 @@ export function compareRows(a: EvaluationDetail, b: EvaluationDetail): CompareRo
   return rows;
 }
 
-export function gapRows(a: EvaluationDetail, b: EvaluationDetail): Array<{ label: string; a: number | null; b: number | null }> {
-  const key = (g: EvaluationDetail['gaps'][number]) => `${g.metric}: ${g.from} − ${g.to}`;
-  const labels = [...new Set([...a.gaps, ...b.gaps].map(key))];
-  return labels.map((label) => ({
-    label: label.replace('easy-easy', 'EE').replace('easy-hard', 'EH').replace('hard-hard', 'HH'),
-    a: a.gaps.find((g) => key(g) === label)?.value ?? null,
-    b: b.gaps.find((g) => key(g) === label)?.value ?? null,
-  }));
+const shortType: Record<PairType, string> = { 'easy-easy': 'EE', 'easy-hard': 'EH', 'hard-hard': 'HH' };
+
+/** Gap metric names as people read them: "tar@0.001" -> "TAR@1e-3", "dPrime" -> "d′". */
+export function gapMetricLabel(metric: string): string {
+  const tar = /^tar@(.+)$/i.exec(metric);
+  if (tar) return `TAR@${formatFar(Number(tar[1]))}`;
+  return ({ accuracy: 'accuracy', auc: 'AUC', eer: 'EER', margin: 'margin', dPrime: 'd′', overlap: 'overlap' } as Record<string, string>)[metric] ?? metric;
+}
+
+const percentGap = (metric: string) => metric === 'accuracy' || metric === 'eer' || /^tar@/i.test(metric);
+
+/** Every gap both evaluations report (one of them at least not n/a), as table rows: lower is better. */
+export function gapCompareRows(a: EvaluationDetail, b: EvaluationDetail): CompareRow[] {
+  const key = (g: EvaluationDetail['gaps'][number]) => `${g.metric}|${g.from}|${g.to}`;
+  const all = new Map<string, EvaluationDetail['gaps'][number]>();
+  for (const gap of [...a.gaps, ...b.gaps]) if (!all.has(key(gap))) all.set(key(gap), gap);
+  const rows: CompareRow[] = [];
+  for (const gap of all.values()) {
+    const va = a.gaps.find((g) => key(g) === key(gap))?.value ?? null;
+    const vb = b.gaps.find((g) => key(g) === key(gap))?.value ?? null;
+    rows.push({
+      scope: 'gaps', metric: `${gapMetricLabel(gap.metric)}: ${shortType[gap.from]} − ${shortType[gap.to]}`, a: va, b: vb,
+      delta: va === null || vb === null ? null : vb - va, higherIsBetter: false, percent: percentGap(gap.metric),
+    });
+  }
+  return rows;
+}
+
+/** Metrics on a 0..1 scale, so one chart shows their gaps side by side (d′ is on another scale). */
+const chartedGaps = (metric: string) => metric === 'accuracy' || metric === 'auc' || metric === 'margin' || /^tar@/i.test(metric);
+
+/** Chart rows for the gaps from easy-easy to one pair type, metrics both runs report. */
+export function gapRows(a: EvaluationDetail, b: EvaluationDetail, to: PairType = 'easy-hard'): Array<{ label: string; a: number | null; b: number | null }> {
+  const metrics = [...new Set([...a.gaps, ...b.gaps].filter((g) => g.to === to && chartedGaps(g.metric)).map((g) => g.metric))];
+  return metrics
+    .map((metric) => ({
+      label: gapMetricLabel(metric),
+      a: a.gaps.find((g) => g.metric === metric && g.to === to)?.value ?? null,
+      b: b.gaps.find((g) => g.metric === metric && g.to === to)?.value ?? null,
+    }))
+    .filter((row) => row.a !== null || row.b !== null);
 }

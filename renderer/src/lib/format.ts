@@ -15,7 +15,8 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
 export function formatPointDelta(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
   const points = value * 100;
-  return `${points > 0 ? '+' : points < 0 ? '−' : '±'}${Math.abs(points).toFixed(digits)} pt`;
+  if (Math.abs(points) < 0.5 * Math.pow(10, -digits)) return `±${(0).toFixed(digits)} pt`;
+  return `${points > 0 ? '+' : '−'}${Math.abs(points).toFixed(digits)} pt`;
 }
 
 export function formatCount(value: number | null | undefined): string {

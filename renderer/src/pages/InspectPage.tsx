@@ -101,7 +101,7 @@ function FailureGallery({ evaluationId }: { evaluationId: string }) {
             itemAt={failures.itemAt}
             ensureRange={failures.ensureRange}
             cellWidth={400}
-            cellHeight={252}
+            cellHeight={258}
             gap={10}
             stretch
             renderCell={(pair, index) => pair

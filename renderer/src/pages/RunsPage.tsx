@@ -137,7 +137,7 @@ export function RunsPage() {
                     <td>
                       <div className="row-actions">
                         <EvaluateCell run={run} jobId={evaluationJobs[run.id]} canEvaluate={Boolean(chosenPairList)} onEvaluate={() => evaluate(run)} />
-                        {evaluation ? <button type="button" className="button button-small" onClick={() => navigate('inspect', { evaluation: evaluation.id })} aria-label={`Show the mistakes of ${run.name}`}>Mistakes</button> : null}
+                        {evaluation ? <button type="button" className="button button-small" onClick={() => navigate('inspect', { evaluation: evaluation.id })} >Mistakes<span className="sr-only"> of {run.name}</span></button> : null}
                       </div>
                     </td>
                   </tr>
@@ -165,7 +165,7 @@ function EvaluateCell({ run, jobId, canEvaluate, onEvaluate }: { run: RunSummary
   if (run.status !== 'completed') return null;
   return (
     <>
-      <button type="button" className="button button-small" disabled={!canEvaluate} onClick={onEvaluate} aria-label={`Evaluate ${run.name}`}>Evaluate</button>
+      <button type="button" className="button button-small" disabled={!canEvaluate} onClick={onEvaluate} >Evaluate<span className="sr-only"> {run.name}</span></button>
       {job && job.status === 'failed' ? <span className="field-error" role="alert">{job.error ?? 'evaluation failed'}</span> : null}
     </>
   );

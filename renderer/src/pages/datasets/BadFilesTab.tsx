@@ -18,7 +18,7 @@ export function BadFilesTab({ datasetId, reasons }: { datasetId: string; reasons
       <ErrorMessage error={query.error} />
       {page ? (
         page.total === 0 ? <p className="muted">Every file was read. Nothing to report.</p> : (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Bad files">
             <table className="table">
               <caption className="sr-only">Files that could not be imported</caption>
               <thead><tr><th scope="col">File</th><th scope="col">Reason</th><th scope="col">Detail</th></tr></thead>

@@ -35,9 +35,9 @@ export function IdentitiesTab({ datasetId, onPick }: { datasetId: string; onPick
           gap={6}
           stretch
           renderCell={(item) => item ? (
-            <button type="button" className="identity-button" onClick={() => onPick(item.identity)} aria-label={`Show the ${item.imageCount} images of ${item.identity}`}>
+            <button type="button" className="identity-button" onClick={() => onPick(item.identity)} title={`Show the images of ${item.identity}`}>
               <span className="identity-name">{item.identity}</span>
-              <span className="identity-count">{formatCount(item.imageCount)}</span>
+              <span className="identity-count">{formatCount(item.imageCount)}<span className="sr-only"> images</span></span>
             </button>
           ) : <div className="thumb-placeholder" aria-hidden="true" />}
         />

@@ -52,7 +52,7 @@ export function ImagesTab({ datasetId, identity, onClearIdentity, attributes }: 
               type="button"
               className={`thumb-button${selected === image.id ? ' thumb-button-selected' : ''}`}
               onClick={() => setSelected(image.id)}
-              aria-label={`Image ${image.path}, identity ${image.identity}`}
+              aria-label={`Image ${image.path}, ${image.identity}`}
             >
               <ImageThumb datasetId={datasetId} imageId={image.id} size={thumb} alt="" />
               <span className="thumb-caption">{image.identity}</span>

@@ -5,7 +5,7 @@ import { runColors } from '../../charts/palette.js';
 import { RocChart, type RocSeries } from '../../charts/RocChart.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { useLabQuery } from '../../hooks/use-lab-query.js';
-import { compareRows, gapRows, scopes, type CompareRow, type Scope } from '../../lib/compare-table.js';
+import { compareRows, gapCompareRows, gapRows, scopes, type CompareRow, type Scope, type TableScope } from '../../lib/compare-table.js';
 import { formatNumber, formatPercent, formatPointDelta } from '../../lib/format.js';
 
 function metricsOf(detail: EvaluationDetail, scope: Scope) {
@@ -18,7 +18,7 @@ export function ComparePanel({ evaluationA, evaluationB, nameA, nameB }: { evalu
   const [scope, setScope] = useState<Scope>('overall');
   if (!query.data) return query.error ? <ErrorMessage error={query.error} /> : <p className="muted">Comparing…</p>;
   const { a, b } = query.data;
-  const rows = compareRows(a, b);
+  const rows = [...compareRows(a, b), ...gapCompareRows(a, b)];
   const available = scopes.filter((s) => metricsOf(a, s) || metricsOf(b, s));
   const series: RocSeries[] = [
     { name: `${nameA} · ${scope}`, color: runColors.a, points: metricsOf(a, scope)?.roc ?? [] },
@@ -46,7 +46,11 @@ export function ComparePanel({ evaluationA, evaluationB, nameA, nameB }: { evalu
             ))}
           </fieldset>
           <RocChart title={`ROC, ${scope} pairs`} series={series} />
-          <GapChart rows={gapRows(a, b)} nameA={`A: ${nameA}`} nameB={`B: ${nameB}`} />
+          <h3 className="subsection-title">Gaps between pair types <span className="muted">(easy-easy minus the harder type: lower is better)</span></h3>
+          <div className="chart-grid chart-grid-2">
+            <GapChart title="easy-easy − easy-hard" rows={gapRows(a, b, 'easy-hard')} nameA={`A: ${nameA}`} nameB={`B: ${nameB}`} />
+            <GapChart title="easy-easy − hard-hard" rows={gapRows(a, b, 'hard-hard')} nameA={`A: ${nameA}`} nameB={`B: ${nameB}`} />
+          </div>
         </div>
         <CompareTable rows={rows} />
       </div>
@@ -58,18 +62,29 @@ function cell(value: number | null, percent: boolean) {
   return percent ? formatPercent(value, 2) : formatNumber(value, 4);
 }
 
+const groupTitle: Record<TableScope, string> = {
+  overall: 'All pairs', 'easy-easy': 'easy-easy pairs', 'easy-hard': 'easy-hard pairs', 'hard-hard': 'hard-hard pairs', gaps: 'Gaps (lower is better)',
+};
+
 function CompareTable({ rows }: { rows: CompareRow[] }) {
-  const groups = scopes.map((scope) => ({ scope, rows: rows.filter((r) => r.scope === scope) })).filter((g) => g.rows.length > 0);
+  const groups = ([...scopes, 'gaps'] as TableScope[]).map((scope) => {
+    const inScope = rows.filter((r) => r.scope === scope);
+    // metrics neither run could measure (too few impostor pairs for that FAR) fold into one line
+    const unmeasured = inScope.filter((r) => r.a === null && r.b === null).map((r) => r.metric);
+    return { scope, rows: inScope.filter((r) => r.a !== null || r.b !== null), unmeasured };
+  }).filter((g) => g.rows.length > 0 || g.unmeasured.length > 0);
   return (
-    <div className="table-scroll compare-table">
+    <div className="table-scroll compare-table" tabIndex={0} role="region" aria-label="Metrics of A and B per pair type">
       <table className="table table-compact">
         <caption className="sr-only">Metrics per pair type, run A and run B</caption>
         <thead><tr><th scope="col">Metric</th><th scope="col" className="num">A</th><th scope="col" className="num">B</th><th scope="col" className="num">B − A</th></tr></thead>
         {groups.map((group) => (
           <tbody key={group.scope}>
-            <tr className="table-group"><th scope="colgroup" colSpan={4}>{group.scope === 'overall' ? 'All pairs' : `${group.scope} pairs`}</th></tr>
+            <tr className="table-group"><th scope="colgroup" colSpan={4}>{groupTitle[group.scope]}</th></tr>
             {group.rows.map((row) => {
-              const better = row.delta === null || row.delta === 0 ? '' : (row.delta > 0) === row.higherIsBetter ? 'delta-better' : 'delta-worse';
+              // a difference too small to show in the printed digits is neither better nor worse
+              const shownZero = row.delta === null || Math.abs(row.percent ? row.delta * 100 : row.delta) < (row.percent ? 0.005 : 0.00005);
+              const better = shownZero ? '' : ((row.delta as number) > 0) === row.higherIsBetter ? 'delta-better' : 'delta-worse';
               return (
                 <tr key={`${row.scope}-${row.metric}`}>
                   <th scope="row">{row.metric}</th>
@@ -79,6 +94,9 @@ function CompareTable({ rows }: { rows: CompareRow[] }) {
                 </tr>
               );
             })}
+            {group.unmeasured.length > 0 ? (
+              <tr className="table-note-row"><td colSpan={4}>n/a for both (too few pairs): {group.unmeasured.join(', ')}</td></tr>
+            ) : null}
           </tbody>
         ))}
       </table>

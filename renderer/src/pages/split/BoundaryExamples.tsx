@@ -22,14 +22,17 @@ function BoundaryRow({ title, side, datasetId, examples, onOpen }: { title: stri
       <h3 className={`boundary-title boundary-${side}`}>{title}</h3>
       {examples.length === 0 ? <p className="muted">No {side} images under this rule.</p> : (
         <ul className="boundary-strip">
-          {examples.map((image) => (
-            <li key={image.id}>
-              <button type="button" className="thumb-button" onClick={() => onOpen(image.id)} aria-label={`${side} image ${image.path}, margin ${formatNumber(image.margin, 3)}`}>
-                <ImageThumb datasetId={datasetId} imageId={image.id} size={64} alt="" />
-                <span className="thumb-caption">{image.margin === null ? '—' : `Δ ${formatNumber(image.margin, 2)}`}</span>
-              </button>
-            </li>
-          ))}
+          {examples.map((image) => {
+            const caption = image.margin === null ? '—' : `Δ ${formatNumber(image.margin, 2)}`;
+            return (
+              <li key={image.id}>
+                <button type="button" className="thumb-button" onClick={() => onOpen(image.id)} aria-label={`${side} image ${image.path} ${caption}`} title={`${image.path} (${image.identity}): ${caption} from the threshold`}>
+                  <ImageThumb datasetId={datasetId} imageId={image.id} size={64} alt="" />
+                  <span className="thumb-caption">{caption}</span>
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
     </div>

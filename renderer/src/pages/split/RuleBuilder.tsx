@@ -40,7 +40,7 @@ function GroupEditor({ group, depth, path, root, onChange, attributes, errors, s
           <option value="and">all</option>
         </select>
         <span>of these conditions</span>
-        {depth > 0 ? <button type="button" className="button button-small button-quiet rule-remove-group" onClick={() => onChange(removeNode(root, group.id))} aria-label={`Remove ${path} group`}>Remove group</button> : null}
+        {depth > 0 ? <button type="button" className="button button-small button-quiet rule-remove-group" onClick={() => onChange(removeNode(root, group.id))} >Remove group<span className="sr-only"> ({path})</span></button> : null}
       </div>}
       <ol className="rule-items">
         {group.items.map((item, i) => (
@@ -64,7 +64,7 @@ function ItemEditor({ node, label, depth, ...props }: BuilderProps & { node: Dra
     return (
       <div className="rule-row rule-row-fixed">
         <span>{describeRule(node.condition)}</span>
-        <button type="button" className="button button-small button-quiet" onClick={() => props.onChange(removeNode(props.root, node.id))} aria-label={`Remove ${label}`}>Remove</button>
+        <button type="button" className="button button-small button-quiet" onClick={() => props.onChange(removeNode(props.root, node.id))} >Remove<span className="sr-only"> {label}</span></button>
       </div>
     );
   }

@@ -16,8 +16,8 @@ export function SavedSplits({ splits, onLoad, onTrain }: { splits: SplitInfo[]; 
           <div className="saved-split-rule">hard: {describeRule(split.definition.hard)}{split.definition.easy ? `; easy: ${describeRule(split.definition.easy)}` : ''}</div>
           <div className="muted">{formatCount(split.summary.easyImages)} easy · {formatCount(split.summary.hardImages)} hard · {formatCount(split.summary.usableIdentities)} identities usable for DDL</div>
           <div className="saved-split-actions">
-            <button type="button" className="button button-small" onClick={() => onLoad(split)} aria-label={`Load split ${split.name} into the builder`}>Load</button>
-            <button type="button" className="button button-small" onClick={() => onTrain(split)} aria-label={`Train with split ${split.name}`}>Train with it</button>
+            <button type="button" className="button button-small" onClick={() => onLoad(split)} >Load<span className="sr-only"> split {split.name}</span></button>
+            <button type="button" className="button button-small" onClick={() => onTrain(split)} >Train with it<span className="sr-only"> (split {split.name})</span></button>
           </div>
         </li>
       ))}

@@ -29,7 +29,7 @@ export function SplitDistributions({ datasetId, definition }: { datasetId: strin
   };
   const stale = result && result.definition !== JSON.stringify(definition);
   return (
-    <div className="panel">
+    <section className="panel" aria-label="Distributions under a trained model">
       <div className="panel-header"><h2 className="panel-title">Distributions under a trained model</h2><span className="muted">teacher = easy, student = hard</span></div>
       {runs.error ? <ErrorMessage error={runs.error} /> : completed.length === 0 ? (
         <p className="muted">Train a run on this dataset (Train page) to see the similarity distributions this split would give.</p>
@@ -48,6 +48,6 @@ export function SplitDistributions({ datasetId, definition }: { datasetId: strin
       )}
       <ErrorMessage error={error} />
       {result ? <DistributionPanels histograms={result.histograms} idPrefix="split-dist" height={180} /> : null}
-    </div>
+    </section>
   );
 }

@@ -18,9 +18,12 @@ const liveStatuses = new Set(['queued', 'running']);
 export function RunMonitor({ runId, onFineTune }: { runId: string; onFineTune: (parent: RunDetail) => void }) {
   const { invalidate } = useRefresh();
   const { navigate } = useNavigation();
-  const run = useLabQuery('runs.get', { runId }, { tags: ['runs'] });
+  const [live, setLive] = useState(false);
+  // while the run is live its record is polled too: status, step and backend never wait on an event alone
+  const run = useLabQuery('runs.get', { runId }, { tags: ['runs'], pollMs: live ? 3000 : undefined });
   const detail = run.data;
-  const live = detail ? liveStatuses.has(detail.status) : false;
+  const nowLive = detail ? liveStatuses.has(detail.status) : false;
+  if (nowLive !== live) setLive(nowLive);
   const metrics = useRunMetrics(runId, live);
   const [actionError, setActionError] = useState<unknown>();
   const [acting, setActing] = useState(false);
@@ -48,7 +51,8 @@ export function RunMonitor({ runId, onFineTune }: { runId: string; onFineTune: (
   const lastPoint = metrics.points[metrics.points.length - 1];
   const step = Math.max(detail.step, lastPoint?.step ?? 0);
   const speed = [...metrics.points].reverse().find((p) => p.imagesPerSecond !== null)?.imagesPerSecond ?? null;
-  const elapsed = lastPoint?.time ?? null;
+  const finishedIn = detail.startedAt && detail.finishedAt ? (Date.parse(detail.finishedAt) - Date.parse(detail.startedAt)) / 1000 : null;
+  const elapsed = finishedIn ?? [...metrics.points].reverse().find((p) => p.time !== null)?.time ?? null;
   return (
     <section className="run-monitor" aria-label={`Run ${detail.name}`}>
       <div className="run-header">
@@ -60,7 +64,7 @@ export function RunMonitor({ runId, onFineTune }: { runId: string; onFineTune: (
         </div>
         <dl className="stat-row">
           <div className="stat"><dt>Step</dt><dd data-testid="run-step">{formatCount(step)} / {formatCount(detail.totalSteps)}</dd></div>
-          <div className="stat"><dt>Backend</dt><dd data-testid="run-backend">{detail.backend ?? 'starting…'}</dd></div>
+          <div className="stat"><dt>Backend</dt><dd data-testid="run-backend">{detail.backend ?? (live ? 'starting…' : '—')}</dd></div>
           <div className="stat"><dt>Images / s</dt><dd>{formatNumber(speed, 1)}</dd></div>
           <div className="stat"><dt>Elapsed</dt><dd>{formatDuration(elapsed)}</dd></div>
           <div className="stat"><dt>Last loss</dt><dd>{formatNumber(lastPoint?.terms.total ?? detail.lastLoss, 4)}</dd></div>
@@ -76,8 +80,10 @@ export function RunMonitor({ runId, onFineTune }: { runId: string; onFineTune: (
       {live ? <ProgressBar value={detail.totalSteps ? step / detail.totalSteps : null} label={`Run ${detail.name} progress`} /> : null}
       {detail.error ? <ErrorMessage error={detail.status === 'failed' ? detail.error : `Stopped: ${detail.error}`} /> : null}
       <ErrorMessage error={actionError ?? metrics.error} />
-      <RunCharts points={metrics.points} objective={detail.objective} />
-      <RunHistogramsView runId={runId} live={live} />
+      <RunCharts points={metrics.points} objective={detail.objective} live={live} />
+      {detail.stage === 2 ? <RunHistogramsView runId={runId} live={live} /> : (
+        <p className="muted chart-empty-inline">Stage 1 trains the baseline on classification alone; the teacher/student similarity histograms are recorded by stage-2 fine-tunes. <button type="button" className="link-button" onClick={() => onFineTune(detail)} disabled={detail.status !== 'completed'}>Fine-tune this run</button></p>
+      )}
     </section>
   );
 }
