@@ -15,14 +15,14 @@ export async function expectAccessible(page: Page, pageName: string): Promise<vo
 }
 
 /**
- * A 1400×900 screenshot of the page as the user sees it, kept with the test results; with
- * UPDATE_SCREENSHOTS=1 it is also copied to docs/screenshots/<name>.png for the README.
+ * A 1400×900 screenshot of the page as the user sees it, kept with the test results; the README's
+ * ones (`docs: true`) are also copied to docs/screenshots/<name>.png when UPDATE_SCREENSHOTS=1.
  */
-export async function savePageShot(page: Page, name: string): Promise<void> {
+export async function savePageShot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<void> {
   await page.mouse.move(0, 0);
   const path = test.info().outputPath(`${name}.png`);
   await page.screenshot({ path });
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
+  if (options.docs && process.env.UPDATE_SCREENSHOTS === '1') {
     const docs = join(process.cwd(), 'docs', 'screenshots');
     mkdirSync(docs, { recursive: true });
     copyFileSync(path, join(docs, `${name}.png`));

@@ -19,7 +19,7 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     await expect(page.getByRole('button', { name: 'Generate a demo dataset' })).toBeVisible();
     await expect(page.getByTestId('status-backend')).not.toHaveText('');
     await expectAccessible(page, 'datasets-empty');
-    await savePageShot(page, 'datasets-empty');
+    await savePageShot(page, 'datasets-empty', { docs: true });
   });
 
   await test.step('generate a small SynthFaces dataset', async () => {
@@ -40,7 +40,7 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     const details = page.getByRole('complementary', { name: 'Image details' });
     await expect(details.getByRole('table', { name: 'Measured at import' })).toContainText('sharpness');
     await expect(details.getByRole('table', { name: 'Attributes (from the dataset files)' })).toContainText('yaw');
-    await savePageShot(page, 'datasets');
+    await savePageShot(page, 'datasets', { docs: true });
     await expectAccessible(page, 'datasets');
     await details.getByRole('button', { name: 'Close image details' }).click();
 
@@ -69,7 +69,7 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     await page.getByLabel('Split name').fill('pose ≥ 35');
     await page.getByRole('button', { name: 'Save split' }).click();
     await expect(page.getByText('Saved “pose ≥ 35”')).toBeVisible();
-    await savePageShot(page, 'split');
+    await savePageShot(page, 'split', { docs: true });
     await expectAccessible(page, 'split');
   });
 
@@ -120,7 +120,7 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     await page.keyboard.press('Home');
     await expect(page.getByRole('checkbox', { name: 'follow latest' })).not.toBeChecked();
     await page.getByRole('checkbox', { name: 'follow latest' }).check();
-    await savePageShot(page, 'train');
+    await savePageShot(page, 'train', { docs: true });
     await expectAccessible(page, 'train');
   });
 
@@ -148,7 +148,7 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     await expect(compare.getByRole('table')).toContainText('easy-hard pairs');
     await expect(compare.getByRole('figure', { name: 'easy-easy − easy-hard' }).locator('.recharts-bar-rectangle').first()).toBeVisible();
     await expect(compare.getByRole('region', { name: 'Metrics of A and B per pair type' })).toContainText('Gaps (lower is better)');
-    await savePageShot(page, 'runs');
+    await savePageShot(page, 'runs', { docs: true });
     await expectAccessible(page, 'runs');
   });
 
@@ -158,7 +158,7 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     const gallery = page.getByRole('region', { name: 'Failure gallery' });
     await expect(gallery.getByRole('article').first()).toBeVisible();
     await expect(gallery.getByRole('article').first()).toContainText('#1');
-    await savePageShot(page, 'inspect');
+    await savePageShot(page, 'inspect', { docs: true });
     await expectAccessible(page, 'inspect');
     await gallery.getByRole('article').first().getByRole('button').first().click();
     await expect(page.getByRole('complementary', { name: 'Image details' })).toContainText('Identity');

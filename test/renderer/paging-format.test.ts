@@ -102,3 +102,14 @@ describe('nice axis ticks', () => {
     expect(new Set(flat.ticks).size).toBe(flat.ticks.length);
   });
 });
+
+describe('chart values', () => {
+  it('shows about four significant digits', async () => {
+    const { formatScalar } = await import('../../renderer/src/lib/format.js');
+    expect(formatScalar(159.9873)).toBe('160.0');
+    expect(formatScalar(0.54181)).toBe('0.5418');
+    expect(formatScalar(4.66431)).toBe('4.664');
+    expect(formatScalar(1e-4)).toBe('1.00e-4');
+    expect(formatScalar(null)).toBe('n/a');
+  });
+});

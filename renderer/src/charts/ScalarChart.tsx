@@ -1,5 +1,5 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber } from '../lib/format.js';
+import { formatNumber, formatScalar } from '../lib/format.js';
 import { niceTicks } from '../lib/nice-ticks.js';
 import type { ChartRow } from '../lib/metric-series.js';
 import { accent, gridInk, tickStyle } from './palette.js';
@@ -15,7 +15,7 @@ export function ScalarChart({ title, description, rows, color = accent, logScale
     <figure className="chart-card" aria-label={`${title}${description ? `: ${description}` : ''}`}>
       <figcaption className="chart-title">
         <span title={description}>{title}</span>
-        <span className="chart-value" title={last ? `smoothed value at step ${last.step}` : undefined}>{last ? formatNumber(last.smoothed, 4) : '—'}</span>
+        <span className="chart-value" title={last ? `smoothed value at step ${last.step}` : undefined}>{last ? formatScalar(last.smoothed) : '—'}</span>
       </figcaption>
       <div className="chart-body chart-body-small">
         {rows.length === 0 ? (

@@ -1,6 +1,7 @@
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SimilarityHistograms } from '../api/index.js';
 import { formatCount, formatNumber } from '../lib/format.js';
+import { niceTicks } from '../lib/nice-ticks.js';
 import type { HistogramPanel } from '../lib/similarity.js';
 import { gridInk, tickStyle } from './palette.js';
 
@@ -22,6 +23,8 @@ export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel:
   // the label of the lower expectation extends left of its line, the higher one right: they never overlap
   const marked = panel.series.filter((s) => s.expectation !== null);
   const highest = Math.max(...marked.map((s) => s.expectation as number));
+  const peak = Math.max(0, ...rows.flatMap((row) => panel.series.map((s) => row[s.key])));
+  const yAxis = niceTicks(0, peak > 0 ? peak : 1, 5);
   return (
     <figure className="chart-card">
       <figcaption className="chart-title"><span>{panel.title}</span></figcaption>
@@ -33,7 +36,7 @@ export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel:
             <AreaChart data={rows} margin={{ top: 18, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={gridInk} vertical={false} />
               <XAxis dataKey="x" type="number" domain={domain} ticks={ticks} tick={tickStyle} tickFormatter={(v: number) => formatNumber(v, 2)} />
-              <YAxis tick={tickStyle} width={44} tickFormatter={(v: number) => formatNumber(v, 3)} />
+              <YAxis tick={tickStyle} width={44} domain={yAxis.domain} ticks={yAxis.ticks} tickFormatter={(v: number) => formatNumber(v, 3)} />
               <Tooltip formatter={(value) => formatNumber(Number(value), 4)} labelFormatter={(x) => `cos ${formatNumber(Number(x), 3)}`} contentStyle={{ fontSize: 12 }} />
               {panel.series.map((s) => (
                 <Area

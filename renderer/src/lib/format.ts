@@ -6,6 +6,14 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
   return Number(value.toFixed(digits)).toString();
 }
 
+/** About four significant digits for a chart's latest value: 159.9873 -> 160.0, 0.54181 -> 0.5418. */
+export function formatScalar(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude >= 1e5 || magnitude < 1e-3)) return value.toExponential(2);
+  return value.toFixed(magnitude >= 100 ? 1 : magnitude >= 10 ? 2 : magnitude >= 1 ? 3 : 4);
+}
+
 export function formatPercent(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
   return `${(value * 100).toFixed(digits)}%`;

@@ -82,7 +82,7 @@ export function RunMonitor({ runId, onFineTune }: { runId: string; onFineTune: (
       <ErrorMessage error={actionError ?? metrics.error} />
       <RunCharts points={metrics.points} objective={detail.objective} live={live} />
       {detail.stage === 2 ? <RunHistogramsView runId={runId} live={live} /> : (
-        <p className="muted chart-empty-inline">Stage 1 trains the baseline on classification alone; the teacher/student similarity histograms are recorded by stage-2 fine-tunes. <button type="button" className="link-button" onClick={() => onFineTune(detail)} disabled={detail.status !== 'completed'}>Fine-tune this run</button></p>
+        <p className="muted chart-empty-inline">Stage 1 trains the baseline on classification alone; the teacher/student similarity histograms are recorded by stage-2 fine-tunes. {detail.status === 'completed' ? <button type="button" className="link-button" onClick={() => onFineTune(detail)}>Fine-tune this run</button> : null}</p>
       )}
     </section>
   );
