@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLabDatabase } from '../../store/db.js';
 import { metricSeries } from '../../store/runs-series.js';
-import { quickDemo, type DemoSettings } from './demo-settings.js';
+import { describeDemoDdl, fullDemo, quickDemo, type DemoSettings } from './demo-settings.js';
 import { formatSummaryTable } from './demo-table.js';
-import { runDemo } from './run-demo.js';
+import { runDemo, stage2Request } from './run-demo.js';
 
 // The demo's whole path at toy scale: data made once, stage 1, two fine-tunes, evaluation, table.
 
@@ -55,5 +55,16 @@ describe('demo', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('demo DDL settings', () => {
+  const train = { datasetId: 1, splitId: 1, pairListId: 1, name: 'train', images: 10, identities: 2, created: false };
+  it('gives the DDL fine-tune the settings\' DDL weights and says they are not the reference ones', () => {
+    const config = stage2Request(quickDemo, train, 7, 'ddl', 1, 'x').config as { ddl?: { lambdaPos?: number }; parentRunId: number };
+    expect(config.ddl?.lambdaPos).toBe(quickDemo.stage2.ddl?.lambdaPos);
+    expect(config.parentRunId).toBe(7);
+    expect(describeDemoDdl(quickDemo)).toContain("the demo's choice");
+    expect(describeDemoDdl(fullDemo)).toBe('DDL λpos 0.1, λneg 0.02, λorder 0.5 (reference)');
   });
 });

@@ -4,10 +4,11 @@ import type { LabDatabase } from '../../store/db.js';
 import { getRunRecord, type RunRecord } from '../../store/runs-repository.js';
 import type { RunEvent } from '../events.js';
 import type { RunProcessLauncher } from '../process-launcher.js';
+import type { RunRequest } from '../run-checks.js';
 import { RunManager } from '../run-manager.js';
 import { ensureDemoData, type DemoData } from './demo-data.js';
 import { evaluateRun, type RunEvaluation } from './demo-evaluate.js';
-import { fullDemo, quickDemo, type DemoSettings } from './demo-settings.js';
+import { describeDemoDdl, fullDemo, quickDemo, type DemoSettings } from './demo-settings.js';
 import { demoArms, summarise, type DemoArm, type SummaryRow } from './demo-table.js';
 
 // The main job, headless (DESIGN.md §4 protocol): datasets -> split -> stage 1 -> two stage-2
@@ -67,11 +68,9 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
     const owner = armOf.get(event.runId);
     if (owner) options.onRunEvent?.(event, owner.arm, owner.seed);
   });
-  const follow = async (runId: number, arm: DemoArm, seed: number, env?: Record<string, string>): Promise<RunRecord> => {
+  const follow = (runId: number, arm: DemoArm, seed: number, env?: Record<string, string>): Promise<RunRecord> => {
     armOf = new Map(armOf).set(runId, { arm, seed });
-    const final = await manager.start(runId, { env }).done;
-    if (final.status !== 'completed') throw new Error(`demo ${arm} run ${runId} (seed ${seed}) ended ${final.status}: ${final.error ?? 'no reason recorded'}`);
-    return final;
+    return runToCompletion(manager, runId, `demo ${arm} run ${runId} (seed ${seed})`, env);
   };
 
   const seeds: DemoSeedResult[] = [];
@@ -80,23 +79,16 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
   for (let seed = 1; seed <= seedCount; seed++) {
     const trainingStarted = performance.now();
     phase(`stage 1 (seed ${seed}): ${settings.stage1.steps} steps on all training images`);
-    const stage1 = manager.create({
-      datasetId: train.datasetId, splitId: train.splitId, name: `demo seed ${seed}: stage 1`,
-      config: { stage: 1, backbone: settings.backbone, head: settings.head, ...settings.stage1, seed, checkpointEvery: Math.max(1, Math.floor(settings.stage1.steps / 3)) },
-    });
+    const stage1 = manager.create(stage1Request(settings, train, seed, `demo seed ${seed}: stage 1`));
     const stage1Run = await follow(stage1.id, 'stage1', seed);
 
-    const fineTune = (objective: 'ddl' | 'classification') => manager.create({
-      datasetId: train.datasetId, splitId: train.splitId, name: `demo seed ${seed}: stage 2 ${objective}`,
-      config: { stage: 2, parentRunId: stage1Run.id, objective, ...settings.stage2, seed, checkpointEvery: settings.stage2.steps },
-    });
+    const fineTune = (objective: 'ddl' | 'classification') => manager.create(stage2Request(settings, train, stage1Run.id, objective, seed, `demo seed ${seed}: stage 2 ${objective}`));
     const ddl = fineTune('ddl');
     const classification = fineTune('classification');
     const cores = availableParallelism();
     const parallel = options.parallelFineTunes ?? cores >= 2;
-    // Side by side, each process gets half the cores (wasm threads), so they do not fight.
-    const shared = parallel && !process.env.LAB_THREADS ? { LAB_THREADS: String(Math.max(1, Math.floor(cores / 2))) } : undefined;
-    phase(`stage 2 (seed ${seed}): DDL and classification-only fine-tunes from run ${stage1Run.id}, ${settings.stage2.steps} steps each${parallel ? ', side by side' : ''}`);
+    const shared = parallel ? sideBySideEnv(2, cores) : undefined;
+    phase(`stage 2 (seed ${seed}): ${describeDemoDdl(settings)} and classification-only fine-tunes from run ${stage1Run.id}, ${settings.stage2.steps} steps each${parallel ? ', side by side' : ''}`);
     const [ddlRun, classificationRun] = parallel
       ? await Promise.all([follow(ddl.id, 'ddl', seed, shared), follow(classification.id, 'classification', seed, shared)])
       : [await follow(ddl.id, 'ddl', seed), await follow(classification.id, 'classification', seed)];
@@ -120,4 +112,32 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
     summary: summarise(seeds.map((s) => s.evaluations)),
     seconds: { total: (performance.now() - started) / 1000, data: dataSeconds, training: trainingSeconds, evaluation: evaluationSeconds },
   };
+}
+
+/** The demo's stage-1 run for one seed: all training images, the settings' backbone and head. */
+export function stage1Request(settings: DemoSettings, train: DemoData, seed: number, name: string): RunRequest {
+  return {
+    datasetId: train.datasetId, splitId: train.splitId, name,
+    config: { stage: 1, backbone: settings.backbone, head: settings.head, ...settings.stage1, seed, checkpointEvery: Math.max(1, Math.floor(settings.stage1.steps / 3)) },
+  };
+}
+
+/** A stage-2 fine-tune of a stage-1 run: the fair pair differs only in `objective` (same checkpoint, seed, batches, steps). */
+export function stage2Request(settings: DemoSettings, train: DemoData, parentRunId: number, objective: 'ddl' | 'classification', seed: number, name: string): RunRequest {
+  return {
+    datasetId: train.datasetId, splitId: train.splitId, name,
+    config: { stage: 2, parentRunId, objective, ...settings.stage2, seed, checkpointEvery: settings.stage2.steps },
+  };
+}
+
+/** Starts a queued run and waits for its end; throws unless it completed. */
+export async function runToCompletion(manager: RunManager, runId: number, what: string, env?: Record<string, string>): Promise<RunRecord> {
+  const final = await manager.start(runId, { env }).done;
+  if (final.status !== 'completed') throw new Error(`${what} ended ${final.status}: ${final.error ?? 'no reason recorded'}`);
+  return final;
+}
+
+/** Runs side by side each get their share of the cores (wasm threads), so they do not fight; LAB_THREADS set by the user wins. */
+export function sideBySideEnv(runs: number, cores = availableParallelism()): Record<string, string> | undefined {
+  return process.env.LAB_THREADS ? undefined : { LAB_THREADS: String(Math.max(1, Math.floor(cores / runs))) };
 }
