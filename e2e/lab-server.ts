@@ -34,13 +34,21 @@ async function startLabServer(): Promise<{ lab: LabServer; child: ChildProcess }
   return { lab: { url, origin: parsed.origin, token: parsed.searchParams.get('token') ?? '', dataDir }, child };
 }
 
+async function withLabServer(use: (lab: LabServer) => Promise<void>): Promise<void> {
+  const { lab, child } = await startLabServer();
+  await use(lab);
+  child.kill('SIGTERM');
+  rmSync(lab.dataDir, { recursive: true, force: true });
+}
+
+/** One server per worker, shared by the tests it runs (they must not depend on an empty lab). */
 export const test = base.extend<object, { lab: LabServer }>({
-  lab: [async ({}, use) => {
-    const { lab, child } = await startLabServer();
-    await use(lab);
-    child.kill('SIGTERM');
-    rmSync(lab.dataDir, { recursive: true, force: true });
-  }, { scope: 'worker' }],
+  lab: [async ({}, use) => withLabServer(use), { scope: 'worker' }],
+});
+
+/** A server of its own for each test: for walks that start from an empty lab, as a new user does. */
+export const freshLabTest = base.extend<{ lab: LabServer }>({
+  lab: async ({}, use) => withLabServer(use),
 });
 
 export { expect } from '@playwright/test';

@@ -1,4 +1,4 @@
-import { expect, test } from './lab-server.js';
+import { expect, freshLabTest as test } from './lab-server.js';
 import { expectAccessible, openPage, savePageShot, watchConsole } from './ui-helpers.js';
 
 // The whole job as a new user does it, in server mode, on a fresh data directory: generate a
