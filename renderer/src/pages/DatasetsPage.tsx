@@ -92,7 +92,7 @@ export function DatasetsPage() {
                   aria-pressed={dataset.id === datasetId}
                   onClick={() => selectDataset(dataset.id)}
                 >
-                  <span className="dataset-card-name">{dataset.name}</span>
+                  <span className="dataset-card-name">{dataset.name}{dataset.status !== 'ready' ? <> <span className={`badge badge-${dataset.status}`}>{dataset.status}</span></> : null}</span>
                   <span className="dataset-card-meta">{dataset.kind} · {formatCount(dataset.imageCount)} images · {formatCount(dataset.identityCount)} ids</span>
                   {dataset.badFileCount > 0 ? <span className="dataset-card-bad">{formatCount(dataset.badFileCount)} bad files</span> : null}
                 </button>

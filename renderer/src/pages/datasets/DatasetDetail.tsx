@@ -28,6 +28,8 @@ export function DatasetDetail({ datasetId }: { datasetId: string }) {
   return (
     <section className="dataset-detail" aria-label={`Dataset ${dataset.name}`}>
       <DatasetFacts dataset={dataset} />
+      {dataset.status === 'failed' ? <ErrorMessage error={dataset.error ?? 'Nothing in this folder could be imported: see the bad files.'} /> : null}
+      {dataset.status === 'importing' ? <div className="notice notice-info" role="status"><span className="notice-text">Still importing: the counts grow as files are read.</span></div> : null}
       <Tabs tabs={tabs} selected={tab} onSelect={(id) => setTab(id as TabId)} label="Dataset views" idPrefix="dataset" />
       <div {...tabPanelProps('dataset', tab)} className="tab-panel">
         {tab === 'images' ? <ImagesTab datasetId={datasetId} identity={identity} onClearIdentity={() => setIdentity(null)} attributes={dataset.attributes} /> : null}
