@@ -146,8 +146,8 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     const compare = page.getByRole('region', { name: 'Compare two runs' });
     await expect(compare.getByRole('figure', { name: /ROC/ }).locator('.recharts-line-curve')).toHaveCount(2);
     await expect(compare.getByRole('table')).toContainText('easy-hard pairs');
-    await expect(compare.getByRole('figure', { name: 'easy-easy − easy-hard' }).locator('.recharts-bar-rectangle').first()).toBeVisible();
-    await expect(compare.getByRole('region', { name: 'Metrics of A and B per pair type' })).toContainText('Gaps (lower is better)');
+    await expect(compare.getByRole('figure', { name: 'easy-hard vs easy-easy' }).locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(compare.getByRole('region', { name: 'Metrics of A and B per pair type' })).toContainText('Gaps: how much worse than easy-easy');
     await savePageShot(page, 'runs', { docs: true });
     await expectAccessible(page, 'runs');
   });

@@ -66,7 +66,7 @@ describe('run comparison', () => {
     expect(gapRows(evaluation('a', 0.8), evaluation('b', 0.9), 'easy-hard')).toEqual([{ label: 'accuracy', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10) }]);
     expect(gapRows(evaluation('a', 0.8), evaluation('b', 0.9), 'hard-hard')).toEqual([]);
     const gaps = gapCompareRows(evaluation('a', 0.8), evaluation('b', 0.9));
-    expect(gaps).toEqual([{ scope: 'gaps', metric: 'accuracy: EE − EH', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10), delta: expect.closeTo(-0.1, 10), higherIsBetter: false, percent: true }]);
+    expect(gaps).toEqual([{ scope: 'gaps', metric: 'accuracy: EH vs EE', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10), delta: expect.closeTo(-0.1, 10), higherIsBetter: false, percent: true }]);
     expect(gapMetricLabel('tar@0.001')).toBe('TAR@1e-3');
     expect(gapMetricLabel('dPrime')).toBe('d′');
   });
@@ -111,5 +111,15 @@ describe('chart values', () => {
     expect(formatScalar(4.66431)).toBe('4.664');
     expect(formatScalar(1e-4)).toBe('1.00e-4');
     expect(formatScalar(null)).toBe('n/a');
+  });
+});
+
+describe('identification rows', () => {
+  it('compares rank-1 and rank-5, n/a where an evaluation has none', async () => {
+    const { identificationRows } = await import('../../renderer/src/lib/compare-table.js');
+    const withId = { ...evaluation('a', 0.8), identification: { rank1: 0.5, rank5: 0.8, probes: 10, gallery: 5 } };
+    const rows = identificationRows(withId, evaluation('b', 0.8));
+    expect(rows.map((r) => [r.metric, r.a, r.b, r.delta])).toEqual([['rank-1', 0.5, null, null], ['rank-5', 0.8, null, null]]);
+    expect(identificationRows(evaluation('a', 0.8), evaluation('b', 0.8))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { formatFar } from './format.js';
 
 export type Scope = PairType | 'overall';
 export const scopes: Scope[] = ['overall', 'easy-easy', 'easy-hard', 'hard-hard'];
-export type TableScope = Scope | 'gaps';
+export type TableScope = Scope | 'gaps' | 'identification';
 
 export interface CompareRow {
   scope: TableScope;
@@ -48,6 +48,17 @@ export function compareRows(a: EvaluationDetail, b: EvaluationDetail): CompareRo
   return rows;
 }
 
+/** Identification (gallery of easy images, hard probes): rank-1 and rank-5, when both evaluations have it. */
+export function identificationRows(a: EvaluationDetail, b: EvaluationDetail): CompareRow[] {
+  if (!a.identification && !b.identification) return [];
+  const row = (metric: string, pick: (id: NonNullable<EvaluationDetail['identification']>) => number): CompareRow => {
+    const va = a.identification ? pick(a.identification) : null;
+    const vb = b.identification ? pick(b.identification) : null;
+    return { scope: 'identification', metric, a: va, b: vb, delta: va === null || vb === null ? null : vb - va, higherIsBetter: true, percent: true };
+  };
+  return [row('rank-1', (id) => id.rank1), row('rank-5', (id) => id.rank5)];
+}
+
 const shortType: Record<PairType, string> = { 'easy-easy': 'EE', 'easy-hard': 'EH', 'hard-hard': 'HH' };
 
 /** Gap metric names as people read them: "tar@0.001" -> "TAR@1e-3", "dPrime" -> "d′". */
@@ -59,7 +70,7 @@ export function gapMetricLabel(metric: string): string {
 
 const percentGap = (metric: string) => metric === 'accuracy' || metric === 'eer' || /^tar@/i.test(metric);
 
-/** Every gap both evaluations report (one of them at least not n/a), as table rows: lower is better. */
+/** Every gap the evaluations report (how much worse a pair type is than easy-easy), as table rows: lower is better. */
 export function gapCompareRows(a: EvaluationDetail, b: EvaluationDetail): CompareRow[] {
   const key = (g: EvaluationDetail['gaps'][number]) => `${g.metric}|${g.from}|${g.to}`;
   const all = new Map<string, EvaluationDetail['gaps'][number]>();
@@ -69,7 +80,7 @@ export function gapCompareRows(a: EvaluationDetail, b: EvaluationDetail): Compar
     const va = a.gaps.find((g) => key(g) === key(gap))?.value ?? null;
     const vb = b.gaps.find((g) => key(g) === key(gap))?.value ?? null;
     rows.push({
-      scope: 'gaps', metric: `${gapMetricLabel(gap.metric)}: ${shortType[gap.from]} − ${shortType[gap.to]}`, a: va, b: vb,
+      scope: 'gaps', metric: `${gapMetricLabel(gap.metric)}: ${shortType[gap.to]} vs ${shortType[gap.from]}`, a: va, b: vb,
       delta: va === null || vb === null ? null : vb - va, higherIsBetter: false, percent: percentGap(gap.metric),
     });
   }

@@ -5,7 +5,7 @@ import { runColors } from '../../charts/palette.js';
 import { RocChart, type RocSeries } from '../../charts/RocChart.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { useLabQuery } from '../../hooks/use-lab-query.js';
-import { compareRows, gapCompareRows, gapRows, scopes, type CompareRow, type Scope, type TableScope } from '../../lib/compare-table.js';
+import { compareRows, gapCompareRows, gapRows, identificationRows, scopes, type CompareRow, type Scope, type TableScope } from '../../lib/compare-table.js';
 import { formatNumber, formatPercent, formatPointDelta } from '../../lib/format.js';
 
 function metricsOf(detail: EvaluationDetail, scope: Scope) {
@@ -18,7 +18,7 @@ export function ComparePanel({ evaluationA, evaluationB, nameA, nameB }: { evalu
   const [scope, setScope] = useState<Scope>('overall');
   if (!query.data) return query.error ? <ErrorMessage error={query.error} /> : <p className="muted">Comparing…</p>;
   const { a, b } = query.data;
-  const rows = [...compareRows(a, b), ...gapCompareRows(a, b)];
+  const rows = [...compareRows(a, b), ...gapCompareRows(a, b), ...identificationRows(a, b)];
   const available = scopes.filter((s) => metricsOf(a, s) || metricsOf(b, s));
   const series: RocSeries[] = [
     { name: `${nameA} · ${scope}`, color: runColors.a, points: metricsOf(a, scope)?.roc ?? [] },
@@ -46,10 +46,10 @@ export function ComparePanel({ evaluationA, evaluationB, nameA, nameB }: { evalu
             ))}
           </fieldset>
           <RocChart title={`ROC, ${scope} pairs`} series={series} />
-          <h3 className="subsection-title">Gaps between pair types <span className="muted">(easy-easy minus the harder type: lower is better)</span></h3>
+          <h3 className="subsection-title">Gaps between pair types <span className="muted">(how much worse than easy-easy: lower is better)</span></h3>
           <div className="chart-grid chart-grid-2">
-            <GapChart title="easy-easy − easy-hard" rows={gapRows(a, b, 'easy-hard')} nameA={`A: ${nameA}`} nameB={`B: ${nameB}`} />
-            <GapChart title="easy-easy − hard-hard" rows={gapRows(a, b, 'hard-hard')} nameA={`A: ${nameA}`} nameB={`B: ${nameB}`} />
+            <GapChart title="easy-hard vs easy-easy" rows={gapRows(a, b, 'easy-hard')} nameA={`A: ${nameA}`} nameB={`B: ${nameB}`} />
+            <GapChart title="hard-hard vs easy-easy" rows={gapRows(a, b, 'hard-hard')} nameA={`A: ${nameA}`} nameB={`B: ${nameB}`} />
           </div>
         </div>
         <CompareTable rows={rows} />
@@ -63,11 +63,12 @@ function cell(value: number | null, percent: boolean) {
 }
 
 const groupTitle: Record<TableScope, string> = {
-  overall: 'All pairs', 'easy-easy': 'easy-easy pairs', 'easy-hard': 'easy-hard pairs', 'hard-hard': 'hard-hard pairs', gaps: 'Gaps (lower is better)',
+  overall: 'All pairs', 'easy-easy': 'easy-easy pairs', 'easy-hard': 'easy-hard pairs', 'hard-hard': 'hard-hard pairs', gaps: 'Gaps: how much worse than easy-easy (lower is better)',
+  identification: 'Identification: easy gallery, hard probes',
 };
 
 function CompareTable({ rows }: { rows: CompareRow[] }) {
-  const groups = ([...scopes, 'gaps'] as TableScope[]).map((scope) => {
+  const groups = ([...scopes, 'gaps', 'identification'] as TableScope[]).map((scope) => {
     const inScope = rows.filter((r) => r.scope === scope);
     // metrics neither run could measure (too few impostor pairs for that FAR) fold into one line
     const unmeasured = inScope.filter((r) => r.a === null && r.b === null).map((r) => r.metric);
