@@ -28,11 +28,39 @@ const justified: Record<string, { file: string; why: string }> = {
 
 interface Finding { id: string; severity: string; confidence: string; file: string; location: string }
 
+/** RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines (CSP texts do). */
+function csvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { record.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      record.push(field); field = '';
+      if (record.some((f) => f.trim())) records.push(record);
+      record = [];
+    } else field += c;
+  }
+  record.push(field);
+  if (record.some((f) => f.trim())) records.push(record);
+  return records;
+}
+
 function parseCsv(text: string): Finding[] {
-  return text.split('\n').slice(1).filter((line) => line.trim()).map((line) => {
-    const match = /^(\w+),"(\w+)","(\w+)","([^"]*)","([^"]*)"/.exec(line);
-    if (!match) throw new Error(`electronegativity: cannot read the CSV line ${line}`);
-    return { id: match[1]!, severity: match[2]!, confidence: match[3]!, file: match[4]!, location: match[5]! };
+  return csvRecords(text).slice(1).map((fields) => {
+    const [id, severity, confidence, file, location] = fields;
+    if (!id || !severity || !confidence || file === undefined || location === undefined) {
+      throw new Error(`electronegativity: cannot read the CSV record ${JSON.stringify(fields)}`);
+    }
+    return { id, severity, confidence, file, location };
   });
 }
 
