@@ -26,42 +26,20 @@ const justified: Record<string, { file: string; why: string }> = {
   },
 };
 
-interface Finding { id: string; severity: string; confidence: string; file: string; location: string }
+interface Finding { id: string; level: string; file: string; line: number | null }
 
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines (CSP texts do). */
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { record.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field); field = '';
-      if (record.some((f) => f.trim())) records.push(record);
-      record = [];
-    } else field += c;
-  }
-  record.push(field);
-  if (record.some((f) => f.trim())) records.push(record);
-  return records;
+// SARIF (JSON), not the scanner's CSV: its CSV does not escape quotes in the code samples it
+// quotes (our CSP text), so that file cannot be parsed reliably.
+interface SarifLog {
+  runs: { results: { ruleId: string; level?: string; locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }[] }[] }[];
 }
 
-function parseCsv(text: string): Finding[] {
-  return csvRecords(text).slice(1).map((fields) => {
-    const [id, severity, confidence, file, location] = fields;
-    if (!id || !severity || !confidence || file === undefined || location === undefined) {
-      throw new Error(`electronegativity: cannot read the CSV record ${JSON.stringify(fields)}`);
-    }
-    return { id, severity, confidence, file, location };
-  });
+function parseSarif(text: string): Finding[] {
+  const log = JSON.parse(text) as SarifLog;
+  return log.runs.flatMap((run) => run.results.map((result) => {
+    const where = result.locations?.[0]?.physicalLocation;
+    return { id: result.ruleId, level: result.level ?? '', file: where?.artifactLocation?.uri ?? '', line: where?.region?.startLine ?? null };
+  }));
 }
 
 const scanDir = mkdtempSync(join(tmpdir(), 'ddl-lab-electronegativity-'));
@@ -77,10 +55,10 @@ describe('electronegativity over main/electron', () => {
     // package.json tells the scanner which Electron version the checks are for.
     copyFileSync(join(root, 'package.json'), join(scanDir, 'package.json'));
     const cli = join(dirname(createRequire(import.meta.url).resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
-    const output = join(scanDir, 'findings.csv');
+    const output = join(scanDir, 'findings.sarif');
     const result = spawnSync(process.execPath, [cli, '-i', scanDir, '-o', output, '-r', '-v', 'false', '-x', 'AvailableSecurityFixesGlobalCheck'], { encoding: 'utf8', timeout: 90_000 });
     expect(result.status, result.stderr).toBe(0);
-    const findings = parseCsv(readFileSync(output, 'utf8'));
+    const findings = parseSarif(readFileSync(output, 'utf8'));
     const unjustified = findings.filter((f) => justified[f.id]?.file !== f.file);
     expect(unjustified, `unjustified electronegativity findings:\n${JSON.stringify(unjustified, null, 2)}`).toEqual([]);
     // The scan really ran: it read the package.json and the files with the hardened window.
