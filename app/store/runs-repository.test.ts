@@ -1,26 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempLabDatabases } from './test-support/temp-lab-database.js';
 import { createDataset } from './datasets-repo.js';
-import { openLabDatabase, type LabDatabase } from './db.js';
+import type { LabDatabase } from './db.js';
 import { insertCheckpoint, latestCheckpoint, listCheckpoints } from './runs-checkpoints.js';
 import { finishRun, getRunRecord, insertRun, isCancelRequested, listRunRecords, markRunStarted, requestRunCancel, requeueRun } from './runs-repository.js';
 import { countMetricRows, histogramsAt, histogramSteps, metricSeries, recordSteps } from './runs-series.js';
 
-const dirs: string[] = [];
-const dbs: LabDatabase[] = [];
-function open(): LabDatabase {
-  const dir = mkdtempSync(join(tmpdir(), 'ddl-runs-'));
-  dirs.push(dir);
-  const db = openLabDatabase(dir);
-  dbs.push(db);
-  return db;
-}
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const open = tempLabDatabases('ddl-runs-');
 
 function newRun(db: LabDatabase) {
   const datasetId = createDataset(db, { name: 'd', kind: 'imagefolder', root: '/x', maxPixels: 1 });

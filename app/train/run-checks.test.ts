@@ -1,27 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openLabDatabase, type LabDatabase } from '../store/db.js';
+import { describe, expect, it } from 'vitest';
+import { tempLabDatabases } from '../store/test-support/temp-lab-database.js';
 import { insertCheckpoint } from '../store/runs-checkpoints.js';
 import { finishRun, insertRun } from '../store/runs-repository.js';
 import { checkRunRequest, splitIdentityCounts } from './run-checks.js';
 import { parseRunConfig, RunConfigError } from './run-config.js';
 import { insertFakeSplit } from './test-support/fake-dataset.js';
 
-const dirs: string[] = [];
-const dbs: LabDatabase[] = [];
-function open(): LabDatabase {
-  const dir = mkdtempSync(join(tmpdir(), 'ddl-checks-'));
-  dirs.push(dir);
-  const db = openLabDatabase(dir);
-  dbs.push(db);
-  return db;
-}
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const open = tempLabDatabases('ddl-checks-');
 
 const stage1 = { stage: 1, backbone: { name: 'ir-lite', inputSize: 32 }, batchSize: 16, steps: 10, lr: 0.1 };
 

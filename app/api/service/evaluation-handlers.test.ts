@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobInfo, LabMethod, LabParams, LabResponse, LabResult } from '../contract/index.js';
-import { dispatchLabCall } from '../dispatch.js';
+import type { JobInfo, LabParams } from '../contract/index.js';
 import { createTrainedFixture, type TrainedFixture } from '../../eval/run/test-support/trained-run.js';
 import { imageHardness } from '../../store/evaluations-hardness.js';
 import { createLabService } from './lab-service.js';
+import { serviceCalls } from './test-support/service-calls.js';
 import type { LabService } from './types.js';
 
 // evaluations.* over a real data directory with a real (tiny) trained run: evaluations are stored,
@@ -13,17 +13,7 @@ import type { LabService } from './types.js';
 let fixture: TrainedFixture;
 let service: LabService;
 
-async function call<M extends LabMethod>(method: M, params: LabParams<M>): Promise<LabResult<M>> {
-  const response = await dispatchLabCall(service.handlers, method, params);
-  if (!response.ok) throw new Error(`${method}: ${response.error.code}: ${response.error.message}`);
-  return response.result as LabResult<M>;
-}
-
-async function refused(method: LabMethod, params: unknown): Promise<Extract<LabResponse<unknown>, { ok: false }>['error']> {
-  const response = await dispatchLabCall(service.handlers, method, params);
-  if (response.ok) throw new Error(`${method} should have been refused`);
-  return response.error;
-}
+const { call, refused } = serviceCalls(() => service);
 
 function finished(jobId: string): Promise<JobInfo> {
   return new Promise((resolve) => {

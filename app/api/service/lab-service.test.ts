@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobInfo, LabEvent, LabMethod, LabParams, LabResponse, LabResult } from '../contract/index.js';
-import { dispatchLabCall } from '../dispatch.js';
+import type { JobInfo, LabEvent } from '../contract/index.js';
 import { createLabService } from './lab-service.js';
+import { serviceCalls } from './test-support/service-calls.js';
 import type { LabService } from './types.js';
 
 // The service over a real data directory: a real SynthFaces set generated and imported through a
@@ -15,17 +15,7 @@ let root: string;
 let service: LabService;
 const events: LabEvent[] = [];
 
-async function call<M extends LabMethod>(method: M, params: LabParams<M>): Promise<LabResult<M>> {
-  const response = await dispatchLabCall(service.handlers, method, params);
-  if (!response.ok) throw new Error(`${method}: ${response.error.code}: ${response.error.message}`);
-  return response.result as LabResult<M>;
-}
-
-async function refused(method: LabMethod, params: unknown): Promise<Extract<LabResponse<unknown>, { ok: false }>['error']> {
-  const response = await dispatchLabCall(service.handlers, method, params);
-  if (response.ok) throw new Error(`${method} should have been refused`);
-  return response.error;
-}
+const { call, refused } = serviceCalls(() => service);
 
 function finished(jobId: string): Promise<JobInfo> {
   return new Promise((resolve) => {
