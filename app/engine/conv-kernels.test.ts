@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { relativeError, seededNormal, valuesOn } from './testing.js';
-import { forceFilterGradPlan, type FilterGradPlan } from './kernels/conv2d-backprop-filter.js';
-import { forceInputGradPlan, type InputGradPlan } from './kernels/conv2d-backprop-input.js';
+import { forceFilterGradPlan, lastFilterGradPlan, type FilterGradPlan } from './kernels/conv2d-backprop-filter.js';
+import { forceInputGradPlan, lastInputGradPlan, type InputGradPlan } from './kernels/conv2d-backprop-input.js';
 import { installTrainingKernels, uninstallTrainingKernels } from './training-kernels.js';
 
 // Each training kernel against the cpu backend's stock kernel on random inputs.
@@ -19,6 +19,13 @@ const convCases: { x: [number, number, number, number]; w: [number, number, numb
   { x: [2, 8, 8, 5], w: [3, 3, 5, 6], stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
   { x: [2, 10, 10, 3], w: [5, 5, 3, 2], stride: 2, pad: 'same' },
   { x: [2, 11, 10, 3], w: [4, 2, 3, 2], stride: 3, pad: 'valid' },
+  // Channel counts our wasm kernels take ('direct': co % 8 for the filter gradient, ci % 8 for
+  // the input gradient), with partial 4-channel tiles (ci 3, 5) and partial 4-pixel groups.
+  { x: [2, 9, 7, 8], w: [3, 3, 8, 16], stride: 2, pad: 'same' },
+  { x: [3, 7, 7, 16], w: [3, 3, 16, 8], stride: 1, pad: 'valid' },
+  { x: [2, 10, 10, 8], w: [5, 5, 8, 8], stride: 2, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] },
+  { x: [2, 11, 10, 5], w: [4, 2, 5, 8], stride: 3, pad: 'valid' },
+  { x: [2, 6, 6, 3], w: [3, 3, 3, 24], stride: 1, pad: 'same' },
 ];
 
 function convGradients(c: (typeof convCases)[number], seed: number) {
@@ -55,6 +62,11 @@ describe('conv2d training kernels', () => {
         forceInputGradPlan(inputPlan);
         for (const backend of ['wasm', 'cpu']) {
           const [dw, dx] = await valuesOn(backend, run);
+          if (backend === 'wasm' && plan === undefined) {
+            // Unforced, wasm takes our own kernels wherever their channel condition holds.
+            expect(lastFilterGradPlan() === 'direct', 'filter gradient on the direct wasm kernel').toBe(c.w[3] % 8 === 0);
+            expect(lastInputGradPlan() === 'direct', 'input gradient on the direct wasm kernel').toBe(c.w[2] % 8 === 0);
+          }
           expect(relativeError(dw!, refW!), `${backend} filter gradient, plan ${plan ?? 'auto'}`).toBeLessThan(1e-4);
           expect(relativeError(dx!, refX!), `${backend} input gradient`).toBeLessThan(1e-4);
         }

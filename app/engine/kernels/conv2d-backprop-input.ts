@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelRunner, replacedKernel, type TensorInfo } from './kernel-runner.js';
+import { rowBlockFor } from './conv2d-backprop-filter.js';
+import { convGradKernels } from './wasm/conv-grad.js';
 
 // dx of a conv2d with stride s, split by phase: rows iy = q·s + ry of dx (row phase ry) receive
 // dy[q + t] · w[ky] for ky = ry + pt − t·s, i.e. a stride-1 convolution of dy. Per row phase we
@@ -63,9 +65,20 @@ function phaseFilter(w: Float32Array, shape: { kh: number; kw: number; ci: numbe
   return out;
 }
 
-/** Input-gradient layouts: column phases packed in one conv's channels, or one conv each. */
-export type InputGradPlan = 'packed' | 'exact';
+/**
+ * Input-gradient layouts: our wasm kernel scattering each dy pixel's taps into dx ('direct', wasm
+ * with ci % 8 = 0), or XNNPACK convs per phase with column phases packed in one conv's channels,
+ * or one conv each.
+ */
+export type InputGradPlan = 'direct' | 'packed' | 'exact';
 let forcedInputPlan: InputGradPlan | undefined;
+
+let lastInputPlan: InputGradPlan | undefined;
+
+/** Test hook: the layout the last Conv2DBackpropInput used. */
+export function lastInputGradPlan(): InputGradPlan | undefined {
+  return lastInputPlan;
+}
 
 /** Test hook: run every Conv2DBackpropInput with one layout (undefined: choose). */
 export function forceInputGradPlan(plan: InputGradPlan | undefined): void {
@@ -85,12 +98,24 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   }
   const { batchSize: n, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, padInfo } = info;
   const run = new KernelRunner(backend, backendName);
+  const heap = run.heap();
+  if (heap?.memory() && ci % 8 === 0 && (forcedInputPlan === undefined || forcedInputPlan === 'direct')) {
+    lastInputPlan = 'direct';
+    const wT = run.transpose(filter, [0, 1, 3, 2]); // [kh, kw, co, ci]: 8 input channels per load
+    const dx = heap.allocate([n, inHeight, inWidth, ci]);
+    const start = heap.offset(dx);
+    heap.view().fill(0, start, start + n * inHeight * inWidth * ci);
+    convGradKernels(heap.memory()!).inputGrad(heap.offset(dy) * 4, heap.offset(wT) * 4, start * 4,
+      { n, h: inHeight, w: inWidth, ci, oh: outHeight, ow: outWidth, co, kh, kw, sh, sw, pt: padInfo.top, pl: padInfo.left, rowBlock: rowBlockFor(outWidth) });
+    return run.finish(dx);
+  }
   const w = run.read(filter);
   const rowsOut = Math.ceil(inHeight / sh), colsOut = Math.ceil(inWidth / sw);
   const shape = { kh, kw, ci, co, sw, sh };
   const colPhases = Array.from({ length: sw }, (_, rx) => rx);
   // Zero taps cost ∝ co, interleaving separate outputs ∝ ci: measured on wasm, exact wins from co = 64.
-  const plan = forcedInputPlan ?? (sw > 1 && co >= 64 ? 'exact' : 'packed');
+  const plan = forcedInputPlan === 'packed' || forcedInputPlan === 'exact' ? forcedInputPlan : sw > 1 && co >= 64 ? 'exact' : 'packed';
+  lastInputPlan = plan;
   const blocks = plan === 'packed' ? [colPhases] : colPhases.map((rx) => [rx]);
   // phases[ry][block]: [n, Qh, Qw, |block|·ci], undefined where no tap reaches those pixels.
   const phases = Array.from({ length: sh }, (_, ry) => {
@@ -103,7 +128,6 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     });
   });
   const weaveInfo = { n, inHeight, inWidth, ci, sh, sw, rowsOut, colsOut };
-  const heap = run.heap();
   const dx = heap ? weaveOnHeap(heap, phases, blocks, weaveInfo) : weaveWithKernels(run, phases, blocks, weaveInfo);
   return run.finish(dx);
 }

@@ -27,6 +27,18 @@ export function replacedKernel(kernelName: string, backendName: string): tf.Kern
   return stockKernels.get(keyOf(kernelName, backendName));
 }
 
+/** tfjs-wasm's heap as seen by a kernel (see KernelRunner.heap). */
+export interface WasmHeap {
+  /** The whole heap as float32 (re-read after allocating: growth replaces the view). */
+  view: () => Float32Array;
+  /** A tensor's offset in the heap, in floats. */
+  offset: (info: TensorInfo) => number;
+  /** A new float32 tensor on the heap (a temporary until finish() returns it); not zeroed. */
+  allocate: (shape: number[]) => TensorInfo;
+  /** The WebAssembly.Memory holding the heap, for our own wasm kernels. */
+  memory: () => WebAssembly.Memory | undefined;
+}
+
 export class KernelRunner {
   private readonly temporaries: TensorInfo[] = [];
 
@@ -101,9 +113,9 @@ export class KernelRunner {
    * wasm only: the whole heap as float32 and a tensor's element offset in it, so a kernel can
    * move runs of floats between tensors with copyWithin (memmove) and no JavaScript copies.
    */
-  heap(): { view: () => Float32Array; offset: (info: TensorInfo) => number; allocate: (shape: number[]) => TensorInfo } | undefined {
+  heap(): WasmHeap | undefined {
     const backend = this.backend as tf.KernelBackend & {
-      wasm?: { HEAPF32: Float32Array; wasmMemory?: { buffer: ArrayBufferLike } };
+      wasm?: { HEAPF32: Float32Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
       dataIdMap?: { get(dataId: tf.DataId): { memoryOffset: number } };
       makeOutput?(shape: number[], dtype: tf.DataType): TensorInfo;
     };
@@ -117,6 +129,8 @@ export class KernelRunner {
       },
       offset: (info) => backend.dataIdMap!.get(info.dataId).memoryOffset / 4,
       allocate: (shape) => this.track(backend.makeOutput!(shape, 'float32')),
+      // The threaded build creates its shared memory in JavaScript; the single-threaded one exports it.
+      memory: () => backend.wasm!.wasmMemory ?? backend.wasm!.asm?.memory,
     };
   }
 
