@@ -91,7 +91,7 @@ function direct(run: KernelRunner, x: TensorInfo, dy: TensorInfo, info: tf.backe
   const dw = heap.allocate([kh, kw, ci, co]);
   const start = heap.offset(dw);
   heap.view().fill(0, start, start + kh * kw * ci * co);
-  convGradKernels(heap.memory()!).filterGrad(heap.offset(x) * 4, heap.offset(dy) * 4, start * 4,
+  convGradKernels(heap.memory()!, heap.threads()).filterGrad(heap.offset(x) * 4, heap.offset(dy) * 4, start * 4,
     { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, pt: padInfo.top, pl: padInfo.left, rowBlock: rowBlockFor(ow) });
   return dw;
 }

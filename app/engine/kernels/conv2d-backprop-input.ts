@@ -105,7 +105,7 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     const dx = heap.allocate([n, inHeight, inWidth, ci]);
     const start = heap.offset(dx);
     heap.view().fill(0, start, start + n * inHeight * inWidth * ci);
-    convGradKernels(heap.memory()!).inputGrad(heap.offset(dy) * 4, heap.offset(wT) * 4, start * 4,
+    convGradKernels(heap.memory()!, heap.threads()).inputGrad(heap.offset(dy) * 4, heap.offset(wT) * 4, start * 4,
       { n, h: inHeight, w: inWidth, ci, oh: outHeight, ow: outWidth, co, kh, kw, sh, sw, pt: padInfo.top, pl: padInfo.left, rowBlock: rowBlockFor(outWidth) });
     return run.finish(dx);
   }

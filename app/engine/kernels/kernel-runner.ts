@@ -37,6 +37,8 @@ export interface WasmHeap {
   allocate: (shape: number[]) => TensorInfo;
   /** The WebAssembly.Memory holding the heap, for our own wasm kernels. */
   memory: () => WebAssembly.Memory | undefined;
+  /** The threads tfjs-wasm runs XNNPACK on (1 for the single-threaded build). */
+  threads: () => number;
 }
 
 export class KernelRunner {
@@ -115,7 +117,7 @@ export class KernelRunner {
    */
   heap(): WasmHeap | undefined {
     const backend = this.backend as tf.KernelBackend & {
-      wasm?: { HEAPF32: Float32Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+      wasm?: { HEAPF32: Float32Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; _get_threads_count?: () => number };
       dataIdMap?: { get(dataId: tf.DataId): { memoryOffset: number } };
       makeOutput?(shape: number[], dtype: tf.DataType): TensorInfo;
     };
@@ -131,6 +133,7 @@ export class KernelRunner {
       allocate: (shape) => this.track(backend.makeOutput!(shape, 'float32')),
       // The threaded build creates its shared memory in JavaScript; the single-threaded one exports it.
       memory: () => backend.wasm!.wasmMemory ?? backend.wasm!.asm?.memory,
+      threads: () => backend.wasm!._get_threads_count?.() ?? 1,
     };
   }
 

@@ -13,7 +13,10 @@
 // in cache while every tap and tile passes over them. Rows or columns a tap maps outside the
 // image (padding) are skipped. Partial tiles re-read their last row (the address is clamped),
 // compute it twice and store it once. Callers zero the output and need co % 8 = 0 (filterGrad)
-// or ci % 8 = 0 (inputGrad).
+// or ci % 8 = 0 (inputGrad). Each computes the slice of its output given by channel ranges
+// (filterGrad: input channels [cBegin, cEnd) in steps of 4 and output channels [jBegin, jEnd) in
+// steps of 8; inputGrad: input channels [cBegin, cEnd) in steps of 8), so threads sharing the
+// memory can split one gradient into disjoint parts (conv-grad-pool.ts).
 //
 // Text, not a binary, so the source is readable; scripts/build-wasm-kernels.ts assembles it with
 // wabt into conv-grad-binary.ts, and a test checks that file is current.
@@ -112,17 +115,19 @@ const pixelLoop = (rows: number) => `
  */
 const filterGrad = (rows: number) => `
   (func (export "filterGrad") (param $x i32) (param $dy i32) (param $dw i32) ${params.map((p) => `(param $${p} i32)`).join(' ')}
+    (param $cBegin i32) (param $cEnd i32) (param $jBegin i32) (param $jEnd i32)
     ${commonLocals}
     ${locals(['c0', 'rows', ...upTo(rows).slice(1).map((i) => `o${i}`), 'j0', 'cp', 'xa', 'da', 'cnt', 'xstep', 'dstep'], 'i32')}
+    (if ${i32('or', i32('ge_u', get('cBegin'), get('cEnd')), i32('ge_u', get('jBegin'), get('jEnd')))} (then (return)))
     ${set('xstep', bytes(i32('mul', get('sw'), get('ci'))))}
     ${set('dstep', bytes(get('co')))}
     ${blocksAndTaps(`
       ${set('cnt', i32('sub', get('oxB'), get('oxA')))}
-      ${set('c0', c(0))}
+      ${set('c0', get('cBegin'))}
       (loop $cLoop
         ${set('rows', minI(c(rows), i32('sub', get('ci'), get('c0'))))}
         ${upTo(rows).slice(1).map((i) => set(`o${i}`, bytes(minI(c(i), i32('sub', get('rows'), c(1)))))).join('\n')}
-        ${set('j0', c(0))}
+        ${set('j0', get('jBegin'))}
         (loop $jLoop
           ${zero(2 * rows)}
           ${firstRow}
@@ -141,20 +146,22 @@ const filterGrad = (rows: number) => `
             ${set('cp', i32('add', get('cp'), get('dstep')))}
             ${addInto(get('cp'), `s${2 * i}`, `s${2 * i + 1}`)}))`).join('\n')}
           ${set('j0', i32('add', get('j0'), c(8)))}
-          (br_if $jLoop ${i32('lt_u', get('j0'), get('co'))}))
+          (br_if $jLoop ${i32('lt_u', get('j0'), get('jEnd'))}))
         ${set('c0', i32('add', get('c0'), c(rows)))}
-        (br_if $cLoop ${i32('lt_u', get('c0'), get('ci'))}))`)}
+        (br_if $cLoop ${i32('lt_u', get('c0'), get('cEnd'))}))`)}
   )`;
 
 const inputGrad = `
   (func (export "inputGrad") (param $dy i32) (param $wt i32) (param $dx i32) ${params.map((p) => `(param $${p} i32)`).join(' ')}
+    (param $cBegin i32) (param $cEnd i32)
     ${commonLocals}
     ${locals(['c0', 'wp0', 'wp', 'wstep', 'dRow', 'xRow', 'ox', 'cnt', 'p0', 'p1', 'p2', 'p3', 'dst', 'pixel', 'xstep'], 'i32')}
+    (if ${i32('ge_u', get('cBegin'), get('cEnd'))} (then (return)))
     ${set('wstep', bytes(get('ci')))}
     ${set('pixel', bytes(get('co')))}
     ${set('xstep', bytes(i32('mul', get('sw'), get('ci'))))}
     ${blocksAndTaps(`
-      ${set('c0', c(0))}
+      ${set('c0', get('cBegin'))}
       (loop $cLoop
         ${set('wp0', i32('add', get('wt'), bytes(i32('add', i32('mul', i32('mul', i32('add', i32('mul', get('ky'), get('kw')), get('kx')), get('co')), get('ci')), get('c0')))))}
         ${firstRow}
@@ -192,7 +199,7 @@ const inputGrad = `
           ${nextRow}
           (br_if $rLoop ${i32('lt_u', get('r'), get('r1'))}))
         ${set('c0', i32('add', get('c0'), c(8)))}
-        (br_if $cLoop ${i32('lt_u', get('c0'), get('ci'))}))`)}
+        (br_if $cLoop ${i32('lt_u', get('c0'), get('cEnd'))}))`)}
   )`;
 
 /** The module's text; `shared` imports the threaded build's shared memory. */

@@ -1,7 +1,9 @@
 import { convGradShared, convGradSingle } from './conv-grad-binary.js';
+import { ConvGradPool, splitTiles, type Raw } from './conv-grad-pool.js';
 
 // Instantiates the conv-gradient kernels (conv-grad-wat.ts) on tfjs-wasm's memory, once per
-// memory. Addresses are byte offsets into that memory; shapes follow the parameter list below.
+// memory. Addresses are byte offsets into that memory. On the threaded build's shared memory
+// with threads > 1, each call is split by channel ranges over a pool of worker threads.
 
 export interface ConvGradShape {
   n: number; h: number; w: number; ci: number;
@@ -18,15 +20,19 @@ export interface ConvGradKernels {
   filterGrad(x: number, dy: number, dw: number, shape: ConvGradShape): void;
   /** dx[n,h,w,ci] += Σ dy·wT with wT [kh,kw,co,ci]; needs ci % 8 = 0. */
   inputGrad(dy: number, wT: number, dx: number, shape: ConvGradShape): void;
+  /** Threads a call is split over. */
+  readonly threads: number;
+  /** Why the worker threads are not used although threads > 1 (calls then run on one thread). */
+  readonly failure: string | undefined;
 }
 
-type Raw = (a: number, b: number, c: number, ...shape: number[]) => void;
 const modules = new Map<boolean, WebAssembly.Module>();
 const instances = new WeakMap<WebAssembly.Memory, ConvGradKernels>();
 
 const shapeArgs = (s: ConvGradShape) => [s.n, s.h, s.w, s.ci, s.oh, s.ow, s.co, s.kh, s.kw, s.sh, s.sw, s.pt, s.pl, s.rowBlock];
 
-export function convGradKernels(memory: WebAssembly.Memory): ConvGradKernels {
+/** The kernels for `memory`; `threads` (> 1 only for a shared memory) is fixed at the first call. */
+export function convGradKernels(memory: WebAssembly.Memory, threads = 1): ConvGradKernels {
   const known = instances.get(memory);
   if (known) return known;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
@@ -35,10 +41,26 @@ export function convGradKernels(memory: WebAssembly.Memory): ConvGradKernels {
     module = new WebAssembly.Module(Buffer.from(shared ? convGradShared : convGradSingle, 'base64'));
     modules.set(shared, module);
   }
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as { filterGrad: Raw; inputGrad: Raw };
+  const local = new WebAssembly.Instance(module, { env: { memory } }).exports as { filterGrad: Raw; inputGrad: Raw };
+  const pool = shared && threads > 1 ? new ConvGradPool(memory, module, threads - 1, local) : undefined;
+  const parts = pool?.threads ?? 1;
   const kernels: ConvGradKernels = {
-    filterGrad: (x, dy, dw, shape) => exports.filterGrad(x, dy, dw, ...shapeArgs(shape)),
-    inputGrad: (dy, wT, dx, shape) => exports.inputGrad(dy, wT, dx, ...shapeArgs(shape)),
+    threads: parts,
+    get failure() { return pool?.failure; },
+    filterGrad: (x, dy, dw, shape) => {
+      const args = [x, dy, dw, ...shapeArgs(shape)];
+      // Split the input channels (tiles of 4) when there are enough, else the output channels (tiles of 8).
+      const ranges = Math.ceil(shape.ci / 4) >= parts
+        ? splitTiles(shape.ci, 4, parts).map(([b, e]) => [b, e, 0, shape.co])
+        : splitTiles(shape.co, 8, parts).map(([b, e]) => [0, shape.ci, b, e]);
+      if (pool) pool.run('filterGrad', args, ranges);
+      else local.filterGrad(...args, 0, shape.ci, 0, shape.co);
+    },
+    inputGrad: (dy, wT, dx, shape) => {
+      const args = [dy, wT, dx, ...shapeArgs(shape)];
+      if (pool) pool.run('inputGrad', args, splitTiles(shape.ci, 8, parts));
+      else local.inputGrad(...args, 0, shape.ci);
+    },
   };
   instances.set(memory, kernels);
   return kernels;
