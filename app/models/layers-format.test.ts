@@ -40,6 +40,19 @@ describe('backbone save and load (tfjs layers-model format)', () => {
     }
   });
 
+  it('leaves no tensors behind when saving', async () => {
+    const original = createBackbone(spec);
+    try {
+      await original.save(join(dir, 'leak-warmup'));
+      const tensors = tf.memory().numTensors, dataIds = tf.engine().backend.numDataIds();
+      await original.save(join(dir, 'leak'));
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    } finally {
+      original.dispose();
+    }
+  });
+
   it('writes a model tf.loadLayersModel runs to the same embeddings', async () => {
     const original = createBackbone(spec);
     const x = images();

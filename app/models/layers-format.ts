@@ -22,11 +22,17 @@ export async function saveLayersModel(dir: string, spec: ResolvedBackboneSpec, d
   try {
     for (const layer of model.layers) {
       if (layer.weights.length === 0) continue;
-      layer.setWeights(layer.weights.map((w) => {
+      // setWeights copies into the layer's variables; the reshaped views are ours to release.
+      const shaped = tf.tidy(() => layer.weights.map((w) => {
         const value = weights.get(w.originalName);
         if (!value) throw new Error(`saving ${spec.name}: no value for weight ${w.originalName}`);
         return value.reshape(w.shape as number[]);
       }));
+      try {
+        layer.setWeights(shaped);
+      } finally {
+        tf.dispose(shaped.filter((t) => ![...weights.values()].includes(t)));
+      }
     }
     let artifacts: tf.io.ModelArtifacts | undefined;
     await model.save(tf.io.withSaveHandler(async (a) => {

@@ -100,7 +100,7 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
     }, {
       classifier: { shape: classifier.shape, values: classifier.dataSync() as Float32Array },
       optimizer: sgd.state(),
-    }, (dir) => saveWithoutLeaks(() => backbone.save(dir)));
+    }, (dir) => backbone.save(dir));
     insertCheckpoint(db, run.id, step, path);
     lastCheckpointStep = step;
     pruneCheckpoints(db, run.id, config.keepCheckpoints, step);
@@ -168,20 +168,6 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
     classifier.dispose();
     head.dispose();
     backbone.dispose();
-  }
-}
-
-/**
- * Backbone.save leaves ~1 tensor per weight behind (models issue: reshaped copies in
- * saveLayersModel); a scope around it frees whatever it created. Safe here: nothing else makes
- * tensors in this process while a checkpoint is written.
- */
-async function saveWithoutLeaks(save: () => Promise<void>): Promise<void> {
-  tf.engine().startScope();
-  try {
-    await save();
-  } finally {
-    tf.engine().endScope();
   }
 }
 
