@@ -4,7 +4,8 @@
 // conv 32→64, ReLU, conv 64→128, ReLU, flatten, dense 2048→128, no biases, loss mean(y²) — and
 // (2) ir-lite at 48×48, batch 64. Medians of timed steps after warm-up, wall clock and the
 // process's CPU time (the CPU figure is less disturbed by other work on a shared machine).
-// "before" = the same net with tfjs's stock kernels (uninstallTrainingKernels()).
+// Rows "…, XNNPACK only" = our kernels without the wasm conv-gradient kernels (the previous
+// version: XNNPACK compositions); "before" = the same net with tfjs's stock kernels.
 // Each configuration runs in its own process: a tfjs backend is chosen once per process.
 // --quick skips the cpu backend (minutes of plain-JavaScript convolutions).
 import * as tf from '@tensorflow/tfjs';
@@ -13,11 +14,12 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendInfo } from '../app/engine/backend.js';
-import { uninstallTrainingKernels } from '../app/engine/training-kernels.js';
+import { setDirectConvGradKernels, uninstallTrainingKernels } from '../app/engine/training-kernels.js';
 import { createBackbone } from '../app/models/index.js';
 
 type Net = 'probe' | 'ir-lite';
-type Kernels = 'ours' | 'stock';
+/** ours: as shipped; composed: without our wasm conv-gradient kernels (XNNPACK compositions only); stock: tfjs's own. */
+type Kernels = 'ours' | 'composed' | 'stock';
 
 interface Measured {
   backend: string;
@@ -105,6 +107,7 @@ async function child(): Promise<void> {
   const info: BackendInfo = await initBackend();
   const net = values.net as Net, kernels = values.kernels as Kernels;
   if (kernels === 'stock') uninstallTrainingKernels();
+  if (kernels === 'composed') setDirectConvGradKernels(false);
   const steps = Number(values.steps), warmup = Number(values.warmup);
   const model = net === 'probe' ? probeNet() : irLite();
   const optimizer = tf.train.sgd(0.001);
@@ -140,6 +143,7 @@ async function parent(): Promise<void> {
   for (const net of ['probe', 'ir-lite'] as Net[]) {
     if (tensorflowAvailable) add('tensorflow', { LAB_BACKEND: 'tensorflow' }, net, 'ours');
     add('wasm', { LAB_BACKEND: 'wasm' }, net, 'ours', steps, 3, true);
+    add('wasm', { LAB_BACKEND: 'wasm' }, net, 'composed');
     add('wasm', { LAB_BACKEND: 'wasm' }, net, 'stock', 2, 1);
     if (cpus().length > 1) add(`wasm ${Math.min(cpus().length, 2)} threads`, { LAB_BACKEND: 'wasm', LAB_THREADS: String(Math.min(cpus().length, 2)) }, net, 'ours');
     if (!values.quick) {
@@ -155,16 +159,17 @@ async function parent(): Promise<void> {
 
   const fmt = (x: number | undefined, digits = 1) => (x === undefined ? '—' : x.toFixed(digits));
   say('');
-  say('net      backend          threads  fwd ms (cpu)      train ms (cpu)      img/s  train/fwd  steps  before: stock-kernel train ms');
-  for (const r of results.filter((x) => x.kernels === 'ours')) {
+  say(`net      ${'backend'.padEnd(28)} threads  fwd ms (cpu)      train ms (cpu)      img/s  train/fwd  steps  before: stock-kernel train ms`);
+  for (const r of results.filter((x) => x.kernels !== 'stock')) {
+    const label = r.kernels === 'composed' ? `${r.label}, XNNPACK only` : r.label;
     const stock = results.find((x) => x.kernels === 'stock' && x.net === r.net && x.label === r.label);
     const before = !stock ? 'not run' : stock.train ? `${fmt(stock.train.wallMs)} (cpu ${fmt(stock.train.cpuMs)}, ${stock.train.steps} step${stock.train.steps > 1 ? 's' : ''})` : `fails: ${stock.error}`;
     if (r.error || !r.forward || !r.train) {
-      say(`${r.net.padEnd(8)} ${r.label.padEnd(16)} error: ${r.error}`);
+      say(`${r.net.padEnd(8)} ${label.padEnd(28)} error: ${r.error}`);
       continue;
     }
     const imagesPerSecond = (r.batch * 1000) / r.train.wallMs;
-    say(`${r.net.padEnd(8)} ${r.label.padEnd(16)} ${String(r.threads).padStart(7)}  ${`${fmt(r.forward.wallMs)} (${fmt(r.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(r.train.wallMs)} (${fmt(r.train.cpuMs)})`.padEnd(18)}  ${fmt(imagesPerSecond, 0).padStart(5)}  ${fmt(r.train.wallMs / r.forward.wallMs, 2).padStart(9)}  ${String(r.train.steps).padStart(5)}  ${before}`);
+    say(`${r.net.padEnd(8)} ${label.padEnd(28)} ${String(r.threads).padStart(7)}  ${`${fmt(r.forward.wallMs)} (${fmt(r.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(r.train.wallMs)} (${fmt(r.train.cpuMs)})`.padEnd(18)}  ${fmt(imagesPerSecond, 0).padStart(5)}  ${fmt(r.train.wallMs / r.forward.wallMs, 2).padStart(9)}  ${String(r.train.steps).padStart(5)}  ${before}`);
   }
   say('');
   say(`Medians of ${steps} timed steps after 3 warm-up steps, except where "steps" says fewer: the cpu backend's plain-JavaScript convolutions take seconds per step, and its stock kernels ~30 s.`);

@@ -4,7 +4,7 @@ import { initBackend } from './backend.js';
 import { relativeError, seededNormal, valuesOn } from './testing.js';
 import { forceFilterGradPlan, lastFilterGradPlan, type FilterGradPlan } from './kernels/conv2d-backprop-filter.js';
 import { forceInputGradPlan, lastInputGradPlan, type InputGradPlan } from './kernels/conv2d-backprop-input.js';
-import { installTrainingKernels, uninstallTrainingKernels } from './training-kernels.js';
+import { installTrainingKernels, setDirectConvGradKernels, uninstallTrainingKernels } from './training-kernels.js';
 
 // Each training kernel against the cpu backend's stock kernel on random inputs.
 
@@ -75,6 +75,24 @@ describe('conv2d training kernels', () => {
       forceFilterGradPlan(undefined);
       forceInputGradPlan(undefined);
     }
+  });
+
+  it('falls back to the XNNPACK compositions when the wasm kernels are turned off', async () => {
+    const c = convCases.find((k) => k.w[2] % 8 === 0 && k.w[3] % 8 === 0)!;
+    const run = convGradients(c, 3);
+    const [refW, refX] = await stockCpu(run);
+    setDirectConvGradKernels(false);
+    try {
+      const [dw, dx] = await valuesOn('wasm', run);
+      expect(lastFilterGradPlan()).not.toBe('direct');
+      expect(lastInputGradPlan()).not.toBe('direct');
+      expect(relativeError(dw!, refW!)).toBeLessThan(1e-4);
+      expect(relativeError(dx!, refX!)).toBeLessThan(1e-4);
+    } finally {
+      setDirectConvGradKernels(true);
+    }
+    await valuesOn('wasm', run);
+    expect(lastFilterGradPlan()).toBe('direct');
   });
 
   it('gives tf.grad of a strided conv the cpu stock result on wasm', async () => {

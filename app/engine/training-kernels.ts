@@ -5,8 +5,11 @@ import { identityShared } from './kernels/identity-shared.js';
 import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
 import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
 
-// The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). Each is
-// composed of the backend's own fast kernels (XNNPACK conv and matmul on wasm):
+export { setDirectConvGradKernels } from './kernels/wasm/conv-grad.js';
+
+// The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). The conv
+// gradients on wasm are our own wasm SIMD kernels (kernels/wasm/) where the channel counts allow,
+// otherwise, like the rest, compositions of the backend's fast kernels (XNNPACK conv and matmul):
 //   Conv2DBackpropFilter  wasm: missing; cpu: scalar loops (~40 s for the probe net)
 //   Conv2DBackpropInput   wasm: a scalar transposed-conv loop (cpu's own is faster than a
 //                         composition of cpu convs, so cpu keeps it)

@@ -26,6 +26,20 @@ export interface ConvGradKernels {
   readonly failure: string | undefined;
 }
 
+let enabled = true;
+
+/**
+ * Turns the wasm conv-gradient kernels off (the XNNPACK compositions then run everywhere) or back
+ * on: for before/after benchmarks and for ruling them out when a gradient looks wrong.
+ */
+export function setDirectConvGradKernels(on: boolean): void {
+  enabled = on;
+}
+
+export function directConvGradKernelsEnabled(): boolean {
+  return enabled;
+}
+
 const modules = new Map<boolean, WebAssembly.Module>();
 const instances = new WeakMap<WebAssembly.Memory, ConvGradKernels>();
 
