@@ -17,7 +17,7 @@ export class NetworkBackbone implements Backbone {
   readonly embeddingSize: number;
   private readonly params: ParamStore;
   // Dropout masks come from their own stream so they do not shift with other randomness.
-  private readonly dropoutRandom: Random;
+  private dropoutRandom: Random;
 
   /** initialise = false leaves zero weights, for a load to fill. */
   constructor(readonly spec: ResolvedBackboneSpec, private readonly describe: Describe, initialise = true) {
@@ -71,6 +71,14 @@ export class NetworkBackbone implements Backbone {
     } finally {
       tf.dispose(values);
     }
+  }
+
+  dropoutState(): number {
+    return this.dropoutRandom.save();
+  }
+
+  restoreDropoutState(state: number): void {
+    this.dropoutRandom = Random.restore(state);
   }
 
   dispose(): void {

@@ -48,5 +48,8 @@ export interface Backbone {
   weightNames(): string[];
   /** Writes model.json + weights.bin (tfjs layers-model format, loadable by tf.loadLayersModel). */
   save(dir: string): Promise<void>;
+  /** The dropout mask stream's state, so a resumed run draws the masks it would have drawn. */
+  dropoutState(): number;
+  restoreDropoutState(state: number): void;
   dispose(): void;
 }

@@ -23,6 +23,8 @@ export interface CheckpointState {
   headState: Record<string, number>;
   samplerState: unknown;
   randomState: number;
+  /** The backbone's dropout mask stream (absent in checkpoints written before it was saved). */
+  dropoutState?: number;
   /** Seconds of training so far, summed over resumes. */
   trainSeconds: number;
 }

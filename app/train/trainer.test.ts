@@ -103,6 +103,22 @@ describe('trainer', () => {
     expect(series.posKL).toHaveLength(3);
   });
 
+  it('resumes from a checkpoint exactly where the uninterrupted run would be (dropout included)', async () => {
+    const { db } = fixture;
+    const config = {
+      stage: 1, backbone: { ...tinyBackbone, dropout: 0.3 }, head: { type: 'cosface', s: 16, m: 0.2 }, batchSize: 16, steps: 8, lr: 0.05, seed: 5, checkpointEvery: 4,
+    };
+    const whole = await trainRun(config);
+    expect(whole.outcome.status).toBe('completed');
+    const { runId, outcome: first } = await trainRun(config, (step) => (step >= 4 ? 'suspend' : undefined));
+    expect(first).toMatchObject({ status: 'interrupted', step: 4 });
+    requeueRun(db, runId);
+    expect((await attempt(getRunRecord(db, runId)!)).status).toBe('completed');
+    const losses = (id: number) => metricSeries(db, id, { names: ['total'] }).total!.map((p) => p.value);
+    expect(losses(runId)).toHaveLength(8);
+    expect(losses(runId)).toEqual(losses(whole.runId));
+  });
+
   it('stops a run whose loss turns NaN as failed, keeping its last good checkpoint', async () => {
     const { db } = fixture;
     // Train 2 steps and stop (checkpoint at step 2), then poison the checkpoint's momentum buffers:

@@ -66,6 +66,7 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
 
   // Model: a fresh backbone, the parent's (stage 2), or our own checkpoint's (resume).
   const backbone = startFrom ? await loadBackbone(startFrom.backboneDir) : createBackbone({ ...config.backbone, seed: config.backbone.seed ?? config.seed });
+  if (resumeFrom?.dropoutState !== undefined) backbone.restoreDropoutState(resumeFrom.dropoutState);
   const classes = sampler.classes;
 
   // Head and classifier weights [embeddingSize, classes] (insightface: normal(0, 0.01)).
@@ -96,7 +97,7 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
 
   const checkpoint = async () => {
     const path = await writeCheckpoint(runDir, {
-      step, totalSteps: config.steps, classes, headState: head.state(), samplerState: sampler.state(), randomState: random.save(), trainSeconds,
+      step, totalSteps: config.steps, classes, headState: head.state(), samplerState: sampler.state(), randomState: random.save(), dropoutState: backbone.dropoutState(), trainSeconds,
     }, {
       classifier: { shape: classifier.shape, values: classifier.dataSync() as Float32Array },
       optimizer: sgd.state(),
