@@ -4,7 +4,7 @@
 // conv 32→64, ReLU, conv 64→128, ReLU, flatten, dense 2048→128, no biases, loss mean(y²) — and
 // (2) ir-lite at 48×48, batch 64. Medians of timed steps after warm-up, wall clock and the
 // process's CPU time (the CPU figure is less disturbed by other work on a shared machine).
-// Rows "…, XNNPACK only" = our kernels without the wasm conv-gradient kernels (the previous
+// Rows "…, XNNPACK only" = our kernels without the wasm SIMD kernels (the previous
 // version: XNNPACK compositions); "before" = the same net with tfjs's stock kernels.
 // Each configuration runs in its own process: a tfjs backend is chosen once per process.
 // --quick skips the cpu backend (minutes of plain-JavaScript convolutions).
@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendInfo } from '../app/engine/backend.js';
-import { setDirectConvGradKernels, uninstallTrainingKernels } from '../app/engine/training-kernels.js';
+import { setWasmTrainingKernels, uninstallTrainingKernels } from '../app/engine/training-kernels.js';
 import { createBackbone } from '../app/models/index.js';
 
 type Net = 'probe' | 'ir-lite';
@@ -107,7 +107,7 @@ async function child(): Promise<void> {
   const info: BackendInfo = await initBackend();
   const net = values.net as Net, kernels = values.kernels as Kernels;
   if (kernels === 'stock') uninstallTrainingKernels();
-  if (kernels === 'composed') setDirectConvGradKernels(false);
+  if (kernels === 'composed') setWasmTrainingKernels(false);
   const steps = Number(values.steps), warmup = Number(values.warmup);
   const model = net === 'probe' ? probeNet() : irLite();
   const optimizer = tf.train.sgd(0.001);

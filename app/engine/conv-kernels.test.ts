@@ -4,7 +4,8 @@ import { initBackend } from './backend.js';
 import { relativeError, seededNormal, valuesOn } from './testing.js';
 import { forceFilterGradPlan, lastFilterGradPlan, type FilterGradPlan } from './kernels/conv2d-backprop-filter.js';
 import { forceInputGradPlan, lastInputGradPlan, type InputGradPlan } from './kernels/conv2d-backprop-input.js';
-import { installTrainingKernels, setDirectConvGradKernels, uninstallTrainingKernels } from './training-kernels.js';
+import { lastMatMulPath } from './kernels/matmul-transposed.js';
+import { installTrainingKernels, setWasmTrainingKernels, uninstallTrainingKernels } from './training-kernels.js';
 
 // Each training kernel against the cpu backend's stock kernel on random inputs.
 
@@ -81,7 +82,7 @@ describe('conv2d training kernels', () => {
     const c = convCases.find((k) => k.w[2] % 8 === 0 && k.w[3] % 8 === 0)!;
     const run = convGradients(c, 3);
     const [refW, refX] = await stockCpu(run);
-    setDirectConvGradKernels(false);
+    setWasmTrainingKernels(false);
     try {
       const [dw, dx] = await valuesOn('wasm', run);
       expect(lastFilterGradPlan()).not.toBe('direct');
@@ -89,7 +90,7 @@ describe('conv2d training kernels', () => {
       expect(relativeError(dw!, refW!)).toBeLessThan(1e-4);
       expect(relativeError(dx!, refX!)).toBeLessThan(1e-4);
     } finally {
-      setDirectConvGradKernels(true);
+      setWasmTrainingKernels(true);
     }
     await valuesOn('wasm', run);
     expect(lastFilterGradPlan()).toBe('direct');
@@ -126,6 +127,31 @@ describe('conv2d training kernels', () => {
     const [ref] = await valuesOn('cpu', batched);
     const [got] = await valuesOn('wasm', batched);
     expect(relativeError(got!, ref!)).toBeLessThan(1e-5);
+  });
+
+  it('transposed matMuls with n % 8 = 0 run on our wasm kernels and match cpu (plain and fused, 1 thread here)', async () => {
+    const cases: { a: [number, number]; b: [number, number]; ta: boolean; tb: boolean; fused?: boolean }[] = [
+      { a: [9, 13], b: [9, 16], ta: true, tb: false }, // Aᵀ·B: dW of a dense layer
+      { a: [13, 9], b: [24, 9], ta: false, tb: true }, // A·Bᵀ: dX of a dense layer
+      { a: [64, 40], b: [64, 8], ta: true, tb: false, fused: true },
+      { a: [6, 5], b: [8, 5], ta: false, tb: true, fused: true },
+    ];
+    for (const c of cases) {
+      const run = () => {
+        const a = tf.tensor2d(seededNormal(c.a, 11), c.a), b = tf.tensor2d(seededNormal(c.b, 12), c.b);
+        return c.fused ? tf.fused.matMul({ a, b, transposeA: c.ta, transposeB: c.tb }) : tf.matMul(a, b, c.ta, c.tb);
+      };
+      const [ref] = await valuesOn('cpu', run);
+      const [got] = await valuesOn('wasm', run);
+      expect(lastMatMulPath(), JSON.stringify(c)).toBe('wasm kernel');
+      expect(relativeError(got!, ref!), JSON.stringify(c)).toBeLessThan(1e-5);
+    }
+    // A fused bias stays on the XNNPACK path.
+    const withBias = () => tf.fused.matMul({ a: tf.tensor2d(seededNormal([4, 3], 13), [4, 3]), b: tf.tensor2d(seededNormal([8, 3], 14), [8, 3]), transposeB: true, bias: tf.ones([8]) });
+    const [refBias] = await valuesOn('cpu', withBias);
+    const [gotBias] = await valuesOn('wasm', withBias);
+    expect(lastMatMulPath()).toBe('xnnpack');
+    expect(relativeError(gotBias!, refBias!)).toBeLessThan(1e-5);
   });
 
   it('leaves no backend memory behind', async () => {

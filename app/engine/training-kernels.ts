@@ -5,11 +5,13 @@ import { identityShared } from './kernels/identity-shared.js';
 import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
 import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
 
-export { setDirectConvGradKernels } from './kernels/wasm/conv-grad.js';
+export { setWasmTrainingKernels } from './kernels/wasm/wasm-kernels.js';
 
-// The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). The conv
-// gradients on wasm are our own wasm SIMD kernels (kernels/wasm/) where the channel counts allow,
-// otherwise, like the rest, compositions of the backend's fast kernels (XNNPACK conv and matmul):
+// The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). On wasm the
+// conv gradients and the transposed matmuls are our own wasm SIMD kernels (kernels/wasm/) where
+// the channel counts allow (multiples of 8), split over worker threads on the threaded build;
+// otherwise they, like the rest, are compositions of the backend's fast kernels (XNNPACK conv and
+// matmul). setWasmTrainingKernels(false) leaves only the compositions.
 //   Conv2DBackpropFilter  wasm: missing; cpu: scalar loops (~40 s for the probe net)
 //   Conv2DBackpropInput   wasm: a scalar transposed-conv loop (cpu's own is faster than a
 //                         composition of cpu convs, so cpu keeps it)

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelRunner, replacedKernel, type TensorInfo } from './kernel-runner.js';
-import { convGradKernels, directConvGradKernelsEnabled } from './wasm/conv-grad.js';
+import { wasmKernels, wasmTrainingKernelsEnabled } from './wasm/wasm-kernels.js';
 
 // dW[ky,kx,ci,co] = Σ_{n,oy,ox} x[n, oy·s+ky−pt, ox·s+kx−pl, ci] · dy[n,oy,ox,co] is a GEMM whose
 // reduction runs over every pixel of the batch. On wasm with co % 8 = 0 our own wasm kernel
@@ -70,7 +70,7 @@ export function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
     throw new Error(`Conv2DBackpropFilter on ${backendName}: dataFormat ${dataFormat} is not supported; use NHWC`);
   }
   const run = new KernelRunner(backend, backendName);
-  const directPossible = directConvGradKernelsEnabled() && info.outChannels % 8 === 0 && run.heap()?.memory() !== undefined;
+  const directPossible = wasmTrainingKernelsEnabled() && info.outChannels % 8 === 0 && run.heap()?.memory() !== undefined;
   if (directPossible && (forcedPlan === undefined || forcedPlan === 'direct')) {
     lastPlan = 'direct';
     return run.finish(direct(run, x, dy, info));
@@ -91,7 +91,7 @@ function direct(run: KernelRunner, x: TensorInfo, dy: TensorInfo, info: tf.backe
   const dw = heap.allocate([kh, kw, ci, co]);
   const start = heap.offset(dw);
   heap.view().fill(0, start, start + kh * kw * ci * co);
-  convGradKernels(heap.memory()!, heap.threads()).filterGrad(heap.offset(x) * 4, heap.offset(dy) * 4, start * 4,
+  wasmKernels(heap.memory()!, heap.threads()).filterGrad(heap.offset(x) * 4, heap.offset(dy) * 4, start * 4,
     { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, pt: padInfo.top, pl: padInfo.left, rowBlock: rowBlockFor(ow) });
   return dw;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelRunner, replacedKernel, type TensorInfo } from './kernel-runner.js';
 import { rowBlockFor } from './conv2d-backprop-filter.js';
-import { convGradKernels, directConvGradKernelsEnabled } from './wasm/conv-grad.js';
+import { wasmKernels, wasmTrainingKernelsEnabled } from './wasm/wasm-kernels.js';
 
 // dx of a conv2d with stride s, split by phase: rows iy = q·s + ry of dx (row phase ry) receive
 // dy[q + t] · w[ky] for ky = ry + pt − t·s, i.e. a stride-1 convolution of dy. Per row phase we
@@ -99,13 +99,13 @@ export function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const { batchSize: n, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, padInfo } = info;
   const run = new KernelRunner(backend, backendName);
   const heap = run.heap();
-  if (directConvGradKernelsEnabled() && heap?.memory() && ci % 8 === 0 && (forcedInputPlan === undefined || forcedInputPlan === 'direct')) {
+  if (wasmTrainingKernelsEnabled() && heap?.memory() && ci % 8 === 0 && (forcedInputPlan === undefined || forcedInputPlan === 'direct')) {
     lastInputPlan = 'direct';
     const wT = run.transpose(filter, [0, 1, 3, 2]); // [kh, kw, co, ci]: 8 input channels per load
     const dx = heap.allocate([n, inHeight, inWidth, ci]);
     const start = heap.offset(dx);
     heap.view().fill(0, start, start + n * inHeight * inWidth * ci);
-    convGradKernels(heap.memory()!, heap.threads()).inputGrad(heap.offset(dy) * 4, heap.offset(wT) * 4, start * 4,
+    wasmKernels(heap.memory()!, heap.threads()).inputGrad(heap.offset(dy) * 4, heap.offset(wT) * 4, start * 4,
       { n, h: inHeight, w: inWidth, ci, oh: outHeight, ow: outWidth, co, kh, kw, sh, sw, pt: padInfo.top, pl: padInfo.left, rowBlock: rowBlockFor(outWidth) });
     return run.finish(dx);
   }

@@ -1,4 +1,5 @@
-// WebAssembly text of our two conv-gradient kernels (DESIGN.md §2). They run on tfjs-wasm's own
+// WebAssembly text of our two conv-gradient kernels (DESIGN.md §2), part of the module in
+// kernels-wat.ts. They run on tfjs-wasm's own
 // heap (the module imports its memory), read x, dy and the filter in their NHWC / HWIO layouts
 // and write the gradient in place: no transposes, patch matrices or packed copies, which is
 // where the XNNPACK compositions in ../conv2d-backprop-*.ts spend a third of their time.
@@ -16,30 +17,11 @@
 // or ci % 8 = 0 (inputGrad). Each computes the slice of its output given by channel ranges
 // (filterGrad: input channels [cBegin, cEnd) in steps of 4 and output channels [jBegin, jEnd) in
 // steps of 8; inputGrad: input channels [cBegin, cEnd) in steps of 8), so threads sharing the
-// memory can split one gradient into disjoint parts (conv-grad-pool.ts).
-//
-// Text, not a binary, so the source is readable; scripts/build-wasm-kernels.ts assembles it with
-// wabt into conv-grad-binary.ts, and a test checks that file is current.
+// memory can split one gradient into disjoint parts (kernel-pool.ts).
+
+import { accumulators, addInto, bytes, c, get, i32, locals, madd, minI, set, upTo, zero } from './wat.js';
 
 const params = ['n', 'h', 'w', 'ci', 'oh', 'ow', 'co', 'kh', 'kw', 'sh', 'sw', 'pt', 'pl', 'rowBlock'];
-
-const get = (name: string) => `(local.get $${name})`;
-const set = (name: string, value: string) => `(local.set $${name} ${value})`;
-const i32 = (op: string, a: string, b: string) => `(i32.${op} ${a} ${b})`;
-const c = (value: number) => `(i32.const ${value})`;
-const minI = (a: string, b: string) => `(select ${a} ${b} ${i32('lt_s', a, b)})`;
-const bytes = (elements: string) => i32('shl', elements, c(2));
-const locals = (names: string[], type: string) => names.map((name) => `(local $${name} ${type})`).join(' ');
-const maxTileRows = 6;
-const accumulators = Array.from({ length: 2 * maxTileRows }, (_, i) => `s${i}`);
-const zero = (count: number) => accumulators.slice(0, count).map((s) => set(s, '(v128.const i32x4 0 0 0 0)')).join('\n');
-const upTo = (count: number) => Array.from({ length: count }, (_, i) => i);
-/** s_k += a · b */
-const madd = (s: string, b: string) => set(s, `(f32x4.add ${get(s)} (f32x4.mul ${get('a')} ${get(b)}))`);
-/** Adds two accumulators into the 8 floats at address `at`. */
-const addInto = (at: string, lo: string, hi: string) => `
-  (v128.store ${at} (f32x4.add (v128.load ${at}) ${get(lo)}))
-  (v128.store offset=16 ${at} (f32x4.add (v128.load offset=16 ${at}) ${get(hi)}))`;
 
 /** Sets oxA/oxB to the dy columns whose input column ox·sw + kx − pl lies inside the image; branches to $skipTap when none does. */
 const tapColumns = `
@@ -202,13 +184,7 @@ const inputGrad = `
         (br_if $cLoop ${i32('lt_u', get('c0'), get('cEnd'))}))`)}
   )`;
 
-/** The module's text; `shared` imports the threaded build's shared memory. */
-export function convGradWat(options: { shared: boolean }): string {
-  const memory = options.shared ? '(memory 1 65536 shared)' : '(memory 1)';
-  return `(module
-  (import "env" "memory" ${memory})
+/** filterGrad and inputGrad, for kernels-wat.ts to put in the module. */
+export const convGradFunctions = `
   ${filterGrad(4)}
-  ${inputGrad}
-)
-`;
-}
+  ${inputGrad}`;

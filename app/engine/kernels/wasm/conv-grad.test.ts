@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assembleConvGrad } from './assemble.js';
-import * as committed from './conv-grad-binary.js';
-import { convGradKernels } from './conv-grad.js';
+import { assembleKernels } from './assemble.js';
+import * as committed from './kernels-binary.js';
+import { wasmKernels } from './wasm-kernels.js';
 import { cases, layOut, maxRelativeError, random, referenceFilterGrad, referenceInputGrad, shapeOf } from './test-support/reference.js';
 
 // The wasm kernels on their own memory (no tfjs), against plain loops over the definitions.
@@ -17,7 +17,7 @@ describe.each([
       const dwSize = s.kh * s.kw * s.ci * s.co;
       // Sentinels around dw catch writes outside it.
       const [xAt, dyAt, dwAt] = layOut(memory, [x, dy, new Float32Array(dwSize + 16).fill(7)]);
-      convGradKernels(memory).filterGrad(xAt!, dyAt!, dwAt!, s);
+      wasmKernels(memory).filterGrad(xAt!, dyAt!, dwAt!, s);
       const out = new Float32Array(memory.buffer, dwAt!, dwSize + 16);
       // dw started at 7 everywhere: the kernel adds into it.
       const grad = out.slice(0, dwSize).map((v) => v - 7);
@@ -36,7 +36,7 @@ describe.each([
       const dxSize = s.n * s.h * s.w * s.ci;
       const [dyAt, wAt, dxAt] = layOut(memory, [dy, wT, new Float32Array(dxSize + 16)]);
       new Float32Array(memory.buffer, dxAt! + dxSize * 4, 16).fill(7);
-      convGradKernels(memory).inputGrad(dyAt!, wAt!, dxAt!, s);
+      wasmKernels(memory).inputGrad(dyAt!, wAt!, dxAt!, s);
       const out = new Float32Array(memory.buffer, dxAt!, dxSize + 16);
       expect(maxRelativeError(out.slice(0, dxSize), referenceInputGrad(dy, w, s)), `rowBlock ${rowBlock}`).toBeLessThan(1e-5);
       expect([...out.slice(dxSize)]).toEqual(new Array(16).fill(7));
@@ -44,10 +44,10 @@ describe.each([
   });
 });
 
-describe('conv-grad-binary.ts', () => {
-  it('is what scripts/build-wasm-kernels.ts assembles from conv-grad-wat.ts today (run `npm run build:wasm-kernels` after editing it)', async () => {
-    const fresh = await assembleConvGrad();
-    expect(Buffer.from(fresh.single).toString('base64')).toBe(committed.convGradSingle);
-    expect(Buffer.from(fresh.shared).toString('base64')).toBe(committed.convGradShared);
+describe('kernels-binary.ts', () => {
+  it('is what scripts/build-wasm-kernels.ts assembles from kernels-wat.ts today (run `npm run build:wasm-kernels` after editing it)', async () => {
+    const fresh = await assembleKernels();
+    expect(Buffer.from(fresh.single).toString('base64')).toBe(committed.kernelsSingle);
+    expect(Buffer.from(fresh.shared).toString('base64')).toBe(committed.kernelsShared);
   });
 });

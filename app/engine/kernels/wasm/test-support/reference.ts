@@ -1,4 +1,4 @@
-import type { ConvGradShape } from '../conv-grad.js';
+import type { ConvGradShape } from '../wasm-kernels.js';
 
 // Shapes and plain-loop references for the conv-grad kernel tests.
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { convGradShared } from './conv-grad-binary.js';
-import { ConvGradPool, splitTiles } from './conv-grad-pool.js';
-import { convGradKernels } from './conv-grad.js';
+import { kernelsShared } from './kernels-binary.js';
+import { KernelPool, splitTiles, type KernelExports } from './kernel-pool.js';
+import { wasmKernels } from './wasm-kernels.js';
 import { layOut, maxRelativeError, random, referenceFilterGrad, referenceInputGrad, shapeOf, type Case } from './test-support/reference.js';
 
 // Real worker threads on a shared memory, against the plain-loop definitions.
@@ -16,7 +16,7 @@ describe('splitTiles', () => {
   });
 });
 
-describe('conv-grad on worker threads (shared memory)', () => {
+describe('wasm kernels on worker threads (shared memory)', () => {
   // 24 input channels: 6 filter tiles (split by input channel) and 3 input tiles; 5 input
   // channels: 2 filter tiles < 3 threads, so the output channels are split instead.
   const splitCases: Case[] = [
@@ -25,7 +25,7 @@ describe('conv-grad on worker threads (shared memory)', () => {
   ];
 
   it.each(splitCases.map((c, i) => ({ ...c, i })))('three threads give the definition: case $i (ci $ci, co $co)', (c) => {
-    const memory = sharedMemory(), kernels = convGradKernels(memory, 3), s = shapeOf(c, 4);
+    const memory = sharedMemory(), kernels = wasmKernels(memory, 3), s = shapeOf(c, 4);
     expect(kernels.threads).toBe(3);
     const x = random(s.n * s.h * s.w * s.ci, 1), dy = random(s.n * s.oh * s.ow * s.co, 2), w = random(s.kh * s.kw * s.ci * s.co, 3);
     const wT = new Float32Array(w.length);
@@ -47,11 +47,11 @@ describe('conv-grad on worker threads (shared memory)', () => {
 
   it('runs every part on the calling thread, with a warning, when the workers cannot start', () => {
     const memory = sharedMemory();
-    const module = new WebAssembly.Module(Buffer.from(convGradShared, 'base64'));
-    const local = new WebAssembly.Instance(module, { env: { memory } }).exports as { filterGrad: (...a: number[]) => void; inputGrad: (...a: number[]) => void };
+    const module = new WebAssembly.Module(Buffer.from(kernelsShared, 'base64'));
+    const local = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     // A module the workers cannot instantiate (it needs an import they do not give).
     const unstartable = new WebAssembly.Module(Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 13, 1, 3, 101, 110, 118, 5, 111, 116, 104, 101, 114, 0, 0]));
-    const pool = new ConvGradPool(memory, unstartable, 2, local, 300);
+    const pool = new KernelPool(memory, unstartable, 2, local, 300);
     try {
       const c: Case = { n: 2, h: 6, w: 6, ci: 8, co: 8, kh: 3, kw: 3, s: 1, pt: 1, pb: 1, pl: 1, pr: 1 };
       const s = shapeOf(c, 2);

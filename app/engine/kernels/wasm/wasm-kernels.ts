@@ -1,0 +1,89 @@
+import { kernelsShared, kernelsSingle } from './kernels-binary.js';
+import { KernelPool, splitTiles, type KernelExports } from './kernel-pool.js';
+
+// Instantiates our wasm training kernels (kernels-wat.ts) on tfjs-wasm's memory, once per memory.
+// Addresses are byte offsets into that memory. On the threaded build's shared memory with
+// threads > 1, each call is split over a pool of worker threads (kernel-pool.ts).
+
+export interface ConvGradShape {
+  n: number; h: number; w: number; ci: number;
+  oh: number; ow: number; co: number;
+  kh: number; kw: number; sh: number; sw: number;
+  /** Padding before (top, left); after is implied by the output size. */
+  pt: number; pl: number;
+  /** dy rows ((img, oy) pairs) reduced per pass over the taps. */
+  rowBlock: number;
+}
+
+export interface WasmKernels {
+  /** dw[kh,kw,ci,co] += Σ x·dy; needs co % 8 = 0. */
+  filterGrad(x: number, dy: number, dw: number, shape: ConvGradShape): void;
+  /** dx[n,h,w,ci] += Σ dy·wT with wT [kh,kw,co,ci]; needs ci % 8 = 0. */
+  inputGrad(dy: number, wT: number, dx: number, shape: ConvGradShape): void;
+  /** c[m,n] = Σ_k a[k,m]·b[k,n]; needs n % 8 = 0, k ≥ 1 and gemmScratchBytes(k) bytes of scratch. */
+  gemmAtB(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number): void;
+  /** c[m,n] = Σ_k a[m,k]·b[n,k]; same needs. */
+  gemmABt(a: number, b: number, c: number, m: number, n: number, k: number, scratch: number): void;
+  /** Scratch bytes a gemm call with reduction length k needs (every thread's part). */
+  gemmScratchBytes(k: number): number;
+  /** Threads a call is split over. */
+  readonly threads: number;
+  /** Why the worker threads are not used although threads > 1 (calls then run on one thread). */
+  readonly failure: string | undefined;
+}
+
+let enabled = true;
+
+/**
+ * Turns our wasm kernels off (the XNNPACK compositions then run everywhere) or back on: for
+ * before/after benchmarks and for ruling them out when a gradient looks wrong.
+ */
+export function setWasmTrainingKernels(on: boolean): void {
+  enabled = on;
+}
+
+export function wasmTrainingKernelsEnabled(): boolean {
+  return enabled;
+}
+
+const modules = new Map<boolean, WebAssembly.Module>();
+const instances = new WeakMap<WebAssembly.Memory, WasmKernels>();
+
+const shapeArgs = (s: ConvGradShape) => [s.n, s.h, s.w, s.ci, s.oh, s.ow, s.co, s.kh, s.kw, s.sh, s.sw, s.pt, s.pl, s.rowBlock];
+
+/** The kernels for `memory`; `threads` (> 1 only for a shared memory) is fixed at the first call. */
+export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernels {
+  const known = instances.get(memory);
+  if (known) return known;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  let module = modules.get(shared);
+  if (!module) {
+    module = new WebAssembly.Module(Buffer.from(shared ? kernelsShared : kernelsSingle, 'base64'));
+    modules.set(shared, module);
+  }
+  const local = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const pool = shared && threads > 1 ? new KernelPool(memory, module, threads - 1, local) : undefined;
+  const parts = pool?.threads ?? 1;
+  const perThreadScratch = (k: number) => k * 32; // gemmABt packs [k][8] floats, gemmAtB [k][4]
+  const run = (kernel: keyof KernelExports, args: number[], extras: number[][]) => {
+    if (pool) pool.run(kernel, args, extras);
+    else local[kernel](...args, ...extras[0]!);
+  };
+  const kernels: WasmKernels = {
+    threads: parts,
+    get failure() { return pool?.failure; },
+    filterGrad: (x, dy, dw, shape) => {
+      // Split the input channels (tiles of 4) when there are enough, else the output channels (tiles of 8).
+      const extras = Math.ceil(shape.ci / 4) >= parts
+        ? splitTiles(shape.ci, 4, parts).map(([b, e]) => [b, e, 0, shape.co])
+        : splitTiles(shape.co, 8, parts).map(([b, e]) => [0, shape.ci, b, e]);
+      run('filterGrad', [x, dy, dw, ...shapeArgs(shape)], extras);
+    },
+    inputGrad: (dy, wT, dx, shape) => run('inputGrad', [dy, wT, dx, ...shapeArgs(shape)], splitTiles(shape.ci, 8, parts)),
+    gemmAtB: (a, b, c, k, m, n, scratch) => run('gemmAtB', [a, b, c, k, m, n], splitTiles(m, 4, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)])),
+    gemmABt: (a, b, c, m, n, k, scratch) => run('gemmABt', [a, b, c, m, n, k], splitTiles(n, 8, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)])),
+    gemmScratchBytes: (k) => parts * perThreadScratch(k),
+  };
+  instances.set(memory, kernels);
+  return kernels;
+}

@@ -1,0 +1,19 @@
+// Small builders for WebAssembly text, shared by the kernel generators in this folder.
+
+export const get = (name: string) => `(local.get $${name})`;
+export const set = (name: string, value: string) => `(local.set $${name} ${value})`;
+export const i32 = (op: string, a: string, b: string) => `(i32.${op} ${a} ${b})`;
+export const c = (value: number) => `(i32.const ${value})`;
+export const minI = (a: string, b: string) => `(select ${a} ${b} ${i32('lt_s', a, b)})`;
+export const bytes = (elements: string) => i32('shl', elements, c(2));
+export const locals = (names: string[], type: string) => names.map((name) => `(local $${name} ${type})`).join(' ');
+const maxTileRows = 4;
+export const accumulators = Array.from({ length: 2 * maxTileRows }, (_, i) => `s${i}`);
+export const zero = (count: number) => accumulators.slice(0, count).map((s) => set(s, '(v128.const i32x4 0 0 0 0)')).join('\n');
+export const upTo = (count: number) => Array.from({ length: count }, (_, i) => i);
+/** s_k += a · b */
+export const madd = (s: string, b: string) => set(s, `(f32x4.add ${get(s)} (f32x4.mul ${get('a')} ${get(b)}))`);
+/** Adds two accumulators into the 8 floats at address `at`. */
+export const addInto = (at: string, lo: string, hi: string) => `
+  (v128.store ${at} (f32x4.add (v128.load ${at}) ${get(lo)}))
+  (v128.store offset=16 ${at} (f32x4.add (v128.load offset=16 ${at}) ${get(hi)}))`;
