@@ -10,6 +10,9 @@ import { deleteDataset, findDataset, listDatasets } from '../../../app/store/dat
 import { openLabDatabase, type LabDatabase } from '../../../app/store/db.js';
 import { listPairLists } from '../../../app/store/pairs-repo.js';
 import { listSplits } from '../../../app/store/splits-repo.js';
+import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
+
+const fail = commandFailure('dataset');
 
 const usage = `Usage:
   ddl-lab dataset import DIR [--attributes FILE] [--pairs FILE] [--list FILE] [--size S] [--name N]
@@ -42,12 +45,8 @@ const options = {
 type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>['values'];
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`, 2);
-  }
+  const parsed = parseCommandLine({ args, options, allowPositionals: true }, usage, fail);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [action, target] = positionals;
   if (values.help || !action) { process.stdout.write(usage); return action || values.help ? 0 : 2; }
@@ -175,12 +174,3 @@ function notFound(target: string): number {
   return fail(`no dataset "${target}"; "ddl-lab dataset list" shows the datasets there are.`, 1);
 }
 
-function wholeNumber(text: string, min: number, max: number): number | null {
-  const value = Number(text);
-  return text.trim() !== '' && Number.isInteger(value) && value >= min && value <= max ? value : null;
-}
-
-function fail(message: string, code: number): number {
-  process.stderr.write(`ddl-lab dataset: ${message.endsWith('\n') ? message : `${message}\n`}`);
-  return code;
-}

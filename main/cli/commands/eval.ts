@@ -1,13 +1,15 @@
 // `ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--step S] [--json] [--data-dir D]`: evaluates
 // a run's checkpoint on a pair list, stores the evaluation (failures and per-image hardness included)
 // and prints every metric overall and per pair type. The work is in app/eval/run.
-import { parseArgs } from 'node:util';
 import { EvaluationRequestError, evaluateRun, formatEvaluation } from '../../../app/eval/run/index.js';
 import { defaultDataDir } from '../../../app/store/data-dir.js';
 import { openLabDatabase } from '../../../app/store/db.js';
 import { listFailures } from '../../../app/store/evaluations-failures.js';
 import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
+import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
+
+const fail = commandFailure('eval');
 
 const usage = `Usage: ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--far F] [--step S] [--split ID]
                     [--failures N] [--json] [--data-dir DIR]
@@ -24,43 +26,33 @@ const usage = `Usage: ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--fa
 The evaluation is stored in the data directory with its failures and per-image hardness.
 `;
 
-const wholeNumber = (text: string | undefined, min = 0): number | null | undefined => {
-  if (text === undefined) return undefined;
-  return /^\d+$/.test(text) && Number(text) >= min ? Number(text) : null;
-};
+/** An optional whole-number flag: undefined when absent, null when not a whole number ≥ min. */
+const optionalWhole = (text: string | undefined, min = 0): number | null | undefined => (text === undefined ? undefined : wholeNumber(text, min));
 
 export async function run(args: string[]): Promise<number> {
-  const fail = (message: string, code: number) => {
-    process.stderr.write(`ddl-lab eval: ${message}\n`);
-    return code;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        pairs: { type: 'string' }, flip: { type: 'boolean', default: false }, threshold: { type: 'string' }, far: { type: 'string' },
-        step: { type: 'string' }, split: { type: 'string' }, failures: { type: 'string', default: '5' },
-        json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' }, help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`, 2);
-  }
+  const parsed = parseCommandLine({
+    args,
+    allowPositionals: true,
+    options: {
+      pairs: { type: 'string' }, flip: { type: 'boolean', default: false }, threshold: { type: 'string' }, far: { type: 'string' },
+      step: { type: 'string' }, split: { type: 'string' }, failures: { type: 'string', default: '5' },
+      json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' }, help: { type: 'boolean', default: false },
+    },
+  }, usage, fail);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (values.help) { process.stdout.write(usage); return 0; }
   if (positionals.length !== 1) return fail(`give one run id, e.g. "ddl-lab eval 3 --pairs 1".\n\n${usage}`, 2);
-  const runId = wholeNumber(positionals[0], 1);
+  const runId = optionalWhole(positionals[0], 1);
   if (!runId) return fail(`the run id must be a whole number, got "${positionals[0]}".`, 2);
-  const pairListId = wholeNumber(values.pairs, 1);
+  const pairListId = optionalWhole(values.pairs, 1);
   if (pairListId === undefined) return fail(`--pairs ID is required: the pair list to evaluate on ("ddl-lab dataset show DATASET" lists them).\n\n${usage}`, 2);
   if (pairListId === null) return fail(`--pairs must be a pair list id (a whole number), got "${values.pairs}".`, 2);
-  const checkpointStep = wholeNumber(values.step);
+  const checkpointStep = optionalWhole(values.step);
   if (checkpointStep === null) return fail(`--step must be a whole number (a checkpoint step), got "${values.step}".`, 2);
-  const splitId = wholeNumber(values.split, 1);
+  const splitId = optionalWhole(values.split, 1);
   if (splitId === null) return fail(`--split must be a split id (a whole number), got "${values.split}".`, 2);
-  const shown = wholeNumber(values.failures);
+  const shown = optionalWhole(values.failures);
   if (shown === null || shown === undefined) return fail(`--failures must be a whole number ≥ 0, got "${values.failures}".`, 2);
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= -1 && threshold <= 1)) {

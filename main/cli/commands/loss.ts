@@ -1,8 +1,10 @@
 // `ddl-lab loss --in FILE.json [--compat clean|reference]`: the DDL terms (each KL, order, total,
 // expectations, histograms) for given embeddings, JSON in and out, to check our numbers against
 // another implementation. The work is in app/losses/ddl.
-import { parseArgs } from 'node:util';
 import { LossInputError, readLossInput } from '../../../app/losses/ddl/loss-input.js';
+import { commandFailure, parseCommandLine } from '../command-line.js';
+
+const fail = commandFailure('loss');
 
 const usage = `Usage: ddl-lab loss --in FILE.json [--compat clean|reference]
 
@@ -19,20 +21,17 @@ teacher/student {posMean, negMean, posKept, pairs, singles}, histograms, options
 `;
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        in: { type: 'string' },
-        compat: { type: 'string' },
-        json: { type: 'boolean', default: true }, // output is always JSON; accepted for symmetry
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`, 2);
-  }
+  const parsed = parseCommandLine({
+    args,
+    options: {
+      in: { type: 'string' },
+      compat: { type: 'string' },
+      json: { type: 'boolean', default: true }, // output is always JSON; accepted for symmetry
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }, usage, fail);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.help) { process.stdout.write(usage); return 0; }
   if (!values.in) return fail(`--in FILE.json is required.\n\n${usage}`, 2);
   const compat = values.compat;
@@ -54,7 +53,3 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
-function fail(message: string, code: number): number {
-  process.stderr.write(`ddl-lab loss: ${message}\n`);
-  return code;
-}

@@ -1,8 +1,10 @@
 // `ddl-lab metrics --scores FILE.csv [--json] [--bins N]`: every verification metric of any
 // system's scores (CSV score,label[,type]), overall and per pair type. The work is in app/eval.
-import { parseArgs } from 'node:util';
 import { formatVerificationReport } from '../../../app/eval/format-report.js';
 import { metricsFromScoresFile } from '../../../app/eval/scores-file-metrics.js';
+import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
+
+const fail = commandFailure('metrics');
 
 const usage = `Usage: ddl-lab metrics --scores FILE.csv [--json] [--bins N] [--range MIN,MAX]
                        [--folds K] [--fold-assignment stratified-shuffle|contiguous] [--seed S]
@@ -12,24 +14,21 @@ A pair is accepted when score >= threshold. Bad lines are skipped and reported b
 `;
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        scores: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        bins: { type: 'string', default: '40' },
-        range: { type: 'string', default: '-1,1' },
-        folds: { type: 'string', default: '10' },
-        'fold-assignment': { type: 'string', default: 'stratified-shuffle' },
-        seed: { type: 'string', default: '0' },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`, 2);
-  }
+  const parsed = parseCommandLine({
+    args,
+    options: {
+      scores: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      bins: { type: 'string', default: '40' },
+      range: { type: 'string', default: '-1,1' },
+      folds: { type: 'string', default: '10' },
+      'fold-assignment': { type: 'string', default: 'stratified-shuffle' },
+      seed: { type: 'string', default: '0' },
+      help: { type: 'boolean', default: false },
+    },
+  }, usage, fail);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.help) { process.stdout.write(usage); return 0; }
   if (!values.scores) return fail(`--scores FILE.csv is required.\n\n${usage}`, 2);
   const bins = wholeNumber(values.bins, 1);
@@ -68,12 +67,3 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-function wholeNumber(text: string, min: number): number | null {
-  const value = Number(text);
-  return Number.isInteger(value) && value >= min ? value : null;
-}
-
-function fail(message: string, code: number): number {
-  process.stderr.write(`ddl-lab metrics: ${message.endsWith('\n') ? message : `${message}\n`}`);
-  return code;
-}

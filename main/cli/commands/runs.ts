@@ -1,11 +1,13 @@
 // `ddl-lab runs list|show|cancel|resume|delete`: the run records in the data directory.
-import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../../../app/store/data-dir.js';
 import { openLabDatabase } from '../../../app/store/db.js';
 import { runStatuses, type RunStatus } from '../../../app/store/runs-repository.js';
 import { histogramsAt, latestMetrics } from '../../../app/store/runs-series.js';
 import { describeRun } from '../../../app/train/progress-text.js';
 import { RunManager, RunStateError } from '../../../app/train/run-manager.js';
+import { commandFailure, parseCommandLine } from '../command-line.js';
+
+const fail = commandFailure('runs');
 
 const usage = `Usage: ddl-lab runs list [--dataset ID] [--status S] [--json]
        ddl-lab runs show RUN [--json]
@@ -16,17 +18,18 @@ Common: --data-dir DIR
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommandLine({
     args,
     allowPositionals: true,
     options: {
       dataset: { type: 'string' }, status: { type: 'string' }, timeout: { type: 'string', default: '60' },
       'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
-  });
+  }, usage, fail);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [action, idText] = positionals;
   if (values.help || !action) { process.stdout.write(usage); return values.help ? 0 : 2; }
-  const fail = (message: string, code = 2) => { process.stderr.write(`ddl-lab runs: ${message}\n`); return code; };
   const needId = () => (idText && /^\d+$/.test(idText) ? Number(idText) : undefined);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir);

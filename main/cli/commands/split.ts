@@ -2,7 +2,6 @@
 // The work is in app/data (rule validation, evaluation, storage).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { SplitScores } from '../../../app/data/compile-rule.js';
 import { evaluateSplit, loadSplit, saveSplit, type SplitSummary } from '../../../app/data/evaluate-split.js';
 import { SplitRuleError } from '../../../app/data/split-rule.js';
@@ -10,6 +9,9 @@ import { defaultDataDir } from '../../../app/store/data-dir.js';
 import { findDataset } from '../../../app/store/datasets-repo.js';
 import { openLabDatabase, type LabDatabase } from '../../../app/store/db.js';
 import { findSplit, listSplits } from '../../../app/store/splits-repo.js';
+import { commandFailure, parseCommandLine } from '../command-line.js';
+
+const fail = commandFailure('split');
 
 const usage = `Usage:
   ddl-lab split create DATASET --rule FILE.json [--name N] [--scores FILE.json] [--data-dir D] [--json]
@@ -36,12 +38,8 @@ const options = {
 } as const;
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`, 2);
-  }
+  const parsed = parseCommandLine({ args, options, allowPositionals: true }, usage, fail);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [action, datasetArg, splitArg] = positionals;
   if (values.help || !action) { process.stdout.write(usage); return action || values.help ? 0 : 2; }
@@ -125,7 +123,3 @@ function freeName(db: LabDatabase, datasetId: number, base: string): string {
   }
 }
 
-function fail(message: string, code: number): number {
-  process.stderr.write(`ddl-lab split: ${message.endsWith('\n') ? message : `${message}\n`}`);
-  return code;
-}

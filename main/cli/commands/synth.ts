@@ -1,8 +1,10 @@
 // `ddl-lab synth --preset P --identities N --per-identity M --size S --out DIR [--seed K] [--json]`:
 // writes a SynthFaces dataset and prints a summary. The work is in app/data/synth.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type HardRule, type SynthManifest, SynthOptionsError, generateSynthFaces, pairTypes, presetNames } from '../../../app/data/synth/index.js';
+import { commandFailure, parseCommandLine } from '../command-line.js';
+
+const fail = commandFailure('synth');
 
 const usage = `Usage: ddl-lab synth --preset ${presetNames.join('|')} --identities N --per-identity M --size S --out DIR
                      [--seed K] [--json]
@@ -22,24 +24,21 @@ DIR/synthfaces.json. DIR must not exist or be empty. Same seed, same bytes.
 const flagNames: [RegExp, string][] = [[/\bperIdentity\b/g, '--per-identity'], [/\bidentities\b/g, '--identities'], [/\bsize\b/g, '--size'], [/\bseed\b/g, '--seed'], [/\boutDir\b/g, '--out'], [/\bpreset\b/g, '--preset']];
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        preset: { type: 'string' },
-        identities: { type: 'string' },
-        'per-identity': { type: 'string' },
-        size: { type: 'string' },
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`, 2);
-  }
+  const parsed = parseCommandLine({
+    args,
+    options: {
+      preset: { type: 'string' },
+      identities: { type: 'string' },
+      'per-identity': { type: 'string' },
+      size: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  }, usage, fail);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.help) { process.stdout.write(usage); return 0; }
   const missing = ['preset', 'identities', 'per-identity', 'size', 'out'].filter((name) => values[name as keyof typeof values] === undefined);
   if (missing.length > 0) return fail(`missing ${missing.map((m) => `--${m}`).join(', ')}.\n\n${usage}`, 2);
@@ -113,7 +112,3 @@ function round(value: number, decimals: number): number {
   return Number(value.toFixed(decimals));
 }
 
-function fail(message: string, code: number): number {
-  process.stderr.write(`ddl-lab synth: ${message.endsWith('\n') ? message : `${message}\n`}`);
-  return code;
-}

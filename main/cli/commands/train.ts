@@ -2,7 +2,6 @@
 // one training run in its own process, followed in the foreground. Ctrl-C cancels gracefully
 // (the run checkpoints and can be resumed); a second Ctrl-C stops it at once.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { findDataset } from '../../../app/store/datasets-repo.js';
 import { defaultDataDir } from '../../../app/store/data-dir.js';
 import { openLabDatabase } from '../../../app/store/db.js';
@@ -13,6 +12,9 @@ import { RunConfigError } from '../../../app/train/run-config.js';
 import { RunManager, RunStateError } from '../../../app/train/run-manager.js';
 import type { RunHandle } from '../../../app/train/run-supervisor.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
+import { commandFailure, parseCommandLine } from '../command-line.js';
+
+const fail = commandFailure('train');
 
 const usage = `Usage: ddl-lab train --dataset ID --split ID --config FILE.json [--name NAME] [--data-dir DIR] [--json]
        ddl-lab train --resume RUN [--data-dir DIR] [--json]
@@ -21,15 +23,16 @@ Exit code: 0 completed, 1 failed or interrupted, 2 bad arguments or config, 3 ca
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const parsed = parseCommandLine({
     args,
     options: {
       dataset: { type: 'string' }, split: { type: 'string' }, config: { type: 'string' }, name: { type: 'string' },
       resume: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
-  });
+  }, usage, fail);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.help) { process.stdout.write(usage); return 0; }
-  const fail = (message: string, code = 2) => { process.stderr.write(`ddl-lab train: ${message}\n`); return code; };
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir);
   try {
