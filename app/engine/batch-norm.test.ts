@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { batchNormInfer, batchNormTrain, type BatchNormState } from './batch-norm.js';
+import { channelKernelCalls } from './kernels/channel-kernels.js';
 import { prelu } from './prelu.js';
 import { relativeError, seededNormal, valuesOn } from './testing.js';
 
 // The analytic BatchNorm and PReLU backward passes against tfjs autodiff of the textbook
-// formulas on the cpu backend.
+// formulas on the cpu backend. With C % 4 = 0 the wasm runs take our fused channel kernels.
 
 function state(c: number, withGamma: boolean, seed: number): BatchNormState {
   return {
@@ -25,6 +26,9 @@ describe('batchNormTrain', () => {
     { shape: [3, 2, 2, 4], gamma: false },
     { shape: [8, 5], gamma: true },
     { shape: [6, 3], gamma: false },
+    { shape: [4, 5, 3, 8], gamma: true },
+    { shape: [2, 7, 7, 16], gamma: false },
+    { shape: [8, 12], gamma: true },
   ])('matches autodiff of moments + batchNorm: $shape, gamma $gamma', async ({ shape, gamma }) => {
     const c = shape[shape.length - 1]!;
     const xv = seededNormal(shape, 1).map((v, i) => 3 * v + (i % c)); // offset means per channel
@@ -45,8 +49,11 @@ describe('batchNormTrain', () => {
     });
     const ref = await valuesOn('cpu', reference);
     for (const backend of ['wasm', 'cpu']) {
+      const before = channelKernelCalls();
       const got = await valuesOn(backend, ours);
       got.forEach((g, i) => expect(relativeError(g, ref[i]!), `${backend} output ${i}`).toBeLessThan(1e-4));
+      // 3 fused passes forward, 2 backward.
+      expect(channelKernelCalls() - before, `${backend} fused passes`).toBe(backend === 'wasm' && c % 4 === 0 ? 5 : 0);
     }
   });
 
@@ -70,7 +77,7 @@ describe('batchNormTrain', () => {
 });
 
 describe('prelu', () => {
-  it.each([{ shape: [3, 4, 4, 5] }, { shape: [6, 7] }])('matches autodiff of tf.prelu: $shape', async ({ shape }) => {
+  it.each([{ shape: [3, 4, 4, 5] }, { shape: [6, 7] }, { shape: [3, 4, 4, 8] }, { shape: [6, 12] }])('matches autodiff of tf.prelu: $shape', async ({ shape }) => {
     const c = shape[shape.length - 1]!;
     const xv = seededNormal(shape, 4), av = seededNormal([c], 5).map((v) => 0.25 + 0.1 * v), wv = seededNormal(shape, 6);
     const run = (mine: boolean) => () => {
@@ -80,8 +87,10 @@ describe('prelu', () => {
     };
     const ref = await valuesOn('cpu', run(false));
     for (const backend of ['wasm', 'cpu']) {
+      const before = channelKernelCalls();
       const got = await valuesOn(backend, run(true));
       got.forEach((g, i) => expect(relativeError(g, ref[i]!), `${backend} output ${i}`).toBeLessThan(1e-4));
+      expect(channelKernelCalls() - before, `${backend} fused passes`).toBe(backend === 'wasm' && c % 4 === 0 ? 1 : 0);
     }
   });
 });

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { asImage, channelAffine, channelMean } from './channel-ops.js';
+import { fusedChannelKernelsFor } from './kernels/channel-kernels.js';
 
 // BatchNorm for training and inference with an analytic backward pass. Autodiff through
 // tf.moments + tf.batchNorm costs ~10 passes over the activations with several slow
-// broadcast/reduce kernels on wasm; here forward is 5 fast passes and backward 6.
+// broadcast/reduce kernels on wasm; here forward is 5 fast passes and backward 6, or on wasm with
+// C % 4 = 0 our fused kernels (kernels/channel-kernels.ts): 3 passes forward and 2 backward.
 
 export interface BatchNormState {
   /** Scale γ; omitted for a BN with γ fixed at 1 (insightface's embedding BN). */
@@ -25,7 +27,7 @@ export function batchNormTrain(x: tf.Tensor, state: BatchNormState): tf.Tensor {
   const count = image.size / image.shape[3];
   if (count < 2) throw new Error(`BatchNorm in training needs more than one value per channel, got input shape [${x.shape}]`);
   const gamma = state.gamma ?? tf.onesLike(state.beta);
-  const normalize = tf.customGrad((...args) => {
+  const normalize = fusedChannelKernelsFor(image) ? fusedNormalize(state, count) : tf.customGrad((...args) => {
     const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const mean = channelMean(xIn);
     const centered = channelAffine(xIn, tf.onesLike(mean), tf.neg(mean));
@@ -54,6 +56,36 @@ export function batchNormTrain(x: tf.Tensor, state: BatchNormState): tf.Tensor {
   });
   const y = normalize(image, gamma, state.beta);
   return x.rank === 4 ? y : y.reshape(x.shape);
+}
+
+const run = (kernelName: string, inputs: tf.NamedTensorMap) => tf.engine().runKernel(kernelName, inputs) as unknown as tf.Tensor[] | tf.Tensor;
+
+/** The customGrad BN on the fused wasm kernels; the same maths as above on x and the mean instead of a saved centred copy. */
+function fusedNormalize(state: BatchNormState, count: number) {
+  return tf.customGrad((...args) => {
+    const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const [sum] = run('LabChannelSums', { x: xIn }) as tf.Tensor[];
+    const mean = tf.div(sum!, count) as tf.Tensor1D;
+    const [squares] = run('LabChannelCenteredSquares', { x: xIn, mean }) as tf.Tensor[];
+    const variance = tf.div(squares!, count) as tf.Tensor1D;
+    const invStd = tf.rsqrt(tf.add(variance, state.epsilon)) as tf.Tensor1D;
+    const [y] = run('LabChannelNormalize', { x: xIn, mean, scale: tf.mul(gammaIn, invStd), shift: betaIn }) as tf.Tensor[];
+    updateRunning(state, mean, variance, count);
+    save([xIn, mean, invStd, gammaIn]);
+    return {
+      value: y!,
+      gradFunc: (dy, saved) => {
+        const [x, m, s, gm] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        const [sumDy, sumDyCentered] = run('LabBatchNormGradSums', { dy: dy as tf.Tensor, x, mean: m }) as tf.Tensor[];
+        const meanDy = tf.div(sumDy!, count), meanDyCentered = tf.div(sumDyCentered!, count);
+        const a = tf.mul(gm, s);
+        const b = tf.neg(tf.mul(a, tf.mul(tf.square(s), meanDyCentered)));
+        const k = tf.neg(tf.mul(a, meanDy));
+        const [dx] = run('LabBatchNormGradInput', { dy: dy as tf.Tensor, x, mean: m, a, b, k }) as tf.Tensor[];
+        return [dx!, tf.mul(meanDyCentered, tf.mul(s, count)), sumDy!];
+      },
+    };
+  });
 }
 
 function updateRunning(state: BatchNormState, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { channelKernelFunc, channelKernels } from './kernels/channel-kernels.js';
 import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
 import { identityShared } from './kernels/identity-shared.js';
@@ -18,9 +19,9 @@ export { setWasmTrainingKernels } from './kernels/wasm/wasm-kernels.js';
 //   BatchMatMul, _FusedMatMul (wasm): transposed operands fall off XNNPACK onto a scalar loop
 //   Identity (wasm): copies the data where sharing it is enough (clones, saved tensors)
 // BatchNorm and PReLU get analytic backward passes as ops (batch-norm.ts, prelu.ts), used by
-// app/models; they need no kernel of their own.
+// app/models; on wasm they run on fused per-channel kernels of ours (Lab* kernel names).
 
-type Composed = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string) => tf.TensorInfo;
+type Composed = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string) => tf.TensorInfo | tf.TensorInfo[];
 
 const replacements: { kernelName: string; backendName: string; kernel: Composed }[] = [
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernel: conv2dBackpropFilter },
@@ -29,6 +30,8 @@ const replacements: { kernelName: string; backendName: string; kernel: Composed 
   { kernelName: tf._FusedMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf._FusedMatMul) },
   { kernelName: tf.Identity, backendName: 'wasm', kernel: identityShared },
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'cpu', kernel: conv2dBackpropFilter },
+  // New kernels (no stock one): fused BatchNorm/PReLU passes, used by batch-norm.ts and prelu.ts.
+  ...channelKernels.map((k) => ({ kernelName: k.kernelName, backendName: 'wasm', kernel: channelKernelFunc(k) })),
 ];
 
 const installed = new Set<string>();

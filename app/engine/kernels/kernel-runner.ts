@@ -139,8 +139,13 @@ export class KernelRunner {
 
   /** Marks `out` as the kernel's result and releases every other temporary. */
   finish(out: TensorInfo): TensorInfo {
-    for (const info of this.temporaries) if (info !== out) this.backend.disposeData(info.dataId);
+    return this.finishMany([out])[0]!;
+  }
+
+  /** finish() for a kernel with several outputs. */
+  finishMany(outs: TensorInfo[]): TensorInfo[] {
+    for (const info of this.temporaries) if (!outs.includes(info)) this.backend.disposeData(info.dataId);
     this.temporaries.length = 0;
-    return out;
+    return outs;
   }
 }

@@ -1,8 +1,10 @@
+import { channelFunctions } from './channel-wat.js';
 import { convGradFunctions } from './conv-grad-wat.js';
 import { gemmFunctions } from './gemm-wat.js';
 
-// The one WebAssembly module of our training kernels: conv gradients (conv-grad-wat.ts) and
-// transposed matrix products (gemm-wat.ts), on tfjs-wasm's own memory. Text, not a binary, so
+// The one WebAssembly module of our training kernels: conv gradients (conv-grad-wat.ts),
+// transposed matrix products (gemm-wat.ts) and fused per-channel passes for BatchNorm and PReLU
+// (channel-wat.ts), on tfjs-wasm's own memory. Text, not a binary, so
 // the source is readable; scripts/build-wasm-kernels.ts assembles it with wabt into
 // kernels-binary.ts, and a test checks that file is current.
 
@@ -13,6 +15,7 @@ export function kernelsWat(options: { shared: boolean }): string {
   (import "env" "memory" ${memory})
   ${convGradFunctions}
   ${gemmFunctions}
+  ${channelFunctions}
 )
 `;
 }

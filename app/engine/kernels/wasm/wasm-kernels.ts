@@ -1,5 +1,8 @@
 import { kernelsShared, kernelsSingle } from './kernels-binary.js';
-import { KernelPool, splitTiles, type KernelExports } from './kernel-pool.js';
+import { channelPassSignatures } from './channel-wat.js';
+import { KernelPool, splitTiles, type KernelExports, type Raw } from './kernel-pool.js';
+
+export type ChannelPassName = keyof typeof channelPassSignatures;
 
 // Instantiates our wasm training kernels (kernels-wat.ts) on tfjs-wasm's memory, once per memory.
 // Addresses are byte offsets into that memory. On the threaded build's shared memory with
@@ -24,6 +27,8 @@ export interface WasmKernels {
   gemmAtB(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number): void;
   /** c[m,n] = Σ_k a[m,k]·b[n,k]; same needs. */
   gemmABt(a: number, b: number, c: number, m: number, n: number, k: number, scratch: number): void;
+  /** A fused per-channel pass of channel-wat.ts by name: byte offsets of its streams and vectors, then p and c. */
+  channelPass(name: ChannelPassName, ...args: number[]): void;
   /** Scratch bytes a gemm call with reduction length k needs (every thread's part). */
   gemmScratchBytes(k: number): number;
   /** Threads a call is split over. */
@@ -83,6 +88,8 @@ export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernel
     gemmAtB: (a, b, c, k, m, n, scratch) => run('gemmAtB', [a, b, c, k, m, n], splitTiles(m, 4, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)])),
     gemmABt: (a, b, c, m, n, k, scratch) => run('gemmABt', [a, b, c, m, n, k], splitTiles(n, 8, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)])),
     gemmScratchBytes: (k) => parts * perThreadScratch(k),
+    // Memory-bound single passes: they stay on the calling thread.
+    channelPass: (name, ...args) => (local as unknown as Record<string, Raw>)[name]!(...args),
   };
   instances.set(memory, kernels);
   return kernels;
