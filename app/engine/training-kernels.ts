@@ -5,8 +5,10 @@ import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
 import { identityShared } from './kernels/identity-shared.js';
 import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
 import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
+import { sgdKernelName, sgdMomentumKernel } from './kernels/sgd-kernel.js';
 
 export { setWasmTrainingKernels } from './kernels/wasm/wasm-kernels.js';
+export { fusedSgdAvailable, sgdKernelName } from './kernels/sgd-kernel.js';
 
 // The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). On wasm the
 // conv gradients and the transposed matmuls are our own wasm SIMD kernels (kernels/wasm/) where
@@ -19,7 +21,8 @@ export { setWasmTrainingKernels } from './kernels/wasm/wasm-kernels.js';
 //   BatchMatMul, _FusedMatMul (wasm): transposed operands fall off XNNPACK onto a scalar loop
 //   Identity (wasm): copies the data where sharing it is enough (clones, saved tensors)
 // BatchNorm and PReLU get analytic backward passes as ops (batch-norm.ts, prelu.ts), used by
-// app/models; on wasm they run on fused per-channel kernels of ours (Lab* kernel names).
+// app/models; on wasm they run on fused per-channel kernels of ours (Lab* kernel names), as does
+// app/train's SGD update (LabSgdMomentum).
 
 type Composed = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string) => tf.TensorInfo | tf.TensorInfo[];
 
@@ -32,6 +35,7 @@ const replacements: { kernelName: string; backendName: string; kernel: Composed 
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'cpu', kernel: conv2dBackpropFilter },
   // New kernels (no stock one): fused BatchNorm/PReLU passes, used by batch-norm.ts and prelu.ts.
   ...channelKernels.map((k) => ({ kernelName: k.kernelName, backendName: 'wasm', kernel: channelKernelFunc(k) })),
+  { kernelName: sgdKernelName, backendName: 'wasm', kernel: sgdMomentumKernel },
 ];
 
 const installed = new Set<string>();

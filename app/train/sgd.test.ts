@@ -1,10 +1,47 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { initBackend } from '../engine/backend.js';
+import { seededNormal } from '../engine/testing.js';
+import { fusedSgdAvailable, sgdKernelName } from '../engine/training-kernels.js';
 import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
 
-beforeAll(async () => { await tf.setBackend('cpu'); });
+beforeAll(async () => { await initBackend({ preferred: 'wasm' }); await tf.setBackend('cpu'); });
+afterAll(async () => { await tf.setBackend('wasm'); });
 
 describe('SGD with momentum and weight decay', () => {
+  it('takes one fused wasm kernel per parameter on wasm, with the same result as the tfjs ops on cpu', async () => {
+    const run = () => {
+      const params = tf.tidy(() => [
+        { variable: tf.variable(tf.tensor2d(seededNormal([7, 9], 1), [7, 9]), true, 'fused-test/w'), decay: true },
+        { variable: tf.variable(tf.tensor1d(seededNormal([6], 2)), true, 'fused-test/bn'), decay: false },
+      ]);
+      const sgd = new SgdMomentum(params, { momentum: 0.9, weightDecay: 5e-4 });
+      for (let step = 0; step < 3; step++) {
+        const grads = Object.fromEntries(params.map((p, i) => [p.variable.name, tf.tensor(seededNormal(p.variable.shape, 10 * step + i + 1), p.variable.shape)]));
+        sgd.apply(grads, 0.05);
+        tf.dispose(Object.values(grads));
+      }
+      const values = [...params.map((p) => Array.from(p.variable.dataSync())), ...sgd.state().values.map((v) => Array.from(v))];
+      sgd.dispose();
+      tf.dispose(params.map((p) => p.variable));
+      return values;
+    };
+    const onCpu = run();
+    await tf.setBackend('wasm');
+    try {
+      expect(fusedSgdAvailable()).toBe(true);
+      const spy = vi.spyOn(tf.engine(), 'runKernel');
+      const tensors = tf.memory().numTensors;
+      const onWasm = run();
+      expect(spy.mock.calls.filter(([name]) => name === sgdKernelName)).toHaveLength(3 * 2);
+      spy.mockRestore();
+      expect(tf.memory().numTensors).toBe(tensors);
+      onWasm.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(onCpu[i]![j]!, 5)));
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
   it('matches the update written out by hand (PyTorch semantics), decaying only flagged weights', () => {
     const weight = tf.variable(tf.tensor1d([1, -2]), true, 'sgd-test/w');
     const scale = tf.variable(tf.tensor1d([0.5]), true, 'sgd-test/bn');

@@ -29,6 +29,8 @@ export interface WasmKernels {
   gemmABt(a: number, b: number, c: number, m: number, n: number, k: number, scratch: number): void;
   /** A fused per-channel pass of channel-wat.ts by name: byte offsets of its streams and vectors, then p and c. */
   channelPass(name: ChannelPassName, ...args: number[]): void;
+  /** One SGD-with-momentum update of n floats (optimizer-wat.ts): w, v, g in; w', v' out. */
+  sgdMomentum(w: number, v: number, g: number, wOut: number, vOut: number, n: number, lr: number, momentum: number, decay: number): void;
   /** Scratch bytes a gemm call with reduction length k needs (every thread's part). */
   gemmScratchBytes(k: number): number;
   /** Threads a call is split over. */
@@ -90,6 +92,7 @@ export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernel
     gemmScratchBytes: (k) => parts * perThreadScratch(k),
     // Memory-bound single passes: they stay on the calling thread.
     channelPass: (name, ...args) => (local as unknown as Record<string, Raw>)[name]!(...args),
+    sgdMomentum: (...args) => (local as unknown as Record<string, Raw>).sgdMomentum!(...args),
   };
   instances.set(memory, kernels);
   return kernels;
