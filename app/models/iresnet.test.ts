@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
+import { channelKernelCalls } from '../engine/kernels/channel-kernels.js';
+import { lastFilterGradPlan } from '../engine/kernels/conv2d-backprop-filter.js';
+import { setWasmTrainingKernels } from '../engine/training-kernels.js';
 import { relativeError, seededNormal, valuesOn } from '../engine/testing.js';
 import { backboneInputRange, createBackbone, parameterCount, resolveBackboneSpec } from './index.js';
 import type { Backbone, BackboneSpec } from './types.js';
@@ -149,5 +152,41 @@ describe('IResNet backbones', () => {
       tf.dispose([x, labels, classifier]);
       backbone.dispose();
     }
+  });
+
+  it('trains the same on our wasm kernels as on the XNNPACK compositions alone (10 SGD steps)', async () => {
+    await tf.setBackend('wasm');
+    // Channel counts that put every conv gradient, matmul gradient and BN/PReLU pass on our kernels.
+    const spec: BackboneSpec = { ...tiny, widths: [8, 16, 16, 16], embeddingSize: 16 };
+    const train = (ours: boolean) => {
+      setWasmTrainingKernels(ours);
+      const backbone = createBackbone(spec);
+      const x = images(8, 4);
+      const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4) as tf.Tensor2D;
+      const classifier = tf.variable(tf.tidy(() => tf.tensor2d(seededNormal([16, 4], 7), [16, 4]).mul(0.1)));
+      const optimizer = tf.train.momentum(0.05, 0.9);
+      const vars = [...backbone.trainableVariables().map((v) => v.variable), classifier];
+      try {
+        return Array.from({ length: 10 }, () => {
+          const loss = optimizer.minimize(() => classifierLoss(backbone, x, labels, classifier as tf.Variable as unknown as tf.Tensor2D), true, vars)!;
+          const value = loss.dataSync()[0]!;
+          loss.dispose();
+          return value;
+        });
+      } finally {
+        optimizer.dispose();
+        tf.dispose([x, labels, classifier]);
+        backbone.dispose();
+        setWasmTrainingKernels(true);
+      }
+    };
+    const fused = channelKernelCalls();
+    const ours = train(true);
+    expect(channelKernelCalls()).toBeGreaterThan(fused);
+    expect(lastFilterGradPlan()).toBe('direct');
+    const composed = train(false);
+    expect(lastFilterGradPlan()).not.toBe('direct');
+    expect(ours[9]!).toBeLessThan(ours[0]!);
+    ours.forEach((loss, step) => expect(Math.abs(loss - composed[step]!) / composed[step]!, `step ${step + 1}`).toBeLessThan(1e-4));
   });
 });
