@@ -4,6 +4,7 @@ import { initBackend } from './backend.js';
 import { relativeError, seededNormal, valuesOn } from './testing.js';
 import { forceFilterGradPlan, lastFilterGradPlan, type FilterGradPlan } from './kernels/conv2d-backprop-filter.js';
 import { forceInputGradPlan, lastInputGradPlan, type InputGradPlan } from './kernels/conv2d-backprop-input.js';
+import { lastConv2dPath } from './kernels/conv2d-forward.js';
 import { lastMatMulPath } from './kernels/matmul-transposed.js';
 import { installTrainingKernels, setWasmTrainingKernels, uninstallTrainingKernels } from './training-kernels.js';
 
@@ -94,6 +95,25 @@ describe('conv2d training kernels', () => {
     }
     await valuesOn('wasm', run);
     expect(lastFilterGradPlan()).toBe('direct');
+  });
+
+  it('runs conv2d forward on our wasm kernel (co % 8 = 0, ci ≥ 8) with the cpu result, and on XNNPACK otherwise', async () => {
+    const cases: { x: [number, number, number, number]; w: [number, number, number, number]; stride: number; pad: Pad; ours: boolean }[] = [
+      { x: [2, 9, 7, 8], w: [3, 3, 8, 16], stride: 2, pad: 'same', ours: true },
+      { x: [3, 7, 7, 12], w: [3, 3, 12, 8], stride: 1, pad: 'valid', ours: true },
+      { x: [2, 10, 10, 8], w: [5, 5, 8, 24], stride: 2, pad: [[0, 0], [2, 1], [0, 2], [0, 0]], ours: true },
+      { x: [1, 11, 10, 16], w: [4, 2, 16, 8], stride: 3, pad: 'valid', ours: true },
+      { x: [5, 3, 3, 8], w: [1, 1, 8, 8], stride: 1, pad: 'same', ours: true }, // 45 pixels: a short last tile
+      { x: [2, 8, 8, 3], w: [3, 3, 3, 16], stride: 1, pad: 'same', ours: false }, // RGB input
+      { x: [2, 8, 8, 8], w: [3, 3, 8, 12], stride: 1, pad: 'same', ours: false }, // co % 8 ≠ 0
+    ];
+    for (const c of cases) {
+      const run = () => tf.conv2d(tf.tensor4d(seededNormal(c.x, 21), c.x), tf.tensor4d(seededNormal(c.w, 22), c.w), c.stride, c.pad);
+      const [ref] = await valuesOn('cpu', run);
+      const [got] = await valuesOn('wasm', run);
+      expect(lastConv2dPath(), JSON.stringify(c)).toBe(c.ours ? 'wasm kernel' : 'xnnpack');
+      expect(relativeError(got!, ref!), JSON.stringify(c)).toBeLessThan(1e-5);
+    }
   });
 
   it('gives tf.grad of a strided conv the cpu stock result on wasm', async () => {

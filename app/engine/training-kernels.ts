@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { channelKernelFunc, channelKernels } from './kernels/channel-kernels.js';
 import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
+import { conv2dForward } from './kernels/conv2d-forward.js';
 import { identityShared } from './kernels/identity-shared.js';
 import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
 import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
@@ -11,7 +12,8 @@ export { setWasmTrainingKernels } from './kernels/wasm/wasm-kernels.js';
 export { fusedSgdAvailable, sgdKernelName } from './kernels/sgd-kernel.js';
 
 // The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). On wasm the
-// conv gradients and the transposed matmuls are our own wasm SIMD kernels (kernels/wasm/) where
+// convolution (forward too), its gradients and the transposed matmuls are our own wasm SIMD
+// kernels (kernels/wasm/) where
 // the channel counts allow (multiples of 8), split over worker threads on the threaded build;
 // otherwise they, like the rest, are compositions of the backend's fast kernels (XNNPACK conv and
 // matmul). setWasmTrainingKernels(false) leaves only the compositions.
@@ -27,6 +29,7 @@ export { fusedSgdAvailable, sgdKernelName } from './kernels/sgd-kernel.js';
 type Composed = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string) => tf.TensorInfo | tf.TensorInfo[];
 
 const replacements: { kernelName: string; backendName: string; kernel: Composed }[] = [
+  { kernelName: tf.Conv2D, backendName: 'wasm', kernel: conv2dForward },
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernel: conv2dBackpropFilter },
   { kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernel: conv2dBackpropInput },
   { kernelName: tf.BatchMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf.BatchMatMul) },

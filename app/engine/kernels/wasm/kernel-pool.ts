@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 // Workers are unref'd: they never keep a process alive.
 
 /** The kernels a pool can run, by index in the control block. */
-export const poolKernels = ['filterGrad', 'inputGrad', 'gemmAtB', 'gemmABt'] as const;
+export const poolKernels = ['filterGrad', 'inputGrad', 'gemmAtB', 'gemmABt', 'conv2dForward'] as const;
 export type PoolKernel = (typeof poolKernels)[number];
 
 /** Control block layout (Int32 slots). */

@@ -1,4 +1,5 @@
 import { channelFunctions } from './channel-wat.js';
+import { convForwardFunctions } from './conv-forward-wat.js';
 import { convGradFunctions } from './conv-grad-wat.js';
 import { gemmFunctions } from './gemm-wat.js';
 import { optimizerFunctions } from './optimizer-wat.js';
@@ -15,6 +16,7 @@ export function kernelsWat(options: { shared: boolean }): string {
   return `(module
   (import "env" "memory" ${memory})
   ${convGradFunctions}
+  ${convForwardFunctions}
   ${gemmFunctions}
   ${channelFunctions}
   ${optimizerFunctions}

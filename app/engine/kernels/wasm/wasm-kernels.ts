@@ -23,6 +23,8 @@ export interface WasmKernels {
   filterGrad(x: number, dy: number, dw: number, shape: ConvGradShape): void;
   /** dx[n,h,w,ci] += Σ dy·wT with wT [kh,kw,co,ci]; needs ci % 8 = 0. */
   inputGrad(dy: number, wT: number, dx: number, shape: ConvGradShape): void;
+  /** y[n,oh,ow,co] = conv(x, f [kh,kw,ci,co]); needs co % 8 = 0 and `zeros`: ci zero floats. */
+  conv2dForward(x: number, f: number, y: number, zeros: number, shape: ConvGradShape): void;
   /** c[m,n] = Σ_k a[k,m]·b[k,n]; needs n % 8 = 0, k ≥ 1 and gemmScratchBytes(k) bytes of scratch. */
   gemmAtB(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number): void;
   /** c[m,n] = Σ_k a[m,k]·b[n,k]; same needs. */
@@ -86,6 +88,7 @@ export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernel
         : splitTiles(shape.co, 8, parts).map(([b, e]) => [0, shape.ci, b, e]);
       run('filterGrad', [x, dy, dw, ...shapeArgs(shape)], extras);
     },
+    conv2dForward: (x, f, y, zeros, shape) => run('conv2dForward', [x, f, y, zeros, ...shapeArgs(shape)], splitTiles(shape.co, 8, parts)),
     inputGrad: (dy, wT, dx, shape) => run('inputGrad', [dy, wT, dx, ...shapeArgs(shape)], splitTiles(shape.ci, 8, parts)),
     gemmAtB: (a, b, c, k, m, n, scratch) => run('gemmAtB', [a, b, c, k, m, n], splitTiles(m, 4, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)])),
     gemmABt: (a, b, c, m, n, k, scratch) => run('gemmABt', [a, b, c, m, n, k], splitTiles(n, 8, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)])),
