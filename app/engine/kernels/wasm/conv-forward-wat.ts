@@ -8,7 +8,7 @@
 // (kh·kw·ci·32 bytes) stays in L1 while the block's pixels stream past. Needs co % 8 = 0;
 // computes output channels [jBegin, jEnd) so threads can split a call.
 
-import { accumulators, c, get, i32, locals, madd, minI, set, upTo, zero } from './wat.js';
+import { accumulators, c, fourRowReduce, get, i32, locals, minI, set, upTo, zero } from './wat.js';
 
 const params = ['n', 'h', 'w', 'ci', 'oh', 'ow', 'co', 'kh', 'kw', 'sh', 'sw', 'pt', 'pl', 'rowBlock'];
 
@@ -60,17 +60,7 @@ export const convForwardFunctions = `
               ${set(`p${i}`, `(select ${i32('add', get('x'), i32('shl', i32('mul', i32('add', i32('mul', i32('add', i32('mul', get(`img${i}`), get('h')), get('iy')), get('w')), get('ix')), get('ci')), c(2)))} ${get('zeros')} ${i32('and', i32('lt_u', get('iy'), get('h')), i32('lt_u', get('ix'), get('w')))})`)}`).join('')}
               ${set('wp', i32('add', get('f'), i32('shl', i32('add', i32('mul', i32('mul', i32('add', i32('mul', get('ky'), get('kw')), get('kx')), get('ci')), get('co')), get('j0')), c(2))))}
               ${set('k', get('ci'))}
-              (loop $reduce
-                ${set('b0', `(v128.load ${get('wp')})`)}
-                ${set('b1', `(v128.load offset=16 ${get('wp')})`)}
-                ${upTo(4).map((i) => `
-                ${set('a', `(v128.load32_splat ${get(`p${i}`)})`)}
-                ${madd(`s${2 * i}`, 'b0')}
-                ${madd(`s${2 * i + 1}`, 'b1')}
-                ${set(`p${i}`, i32('add', get(`p${i}`), c(4)))}`).join('')}
-                ${set('wp', i32('add', get('wp'), get('wstep')))}
-                ${set('k', i32('sub', get('k'), c(1)))}
-                (br_if $reduce ${get('k')}))
+              ${fourRowReduce('wp', get('wstep'), 'k')}
               ${set('kx', i32('add', get('kx'), c(1)))}
               (br_if $kxLoop ${i32('lt_u', get('kx'), get('kw'))}))
             ${set('ky', i32('add', get('ky'), c(1)))}

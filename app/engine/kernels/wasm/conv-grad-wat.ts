@@ -19,7 +19,7 @@
 // steps of 8; inputGrad: input channels [cBegin, cEnd) in steps of 8), so threads sharing the
 // memory can split one gradient into disjoint parts (kernel-pool.ts).
 
-import { accumulators, addInto, bytes, c, get, i32, locals, madd, minI, set, upTo, zero } from './wat.js';
+import { accumulators, addInto, bytes, c, fourRowReduce, get, i32, locals, madd, minI, set, upTo, zero } from './wat.js';
 
 const params = ['n', 'h', 'w', 'ci', 'oh', 'ow', 'co', 'kh', 'kw', 'sh', 'sw', 'pt', 'pl', 'rowBlock'];
 
@@ -163,17 +163,7 @@ const inputGrad = `
               ${zero(8)}
               ${set('wp', get('wp0'))}
               ${set('k', get('co'))}
-              (loop $reduce
-                ${set('b0', `(v128.load ${get('wp')})`)}
-                ${set('b1', `(v128.load offset=16 ${get('wp')})`)}
-                ${[0, 1, 2, 3].map((i) => `
-                ${set('a', `(v128.load32_splat ${get(`p${i}`)})`)}
-                ${madd(`s${2 * i}`, 'b0')}
-                ${madd(`s${2 * i + 1}`, 'b1')}
-                ${set(`p${i}`, i32('add', get(`p${i}`), c(4)))}`).join('')}
-                ${set('wp', i32('add', get('wp'), get('wstep')))}
-                ${set('k', i32('sub', get('k'), c(1)))}
-                (br_if $reduce ${get('k')}))
+              ${fourRowReduce('wp', get('wstep'), 'k')}
               ${set('dst', i32('add', get('xRow'), bytes(i32('mul', i32('sub', i32('add', i32('mul', get('ox'), get('sw')), get('kx')), get('pl')), get('ci')))))}
               ${addInto(get('dst'), 's0', 's1')}
               ${[1, 2, 3].map((i) => `(if ${i32('gt_u', get('cnt'), c(i))} (then

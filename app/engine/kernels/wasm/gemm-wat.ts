@@ -10,7 +10,7 @@
 // Both need n % 8 = 0 and k ≥ 1. Threads splitting one product pass disjoint row/column ranges
 // and their own scratch.
 
-import { accumulators, bytes, c, get, i32, locals, madd, minI, set, upTo, zero } from './wat.js';
+import { accumulators, bytes, c, fourRowReduce, get, i32, locals, madd, minI, set, upTo, zero } from './wat.js';
 
 /** Stores the tile's accumulator pairs to C rows at cp (row stride `rowBytes`), `count` rows. */
 const storeRows = (count: string) => `
@@ -104,17 +104,7 @@ const gemmABt = `
         ${zero(8)}
         ${set('pw', get('scratch'))}
         ${set('kk', get('k'))}
-        (loop $kLoop
-          ${set('b0', `(v128.load ${get('pw')})`)}
-          ${set('b1', `(v128.load offset=16 ${get('pw')})`)}
-          ${upTo(4).map((i) => `
-          ${set('a', `(v128.load32_splat ${get(`p${i}`)})`)}
-          ${madd(`s${2 * i}`, 'b0')}
-          ${madd(`s${2 * i + 1}`, 'b1')}
-          ${set(`p${i}`, i32('add', get(`p${i}`), c(4)))}`).join('')}
-          ${set('pw', i32('add', get('pw'), c(32)))}
-          ${set('kk', i32('sub', get('kk'), c(1)))}
-          (br_if $kLoop ${get('kk')}))
+        ${fourRowReduce('pw', c(32), 'kk')}
         ${set('cp', i32('add', get('cPtr'), bytes(i32('add', i32('mul', get('m0'), get('n')), get('n0')))))}
         ${storeRows(get('cnt'))}
         ${set('m0', i32('add', get('m0'), c(4)))}

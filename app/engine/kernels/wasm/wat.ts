@@ -17,3 +17,21 @@ export const madd = (s: string, b: string) => set(s, `(f32x4.add ${get(s)} (f32x
 export const addInto = (at: string, lo: string, hi: string) => `
   (v128.store ${at} (f32x4.add (v128.load ${at}) ${get(lo)}))
   (v128.store offset=16 ${at} (f32x4.add (v128.load offset=16 ${at}) ${get(hi)}))`;
+
+/**
+ * The 4 × 8 tile's reduction loop shared by inputGrad, conv2dForward and gemmABt: per step, 8
+ * values of the right operand at `weights` (then advanced by `step`) times one value at each of
+ * the 4 row pointers p0…p3 (advanced by one float), into s0…s7; `counter` steps.
+ */
+export const fourRowReduce = (weights: string, step: string, counter: string) => `
+  (loop $reduce
+    ${set('b0', `(v128.load ${get(weights)})`)}
+    ${set('b1', `(v128.load offset=16 ${get(weights)})`)}
+    ${upTo(4).map((i) => `
+    ${set('a', `(v128.load32_splat ${get(`p${i}`)})`)}
+    ${madd(`s${2 * i}`, 'b0')}
+    ${madd(`s${2 * i + 1}`, 'b1')}
+    ${set(`p${i}`, i32('add', get(`p${i}`), c(4)))}`).join('')}
+    ${set(weights, i32('add', get(weights), step))}
+    ${set(counter, i32('sub', get(counter), c(1)))}
+    (br_if $reduce ${get(counter)}))`;
