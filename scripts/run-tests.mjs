@@ -24,17 +24,26 @@ function step(label, command, args) {
 // Checks that are not test files count as one test each, so a red typecheck shows in the total.
 function check(label, command, args) {
   if (step(label, command, args)) tally.passed += 1;
-  else { tally.failed += 1; process.stdout.write(`!!! ${label} failed\n`); }
+  else {
+    tally.failed += 1;
+    process.stdout.write(`!!! ${label} failed\n`);
+  }
 }
 
 if (stage('typecheck')) {
   check('typecheck (node)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   check('typecheck (renderer)', 'npx', ['tsc', '--noEmit', '-p', 'renderer/tsconfig.json']);
 }
-if (stage('lint')) check('lint', 'npx', ['eslint', '.']);
+if (stage('lint')) check('lint', 'npm', ['run', '--silent', 'lint']);
 
 if (stage('vitest')) {
-  const ok = step('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`]);
+  const ok = step('vitest', 'npx', [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${results}/vitest.json`,
+  ]);
   const file = `${results}/vitest.json`;
   if (existsSync(file)) {
     const report = JSON.parse(readFileSync(file, 'utf8'));
@@ -42,7 +51,9 @@ if (stage('vitest')) {
     tally.failed += report.numFailedTests ?? 0;
     tally.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // A suite that failed to load has no tests to count; count it as one failure.
-    const brokenSuites = (report.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
+    const brokenSuites = (report.testResults ?? []).filter(
+      (s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0,
+    ).length;
     tally.failed += brokenSuites;
     if (!ok && report.numFailedTests === 0 && brokenSuites === 0) tally.failed += 1;
   } else if (!ok) tally.failed += 1;
