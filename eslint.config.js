@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import { layerRules } from './scripts/layer-rules.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.test-results/**', 'release/**', '.scratch/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.test-results/**',
+      'release/**',
+      '.scratch/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -35,7 +35,9 @@ const bigCount = Number(values.big);
 const concurrency = Number(values.concurrency);
 
 const dir = mkdtempSync(join(tmpdir(), 'ddl-bench-data-'));
-const results: Record<string, unknown> = { machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverageAtStart: loadavg().map((l) => +l.toFixed(2)) } };
+const results: Record<string, unknown> = {
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverageAtStart: loadavg().map((l) => +l.toFixed(2)) },
+};
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function timed<T>(work: () => T): { value: T; seconds: number; cpuSeconds: number } {
@@ -55,20 +57,37 @@ async function timedAsync<T>(work: () => Promise<T>): Promise<{ value: T; second
 }
 
 try {
-  say(`bench:data on ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} — other work on the machine slows every figure.`);
+  say(
+    `bench:data on ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} — other work on the machine slows every figure.`,
+  );
 
   // 1. SynthFaces JPEGs at 250×250.
   const synthDir = join(dir, 'synth');
-  const synth = await timedAsync(() => generateSynthFaces({ outDir: synthDir, preset: 'mixed', identities, perIdentity, size: 250, seed: 7 }));
+  const synth = await timedAsync(() =>
+    generateSynthFaces({ outDir: synthDir, preset: 'mixed', identities, perIdentity, size: 250, seed: 7 }),
+  );
   const images = identities * perIdentity;
-  say(`SynthFaces: ${images} images 250×250 generated in ${synth.seconds.toFixed(1)} s (${(images / synth.seconds).toFixed(0)} images/s; not part of the import figure).`);
+  say(
+    `SynthFaces: ${images} images 250×250 generated in ${synth.seconds.toFixed(1)} s (${(images / synth.seconds).toFixed(0)} images/s; not part of the import figure).`,
+  );
 
   // 2. Import at 112.
   const db = openDatabase(join(dir, 'data', 'lab.sqlite'));
   const imported = await timedAsync(() => importDataset({ db, root: synthDir, inputSize: 112, concurrency }));
   const rate = imported.value.images / imported.seconds;
-  say(`Import 250×250 JPEG -> 112×112 cache (decode + measure + resize + SQLite), concurrency ${concurrency}: ${imported.value.images} images in ${imported.seconds.toFixed(2)} s = ${rate.toFixed(0)} images/s (process CPU ${imported.cpuSeconds.toFixed(1)} s; sharp's threads included).`);
-  results.import = { images: imported.value.images, seconds: imported.seconds, imagesPerSecond: rate, cpuSeconds: imported.cpuSeconds, concurrency, bad: imported.value.bad.length };
+  say(
+    `Import 250×250 JPEG -> 112×112 cache (decode + measure + resize + SQLite), concurrency ${concurrency}: ${imported.value.images} images in ${imported.seconds.toFixed(2)} s = ${rate.toFixed(0)} images/s (process CPU ${imported.cpuSeconds.toFixed(1)} s; sharp's threads included).`,
+  );
+  results.import = {
+    images: imported.value.images,
+    seconds: imported.seconds,
+    imagesPerSecond: rate,
+    cpuSeconds: imported.cpuSeconds,
+    concurrency,
+    bad: imported.value.bad.length,
+  };
   const datasetId = imported.value.id;
   const split = imported.value.split;
   if (!split) throw new Error('SynthFaces split-rule.json was not saved as a split');
@@ -78,21 +97,51 @@ try {
   const b = Math.min(32, identities);
   for (const resident of [true, false]) {
     const residentLimit = resident ? undefined : 0;
-    const ddl = createDdlSampler({ db, datasetId, splitId: split.id, inputSize: 112, batch: b, studentPairs: 'easy-hard', seed: 1, flip: true, residentLimit });
+    const ddl = createDdlSampler({
+      db,
+      datasetId,
+      splitId: split.id,
+      inputSize: 112,
+      batch: b,
+      studentPairs: 'easy-hard',
+      seed: 1,
+      flip: true,
+      residentLimit,
+    });
     ddl.next();
     const steps = 40;
-    const ddlTime = timed(() => { for (let i = 0; i < steps; i++) ddl.next(); });
+    const ddlTime = timed(() => {
+      for (let i = 0; i < steps; i++) ddl.next();
+    });
     ddl.close();
-    const cls = createClassificationSampler({ db, datasetId, inputSize: 112, batchSize: 128, seed: 1, flip: true, residentLimit });
+    const cls = createClassificationSampler({
+      db,
+      datasetId,
+      inputSize: 112,
+      batchSize: 128,
+      seed: 1,
+      flip: true,
+      residentLimit,
+    });
     cls.next();
-    const clsTime = timed(() => { for (let i = 0; i < steps; i++) cls.next(); });
+    const clsTime = timed(() => {
+      for (let i = 0; i < steps; i++) cls.next();
+    });
     cls.close();
     const mode = resident ? 'cache in memory' : 'cache read per row';
     const ddlRate = steps / ddlTime.seconds;
     const clsRate = steps / clsTime.seconds;
-    say(`DDL sampler b=${b} (6×${b} images of 112×112, flip), ${mode}: ${ddlRate.toFixed(1)} batches/s (${(ddlRate * 6 * b).toFixed(0)} images/s).`);
-    say(`Classification sampler 128 × 112×112 (flip), ${mode}: ${clsRate.toFixed(1)} batches/s (${(clsRate * 128).toFixed(0)} images/s).`);
-    samplerRates[resident ? 'resident' : 'perRow'] = { b, ddlBatchesPerSecond: ddlRate, classificationBatchesPerSecond: clsRate };
+    say(
+      `DDL sampler b=${b} (6×${b} images of 112×112, flip), ${mode}: ${ddlRate.toFixed(1)} batches/s (${(ddlRate * 6 * b).toFixed(0)} images/s).`,
+    );
+    say(
+      `Classification sampler 128 × 112×112 (flip), ${mode}: ${clsRate.toFixed(1)} batches/s (${(clsRate * 128).toFixed(0)} images/s).`,
+    );
+    samplerRates[resident ? 'resident' : 'perRow'] = {
+      b,
+      ddlBatchesPerSecond: ddlRate,
+      classificationBatchesPerSecond: clsRate,
+    };
   }
   results.samplers = samplerRates;
 
@@ -101,35 +150,80 @@ try {
   const fakeId = createDataset(evalDb, { name: 'fifty-thousand', kind: 'imagefolder', root: dir, maxPixels: 1 });
   const random = new Random(3);
   const rows: NewImage[] = Array.from({ length: 50_000 }, (_, i) => ({
-    idx: i, path: `id${Math.floor(i / 10)}/${i}.jpg`, pathBytes: null, identityIdx: Math.floor(i / 10), fileSize: 1, fileMtimeMs: 0, sha1: String(i),
-    format: 'jpeg', width: 250, height: 250, sharpness: random.uniform(0, 500), brightness: random.next(), contrast: random.uniform(0, 0.5),
+    idx: i,
+    path: `id${Math.floor(i / 10)}/${i}.jpg`,
+    pathBytes: null,
+    identityIdx: Math.floor(i / 10),
+    fileSize: 1,
+    fileMtimeMs: 0,
+    sha1: String(i),
+    format: 'jpeg',
+    width: 250,
+    height: 250,
+    sharpness: random.uniform(0, 500),
+    brightness: random.next(),
+    contrast: random.uniform(0, 0.5),
   }));
   const ids = insertImages(evalDb, fakeId, rows);
-  insertIdentities(evalDb, fakeId, Array.from({ length: 5000 }, (_, c) => ({ idx: c, name: `id${c}`, imageCount: 10 })));
-  setAttributeColumns(evalDb, fakeId, [{ name: 'yaw', kind: 'numeric' }, { name: 'resolution', kind: 'numeric' }, { name: 'race', kind: 'categorical' }]);
-  insertAttributeValues(evalDb, fakeId, ids.flatMap((imageId) => [
-    { imageId, name: 'yaw', num: random.uniform(-90, 90), text: null },
-    { imageId, name: 'resolution', num: random.uniform(0.125, 1), text: null },
-    { imageId, name: 'race', num: null, text: random.pick(['a', 'b', 'c', 'd']) },
-  ]));
+  insertIdentities(
+    evalDb,
+    fakeId,
+    Array.from({ length: 5000 }, (_, c) => ({ idx: c, name: `id${c}`, imageCount: 10 })),
+  );
+  setAttributeColumns(evalDb, fakeId, [
+    { name: 'yaw', kind: 'numeric' },
+    { name: 'resolution', kind: 'numeric' },
+    { name: 'race', kind: 'categorical' },
+  ]);
+  insertAttributeValues(
+    evalDb,
+    fakeId,
+    ids.flatMap((imageId) => [
+      { imageId, name: 'yaw', num: random.uniform(-90, 90), text: null },
+      { imageId, name: 'resolution', num: random.uniform(0.125, 1), text: null },
+      { imageId, name: 'race', num: null, text: random.pick(['a', 'b', 'c', 'd']) },
+    ]),
+  );
   updateDataset(evalDb, fakeId, { status: 'ready', imageCount: 50_000, identityCount: 5000 });
-  const rule = (threshold: number) => ({ hard: { any: [{ attr: 'yaw', abs: true, op: '>=', value: threshold }, { all: [{ attr: 'resolution', op: '<=', value: 0.25 }, { attr: 'race', op: 'in', value: ['a', 'b'] }] }, { measured: 'sharpness', op: '<', value: 20 }] } });
+  const rule = (threshold: number) => ({
+    hard: {
+      any: [
+        { attr: 'yaw', abs: true, op: '>=', value: threshold },
+        {
+          all: [
+            { attr: 'resolution', op: '<=', value: 0.25 },
+            { attr: 'race', op: 'in', value: ['a', 'b'] },
+          ],
+        },
+        { measured: 'sharpness', op: '<', value: 20 },
+      ],
+    },
+  });
   const cold = timed(() => evaluateSplit(evalDb, fakeId, rule(45)));
   const warm: number[] = [];
   for (let t = 30; t < 70; t += 4) warm.push(timed(() => evaluateSplit(evalDb, fakeId, rule(t))).seconds * 1000);
   warm.sort((a, b) => a - b);
-  say(`Split rule on 50 000 images (3 conditions, nested, per-attribute counts + boundary): first ${(cold.seconds * 1000).toFixed(0)} ms (loads the columns), then median ${warm[warm.length >> 1]!.toFixed(1)} ms per threshold change.`);
-  results.splitEvaluation50k = { firstMs: cold.seconds * 1000, medianMs: warm[warm.length >> 1], hardImages: cold.value.hardImages };
+  say(
+    `Split rule on 50 000 images (3 conditions, nested, per-attribute counts + boundary): first ${(cold.seconds * 1000).toFixed(0)} ms (loads the columns), then median ${warm[warm.length >> 1]!.toFixed(1)} ms per threshold change.`,
+  );
+  results.splitEvaluation50k = {
+    firstMs: cold.seconds * 1000,
+    medianMs: warm[warm.length >> 1],
+    hardImages: cold.value.hardImages,
+  };
   evalDb.close();
 
   // 5. 50 000-image import.
   const estimate = bigCount / rate;
   if (values['no-big'] || estimate > 300) {
-    say(`${bigCount}-image import: not run (${values['no-big'] ? '--no-big' : 'estimated over 5 minutes'}); at ${rate.toFixed(0)} images/s it would take ~${(estimate / 60).toFixed(1)} min (extrapolated from the run above).`);
+    say(
+      `${bigCount}-image import: not run (${values['no-big'] ? '--no-big' : 'estimated over 5 minutes'}); at ${rate.toFixed(0)} images/s it would take ~${(estimate / 60).toFixed(1)} min (extrapolated from the run above).`,
+    );
     results.bigImport = { images: bigCount, extrapolatedSeconds: estimate };
   } else {
     const bigRoot = join(dir, 'big');
-    const sources = readdirSync(synthDir, { withFileTypes: true }).filter((d) => d.isDirectory())
+    const sources = readdirSync(synthDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
       .flatMap((d) => readdirSync(join(synthDir, d.name)).map((f) => readFileSync(join(synthDir, d.name, f))));
     const perFolder = 20;
     for (let i = 0; i < bigCount; i++) {
@@ -139,9 +233,27 @@ try {
     }
     const bigDb = openDatabase(join(dir, 'big-data', 'lab.sqlite'));
     let peakRss = 0;
-    const big = await timedAsync(() => importDataset({ db: bigDb, root: bigRoot, inputSize: 112, concurrency, onProgress: (p) => { if (p.done % 500 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss); } }));
-    say(`${big.value.images}-image import (250×250 JPEG -> 112×112): ${big.seconds.toFixed(0)} s = ${(big.value.images / big.seconds).toFixed(0)} images/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, ${big.value.bad.length} bad.`);
-    results.bigImport = { images: big.value.images, seconds: big.seconds, imagesPerSecond: big.value.images / big.seconds, peakRssMiB: peakRss / 2 ** 20, cpuSeconds: big.cpuSeconds };
+    const big = await timedAsync(() =>
+      importDataset({
+        db: bigDb,
+        root: bigRoot,
+        inputSize: 112,
+        concurrency,
+        onProgress: (p) => {
+          if (p.done % 500 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        },
+      }),
+    );
+    say(
+      `${big.value.images}-image import (250×250 JPEG -> 112×112): ${big.seconds.toFixed(0)} s = ${(big.value.images / big.seconds).toFixed(0)} images/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, ${big.value.bad.length} bad.`,
+    );
+    results.bigImport = {
+      images: big.value.images,
+      seconds: big.seconds,
+      imagesPerSecond: big.value.images / big.seconds,
+      peakRssMiB: peakRss / 2 ** 20,
+      cpuSeconds: big.cpuSeconds,
+    };
     bigDb.close();
   }
   db.close();

@@ -62,8 +62,9 @@ const columns: { key: string; title: string }[] = [
   { key: 'rank1', title: 'rank-1' },
 ];
 
-const usage = 'Usage: npx tsx bench/ddl-sweep.ts [--seeds N] [--data-dir DIR] [--variants a,b,...] [--parallel P]\n'
-  + `  variants: ${catalogue.map((v) => v.key).join(', ')} (default ${defaultVariants.join(',')})\n`;
+const usage =
+  'Usage: npx tsx bench/ddl-sweep.ts [--seeds N] [--data-dir DIR] [--variants a,b,...] [--parallel P]\n' +
+  `  variants: ${catalogue.map((v) => v.key).join(', ')} (default ${defaultVariants.join(',')})\n`;
 
 const hash = (value: unknown) => createHash('sha1').update(JSON.stringify(value)).digest('hex').slice(0, 8);
 const log = (text: string) => process.stderr.write(`${text}\n`);
@@ -78,30 +79,49 @@ function findOrCreate(manager: RunManager, request: RunRequest, label: string): 
 async function pool<T>(tasks: (() => Promise<T>)[], width: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  const worker = async () => { while (next < tasks.length) { const k = next++; results[k] = await tasks[k]!(); } };
+  const worker = async () => {
+    while (next < tasks.length) {
+      const k = next++;
+      results[k] = await tasks[k]!();
+    }
+  };
   await Promise.all(Array.from({ length: Math.min(width, tasks.length) }, worker));
   return results;
 }
 
 function withVariant(settings: DemoSettings, v: Variant, objective: 'ddl' | 'classification'): DemoSettings {
-  const ddl = objective === 'ddl' ? v.ddl : (v.ddl?.studentPairs ? { studentPairs: v.ddl.studentPairs } : undefined);
+  const ddl = objective === 'ddl' ? v.ddl : v.ddl?.studentPairs ? { studentPairs: v.ddl.studentPairs } : undefined;
   return { ...settings, stage2: { ...settings.stage2, ...v.stage2, ddl } };
 }
 
 /** Cosines DDL sees in training batches of b singles / pairs, under a checkpoint (inference mode, no flips). */
-async function similarityRange(db: LabDatabase, dataDir: string, train: DemoData, runId: number, b: number): Promise<string> {
+async function similarityRange(
+  db: LabDatabase,
+  dataDir: string,
+  train: DemoData,
+  runId: number,
+  b: number,
+): Promise<string> {
   const checkpoint = latestCheckpoint(db, runId);
   if (!checkpoint) return `run ${runId} has no checkpoint`;
   const e = await embedDataset(db, dataDir, train.datasetId, join(checkpoint.path, 'backbone'));
   const { easy, hard } = splitMembers(db, train.splitId);
   const byIdentity = (ids: number[]) => {
     const m = new Map<number, number[]>();
-    for (const id of ids) { const row = e.rowOf.get(id)!; const c = e.labels[row]!; m.set(c, [...(m.get(c) ?? []), row]); }
+    for (const id of ids) {
+      const row = e.rowOf.get(id)!;
+      const c = e.labels[row]!;
+      m.set(c, [...(m.get(c) ?? []), row]);
+    }
     return m;
   };
   const easyOf = byIdentity(easy);
   const hardOf = byIdentity(hard);
-  const cos = (a: number, c: number) => { let s = 0; for (let k = 0; k < e.dim; k++) s += e.embeddings[a * e.dim + k]! * e.embeddings[c * e.dim + k]!; return s; };
+  const cos = (a: number, c: number) => {
+    let s = 0;
+    for (let k = 0; k < e.dim; k++) s += e.embeddings[a * e.dim + k]! * e.embeddings[c * e.dim + k]!;
+    return s;
+  };
   const random = new Random(7);
   const pick = (rows: number[]) => rows[random.int(rows.length)]!;
   const stats = { easyNeg: [] as number[], hardNeg: [] as number[], easyPos: [] as number[], hardPos: [] as number[] };
@@ -115,13 +135,14 @@ async function similarityRange(db: LabDatabase, dataDir: string, train: DemoData
     hardest(hardOf, stats.hardNeg);
   }
   for (const [c, rows] of easyOf) {
-    for (let i = 0; i < rows.length; i++) for (let j = i + 1; j < rows.length; j++) stats.easyPos.push(cos(rows[i]!, rows[j]!));
+    for (let i = 0; i < rows.length; i++)
+      for (let j = i + 1; j < rows.length; j++) stats.easyPos.push(cos(rows[i]!, rows[j]!));
     for (const h of hardOf.get(c) ?? []) for (const r of rows) stats.hardPos.push(cos(r, h));
   }
   const describe = (xs: number[]) => {
     const sorted = [...xs].sort((x, y) => x - y);
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2);
-    const below = (t: number) => `${(100 * xs.filter((x) => x < t).length / xs.length).toFixed(0)}%`;
+    const below = (t: number) => `${((100 * xs.filter((x) => x < t).length) / xs.length).toFixed(0)}%`;
     return `mean ${(xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(3)}, 5/50/95% ${q(0.05)}/${q(0.5)}/${q(0.95)}, <0: ${below(0)}, <0.1: ${below(0.1)}`;
   };
   return [
@@ -140,16 +161,25 @@ function cell(a: Aggregate): string {
 
 function table(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: {
-    seeds: { type: 'string', default: '3' }, 'data-dir': { type: 'string' }, variants: { type: 'string' },
-    parallel: { type: 'string' }, help: { type: 'boolean', default: false },
-  } });
-  if (values.help) { process.stdout.write(usage); return 0; }
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string', default: '3' },
+      'data-dir': { type: 'string' },
+      variants: { type: 'string' },
+      parallel: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const seedCount = Number(values.seeds);
   const width = Number(values.parallel ?? (availableParallelism() >= 2 ? 2 : 1));
   const keys = values.variants ? values.variants.split(',').map((k) => k.trim()) : defaultVariants;
@@ -163,7 +193,9 @@ async function main(): Promise<number> {
   const settings = quickDemo;
   const started = performance.now();
   const backend = await initBackend();
-  log(`DDL sweep: ${variants.length} variants × ${seedCount} seeds, ${settings.label} demo settings, data in ${dataDir}, backend ${backend.name}, ${width} run(s) side by side`);
+  log(
+    `DDL sweep: ${variants.length} variants × ${seedCount} seeds, ${settings.label} demo settings, data in ${dataDir}, backend ${backend.name}, ${width} run(s) side by side`,
+  );
 
   const db = openLabDatabase(dataDir);
   try {
@@ -188,20 +220,27 @@ async function main(): Promise<number> {
 
       // Unique fine-tunes: variants that only change DDL options share their cls baseline.
       const jobs = new Map<string, { run: RunRecord; fresh: boolean; label: string }>();
-      const armsOf = variants.map((v) => (['ddl', 'classification'] as const).map((objective) => {
-        const request = stage2Request(withVariant(settings, v, objective), train, stage1.id, objective, seed, '');
-        const label = `sweep seed ${seed}: ${objective === 'ddl' ? v.key : 'cls'}`;
-        const key = hash(request.config);
-        if (!jobs.has(key)) jobs.set(key, { ...findOrCreate(manager, request, label), label });
-        return key;
-      }));
+      const armsOf = variants.map((v) =>
+        (['ddl', 'classification'] as const).map((objective) => {
+          const request = stage2Request(withVariant(settings, v, objective), train, stage1.id, objective, seed, '');
+          const label = `sweep seed ${seed}: ${objective === 'ddl' ? v.key : 'cls'}`;
+          const key = hash(request.config);
+          if (!jobs.has(key)) jobs.set(key, { ...findOrCreate(manager, request, label), label });
+          return key;
+        }),
+      );
       const todo = [...jobs.values()].filter((j) => j.fresh);
-      log(`seed ${seed}: ${jobs.size} fine-tunes, ${todo.length} to train: ${todo.map((j) => `${j.label} #${j.run.id}`).join(', ')}`);
-      await pool(todo.map((j) => async () => {
-        const t0 = performance.now();
-        j.run = await runToCompletion(manager, j.run.id, `${j.label} run ${j.run.id}`, env);
-        log(`  ${j.label} #${j.run.id} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      }), width);
+      log(
+        `seed ${seed}: ${jobs.size} fine-tunes, ${todo.length} to train: ${todo.map((j) => `${j.label} #${j.run.id}`).join(', ')}`,
+      );
+      await pool(
+        todo.map((j) => async () => {
+          const t0 = performance.now();
+          j.run = await runToCompletion(manager, j.run.id, `${j.label} run ${j.run.id}`, env);
+          log(`  ${j.label} #${j.run.id} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        }),
+        width,
+      );
 
       for (const [k, v] of variants.entries()) {
         const [ddlKey, clsKey] = armsOf[k]!;
@@ -209,9 +248,12 @@ async function main(): Promise<number> {
       }
       if (seed === 1) {
         const refDdl = variants[0] ? jobs.get(armsOf[0]![0]!)!.run : undefined;
-        ranges = `Training-batch cosines (seed 1, b = ${settings.stage2.batchSize}; inference-mode embeddings of the training images):\n`
-          + `stage 1 (run ${stage1.id}):\n${await similarityRange(db, dataDir, train, stage1.id, settings.stage2.batchSize)}\n`
-          + (refDdl ? `after ${variants[0]!.key} DDL (run ${refDdl.id}):\n${await similarityRange(db, dataDir, train, refDdl.id, settings.stage2.batchSize)}\n` : '');
+        ranges =
+          `Training-batch cosines (seed 1, b = ${settings.stage2.batchSize}; inference-mode embeddings of the training images):\n` +
+          `stage 1 (run ${stage1.id}):\n${await similarityRange(db, dataDir, train, stage1.id, settings.stage2.batchSize)}\n` +
+          (refDdl
+            ? `after ${variants[0]!.key} DDL (run ${refDdl.id}):\n${await similarityRange(db, dataDir, train, refDdl.id, settings.stage2.batchSize)}\n`
+            : '');
       }
     }
 
@@ -219,30 +261,48 @@ async function main(): Promise<number> {
     const get = (key: string) => rows.find((r) => r.key === key)!.get;
     const body = variants.map((v) => {
       const list = pairs.get(v.key)!;
-      const diffs = columns.map((c) => aggregate(list.map(([d, cls]) => { const a = get(c.key)(d); const b = get(c.key)(cls); return a === null || b === null ? null : a - b; })));
+      const diffs = columns.map((c) =>
+        aggregate(
+          list.map(([d, cls]) => {
+            const a = get(c.key)(d);
+            const b = get(c.key)(cls);
+            return a === null || b === null ? null : a - b;
+          }),
+        ),
+      );
       const gapDiffs = list.map(([d, cls]) => get('gap.margin')(d)! - get('gap.margin')(cls)!);
-      return [v.title, ...diffs.map(cell), `${gapDiffs.filter((g) => g < 0).length}/${list.length} (${gapDiffs.map((g) => g.toFixed(3)).join(' ')})`];
+      return [
+        v.title,
+        ...diffs.map(cell),
+        `${gapDiffs.filter((g) => g < 0).length}/${list.length} (${gapDiffs.map((g) => g.toFixed(3)).join(' ')})`,
+      ];
     });
     const baselines = variants.map((v) => {
       const list = pairs.get(v.key)!;
-      return [v.title, ...columns.map((c) => cell(aggregate(list.map(([, cls]) => get(c.key)(cls)))).replace(/^\+/, '')), ''];
+      return [
+        v.title,
+        ...columns.map((c) => cell(aggregate(list.map(([, cls]) => get(c.key)(cls)))).replace(/^\+/, '')),
+        '',
+      ];
     });
     const s2 = settings.stage2;
-    process.stdout.write([
-      '',
-      `DDL - cls-only fine-tune, paired per seed (same stage-1 checkpoint, seed, batches, steps); mean ± sd over ${seedCount} seed(s).`,
-      `Quick demo settings: stage 1 ${settings.stage1.steps} steps; stage 2 ${s2.steps} steps, b = ${s2.batchSize}, lr ${s2.lr}, ${settings.head.type} head; `
-        + `validation: ${validation.identities} held-out identities. e-h = easy-hard, e-e = easy-easy; gaps = e-e - e-h (lower is better).`,
-      '',
-      table(['variant', ...columns.map((c) => c.title), 'gap narrowed (per seed)'], body),
-      '',
-      'The cls-only baselines (absolute values, mean ± sd):',
-      table(['paired with', ...columns.map((c) => c.title), ''], baselines),
-      '',
-      ranges,
-      `Backend ${backend.name}; wall time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        '',
+        `DDL - cls-only fine-tune, paired per seed (same stage-1 checkpoint, seed, batches, steps); mean ± sd over ${seedCount} seed(s).`,
+        `Quick demo settings: stage 1 ${settings.stage1.steps} steps; stage 2 ${s2.steps} steps, b = ${s2.batchSize}, lr ${s2.lr}, ${settings.head.type} head; ` +
+          `validation: ${validation.identities} held-out identities. e-h = easy-hard, e-e = easy-easy; gaps = e-e - e-h (lower is better).`,
+        '',
+        table(['variant', ...columns.map((c) => c.title), 'gap narrowed (per seed)'], body),
+        '',
+        'The cls-only baselines (absolute values, mean ± sd):',
+        table(['paired with', ...columns.map((c) => c.title), ''], baselines),
+        '',
+        ranges,
+        `Backend ${backend.name}; wall time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+        '',
+      ].join('\n'),
+    );
     return 0;
   } finally {
     db.close();

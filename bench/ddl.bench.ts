@@ -10,14 +10,18 @@ const embedding = 512;
 const config = defaultDdlConfig; // the reference defaults: R = 1000 bins on [0, 1), sigma 0.1
 
 function randomMatrix(rng: Random): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from({ length: batch * embedding }, () => rng.normal()), [batch, embedding]);
+  return tf.tensor2d(
+    Float32Array.from({ length: batch * embedding }, () => rng.normal()),
+    [batch, embedding],
+  );
 }
 
 function makeBranches(): DdlBranches {
   const rng = new Random(1);
   const anchors = [randomMatrix(rng), randomMatrix(rng)];
   // Positive pairs: the anchor plus noise, so pair cosines spread over (0, 1).
-  const partner = (anchor: tf.Tensor2D, noise: number) => tf.tidy(() => anchor.add(randomMatrix(rng).mul(noise)) as tf.Tensor2D);
+  const partner = (anchor: tf.Tensor2D, noise: number) =>
+    tf.tidy(() => anchor.add(randomMatrix(rng).mul(noise)) as tf.Tensor2D);
   return {
     teacherSingles: randomMatrix(rng),
     studentSingles: randomMatrix(rng),
@@ -72,15 +76,20 @@ async function benchBackend(name: string, runs: number): Promise<void> {
     tf.dispose(grads);
   });
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-  const line = (label: string, t: Timing) => `${label} ${fmt(median(t.wall))} wall (min ${fmt(Math.min(...t.wall))}), ${fmt(median(t.cpu))} cpu`;
-  process.stdout.write(`${name.padEnd(5)} ${line('forward', forward)}   ${line('forward+backward', forwardBackward)}\n`);
+  const line = (label: string, t: Timing) =>
+    `${label} ${fmt(median(t.wall))} wall (min ${fmt(Math.min(...t.wall))}), ${fmt(median(t.cpu))} cpu`;
+  process.stdout.write(
+    `${name.padEnd(5)} ${line('forward', forward)}   ${line('forward+backward', forwardBackward)}\n`,
+  );
   tf.dispose(inputs);
 }
 
 async function main(): Promise<void> {
   tf.enableProdMode();
   const runs = Number(process.env.BENCH_RUNS ?? 7);
-  process.stdout.write(`ddlLoss: b = ${batch} per branch (4 branches, ${batch} pairs each), R = ${config.bins.count} bins, embedding ${embedding}, compat ${config.compat}; median of ${runs} runs\n`);
+  process.stdout.write(
+    `ddlLoss: b = ${batch} per branch (4 branches, ${batch} pairs each), R = ${config.bins.count} bins, embedding ${embedding}, compat ${config.compat}; median of ${runs} runs\n`,
+  );
   await import('@tensorflow/tfjs-backend-wasm');
   for (const backend of ['wasm', 'cpu']) await benchBackend(backend, runs);
 }

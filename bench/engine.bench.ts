@@ -51,9 +51,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** The probe net as (forward, loss, variables), seeded. */
 function probeNet(): { forward: () => tf.Tensor; loss: () => tf.Scalar; variables: tf.Variable[]; batch: number } {
-  const init = (shape: number[], fanIn: number, seed: number) => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed));
+  const init = (shape: number[], fanIn: number, seed: number) =>
+    tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed));
   const x = tf.randomUniform([64, 32, 32, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
-  const w1 = init([3, 3, 3, 32], 27, 2), w2 = init([3, 3, 32, 64], 288, 3), w3 = init([3, 3, 64, 128], 576, 4), w4 = init([2048, 128], 2048, 5);
+  const w1 = init([3, 3, 3, 32], 27, 2),
+    w2 = init([3, 3, 32, 64], 288, 3),
+    w3 = init([3, 3, 64, 128], 576, 4),
+    w4 = init([2048, 128], 2048, 5);
   const forward = () => {
     let h = tf.relu(tf.conv2d(x, w1 as tf.Tensor4D, 2, 'same'));
     h = tf.relu(tf.conv2d(h, w2 as tf.Tensor4D, 2, 'same'));
@@ -67,12 +71,18 @@ function irLite(): { forward: () => tf.Tensor; loss: () => tf.Scalar; variables:
   const backbone = createBackbone({ name: 'ir-lite', inputSize: 48, seed: 1 });
   const x = tf.randomUniform([64, 48, 48, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
   const forward = () => backbone.embed(x, true); // training mode, as inside a train step
-  return { forward, loss: () => tf.mean(tf.square(forward())) as tf.Scalar, variables: backbone.trainableVariables().map((v) => v.variable), batch: 64 };
+  return {
+    forward,
+    loss: () => tf.mean(tf.square(forward())) as tf.Scalar,
+    variables: backbone.trainableVariables().map((v) => v.variable),
+    batch: 64,
+  };
 }
 
 function timeSteps(work: () => void, warmup: number, steps: number): { wallMs: number; cpuMs: number; steps: number } {
   for (let i = 0; i < warmup; i++) work();
-  const walls: number[] = [], cpuTimes: number[] = [];
+  const walls: number[] = [],
+    cpuTimes: number[] = [];
   for (let i = 0; i < steps; i++) {
     const cpu = process.cpuUsage();
     const start = performance.now();
@@ -88,7 +98,12 @@ function timeSteps(work: () => void, warmup: number, steps: number): { wallMs: n
 async function kernelProfile(step: () => tf.Tensor): Promise<[string, number][]> {
   const backend = tf.engine().backend as tf.KernelBackend & { time(f: () => void): Promise<{ kernelMs: number }> };
   const wallClock = backend.time.bind(backend);
-  backend.time = async (f) => { const cpu = process.cpuUsage(); f(); const used = process.cpuUsage(cpu); return { kernelMs: (used.user + used.system) / 1000 }; };
+  backend.time = async (f) => {
+    const cpu = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(cpu);
+    return { kernelMs: (used.user + used.system) / 1000 };
+  };
   try {
     const perKernel = new Map<string, number[]>();
     for (let i = 0; i < 5; i++) {
@@ -97,7 +112,10 @@ async function kernelProfile(step: () => tf.Tensor): Promise<[string, number][]>
       for (const k of profile.kernels) totals.set(k.name, (totals.get(k.name) ?? 0) + (k.kernelTimeMs as number));
       for (const [name, ms] of totals) perKernel.set(name, [...(perKernel.get(name) ?? []), ms]);
     }
-    return [...perKernel].map(([name, ms]): [string, number] => [name, median(ms)]).sort((a, b) => b[1] - a[1]).slice(0, 8);
+    return [...perKernel]
+      .map(([name, ms]): [string, number] => [name, median(ms)])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8);
   } finally {
     backend.time = wallClock;
   }
@@ -105,17 +123,40 @@ async function kernelProfile(step: () => tf.Tensor): Promise<[string, number][]>
 
 async function child(): Promise<void> {
   const info: BackendInfo = await initBackend();
-  const net = values.net as Net, kernels = values.kernels as Kernels;
+  const net = values.net as Net,
+    kernels = values.kernels as Kernels;
   if (kernels === 'stock') uninstallTrainingKernels();
   if (kernels === 'composed') setWasmTrainingKernels(false);
-  const steps = Number(values.steps), warmup = Number(values.warmup);
+  const steps = Number(values.steps),
+    warmup = Number(values.warmup);
   const model = net === 'probe' ? probeNet() : irLite();
   const optimizer = tf.train.sgd(0.001);
-  const result: Measured = { backend: info.name, detail: info.detail, threads: info.threads, net, kernels, batch: model.batch };
+  const result: Measured = {
+    backend: info.name,
+    detail: info.detail,
+    threads: info.threads,
+    net,
+    kernels,
+    batch: model.batch,
+  };
   const trainStep = () => optimizer.minimize(model.loss, true, model.variables)!;
   try {
-    result.forward = timeSteps(() => tf.tidy(() => { model.forward().dataSync(); }), warmup, steps);
-    result.train = timeSteps(() => tf.tidy(() => { trainStep().dataSync(); }), warmup, steps);
+    result.forward = timeSteps(
+      () =>
+        tf.tidy(() => {
+          model.forward().dataSync();
+        }),
+      warmup,
+      steps,
+    );
+    result.train = timeSteps(
+      () =>
+        tf.tidy(() => {
+          trainStep().dataSync();
+        }),
+      warmup,
+      steps,
+    );
     if (values.profile) result.profile = await kernelProfile(trainStep);
   } catch (error) {
     result.error = (error as Error).message.split('\n')[0];
@@ -123,29 +164,92 @@ async function child(): Promise<void> {
   say(JSON.stringify(result));
 }
 
-interface Config { label: string; env: Record<string, string>; net: Net; kernels: Kernels; steps: number; warmup: number; profile?: boolean }
+interface Config {
+  label: string;
+  env: Record<string, string>;
+  net: Net;
+  kernels: Kernels;
+  steps: number;
+  warmup: number;
+  profile?: boolean;
+}
 
 function runChild(config: Config): Measured & { label: string } {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', '--net', config.net, '--kernels', config.kernels, '--steps', String(config.steps), '--warmup', String(config.warmup)];
+  const args = [
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    '--child',
+    '--net',
+    config.net,
+    '--kernels',
+    config.kernels,
+    '--steps',
+    String(config.steps),
+    '--warmup',
+    String(config.warmup),
+  ];
   if (config.profile) args.push('--profile');
-  const run = spawnSync(process.execPath, args, { env: { ...process.env, ...config.env }, encoding: 'utf8', timeout: 30 * 60_000 });
-  const line = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (!line) return { label: config.label, backend: config.env.LAB_BACKEND ?? '?', detail: '', threads: 0, net: config.net, kernels: config.kernels, batch: 64, error: `child failed (${run.status}): ${run.stderr.trim().split('\n').pop()}` };
+  const run = spawnSync(process.execPath, args, {
+    env: { ...process.env, ...config.env },
+    encoding: 'utf8',
+    timeout: 30 * 60_000,
+  });
+  const line = run.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (!line)
+    return {
+      label: config.label,
+      backend: config.env.LAB_BACKEND ?? '?',
+      detail: '',
+      threads: 0,
+      net: config.net,
+      kernels: config.kernels,
+      batch: 64,
+      error: `child failed (${run.status}): ${run.stderr.trim().split('\n').pop()}`,
+    };
   return { label: config.label, ...(JSON.parse(line) as Measured) };
 }
 
 async function parent(): Promise<void> {
   const steps = Number(values.steps);
-  say(`bench:engine on ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} — other work on the machine slows every figure; CPU ms are less affected.`);
-  const tensorflowAvailable = await import('@tensorflow/tfjs-node' as string).then(() => true, () => import('@tensorflow/tfjs-node-gpu' as string).then(() => true, () => false));
+  say(
+    `bench:engine on ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} — other work on the machine slows every figure; CPU ms are less affected.`,
+  );
+  const tensorflowAvailable = await import('@tensorflow/tfjs-node' as string).then(
+    () => true,
+    () =>
+      import('@tensorflow/tfjs-node-gpu' as string).then(
+        () => true,
+        () => false,
+      ),
+  );
   const configs: Config[] = [];
-  const add = (label: string, env: Record<string, string>, net: Net, kernels: Kernels, n = steps, warmup = 3, profile = false) => configs.push({ label, env, net, kernels, steps: n, warmup, profile });
+  const add = (
+    label: string,
+    env: Record<string, string>,
+    net: Net,
+    kernels: Kernels,
+    n = steps,
+    warmup = 3,
+    profile = false,
+  ) => configs.push({ label, env, net, kernels, steps: n, warmup, profile });
   for (const net of ['probe', 'ir-lite'] as Net[]) {
     if (tensorflowAvailable) add('tensorflow', { LAB_BACKEND: 'tensorflow' }, net, 'ours');
     add('wasm', { LAB_BACKEND: 'wasm' }, net, 'ours', steps, 3, true);
     add('wasm', { LAB_BACKEND: 'wasm' }, net, 'composed');
     add('wasm', { LAB_BACKEND: 'wasm' }, net, 'stock', 2, 1);
-    if (cpus().length > 1) add(`wasm ${Math.min(cpus().length, 2)} threads`, { LAB_BACKEND: 'wasm', LAB_THREADS: String(Math.min(cpus().length, 2)) }, net, 'ours');
+    if (cpus().length > 1)
+      add(
+        `wasm ${Math.min(cpus().length, 2)} threads`,
+        { LAB_BACKEND: 'wasm', LAB_THREADS: String(Math.min(cpus().length, 2)) },
+        net,
+        'ours',
+      );
     if (!values.quick) {
       // Plain-JavaScript convolutions: a few steps only (said in the table).
       add('cpu', { LAB_BACKEND: 'cpu' }, net, 'ours', net === 'probe' ? 3 : 1, 1);
@@ -159,23 +263,37 @@ async function parent(): Promise<void> {
 
   const fmt = (x: number | undefined, digits = 1) => (x === undefined ? '—' : x.toFixed(digits));
   say('');
-  say(`net      ${'backend'.padEnd(28)} threads  fwd ms (cpu)      train ms (cpu)      img/s  train/fwd  steps  before: stock-kernel train ms`);
+  say(
+    `net      ${'backend'.padEnd(28)} threads  fwd ms (cpu)      train ms (cpu)      img/s  train/fwd  steps  before: stock-kernel train ms`,
+  );
   for (const r of results.filter((x) => x.kernels !== 'stock')) {
     const label = r.kernels === 'composed' ? `${r.label}, XNNPACK only` : r.label;
     const stock = results.find((x) => x.kernels === 'stock' && x.net === r.net && x.label === r.label);
-    const before = !stock ? 'not run' : stock.train ? `${fmt(stock.train.wallMs)} (cpu ${fmt(stock.train.cpuMs)}, ${stock.train.steps} step${stock.train.steps > 1 ? 's' : ''})` : `fails: ${stock.error}`;
+    const before = !stock
+      ? 'not run'
+      : stock.train
+        ? `${fmt(stock.train.wallMs)} (cpu ${fmt(stock.train.cpuMs)}, ${stock.train.steps} step${stock.train.steps > 1 ? 's' : ''})`
+        : `fails: ${stock.error}`;
     if (r.error || !r.forward || !r.train) {
       say(`${r.net.padEnd(8)} ${label.padEnd(28)} error: ${r.error}`);
       continue;
     }
     const imagesPerSecond = (r.batch * 1000) / r.train.wallMs;
-    say(`${r.net.padEnd(8)} ${label.padEnd(28)} ${String(r.threads).padStart(7)}  ${`${fmt(r.forward.wallMs)} (${fmt(r.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(r.train.wallMs)} (${fmt(r.train.cpuMs)})`.padEnd(18)}  ${fmt(imagesPerSecond, 0).padStart(5)}  ${fmt(r.train.wallMs / r.forward.wallMs, 2).padStart(9)}  ${String(r.train.steps).padStart(5)}  ${before}`);
+    say(
+      `${r.net.padEnd(8)} ${label.padEnd(28)} ${String(r.threads).padStart(7)}  ${`${fmt(r.forward.wallMs)} (${fmt(r.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(r.train.wallMs)} (${fmt(r.train.cpuMs)})`.padEnd(18)}  ${fmt(imagesPerSecond, 0).padStart(5)}  ${fmt(r.train.wallMs / r.forward.wallMs, 2).padStart(9)}  ${String(r.train.steps).padStart(5)}  ${before}`,
+    );
   }
   say('');
-  say(`Medians of ${steps} timed steps after 3 warm-up steps, except where "steps" says fewer: the cpu backend's plain-JavaScript convolutions take seconds per step, and its stock kernels ~30 s.`);
-  say('PyTorch 1.13 CPU on this machine (quoted from issue 3, not measured here): probe net forward 6 ms, train step 22 ms.');
+  say(
+    `Medians of ${steps} timed steps after 3 warm-up steps, except where "steps" says fewer: the cpu backend's plain-JavaScript convolutions take seconds per step, and its stock kernels ~30 s.`,
+  );
+  say(
+    'PyTorch 1.13 CPU on this machine (quoted from issue 3, not measured here): probe net forward 6 ms, train step 22 ms.',
+  );
   for (const r of results.filter((x) => x.profile)) {
-    say(`where ${r.label} ${r.net} train-step CPU time goes (median ms per kernel over 5 steps; customGrad ops appear both as "unnamed scope" and as their kernels): ${r.profile!.map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(', ')}`);
+    say(
+      `where ${r.label} ${r.net} train-step CPU time goes (median ms per kernel over 5 steps; customGrad ops appear both as "unnamed scope" and as their kernels): ${r.profile!.map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(', ')}`,
+    );
   }
   const detail = results.find((x) => x.label === 'wasm')?.detail;
   if (detail) say(`wasm backend in use: ${detail}.`);

@@ -51,27 +51,66 @@ const warmUp = performance.now() - warmStart;
 const lines: string[] = [];
 const stagesStart = performance.now();
 const input = time('check input (types coded)', () => checkPairInput(scores, labels, types), lines);
-const folds = time('assign 10 stratified folds', () => assignFolds(input.labels, input.typeCodes, { folds: 10, assignment: 'stratified-shuffle', seed: 0 }), lines);
+const folds = time(
+  'assign 10 stratified folds',
+  () => assignFolds(input.labels, input.typeCodes, { folds: 10, assignment: 'stratified-shuffle', seed: 0 }),
+  lines,
+);
 const all = time('sort (radix, the one sort)', () => sortPairs(input.scores, input.labels, folds), lines);
 const perType = time('split per type (no re-sort)', () => splitByType(all, input.typeCodes!, typeNames.length), lines);
 const sets = [all, ...perType];
-time('ROC + AUC + EER + TAR@FAR + thinning (4 sets)', () => sets.map((set) => {
-  const roc = rocFromSorted(set);
-  return [areaUnderRoc(roc), equalErrorRate(roc), [1e-1, 1e-2, 1e-3, 1e-4, 1e-5].map((far) => operatingPointAtFar(roc, far)), thinRoc(roc, 200)];
-}), lines);
+time(
+  'ROC + AUC + EER + TAR@FAR + thinning (4 sets)',
+  () =>
+    sets.map((set) => {
+      const roc = rocFromSorted(set);
+      return [
+        areaUnderRoc(roc),
+        equalErrorRate(roc),
+        [1e-1, 1e-2, 1e-3, 1e-4, 1e-5].map((far) => operatingPointAtFar(roc, far)),
+        thinRoc(roc, 200),
+      ];
+    }),
+  lines,
+);
 time('10-fold accuracy (4 sets, one sweep each)', () => sets.map((set) => kFoldAccuracy(set, 10)), lines);
-time('histograms + stats + overlap + d\' (4 sets)', () => sets.map((set) => scoreDistributions(set, { bins: 40, min: -1, max: 1 })), lines);
+time(
+  "histograms + stats + overlap + d' (4 sets)",
+  () => sets.map((set) => scoreDistributions(set, { bins: 40, min: -1, max: 1 })),
+  lines,
+);
 const stagesTotal = performance.now() - stagesStart;
 
 const comparisons: string[] = [];
-time('  10 separate per-fold sweeps, all pairs', () => Array.from({ length: 10 }, (_, f) => bestThreshold(all, f)), comparisons);
-time('  10 fresh radix sorts of all pairs', () => Array.from({ length: 10 }, () => ascendingOrder(input.scores)), comparisons);
+time(
+  '  10 separate per-fold sweeps, all pairs',
+  () => Array.from({ length: 10 }, (_, f) => bestThreshold(all, f)),
+  comparisons,
+);
+time(
+  '  10 fresh radix sorts of all pairs',
+  () => Array.from({ length: 10 }, () => ascendingOrder(input.scores)),
+  comparisons,
+);
 time('  one sweep for all 10 folds, all pairs', () => bestThresholdsPerFold(all, 10), comparisons);
 
-const report = time('computeVerificationReport, float32 scores', () => computeVerificationReport(scores, labels, types), lines);
+const report = time(
+  'computeVerificationReport, float32 scores',
+  () => computeVerificationReport(scores, labels, types),
+  lines,
+);
 const scores64 = Float64Array.from(scores, (s, i) => s + (i % 7) * 1e-12); // full-precision doubles
 time('computeVerificationReport, float64 scores', () => computeVerificationReport(scores64, labels, types), lines);
-time('computeVerificationReport, string types', () => computeVerificationReport(scores, labels, Array.from(codes, (c) => typeNames[c]!)), lines);
+time(
+  'computeVerificationReport, string types',
+  () =>
+    computeVerificationReport(
+      scores,
+      labels,
+      Array.from(codes, (c) => typeNames[c]!),
+    ),
+  lines,
+);
 time('computeVerificationReport, no types', () => computeVerificationReport(scores, labels), lines);
 time('mineFailures at FAR 1e-2 (limit 50 per type)', () => mineFailures(scores, labels, types), lines);
 
@@ -91,11 +130,17 @@ const gallery = { embeddings: unit(identities), labels: Array.from({ length: ide
 const probes = { embeddings: unit(2000), labels: Array.from({ length: 2000 }, (_, i) => i % identities) };
 time(`identification 2000 × ${identities} gallery, ${dim}-d`, () => identification({ gallery, probes }), lines);
 
-process.stdout.write(`Eval benchmark: ${impostors} impostor + ${genuine} genuine scores, 3 pair types, Node ${process.version}\n`);
+process.stdout.write(
+  `Eval benchmark: ${impostors} impostor + ${genuine} genuine scores, 3 pair types, Node ${process.version}\n`,
+);
 process.stdout.write(`  ${'first (cold) computeVerificationReport'.padEnd(44)} ${warmUp.toFixed(1).padStart(8)} ms\n`);
 process.stdout.write(`${lines.join('\n')}\n`);
-process.stdout.write(`  ${'stages above, summed (first seven lines)'.padEnd(44)} ${stagesTotal.toFixed(1).padStart(8)} ms\n`);
+process.stdout.write(
+  `  ${'stages above, summed (first seven lines)'.padEnd(44)} ${stagesTotal.toFixed(1).padStart(8)} ms\n`,
+);
 process.stdout.write(`Threshold search alternatives (why the 10-fold step is one sweep):\n${comparisons.join('\n')}\n`);
 const eh = report.byType.find((t) => t.type === 'easy-hard')!;
-process.stdout.write(`Check: overall AUC ${report.overall.auc?.toFixed(4)}, TAR@FAR=1e-4 ${report.overall.tarAtFar[3]?.tar?.toFixed(4)}, ` +
-  `TAR@FAR=1e-6 ${report.overall.tarAtFar[5]?.reason}; easy-hard ROC vertices ${eh.roc?.vertices}, 10-fold ${eh.accuracy?.mean.toFixed(4)}\n`);
+process.stdout.write(
+  `Check: overall AUC ${report.overall.auc?.toFixed(4)}, TAR@FAR=1e-4 ${report.overall.tarAtFar[3]?.tar?.toFixed(4)}, ` +
+    `TAR@FAR=1e-6 ${report.overall.tarAtFar[5]?.reason}; easy-hard ROC vertices ${eh.roc?.vertices}, 10-fold ${eh.accuracy?.mean.toFixed(4)}\n`,
+);

@@ -14,26 +14,44 @@ interface PageResult {
 
 test('the served page reaches the LabApi over HTTP and WebSocket under its CSP', async ({ page, lab }) => {
   const violations: string[] = [];
-  await page.exposeFunction('reportViolation', (text: string) => { violations.push(text); });
+  await page.exposeFunction('reportViolation', (text: string) => {
+    violations.push(text);
+  });
   await page.addInitScript(() => {
     const g = globalThis as any;
-    g.document.addEventListener('securitypolicyviolation', (e: any) => g.reportViolation(`${e.violatedDirective} ${e.blockedURI}`));
+    g.document.addEventListener('securitypolicyviolation', (e: any) =>
+      g.reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   const response = await page.goto(lab.url);
   expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
 
   const result = await page.evaluate(async (): Promise<PageResult> => {
     const g = globalThis as any;
-    const post = (method: string, body: unknown) => g.fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (method: string, body: unknown) =>
+      g.fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     // No token in these requests: the HttpOnly cookie set when the page loaded carries it.
     const info = await (await post('system.info', {})).json();
     const bad = await post('datasets.images', { datasetId: 'x', limit: -1 });
     const socketOpened = await new Promise<boolean>((resolve) => {
       const ws = new g.WebSocket(`${String(g.location.origin).replace('http', 'ws')}/api/events`);
-      ws.onopen = () => { ws.close(); resolve(true); };
+      ws.onopen = () => {
+        ws.close();
+        resolve(true);
+      };
       ws.onerror = () => resolve(false);
     });
-    return { info, badStatus: bad.status, badBody: await bad.json(), socketOpened, cookieVisible: String(g.document.cookie).includes('ddl_lab_token') };
+    return {
+      info,
+      badStatus: bad.status,
+      badBody: await bad.json(),
+      socketOpened,
+      cookieVisible: String(g.document.cookie).includes('ddl_lab_token'),
+    };
   });
   expect(result.info.ok).toBe(true);
   expect(result.info.result.shell).toBe('server');

@@ -49,7 +49,12 @@ function solidPng(size: number, rgb: [number, number, number]): Buffer {
   header[9] = 2;
   const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3).map((_, i) => rgb[i % 3] as number)]);
   const raw = Buffer.concat(Array.from({ length: size }, () => row));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 // ---- datasets: a large synthetic dataset ----
@@ -62,14 +67,32 @@ export function bigDataset(imageCount: number) {
     { name: 'sharpness', kind: 'numeric' as const, source: 'measured' as const, min: 0, max: 900 },
   ];
   const summary = {
-    id: 'big', name: `Fake ${imageCount.toLocaleString('en-US')} images`, kind: 'imagefolder' as const, root: '/fake/big', createdAt: '2030-01-01T00:00:00.000Z',
-    status: 'ready' as const, error: null, imageCount, identityCount: identities, badFileCount: 2, attributes,
+    id: 'big',
+    name: `Fake ${imageCount.toLocaleString('en-US')} images`,
+    kind: 'imagefolder' as const,
+    root: '/fake/big',
+    createdAt: '2030-01-01T00:00:00.000Z',
+    status: 'ready' as const,
+    error: null,
+    imageCount,
+    identityCount: identities,
+    badFileCount: 2,
+    attributes,
   };
   const image = (index: number) => {
     const random = mulberry32(index + 1);
     return {
-      id: `img${index}`, datasetId: 'big', identity: `person${String(Math.floor(index / 10)).padStart(5, '0')}`, path: `person${Math.floor(index / 10)}/img${index}.jpg`,
-      width: 112, height: 112, attributes: { yaw: Math.round((random() * 180 - 90) * 10) / 10, resolution: Math.round(random() * 1000) / 1000, sharpness: Math.round(random() * 900) },
+      id: `img${index}`,
+      datasetId: 'big',
+      identity: `person${String(Math.floor(index / 10)).padStart(5, '0')}`,
+      path: `person${Math.floor(index / 10)}/img${index}.jpg`,
+      width: 112,
+      height: 112,
+      attributes: {
+        yaw: Math.round((random() * 180 - 90) * 10) / 10,
+        resolution: Math.round(random() * 1000) / 1000,
+        sharpness: Math.round(random() * 900),
+      },
     };
   };
   const handlers: Partial<Record<LabMethod, Handler>> = {
@@ -87,7 +110,8 @@ export function bigDataset(imageCount: number) {
       const offset = Number(p.offset ?? 0);
       const limit = Number(p.limit ?? 100);
       const items = [];
-      for (let i = offset; i < Math.min(identities, offset + limit); i += 1) items.push({ identity: `person${String(i).padStart(5, '0')}`, imageCount: 10 });
+      for (let i = offset; i < Math.min(identities, offset + limit); i += 1)
+        items.push({ identity: `person${String(i).padStart(5, '0')}`, imageCount: 10 });
       return { total: identities, offset, items };
     },
   };
@@ -129,20 +153,58 @@ function roc(quality: number) {
 
 function metrics(quality: number) {
   return {
-    pairs: 1200, genuine: 600, impostor: 600, accuracy: 0.7 + quality * 0.25, accuracySd: 0.02, auc: 0.8 + quality * 0.18, eer: 0.25 - quality * 0.2,
-    tarAtFar: [{ far: 0.1, tar: 0.6 + quality * 0.35 }, { far: 0.01, tar: 0.4 + quality * 0.4 }, { far: 0.001, tar: 0.2 + quality * 0.5 }, { far: 1e-4, tar: null }],
-    meanGenuine: 0.6 + quality * 0.1, meanImpostor: 0.25, margin: 0.35 + quality * 0.1, overlap: 0.3 - quality * 0.2, dPrime: 1.5 + quality,
-    roc: roc(quality), genuineHistogram: [{ x0: 0, x1: 0.5, count: 100 }, { x0: 0.5, x1: 1, count: 500 }], impostorHistogram: [{ x0: 0, x1: 0.5, count: 550 }, { x0: 0.5, x1: 1, count: 50 }],
+    pairs: 1200,
+    genuine: 600,
+    impostor: 600,
+    accuracy: 0.7 + quality * 0.25,
+    accuracySd: 0.02,
+    auc: 0.8 + quality * 0.18,
+    eer: 0.25 - quality * 0.2,
+    tarAtFar: [
+      { far: 0.1, tar: 0.6 + quality * 0.35 },
+      { far: 0.01, tar: 0.4 + quality * 0.4 },
+      { far: 0.001, tar: 0.2 + quality * 0.5 },
+      { far: 1e-4, tar: null },
+    ],
+    meanGenuine: 0.6 + quality * 0.1,
+    meanImpostor: 0.25,
+    margin: 0.35 + quality * 0.1,
+    overlap: 0.3 - quality * 0.2,
+    dPrime: 1.5 + quality,
+    roc: roc(quality),
+    genuineHistogram: [
+      { x0: 0, x1: 0.5, count: 100 },
+      { x0: 0.5, x1: 1, count: 500 },
+    ],
+    impostorHistogram: [
+      { x0: 0, x1: 0.5, count: 550 },
+      { x0: 0.5, x1: 1, count: 50 },
+    ],
   };
 }
 
 function evaluation(id: string, runId: string, quality: number, hardPenalty: number) {
-  const types = { 'easy-easy': metrics(quality), 'easy-hard': metrics(quality - hardPenalty), 'hard-hard': metrics(quality - hardPenalty * 1.6) };
-  const gap = (metric: 'accuracy', to: 'easy-hard' | 'hard-hard') => ((types['easy-easy'][metric] ?? 0) - (types[to][metric] ?? 0));
+  const types = {
+    'easy-easy': metrics(quality),
+    'easy-hard': metrics(quality - hardPenalty),
+    'hard-hard': metrics(quality - hardPenalty * 1.6),
+  };
+  const gap = (metric: 'accuracy', to: 'easy-hard' | 'hard-hard') =>
+    (types['easy-easy'][metric] ?? 0) - (types[to][metric] ?? 0);
   return {
-    id, runId, datasetId: '1', pairListId: '1', status: 'completed' as const, createdAt: `2030-01-0${id}T00:00:00.000Z`, flipTest: false,
-    accuracy: metrics(quality).accuracy, easyHardGap: gap('accuracy', 'easy-hard'), error: null, threshold: 0.41,
-    overall: metrics(quality - hardPenalty / 2), byType: types,
+    id,
+    runId,
+    datasetId: '1',
+    pairListId: '1',
+    status: 'completed' as const,
+    createdAt: `2030-01-0${id}T00:00:00.000Z`,
+    flipTest: false,
+    accuracy: metrics(quality).accuracy,
+    easyHardGap: gap('accuracy', 'easy-hard'),
+    error: null,
+    threshold: 0.41,
+    overall: metrics(quality - hardPenalty / 2),
+    byType: types,
     gaps: [
       { metric: 'accuracy', from: 'easy-easy' as const, to: 'easy-hard' as const, value: gap('accuracy', 'easy-hard') },
       { metric: 'accuracy', from: 'easy-easy' as const, to: 'hard-hard' as const, value: gap('accuracy', 'hard-hard') },
@@ -159,12 +221,60 @@ export function trainedLab(options: { steps?: number } = {}) {
     { id: 'r2', name: 'ddl-finetune', stage: 2 as const, parentRunId: 'r1', objective: 'ddl' as const },
     { id: 'r3', name: 'cls-finetune', stage: 2 as const, parentRunId: 'r1', objective: 'classification' as const },
   ].map((run, i) => ({
-    ...run, datasetId: '1', splitId: '1', status: 'completed' as const, backend: 'wasm', seed: 1, step: totalSteps, totalSteps,
-    createdAt: `2030-01-0${i + 1}T00:00:00.000Z`, startedAt: `2030-01-0${i + 1}T00:00:01.000Z`, finishedAt: `2030-01-0${i + 1}T00:10:00.000Z`, error: null, lastLoss: 1.2 - i * 0.1,
+    ...run,
+    datasetId: '1',
+    splitId: '1',
+    status: 'completed' as const,
+    backend: 'wasm',
+    seed: 1,
+    step: totalSteps,
+    totalSteps,
+    createdAt: `2030-01-0${i + 1}T00:00:00.000Z`,
+    startedAt: `2030-01-0${i + 1}T00:00:01.000Z`,
+    finishedAt: `2030-01-0${i + 1}T00:10:00.000Z`,
+    error: null,
+    lastLoss: 1.2 - i * 0.1,
   }));
-  const config = (run: (typeof runs)[number]) => run.stage === 1
-    ? { datasetId: '1', splitId: '1', stage: 1, backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 128 }, head: { type: 'arcface', s: 32, m: 0.5, tMomentum: 0.01 }, batchSize: 64, steps: totalSteps, lr: 0.1, momentum: 0.9, weightDecay: 5e-4, clipGradNorm: 5, schedule: { kind: 'cosine', warmupSteps: 20, minLrFactor: 0 }, seed: 1, flip: true, histogramEvery: 10, checkpointEvery: 100, keepCheckpoints: 2 }
-    : { datasetId: '1', splitId: '1', stage: 2, parentRunId: 'r1', objective: run.objective, batchSize: 16, steps: totalSteps, lr: 0.001, momentum: 0.9, weightDecay: 5e-4, clipGradNorm: 5, schedule: { kind: 'step', warmupSteps: 0, milestones: [Math.floor(totalSteps / 2)], gamma: 0.1 }, seed: 1, flip: true, histogramEvery: 10, checkpointEvery: 100, keepCheckpoints: 2 };
+  const config = (run: (typeof runs)[number]) =>
+    run.stage === 1
+      ? {
+          datasetId: '1',
+          splitId: '1',
+          stage: 1,
+          backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 128 },
+          head: { type: 'arcface', s: 32, m: 0.5, tMomentum: 0.01 },
+          batchSize: 64,
+          steps: totalSteps,
+          lr: 0.1,
+          momentum: 0.9,
+          weightDecay: 5e-4,
+          clipGradNorm: 5,
+          schedule: { kind: 'cosine', warmupSteps: 20, minLrFactor: 0 },
+          seed: 1,
+          flip: true,
+          histogramEvery: 10,
+          checkpointEvery: 100,
+          keepCheckpoints: 2,
+        }
+      : {
+          datasetId: '1',
+          splitId: '1',
+          stage: 2,
+          parentRunId: 'r1',
+          objective: run.objective,
+          batchSize: 16,
+          steps: totalSteps,
+          lr: 0.001,
+          momentum: 0.9,
+          weightDecay: 5e-4,
+          clipGradNorm: 5,
+          schedule: { kind: 'step', warmupSteps: 0, milestones: [Math.floor(totalSteps / 2)], gamma: 0.1 },
+          seed: 1,
+          flip: true,
+          histogramEvery: 10,
+          checkpointEvery: 100,
+          keepCheckpoints: 2,
+        };
   const points = (runId: string) => {
     const random = mulberry32(runId.charCodeAt(1));
     const ddl = runId === 'r2';
@@ -172,33 +282,76 @@ export function trainedLab(options: { steps?: number } = {}) {
       const t = step / totalSteps;
       const noise = () => 1 + (random() - 0.5) * 0.3;
       const terms: Record<string, number> = ddl
-        ? { clsEasy: (4 * Math.exp(-3 * t) + 0.6) * noise(), clsHard: (6 * Math.exp(-2.5 * t) + 1.1) * noise(), posKL: (0.9 * Math.exp(-4 * t) + 0.05) * noise(), negKL: (0.5 * Math.exp(-3 * t) + 0.04) * noise(), order: (-0.3 - 0.2 * t) * noise() }
+        ? {
+            clsEasy: (4 * Math.exp(-3 * t) + 0.6) * noise(),
+            clsHard: (6 * Math.exp(-2.5 * t) + 1.1) * noise(),
+            posKL: (0.9 * Math.exp(-4 * t) + 0.05) * noise(),
+            negKL: (0.5 * Math.exp(-3 * t) + 0.04) * noise(),
+            order: (-0.3 - 0.2 * t) * noise(),
+          }
         : { cls: (8 * Math.exp(-3 * t) + 0.9) * noise() };
       terms.total = Object.values(terms).reduce((sum, value) => sum + value, 0);
       return {
-        step, time: step * 0.8, lr: step < totalSteps / 2 ? 0.001 : 0.0001, imagesPerSecond: 180 * noise(), terms,
-        extras: ddl ? { gradNorm: 2 * noise(), teacherPosMean: 0.7 + 0.02 * t, teacherNegMean: 0.22, studentPosMean: 0.5 + 0.15 * t, studentNegMean: 0.35 - 0.1 * t } : { gradNorm: 3 * noise() },
+        step,
+        time: step * 0.8,
+        lr: step < totalSteps / 2 ? 0.001 : 0.0001,
+        imagesPerSecond: 180 * noise(),
+        terms,
+        extras: ddl
+          ? {
+              gradNorm: 2 * noise(),
+              teacherPosMean: 0.7 + 0.02 * t,
+              teacherNegMean: 0.22,
+              studentPosMean: 0.5 + 0.15 * t,
+              studentNegMean: 0.35 - 0.1 * t,
+            }
+          : { gradNorm: 3 * noise() },
       };
     });
   };
   const steps = Array.from({ length: Math.floor(totalSteps / 10) }, (_, i) => i * 10);
-  const evaluations = [evaluation('1', 'r1', 0.55, 0.25), evaluation('2', 'r2', 0.68, 0.1), evaluation('3', 'r3', 0.62, 0.2)];
+  const evaluations = [
+    evaluation('1', 'r1', 0.55, 0.25),
+    evaluation('2', 'r2', 0.68, 0.1),
+    evaluation('3', 'r3', 0.62, 0.2),
+  ];
   const failure = (index: number) => {
     const random = mulberry32(index + 7);
     const falseReject = index % 3 !== 2;
     const side = (k: number) => ({
-      datasetId: '1', imageId: String(1 + ((index * 7 + k * 13) % 300)), identity: `id${String((index * 3 + k) % 40).padStart(5, '0')}`, path: `id/${index}-${k}.jpg`,
-      attributes: { yaw: Math.round((random() * 180 - 90) * 10) / 10, abs_yaw: Math.round(random() * 900) / 10, resolution: Math.round(random() * 1000) / 1000, light: Math.round(random() * 100) / 100 },
+      datasetId: '1',
+      imageId: String(1 + ((index * 7 + k * 13) % 300)),
+      identity: `id${String((index * 3 + k) % 40).padStart(5, '0')}`,
+      path: `id/${index}-${k}.jpg`,
+      attributes: {
+        yaw: Math.round((random() * 180 - 90) * 10) / 10,
+        abs_yaw: Math.round(random() * 900) / 10,
+        resolution: Math.round(random() * 1000) / 1000,
+        light: Math.round(random() * 100) / 100,
+      },
     });
     return {
-      id: `f${index}`, kind: falseReject ? 'false-reject' as const : 'false-accept' as const, pairType: (['easy-hard', 'hard-hard', 'easy-easy'] as const)[index % 3] ?? null,
-      score: falseReject ? 0.05 + index * 0.001 : 0.9 - index * 0.001, threshold: 0.41, a: side(0), b: side(1),
+      id: `f${index}`,
+      kind: falseReject ? ('false-reject' as const) : ('false-accept' as const),
+      pairType: (['easy-hard', 'hard-hard', 'easy-easy'] as const)[index % 3] ?? null,
+      score: falseReject ? 0.05 + index * 0.001 : 0.9 - index * 0.001,
+      threshold: 0.41,
+      a: side(0),
+      b: side(1),
     };
   };
   const failureCount = 500;
   const dataset = {
-    id: '1', name: 'SynthFaces pose (fake)', kind: 'synth' as const, root: '/fake/synth', createdAt: '2030-01-01T00:00:00.000Z', status: 'ready' as const, error: null,
-    imageCount: 320, identityCount: 40, badFileCount: 0,
+    id: '1',
+    name: 'SynthFaces pose (fake)',
+    kind: 'synth' as const,
+    root: '/fake/synth',
+    createdAt: '2030-01-01T00:00:00.000Z',
+    status: 'ready' as const,
+    error: null,
+    imageCount: 320,
+    identityCount: 40,
+    badFileCount: 0,
     attributes: [
       { name: 'yaw', kind: 'numeric' as const, source: 'file' as const, min: -90, max: 90 },
       { name: 'abs_yaw', kind: 'numeric' as const, source: 'file' as const, min: 0, max: 90 },
@@ -208,41 +361,99 @@ export function trainedLab(options: { steps?: number } = {}) {
   };
   const handlers: Partial<Record<LabMethod, Handler>> = {
     'datasets.list': () => ({ datasets: [dataset] }),
-    'datasets.get': () => ({ ...dataset, pairLists: [{ id: '1', name: 'pairs.csv', pairCount: 1200, genuineCount: 600, impostorCount: 600, byType: { 'easy-easy': 400, 'easy-hard': 400, 'hard-hard': 400 } }], badFileReasons: {} }),
-    'datasets.image': (p) => ({ id: String(p.imageId), datasetId: '1', identity: 'id00001', path: `id00001/${String(p.imageId)}.jpg`, width: 64, height: 64, attributes: { yaw: 12, abs_yaw: 12, resolution: 1, light: 0.9, sharpness: 400 } }),
+    'datasets.get': () => ({
+      ...dataset,
+      pairLists: [
+        {
+          id: '1',
+          name: 'pairs.csv',
+          pairCount: 1200,
+          genuineCount: 600,
+          impostorCount: 600,
+          byType: { 'easy-easy': 400, 'easy-hard': 400, 'hard-hard': 400 },
+        },
+      ],
+      badFileReasons: {},
+    }),
+    'datasets.image': (p) => ({
+      id: String(p.imageId),
+      datasetId: '1',
+      identity: 'id00001',
+      path: `id00001/${String(p.imageId)}.jpg`,
+      width: 64,
+      height: 64,
+      attributes: { yaw: 12, abs_yaw: 12, resolution: 1, light: 0.9, sharpness: 400 },
+    }),
     'runs.list': () => ({ runs }),
     'runs.get': (p) => {
       const run = runs.find((r) => r.id === p.runId) ?? runs[0];
-      return { ...run, config: config(run as (typeof runs)[number]), checkpoints: [{ step: totalSteps, createdAt: '2030-01-01T00:10:00.000Z' }], logFile: null, evaluationIds: evaluations.filter((e) => e.runId === run?.id).map((e) => e.id) };
+      return {
+        ...run,
+        config: config(run as (typeof runs)[number]),
+        checkpoints: [{ step: totalSteps, createdAt: '2030-01-01T00:10:00.000Z' }],
+        logFile: null,
+        evaluationIds: evaluations.filter((e) => e.runId === run?.id).map((e) => e.id),
+      };
     },
     'runs.metrics': (p) => {
       const since = Number(p.sinceStep ?? -1);
       const all = points(String(p.runId)).filter((point) => point.step > since);
-      return { runId: p.runId, points: all, lastStep: all.length ? (all[all.length - 1] as { step: number }).step : since };
+      return {
+        runId: p.runId,
+        points: all,
+        lastStep: all.length ? (all[all.length - 1] as { step: number }).step : since,
+      };
     },
     'runs.histograms': (p) => {
       const step = p.step === undefined ? (steps[steps.length - 1] as number) : Number(p.step);
       const progress = p.runId === 'r2' ? step / totalSteps : 0.1;
       const rows = histogramRows(progress);
-      const expectation = (key: 'teacherPositive' | 'teacherNegative' | 'studentPositive' | 'studentNegative') => rows.reduce((sum, row) => sum + row.x * row[key], 0);
+      const expectation = (key: 'teacherPositive' | 'teacherNegative' | 'studentPositive' | 'studentNegative') =>
+        rows.reduce((sum, row) => sum + row.x * row[key], 0);
       return {
-        runId: p.runId, step, availableSteps: steps, rows,
-        expectations: { teacherPositive: expectation('teacherPositive'), teacherNegative: expectation('teacherNegative'), studentPositive: expectation('studentPositive'), studentNegative: expectation('studentNegative') },
+        runId: p.runId,
+        step,
+        availableSteps: steps,
+        rows,
+        expectations: {
+          teacherPositive: expectation('teacherPositive'),
+          teacherNegative: expectation('teacherNegative'),
+          studentPositive: expectation('studentPositive'),
+          studentNegative: expectation('studentNegative'),
+        },
         counts: { teacherPositive: 16, teacherNegative: 16, studentPositive: 16, studentNegative: 16 },
       };
     },
-    'evaluations.list': () => ({ evaluations: evaluations.map(({ threshold: _t, overall: _o, byType: _b, gaps: _g, identification: _i, ...summary }) => summary) }),
+    'evaluations.list': () => ({
+      evaluations: evaluations.map(
+        ({ threshold: _t, overall: _o, byType: _b, gaps: _g, identification: _i, ...summary }) => summary,
+      ),
+    }),
     'evaluations.get': (p) => evaluations.find((e) => e.id === p.evaluationId) ?? evaluations[0],
     'evaluations.compare': (p) => {
       const a = evaluations.find((e) => e.id === p.a) ?? evaluations[0];
       const b = evaluations.find((e) => e.id === p.b) ?? evaluations[1];
-      return { a, b, rows: [{ metric: 'accuracy', pairType: 'overall', a: a?.accuracy ?? null, b: b?.accuracy ?? null, delta: (b?.accuracy ?? 0) - (a?.accuracy ?? 0) }] };
+      return {
+        a,
+        b,
+        rows: [
+          {
+            metric: 'accuracy',
+            pairType: 'overall',
+            a: a?.accuracy ?? null,
+            b: b?.accuracy ?? null,
+            delta: (b?.accuracy ?? 0) - (a?.accuracy ?? 0),
+          },
+        ],
+      };
     },
     'evaluations.failures': (p) => {
       const offset = Number(p.offset ?? 0);
       const limit = Number(p.limit ?? 100);
       const kind = String(p.kind ?? 'all');
-      const all = Array.from({ length: failureCount }, (_, i) => failure(i)).filter((f) => (kind === 'all' || f.kind === kind) && (!p.pairType || f.pairType === p.pairType));
+      const all = Array.from({ length: failureCount }, (_, i) => failure(i)).filter(
+        (f) => (kind === 'all' || f.kind === kind) && (!p.pairType || f.pairType === p.pairType),
+      );
       return { total: all.length, offset, items: all.slice(offset, offset + limit) };
     },
   };
@@ -250,12 +461,19 @@ export function trainedLab(options: { steps?: number } = {}) {
 }
 
 /** Routes the given methods (and, optionally, media) to the fake; everything else reaches the real server. */
-export async function installFakeLab(page: Page, handlers: Partial<Record<LabMethod, Handler>>, options: { fakeMedia?: boolean } = {}): Promise<void> {
+export async function installFakeLab(
+  page: Page,
+  handlers: Partial<Record<LabMethod, Handler>>,
+  options: { fakeMedia?: boolean } = {},
+): Promise<void> {
   await page.route('**/api/*', async (route: Route) => {
     const method = new URL(route.request().url()).pathname.replace(/^\/api\//, '') as LabMethod;
     const handler = handlers[method];
     if (!handler) return route.continue();
-    const params = labApiMethods[method].params.parse(JSON.parse(route.request().postData() ?? '{}')) as Record<string, unknown>;
+    const params = labApiMethods[method].params.parse(JSON.parse(route.request().postData() ?? '{}')) as Record<
+      string,
+      unknown
+    >;
     const result = labApiMethods[method].result.parse(handler(params));
     return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: true, result }) });
   });
@@ -263,7 +481,11 @@ export async function installFakeLab(page: Page, handlers: Partial<Record<LabMet
     await page.route('**/media/**', async (route: Route) => {
       const id = new URL(route.request().url()).pathname.split('/').pop() ?? '0';
       const hue = [...id].reduce((sum, ch) => sum + ch.charCodeAt(0), 0);
-      return route.fulfill({ status: 200, contentType: 'image/png', body: solidPng(8, [80 + (hue * 37) % 150, 90 + (hue * 53) % 130, 100 + (hue * 71) % 120]) });
+      return route.fulfill({
+        status: 200,
+        contentType: 'image/png',
+        body: solidPng(8, [80 + ((hue * 37) % 150), 90 + ((hue * 53) % 130), 100 + ((hue * 71) % 120)]),
+      });
     });
   }
 }

@@ -19,16 +19,27 @@ async function startLabServer(): Promise<{ lab: LabServer; child: ChildProcess }
     env: { ...process.env, DDL_LAB_DATA_DIR: dataDir },
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk) => { stderr += String(chunk); });
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
   const url = await new Promise<string>((resolveUrl, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`ddl-lab serve did not print its URL in 60 s.\n${stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`ddl-lab serve did not print its URL in 60 s.\n${stderr}`)),
+      60_000,
+    );
     child.stdout?.on('data', (chunk) => {
       stdout += String(chunk);
       const match = /serving at (http:\/\/\S+)/.exec(stdout);
-      if (match?.[1]) { clearTimeout(timer); resolveUrl(match[1]); }
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`ddl-lab serve exited with ${code}.\n${stderr}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`ddl-lab serve exited with ${code}.\n${stderr}`));
+    });
   });
   const parsed = new URL(url);
   return { lab: { url, origin: parsed.origin, token: parsed.searchParams.get('token') ?? '', dataDir }, child };

@@ -7,11 +7,33 @@ import { expect, test, type Page } from '@playwright/test';
 
 /** axe on the current page: no serious or critical violation (each listed with its nodes when it fails). */
 export async function expectAccessible(page: Page, pageName: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
   const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = blocking.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.slice(0, 5).map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
+  const report = blocking
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n${v.nodes
+          .slice(0, 5)
+          .map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`)
+          .join('\n')}`,
+    )
+    .join('\n');
   // every finding (minor and moderate too) stays with the results, for whoever polishes next
-  writeFileSync(test.info().outputPath(`axe-${pageName}.json`), JSON.stringify(results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) })), null, 2));
+  writeFileSync(
+    test.info().outputPath(`axe-${pageName}.json`),
+    JSON.stringify(
+      results.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(' ')),
+      })),
+      null,
+      2,
+    ),
+  );
   expect(blocking, `axe on ${pageName}:\n${report}`).toEqual([]);
 }
 
@@ -42,6 +64,9 @@ export function watchConsole(page: Page): string[] {
 }
 
 export async function openPage(page: Page, name: 'Datasets' | 'Split' | 'Train' | 'Runs' | 'Inspect'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: new RegExp(`^${name}`) }).click();
+  await page
+    .getByRole('navigation', { name: 'Pages' })
+    .getByRole('link', { name: new RegExp(`^${name}`) })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }

@@ -11,7 +11,10 @@ import { expectAccessible, openPage, savePageShot, watchConsole } from './ui-hel
 test.use({ actionTimeout: 30_000 });
 
 async function call(request: APIRequestContext, lab: LabServer, method: string, params: unknown): Promise<any> {
-  const response = await request.post(`${lab.origin}/api/${method}`, { headers: { authorization: `Bearer ${lab.token}` }, data: params });
+  const response = await request.post(`${lab.origin}/api/${method}`, {
+    headers: { authorization: `Bearer ${lab.token}` },
+    data: params,
+  });
   const body = await response.json();
   if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
@@ -23,17 +26,26 @@ async function folderWithBadFiles(root: string): Promise<void> {
     const dir = join(root, `person${identity}`);
     mkdirSync(dir, { recursive: true });
     for (let image = 0; image < 3; image += 1) {
-      const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 40 * identity, g: 60 + 50 * image, b: 120 } } }).png().toBuffer();
+      const png = await sharp({
+        create: { width: 40, height: 40, channels: 3, background: { r: 40 * identity, g: 60 + 50 * image, b: 120 } },
+      })
+        .png()
+        .toBuffer();
       writeFileSync(join(dir, `img${image}.png`), png);
     }
   }
-  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 10, b: 10 } } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+    .jpeg()
+    .toBuffer();
   writeFileSync(join(root, 'person0', 'cut.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 3)));
   writeFileSync(join(root, 'person1', 'notes.jpg'), 'these are not pixels');
   writeFileSync(join(root, 'person2', 'empty.png'), '');
 }
 
-test('import a folder with bad files: progress, the new dataset, the bad-file report with reasons', async ({ page, lab }) => {
+test('import a folder with bad files: progress, the new dataset, the bad-file report with reasons', async ({
+  page,
+  lab,
+}) => {
   const problems = watchConsole(page);
   const root = join(lab.dataDir, '..', `${lab.dataDir.split('/').pop()}-import`);
   await folderWithBadFiles(root);
@@ -61,7 +73,11 @@ test('import a folder with bad files: progress, the new dataset, the bad-file re
   expect(problems).toEqual([]);
 });
 
-test('long work can be cancelled: a SynthFaces generation, then a run that is resumed from its checkpoint', async ({ page, lab, request }) => {
+test('long work can be cancelled: a SynthFaces generation, then a run that is resumed from its checkpoint', async ({
+  page,
+  lab,
+  request,
+}) => {
   test.setTimeout(10 * 60_000);
   const problems = watchConsole(page);
   await page.goto(lab.url);
@@ -75,11 +91,21 @@ test('long work can be cancelled: a SynthFaces generation, then a run that is re
   await expect(page.getByRole('progressbar', { name: /Generating SynthFaces/ })).toBeVisible();
   await savePageShot(page, 'datasets-generating');
   await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.locator('.job-row', { hasText: 'Generating SynthFaces' })).toContainText('Cancelled.', { timeout: 60_000 });
+  await expect(page.locator('.job-row', { hasText: 'Generating SynthFaces' })).toContainText('Cancelled.', {
+    timeout: 60_000,
+  });
 
   // a small dataset through the API, then a long run from the UI
-  const { jobId } = await call(request, lab, 'synth.generate', { preset: 'pose', identities: 16, perIdentity: 6, size: 32, name: 'tiny' });
-  await expect.poll(async () => (await call(request, lab, 'jobs.get', { jobId })).status, { timeout: 120_000 }).toBe('completed');
+  const { jobId } = await call(request, lab, 'synth.generate', {
+    preset: 'pose',
+    identities: 16,
+    perIdentity: 6,
+    size: 32,
+    name: 'tiny',
+  });
+  await expect
+    .poll(async () => (await call(request, lab, 'jobs.get', { jobId })).status, { timeout: 120_000 })
+    .toBe('completed');
   // a SynthFaces import brings its preset's split ("pose"), so the Train form has one to offer
   await page.reload();
   await page.getByLabel('Working dataset').selectOption({ label: 'tiny' });

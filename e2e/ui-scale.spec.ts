@@ -13,7 +13,8 @@ test('the thumbnail grid stays virtualised at 50 000 images and fetches pages as
   const problems = watchConsole(page);
   const requests: Array<{ offset: number; limit: number }> = [];
   page.on('request', (request) => {
-    if (request.url().endsWith('/api/datasets.images')) requests.push(JSON.parse(request.postData() ?? '{}') as { offset: number; limit: number });
+    if (request.url().endsWith('/api/datasets.images'))
+      requests.push(JSON.parse(request.postData() ?? '{}') as { offset: number; limit: number });
   });
   await installFakeLab(page, bigDataset(50_000), { fakeMedia: true });
   await page.goto(lab.url);
@@ -26,16 +27,26 @@ test('the thumbnail grid stays virtualised at 50 000 images and fetches pages as
   expect(requests.length).toBeLessThanOrEqual(2);
 
   // jump to the end: the last image is drawn, only the pages on screen were fetched
-  await grid.evaluate((element) => { (element as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = (element as unknown as { scrollHeight: number }).scrollHeight; });
+  await grid.evaluate((element) => {
+    (element as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = (
+      element as unknown as { scrollHeight: number }
+    ).scrollHeight;
+  });
   await expect(grid.getByRole('button', { name: /img49999\.jpg/ })).toBeVisible();
   expect(await cells()).toBeLessThan(400);
   expect(requests.length).toBeLessThanOrEqual(5);
   expect(requests.every((r) => r.limit <= 1000)).toBe(true);
 
   // the middle, by keyboard: the grid scrolls like any scrollable region
-  await grid.evaluate((element) => { (element as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = (element as unknown as { scrollHeight: number }).scrollHeight / 2; });
+  await grid.evaluate((element) => {
+    (element as unknown as { scrollTop: number; scrollHeight: number }).scrollTop =
+      (element as unknown as { scrollHeight: number }).scrollHeight / 2;
+  });
   await expect(grid.getByRole('button', { name: /img2\d{4}\.jpg/ }).first()).toBeVisible();
-  await grid.getByRole('button', { name: /img2\d{4}\.jpg/ }).first().click();
+  await grid
+    .getByRole('button', { name: /img2\d{4}\.jpg/ })
+    .first()
+    .click();
   await expect(page.getByRole('complementary', { name: 'Image details' })).toContainText('person0');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('complementary', { name: 'Image details' })).toHaveCount(0);
@@ -43,20 +54,30 @@ test('the thumbnail grid stays virtualised at 50 000 images and fetches pages as
   await page.getByRole('tab', { name: /^Identities/ }).click();
   await expect(page.getByText('5,000 identities')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Identities' }).locator('.virtual-grid-cell').first()).toBeVisible();
-  expect(await page.getByRole('region', { name: 'Identities' }).locator('.virtual-grid-cell').count()).toBeLessThan(400);
+  expect(await page.getByRole('region', { name: 'Identities' }).locator('.virtual-grid-cell').count()).toBeLessThan(
+    400,
+  );
   await page.getByRole('tab', { name: /^Bad files/ }).click();
   await expect(page.getByText('truncated: 1')).toBeVisible();
   expect(problems).toEqual([]);
 });
 
-test('a long DDL run: every loss term charted, histograms at any recorded step, runs compared, mistakes filtered', async ({ page, lab }) => {
+test('a long DDL run: every loss term charted, histograms at any recorded step, runs compared, mistakes filtered', async ({
+  page,
+  lab,
+}) => {
   const problems = watchConsole(page);
   await installFakeLab(page, trainedLab({ steps: 600 }), { fakeMedia: true });
   await page.goto(`${lab.url}#/train?run=r2`);
   const run = page.getByRole('region', { name: 'Run ddl-finetune' });
   await expect(run).toBeVisible();
   for (const term of ['cls easy', 'cls hard', 'posKL', 'negKL', 'order', 'total', 'lr', 'images/s']) {
-    await expect(page.getByRole('figure', { name: new RegExp(`^${term.replace('/', '\\/')}\\b`) }).locator('.recharts-line-curve').first()).toBeVisible();
+    await expect(
+      page
+        .getByRole('figure', { name: new RegExp(`^${term.replace('/', '\\/')}\\b`) })
+        .locator('.recharts-line-curve')
+        .first(),
+    ).toBeVisible();
   }
   // four distributions, expectations marked, a step slider to look back
   const distributions = page.getByRole('region', { name: 'Similarity distributions' });

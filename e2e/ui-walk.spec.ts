@@ -9,7 +9,10 @@ import { expectAccessible, openPage, savePageShot, watchConsole } from './ui-hel
 // no action waits forever: a missing button fails the step that needed it, with its name
 test.use({ actionTimeout: 30_000 });
 
-test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluation, comparison, a failure', async ({ page, lab }) => {
+test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluation, comparison, a failure', async ({
+  page,
+  lab,
+}) => {
   test.setTimeout(15 * 60_000);
   const problems = watchConsole(page);
   await page.goto(lab.url);
@@ -48,7 +51,9 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     await page.getByRole('region', { name: 'Identities' }).getByRole('button').first().click();
     await expect(page.getByText(/^8 images of identity/)).toBeVisible();
     await page.getByRole('tab', { name: 'Attributes' }).click();
-    await expect(page.locator('figure', { hasText: 'abs_yaw' }).locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(
+      page.locator('figure', { hasText: 'abs_yaw' }).locator('.recharts-bar-rectangle').first(),
+    ).toBeVisible();
     await expectAccessible(page, 'datasets-attributes');
   });
 
@@ -111,8 +116,15 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
 
     const distributions = page.getByRole('region', { name: 'Similarity distributions' });
     await expect(distributions.locator('.recharts-area-area').first()).toBeVisible({ timeout: 300_000 });
-    await expect(page.getByRole('figure', { name: /^posKL/ }).locator('.recharts-line-curve').first()).toBeVisible();
-    await expect(page.getByRole('region', { name: 'Run ddl-finetune' }).getByText('completed', { exact: true })).toBeVisible({ timeout: 300_000 });
+    await expect(
+      page
+        .getByRole('figure', { name: /^posKL/ })
+        .locator('.recharts-line-curve')
+        .first(),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('region', { name: 'Run ddl-finetune' }).getByText('completed', { exact: true }),
+    ).toBeVisible({ timeout: 300_000 });
     await expect(page.getByTestId('run-step')).toHaveText('40 / 40');
     await expect(distributions.getByText(/E = \d/).first()).toBeVisible();
     const slider = page.getByLabel('Step', { exact: true });
@@ -146,8 +158,12 @@ test('a new user walks the whole job: data, split, stage 1, DDL stage 2, evaluat
     const compare = page.getByRole('region', { name: 'Compare two runs' });
     await expect(compare.getByRole('figure', { name: /ROC/ }).locator('.recharts-line-curve')).toHaveCount(2);
     await expect(compare.getByRole('table')).toContainText('easy-hard pairs');
-    await expect(compare.getByRole('figure', { name: 'easy-hard vs easy-easy' }).locator('.recharts-bar-rectangle').first()).toBeVisible();
-    await expect(compare.getByRole('region', { name: 'Metrics of A and B per pair type' })).toContainText('Gaps: how much worse than easy-easy');
+    await expect(
+      compare.getByRole('figure', { name: 'easy-hard vs easy-easy' }).locator('.recharts-bar-rectangle').first(),
+    ).toBeVisible();
+    await expect(compare.getByRole('region', { name: 'Metrics of A and B per pair type' })).toContainText(
+      'Gaps: how much worse than easy-easy',
+    );
     await savePageShot(page, 'runs', { docs: true });
     await expectAccessible(page, 'runs');
   });

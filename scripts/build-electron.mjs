@@ -20,7 +20,9 @@ const targets = [
 ];
 
 function preloadRequires(file) {
-  return [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).filter((name) => name !== 'electron');
+  return [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)]
+    .map((m) => m[1])
+    .filter((name) => name !== 'electron');
 }
 
 /** Builds every bundle into `outDir`; returns the problems (empty when all built). */
@@ -51,13 +53,16 @@ export async function buildElectron(outDir = join(projectRoot, 'dist', 'electron
         ...(target.node ? { define: { 'import.meta.url': 'importMetaUrl' }, inject: [shim] } : {}),
       });
     } catch (error) {
-      const messages = (error.errors ?? [error]).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text ?? e.message}`);
+      const messages = (error.errors ?? [error]).map(
+        (e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text ?? e.message}`,
+      );
       problems.push(`${target.entry} failed to bundle:\n${messages.join('\n')}`);
       continue;
     }
     if (!target.node) {
       const extra = preloadRequires(outfile);
-      if (extra.length > 0) problems.push(`the sandboxed preload may require only "electron", but requires ${extra.join(', ')}.`);
+      if (extra.length > 0)
+        problems.push(`the sandboxed preload may require only "electron", but requires ${extra.join(', ')}.`);
     }
   }
   return problems;
@@ -66,6 +71,7 @@ export async function buildElectron(outDir = join(projectRoot, 'dist', 'electron
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const problems = await buildElectron();
   for (const problem of problems) process.stderr.write(`build-electron: ${problem}\n`);
-  if (problems.length === 0) process.stdout.write(`build-electron: ${targets.map((t) => `dist/electron/${t.name}.cjs`).join(', ')}\n`);
+  if (problems.length === 0)
+    process.stdout.write(`build-electron: ${targets.map((t) => `dist/electron/${t.name}.cjs`).join(', ')}\n`);
   process.exit(problems.length > 0 ? 1 : 0);
 }

@@ -30,18 +30,23 @@ if (!electron.binary && electron.dir) {
   process.stdout.write('DDL Lab: downloading the Electron binary (first start)...\n');
   const install = spawnSync(process.execPath, [join(electron.dir, 'install.js')], { encoding: 'utf8' });
   electron = electronBinary();
-  const reason = `${install.stderr ?? ''}`.split('\n').map((line) => line.trim()).find((line) => /error|failed/i.test(line));
+  const reason = `${install.stderr ?? ''}`
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => /error|failed/i.test(line));
   if (!electron.binary && reason) process.stderr.write(`Electron's download failed: ${reason}\n`);
 }
 if (!electron.binary) {
-  process.stderr.write([
-    '',
-    'DDL Lab: the Electron binary is not installed, so the desktop app cannot start.',
-    'Electron downloads it from GitHub the first time it runs; this machine could not reach it.',
-    'On a machine with internet, run "npm install" again. On a headless or offline machine use',
-    '"npm run serve" (the same UI in your browser) or "npm run demo" (the main job in the terminal).',
-    '',
-  ].join('\n'));
+  process.stderr.write(
+    [
+      '',
+      'DDL Lab: the Electron binary is not installed, so the desktop app cannot start.',
+      'Electron downloads it from GitHub the first time it runs; this machine could not reach it.',
+      'On a machine with internet, run "npm install" again. On a headless or offline machine use',
+      '"npm run serve" (the same UI in your browser) or "npm run demo" (the main job in the terminal).',
+      '',
+    ].join('\n'),
+  );
   process.exit(1);
 }
 

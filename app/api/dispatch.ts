@@ -1,12 +1,22 @@
 import {
-  invalidParams, isLabMethod, LabApiError, labApiMethods, type LabApiHandlers, type LabErrorInfo, type LabResponse,
+  invalidParams,
+  isLabMethod,
+  LabApiError,
+  labApiMethods,
+  type LabApiHandlers,
+  type LabErrorInfo,
+  type LabResponse,
 } from './contract/index.js';
 
 // The one call path every transport uses: check the method, validate params against the
 // contract (unknown keys refused, defaults filled), run the handler, check its result, and turn
 // any failure into `{ ok: false, error }` so nothing crashes a transport.
 
-export async function dispatchLabCall(handlers: LabApiHandlers, method: string, params: unknown): Promise<LabResponse<unknown>> {
+export async function dispatchLabCall(
+  handlers: LabApiHandlers,
+  method: string,
+  params: unknown,
+): Promise<LabResponse<unknown>> {
   if (!isLabMethod(method)) {
     return { ok: false, error: { code: 'not_found', message: `Unknown LabApi method "${method}".` } };
   }
@@ -20,7 +30,13 @@ export async function dispatchLabCall(handlers: LabApiHandlers, method: string, 
     if (!checked.success) {
       const issue = checked.error.issues[0];
       const where = issue?.path.map(String).join('.') || '(result)';
-      return { ok: false, error: { code: 'internal', message: `${method} returned a result that breaks the LabApi contract at ${where}: ${issue?.message}` } };
+      return {
+        ok: false,
+        error: {
+          code: 'internal',
+          message: `${method} returned a result that breaks the LabApi contract at ${where}: ${issue?.message}`,
+        },
+      };
     }
     return { ok: true, result: checked.data };
   } catch (error) {

@@ -30,7 +30,14 @@ function isMissing(text: string): boolean {
 }
 
 /** Reads the file twice (kinds first, then rows), so memory does not grow with its length. */
-export async function readAttributesCsv(file: string, options: { reservedNames?: readonly string[]; issues: IssueLog; onRow: (row: AttributeRow, columns: readonly AttributeColumn[]) => void }): Promise<{ columns: AttributeColumn[]; rows: number }> {
+export async function readAttributesCsv(
+  file: string,
+  options: {
+    reservedNames?: readonly string[];
+    issues: IssueLog;
+    onRow: (row: AttributeRow, columns: readonly AttributeColumn[]) => void;
+  },
+): Promise<{ columns: AttributeColumn[]; rows: number }> {
   const { issues } = options;
   const header = await readHeader(file, options.reservedNames ?? [], issues);
   if (!header) return { columns: [], rows: 0 };
@@ -45,7 +52,8 @@ export async function readAttributesCsv(file: string, options: { reservedNames?:
     for (let c = 0; c < width; c++) {
       const v = fields[c + 1];
       if (v === undefined || isMissing(v)) continue;
-      if (parseNumber(v) !== null) numeric[c]! += 1; else other[c]! += 1;
+      if (parseNumber(v) !== null) numeric[c]! += 1;
+      else other[c]! += 1;
     }
   }
   const columns: AttributeColumn[] = header.map((name, c) => ({
@@ -60,19 +68,31 @@ export async function readAttributesCsv(file: string, options: { reservedNames?:
     const { fields, error } = parseCsvLine(text);
     if (error) issues.add(line, 'bad line', `line ${line}: ${error}; the row is read as far as it goes.`);
     const path = normaliseRelativePath(fields[0] ?? '');
-    if (!path) { issues.add(line, 'bad line', `line ${line}: the path (first column) is empty; row skipped.`); continue; }
+    if (!path) {
+      issues.add(line, 'bad line', `line ${line}: the path (first column) is empty; row skipped.`);
+      continue;
+    }
     if (fields.length - 1 < width) {
       const absent = columns.slice(fields.length - 1).map((c) => c.name);
-      issues.add(line, 'missing values', `line ${line}: ${fields.length} of ${width + 1} columns; no value for ${absent.join(', ')} (left missing).`);
+      issues.add(
+        line,
+        'missing values',
+        `line ${line}: ${fields.length} of ${width + 1} columns; no value for ${absent.join(', ')} (left missing).`,
+      );
     } else if (fields.length - 1 > width) {
-      issues.add(line, 'extra values', `line ${line}: ${fields.length} columns but the header has ${width + 1}; the extra ones are ignored.`);
+      issues.add(
+        line,
+        'extra values',
+        `line ${line}: ${fields.length} columns but the header has ${width + 1}; the extra ones are ignored.`,
+      );
     }
     const values: AttributeCell[] = columns.map((column, c) => {
       const v = fields[c + 1];
       if (v === undefined || isMissing(v)) return null;
       if (column.kind === 'categorical') return v;
       const n = parseNumber(v);
-      if (n === null) issues.add(line, 'bad number', `line ${line}: ${column.name} = "${v}" is not a number; left missing.`);
+      if (n === null)
+        issues.add(line, 'bad number', `line ${line}: ${column.name} = "${v}" is not a number; left missing.`);
       return n;
     });
     options.onRow({ line, path, values }, columns);
@@ -86,14 +106,22 @@ async function readHeader(file: string, reserved: readonly string[], issues: Iss
     const { fields } = parseCsvLine(text);
     const first = (fields[0] ?? '').toLowerCase();
     if (!pathHeaders.has(first)) {
-      issues.add(line, 'bad header', `the first line must be a header starting with "path" (e.g. "path,yaw,pitch"); found "${text.slice(0, 80)}". No attributes were read.`);
+      issues.add(
+        line,
+        'bad header',
+        `the first line must be a header starting with "path" (e.g. "path,yaw,pitch"); found "${text.slice(0, 80)}". No attributes were read.`,
+      );
       return null;
     }
     const names: string[] = [];
     fields.slice(1).forEach((raw, i) => {
       let name = raw || `column_${i + 2}`;
       if (reserved.includes(name)) {
-        issues.add(line, 'renamed column', `column "${name}" has the name of a measured attribute; it is stored as "${name}_file".`);
+        issues.add(
+          line,
+          'renamed column',
+          `column "${name}" has the name of a measured attribute; it is stored as "${name}_file".`,
+        );
         name = `${name}_file`;
       }
       while (names.includes(name)) {

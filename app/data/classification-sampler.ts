@@ -57,18 +57,28 @@ export function createClassificationSampler(opts: ClassificationSamplerOptions):
   const side = opts.side ?? 'both';
   let pool: Int32Array;
   if (split) {
-    pool = side === 'easy' ? split.easyIdx : side === 'hard' ? split.hardIdx : Int32Array.from([...split.easyIdx, ...split.hardIdx]).sort();
+    pool =
+      side === 'easy'
+        ? split.easyIdx
+        : side === 'hard'
+          ? split.hardIdx
+          : Int32Array.from([...split.easyIdx, ...split.hardIdx]).sort();
   } else {
     pool = Int32Array.from({ length: columns.count }, (_, i) => i);
   }
-  if (pool.length === 0) throw new Error(`No images to sample: ${split ? `split "${split.name}" has no ${side === 'both' ? '' : `${side} `}images` : `dataset ${opts.datasetId} is empty`}.`);
+  if (pool.length === 0)
+    throw new Error(
+      `No images to sample: ${split ? `split "${split.name}" has no ${side === 'both' ? '' : `${side} `}images` : `dataset ${opts.datasetId} is empty`}.`,
+    );
 
   const permutation = (epoch: number) => {
     const order = Int32Array.from(pool);
     const random = new Random(deriveSeed(opts.seed, 0xc1a5, epoch));
     for (let i = order.length - 1; i > 0; i--) {
       const j = random.int(i + 1);
-      const t = order[i]!; order[i] = order[j]!; order[j] = t;
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
     }
     return order;
   };
@@ -85,7 +95,11 @@ export function createClassificationSampler(opts: ClassificationSamplerOptions):
     next(): ImageBatch {
       const batch = newImageBatch(n, opts.inputSize);
       for (let slot = 0; slot < n; slot++) {
-        if (pos === order.length) { epoch++; pos = 0; order = permutation(epoch); }
+        if (pos === order.length) {
+          epoch++;
+          pos = 0;
+          order = permutation(epoch);
+        }
         const idx = order[pos++]!;
         putImage(batch, slot, cache, idx, opts.flip && random.next() < 0.5);
         batch.labels[slot] = columns.identity[idx]!;
@@ -95,16 +109,42 @@ export function createClassificationSampler(opts: ClassificationSamplerOptions):
       return batch;
     },
     state(): ClassificationSamplerState {
-      return { kind: 'classification-sampler', version: 1, datasetId: opts.datasetId, splitId: split?.id ?? null, side, seed: opts.seed, batchSize: n, epoch, pos, steps, random: random.save() };
+      return {
+        kind: 'classification-sampler',
+        version: 1,
+        datasetId: opts.datasetId,
+        splitId: split?.id ?? null,
+        side,
+        seed: opts.seed,
+        batchSize: n,
+        epoch,
+        pos,
+        steps,
+        random: random.save(),
+      };
     },
     restore(state: unknown): void {
       const parsed = stateSchema.safeParse(state);
-      if (!parsed.success) throw new Error(`Not a classification sampler state (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
+      if (!parsed.success)
+        throw new Error(
+          `Not a classification sampler state (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`,
+        );
       const s = parsed.data;
-      if (s.datasetId !== opts.datasetId || s.splitId !== (split?.id ?? null) || s.side !== side || s.seed !== opts.seed || s.batchSize !== n) {
-        throw new Error(`This sampler state was saved for dataset ${s.datasetId}, split ${s.splitId ?? 'none'} (${s.side}), seed ${s.seed}, batch ${s.batchSize}; create the sampler with the same settings to resume.`);
+      if (
+        s.datasetId !== opts.datasetId ||
+        s.splitId !== (split?.id ?? null) ||
+        s.side !== side ||
+        s.seed !== opts.seed ||
+        s.batchSize !== n
+      ) {
+        throw new Error(
+          `This sampler state was saved for dataset ${s.datasetId}, split ${s.splitId ?? 'none'} (${s.side}), seed ${s.seed}, batch ${s.batchSize}; create the sampler with the same settings to resume.`,
+        );
       }
-      if (s.pos > pool.length) throw new Error(`Sampler state position ${s.pos} is beyond the ${pool.length} images; it belongs to another dataset version.`);
+      if (s.pos > pool.length)
+        throw new Error(
+          `Sampler state position ${s.pos} is beyond the ${pool.length} images; it belongs to another dataset version.`,
+        );
       epoch = s.epoch;
       pos = s.pos;
       steps = s.steps;

@@ -57,9 +57,12 @@ export function loadDatasetColumns(db: LabDatabase, datasetId: number): DatasetC
   const cached = perDb.get(datasetId);
   if (cached && cached.revision === dataset.revision) return cached;
 
-  const rows = sql<[number, number, number, number, number, number, number, number]>(db,
-    'SELECT id, idx, identity_idx, width, height, sharpness, brightness, contrast FROM images WHERE dataset_id = ? ORDER BY idx')
-    .raw(true).all(datasetId);
+  const rows = sql<[number, number, number, number, number, number, number, number]>(
+    db,
+    'SELECT id, idx, identity_idx, width, height, sharpness, brightness, contrast FROM images WHERE dataset_id = ? ORDER BY idx',
+  )
+    .raw(true)
+    .all(datasetId);
   const count = rows.length;
   const ids = new Int32Array(count);
   const identity = new Int32Array(count);
@@ -81,7 +84,10 @@ export function loadDatasetColumns(db: LabDatabase, datasetId: number): DatasetC
     const values = attributeValues(db, datasetId, column.name);
     if (column.kind === 'numeric') {
       const out = new Float64Array(count).fill(NaN);
-      for (const v of values) { const i = idToIdx.get(v.imageId); if (i !== undefined && v.num !== null) out[i] = v.num; }
+      for (const v of values) {
+        const i = idToIdx.get(v.imageId);
+        if (i !== undefined && v.num !== null) out[i] = v.num;
+      }
       attributes.set(column.name, numericColumn(out, 'file'));
     } else {
       const codes = new Int32Array(count).fill(-1);
@@ -91,7 +97,11 @@ export function loadDatasetColumns(db: LabDatabase, datasetId: number): DatasetC
         const i = idToIdx.get(v.imageId);
         if (i === undefined || v.text === null) continue;
         let code = codeOf.get(v.text);
-        if (code === undefined) { code = categories.length; categories.push(v.text); codeOf.set(v.text, code); }
+        if (code === undefined) {
+          code = categories.length;
+          categories.push(v.text);
+          codeOf.set(v.text, code);
+        }
         codes[i] = code;
       }
       let missing = 0;
@@ -104,25 +114,52 @@ export function loadDatasetColumns(db: LabDatabase, datasetId: number): DatasetC
   const tags = new Map<string, Uint8Array>();
   for (const [tag, imageIds] of datasetTags(db, datasetId)) {
     const mask = new Uint8Array(count);
-    for (const id of imageIds) { const i = idToIdx.get(id); if (i !== undefined) mask[i] = 1; }
+    for (const id of imageIds) {
+      const i = idToIdx.get(id);
+      if (i !== undefined) mask[i] = 1;
+    }
     tags.set(tag, mask);
   }
 
-  const columns: DatasetColumns = { datasetId, revision: dataset.revision, count, ids, identity, identityCount, idToIdx, attributes, tags };
+  const columns: DatasetColumns = {
+    datasetId,
+    revision: dataset.revision,
+    count,
+    ids,
+    identity,
+    identityCount,
+    idToIdx,
+    attributes,
+    tags,
+  };
   perDb.set(datasetId, columns);
   return columns;
 }
 
 function numericColumn(values: Float64Array, source: 'file' | 'measured'): NumericColumn {
-  let n = 0, sum = 0, sumSq = 0, min = Infinity, max = -Infinity;
+  let n = 0,
+    sum = 0,
+    sumSq = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (Number.isNaN(v)) continue;
-    n++; sum += v; sumSq += v * v;
+    n++;
+    sum += v;
+    sumSq += v * v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
   const mean = n ? sum / n : 0;
   const std = n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : 0;
-  return { kind: 'numeric', source, values, min: n ? min : NaN, max: n ? max : NaN, scale: std > 0 ? std : 1, missing: values.length - n };
+  return {
+    kind: 'numeric',
+    source,
+    values,
+    min: n ? min : NaN,
+    max: n ? max : NaN,
+    scale: std > 0 ? std : 1,
+    missing: values.length - n,
+  };
 }

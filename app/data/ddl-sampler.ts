@@ -77,7 +77,12 @@ class IdentityCycle {
   private pos = 0;
   private order: Int32Array;
 
-  constructor(private readonly identities: Int32Array, private readonly seed: number, private readonly branch: number, private readonly b: number) {
+  constructor(
+    private readonly identities: Int32Array,
+    private readonly seed: number,
+    private readonly branch: number,
+    private readonly b: number,
+  ) {
     this.order = this.permutation(0);
   }
 
@@ -86,7 +91,9 @@ class IdentityCycle {
     const random = new Random(deriveSeed(this.seed, this.branch, epoch));
     for (let i = order.length - 1; i > 0; i--) {
       const j = random.int(i + 1);
-      const t = order[i]!; order[i] = order[j]!; order[j] = t;
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
     }
     return order;
   }
@@ -106,7 +113,10 @@ class IdentityCycle {
     this.epoch++;
     this.pos = 0;
     const order = this.permutation(this.epoch);
-    if (carried.length === 0) { this.order = order; return; }
+    if (carried.length === 0) {
+      this.order = order;
+      return;
+    }
     const taken = new Set(carried);
     const front: number[] = [];
     const rest: number[] = [];
@@ -120,15 +130,20 @@ class IdentityCycle {
     this.pos = 0;
     this.order = this.permutation(0);
     for (let s = 0; s < steps; s++) {
-      if (this.pos + this.b <= this.order.length) this.pos += this.b; else this.take();
+      if (this.pos + this.b <= this.order.length) this.pos += this.b;
+      else this.take();
     }
   }
 }
 
 export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
   const b = opts.batch;
-  if (!Number.isInteger(b) || b < 2) throw new Error(`DDL batch b = ${b}: it must be a whole number of at least 2 (hardest negatives need two identities per branch).`);
-  if (opts.splitId === undefined || opts.splitId === null) throw new Error('A DDL sampler needs a split (which images are easy and which hard).');
+  if (!Number.isInteger(b) || b < 2)
+    throw new Error(
+      `DDL batch b = ${b}: it must be a whole number of at least 2 (hardest negatives need two identities per branch).`,
+    );
+  if (opts.splitId === undefined || opts.splitId === null)
+    throw new Error('A DDL sampler needs a split (which images are easy and which hard).');
   const source = openSamplerSource(opts);
   const { columns, cache } = source;
   const split = source.split!;
@@ -151,15 +166,22 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
     easySingles: 'identities with easy images',
     hardSingles: 'identities with hard images',
     easyPairs: 'identities with at least 2 easy images',
-    hardPairs: opts.studentPairs === 'hard-hard' ? 'identities with at least 2 hard images (studentPairs hard-hard)' : 'identities with both an easy and a hard image',
+    hardPairs:
+      opts.studentPairs === 'hard-hard'
+        ? 'identities with at least 2 hard images (studentPairs hard-hard)'
+        : 'identities with both an easy and a hard image',
   };
   const short = branchNames.filter((name) => pools[name].length < b);
   if (short.length) {
     const worst = short.map((name) => `${pools[name].length} ${needs[name]}`).join(', ');
-    throw new Error(`Split "${split.name}" has ${worst}; DDL needs at least b = ${b} of each. Lower the batch size or loosen the split rule.`);
+    throw new Error(
+      `Split "${split.name}" has ${worst}; DDL needs at least b = ${b} of each. Lower the batch size or loosen the split rule.`,
+    );
   }
 
-  const cycles = Object.fromEntries(branchNames.map((name, k) => [name, new IdentityCycle(pools[name], opts.seed, k, b)])) as Record<BranchName, IdentityCycle>;
+  const cycles = Object.fromEntries(
+    branchNames.map((name, k) => [name, new IdentityCycle(pools[name], opts.seed, k, b)]),
+  ) as Record<BranchName, IdentityCycle>;
   let random = new Random(deriveSeed(opts.seed, 0x5eed));
   let steps = 0;
   const size = opts.inputSize;
@@ -208,19 +230,35 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
     },
     state(): DdlSamplerState {
       return {
-        kind: 'ddl-sampler', version: 1, datasetId: opts.datasetId, splitId: split.id, batch: b, studentPairs: opts.studentPairs, seed: opts.seed,
-        steps, random: random.save(),
+        kind: 'ddl-sampler',
+        version: 1,
+        datasetId: opts.datasetId,
+        splitId: split.id,
+        batch: b,
+        studentPairs: opts.studentPairs,
+        seed: opts.seed,
+        steps,
+        random: random.save(),
       };
     },
     restore(state: unknown): void {
       const parsed = stateSchema.safeParse(state);
-      if (!parsed.success) throw new Error(`Not a DDL sampler state (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
+      if (!parsed.success)
+        throw new Error(
+          `Not a DDL sampler state (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`,
+        );
       const s = parsed.data;
       const mismatch = [
-        s.datasetId !== opts.datasetId && `dataset ${s.datasetId}`, s.splitId !== split.id && `split ${s.splitId}`,
-        s.batch !== b && `b = ${s.batch}`, s.studentPairs !== opts.studentPairs && `studentPairs ${s.studentPairs}`, s.seed !== opts.seed && `seed ${s.seed}`,
+        s.datasetId !== opts.datasetId && `dataset ${s.datasetId}`,
+        s.splitId !== split.id && `split ${s.splitId}`,
+        s.batch !== b && `b = ${s.batch}`,
+        s.studentPairs !== opts.studentPairs && `studentPairs ${s.studentPairs}`,
+        s.seed !== opts.seed && `seed ${s.seed}`,
       ].filter(Boolean);
-      if (mismatch.length) throw new Error(`This sampler state was saved for ${mismatch.join(', ')}; create the sampler with the same settings to resume.`);
+      if (mismatch.length)
+        throw new Error(
+          `This sampler state was saved for ${mismatch.join(', ')}; create the sampler with the same settings to resume.`,
+        );
       for (const n of branchNames) cycles[n].replay(s.steps);
       random = Random.restore(s.random);
       steps = s.steps;
@@ -234,6 +272,9 @@ function groupByIdentity(indices: Int32Array, identity: Int32Array, identityCoun
   for (const i of indices) counts[identity[i]!]! += 1;
   const out = Array.from(counts, (n) => new Int32Array(n));
   const fill = new Int32Array(identityCount);
-  for (const i of indices) { const c = identity[i]!; out[c]![fill[c]!++] = i; }
+  for (const i of indices) {
+    const c = identity[i]!;
+    out[c]![fill[c]!++] = i;
+  }
   return out;
 }

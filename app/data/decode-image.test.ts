@@ -20,8 +20,17 @@ async function reasonOf(bytes: Buffer): Promise<string> {
 describe('decodeImage', () => {
   it('decodes JPEG, PNG, WebP, TIFF, GIF and BMP to S×S RGB with the original size', async () => {
     const rgb = twoToneRgb(24, 12, [200, 10, 10], [10, 10, 200]);
-    const gif = await sharp(rgb, { raw: { width: 24, height: 12, channels: 3 } }).gif().toBuffer();
-    for (const [format, bytes] of [...await Promise.all((['jpeg', 'png', 'webp', 'tiff', 'bmp'] as const).map(async (f) => [f, await encodeRgb(rgb, 24, 12, f)] as const)), ['gif', gif] as const]) {
+    const gif = await sharp(rgb, { raw: { width: 24, height: 12, channels: 3 } })
+      .gif()
+      .toBuffer();
+    for (const [format, bytes] of [
+      ...(await Promise.all(
+        (['jpeg', 'png', 'webp', 'tiff', 'bmp'] as const).map(
+          async (f) => [f, await encodeRgb(rgb, 24, 12, f)] as const,
+        ),
+      )),
+      ['gif', gif] as const,
+    ]) {
       const image = await decodeImage(bytes, { size: 8, maxPixels: limit, fit: 'fill' });
       expect(image.format).toBe(format);
       expect([image.width, image.height]).toEqual([24, 12]);
@@ -32,24 +41,42 @@ describe('decodeImage', () => {
   });
 
   it('turns greyscale, alpha and 16-bit images into 8-bit RGB', async () => {
-    const grey = await sharp(Buffer.alloc(64, 90), { raw: { width: 8, height: 8, channels: 1 } }).png().toBuffer();
-    const alpha = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 1 } } }).png().toBuffer();
-    const deep = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 255, g: 0, b: 0 } } }).toColourspace('rgb16').png().toBuffer();
+    const grey = await sharp(Buffer.alloc(64, 90), { raw: { width: 8, height: 8, channels: 1 } })
+      .png()
+      .toBuffer();
+    const alpha = await sharp({
+      create: { width: 8, height: 8, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 1 } },
+    })
+      .png()
+      .toBuffer();
+    const deep = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 255, g: 0, b: 0 } } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     expect([...(await decodeImage(grey, { size: 4, maxPixels: limit })).rgb.subarray(0, 3)]).toEqual([90, 90, 90]);
     expect([...(await decodeImage(alpha, { size: 4, maxPixels: limit })).rgb.subarray(0, 3)]).toEqual([10, 200, 30]);
     expect([...(await decodeImage(deep, { size: 4, maxPixels: limit })).rgb.subarray(0, 3)]).toEqual([255, 0, 0]);
   });
 
   it('reports the original size of an image larger than the measuring size (512)', async () => {
-    const big = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+    const big = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
     expect(await decodeImage(big, { size: 8, maxPixels: limit })).toMatchObject({ width: 900, height: 300 });
-    const rotated = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation: 8 }).toBuffer();
+    const rotated = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#808080' } })
+      .jpeg()
+      .withMetadata({ orientation: 8 })
+      .toBuffer();
     expect(await decodeImage(rotated, { size: 8, maxPixels: limit })).toMatchObject({ width: 300, height: 900 });
   });
 
   it('applies EXIF orientation (a rotated phone photo reports its upright size)', async () => {
-    const sideways = await sharp(twoToneRgb(20, 10, [0, 0, 0], [255, 255, 255]), { raw: { width: 20, height: 10, channels: 3 } })
-      .jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const sideways = await sharp(twoToneRgb(20, 10, [0, 0, 0], [255, 255, 255]), {
+      raw: { width: 20, height: 10, channels: 3 },
+    })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const image = await decodeImage(sideways, { size: 8, maxPixels: limit });
     expect([image.width, image.height]).toEqual([10, 20]);
   });
@@ -60,11 +87,22 @@ describe('decodeImage', () => {
     const a = await decodeImage(crisp, { size: 8, maxPixels: limit });
     const b = await decodeImage(blurred, { size: 8, maxPixels: limit });
     expect(a.sharpness).toBeGreaterThan(20 * b.sharpness);
-    const white = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#ffffff' } }).png().toBuffer();
-    const black = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#000000' } }).png().toBuffer();
-    expect(await decodeImage(white, { size: 8, maxPixels: limit })).toMatchObject({ brightness: 1, contrast: 0, sharpness: 0 });
+    const white = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
+    const black = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#000000' } })
+      .png()
+      .toBuffer();
+    expect(await decodeImage(white, { size: 8, maxPixels: limit })).toMatchObject({
+      brightness: 1,
+      contrast: 0,
+      sharpness: 0,
+    });
     expect(await decodeImage(black, { size: 8, maxPixels: limit })).toMatchObject({ brightness: 0, contrast: 0 });
-    const halves = await decodeImage(await encodeRgb(twoToneRgb(16, 16, [0, 0, 0], [255, 255, 255]), 16, 16, 'png'), { size: 8, maxPixels: limit });
+    const halves = await decodeImage(await encodeRgb(twoToneRgb(16, 16, [0, 0, 0], [255, 255, 255]), 16, 16, 'png'), {
+      size: 8,
+      maxPixels: limit,
+    });
     expect(halves.brightness).toBeCloseTo(0.5, 5);
     expect(halves.contrast).toBeCloseTo(0.5, 5);
   });
@@ -82,8 +120,13 @@ describe('decodeImage', () => {
   });
 
   it('refuses images over the pixel limit from the header alone', async () => {
-    const big = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#123456' } }).png().toBuffer();
-    await expect(decodeImage(big, { size: 8, maxPixels: 50_000 })).rejects.toMatchObject({ reason: 'too many pixels', detail: expect.stringMatching(/300×200 = 0\.1 MP/) });
+    const big = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
+    await expect(decodeImage(big, { size: 8, maxPixels: 50_000 })).rejects.toMatchObject({
+      reason: 'too many pixels',
+      detail: expect.stringMatching(/300×200 = 0\.1 MP/),
+    });
   });
 
   it('tells a complete file from one cut short by its end marker', async () => {
@@ -116,7 +159,9 @@ describe('decodeBmp (sharp has no BMP loader)', () => {
     // 32-bit BITFIELDS, top-down (negative height), masks R=0xff00 G=0xff0000 B=0xff000000.
     const bf = Buffer.alloc(54 + 12 + 5 * 4 * 3);
     writeHeader(bf, 5, -3, 32, 3, 66);
-    bf.writeUInt32LE(0x0000ff00, 54); bf.writeUInt32LE(0x00ff0000, 58); bf.writeUInt32LE(0xff000000, 62);
+    bf.writeUInt32LE(0x0000ff00, 54);
+    bf.writeUInt32LE(0x00ff0000, 58);
+    bf.writeUInt32LE(0xff000000, 62);
     for (let i = 0; i < 15; i++) {
       const [r, g, b] = [rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!];
       bf.writeUInt32LE(((b << 24) | (g << 16) | (r << 8)) >>> 0, 66 + i * 4);
@@ -136,14 +181,23 @@ describe('decodeBmp (sharp has no BMP loader)', () => {
     writeHeader(rle, 5, 3, 8, 1, 62);
     expect(() => decodeBmp(rle, limit)).toThrow(expect.objectContaining({ reason: 'unsupported format' }));
     const full = encodeBmp24(rgb, 5, 3);
-    expect(() => decodeBmp(full.subarray(0, full.length - 10), limit)).toThrow(expect.objectContaining({ reason: 'truncated' }));
+    expect(() => decodeBmp(full.subarray(0, full.length - 10), limit)).toThrow(
+      expect.objectContaining({ reason: 'truncated' }),
+    );
     const huge = Buffer.alloc(54);
     writeHeader(huge, 100_000, 100_000, 24, 0, 54);
     expect(() => decodeBmp(huge, limit)).toThrow(expect.objectContaining({ reason: 'too many pixels' }));
   });
 });
 
-function writeHeader(buf: Buffer, width: number, height: number, bpp: number, compression: number, offset: number): void {
+function writeHeader(
+  buf: Buffer,
+  width: number,
+  height: number,
+  bpp: number,
+  compression: number,
+  offset: number,
+): void {
   buf.write('BM', 0, 'ascii');
   buf.writeUInt32LE(buf.length, 2);
   buf.writeUInt32LE(offset, 10);

@@ -37,7 +37,10 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
   if (bytes.length === 0) throw new ImageFileError('empty', 'the file is empty (0 bytes).');
   const format = sniffImageFormat(bytes);
   if (!format) {
-    throw new ImageFileError('not an image', `the contents are not JPEG, PNG, WebP, BMP, TIFF or GIF data (it starts with ${leadingBytesHex(bytes)}).`);
+    throw new ImageFileError(
+      'not an image',
+      `the contents are not JPEG, PNG, WebP, BMP, TIFF or GIF data (it starts with ${leadingBytesHex(bytes)}).`,
+    );
   }
   const bmp = format === 'bmp' ? decodeBmp(bytes, options.maxPixels) : null;
   try {
@@ -53,14 +56,19 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    if (work.info.channels !== 3) throw new ImageFileError('corrupt', `decoded to ${work.info.channels} channels; expected RGB.`);
+    if (work.info.channels !== 3)
+      throw new ImageFileError('corrupt', `decoded to ${work.info.channels} channels; expected RGB.`);
     const measures = measureRgb(work.data, work.info.width, work.info.height);
     const rgb = await sharp(work.data, { raw: { width: work.info.width, height: work.info.height, channels: 3 } })
       .resize(options.size, options.size, { fit: options.fit ?? 'cover', background: '#000000' })
       .raw()
       .toBuffer();
     const shrunk = Math.max(work.info.width, work.info.height) >= measureSide;
-    const [width, height] = bmp ? [bmp.width, bmp.height] : shrunk ? await orientedSize(bytes) : [work.info.width, work.info.height];
+    const [width, height] = bmp
+      ? [bmp.width, bmp.height]
+      : shrunk
+        ? await orientedSize(bytes)
+        : [work.info.width, work.info.height];
     return { format, width, height, rgb, ...measures };
   } catch (error) {
     if (error instanceof ImageFileError) throw error;
@@ -78,19 +86,37 @@ async function orientedSize(bytes: Buffer): Promise<[number, number]> {
 
 async function pixelLimitError(bytes: Buffer, maxPixels: number): Promise<ImageFileError> {
   const [w, h] = await orientedSize(bytes).catch(() => [0, 0]);
-  const size = w && h ? `${w}×${h} = ${(w * h / 1e6).toFixed(1)} MP is` : 'the image is';
-  return new ImageFileError('too many pixels', `${size} over the ${(maxPixels / 1e6).toFixed(1)} MP limit (a guard against decompression bombs); raise the limit if the file is genuine.`);
+  const size = w && h ? `${w}×${h} = ${((w * h) / 1e6).toFixed(1)} MP is` : 'the image is';
+  return new ImageFileError(
+    'too many pixels',
+    `${size} over the ${(maxPixels / 1e6).toFixed(1)} MP limit (a guard against decompression bombs); raise the limit if the file is genuine.`,
+  );
 }
 
 function sharpError(error: unknown, format: ImageFormat, bytes: Buffer): ImageFileError {
   // libvips' error text is shared between threads (concurrent decodes can mix or lose it), so the
   // file's own structure decides "truncated"; the message only refines the rest.
-  const message = [...new Set((error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim()).filter(Boolean))].join('; ');
-  if (/pixel limit/i.test(message)) return new ImageFileError('too many pixels', `${message} (a guard against decompression bombs).`);
-  if (endsEarly(bytes, format) || /premature end|truncat|unexpected end|end of (file|stream|data)|short read|not enough data/i.test(message)) {
-    return new ImageFileError('truncated', `the ${format.toUpperCase()} data stops before the image ends (${message}); the file was cut short.`);
+  const message = [
+    ...new Set(
+      (error instanceof Error ? error.message : String(error))
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ].join('; ');
+  if (/pixel limit/i.test(message))
+    return new ImageFileError('too many pixels', `${message} (a guard against decompression bombs).`);
+  if (
+    endsEarly(bytes, format) ||
+    /premature end|truncat|unexpected end|end of (file|stream|data)|short read|not enough data/i.test(message)
+  ) {
+    return new ImageFileError(
+      'truncated',
+      `the ${format.toUpperCase()} data stops before the image ends (${message}); the file was cut short.`,
+    );
   }
-  if (/unsupported image format/i.test(message)) return new ImageFileError('not an image', `sharp cannot read it as ${format} (${message}).`);
+  if (/unsupported image format/i.test(message))
+    return new ImageFileError('not an image', `sharp cannot read it as ${format} (${message}).`);
   return new ImageFileError('corrupt', `the ${format.toUpperCase()} data could not be decoded (${message}).`);
 }
 
@@ -103,9 +129,13 @@ export function endsEarly(bytes: Buffer, format: ImageFormat): boolean {
       while (end > 2 && (bytes[end - 1] === 0x00 || bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--; // padding some writers add
       return !(bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9);
     }
-    case 'png': return !tail.includes(Buffer.from('IEND', 'ascii'));
-    case 'gif': return bytes[bytes.length - 1] !== 0x3b;
-    case 'webp': return bytes.length >= 8 && bytes.readUInt32LE(4) + 8 > bytes.length;
-    default: return false;
+    case 'png':
+      return !tail.includes(Buffer.from('IEND', 'ascii'));
+    case 'gif':
+      return bytes[bytes.length - 1] !== 0x3b;
+    case 'webp':
+      return bytes.length >= 8 && bytes.readUInt32LE(4) + 8 > bytes.length;
+    default:
+      return false;
   }
 }

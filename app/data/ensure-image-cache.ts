@@ -32,9 +32,21 @@ export interface EnsureCacheResult {
   failed: Array<{ imageId: number; path: string; reason: string; detail: string }>;
 }
 
-interface FileRef { id: number; idx: number; path: string; absolute: string | Buffer; fileSize: number; fileMtimeMs: number }
+interface FileRef {
+  id: number;
+  idx: number;
+  path: string;
+  absolute: string | Buffer;
+  fileSize: number;
+  fileMtimeMs: number;
+}
 
-export async function ensureImageCache(db: LabDatabase, datasetId: number, size: number, options: EnsureCacheOptions = {}): Promise<EnsureCacheResult> {
+export async function ensureImageCache(
+  db: LabDatabase,
+  datasetId: number,
+  size: number,
+  options: EnsureCacheOptions = {},
+): Promise<EnsureCacheResult> {
   const dataset = requireDataset(db, datasetId);
   const dataDir = dataDirOf(db, options.dataDir);
   const fit = options.fit ?? 'cover';
@@ -42,7 +54,14 @@ export async function ensureImageCache(db: LabDatabase, datasetId: number, size:
   const refs: FileRef[] = [];
   for (const image of iterateImages(db, datasetId)) {
     const rel = image.pathBytes ?? Buffer.from(image.path);
-    refs.push({ id: image.id, idx: image.idx, path: image.path, absolute: Buffer.concat([Buffer.from(`${dataset.root}/`), rel]), fileSize: image.fileSize, fileMtimeMs: image.fileMtimeMs });
+    refs.push({
+      id: image.id,
+      idx: image.idx,
+      path: image.path,
+      absolute: Buffer.concat([Buffer.from(`${dataset.root}/`), rel]),
+      fileSize: image.fileSize,
+      fileMtimeMs: image.fileMtimeMs,
+    });
   }
   const result: EnsureCacheResult = { size, built: false, changed: [], failed: [] };
   const manifest = readPixelCacheManifest(dataDir, datasetId, size);
@@ -90,7 +109,9 @@ export async function ensureImageCache(db: LabDatabase, datasetId: number, size:
       const stat = await statFollowing(ref.absolute);
       if (stat.size === ref.fileSize && stat.mtimeMs === ref.fileMtimeMs) return { ref };
       const file = await readImageFile(ref.absolute);
-      const decoded = await Promise.all(sizes.map((s) => decodeImage(file.bytes, { size: s, maxPixels: dataset.maxPixels, fit })));
+      const decoded = await Promise.all(
+        sizes.map((s) => decodeImage(file.bytes, { size: s, maxPixels: dataset.maxPixels, fit })),
+      );
       return { ref, file, decoded };
     } catch (error) {
       if (error instanceof ImageFileError) return { ref, error };
@@ -100,11 +121,23 @@ export async function ensureImageCache(db: LabDatabase, datasetId: number, size:
   const rewrites = new Map<number, Array<{ idx: number; rgb: Uint8Array }>>(sizes.map((s) => [s, []]));
   for await (const r of mapOrdered(refs, concurrency, check, { signal: options.signal })) {
     options.onProgress?.(++done, refs.length);
-    if ('error' in r && r.error) { result.failed.push({ imageId: r.ref.id, path: r.ref.path, reason: r.error.reason, detail: r.error.detail }); continue; }
+    if ('error' in r && r.error) {
+      result.failed.push({ imageId: r.ref.id, path: r.ref.path, reason: r.error.reason, detail: r.error.detail });
+      continue;
+    }
     if (!('decoded' in r) || !r.decoded || !r.file) continue;
     const first = r.decoded[0]!;
-    updateImageFile(db, r.ref.id, { fileSize: r.file.fileSize, fileMtimeMs: r.file.fileMtimeMs, sha1: createHash('sha1').update(r.file.bytes).digest('hex'),
-      format: first.format, width: first.width, height: first.height, sharpness: first.sharpness, brightness: first.brightness, contrast: first.contrast });
+    updateImageFile(db, r.ref.id, {
+      fileSize: r.file.fileSize,
+      fileMtimeMs: r.file.fileMtimeMs,
+      sha1: createHash('sha1').update(r.file.bytes).digest('hex'),
+      format: first.format,
+      width: first.width,
+      height: first.height,
+      sharpness: first.sharpness,
+      brightness: first.brightness,
+      contrast: first.contrast,
+    });
     sizes.forEach((s, k) => rewrites.get(s)!.push({ idx: r.ref.idx, rgb: r.decoded[k]!.rgb }));
     result.changed.push({ imageId: r.ref.id, path: r.ref.path });
   }

@@ -73,11 +73,23 @@ export interface EvaluateOptions {
 }
 
 /** Counts for a rule without saving it. `rule` is validated (canonical or shorthand JSON). */
-export function evaluateSplit(db: LabDatabase, datasetId: number, rule: unknown, scores?: SplitScores, options?: EvaluateOptions): SplitSummary {
+export function evaluateSplit(
+  db: LabDatabase,
+  datasetId: number,
+  rule: unknown,
+  scores?: SplitScores,
+  options?: EvaluateOptions,
+): SplitSummary {
   return evaluateSplitSides(db, datasetId, rule, scores, options).summary;
 }
 
-export function evaluateSplitSides(db: LabDatabase, datasetId: number, rule: unknown, scores?: SplitScores, options: EvaluateOptions = {}): SplitEvaluation {
+export function evaluateSplitSides(
+  db: LabDatabase,
+  datasetId: number,
+  rule: unknown,
+  scores?: SplitScores,
+  options: EvaluateOptions = {},
+): SplitEvaluation {
   const started = performance.now();
   const definition = parseSplitDefinition(rule);
   const columns = loadDatasetColumns(db, datasetId);
@@ -92,9 +104,24 @@ export function evaluateSplitSides(db: LabDatabase, datasetId: number, rule: unk
   const tagHard = tag('hard');
   const tagEasy = tag('easy');
   for (let i = 0; i < count; i++) {
-    if (tagExclude?.[i]) { sides[i] = EXCLUDED; forced[i] = 1; forcedByTags.exclude++; continue; }
-    if (tagHard?.[i]) { sides[i] = HARD; forced[i] = 1; forcedByTags.hard++; continue; }
-    if (tagEasy?.[i]) { sides[i] = EASY; forced[i] = 1; forcedByTags.easy++; continue; }
+    if (tagExclude?.[i]) {
+      sides[i] = EXCLUDED;
+      forced[i] = 1;
+      forcedByTags.exclude++;
+      continue;
+    }
+    if (tagHard?.[i]) {
+      sides[i] = HARD;
+      forced[i] = 1;
+      forcedByTags.hard++;
+      continue;
+    }
+    if (tagEasy?.[i]) {
+      sides[i] = EASY;
+      forced[i] = 1;
+      forcedByTags.easy++;
+      continue;
+    }
     sides[i] = compiled.hard.test(i) ? HARD : !compiled.easy || compiled.easy.test(i) ? EASY : EXCLUDED;
   }
 
@@ -103,11 +130,23 @@ export function evaluateSplitSides(db: LabDatabase, datasetId: number, rule: unk
   let easyImages = 0;
   let hardImages = 0;
   for (let i = 0; i < count; i++) {
-    if (sides[i] === EASY) { easyImages++; easyPer[identity[i]!]! += 1; } else if (sides[i] === HARD) { hardImages++; hardPer[identity[i]!]! += 1; }
+    if (sides[i] === EASY) {
+      easyImages++;
+      easyPer[identity[i]!]! += 1;
+    } else if (sides[i] === HARD) {
+      hardImages++;
+      hardPer[identity[i]!]! += 1;
+    }
   }
-  let identities = 0, withEasy = 0, withHard = 0, twoEasy = 0, twoHard = 0, usable = 0;
+  let identities = 0,
+    withEasy = 0,
+    withHard = 0,
+    twoEasy = 0,
+    twoHard = 0,
+    usable = 0;
   for (let c = 0; c < identityCount; c++) {
-    const e = easyPer[c]!, h = hardPer[c]!;
+    const e = easyPer[c]!,
+      h = hardPer[c]!;
     if (e + h > 0) identities++;
     if (e > 0) withEasy++;
     if (h > 0) withHard++;
@@ -119,15 +158,28 @@ export function evaluateSplitSides(db: LabDatabase, datasetId: number, rule: unk
   const warnings = [...compiled.warnings];
   if (hardImages === 0) warnings.push('The rule makes no image hard; loosen it.');
   if (easyImages === 0) warnings.push('The rule leaves no easy image; DDL needs easy images for its teacher.');
-  if (usable < 16) warnings.push(`Only ${usable} identities are usable for DDL (at least 2 easy and 1 hard image); a DDL batch of b needs at least b of them.`);
+  if (usable < 16)
+    warnings.push(
+      `Only ${usable} identities are usable for DDL (at least 2 easy and 1 hard image); a DDL batch of b needs at least b of them.`,
+    );
 
   const summary: SplitSummary = {
-    datasetId, images: count, easyImages, hardImages, excludedImages: count - easyImages - hardImages,
-    identities, identitiesWithEasy: withEasy, identitiesWithHard: withHard, identitiesWithTwoEasy: twoEasy, identitiesWithTwoHard: twoHard,
-    usableIdentities: usable, forcedByTags,
+    datasetId,
+    images: count,
+    easyImages,
+    hardImages,
+    excludedImages: count - easyImages - hardImages,
+    identities,
+    identitiesWithEasy: withEasy,
+    identitiesWithHard: withHard,
+    identitiesWithTwoEasy: twoEasy,
+    identitiesWithTwoHard: twoHard,
+    usableIdentities: usable,
+    forcedByTags,
     perAttribute: attributeCounts(columns, sides, options.bins ?? 10),
     boundary: boundaryExamples(db, columns, sides, forced, compiled.hard.distance, options.boundaryPerSide ?? 8),
-    warnings: [...new Set(warnings)], evaluationMs: 0,
+    warnings: [...new Set(warnings)],
+    evaluationMs: 0,
   };
   summary.evaluationMs = performance.now() - started;
   return { definition, summary, sides, columns };
@@ -141,14 +193,24 @@ function attributeCounts(columns: DatasetColumns, sides: Int8Array, bins: number
       const { min, max, values } = column;
       const n = Number.isFinite(min) ? (max > min ? bins : 1) : 0;
       const width = n > 1 ? (max - min) / n : 1;
-      const rows = Array.from({ length: n }, (_, b) => ({ x0: min + b * width, x1: b === n - 1 ? max : min + (b + 1) * width, easy: 0, hard: 0 }));
+      const rows = Array.from({ length: n }, (_, b) => ({
+        x0: min + b * width,
+        x1: b === n - 1 ? max : min + (b + 1) * width,
+        easy: 0,
+        hard: 0,
+      }));
       for (let i = 0; i < values.length; i++) {
         const side = sides[i];
         if (side === EXCLUDED) continue;
         const v = values[i]!;
-        if (Number.isNaN(v)) { if (side === EASY) missing.easy++; else missing.hard++; continue; }
+        if (Number.isNaN(v)) {
+          if (side === EASY) missing.easy++;
+          else missing.hard++;
+          continue;
+        }
         const row = rows[Math.min(n - 1, Math.floor((v - min) / width))]!;
-        if (side === EASY) row.easy++; else row.hard++;
+        if (side === EASY) row.easy++;
+        else row.hard++;
       }
       out.push({ attribute: name, source: column.source, kind: 'numeric', bins: rows, missing });
     } else {
@@ -158,18 +220,32 @@ function attributeCounts(columns: DatasetColumns, sides: Int8Array, bins: number
         const side = sides[i];
         if (side === EXCLUDED) continue;
         const code = column.codes[i]!;
-        if (code < 0) { if (side === EASY) missing.easy++; else missing.hard++; continue; }
-        if (side === EASY) easy[code]! += 1; else hard[code]! += 1;
+        if (code < 0) {
+          if (side === EASY) missing.easy++;
+          else missing.hard++;
+          continue;
+        }
+        if (side === EASY) easy[code]! += 1;
+        else hard[code]! += 1;
       }
-      const categories = column.categories.map((value, c) => ({ value, easy: easy[c]!, hard: hard[c]! }))
-        .sort((a, b) => b.easy + b.hard - (a.easy + a.hard)).slice(0, 30);
+      const categories = column.categories
+        .map((value, c) => ({ value, easy: easy[c]!, hard: hard[c]! }))
+        .sort((a, b) => b.easy + b.hard - (a.easy + a.hard))
+        .slice(0, 30);
       out.push({ attribute: name, source: column.source, kind: 'categorical', categories, missing });
     }
   }
   return out;
 }
 
-function boundaryExamples(db: LabDatabase, columns: DatasetColumns, sides: Int8Array, forced: Uint8Array, distance: (i: number) => number, perSide: number): SplitSummary['boundary'] {
+function boundaryExamples(
+  db: LabDatabase,
+  columns: DatasetColumns,
+  sides: Int8Array,
+  forced: Uint8Array,
+  distance: (i: number) => number,
+  perSide: number,
+): SplitSummary['boundary'] {
   const nearest = (side: number) => {
     const best: Array<{ i: number; d: number }> = [];
     for (let i = 0; i < sides.length; i++) {
@@ -183,8 +259,11 @@ function boundaryExamples(db: LabDatabase, columns: DatasetColumns, sides: Int8A
       if (best.length > perSide) best.pop();
     }
     return best.map(({ i, d }) => {
-      const row = sql<{ path: string; name: string }>(db, `SELECT images.path, identities.name FROM images
-        JOIN identities ON identities.dataset_id = images.dataset_id AND identities.idx = images.identity_idx WHERE images.id = ?`).get(columns.ids[i]);
+      const row = sql<{ path: string; name: string }>(
+        db,
+        `SELECT images.path, identities.name FROM images
+        JOIN identities ON identities.dataset_id = images.dataset_id AND identities.idx = images.identity_idx WHERE images.id = ?`,
+      ).get(columns.ids[i]);
       return { imageId: columns.ids[i]!, path: row?.path ?? '', identity: row?.name ?? '', margin: d };
     });
   };
@@ -192,20 +271,38 @@ function boundaryExamples(db: LabDatabase, columns: DatasetColumns, sides: Int8A
 }
 
 /** Evaluates and stores a split (rule, summary, membership). Names are unique per dataset. */
-export function saveSplit(db: LabDatabase, datasetId: number, name: string, rule: unknown, scores?: SplitScores): SplitRecord<SplitDefinition, SplitSummary> {
+export function saveSplit(
+  db: LabDatabase,
+  datasetId: number,
+  name: string,
+  rule: unknown,
+  scores?: SplitScores,
+): SplitRecord<SplitDefinition, SplitSummary> {
   const { definition, summary, sides, columns } = evaluateSplitSides(db, datasetId, rule, scores);
   const easy: number[] = [];
   const hard: number[] = [];
   for (let i = 0; i < sides.length; i++) {
-    if (sides[i] === EASY) easy.push(columns.ids[i]!); else if (sides[i] === HARD) hard.push(columns.ids[i]!);
+    if (sides[i] === EASY) easy.push(columns.ids[i]!);
+    else if (sides[i] === HARD) hard.push(columns.ids[i]!);
   }
-  const id = insertSplit(db, { datasetId, name, rule: definition, summary, datasetRevision: requireDataset(db, datasetId).revision }, { easy, hard });
+  const id = insertSplit(
+    db,
+    { datasetId, name, rule: definition, summary, datasetRevision: requireDataset(db, datasetId).revision },
+    { easy, hard },
+  );
   return findSplit<SplitDefinition, SplitSummary>(db, datasetId, id)!;
 }
 
 /** A saved split by id or name, with its membership as image ids. */
-export function loadSplit(db: LabDatabase, datasetId: number, idOrName: string | number): SplitRecord<SplitDefinition, SplitSummary> & { easy: number[]; hard: number[] } {
+export function loadSplit(
+  db: LabDatabase,
+  datasetId: number,
+  idOrName: string | number,
+): SplitRecord<SplitDefinition, SplitSummary> & { easy: number[]; hard: number[] } {
   const split = findSplit<SplitDefinition, SplitSummary>(db, datasetId, idOrName);
-  if (!split) throw new Error(`Dataset ${datasetId} has no split "${idOrName}"; "ddl-lab split list ${datasetId}" shows its splits.`);
+  if (!split)
+    throw new Error(
+      `Dataset ${datasetId} has no split "${idOrName}"; "ddl-lab split list ${datasetId}" shows its splits.`,
+    );
   return { ...split, ...splitMembers(db, split.id) };
 }

@@ -17,7 +17,13 @@ export interface ImageBatch {
 const toUnit = new Float32Array(256).map((_, v) => v / 127.5 - 1);
 
 export function newImageBatch(count: number, size: number): ImageBatch {
-  return { pixels: new Float32Array(count * size * size * 3), labels: new Int32Array(count), imageIds: new Int32Array(count), size, count };
+  return {
+    pixels: new Float32Array(count * size * size * 3),
+    labels: new Int32Array(count),
+    imageIds: new Int32Array(count),
+    size,
+    count,
+  };
 }
 
 /** Copies cached image `idx` into slot `slot` of the batch, mirrored left-right when `flip`. */

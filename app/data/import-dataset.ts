@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { setAttributeColumns, insertAttributeValues, type AttributeColumn, type AttributeValue } from '../store/attributes-repo.js';
+import {
+  setAttributeColumns,
+  insertAttributeValues,
+  type AttributeColumn,
+  type AttributeValue,
+} from '../store/attributes-repo.js';
 import { insertBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
 import { createDataset, deleteDataset, updateDataset, type DatasetKind } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
@@ -77,10 +82,23 @@ export interface ImportResult {
   duplicates: number;
   /** Identities with a single image: imported, but they cannot give a positive pair. */
   singleImageIdentities: string[];
-  attributes: { file: string; columns: AttributeColumn[]; rows: number; matched: number; imagesWithoutRow: number } | null;
+  attributes: {
+    file: string;
+    columns: AttributeColumn[];
+    rows: number;
+    matched: number;
+    imagesWithoutRow: number;
+  } | null;
   pairs: { file: string; listId: number; format: PairListFormat; folds: number; pairs: number; skipped: number } | null;
   /** The split saved from the split-rule file. */
-  split: { file: string; id: number; name: string; easyImages: number; hardImages: number; usableIdentities: number } | null;
+  split: {
+    file: string;
+    id: number;
+    name: string;
+    easyImages: number;
+    hardImages: number;
+    usableIdentities: number;
+  } | null;
   /** Problems that are not about one file line, e.g. a split-rule file that does not validate. */
   warnings: string[];
   inputSize: number;
@@ -90,7 +108,8 @@ export interface ImportResult {
   stream: PoolStats & { concurrency: number };
 }
 
-type Decoded = { ok: true; candidate: ImageCandidate; sha1: string; fileSize: number; fileMtimeMs: number; image: DecodedImage }
+type Decoded =
+  | { ok: true; candidate: ImageCandidate; sha1: string; fileSize: number; fileMtimeMs: number; image: DecodedImage }
   | { ok: false; candidate: ImageCandidate; error: ImageFileError };
 
 const flushEvery = 500;
@@ -117,7 +136,9 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
   try {
     onProgress?.({ phase: 'scanning', done: 0, total: 0, bad: 0 });
     const listIssues = new IssueLog('list', listFile ?? '');
-    const scanned = listFile ? { candidates: await scanListFile(root, listFile, listIssues), bad: [] } : await scanImageFolder(root, signal);
+    const scanned = listFile
+      ? { candidates: await scanListFile(root, listFile, listIssues), bad: [] }
+      : await scanImageFolder(root, signal);
     const imageBad: BadFileRecord[] = [...scanned.bad];
     const total = scanned.candidates.length;
 
@@ -137,7 +158,9 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
     let done = 0;
     let duplicates = 0;
     const flush = () => {
-      insertImages(db, datasetId, pending).forEach((id, i) => { idxToId[pending[i]!.idx] = id; });
+      insertImages(db, datasetId, pending).forEach((id, i) => {
+        idxToId[pending[i]!.idx] = id;
+      });
       pending = [];
     };
 
@@ -158,12 +181,24 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
       const { candidate } = result;
       const seen = result.ok ? byHash.get(result.sha1) : undefined;
       if (!result.ok) {
-        imageBad.push({ source: 'image', path: candidate.path, line: null, reason: result.error.reason, detail: result.error.detail });
+        imageBad.push({
+          source: 'image',
+          path: candidate.path,
+          line: null,
+          reason: result.error.reason,
+          detail: result.error.detail,
+        });
         skippedReason.set(candidate.path, result.error.reason);
       } else if (seen) {
         duplicates++;
         duplicateOf.set(candidate.path, seen.idx);
-        imageBad.push({ source: 'image', path: candidate.path, line: null, reason: 'duplicate', detail: `same content as ${seen.path} (SHA-1 ${result.sha1.slice(0, 12)}…); only the first copy is imported.` });
+        imageBad.push({
+          source: 'image',
+          path: candidate.path,
+          line: null,
+          reason: 'duplicate',
+          detail: `same content as ${seen.path} (SHA-1 ${result.sha1.slice(0, 12)}…); only the first copy is imported.`,
+        });
       } else {
         let identity = identityIdx.get(candidate.identityKey);
         if (identity === undefined) {
@@ -176,9 +211,21 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
         const idx = count++;
         writer.write(idx, result.image.rgb);
         const { image } = result;
-        pending.push({ idx, path: candidate.path, pathBytes: candidate.pathBytes, identityIdx: identity, fileSize: result.fileSize,
-          fileMtimeMs: result.fileMtimeMs, sha1: result.sha1, format: image.format, width: image.width, height: image.height,
-          sharpness: image.sharpness, brightness: image.brightness, contrast: image.contrast });
+        pending.push({
+          idx,
+          path: candidate.path,
+          pathBytes: candidate.pathBytes,
+          identityIdx: identity,
+          fileSize: result.fileSize,
+          fileMtimeMs: result.fileMtimeMs,
+          sha1: result.sha1,
+          format: image.format,
+          width: image.width,
+          height: image.height,
+          sharpness: image.sharpness,
+          brightness: image.brightness,
+          contrast: image.contrast,
+        });
         byHash.set(result.sha1, { idx, path: candidate.path });
         pathToIdx.set(candidate.path, idx);
         imageIdentity[idx] = identity;
@@ -189,39 +236,85 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
     signal?.throwIfAborted();
     if (pending.length) flush();
 
-    if (count > 0) writer.commit(count, fit); else writer.discard();
+    if (count > 0) writer.commit(count, fit);
+    else writer.discard();
     writer = null;
-    insertIdentities(db, datasetId, identityNames.map((n, i) => ({ idx: i, name: n, imageCount: identityCounts[i]! })));
+    insertIdentities(
+      db,
+      datasetId,
+      identityNames.map((n, i) => ({ idx: i, name: n, imageCount: identityCounts[i]! })),
+    );
     insertBadFiles(db, datasetId, imageBad);
 
     const resolvePath = (path: string): number | undefined => pathToIdx.get(path) ?? duplicateOf.get(path);
-    const attributes = attributesFile && count > 0
-      ? await importAttributes(db, datasetId, attributesFile, resolvePath, idxToId, count, skippedReason)
-      : null;
+    const attributes =
+      attributesFile && count > 0
+        ? await importAttributes(db, datasetId, attributesFile, resolvePath, idxToId, count, skippedReason)
+        : null;
     signal?.throwIfAborted();
     onProgress?.({ phase: 'pairs', done: 0, total: 0, bad: imageBad.length });
-    const pairs = pairsFile && count > 0
-      ? await importPairs(db, datasetId, pairsFile, resolvePath, idxToId, imageIdentity, identityNames, skippedReason)
-      : null;
+    const pairs =
+      pairsFile && count > 0
+        ? await importPairs(db, datasetId, pairsFile, resolvePath, idxToId, imageIdentity, identityNames, skippedReason)
+        : null;
     const listBad = listIssues.finish();
     insertBadFiles(db, datasetId, listBad);
     const warnings: string[] = [];
 
     const bad = [...imageBad, ...listBad, ...(attributes?.issues ?? []), ...(pairs?.issues ?? [])];
-    const error = count === 0 ? `No image could be imported from ${root} (${scanned.candidates.length} candidates, ${imageBad.length} bad files).` : null;
+    const error =
+      count === 0
+        ? `No image could be imported from ${root} (${scanned.candidates.length} candidates, ${imageBad.length} bad files).`
+        : null;
     updateDataset(db, datasetId, {
-      status: count > 0 ? 'ready' : 'failed', error, imageCount: count, identityCount: identityNames.length, badCount: bad.length,
-      inputSizes: count > 0 ? [inputSize] : [], attributesFile: attributes ? attributesFile : null,
+      status: count > 0 ? 'ready' : 'failed',
+      error,
+      imageCount: count,
+      identityCount: identityNames.length,
+      badCount: bad.length,
+      inputSizes: count > 0 ? [inputSize] : [],
+      attributesFile: attributes ? attributesFile : null,
     });
     const split = splitRuleFile && count > 0 ? saveRuleFile(db, datasetId, root, splitRuleFile, warnings) : null;
     onProgress?.({ phase: 'done', done, total, bad: bad.length });
     const seconds = (performance.now() - started) / 1000;
     return {
-      id: datasetId, name, kind, root, status: count > 0 ? 'ready' : 'failed', error, images: count, identities: identityNames.length,
-      bad, duplicates, singleImageIdentities: identityNames.filter((_, i) => identityCounts[i] === 1),
-      attributes: attributes ? { file: attributesFile!, columns: attributes.columns, rows: attributes.rows, matched: attributes.matched, imagesWithoutRow: count - attributes.matched } : null,
-      pairs: pairs ? { file: pairsFile!, listId: pairs.listId, format: pairs.format, folds: pairs.folds, pairs: pairs.pairs, skipped: pairs.skipped } : null,
-      split, warnings, inputSize, seconds, imagesPerSecond: done / Math.max(seconds, 1e-9), stream: { ...stats, concurrency },
+      id: datasetId,
+      name,
+      kind,
+      root,
+      status: count > 0 ? 'ready' : 'failed',
+      error,
+      images: count,
+      identities: identityNames.length,
+      bad,
+      duplicates,
+      singleImageIdentities: identityNames.filter((_, i) => identityCounts[i] === 1),
+      attributes: attributes
+        ? {
+            file: attributesFile!,
+            columns: attributes.columns,
+            rows: attributes.rows,
+            matched: attributes.matched,
+            imagesWithoutRow: count - attributes.matched,
+          }
+        : null,
+      pairs: pairs
+        ? {
+            file: pairsFile!,
+            listId: pairs.listId,
+            format: pairs.format,
+            folds: pairs.folds,
+            pairs: pairs.pairs,
+            skipped: pairs.skipped,
+          }
+        : null,
+      split,
+      warnings,
+      inputSize,
+      seconds,
+      imagesPerSecond: done / Math.max(seconds, 1e-9),
+      stream: { ...stats, concurrency },
     };
   } catch (error) {
     writer?.discard();
@@ -237,16 +330,31 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
 }
 
 /** Saves the rule file as a split named after the SynthFaces preset (or the file); a bad rule becomes a warning. */
-function saveRuleFile(db: LabDatabase, datasetId: number, root: string, file: string, warnings: string[]): ImportResult['split'] {
+function saveRuleFile(
+  db: LabDatabase,
+  datasetId: number,
+  root: string,
+  file: string,
+  warnings: string[],
+): ImportResult['split'] {
   try {
     const rule = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     let name = basename(file).replace(/\.json$/i, '');
     try {
       const manifest = JSON.parse(readFileSync(join(root, 'synthfaces.json'), 'utf8')) as { preset?: unknown };
       if (typeof manifest.preset === 'string') name = manifest.preset;
-    } catch { /* not SynthFaces: keep the file name */ }
+    } catch {
+      /* not SynthFaces: keep the file name */
+    }
     const saved = saveSplit(db, datasetId, name, rule);
-    return { file, id: saved.id, name, easyImages: saved.summary.easyImages, hardImages: saved.summary.hardImages, usableIdentities: saved.summary.usableIdentities };
+    return {
+      file,
+      id: saved.id,
+      name,
+      easyImages: saved.summary.easyImages,
+      hardImages: saved.summary.hardImages,
+      usableIdentities: saved.summary.usableIdentities,
+    };
   } catch (error) {
     warnings.push(`${file}: not saved as a split (${error instanceof Error ? error.message : String(error)}).`);
     return null;
@@ -254,10 +362,17 @@ function saveRuleFile(db: LabDatabase, datasetId: number, root: string, file: st
 }
 
 function checkInputs(root: string, options: ImportOptions, inputSize: number): void {
-  if (!Number.isInteger(inputSize) || inputSize < 8 || inputSize > 1024) throw new Error(`Input size ${inputSize} must be a whole number of pixels between 8 and 1024.`);
+  if (!Number.isInteger(inputSize) || inputSize < 8 || inputSize > 1024)
+    throw new Error(`Input size ${inputSize} must be a whole number of pixels between 8 and 1024.`);
   if (!existsSync(root)) throw new Error(`Dataset folder not found: ${root}.`);
-  if (!statSync(root).isDirectory()) throw new Error(`Not a folder: ${root}; import the folder that holds the identity folders.`);
-  for (const [flag, file] of [['list file', options.listFile], ['attributes file', options.attributesFile], ['pairs file', options.pairsFile], ['split rule file', options.splitRuleFile]] as const) {
+  if (!statSync(root).isDirectory())
+    throw new Error(`Not a folder: ${root}; import the folder that holds the identity folders.`);
+  for (const [flag, file] of [
+    ['list file', options.listFile],
+    ['attributes file', options.attributesFile],
+    ['pairs file', options.pairsFile],
+    ['split rule file', options.splitRuleFile],
+  ] as const) {
     if (file && !existsSync(resolve(file))) throw new Error(`The ${flag} ${resolve(file)} does not exist.`);
   }
 }
@@ -269,8 +384,15 @@ function defaultFile(root: string, given: string | null | undefined, names: stri
   return null;
 }
 
-async function importAttributes(db: LabDatabase, datasetId: number, file: string, resolvePath: (p: string) => number | undefined,
-  idxToId: number[], count: number, skipped: Map<string, string>) {
+async function importAttributes(
+  db: LabDatabase,
+  datasetId: number,
+  file: string,
+  resolvePath: (p: string) => number | undefined,
+  idxToId: number[],
+  count: number,
+  skipped: Map<string, string>,
+) {
   const issues = new IssueLog('attributes', file);
   const hasRow = new Uint8Array(count);
   let batch: AttributeValue[] = [];
@@ -281,18 +403,30 @@ async function importAttributes(db: LabDatabase, datasetId: number, file: string
     onRow: (row, rowColumns) => {
       const idx = resolvePath(row.path);
       if (idx === undefined) {
-        if (!skipped.has(row.path)) issues.add(row.line, 'unknown image', `line ${row.line}: no image ${row.path} in the dataset; row ignored.`);
+        if (!skipped.has(row.path))
+          issues.add(row.line, 'unknown image', `line ${row.line}: no image ${row.path} in the dataset; row ignored.`);
         return;
       }
-      if (hasRow[idx]) { issues.add(row.line, 'duplicate row', `line ${row.line}: ${row.path} already has a row; this one is ignored.`); return; }
+      if (hasRow[idx]) {
+        issues.add(row.line, 'duplicate row', `line ${row.line}: ${row.path} already has a row; this one is ignored.`);
+        return;
+      }
       hasRow[idx] = 1;
       matched++;
       const imageId = idxToId[idx]!;
       row.values.forEach((v, c) => {
         if (v === null) return;
-        batch.push({ imageId, name: rowColumns[c]!.name, num: typeof v === 'number' ? v : null, text: typeof v === 'string' ? v : null });
+        batch.push({
+          imageId,
+          name: rowColumns[c]!.name,
+          num: typeof v === 'number' ? v : null,
+          text: typeof v === 'string' ? v : null,
+        });
       });
-      if (batch.length >= 5000) { insertAttributeValues(db, datasetId, batch); batch = []; }
+      if (batch.length >= 5000) {
+        insertAttributeValues(db, datasetId, batch);
+        batch = [];
+      }
     },
   });
   if (batch.length) insertAttributeValues(db, datasetId, batch);
@@ -302,8 +436,16 @@ async function importAttributes(db: LabDatabase, datasetId: number, file: string
   return { columns, rows, matched, issues: all };
 }
 
-async function importPairs(db: LabDatabase, datasetId: number, file: string, resolvePath: (p: string) => number | undefined,
-  idxToId: number[], imageIdentity: number[], identityNames: string[], skipped: Map<string, string>) {
+async function importPairs(
+  db: LabDatabase,
+  datasetId: number,
+  file: string,
+  resolvePath: (p: string) => number | undefined,
+  idxToId: number[],
+  imageIdentity: number[],
+  identityNames: string[],
+  skipped: Map<string, string>,
+) {
   const issues = new IssueLog('pairs', file);
   const pairs: NewPair[] = [];
   let skippedPairs = 0;
@@ -316,17 +458,30 @@ async function importPairs(db: LabDatabase, datasetId: number, file: string, res
         skippedPairs++;
         const missing = a === undefined ? p.path1 : p.path2;
         const why = skipped.get(missing);
-        issues.add(p.line, 'missing image', `line ${p.line}: ${missing} ${why ? `was not imported (${why})` : 'is not in the dataset'}; pair skipped.`);
+        issues.add(
+          p.line,
+          'missing image',
+          `line ${p.line}: ${missing} ${why ? `was not imported (${why})` : 'is not in the dataset'}; pair skipped.`,
+        );
         return;
       }
       const sameIdentity = imageIdentity[a] === imageIdentity[b];
       if (sameIdentity !== p.same) {
-        issues.add(p.line, 'label mismatch', `line ${p.line}: marked ${p.same ? 'same' : 'different'} but the images belong to ${identityNames[imageIdentity[a]!]} and ${identityNames[imageIdentity[b]!]}; kept as written.`);
+        issues.add(
+          p.line,
+          'label mismatch',
+          `line ${p.line}: marked ${p.same ? 'same' : 'different'} but the images belong to ${identityNames[imageIdentity[a]!]} and ${identityNames[imageIdentity[b]!]}; kept as written.`,
+        );
       }
       pairs.push({ image1Id: idxToId[a]!, image2Id: idxToId[b]!, same: p.same, type: p.type, fold: p.fold });
     },
   });
-  const listId = insertPairList(db, datasetId, { name: basename(file), source: file, format: info.format, folds: info.folds, skippedCount: skippedPairs }, pairs);
+  const listId = insertPairList(
+    db,
+    datasetId,
+    { name: basename(file), source: file, format: info.format, folds: info.folds, skippedCount: skippedPairs },
+    pairs,
+  );
   const all = issues.finish();
   insertBadFiles(db, datasetId, all);
   return { listId, format: info.format, folds: info.folds, pairs: pairs.length, skipped: skippedPairs, issues: all };

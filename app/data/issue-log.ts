@@ -7,7 +7,11 @@ export class IssueLog {
   readonly issues: BadFileRecord[] = [];
   private readonly perReason = new Map<string, number>();
 
-  constructor(private readonly source: BadFileSource, private readonly file: string, private readonly limit = 200) {}
+  constructor(
+    private readonly source: BadFileSource,
+    private readonly file: string,
+    private readonly limit = 200,
+  ) {}
 
   add(line: number | null, reason: string, detail: string): void {
     const seen = (this.perReason.get(reason) ?? 0) + 1;
@@ -25,7 +29,14 @@ export class IssueLog {
   finish(): BadFileRecord[] {
     const out = [...this.issues];
     for (const [reason, n] of this.perReason) {
-      if (n > this.limit) out.push({ source: this.source, path: this.file, line: null, reason, detail: `…and ${n - this.limit} more lines with this problem (first ${this.limit} listed).` });
+      if (n > this.limit)
+        out.push({
+          source: this.source,
+          path: this.file,
+          line: null,
+          reason,
+          detail: `…and ${n - this.limit} more lines with this problem (first ${this.limit} listed).`,
+        });
     }
     return out;
   }

@@ -30,7 +30,12 @@ export function measureRgb(rgb: Uint8Array, width: number, height: number): Imag
     const row = y * width;
     for (let x = 1; x < width - 1; x++) {
       const i = row + x;
-      const lap = (grey[i - 1] as number) + (grey[i + 1] as number) + (grey[i - width] as number) + (grey[i + width] as number) - 4 * (grey[i] as number);
+      const lap =
+        (grey[i - 1] as number) +
+        (grey[i + 1] as number) +
+        (grey[i - width] as number) +
+        (grey[i + width] as number) -
+        4 * (grey[i] as number);
       lapSum += lap;
       lapSq += lap * lap;
       count++;

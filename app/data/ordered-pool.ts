@@ -14,8 +14,12 @@ export function newPoolStats(): PoolStats {
   return { maxInFlight: 0, maxHeld: 0, started: 0 };
 }
 
-export async function* mapOrdered<T, R>(items: Iterable<T>, concurrency: number, task: (item: T, index: number) => Promise<R>,
-  options: { signal?: AbortSignal; stats?: PoolStats } = {}): AsyncGenerator<R> {
+export async function* mapOrdered<T, R>(
+  items: Iterable<T>,
+  concurrency: number,
+  task: (item: T, index: number) => Promise<R>,
+  options: { signal?: AbortSignal; stats?: PoolStats } = {},
+): AsyncGenerator<R> {
   const stats = options.stats ?? newPoolStats();
   const iterator = items[Symbol.iterator]();
   const window: Array<{ promise: Promise<R>; done: boolean }> = [];
@@ -26,7 +30,10 @@ export async function* mapOrdered<T, R>(items: Iterable<T>, concurrency: number,
   const startNext = (): void => {
     if (exhausted || options.signal?.aborted) return;
     const next = iterator.next();
-    if (next.done) { exhausted = true; return; }
+    if (next.done) {
+      exhausted = true;
+      return;
+    }
     const slot = { promise: undefined as unknown as Promise<R>, done: false };
     inFlight++;
     stats.started++;
@@ -40,7 +47,11 @@ export async function* mapOrdered<T, R>(items: Iterable<T>, concurrency: number,
   };
 
   try {
-    while (window.length < concurrency) { const before = window.length; startNext(); if (window.length === before) break; }
+    while (window.length < concurrency) {
+      const before = window.length;
+      startNext();
+      if (window.length === before) break;
+    }
     while (window.length > 0) {
       const head = window[0]!;
       const result = await head.promise;

@@ -36,14 +36,25 @@ export function lfwImagePath(name: string, number: string): string {
   return `${name}/${name}_${number.padStart(4, '0')}.jpg`;
 }
 
-export async function readPairsFile(file: string, options: { issues: IssueLog; onPair: (pair: PairEntry) => void }): Promise<PairFileInfo> {
+export async function readPairsFile(
+  file: string,
+  options: { issues: IssueLog; onPair: (pair: PairEntry) => void },
+): Promise<PairFileInfo> {
   let first = '';
-  for await (const { text } of readLines(file)) { if (text.trim()) { first = text; break; } }
+  for await (const { text } of readLines(file)) {
+    if (text.trim()) {
+      first = text;
+      break;
+    }
+  }
   const format = pairFileFormat(file, first);
   return format === 'csv' ? readCsvPairs(file, options) : readLfwPairs(file, options);
 }
 
-async function readLfwPairs(file: string, { issues, onPair }: { issues: IssueLog; onPair: (pair: PairEntry) => void }): Promise<PairFileInfo> {
+async function readLfwPairs(
+  file: string,
+  { issues, onPair }: { issues: IssueLog; onPair: (pair: PairEntry) => void },
+): Promise<PairFileInfo> {
   let folds = 1;
   let perFold: number | null = null;
   let expected: number | null = null;
@@ -67,13 +78,31 @@ async function readLfwPairs(file: string, { issues, onPair }: { issues: IssueLog
     }
     const fold = perFold ? Math.floor(index / perFold) : null;
     if (tokens.length === 3 && /^\d+$/.test(tokens[1]!) && /^\d+$/.test(tokens[2]!)) {
-      onPair({ line, path1: lfwImagePath(tokens[0]!, tokens[1]!), path2: lfwImagePath(tokens[0]!, tokens[2]!), same: true, type: null, fold });
+      onPair({
+        line,
+        path1: lfwImagePath(tokens[0]!, tokens[1]!),
+        path2: lfwImagePath(tokens[0]!, tokens[2]!),
+        same: true,
+        type: null,
+        fold,
+      });
       index++;
     } else if (tokens.length === 4 && /^\d+$/.test(tokens[1]!) && /^\d+$/.test(tokens[3]!)) {
-      onPair({ line, path1: lfwImagePath(tokens[0]!, tokens[1]!), path2: lfwImagePath(tokens[2]!, tokens[3]!), same: false, type: null, fold });
+      onPair({
+        line,
+        path1: lfwImagePath(tokens[0]!, tokens[1]!),
+        path2: lfwImagePath(tokens[2]!, tokens[3]!),
+        same: false,
+        type: null,
+        fold,
+      });
       index++;
     } else {
-      issues.add(line, 'bad line', `line ${line}: expected "name n1 n2" or "name1 n1 name2 n2"; found "${text.trim().slice(0, 80)}".`);
+      issues.add(
+        line,
+        'bad line',
+        `line ${line}: expected "name n1 n2" or "name1 n1 name2 n2"; found "${text.trim().slice(0, 80)}".`,
+      );
     }
   }
   if (expected !== null && expected !== index) {
@@ -83,11 +112,25 @@ async function readLfwPairs(file: string, { issues, onPair }: { issues: IssueLog
 }
 
 const sameValues = new Map<string, boolean>([
-  ['1', true], ['0', false], ['true', true], ['false', false], ['same', true], ['diff', false], ['different', false],
-  ['genuine', true], ['impostor', false], ['yes', true], ['no', false], ['1.0', true], ['0.0', false],
+  ['1', true],
+  ['0', false],
+  ['true', true],
+  ['false', false],
+  ['same', true],
+  ['diff', false],
+  ['different', false],
+  ['genuine', true],
+  ['impostor', false],
+  ['yes', true],
+  ['no', false],
+  ['1.0', true],
+  ['0.0', false],
 ]);
 
-async function readCsvPairs(file: string, { issues, onPair }: { issues: IssueLog; onPair: (pair: PairEntry) => void }): Promise<PairFileInfo> {
+async function readCsvPairs(
+  file: string,
+  { issues, onPair }: { issues: IssueLog; onPair: (pair: PairEntry) => void },
+): Promise<PairFileInfo> {
   let cols = { path1: 0, path2: 1, same: 2, type: 3 as number | null };
   let entries = 0;
   let firstLine = true;
@@ -99,9 +142,18 @@ async function readCsvPairs(file: string, { issues, onPair }: { issues: IssueLog
       const lower = fields.map((f) => f.toLowerCase());
       if (lower.includes('path1') || !sameValues.has(lower[2] ?? '')) {
         const find = (...names: string[]) => lower.findIndex((f) => names.includes(f));
-        const header = { path1: find('path1', 'image1', 'a'), path2: find('path2', 'image2', 'b'), same: find('same', 'label', 'issame', 'is_same'), type: find('type', 'pair_type') };
+        const header = {
+          path1: find('path1', 'image1', 'a'),
+          path2: find('path2', 'image2', 'b'),
+          same: find('same', 'label', 'issame', 'is_same'),
+          type: find('type', 'pair_type'),
+        };
         if (header.path1 < 0 || header.path2 < 0 || header.same < 0) {
-          issues.add(line, 'bad header', `line ${line}: a CSV pair list needs columns path1,path2,same[,type]; found "${text.slice(0, 80)}". No pairs were read.`);
+          issues.add(
+            line,
+            'bad header',
+            `line ${line}: a CSV pair list needs columns path1,path2,same[,type]; found "${text.slice(0, 80)}". No pairs were read.`,
+          );
           return { format: 'csv', folds: 1, entries: 0 };
         }
         cols = { ...header, type: header.type >= 0 ? header.type : null };
@@ -113,14 +165,23 @@ async function readCsvPairs(file: string, { issues, onPair }: { issues: IssueLog
     const path2 = normaliseRelativePath(fields[cols.path2] ?? '');
     const sameText = (fields[cols.same] ?? '').toLowerCase();
     if (!path1 || !path2 || !sameValues.has(sameText)) {
-      issues.add(line, 'bad line', `line ${line}: expected path1,path2,same (same = 1/0/true/false); found "${text.slice(0, 80)}".`);
+      issues.add(
+        line,
+        'bad line',
+        `line ${line}: expected path1,path2,same (same = 1/0/true/false); found "${text.slice(0, 80)}".`,
+      );
       continue;
     }
     let type: PairType | null = null;
     const typeText = cols.type === null ? '' : (fields[cols.type] ?? '').toLowerCase();
     if (typeText) {
       if (pairTypes.has(typeText as PairType)) type = typeText as PairType;
-      else issues.add(line, 'bad value', `line ${line}: pair type "${typeText}" is not easy-easy, easy-hard or hard-hard; kept untyped.`);
+      else
+        issues.add(
+          line,
+          'bad value',
+          `line ${line}: pair type "${typeText}" is not easy-easy, easy-hard or hard-hard; kept untyped.`,
+        );
     }
     onPair({ line, path1, path2, same: sameValues.get(sameText)!, type, fold: null });
     entries++;

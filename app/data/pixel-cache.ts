@@ -1,4 +1,17 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LabDatabase } from '../store/db.js';
 
@@ -21,7 +34,8 @@ export interface PixelCacheManifest {
 /** The data directory of a database file: caches live beside it. */
 export function dataDirOf(db: LabDatabase, dataDir?: string): string {
   if (dataDir) return dataDir;
-  if (db.memory) throw new Error('An in-memory database has no data directory; pass dataDir to say where image caches go.');
+  if (db.memory)
+    throw new Error('An in-memory database has no data directory; pass dataDir to say where image caches go.');
   return dirname(db.name);
 }
 
@@ -29,7 +43,11 @@ export function datasetCacheDir(dataDir: string, datasetId: number): string {
   return join(dataDir, 'cache', `dataset-${datasetId}`);
 }
 
-export function pixelCachePaths(dataDir: string, datasetId: number, size: number): { pixels: string; manifest: string } {
+export function pixelCachePaths(
+  dataDir: string,
+  datasetId: number,
+  size: number,
+): { pixels: string; manifest: string } {
   const dir = datasetCacheDir(dataDir, datasetId);
   return { pixels: join(dir, `rgb-${size}.u8`), manifest: join(dir, `rgb-${size}.json`) };
 }
@@ -49,7 +67,11 @@ export function readPixelCacheManifest(dataDir: string, datasetId: number, size:
 
 function fstatSizeOf(file: string): number {
   const fd = openSync(file, 'r');
-  try { return fstatSync(fd).size; } finally { closeSync(fd); }
+  try {
+    return fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function removeDatasetCache(dataDir: string, datasetId: number): void {
@@ -62,7 +84,11 @@ export class PixelCacheWriter {
   private readonly partial: string;
   readonly rowBytes: number;
 
-  constructor(private readonly dataDir: string, private readonly datasetId: number, readonly size: number) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly datasetId: number,
+    readonly size: number,
+  ) {
     const { pixels } = pixelCachePaths(dataDir, datasetId, size);
     mkdirSync(dirname(pixels), { recursive: true });
     this.partial = `${pixels}.partial`;
@@ -71,7 +97,8 @@ export class PixelCacheWriter {
   }
 
   write(idx: number, rgb: Uint8Array): void {
-    if (rgb.length !== this.rowBytes) throw new Error(`Cache row for image ${idx} has ${rgb.length} bytes; expected ${this.rowBytes}.`);
+    if (rgb.length !== this.rowBytes)
+      throw new Error(`Cache row for image ${idx} has ${rgb.length} bytes; expected ${this.rowBytes}.`);
     writeSync(this.fd, rgb, 0, rgb.length, idx * this.rowBytes);
   }
 
@@ -80,20 +107,37 @@ export class PixelCacheWriter {
     closeSync(this.fd);
     const { pixels, manifest } = pixelCachePaths(this.dataDir, this.datasetId, this.size);
     renameSync(this.partial, pixels);
-    const content: PixelCacheManifest = { format: pixelCacheFormat, version: 1, datasetId: this.datasetId, size: this.size, count, fit, createdAt: new Date().toISOString() };
+    const content: PixelCacheManifest = {
+      format: pixelCacheFormat,
+      version: 1,
+      datasetId: this.datasetId,
+      size: this.size,
+      count,
+      fit,
+      createdAt: new Date().toISOString(),
+    };
     writeFileSync(`${manifest}.tmp`, JSON.stringify(content, null, 2));
     renameSync(`${manifest}.tmp`, manifest);
     return content;
   }
 
   discard(): void {
-    try { closeSync(this.fd); } catch { /* already closed */ }
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
     rmSync(this.partial, { force: true });
   }
 }
 
 /** Rewrites single rows of a finished cache in place (a file changed on disk). */
-export function overwritePixelCacheRows(dataDir: string, datasetId: number, size: number, rows: ReadonlyArray<{ idx: number; rgb: Uint8Array }>): void {
+export function overwritePixelCacheRows(
+  dataDir: string,
+  datasetId: number,
+  size: number,
+  rows: ReadonlyArray<{ idx: number; rgb: Uint8Array }>,
+): void {
   const fd = openSync(pixelCachePaths(dataDir, datasetId, size).pixels, 'r+');
   try {
     for (const r of rows) writeSync(fd, r.rgb, 0, r.rgb.length, r.idx * size * size * 3);
@@ -112,7 +156,12 @@ export class PixelCacheReader {
   private readonly fd: number | null;
   private readonly scratch: Buffer;
 
-  private constructor(readonly size: number, readonly count: number, file: string, residentLimit: number) {
+  private constructor(
+    readonly size: number,
+    readonly count: number,
+    file: string,
+    residentLimit: number,
+  ) {
     this.rowBytes = size * size * 3;
     const bytes = count * this.rowBytes;
     if (bytes <= residentLimit) {
@@ -125,15 +174,29 @@ export class PixelCacheReader {
     this.scratch = Buffer.allocUnsafe(this.rowBytes);
   }
 
-  static open(dataDir: string, datasetId: number, size: number, options: { expectedCount?: number; residentLimit?: number } = {}): PixelCacheReader {
+  static open(
+    dataDir: string,
+    datasetId: number,
+    size: number,
+    options: { expectedCount?: number; residentLimit?: number } = {},
+  ): PixelCacheReader {
     const manifest = readPixelCacheManifest(dataDir, datasetId, size);
     if (!manifest) {
-      throw new Error(`Dataset ${datasetId} has no ${size}×${size} pixel cache in ${datasetCacheDir(dataDir, datasetId)}; build it with ensureImageCache(db, ${datasetId}, ${size}) or import with --size ${size}.`);
+      throw new Error(
+        `Dataset ${datasetId} has no ${size}×${size} pixel cache in ${datasetCacheDir(dataDir, datasetId)}; build it with ensureImageCache(db, ${datasetId}, ${size}) or import with --size ${size}.`,
+      );
     }
     if (options.expectedCount !== undefined && manifest.count !== options.expectedCount) {
-      throw new Error(`The ${size}×${size} pixel cache of dataset ${datasetId} holds ${manifest.count} images but the dataset has ${options.expectedCount}; rebuild it with ensureImageCache.`);
+      throw new Error(
+        `The ${size}×${size} pixel cache of dataset ${datasetId} holds ${manifest.count} images but the dataset has ${options.expectedCount}; rebuild it with ensureImageCache.`,
+      );
     }
-    return new PixelCacheReader(size, manifest.count, pixelCachePaths(dataDir, datasetId, size).pixels, options.residentLimit ?? residentCacheBytes);
+    return new PixelCacheReader(
+      size,
+      manifest.count,
+      pixelCachePaths(dataDir, datasetId, size).pixels,
+      options.residentLimit ?? residentCacheBytes,
+    );
   }
 
   get isResident(): boolean {
@@ -141,7 +204,8 @@ export class PixelCacheReader {
   }
 
   row(idx: number): Uint8Array {
-    if (idx < 0 || idx >= this.count) throw new RangeError(`Image index ${idx} is outside the cache (0..${this.count - 1}).`);
+    if (idx < 0 || idx >= this.count)
+      throw new RangeError(`Image index ${idx} is outside the cache (0..${this.count - 1}).`);
     if (this.resident) return this.resident.subarray(idx * this.rowBytes, (idx + 1) * this.rowBytes);
     readSync(this.fd as number, this.scratch, 0, this.rowBytes, idx * this.rowBytes);
     return this.scratch;

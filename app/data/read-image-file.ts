@@ -11,15 +11,27 @@ export const defaultMaxFileBytes = 256 * 1024 * 1024;
 
 // Reads one image file whole, turning every way a path can fail into a named reason.
 // The path is bytes (Buffer) so names that are not UTF-8 still open.
-export async function readImageFile(path: string | Buffer, maxFileBytes = defaultMaxFileBytes): Promise<ImageFileBytes> {
+export async function readImageFile(
+  path: string | Buffer,
+  maxFileBytes = defaultMaxFileBytes,
+): Promise<ImageFileBytes> {
   const info = await statFollowing(path);
   if (!info.isFile()) {
-    const what = info.isDirectory() ? 'a directory' : info.isFIFO() ? 'a named pipe' : info.isSocket() ? 'a socket' : 'a device';
+    const what = info.isDirectory()
+      ? 'a directory'
+      : info.isFIFO()
+        ? 'a named pipe'
+        : info.isSocket()
+          ? 'a socket'
+          : 'a device';
     throw new ImageFileError('not a regular file', `it is ${what}, not a file; only regular files are read.`);
   }
   if (info.size === 0) throw new ImageFileError('empty', 'the file is empty (0 bytes).');
   if (info.size > maxFileBytes) {
-    throw new ImageFileError('too large', `${(info.size / 2 ** 20).toFixed(0)} MiB is over the ${(maxFileBytes / 2 ** 20).toFixed(0)} MiB per-file limit.`);
+    throw new ImageFileError(
+      'too large',
+      `${(info.size / 2 ** 20).toFixed(0)} MiB is over the ${(maxFileBytes / 2 ** 20).toFixed(0)} MiB per-file limit.`,
+    );
   }
   let handle: fs.FileHandle;
   try {
@@ -30,7 +42,8 @@ export async function readImageFile(path: string | Buffer, maxFileBytes = defaul
   }
   try {
     const opened = await handle.stat();
-    if (!opened.isFile()) throw new ImageFileError('not a regular file', 'it stopped being a regular file while being read.');
+    if (!opened.isFile())
+      throw new ImageFileError('not a regular file', 'it stopped being a regular file while being read.');
     const bytes = await handle.readFile();
     if (bytes.length === 0) throw new ImageFileError('empty', 'the file is empty (0 bytes).');
     return { bytes, fileSize: opened.size, fileMtimeMs: opened.mtimeMs };
@@ -54,12 +67,18 @@ function fileSystemError(error: unknown): ImageFileError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   switch (code) {
-    case 'ELOOP': return new ImageFileError('symlink loop', 'the path is a chain of symbolic links that loops back on itself.');
-    case 'ENOENT': return new ImageFileError('missing', 'no file at this path (deleted, or a symbolic link to nothing).');
+    case 'ELOOP':
+      return new ImageFileError('symlink loop', 'the path is a chain of symbolic links that loops back on itself.');
+    case 'ENOENT':
+      return new ImageFileError('missing', 'no file at this path (deleted, or a symbolic link to nothing).');
     case 'EACCES':
-    case 'EPERM': return new ImageFileError('unreadable', 'permission denied; make the file readable by this user.');
-    case 'EISDIR': return new ImageFileError('not a regular file', 'it is a directory, not a file.');
-    case 'ENAMETOOLONG': return new ImageFileError('unreadable', 'the path is too long for the file system.');
-    default: return new ImageFileError('unreadable', `the file could not be read (${code ?? message}).`);
+    case 'EPERM':
+      return new ImageFileError('unreadable', 'permission denied; make the file readable by this user.');
+    case 'EISDIR':
+      return new ImageFileError('not a regular file', 'it is a directory, not a file.');
+    case 'ENAMETOOLONG':
+      return new ImageFileError('unreadable', 'the path is too long for the file system.');
+    default:
+      return new ImageFileError('unreadable', `the file could not be read (${code ?? message}).`);
   }
 }

@@ -14,18 +14,35 @@ export interface SamplerSource {
   split: { id: number; name: string; easyIdx: Int32Array; hardIdx: Int32Array } | null;
 }
 
-export function openSamplerSource(opts: { db: LabDatabase; datasetId: number; splitId?: string | number; inputSize: number; dataDir?: string; residentLimit?: number }): SamplerSource {
+export function openSamplerSource(opts: {
+  db: LabDatabase;
+  datasetId: number;
+  splitId?: string | number;
+  inputSize: number;
+  dataDir?: string;
+  residentLimit?: number;
+}): SamplerSource {
   const dataset = requireDataset(opts.db, opts.datasetId);
-  if (dataset.status !== 'ready') throw new Error(`Dataset ${dataset.id} (${dataset.name}) is ${dataset.status}${dataset.error ? `: ${dataset.error}` : ''}; import it again.`);
+  if (dataset.status !== 'ready')
+    throw new Error(
+      `Dataset ${dataset.id} (${dataset.name}) is ${dataset.status}${dataset.error ? `: ${dataset.error}` : ''}; import it again.`,
+    );
   const columns = loadDatasetColumns(opts.db, opts.datasetId);
   let split: SamplerSource['split'] = null;
   if (opts.splitId !== undefined) {
     const record = findSplit(opts.db, opts.datasetId, opts.splitId);
-    if (!record) throw new Error(`Dataset ${dataset.id} (${dataset.name}) has no split "${opts.splitId}"; create one with "ddl-lab split create".`);
+    if (!record)
+      throw new Error(
+        `Dataset ${dataset.id} (${dataset.name}) has no split "${opts.splitId}"; create one with "ddl-lab split create".`,
+      );
     const members = splitMembers(opts.db, record.id);
-    const toIdx = (ids: number[]) => Int32Array.from(ids.map((id) => columns.idToIdx.get(id)).filter((i): i is number => i !== undefined));
+    const toIdx = (ids: number[]) =>
+      Int32Array.from(ids.map((id) => columns.idToIdx.get(id)).filter((i): i is number => i !== undefined));
     split = { id: record.id, name: record.name, easyIdx: toIdx(members.easy), hardIdx: toIdx(members.hard) };
   }
-  const cache = PixelCacheReader.open(dataDirOf(opts.db, opts.dataDir), opts.datasetId, opts.inputSize, { expectedCount: columns.count, residentLimit: opts.residentLimit });
+  const cache = PixelCacheReader.open(dataDirOf(opts.db, opts.dataDir), opts.datasetId, opts.inputSize, {
+    expectedCount: columns.count,
+    residentLimit: opts.residentLimit,
+  });
   return { columns, cache, classes: dataset.identityCount, split };
 }

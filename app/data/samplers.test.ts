@@ -34,15 +34,32 @@ beforeAll(async () => {
     const m = /^id_(\d+)\/img_(\d+)\.bmp$/.exec(image.path)!;
     origin.set(image.id, { identity: Number(m[1]), k: Number(m[2]) });
   }
-  saveSplit(db, datasetId, 'pose', { hard: { any: [{ attr: 'yaw', abs: true, op: '>=', value: 45 }, { attr: 'resolution', op: '<=', value: 0.25 }] } });
-  saveSplit(db, datasetId, 'few-hard', { hard: { all: [{ attr: 'yaw', op: '==', value: 85 }, { attr: 'race', op: '==', value: 'a' }] } });
+  saveSplit(db, datasetId, 'pose', {
+    hard: {
+      any: [
+        { attr: 'yaw', abs: true, op: '>=', value: 45 },
+        { attr: 'resolution', op: '<=', value: 0.25 },
+      ],
+    },
+  });
+  saveSplit(db, datasetId, 'few-hard', {
+    hard: {
+      all: [
+        { attr: 'yaw', op: '==', value: 85 },
+        { attr: 'race', op: '==', value: 'a' },
+      ],
+    },
+  });
 });
 afterAll(() => {
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const isHard = (imageId: number) => { const o = origin.get(imageId)!; return hardK(o.identity).includes(o.k); };
+const isHard = (imageId: number) => {
+  const o = origin.get(imageId)!;
+  return hardK(o.identity).includes(o.k);
+};
 const ids = (batch: ImageBatch) => Array.from(batch.imageIds);
 const unit = (v: number) => v / 127.5 - 1;
 
@@ -70,7 +87,10 @@ function checkDdlBatch(batch: DdlBatch, b: number, studentPairs: 'easy-hard' | '
   const [h1, h2] = batch.hardPairs;
   expect(Array.from(e1.labels)).toEqual(Array.from(e2.labels));
   expect(new Set(e1.labels).size).toBe(b);
-  ids(e1).forEach((id, s) => { expect(isHard(id) || isHard(e2.imageIds[s]!)).toBe(false); expect(id).not.toBe(e2.imageIds[s]); });
+  ids(e1).forEach((id, s) => {
+    expect(isHard(id) || isHard(e2.imageIds[s]!)).toBe(false);
+    expect(id).not.toBe(e2.imageIds[s]);
+  });
   expect(Array.from(h1.labels)).toEqual(Array.from(h2.labels));
   ids(h1).forEach((id, s) => {
     expect(isHard(h2.imageIds[s]!)).toBe(true);
@@ -82,7 +102,16 @@ function checkDdlBatch(batch: DdlBatch, b: number, studentPairs: 'easy-hard' | '
 describe('createDdlSampler', () => {
   it('draws the four DDL branches from the right sides, identities distinct, labels = identity index', () => {
     for (const studentPairs of ['easy-hard', 'hard-hard'] as const) {
-      const sampler = createDdlSampler({ db, datasetId, splitId: 'pose', inputSize: size, batch: 5, studentPairs, seed: 3, flip: false });
+      const sampler = createDdlSampler({
+        db,
+        datasetId,
+        splitId: 'pose',
+        inputSize: size,
+        batch: 5,
+        studentPairs,
+        seed: 3,
+        flip: false,
+      });
       expect(sampler.classes).toBe(identities);
       for (let step = 0; step < 10; step++) checkDdlBatch(sampler.next(), 5, studentPairs);
       sampler.close();
@@ -90,14 +119,33 @@ describe('createDdlSampler', () => {
   });
 
   it('serves the cached pixels in [-1, 1], mirrored left-right on about half the images when flip is on', () => {
-    const plain = createDdlSampler({ db, datasetId, splitId: 'pose', inputSize: size, batch: 4, studentPairs: 'easy-hard', seed: 1, flip: false });
+    const plain = createDdlSampler({
+      db,
+      datasetId,
+      splitId: 'pose',
+      inputSize: size,
+      batch: 4,
+      studentPairs: 'easy-hard',
+      seed: 1,
+      flip: false,
+    });
     const batch = plain.next();
     for (let s = 0; s < 4; s++) expect(firstPixelSide(batch.easySingles, s)).toBe('left');
-    const flipped = createDdlSampler({ db, datasetId, splitId: 'pose', inputSize: size, batch: 4, studentPairs: 'easy-hard', seed: 1, flip: true });
+    const flipped = createDdlSampler({
+      db,
+      datasetId,
+      splitId: 'pose',
+      inputSize: size,
+      batch: 4,
+      studentPairs: 'easy-hard',
+      seed: 1,
+      flip: true,
+    });
     const sides = { left: 0, right: 0 };
     for (let step = 0; step < 20; step++) {
       const next = flipped.next();
-      for (const branch of [next.easySingles, next.hardSingles]) for (let s = 0; s < 4; s++) sides[firstPixelSide(branch, s)]++;
+      for (const branch of [next.easySingles, next.hardSingles])
+        for (let s = 0; s < 4; s++) sides[firstPixelSide(branch, s)]++;
     }
     expect(sides.left).toBeGreaterThan(40);
     expect(sides.right).toBeGreaterThan(40);
@@ -106,7 +154,16 @@ describe('createDdlSampler', () => {
   });
 
   it('is identity-balanced: every identity exactly once per epoch, even when b does not divide the identity count', () => {
-    const sampler = createDdlSampler({ db, datasetId, splitId: 'pose', inputSize: size, batch: 5, studentPairs: 'easy-hard', seed: 9, flip: false });
+    const sampler = createDdlSampler({
+      db,
+      datasetId,
+      splitId: 'pose',
+      inputSize: size,
+      batch: 5,
+      studentPairs: 'easy-hard',
+      seed: 9,
+      flip: false,
+    });
     const counts = new Array<number>(identities).fill(0);
     for (let step = 0; step < 12; step++) for (const label of sampler.next().hardSingles.labels) counts[label]! += 1; // 60 draws = 5 epochs
     expect(counts).toEqual(new Array(identities).fill(5));
@@ -114,7 +171,16 @@ describe('createDdlSampler', () => {
   });
 
   it('is reproducible from its seed, and restoring a saved state resumes with the same batches', () => {
-    const options = { db, datasetId, splitId: 'pose', inputSize: size, batch: 5, studentPairs: 'easy-hard' as const, seed: 42, flip: true };
+    const options = {
+      db,
+      datasetId,
+      splitId: 'pose',
+      inputSize: size,
+      batch: 5,
+      studentPairs: 'easy-hard' as const,
+      seed: 42,
+      flip: true,
+    };
     const a = createDdlSampler(options);
     for (let step = 0; step < 7; step++) a.next();
     const saved = JSON.parse(JSON.stringify(a.state())) as unknown;
@@ -134,13 +200,58 @@ describe('createDdlSampler', () => {
   });
 
   it('refuses a split with too few identities for b, saying how many there are', () => {
-    expect(() => createDdlSampler({ db, datasetId, splitId: 'pose', inputSize: size, batch: 13, studentPairs: 'easy-hard', seed: 1, flip: false }))
-      .toThrow('Split "pose" has 12 identities with easy images, 12 identities with hard images, 12 identities with at least 2 easy images, 12 identities with both an easy and a hard image; DDL needs at least b = 13 of each. Lower the batch size or loosen the split rule.');
-    expect(() => createDdlSampler({ db, datasetId, splitId: 'few-hard', inputSize: size, batch: 8, studentPairs: 'hard-hard', seed: 1, flip: false }))
-      .toThrow(/^Split "few-hard" has 4 identities with hard images, 0 identities with at least 2 hard images \(studentPairs hard-hard\); DDL needs at least b = 8/);
-    expect(() => createDdlSampler({ db, datasetId, splitId: 'missing', inputSize: size, batch: 4, studentPairs: 'easy-hard', seed: 1, flip: false })).toThrow(/has no split "missing"/);
-    expect(() => createDdlSampler({ db, datasetId, splitId: 'pose', inputSize: 48, batch: 4, studentPairs: 'easy-hard', seed: 1, flip: false }))
-      .toThrow(/has no 48×48 pixel cache .*ensureImageCache\(db, \d+, 48\)/);
+    expect(() =>
+      createDdlSampler({
+        db,
+        datasetId,
+        splitId: 'pose',
+        inputSize: size,
+        batch: 13,
+        studentPairs: 'easy-hard',
+        seed: 1,
+        flip: false,
+      }),
+    ).toThrow(
+      'Split "pose" has 12 identities with easy images, 12 identities with hard images, 12 identities with at least 2 easy images, 12 identities with both an easy and a hard image; DDL needs at least b = 13 of each. Lower the batch size or loosen the split rule.',
+    );
+    expect(() =>
+      createDdlSampler({
+        db,
+        datasetId,
+        splitId: 'few-hard',
+        inputSize: size,
+        batch: 8,
+        studentPairs: 'hard-hard',
+        seed: 1,
+        flip: false,
+      }),
+    ).toThrow(
+      /^Split "few-hard" has 4 identities with hard images, 0 identities with at least 2 hard images \(studentPairs hard-hard\); DDL needs at least b = 8/,
+    );
+    expect(() =>
+      createDdlSampler({
+        db,
+        datasetId,
+        splitId: 'missing',
+        inputSize: size,
+        batch: 4,
+        studentPairs: 'easy-hard',
+        seed: 1,
+        flip: false,
+      }),
+    ).toThrow(/has no split "missing"/);
+    expect(() =>
+      createDdlSampler({
+        db,
+        datasetId,
+        splitId: 'pose',
+        inputSize: 48,
+        batch: 4,
+        studentPairs: 'easy-hard',
+        seed: 1,
+        flip: false,
+      }),
+    ).toThrow(/has no 48×48 pixel cache .*ensureImageCache\(db, \d+, 48\)/);
   });
 });
 
@@ -151,7 +262,10 @@ describe('createClassificationSampler', () => {
     const seen: number[] = [];
     for (let step = 0; step < 9; step++) {
       const batch = sampler.next();
-      ids(batch).forEach((id, s) => { expect(batch.labels[s]).toBe(origin.get(id)!.identity); expect(firstPixelSide(batch, s)).toBe('left'); });
+      ids(batch).forEach((id, s) => {
+        expect(batch.labels[s]).toBe(origin.get(id)!.identity);
+        expect(firstPixelSide(batch, s)).toBe('left');
+      });
       seen.push(...ids(batch));
     }
     expect(seen.sort((x, y) => x - y)).toEqual(images.map((i) => i.id).sort((x, y) => x - y));
@@ -159,7 +273,16 @@ describe('createClassificationSampler', () => {
   });
 
   it('draws only from the chosen side of a split, and resumes from a saved state (also reading the cache row by row instead of in memory)', () => {
-    const options = { db, datasetId, splitId: 'pose', side: 'hard' as const, inputSize: size, batchSize: 7, seed: 2, flip: true };
+    const options = {
+      db,
+      datasetId,
+      splitId: 'pose',
+      side: 'hard' as const,
+      inputSize: size,
+      batchSize: 7,
+      seed: 2,
+      flip: true,
+    };
     const a = createClassificationSampler(options);
     for (let step = 0; step < 11; step++) expect(ids(a.next()).every(isHard)).toBe(true);
     const saved = a.state();
@@ -181,7 +304,10 @@ describe('ensureImageCache', () => {
     expect(await ensureImageCache(db, datasetId, 4)).toMatchObject({ built: false, changed: [], failed: [] });
 
     const target = images.find((i) => i.path === 'id_001/img_02.bmp')!;
-    writeFileSync(join(dir, 'faces', target.path), encodeBmp24(twoToneRgb(size, size, [255, 255, 255], [255, 255, 255]), size, size));
+    writeFileSync(
+      join(dir, 'faces', target.path),
+      encodeBmp24(twoToneRgb(size, size, [255, 255, 255], [255, 255, 255]), size, size),
+    );
     utimesSync(join(dir, 'faces', target.path), new Date(), new Date(Date.now() + 5000));
     const refreshed = await ensureImageCache(db, datasetId, 4);
     expect(refreshed.changed).toEqual([{ imageId: target.id, path: target.path }]);
@@ -195,6 +321,8 @@ describe('ensureImageCache', () => {
     const gone = images.find((i) => i.path === 'id_002/img_03.bmp')!;
     unlinkSync(join(dir, 'faces', gone.path));
     const after = await ensureImageCache(db, datasetId, 4);
-    expect(after.failed).toEqual([{ imageId: gone.id, path: gone.path, reason: 'missing', detail: expect.any(String) }]);
+    expect(after.failed).toEqual([
+      { imageId: gone.id, path: gone.path, reason: 'missing', detail: expect.any(String) },
+    ]);
   });
 });

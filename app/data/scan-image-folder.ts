@@ -37,7 +37,8 @@ export async function scanImageFolder(root: string, signal?: AbortSignal): Promi
   const rootBytes = Buffer.from(root);
   const candidates: ImageCandidate[] = [];
   const bad: BadFileRecord[] = [];
-  const report = (rel: Buffer, error: ImageFileError) => bad.push({ source: 'image', path: displayPath(rel), line: null, reason: error.reason, detail: error.detail });
+  const report = (rel: Buffer, error: ImageFileError) =>
+    bad.push({ source: 'image', path: displayPath(rel), line: null, reason: error.reason, detail: error.detail });
 
   const top = await readDirectory(rootBytes);
   const rootStat = await fs.stat(rootBytes);
@@ -47,9 +48,19 @@ export async function scanImageFolder(root: string, signal?: AbortSignal): Promi
     if (name[0] === 0x2e) continue; // hidden
     const absolute = Buffer.concat([rootBytes, slash, name]);
     const kind = await entryKind(entry, absolute);
-    if (kind instanceof ImageFileError) { report(name, kind); continue; }
+    if (kind instanceof ImageFileError) {
+      report(name, kind);
+      continue;
+    }
     if (kind === 'file') {
-      if (hasImageExtension(displayPath(name))) report(name, new ImageFileError('no identity folder', 'an image at the top level has no identity; put it in root/<identity>/.'));
+      if (hasImageExtension(displayPath(name)))
+        report(
+          name,
+          new ImageFileError(
+            'no identity folder',
+            'an image at the top level has no identity; put it in root/<identity>/.',
+          ),
+        );
       continue;
     }
     if (kind !== 'directory') continue;
@@ -58,30 +69,80 @@ export async function scanImageFolder(root: string, signal?: AbortSignal): Promi
 
     async function walkIdentity(dir: Buffer, rel: Buffer, chain: string[], depth: number): Promise<void> {
       let stat;
-      try { stat = await fs.stat(dir); } catch (error) { report(rel, asFileError(error)); return; }
+      try {
+        stat = await fs.stat(dir);
+      } catch (error) {
+        report(rel, asFileError(error));
+        return;
+      }
       const id = `${stat.dev}:${stat.ino}`;
-      if (chain.includes(id)) { report(rel, new ImageFileError('directory cycle', 'a symbolic link leads back to a folder that contains it; not followed.')); return; }
-      if (depth > maxDepth) { report(rel, new ImageFileError('directory cycle', `folders nested deeper than ${maxDepth} levels are not read.`)); return; }
+      if (chain.includes(id)) {
+        report(
+          rel,
+          new ImageFileError(
+            'directory cycle',
+            'a symbolic link leads back to a folder that contains it; not followed.',
+          ),
+        );
+        return;
+      }
+      if (depth > maxDepth) {
+        report(
+          rel,
+          new ImageFileError('directory cycle', `folders nested deeper than ${maxDepth} levels are not read.`),
+        );
+        return;
+      }
       let entries: Dirent<Buffer>[];
-      try { entries = await readDirectory(dir); } catch (error) { report(rel, asFileError(error)); return; }
+      try {
+        entries = await readDirectory(dir);
+      } catch (error) {
+        report(rel, asFileError(error));
+        return;
+      }
       for (const e of entries) {
         signal?.throwIfAborted();
         if (e.name[0] === 0x2e) continue;
         const childAbs = Buffer.concat([dir, slash, e.name]);
         const childRel = Buffer.concat([rel, slash, e.name]);
         const kind = await entryKind(e, childAbs);
-        if (kind instanceof ImageFileError) { report(childRel, kind); continue; }
-        if (kind === 'directory') { await walkIdentity(childAbs, childRel, [...chain, id], depth + 1); continue; }
-        const shown = displayPath(childRel);
-        if (!hasImageExtension(shown)) {
-          if (kind === 'file') report(childRel, new ImageFileError('not an image type', `"${shown.slice(shown.lastIndexOf('/') + 1)}" does not have an image extension (jpg, png, webp, bmp, tiff, gif); skipped.`));
+        if (kind instanceof ImageFileError) {
+          report(childRel, kind);
           continue;
         }
-        candidates.push({ identity: identity.name, identityKey: identity.key, path: shown, pathBytes: isUtf8(childRel) ? null : childRel, absolute: childAbs });
+        if (kind === 'directory') {
+          await walkIdentity(childAbs, childRel, [...chain, id], depth + 1);
+          continue;
+        }
+        const shown = displayPath(childRel);
+        if (!hasImageExtension(shown)) {
+          if (kind === 'file')
+            report(
+              childRel,
+              new ImageFileError(
+                'not an image type',
+                `"${shown.slice(shown.lastIndexOf('/') + 1)}" does not have an image extension (jpg, png, webp, bmp, tiff, gif); skipped.`,
+              ),
+            );
+          continue;
+        }
+        candidates.push({
+          identity: identity.name,
+          identityKey: identity.key,
+          path: shown,
+          pathBytes: isUtf8(childRel) ? null : childRel,
+          absolute: childAbs,
+        });
       }
     }
   }
-  candidates.sort((a, b) => (a.identityKey < b.identityKey ? -1 : a.identityKey > b.identityKey ? 1 : Buffer.compare(Buffer.from(a.path), Buffer.from(b.path))));
+  candidates.sort((a, b) =>
+    a.identityKey < b.identityKey
+      ? -1
+      : a.identityKey > b.identityKey
+        ? 1
+        : Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)),
+  );
   return { candidates, bad };
 }
 
@@ -90,7 +151,10 @@ async function readDirectory(dir: Buffer): Promise<Dirent<Buffer>[]> {
 }
 
 /** file, directory, other (pipes etc. - the reader reports them), or why a symbolic link leads nowhere. */
-async function entryKind(entry: Dirent<Buffer>, absolute: Buffer): Promise<'file' | 'directory' | 'other' | ImageFileError> {
+async function entryKind(
+  entry: Dirent<Buffer>,
+  absolute: Buffer,
+): Promise<'file' | 'directory' | 'other' | ImageFileError> {
   if (entry.isDirectory()) return 'directory';
   if (entry.isFile()) return 'file';
   if (!entry.isSymbolicLink()) return 'other';
@@ -99,14 +163,18 @@ async function entryKind(entry: Dirent<Buffer>, absolute: Buffer): Promise<'file
     return target.isDirectory() ? 'directory' : target.isFile() ? 'file' : 'other';
   } catch (error) {
     const e = asFileError(error);
-    return e.reason === 'missing' ? new ImageFileError('broken symlink', 'a symbolic link to a path that does not exist.') : e;
+    return e.reason === 'missing'
+      ? new ImageFileError('broken symlink', 'a symbolic link to a path that does not exist.')
+      : e;
   }
 }
 
 function asFileError(error: unknown): ImageFileError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ELOOP') return new ImageFileError('symlink loop', 'the path is a chain of symbolic links that loops back on itself.');
+  if (code === 'ELOOP')
+    return new ImageFileError('symlink loop', 'the path is a chain of symbolic links that loops back on itself.');
   if (code === 'ENOENT') return new ImageFileError('missing', 'no file or folder at this path.');
-  if (code === 'EACCES' || code === 'EPERM') return new ImageFileError('unreadable', 'permission denied; make it readable by this user.');
+  if (code === 'EACCES' || code === 'EPERM')
+    return new ImageFileError('unreadable', 'permission denied; make it readable by this user.');
   return new ImageFileError('unreadable', `could not be read (${code ?? String(error)}).`);
 }

@@ -18,19 +18,38 @@ export async function scanListFile(root: string, listFile: string, issues: Issue
     const trimmed = text.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
     const match = /^(.*\S)\s+(\S+)$/.exec(trimmed);
-    if (!match) { issues.add(line, 'bad line', `line ${line}: expected "path label"; found "${trimmed.slice(0, 80)}".`); continue; }
+    if (!match) {
+      issues.add(line, 'bad line', `line ${line}: expected "path label"; found "${trimmed.slice(0, 80)}".`);
+      continue;
+    }
     let path = match[1]!;
     const label = match[2]!;
     if (isAbsolute(path)) {
       const inside = relative(root, path);
-      if (inside.startsWith('..')) { issues.add(line, 'outside root', `line ${line}: ${path} is not inside the dataset root ${root}; skipped.`); continue; }
+      if (inside.startsWith('..')) {
+        issues.add(line, 'outside root', `line ${line}: ${path} is not inside the dataset root ${root}; skipped.`);
+        continue;
+      }
       path = inside;
     }
     path = normaliseRelativePath(path);
-    if (seen.has(path)) { issues.add(line, 'duplicate entry', `line ${line}: ${path} is listed again; the first entry counts.`); continue; }
+    if (seen.has(path)) {
+      issues.add(line, 'duplicate entry', `line ${line}: ${path} is listed again; the first entry counts.`);
+      continue;
+    }
     seen.add(path);
     out.push({ identity: label, identityKey: labelSortKey(label), path, pathBytes: null, absolute: join(root, path) });
   }
-  out.sort((a, b) => (a.identityKey < b.identityKey ? -1 : a.identityKey > b.identityKey ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  out.sort((a, b) =>
+    a.identityKey < b.identityKey
+      ? -1
+      : a.identityKey > b.identityKey
+        ? 1
+        : a.path < b.path
+          ? -1
+          : a.path > b.path
+            ? 1
+            : 0,
+  );
   return out;
 }

@@ -9,7 +9,10 @@ import zlib from 'node:zlib';
 
 export type FixtureFormat = 'png' | 'jpeg' | 'webp' | 'tiff' | 'bmp';
 
-export function fixtureColours(identity: number, image: number): { left: [number, number, number]; right: [number, number, number] } {
+export function fixtureColours(
+  identity: number,
+  image: number,
+): { left: [number, number, number]; right: [number, number, number] } {
   const r = (identity * 37) % 256;
   const g = (image * 53 + 7) % 256;
   return { left: [r, g, 40], right: [255 - r, 255 - g, 220] };
@@ -31,10 +34,14 @@ export async function encodeRgb(rgb: Buffer, width: number, height: number, form
   if (format === 'bmp') return encodeBmp24(rgb, width, height);
   const image = sharp(rgb, { raw: { width, height, channels: 3 } });
   switch (format) {
-    case 'png': return image.png().toBuffer();
-    case 'jpeg': return image.jpeg({ quality: 95 }).toBuffer();
-    case 'webp': return image.webp({ lossless: true }).toBuffer();
-    case 'tiff': return image.tiff().toBuffer();
+    case 'png':
+      return image.png().toBuffer();
+    case 'jpeg':
+      return image.jpeg({ quality: 95 }).toBuffer();
+    case 'webp':
+      return image.webp({ lossless: true }).toBuffer();
+    case 'tiff':
+      return image.tiff().toBuffer();
   }
 }
 
@@ -71,7 +78,15 @@ export interface FixtureFolder {
 }
 
 /** root/id_XXX/img_YY.<ext>; `perIdentity` may vary per identity. */
-export async function writeImageFolder(root: string, options: { identities: number; perIdentity: number | ((identity: number) => number); size?: number; format?: FixtureFormat }): Promise<FixtureFolder> {
+export async function writeImageFolder(
+  root: string,
+  options: {
+    identities: number;
+    perIdentity: number | ((identity: number) => number);
+    size?: number;
+    format?: FixtureFormat;
+  },
+): Promise<FixtureFolder> {
   const size = options.size ?? 16;
   const format = options.format ?? 'png';
   const ext = format === 'jpeg' ? 'jpg' : format;
@@ -110,15 +125,25 @@ export function bombPng(width: number, height: number): Buffer {
   header[8] = 8; // bit depth
   header[9] = 2; // RGB
   const firstRows = zlib.deflateSync(Buffer.alloc((width * 3 + 1) * 4));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', firstRows), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', firstRows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A JPEG of noise (so it does not compress to nothing), for cutting short. */
 export async function noiseJpeg(size: number, seed = 1): Promise<Buffer> {
   const rgb = Buffer.alloc(size * size * 3);
   let s = seed >>> 0;
-  for (let i = 0; i < rgb.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; rgb[i] = s >>> 24; }
-  return sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  for (let i = 0; i < rgb.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    rgb[i] = s >>> 24;
+  }
+  return sharp(rgb, { raw: { width: size, height: size, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** Yaw of image k (0..5) of every identity in `writeAttributeDataset`: three of six have |yaw| >= 45. */
@@ -129,13 +154,25 @@ export const fixtureYaws = [-80, -10, 0, 15, 50, 85];
  * (0.2 for image 1 of every third identity, else 1), race (a/b/c by identity), and quality missing
  * for image 0.
  */
-export async function writeAttributeDataset(root: string, options: { identities: number; size?: number }): Promise<FixtureFolder> {
-  const folder = await writeImageFolder(root, { identities: options.identities, perIdentity: 6, size: options.size ?? 8, format: 'bmp' });
+export async function writeAttributeDataset(
+  root: string,
+  options: { identities: number; size?: number },
+): Promise<FixtureFolder> {
+  const folder = await writeImageFolder(root, {
+    identities: options.identities,
+    perIdentity: 6,
+    size: options.size ?? 8,
+    format: 'bmp',
+  });
   const lines = ['path,yaw,resolution,race,quality'];
   folder.paths.forEach((path, n) => {
     const identity = folder.identities[n]!;
     const k = n % 6;
-    lines.push([path, fixtureYaws[k], identity % 3 === 0 && k === 1 ? 0.2 : 1, 'abc'[identity % 3], k === 0 ? '' : 'ok'].join(','));
+    lines.push(
+      [path, fixtureYaws[k], identity % 3 === 0 && k === 1 ? 0.2 : 1, 'abc'[identity % 3], k === 0 ? '' : 'ok'].join(
+        ',',
+      ),
+    );
   });
   writeFileSync(join(root, 'attributes.csv'), `${lines.join('\n')}\n`);
   return folder;

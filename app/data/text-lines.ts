@@ -21,14 +21,33 @@ export function parseCsvLine(text: string): { fields: string[]; error?: string }
     const c = text[i] as string;
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
-        quoted = false; i++; continue;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        continue;
       }
-      field += c; i++; continue;
+      field += c;
+      i++;
+      continue;
     }
-    if (c === '"' && field.trim() === '') { quoted = true; field = ''; i++; continue; }
-    if (c === ',') { fields.push(field.trim()); field = ''; i++; continue; }
-    field += c; i++;
+    if (c === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+      i++;
+      continue;
+    }
+    if (c === ',') {
+      fields.push(field.trim());
+      field = '';
+      i++;
+      continue;
+    }
+    field += c;
+    i++;
   }
   fields.push(field.trim());
   return quoted ? { fields, error: 'a quoted field is not closed on this line' } : { fields };
@@ -36,5 +55,9 @@ export function parseCsvLine(text: string): { fields: string[]; error?: string }
 
 /** Dataset-relative path as stored: '/' separators, no leading './'. */
 export function normaliseRelativePath(path: string): string {
-  return path.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/{2,}/g, '/');
+  return path
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/{2,}/g, '/');
 }

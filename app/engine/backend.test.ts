@@ -18,14 +18,18 @@ describe('initBackend', () => {
     expect(info.versions['tfjs-backend-wasm']).toMatch(/^\d+\.\d+\.\d+$/);
     expect(info.detail).toMatch(/^wasm \(SIMD/);
     expect(await initBackend({ preferred: 'cpu' })).toBe(info);
-    expect(installedTrainingKernels()).toEqual(expect.arrayContaining(['wasm/Conv2DBackpropFilter', 'wasm/Conv2DBackpropInput', 'cpu/Conv2DBackpropFilter']));
+    expect(installedTrainingKernels()).toEqual(
+      expect.arrayContaining(['wasm/Conv2DBackpropFilter', 'wasm/Conv2DBackpropInput', 'cpu/Conv2DBackpropFilter']),
+    );
   });
 
   it('orders candidates: LAB_BACKEND alone, else the preferred one first', () => {
     expect(candidateOrder({}, {})).toEqual(['tensorflow', 'wasm', 'cpu']);
     expect(candidateOrder({ preferred: 'cpu' }, {})).toEqual(['cpu', 'tensorflow', 'wasm']);
     expect(candidateOrder({ preferred: 'cpu' }, { LAB_BACKEND: 'wasm' })).toEqual(['wasm']);
-    expect(() => candidateOrder({}, { LAB_BACKEND: 'gpu' })).toThrow(/LAB_BACKEND=gpu is not a backend; use one of tensorflow, wasm, cpu/);
+    expect(() => candidateOrder({}, { LAB_BACKEND: 'gpu' })).toThrow(
+      /LAB_BACKEND=gpu is not a backend; use one of tensorflow, wasm, cpu/,
+    );
     expect(() => candidateOrder({ preferred: 'webgl' as never }, {})).toThrow(/preferred backend must be one of/);
   });
 
@@ -34,7 +38,9 @@ describe('initBackend', () => {
     expect(threadCount({ threads: 3 }, {})).toBe(3);
     expect(threadCount({}, { VITEST: 'true' })).toBe(1);
     expect(threadCount({}, {})).toBeGreaterThanOrEqual(1);
-    expect(() => threadCount({}, { LAB_THREADS: 'many' })).toThrow(/LAB_THREADS=many must be a whole number from 1 to 64/);
+    expect(() => threadCount({}, { LAB_THREADS: 'many' })).toThrow(
+      /LAB_THREADS=many must be a whole number from 1 to 64/,
+    );
   });
 
   it('runs the threaded wasm build (and the training kernels on it) in a fresh process that then exits', () => {
@@ -54,9 +60,17 @@ describe('initBackend', () => {
       const error = Math.max(...onWasm.map((g, i) => g.reduce((m, v, j) => Math.max(m, Math.abs(v - onCpu[i][j])), 0) / onCpu[i].reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
       console.log(JSON.stringify({ info, sum: y.sum().dataSync()[0], error }));`;
     const env = { ...process.env, LAB_THREADS: '2', LAB_BACKEND: 'wasm', VITEST: '' };
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(result.status, result.stderr).toBe(0);
-    const { info, sum, error } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { info: { threads: number; detail: string; tried: { name: string }[] }; sum: number; error: number };
+    const { info, sum, error } = JSON.parse(result.stdout.trim().split('\n').pop()!) as {
+      info: { threads: number; detail: string; tried: { name: string }[] };
+      sum: number;
+      error: number;
+    };
     expect(info.threads).toBe(2);
     expect(info.detail).toMatch(/threaded build, 2 threads/);
     expect(info.tried).toEqual([{ name: 'wasm (threaded, 2 threads)' }]);

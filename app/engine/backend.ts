@@ -59,11 +59,13 @@ export function threadCount(options: BackendOptions = {}, env: NodeJS.ProcessEnv
   const fromEnv = env.LAB_THREADS?.trim();
   if (fromEnv) {
     const n = Number(fromEnv);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`LAB_THREADS=${fromEnv} must be a whole number from 1 to 64`);
+    if (!Number.isInteger(n) || n < 1 || n > 64)
+      throw new Error(`LAB_THREADS=${fromEnv} must be a whole number from 1 to 64`);
     return n;
   }
   if (options.threads !== undefined) {
-    if (!Number.isInteger(options.threads) || options.threads < 1) throw new Error(`threads must be a whole number >= 1, got ${options.threads}`);
+    if (!Number.isInteger(options.threads) || options.threads < 1)
+      throw new Error(`threads must be a whole number >= 1, got ${options.threads}`);
     return options.threads;
   }
   // vitest runs test files in parallel processes: one thread each keeps the cores from thrashing.
@@ -78,7 +80,9 @@ export function candidateOrder(options: BackendOptions = {}, env: NodeJS.Process
   const forced = forcedBackend(env);
   if (forced) return [forced];
   if (options.preferred !== undefined && !backendChoices.includes(options.preferred)) {
-    throw new Error(`preferred backend must be one of ${backendChoices.join(', ')}, got ${JSON.stringify(options.preferred)}`);
+    throw new Error(
+      `preferred backend must be one of ${backendChoices.join(', ')}, got ${JSON.stringify(options.preferred)}`,
+    );
   }
   return [...new Set([options.preferred, ...backendChoices].filter((c): c is BackendChoice => c !== undefined))];
 }
@@ -105,17 +109,31 @@ function reason(error: unknown): string {
   return text.split('\n')[0]!.slice(0, 300);
 }
 
-async function tryBackend(choice: BackendChoice, threads: number, tried: BackendInfo['tried']): Promise<BackendInfo | undefined> {
+async function tryBackend(
+  choice: BackendChoice,
+  threads: number,
+  tried: BackendInfo['tried'],
+): Promise<BackendInfo | undefined> {
   if (choice === 'tensorflow') {
-    for (const [pkg, gpu] of [['@tensorflow/tfjs-node-gpu', true], ['@tensorflow/tfjs-node', false]] as const) {
+    for (const [pkg, gpu] of [
+      ['@tensorflow/tfjs-node-gpu', true],
+      ['@tensorflow/tfjs-node', false],
+    ] as const) {
       try {
         const native = (await import(pkg)) as { version?: Record<string, string> };
-        if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its 'tensorflow' backend failed to start`);
+        if (!(await tf.setBackend('tensorflow')))
+          throw new Error(`${pkg} loaded but its 'tensorflow' backend failed to start`);
         tried.push({ name: pkg });
         const cores = os.availableParallelism();
         return {
-          name: 'tensorflow', gpu, threads: cores, tried,
-          versions: { ...baseVersions(), [pkg.replace('@tensorflow/', '')]: native.version?.['tfjs-node'] ?? 'unknown' },
+          name: 'tensorflow',
+          gpu,
+          threads: cores,
+          tried,
+          versions: {
+            ...baseVersions(),
+            [pkg.replace('@tensorflow/', '')]: native.version?.['tfjs-node'] ?? 'unknown',
+          },
           detail: `tensorflow (${pkg}, ${gpu ? 'CUDA' : 'native CPU'})`,
         };
       } catch (error) {
@@ -129,7 +147,14 @@ async function tryBackend(choice: BackendChoice, threads: number, tried: Backend
     if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to start');
     quietCpuBackend();
     tried.push({ name: 'cpu' });
-    return { name: 'cpu', gpu: false, threads: 1, versions: baseVersions(), tried, detail: 'cpu (plain JavaScript, 1 thread)' };
+    return {
+      name: 'cpu',
+      gpu: false,
+      threads: 1,
+      versions: baseVersions(),
+      tried,
+      detail: 'cpu (plain JavaScript, 1 thread)',
+    };
   } catch (error) {
     tried.push({ name: 'cpu', error: reason(error) });
     return undefined;
@@ -147,7 +172,11 @@ async function tryWasm(threads: number, tried: BackendInfo['tried']): Promise<Ba
   let threaded = false;
   if (threads > 1) {
     // The package's own factory (single-threaded SIMD build), kept to fall back on.
-    const registry = (tf.engine() as unknown as { registryFactory: Record<string, { factory: () => tf.KernelBackend | Promise<tf.KernelBackend> }> }).registryFactory;
+    const registry = (
+      tf.engine() as unknown as {
+        registryFactory: Record<string, { factory: () => tf.KernelBackend | Promise<tf.KernelBackend> }>;
+      }
+    ).registryFactory;
     const packageFactory = registry.wasm?.factory;
     try {
       const module = await loadThreadedWasm(threads);
@@ -176,7 +205,10 @@ async function tryWasm(threads: number, tried: BackendInfo['tried']): Promise<Ba
   const actual = wasm.getThreadsCount();
   tried.push({ name: threaded ? `wasm (threaded, ${actual} threads)` : 'wasm' });
   return {
-    name: 'wasm', gpu: false, threads: actual, tried,
+    name: 'wasm',
+    gpu: false,
+    threads: actual,
+    tried,
     versions: { ...baseVersions(), 'tfjs-backend-wasm': wasm.version_wasm },
     detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threaded ? 'threaded build' : 'single-threaded build'}, ${actual} thread${actual === 1 ? '' : 's'})`,
   };

@@ -13,13 +13,17 @@ function state(c: number, withGamma: boolean, seed: number): BatchNormState {
   return {
     gamma: withGamma ? tf.tensor1d(seededNormal([c], seed)) : undefined,
     beta: tf.tensor1d(seededNormal([c], seed + 1)),
-    runningMean: tf.variable(tf.zeros([c])), runningVar: tf.variable(tf.ones([c])),
-    epsilon: 1e-5, momentum: 0.1,
+    runningMean: tf.variable(tf.zeros([c])),
+    runningVar: tf.variable(tf.ones([c])),
+    epsilon: 1e-5,
+    momentum: 0.1,
   };
 }
 
 describe('batchNormTrain', () => {
-  beforeAll(async () => { await initBackend({ preferred: 'wasm' }); });
+  beforeAll(async () => {
+    await initBackend({ preferred: 'wasm' });
+  });
 
   it.each([
     { shape: [4, 5, 3, 6], gamma: true },
@@ -39,7 +43,9 @@ describe('batchNormTrain', () => {
     const run = (normalize: (x: tf.Tensor, g: tf.Tensor1D | undefined, b: tf.Tensor1D) => tf.Tensor) => () => {
       const s = state(c, gamma, 3);
       const inputs = [tf.tensor(xv, shape), s.beta, ...(s.gamma ? [s.gamma] : [])];
-      const { value, grads } = tf.valueAndGrads((...t: tf.Tensor[]) => weighted(normalize(t[0]!, t[2] as tf.Tensor1D | undefined, t[1] as tf.Tensor1D)))(inputs);
+      const { value, grads } = tf.valueAndGrads((...t: tf.Tensor[]) =>
+        weighted(normalize(t[0]!, t[2] as tf.Tensor1D | undefined, t[1] as tf.Tensor1D)),
+      )(inputs);
       return [value, ...grads];
     };
     const ours = run((x, g, b) => batchNormTrain(x, { ...state(c, false, 0), gamma: g, beta: b }));
@@ -61,7 +67,9 @@ describe('batchNormTrain', () => {
     const s = state(3, true, 7);
     const xv = seededNormal([10, 3], 8);
     const x = tf.tensor2d(xv, [10, 3]);
-    tf.tidy(() => { batchNormTrain(x, s); });
+    tf.tidy(() => {
+      batchNormTrain(x, s);
+    });
     const { mean, variance } = tf.moments(x, 0);
     const unbiased = tf.mul(variance, 10 / 9);
     expect(relativeError(s.runningMean.dataSync(), tf.mul(mean, 0.1).dataSync())).toBeLessThan(1e-5);
@@ -77,20 +85,28 @@ describe('batchNormTrain', () => {
 });
 
 describe('prelu', () => {
-  it.each([{ shape: [3, 4, 4, 5] }, { shape: [6, 7] }, { shape: [3, 4, 4, 8] }, { shape: [6, 12] }])('matches autodiff of tf.prelu: $shape', async ({ shape }) => {
-    const c = shape[shape.length - 1]!;
-    const xv = seededNormal(shape, 4), av = seededNormal([c], 5).map((v) => 0.25 + 0.1 * v), wv = seededNormal(shape, 6);
-    const run = (mine: boolean) => () => {
-      const f = (x: tf.Tensor, a: tf.Tensor) => tf.sum(tf.mul(mine ? prelu(x, a as tf.Tensor1D) : tf.prelu(x, a), tf.tensor(wv, shape)));
-      const { value, grads } = tf.valueAndGrads(f)([tf.tensor(xv, shape), tf.tensor1d(av)]);
-      return [value, ...grads];
-    };
-    const ref = await valuesOn('cpu', run(false));
-    for (const backend of ['wasm', 'cpu']) {
-      const before = channelKernelCalls();
-      const got = await valuesOn(backend, run(true));
-      got.forEach((g, i) => expect(relativeError(g, ref[i]!), `${backend} output ${i}`).toBeLessThan(1e-4));
-      expect(channelKernelCalls() - before, `${backend} fused passes`).toBe(backend === 'wasm' && c % 4 === 0 ? 1 : 0);
-    }
-  });
+  it.each([{ shape: [3, 4, 4, 5] }, { shape: [6, 7] }, { shape: [3, 4, 4, 8] }, { shape: [6, 12] }])(
+    'matches autodiff of tf.prelu: $shape',
+    async ({ shape }) => {
+      const c = shape[shape.length - 1]!;
+      const xv = seededNormal(shape, 4),
+        av = seededNormal([c], 5).map((v) => 0.25 + 0.1 * v),
+        wv = seededNormal(shape, 6);
+      const run = (mine: boolean) => () => {
+        const f = (x: tf.Tensor, a: tf.Tensor) =>
+          tf.sum(tf.mul(mine ? prelu(x, a as tf.Tensor1D) : tf.prelu(x, a), tf.tensor(wv, shape)));
+        const { value, grads } = tf.valueAndGrads(f)([tf.tensor(xv, shape), tf.tensor1d(av)]);
+        return [value, ...grads];
+      };
+      const ref = await valuesOn('cpu', run(false));
+      for (const backend of ['wasm', 'cpu']) {
+        const before = channelKernelCalls();
+        const got = await valuesOn(backend, run(true));
+        got.forEach((g, i) => expect(relativeError(g, ref[i]!), `${backend} output ${i}`).toBeLessThan(1e-4));
+        expect(channelKernelCalls() - before, `${backend} fused passes`).toBe(
+          backend === 'wasm' && c % 4 === 0 ? 1 : 0,
+        );
+      }
+    },
+  );
 });

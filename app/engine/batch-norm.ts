@@ -25,40 +25,44 @@ export interface BatchNormState {
 export function batchNormTrain(x: tf.Tensor, state: BatchNormState): tf.Tensor {
   const image = asImage(x);
   const count = image.size / image.shape[3];
-  if (count < 2) throw new Error(`BatchNorm in training needs more than one value per channel, got input shape [${x.shape}]`);
+  if (count < 2)
+    throw new Error(`BatchNorm in training needs more than one value per channel, got input shape [${x.shape}]`);
   const gamma = state.gamma ?? tf.onesLike(state.beta);
-  const normalize = fusedChannelKernelsFor(image) ? fusedNormalize(state, count) : tf.customGrad((...args) => {
-    const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const mean = channelMean(xIn);
-    const centered = channelAffine(xIn, tf.onesLike(mean), tf.neg(mean));
-    const variance = channelMean(tf.square(centered) as tf.Tensor4D);
-    const invStd = tf.rsqrt(tf.add(variance, state.epsilon)) as tf.Tensor1D;
-    const y = channelAffine(centered, tf.mul(gammaIn, invStd) as tf.Tensor1D, betaIn);
-    updateRunning(state, mean, variance, count);
-    save([centered, invStd, gammaIn]);
-    return {
-      value: y,
-      gradFunc: (dy, saved) => {
-        const [c, s, gm] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-        const dyImage = dy as tf.Tensor4D;
-        const meanDy = channelMean(dyImage); // dβ / count
-        const meanDyCentered = channelMean(tf.mul(dyImage, c) as tf.Tensor4D); // dγ / (count · invStd)
-        const a = tf.mul(gm, s) as tf.Tensor1D;
-        // dx = a·dy + b·centered + k with b = −a·s²·mean(dy·centered), k = −a·mean(dy).
-        const b = tf.neg(tf.mul(a, tf.mul(tf.square(s), meanDyCentered))) as tf.Tensor1D;
-        const k = tf.neg(tf.mul(a, meanDy)) as tf.Tensor1D;
-        const dx = tf.add(channelAffine(dyImage, a), channelAffine(c, b, k));
-        const dGamma = tf.mul(tf.mul(meanDyCentered, s), count);
-        const dBeta = tf.mul(meanDy, count);
-        return [dx, dGamma, dBeta];
-      },
-    };
-  });
+  const normalize = fusedChannelKernelsFor(image)
+    ? fusedNormalize(state, count)
+    : tf.customGrad((...args) => {
+        const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+        const mean = channelMean(xIn);
+        const centered = channelAffine(xIn, tf.onesLike(mean), tf.neg(mean));
+        const variance = channelMean(tf.square(centered) as tf.Tensor4D);
+        const invStd = tf.rsqrt(tf.add(variance, state.epsilon)) as tf.Tensor1D;
+        const y = channelAffine(centered, tf.mul(gammaIn, invStd) as tf.Tensor1D, betaIn);
+        updateRunning(state, mean, variance, count);
+        save([centered, invStd, gammaIn]);
+        return {
+          value: y,
+          gradFunc: (dy, saved) => {
+            const [c, s, gm] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+            const dyImage = dy as tf.Tensor4D;
+            const meanDy = channelMean(dyImage); // dβ / count
+            const meanDyCentered = channelMean(tf.mul(dyImage, c) as tf.Tensor4D); // dγ / (count · invStd)
+            const a = tf.mul(gm, s) as tf.Tensor1D;
+            // dx = a·dy + b·centered + k with b = −a·s²·mean(dy·centered), k = −a·mean(dy).
+            const b = tf.neg(tf.mul(a, tf.mul(tf.square(s), meanDyCentered))) as tf.Tensor1D;
+            const k = tf.neg(tf.mul(a, meanDy)) as tf.Tensor1D;
+            const dx = tf.add(channelAffine(dyImage, a), channelAffine(c, b, k));
+            const dGamma = tf.mul(tf.mul(meanDyCentered, s), count);
+            const dBeta = tf.mul(meanDy, count);
+            return [dx, dGamma, dBeta];
+          },
+        };
+      });
   const y = normalize(image, gamma, state.beta);
   return x.rank === 4 ? y : y.reshape(x.shape);
 }
 
-const run = (kernelName: string, inputs: tf.NamedTensorMap) => tf.engine().runKernel(kernelName, inputs) as unknown as tf.Tensor[] | tf.Tensor;
+const run = (kernelName: string, inputs: tf.NamedTensorMap) =>
+  tf.engine().runKernel(kernelName, inputs) as unknown as tf.Tensor[] | tf.Tensor;
 
 /** The customGrad BN on the fused wasm kernels; the same maths as above on x and the mean instead of a saved centred copy. */
 function fusedNormalize(state: BatchNormState, count: number) {
@@ -69,7 +73,12 @@ function fusedNormalize(state: BatchNormState, count: number) {
     const [squares] = run('LabChannelCenteredSquares', { x: xIn, mean }) as tf.Tensor[];
     const variance = tf.div(squares!, count) as tf.Tensor1D;
     const invStd = tf.rsqrt(tf.add(variance, state.epsilon)) as tf.Tensor1D;
-    const [y] = run('LabChannelNormalize', { x: xIn, mean, scale: tf.mul(gammaIn, invStd), shift: betaIn }) as tf.Tensor[];
+    const [y] = run('LabChannelNormalize', {
+      x: xIn,
+      mean,
+      scale: tf.mul(gammaIn, invStd),
+      shift: betaIn,
+    }) as tf.Tensor[];
     updateRunning(state, mean, variance, count);
     save([xIn, mean, invStd, gammaIn]);
     return {
@@ -77,7 +86,8 @@ function fusedNormalize(state: BatchNormState, count: number) {
       gradFunc: (dy, saved) => {
         const [x, m, s, gm] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
         const [sumDy, sumDyCentered] = run('LabBatchNormGradSums', { dy: dy as tf.Tensor, x, mean: m }) as tf.Tensor[];
-        const meanDy = tf.div(sumDy!, count), meanDyCentered = tf.div(sumDyCentered!, count);
+        const meanDy = tf.div(sumDy!, count),
+          meanDyCentered = tf.div(sumDyCentered!, count);
         const a = tf.mul(gm, s);
         const b = tf.neg(tf.mul(a, tf.mul(tf.square(s), meanDyCentered)));
         const k = tf.neg(tf.mul(a, meanDy));

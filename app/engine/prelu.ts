@@ -18,7 +18,10 @@ export function prelu(x: tf.Tensor, alpha: tf.Tensor1D): tf.Tensor {
       value: tf.prelu(xIn, slope as unknown as tf.Tensor4D),
       gradFunc: (dy, saved) => {
         const [xs, a] = saved as [tf.Tensor4D, tf.Tensor1D];
-        if (fused) return tf.engine().runKernel('LabPReluGrad', { dy: dy as tf.Tensor, x: xs, alpha: a }) as unknown as tf.Tensor[];
+        if (fused)
+          return tf
+            .engine()
+            .runKernel('LabPReluGrad', { dy: dy as tf.Tensor, x: xs, alpha: a }) as unknown as tf.Tensor[];
         const dyPos = tf.mul(dy, tf.step(xs)) as tf.Tensor4D; // step(x) = 1 where x > 0, else 0
         const dyNeg = tf.sub(dy, dyPos) as tf.Tensor4D;
         const dx = tf.add(dyPos, channelAffine(dyNeg, a));

@@ -3,7 +3,9 @@ import { Random } from './random.js';
 
 describe('Random', () => {
   it('is deterministic per seed and differs across seeds', () => {
-    const a = new Random(7), b = new Random(7), c = new Random(8);
+    const a = new Random(7),
+      b = new Random(7),
+      c = new Random(8);
     const sa = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(sa);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(sa);
@@ -11,7 +13,8 @@ describe('Random', () => {
 
   it('resumes the same sequence from a saved state', () => {
     const r = new Random(3);
-    r.next(); r.next();
+    r.next();
+    r.next();
     const resumed = Random.restore(r.save());
     expect([resumed.next(), resumed.next()]).toEqual([r.next(), r.next()]);
   });

@@ -6,7 +6,8 @@ import { quietCpuBackend } from './backend.js';
 /** max |a − b| / max |b|: the error relative to the reference's scale. */
 export function relativeError(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
   if (actual.length !== reference.length) throw new Error(`length ${actual.length} vs reference ${reference.length}`);
-  let diff = 0, scale = 0;
+  let diff = 0,
+    scale = 0;
   for (let i = 0; i < reference.length; i++) {
     diff = Math.max(diff, Math.abs(actual[i]! - reference[i]!));
     scale = Math.max(scale, Math.abs(reference[i]!));

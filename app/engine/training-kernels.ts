@@ -26,7 +26,10 @@ export { fusedSgdAvailable, sgdKernelName } from './kernels/sgd-kernel.js';
 // app/models; on wasm they run on fused per-channel kernels of ours (Lab* kernel names), as does
 // app/train's SGD update (LabSgdMomentum).
 
-type Composed = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string) => tf.TensorInfo | tf.TensorInfo[];
+type Composed = (
+  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap },
+  backendName: string,
+) => tf.TensorInfo | tf.TensorInfo[];
 
 const replacements: { kernelName: string; backendName: string; kernel: Composed }[] = [
   { kernelName: tf.Conv2D, backendName: 'wasm', kernel: conv2dForward },
@@ -63,8 +66,10 @@ export function installTrainingKernels(): void {
       tf.unregisterKernel(kernelName, backendName);
     }
     tf.registerKernel({
-      kernelName, backendName,
-      setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc,
+      kernelName,
+      backendName,
+      setupFunc: stock?.setupFunc,
+      disposeFunc: stock?.disposeFunc,
       kernelFunc: (args) => kernel(args as Parameters<Composed>[0], backendName),
     });
     installed.add(key);

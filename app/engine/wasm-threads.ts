@@ -27,8 +27,9 @@ function packageRoot(): string {
 
 /** Writes the pthread worker script to a file once (Node workers need a path, not a blob). */
 function workerFile(root: string): string {
-  const source = (require(join(root, 'wasm-out/tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string })
-    .wasmWorkerContents
+  const source = (
+    require(join(root, 'wasm-out/tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string }
+  ).wasmWorkerContents
     // The package stores the script in a template literal; its "\n" escapes must stay escapes.
     .replace(/\n/g, '\\n');
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
@@ -56,7 +57,10 @@ export async function loadThreadedWasm(threads: number): Promise<WasmModule> {
   const worker = workerFile(root);
   const factory = require(mainScript) as WasmFactory;
   const realCpus = os.cpus;
-  const fakeCpus = () => { const cpus = realCpus(); return Array.from({ length: threads * 2 }, (_, i) => cpus[i % cpus.length]!); };
+  const fakeCpus = () => {
+    const cpus = realCpus();
+    return Array.from({ length: threads * 2 }, (_, i) => cpus[i % cpus.length]!);
+  };
   // Pool workers would inherit this process's Node flags (e.g. --input-type, loaders) and fail
   // on them; the worker script is plain CommonJS and needs none.
   const RealWorker = workerThreads.Worker;
@@ -70,7 +74,8 @@ export async function loadThreadedWasm(threads: number): Promise<WasmModule> {
   let module: WasmModule;
   try {
     module = await factory({
-      locateFile: (path: string, prefix: string) => (path.endsWith('.worker.js') ? worker : path.endsWith('.wasm') ? wasmFile : prefix + path),
+      locateFile: (path: string, prefix: string) =>
+        path.endsWith('.worker.js') ? worker : path.endsWith('.wasm') ? wasmFile : prefix + path,
       mainScriptUrlOrBlob: mainScript,
     });
   } finally {

@@ -20,13 +20,22 @@ export function scoreHistograms(sorted: SortedPairs, range: HistogramRange): Sco
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i]!;
     const isGenuine = genuine[i] === 1;
-    if (s < min) { if (isGenuine) outside.genuineBelow++; else outside.impostorBelow++; continue; }
-    if (s > max) { if (isGenuine) outside.genuineAbove++; else outside.impostorAbove++; continue; }
+    if (s < min) {
+      if (isGenuine) outside.genuineBelow++;
+      else outside.impostorBelow++;
+      continue;
+    }
+    if (s > max) {
+      if (isGenuine) outside.genuineAbove++;
+      else outside.impostorAbove++;
+      continue;
+    }
     let bin = Math.min(bins - 1, Math.floor((s - min) * scale));
     // The edges decide, not the rounding of (s - min) * scale: a score on an edge opens the next bin.
     if (s < edges[bin]!) bin--;
     else if (bin < bins - 1 && s >= edges[bin + 1]!) bin++;
-    if (isGenuine) genuineCounts[bin]!++; else impostorCounts[bin]!++;
+    if (isGenuine) genuineCounts[bin]!++;
+    else impostorCounts[bin]!++;
   }
   return {
     min,

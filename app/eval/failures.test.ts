@@ -15,7 +15,13 @@ describe('mineFailures', () => {
     expect(report.threshold).toBe(0.985);
     expect(report.thresholdSource).toEqual({ kind: 'far', targetFar: 0.01, achievedFar: 0.01 });
     expect(report.acceptRule).toBe('score >= threshold');
-    expect(report.falseRejects.map((f) => [f.pair, f.score])).toEqual([[4, 0.1], [1, 0.2], [5, 0.3], [3, 0.5], [0, 0.95]]);
+    expect(report.falseRejects.map((f) => [f.pair, f.score])).toEqual([
+      [4, 0.1],
+      [1, 0.2],
+      [5, 0.3],
+      [3, 0.5],
+      [0, 0.95],
+    ]);
     expect(report.falseRejects[0]!.type).toBe('easy-easy');
     expect(report.falseAccepts).toEqual([{ pair: 105, score: 0.99, type: 'easy-hard' }]);
     expect(report.counts[0]).toEqual({ type: null, genuine: 6, impostor: 100, falseRejects: 5, falseAccepts: 1 });
@@ -37,7 +43,9 @@ describe('mineFailures', () => {
   it('works without types, and explains when no threshold can be chosen', () => {
     expect(mineFailures(scores, labels).falseAccepts[0]).toEqual({ pair: 105, score: 0.99, type: null });
     expect(() => mineFailures([0.5, 0.6], [1, 1])).toThrow(/no impostor pairs.*pass a threshold/);
-    expect(mineFailures([0.5, 0.6], [1, 1], null, { threshold: 0.55 }).falseRejects).toEqual([{ pair: 0, score: 0.5, type: null }]);
+    expect(mineFailures([0.5, 0.6], [1, 1], null, { threshold: 0.55 }).falseRejects).toEqual([
+      { pair: 0, score: 0.5, type: null },
+    ]);
     expect(() => mineFailures(scores, labels, null, { far: 2 })).toThrow(/far is 2/);
   });
 });

@@ -14,12 +14,18 @@ export interface FailureOptions {
   limit?: number;
 }
 
-export function mineFailures(scores: ScoreArray, labels: LabelArray, types?: PairTypes | null, options: FailureOptions = {}): FailureReport {
+export function mineFailures(
+  scores: ScoreArray,
+  labels: LabelArray,
+  types?: PairTypes | null,
+  options: FailureOptions = {},
+): FailureReport {
   const limit = options.limit ?? 50;
   const far = options.far ?? 1e-2;
   if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit is ${limit}; use a whole number ≥ 0.`);
   if (!(far > 0 && far < 1)) throw new Error(`far is ${far}; use a rate between 0 and 1, e.g. 0.01.`);
-  if (options.threshold !== undefined && !Number.isFinite(options.threshold)) throw new Error(`threshold is ${options.threshold}; use a finite number.`);
+  if (options.threshold !== undefined && !Number.isFinite(options.threshold))
+    throw new Error(`threshold is ${options.threshold}; use a finite number.`);
   const input = checkPairInput(scores, labels, types);
   const sorted = sortPairs(input.scores, input.labels, null);
   let threshold: number;
@@ -28,7 +34,8 @@ export function mineFailures(scores: ScoreArray, labels: LabelArray, types?: Pai
     threshold = options.threshold;
     thresholdSource = { kind: 'given' };
   } else {
-    if (sorted.impostorCount === 0) throw new Error(`There are no impostor pairs, so no threshold gives FAR ${far}; pass a threshold instead.`);
+    if (sorted.impostorCount === 0)
+      throw new Error(`There are no impostor pairs, so no threshold gives FAR ${far}; pass a threshold instead.`);
     const point = operatingPointAtFar(rocFromSorted(sorted), far);
     threshold = point.threshold;
     thresholdSource = { kind: 'far', targetFar: far, achievedFar: point.far };
@@ -58,9 +65,20 @@ export function mineFailures(scores: ScoreArray, labels: LabelArray, types?: Pai
     falseAccepts.push({ pair, score: sortedScores[j]!, type: typeName(pair) });
   }
 
-  const tally = Array.from({ length: typeCount + 1 }, () => ({ genuine: 0, impostor: 0, falseRejects: 0, falseAccepts: 0 }));
+  const tally = Array.from({ length: typeCount + 1 }, () => ({
+    genuine: 0,
+    impostor: 0,
+    falseRejects: 0,
+    falseAccepts: 0,
+  }));
   const count = (row: (typeof tally)[number], isGenuine: boolean, accepted: boolean) => {
-    if (isGenuine) { row.genuine++; if (!accepted) row.falseRejects++; } else { row.impostor++; if (accepted) row.falseAccepts++; }
+    if (isGenuine) {
+      row.genuine++;
+      if (!accepted) row.falseRejects++;
+    } else {
+      row.impostor++;
+      if (accepted) row.falseAccepts++;
+    }
   };
   for (let i = 0; i < n; i++) {
     const accepted = input.scores[i]! >= threshold;

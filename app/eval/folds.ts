@@ -12,7 +12,8 @@ export interface FoldPlan {
 export function assignFolds(labels: Uint8Array, typeCodes: Uint16Array | null, plan: FoldPlan): Uint8Array {
   const n = labels.length;
   const { folds } = plan;
-  if (!Number.isInteger(folds) || folds < 2 || folds > 255) throw new Error(`folds is ${folds}; use a whole number from 2 to 255.`);
+  if (!Number.isInteger(folds) || folds < 2 || folds > 255)
+    throw new Error(`folds is ${folds}; use a whole number from 2 to 255.`);
   const fold = new Uint8Array(n);
   if (plan.assignment === 'contiguous') {
     // sklearn KFold(shuffle=False): the first n % folds folds hold one pair more.
@@ -43,9 +44,14 @@ export function assignFolds(labels: Uint8Array, typeCodes: Uint16Array | null, p
     const group = members.subarray(starts[g]!, starts[g]! + sizes[g]!);
     for (let i = group.length - 1; i > 0; i--) {
       const j = random.int(i + 1);
-      const kept = group[i]!; group[i] = group[j]!; group[j] = kept;
+      const kept = group[i]!;
+      group[i] = group[j]!;
+      group[j] = kept;
     }
-    for (let k = 0; k < group.length; k++) { fold[group[k]!] = next; next = next + 1 === folds ? 0 : next + 1; }
+    for (let k = 0; k < group.length; k++) {
+      fold[group[k]!] = next;
+      next = next + 1 === folds ? 0 : next + 1;
+    }
   }
   return fold;
 }

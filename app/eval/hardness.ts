@@ -11,14 +11,21 @@ export interface HardnessOptions {
 }
 
 /** Cosine of each image's embedding to its identity's mean embedding (1 = typical, lower = harder). */
-export function cosineToIdentityMean(embeddings: EmbeddingRows, labels: IdentityLabels, options: HardnessOptions = {}): Float32Array {
+export function cosineToIdentityMean(
+  embeddings: EmbeddingRows,
+  labels: IdentityLabels,
+  options: HardnessOptions = {},
+): Float32Array {
   const { data, rows, dim } = toMatrix(embeddings, labels.length, 'images');
   const identityOf = new Int32Array(rows);
   const codes = new Map<number | string, number>();
   for (let r = 0; r < rows; r++) {
     const label = labels[r]!;
     let code = codes.get(label);
-    if (code === undefined) { code = codes.size; codes.set(label, code); }
+    if (code === undefined) {
+      code = codes.size;
+      codes.set(label, code);
+    }
     identityOf[r] = code;
   }
   const sums = new Float64Array(codes.size * dim);

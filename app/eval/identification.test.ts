@@ -4,7 +4,10 @@ import { galleryAndProbes, identification, probeRanks } from './identification.j
 // Unit vectors at angles (degrees) in the plane: cosine similarity = cos(angle difference).
 function at(...degrees: number[]): Float32Array {
   const data = new Float32Array(degrees.length * 2);
-  degrees.forEach((d, r) => { data[2 * r] = Math.cos((d * Math.PI) / 180); data[2 * r + 1] = Math.sin((d * Math.PI) / 180); });
+  degrees.forEach((d, r) => {
+    data[2 * r] = Math.cos((d * Math.PI) / 180);
+    data[2 * r + 1] = Math.sin((d * Math.PI) / 180);
+  });
   return data;
 }
 
@@ -43,14 +46,23 @@ describe('identification', () => {
     // Identity 1 with two gallery images (0.6, 0.8) and (0.8, 0.6), identity 2 at (0, 1): a probe of 2 at
     // (0.28, 0.96) scores 0.96 with 2 and 0.936 / 0.8 with identity 1's images → rank 1; identity 1 counts once.
     const twoImages = { embeddings: new Float32Array([0.6, 0.8, 0.8, 0.6, 0, 1]), labels: [1, 1, 2] };
-    expect(Array.from(probeRanks({ gallery: twoImages, probes: { embeddings: new Float32Array([0.28, 0.96]), labels: [2] } }))).toEqual([1]);
+    expect(
+      Array.from(
+        probeRanks({ gallery: twoImages, probes: { embeddings: new Float32Array([0.28, 0.96]), labels: [2] } }),
+      ),
+    ).toEqual([1]);
     // A probe of 2 at (0.8, 0.6) scores 1.0 and 0.96 with identity 1, 0.6 with 2 → rank 2, not 3.
-    expect(Array.from(probeRanks({ gallery: twoImages, probes: { embeddings: new Float32Array([0.8, 0.6]), labels: [2] } }))).toEqual([2]);
+    expect(
+      Array.from(probeRanks({ gallery: twoImages, probes: { embeddings: new Float32Array([0.8, 0.6]), labels: [2] } })),
+    ).toEqual([2]);
   });
 
   it('takes rows as an array of Float32Array too, and reports rank-5 beyond a short CMC', () => {
     const rows = [0, 60, 120, 180, 240, 300].map((d) => at(d));
-    const report = identification({ gallery: { embeddings: rows, labels: [0, 1, 2, 3, 4, 5] }, probes: { embeddings: at(200), labels: [0] } }, { maxRank: 2 });
+    const report = identification(
+      { gallery: { embeddings: rows, labels: [0, 1, 2, 3, 4, 5] }, probes: { embeddings: at(200), labels: [0] } },
+      { maxRank: 2 },
+    );
     // from 200°: d 20°, e 40°, c 80°, f 100°, b 140°, a 160° → rank 6
     expect(report.cmc).toEqual([0, 0]);
     expect(report.rank5).toBe(0);
@@ -58,8 +70,12 @@ describe('identification', () => {
 
   it('gives null rates when no probe can be evaluated, and clear errors for mismatched shapes', () => {
     expect(identification({ gallery, probes: { embeddings: new Float32Array(0), labels: [] } }).rank1).toBeNull();
-    expect(() => probeRanks({ gallery, probes: { embeddings: new Float32Array(3), labels: ['a'] } })).toThrow(/gallery rows have 2 numbers but probe rows have 3/);
-    expect(() => probeRanks({ gallery: { embeddings: new Float32Array(5), labels: ['a', 'b'] }, probes: gallery })).toThrow(/gallery.embeddings has 5 numbers for 2 labels/);
+    expect(() => probeRanks({ gallery, probes: { embeddings: new Float32Array(3), labels: ['a'] } })).toThrow(
+      /gallery rows have 2 numbers but probe rows have 3/,
+    );
+    expect(() =>
+      probeRanks({ gallery: { embeddings: new Float32Array(5), labels: ['a', 'b'] }, probes: gallery }),
+    ).toThrow(/gallery.embeddings has 5 numbers for 2 labels/);
   });
 
   it('galleryAndProbes: the first easy image of each identity is the gallery, every hard image a probe', () => {

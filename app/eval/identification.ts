@@ -29,14 +29,19 @@ export function probeRanks({ gallery, probes }: IdentificationInput): Int32Array
   const g = toMatrix(gallery.embeddings, gallery.labels.length, 'gallery');
   const p = toMatrix(probes.embeddings, probes.labels.length, 'probes');
   if (g.rows > 0 && p.rows > 0 && g.dim !== p.dim) {
-    throw new Error(`gallery rows have ${g.dim} numbers but probe rows have ${p.dim}; both must come from the same model.`);
+    throw new Error(
+      `gallery rows have ${g.dim} numbers but probe rows have ${p.dim}; both must come from the same model.`,
+    );
   }
   const identityCode = new Map<number | string, number>();
   const galleryIdentity = new Int32Array(g.rows);
   for (let r = 0; r < g.rows; r++) {
     const label = gallery.labels[r]!;
     let code = identityCode.get(label);
-    if (code === undefined) { code = identityCode.size; identityCode.set(label, code); }
+    if (code === undefined) {
+      code = identityCode.size;
+      identityCode.set(label, code);
+    }
     galleryIdentity[r] = code;
   }
   const best = new Float64Array(identityCode.size);
@@ -72,7 +77,10 @@ export function identification(input: IdentificationInput, options: Identificati
   }
   const cmc: number[] = [];
   let cumulative = 0;
-  for (let k = 0; k < maxRank; k++) { cumulative += hits[k]!; cmc.push(evaluated === 0 ? 0 : cumulative / evaluated); }
+  for (let k = 0; k < maxRank; k++) {
+    cumulative += hits[k]!;
+    cmc.push(evaluated === 0 ? 0 : cumulative / evaluated);
+  }
   const rankAt = (k: number) => (evaluated === 0 ? null : k <= maxRank ? cmc[k - 1]! : rateAtRank(ranks, k, evaluated));
   return {
     probes: ranks.length,
@@ -102,9 +110,14 @@ export interface GalleryProbeSplit {
 }
 
 /** The usual hard-sample protocol: the first easy image of each identity is its gallery image, every hard image a probe. */
-export function galleryAndProbes(embeddings: EmbeddingRows, labels: IdentityLabels, hard: ArrayLike<boolean | number>): GalleryProbeSplit {
+export function galleryAndProbes(
+  embeddings: EmbeddingRows,
+  labels: IdentityLabels,
+  hard: ArrayLike<boolean | number>,
+): GalleryProbeSplit {
   const rows = labels.length;
-  if (hard.length !== rows) throw new Error(`hard has ${hard.length} entries but labels has ${rows}; give one easy/hard flag per image.`);
+  if (hard.length !== rows)
+    throw new Error(`hard has ${hard.length} entries but labels has ${rows}; give one easy/hard flag per image.`);
   const matrix = toMatrix(embeddings, rows, 'images');
   const galleryRows: number[] = [];
   const probeRows: number[] = [];
@@ -112,7 +125,10 @@ export function galleryAndProbes(embeddings: EmbeddingRows, labels: IdentityLabe
   for (let r = 0; r < rows; r++) {
     const label = labels[r]!;
     if (hard[r]) probeRows.push(r);
-    else if (!seen.has(label)) { seen.add(label); galleryRows.push(r); }
+    else if (!seen.has(label)) {
+      seen.add(label);
+      galleryRows.push(r);
+    }
   }
   const pick = (chosen: number[]): EmbeddingSet => {
     const data = new Float32Array(chosen.length * matrix.dim);

@@ -15,7 +15,10 @@ describe('k-fold threshold search', () => {
     ] as const) {
       const scale = 10 ** decimals;
       const labels = Uint8Array.from({ length: n }, () => (random.next() < 0.3 ? 1 : 0));
-      const scores = Float64Array.from(labels, (l) => Math.round((random.normal() * 0.3 + (l ? 0.4 : 0)) * scale) / scale);
+      const scores = Float64Array.from(
+        labels,
+        (l) => Math.round((random.normal() * 0.3 + (l ? 0.4 : 0)) * scale) / scale,
+      );
       const sorted = sortPairs(scores, labels, assignFolds(labels, null, { folds, assignment, seed: 1 }));
       const together = bestThresholdsPerFold(sorted, folds);
       const apart = Array.from({ length: folds }, (_, f) => bestThreshold(sorted, f));

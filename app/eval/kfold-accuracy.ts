@@ -21,7 +21,11 @@ export function bestThreshold(sorted: SortedPairs, heldOutFold: number): { thres
   const n = scores.length;
   let trainGenuine = 0;
   let trainPairs = 0;
-  for (let i = 0; i < n; i++) if (folds[i] !== heldOutFold) { trainPairs++; trainGenuine += genuine[i]!; }
+  for (let i = 0; i < n; i++)
+    if (folds[i] !== heldOutFold) {
+      trainPairs++;
+      trainGenuine += genuine[i]!;
+    }
   const trainImpostors = trainPairs - trainGenuine;
   if (trainPairs === 0) return { threshold: 0, accuracy: 0 };
   let bestCorrect = trainImpostors; // reject everything
@@ -33,12 +37,21 @@ export function bestThreshold(sorted: SortedPairs, heldOutFold: number): { thres
   let impostorsAccepted = 0;
   let i = 0;
   while (i < n) {
-    if (folds[i] === heldOutFold) { i++; continue; }
+    if (folds[i] === heldOutFold) {
+      i++;
+      continue;
+    }
     const value = scores[i]!;
     if (Number.isNaN(firstValue)) firstValue = value;
-    if (waitingForRejected) { highestRejected = value; waitingForRejected = false; }
+    if (waitingForRejected) {
+      highestRejected = value;
+      waitingForRejected = false;
+    }
     while (i < n && scores[i] === value) {
-      if (folds[i] !== heldOutFold) { if (genuine[i]) genuineAccepted++; else impostorsAccepted++; }
+      if (folds[i] !== heldOutFold) {
+        if (genuine[i]) genuineAccepted++;
+        else impostorsAccepted++;
+      }
       i++;
     }
     const correct = genuineAccepted + trainImpostors - impostorsAccepted;
@@ -49,7 +62,10 @@ export function bestThreshold(sorted: SortedPairs, heldOutFold: number): { thres
       waitingForRejected = true;
     }
   }
-  return { threshold: chooseThreshold(lowestAccepted, highestRejected, firstValue), accuracy: bestCorrect / trainPairs };
+  return {
+    threshold: chooseThreshold(lowestAccepted, highestRejected, firstValue),
+    accuracy: bestCorrect / trainPairs,
+  };
 }
 
 // NaN lowestAccepted: the best rejects everything; NaN highestRejected: the best accepts everything.
@@ -71,7 +87,10 @@ export function bestThresholdsPerFold(sorted: SortedPairs, folds: number): { thr
   const n = scores.length;
   const foldPairs = new Float64Array(folds);
   const foldGenuine = new Float64Array(folds);
-  for (let i = 0; i < n; i++) { foldPairs[foldOf[i]!]!++; foldGenuine[foldOf[i]!]! += genuine[i]!; }
+  for (let i = 0; i < n; i++) {
+    foldPairs[foldOf[i]!]!++;
+    foldGenuine[foldOf[i]!]! += genuine[i]!;
+  }
   const trainImpostors = new Float64Array(folds);
   for (let f = 0; f < folds; f++) trainImpostors[f] = sorted.impostorCount - (foldPairs[f]! - foldGenuine[f]!);
   const bestCorrect = Float64Array.from(trainImpostors); // reject everything
@@ -91,7 +110,14 @@ export function bestThresholdsPerFold(sorted: SortedPairs, folds: number): { thr
     let groupHasGenuine = 0;
     while (i < n && scores[i] === value) {
       const f = foldOf[i]!;
-      if (genuine[i]) { acceptedGenuine++; acceptedGenuineInFold[f]!++; groupHasGenuine = 1; } else { acceptedImpostors++; acceptedImpostorsInFold[f]!++; }
+      if (genuine[i]) {
+        acceptedGenuine++;
+        acceptedGenuineInFold[f]!++;
+        groupHasGenuine = 1;
+      } else {
+        acceptedImpostors++;
+        acceptedImpostorsInFold[f]!++;
+      }
       i++;
     }
     if (!groupHasGenuine && waitingCount === 0) continue;
@@ -103,14 +129,25 @@ export function bestThresholdsPerFold(sorted: SortedPairs, folds: number): { thr
     }
     for (let f = 0; f < folds; f++) {
       if (groupSize === 1 ? f === onlyFold : groupInFold[f] === groupSize) continue; // no training pair of fold f here
-      if (waiting[f]) { highestRejected[f] = value; waiting[f] = 0; waitingCount--; }
+      if (waiting[f]) {
+        highestRejected[f] = value;
+        waiting[f] = 0;
+        waitingCount--;
+      }
       if (!groupHasGenuine) continue;
-      const correct = acceptedGenuine - acceptedGenuineInFold[f]! + trainImpostors[f]! - (acceptedImpostors - acceptedImpostorsInFold[f]!);
+      const correct =
+        acceptedGenuine -
+        acceptedGenuineInFold[f]! +
+        trainImpostors[f]! -
+        (acceptedImpostors - acceptedImpostorsInFold[f]!);
       if (correct > bestCorrect[f]!) {
         bestCorrect[f] = correct;
         lowestAccepted[f] = value;
         highestRejected[f] = NaN;
-        if (!waiting[f]) { waiting[f] = 1; waitingCount++; }
+        if (!waiting[f]) {
+          waiting[f] = 1;
+          waitingCount++;
+        }
       }
     }
   }

@@ -20,15 +20,19 @@ const knownTypeOrder = ['easy-easy', 'easy-hard', 'hard-hard'];
 
 export function checkPairInput(scores: ScoreArray, labels: LabelArray, types?: PairTypes | null): PairInput {
   const n = scores.length;
-  if (labels.length !== n) throw new Error(`labels has ${labels.length} entries but scores has ${n}; give one label per score.`);
-  const typedScores = scores instanceof Float32Array || scores instanceof Float64Array ? scores : Float64Array.from(scores);
+  if (labels.length !== n)
+    throw new Error(`labels has ${labels.length} entries but scores has ${n}; give one label per score.`);
+  const typedScores =
+    scores instanceof Float32Array || scores instanceof Float64Array ? scores : Float64Array.from(scores);
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(typedScores[i]!)) throw new Error(`scores[${i}] is ${String(scores[i])}; every score must be a finite number.`);
+    if (!Number.isFinite(typedScores[i]!))
+      throw new Error(`scores[${i}] is ${String(scores[i])}; every score must be a finite number.`);
   }
   const typedLabels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const label = labels[i];
-    if (label !== 0 && label !== 1) throw new Error(`labels[${i}] is ${String(label)}; a label must be 1 (genuine) or 0 (impostor).`);
+    if (label !== 0 && label !== 1)
+      throw new Error(`labels[${i}] is ${String(label)}; a label must be 1 (genuine) or 0 (impostor).`);
     typedLabels[i] = label;
   }
   const coded = types ? codeTypes(types, n) : null;
@@ -40,24 +44,33 @@ function codeTypes(types: PairTypes, n: number): { codes: Uint16Array; names: st
   const raw = new Uint32Array(n);
   let rawNames: string[];
   if (isCoded(types)) {
-    if (types.codes.length !== n) throw new Error(`types.codes has ${types.codes.length} entries but scores has ${n}; give one type per score.`);
+    if (types.codes.length !== n)
+      throw new Error(`types.codes has ${types.codes.length} entries but scores has ${n}; give one type per score.`);
     rawNames = [...types.names];
     for (let i = 0; i < n; i++) {
       const code = types.codes[i]!;
       if (!Number.isInteger(code) || code < 0 || code >= rawNames.length) {
-        throw new Error(`types.codes[${i}] is ${String(code)}; it must index types.names (0 … ${rawNames.length - 1}).`);
+        throw new Error(
+          `types.codes[${i}] is ${String(code)}; it must index types.names (0 … ${rawNames.length - 1}).`,
+        );
       }
       raw[i] = code;
     }
   } else {
-    if (types.length !== n) throw new Error(`types has ${types.length} entries but scores has ${n}; give one type per score.`);
+    if (types.length !== n)
+      throw new Error(`types has ${types.length} entries but scores has ${n}; give one type per score.`);
     const seen = new Map<string, number>();
     rawNames = [];
     for (let i = 0; i < n; i++) {
       const name = types[i];
-      if (typeof name !== 'string') throw new Error(`types[${i}] is ${String(name)}; a pair type must be a string such as "easy-hard".`);
+      if (typeof name !== 'string')
+        throw new Error(`types[${i}] is ${String(name)}; a pair type must be a string such as "easy-hard".`);
       let code = seen.get(name);
-      if (code === undefined) { code = rawNames.length; seen.set(name, code); rawNames.push(name); }
+      if (code === undefined) {
+        code = rawNames.length;
+        seen.set(name, code);
+        rawNames.push(name);
+      }
       raw[i] = code;
     }
   }

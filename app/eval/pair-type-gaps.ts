@@ -4,7 +4,10 @@ import type { PairSetMetrics, PairTypeGap } from './report-types.js';
 /** The reference type: the one asked for, else `easy-easy` when present, else the first type. */
 export function gapReferenceType(names: readonly string[], asked: string | null): string | null {
   if (asked !== null) {
-    if (!names.includes(asked)) throw new Error(`options.gapReference is "${asked}" but the pair types are ${names.map((t) => `"${t}"`).join(', ') || 'none'}; pick one of them.`);
+    if (!names.includes(asked))
+      throw new Error(
+        `options.gapReference is "${asked}" but the pair types are ${names.map((t) => `"${t}"`).join(', ') || 'none'}; pick one of them.`,
+      );
     return asked;
   }
   if (names.includes('easy-easy')) return 'easy-easy';
@@ -26,7 +29,10 @@ export function pairTypeGaps(byType: PairSetMetrics[], reference: string | null)
       margin: difference(ref.distributions.margin, other.distributions.margin),
       dPrime: difference(ref.distributions.dPrime, other.distributions.dPrime),
       overlap: difference(other.distributions.overlap, ref.distributions.overlap),
-      tarAtFar: ref.tarAtFar.map((entry, k) => ({ far: entry.far, gap: difference(entry.tar, other.tarAtFar[k]?.tar) })),
+      tarAtFar: ref.tarAtFar.map((entry, k) => ({
+        far: entry.far,
+        gap: difference(entry.tar, other.tarAtFar[k]?.tar),
+      })),
     }));
 }
 

@@ -232,9 +232,7 @@ export interface FailureCounts {
   falseAccepts: number;
 }
 
-export type FailureThresholdSource =
-  | { kind: 'given' }
-  | { kind: 'far'; targetFar: number; achievedFar: number };
+export type FailureThresholdSource = { kind: 'given' } | { kind: 'far'; targetFar: number; achievedFar: number };
 
 export interface FailureReport {
   acceptRule: AcceptRule;

@@ -28,7 +28,10 @@ export function rocFromSorted(sorted: SortedPairs): RocCurve {
     const value = scores[i]!;
     const groupStart = i;
     let genuineInGroup = 0;
-    while (i < n && scores[i] === value) { genuineInGroup += genuine[i]!; i++; }
+    while (i < n && scores[i] === value) {
+      genuineInGroup += genuine[i]!;
+      i++;
+    }
     genuineSoFar += genuineInGroup;
     thresholds[vertices] = value;
     genuineAccepted[vertices] = genuineSoFar;
@@ -90,7 +93,8 @@ export function operatingPointAtFar(roc: RocCurve, far: number): OperatingPoint 
   let hi = thresholds.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (impostorAccepted[mid]! / impostorTotal <= far) lo = mid; else hi = mid - 1;
+    if (impostorAccepted[mid]! / impostorTotal <= far) lo = mid;
+    else hi = mid - 1;
   }
   const threshold = lo === 0 ? nextAbove(thresholds.length > 1 ? thresholds[1]! : 0) : thresholds[lo]!;
   return {
@@ -121,7 +125,8 @@ export function thinRoc(roc: RocCurve, maxPoints: number): RocPoint[] {
       const target = smallestFar * Math.pow(1 / smallestFar, logTargets === 1 ? 1 : k / (logTargets - 1));
       picks.add(lastVertexAtMost(count, far, target));
     }
-    for (let k = 1; k <= arcTargets; k++) picks.add(lastVertexAtMost(count, (v) => far(v) + tar(v), (2 * k) / (arcTargets + 1)));
+    for (let k = 1; k <= arcTargets; k++)
+      picks.add(lastVertexAtMost(count, (v) => far(v) + tar(v), (2 * k) / (arcTargets + 1)));
     chosen = [...picks].sort((a, b) => a - b);
   }
   return chosen.map((v) => ({ threshold: v === 0 ? null : roc.thresholds[v]!, far: far(v), tar: tar(v) }));
@@ -133,7 +138,8 @@ function lastVertexAtMost(count: number, value: (v: number) => number, target: n
   let hi = count - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (value(mid) <= target) lo = mid; else hi = mid - 1;
+    if (value(mid) <= target) lo = mid;
+    else hi = mid - 1;
   }
   return lo;
 }

@@ -72,14 +72,20 @@ export function parseScoresCsv(text: string, options: ParseOptions = {}): Parsed
     if (raw.length === 0 || raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
     dataLines++;
     const fields = splitCsvLine(raw);
-    if (fields === null) { report(k + 1, 'unbalanced double quote'); continue; }
+    if (fields === null) {
+      report(k + 1, 'unbalanced double quote');
+      continue;
+    }
     if (header === null && count === 0 && skipped === 0 && !fields.some(isNumber)) {
       header = fields;
       columns = columnsFromHeader(fields, notes);
       continue;
     }
     const problem = checkFields(fields, columns);
-    if (problem) { report(k + 1, problem); continue; }
+    if (problem) {
+      report(k + 1, problem);
+      continue;
+    }
     scores[count] = Number(fields[columns.score]!.trim());
     labels[count] = fields[columns.label]!.trim() === '1' ? 1 : 0;
     lines[count] = k + 1;
@@ -90,7 +96,11 @@ export function parseScoresCsv(text: string, options: ParseOptions = {}): Parsed
         anyMissing = true;
       } else {
         let code = typeCode.get(typeText);
-        if (code === undefined) { code = typeNames.length; typeNames.push(typeText); typeCode.set(typeText, code); }
+        if (code === undefined) {
+          code = typeNames.length;
+          typeNames.push(typeText);
+          typeCode.set(typeText, code);
+        }
         typeCodes[count] = code;
         anyType = true;
       }
@@ -105,10 +115,18 @@ export function parseScoresCsv(text: string, options: ParseOptions = {}): Parsed
       if (missingType[j]) {
         const line = lines[j]!;
         const fieldCount = missingType[j]! - 1;
-        report(line, missingType[j] !== 0xffff ? `expected score,label,type, got ${fieldCount} field${fieldCount === 1 ? '' : 's'}` : 'type is empty (other lines have a type; give every line one)');
+        report(
+          line,
+          missingType[j] !== 0xffff
+            ? `expected score,label,type, got ${fieldCount} field${fieldCount === 1 ? '' : 's'}`
+            : 'type is empty (other lines have a type; give every line one)',
+        );
         continue;
       }
-      scores[kept] = scores[j]!; labels[kept] = labels[j]!; lines[kept] = lines[j]!; typeCodes[kept] = typeCodes[j]!;
+      scores[kept] = scores[j]!;
+      labels[kept] = labels[j]!;
+      lines[kept] = lines[j]!;
+      typeCodes[kept] = typeCodes[j]!;
       kept++;
     }
     count = kept;
@@ -152,8 +170,11 @@ function columnsFromHeader(names: string[], notes: string[]): Columns {
   const score = lower.indexOf('score');
   const label = lower.indexOf('label');
   const typeAt = lower.findIndex((n) => n === 'type' || n === 'pair_type' || n === 'pairtype');
-  if (score >= 0 && label >= 0) return { score, label, type: typeAt >= 0 ? typeAt : null, maxFields: null, typeNamed: typeAt >= 0 };
-  notes.push(`header "${names.join(',')}" does not name score and label columns; reading columns by position (score,label[,type])`);
+  if (score >= 0 && label >= 0)
+    return { score, label, type: typeAt >= 0 ? typeAt : null, maxFields: null, typeNamed: typeAt >= 0 };
+  notes.push(
+    `header "${names.join(',')}" does not name score and label columns; reading columns by position (score,label[,type])`,
+  );
   return positionalColumns;
 }
 
@@ -174,10 +195,16 @@ function splitCsvLine(line: string): string[] | null {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { fields.push(field); field = ''; }
-    else field += ch;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else field += ch;
   }
   if (quoted) return null;
   fields.push(field);

@@ -25,7 +25,12 @@ export interface ScoresFileMetrics {
   };
   report: VerificationReport;
   /** Failures at FAR 1e-2 on all pairs; null when there are no impostor pairs (reason in input.notes). */
-  failures: (Omit<FailureReport, 'falseRejects' | 'falseAccepts'> & { falseRejects: CsvFailurePair[]; falseAccepts: CsvFailurePair[] }) | null;
+  failures:
+    | (Omit<FailureReport, 'falseRejects' | 'falseAccepts'> & {
+        falseRejects: CsvFailurePair[];
+        falseAccepts: CsvFailurePair[];
+      })
+    | null;
 }
 
 export type ScoresFileResult = { ok: true; metrics: ScoresFileMetrics } | { ok: false; message: string };
@@ -41,13 +46,29 @@ export function metricsFromScoresFile(file: string, options: ScoresFileOptions =
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    return { ok: false, message: `cannot read scores file "${file}": ${why}. Give a CSV file with lines score,label[,type].` };
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+    return {
+      ok: false,
+      message: `cannot read scores file "${file}": ${why}. Give a CSV file with lines score,label[,type].`,
+    };
   }
   const parsed = parseScoresCsv(text);
   if (parsed.scores.length === 0) {
-    const detail = parsed.dataLines === 0 ? 'it has no data lines' : `none of its ${parsed.dataLines} lines is a valid score,label[,type] line (${parsed.skipped} bad)`;
-    return { ok: false, message: `no valid score lines in "${file}": ${detail}. Each line needs score,label[,type] with label 1 (genuine) or 0 (impostor).` };
+    const detail =
+      parsed.dataLines === 0
+        ? 'it has no data lines'
+        : `none of its ${parsed.dataLines} lines is a valid score,label[,type] line (${parsed.skipped} bad)`;
+    return {
+      ok: false,
+      message: `no valid score lines in "${file}": ${detail}. Each line needs score,label[,type] with label 1 (genuine) or 0 (impostor).`,
+    };
   }
   const { failureLimit = 20, ...verificationOptions } = options;
   const report = computeVerificationReport(parsed.scores, parsed.labels, parsed.types, verificationOptions);
@@ -56,7 +77,11 @@ export function metricsFromScoresFile(file: string, options: ScoresFileOptions =
   if (report.overall.impostor > 0) {
     const mined = mineFailures(parsed.scores, parsed.labels, parsed.types, { limit: failureLimit });
     const withLine = (f: FailurePair): CsvFailurePair => ({ ...f, line: parsed.lines[f.pair]! });
-    failures = { ...mined, falseRejects: mined.falseRejects.map(withLine), falseAccepts: mined.falseAccepts.map(withLine) };
+    failures = {
+      ...mined,
+      falseRejects: mined.falseRejects.map(withLine),
+      falseAccepts: mined.falseAccepts.map(withLine),
+    };
   } else {
     notes.push('no failure list: without impostor pairs no threshold gives FAR 1e-2');
   }

@@ -4,7 +4,14 @@ import { computeVerificationReport } from './verification-report.js';
 
 // Expected values computed outside the project by scikit-learn / numpy / scipy (see the fixture's
 // `description`): roc_auc_score, roc_curve(drop_intermediate=False), brentq EER, KFold(10) folds.
-interface Stats { count: number; mean: number; sd: number; min: number; max: number; median: number }
+interface Stats {
+  count: number;
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  median: number;
+}
 interface ReferenceCase {
   name: string;
   scores: number[];
@@ -58,7 +65,10 @@ describe('matches scikit-learn / numpy on seeded random score sets', () => {
 
     expect(all.distributions.histogram.genuine.counts).toEqual(e.histogram.genuine);
     expect(all.distributions.histogram.impostor.counts).toEqual(e.histogram.impostor);
-    for (const [ours, theirs] of [[all.distributions.genuine!, e.genuine], [all.distributions.impostor!, e.impostor]] as const) {
+    for (const [ours, theirs] of [
+      [all.distributions.genuine!, e.genuine],
+      [all.distributions.impostor!, e.impostor],
+    ] as const) {
       expect(ours.count).toBe(theirs.count);
       expect(ours.mean).toBeCloseTo(theirs.mean, 12);
       expect(ours.sd).toBeCloseTo(theirs.sd, 12);

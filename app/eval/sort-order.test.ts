@@ -9,7 +9,9 @@ function reference(scores: ArrayLike<number>): number[] {
 describe('ascendingOrder (radix sort of indices)', () => {
   it('orders float64 scores exactly like a comparator sort, stable on ties', () => {
     const random = new Random(7);
-    const scores = Float64Array.from({ length: 20_000 }, (_, i) => (i % 5 === 0 ? Math.round(random.normal() * 10) / 10 : random.normal()));
+    const scores = Float64Array.from({ length: 20_000 }, (_, i) =>
+      i % 5 === 0 ? Math.round(random.normal() * 10) / 10 : random.normal(),
+    );
     expect(Array.from(ascendingOrder(scores))).toEqual(reference(scores));
   });
 
@@ -23,7 +25,21 @@ describe('ascendingOrder (radix sort of indices)', () => {
     const tiny = [1 + Number.EPSILON, 1, 1 + 2 * Number.EPSILON, 1 - Number.EPSILON / 2];
     const scores = new Float64Array([0.5, -0, 0, -1, Infinity, -Infinity, 5e-324, -5e-324, -0.5, ...tiny]);
     const sorted = Array.from(ascendingOrder(scores), (i) => scores[i]);
-    expect(sorted).toEqual([-Infinity, -1, -0.5, -5e-324, -0, 0, 5e-324, 0.5, 1 - Number.EPSILON / 2, 1, 1 + Number.EPSILON, 1 + 2 * Number.EPSILON, Infinity]);
+    expect(sorted).toEqual([
+      -Infinity,
+      -1,
+      -0.5,
+      -5e-324,
+      -0,
+      0,
+      5e-324,
+      0.5,
+      1 - Number.EPSILON / 2,
+      1,
+      1 + Number.EPSILON,
+      1 + 2 * Number.EPSILON,
+      Infinity,
+    ]);
   });
 
   it('orders a long run that shares the leading 32 bits by the low bits', () => {

@@ -20,7 +20,10 @@ export function ascendingOrder(scores: Float32Array | Float64Array): Uint32Array
       let lo = bits[2 * i]!;
       let hi = bits[2 * i + 1]!;
       if (hi === 0x80000000 && lo === 0) hi = 0; // -0 sorts with +0
-      if (hi & 0x80000000) { hi = ~hi >>> 0; lo = ~lo >>> 0; } else hi = (hi | 0x80000000) >>> 0;
+      if (hi & 0x80000000) {
+        hi = ~hi >>> 0;
+        lo = ~lo >>> 0;
+      } else hi = (hi | 0x80000000) >>> 0;
       low[i] = lo;
       high[i] = hi;
     }
@@ -50,10 +53,15 @@ function radixSortIndices(low: Uint32Array, high: Uint32Array | null): Uint32Arr
     for (let i = 0; i < n; i++) counts[(key[i]! >>> shift) & 0xffff]!++;
     if (counts[(key[0]! >>> shift) & 0xffff] === n) continue; // every key shares this digit
     let total = 0;
-    for (let d = 0; d < digitCount; d++) { const c = counts[d]!; counts[d] = total; total += c; }
+    for (let d = 0; d < digitCount; d++) {
+      const c = counts[d]!;
+      counts[d] = total;
+      total += c;
+    }
     for (let i = 0; i < n; i++) {
       const at = counts[(key[i]! >>> shift) & 0xffff]!++;
-      indexOut[at] = index[i]!; keyOut[at] = key[i]!;
+      indexOut[at] = index[i]!;
+      keyOut[at] = key[i]!;
     }
     [index, indexOut] = [indexOut, index];
     [key, keyOut] = [keyOut, key];
@@ -71,18 +79,25 @@ function orderTiedRunsByLow(index: Uint32Array, lead: Uint32Array, low: Uint32Ar
     while (end < n && lead[end] === lead[start]) end++;
     const length = end - start;
     if (length === 2) {
-      const a = index[start]!, b = index[start + 1]!;
-      if (low[b]! < low[a]!) { index[start] = b; index[start + 1] = a; }
+      const a = index[start]!,
+        b = index[start + 1]!;
+      if (low[b]! < low[a]!) {
+        index[start] = b;
+        index[start + 1] = a;
+      }
     } else if (length > 2 && length <= 32) {
       for (let i = start + 1; i < end; i++) {
         const item = index[i]!;
         const itemKey = low[item]!;
         let j = i - 1;
-        while (j >= start && low[index[j]!]! > itemKey) { index[j + 1] = index[j]!; j--; }
+        while (j >= start && low[index[j]!]! > itemKey) {
+          index[j + 1] = index[j]!;
+          j--;
+        }
         index[j + 1] = item;
       }
     } else if (length > 32) {
-      index.subarray(start, end).sort((a, b) => (low[a]! - low[b]!) || a - b);
+      index.subarray(start, end).sort((a, b) => low[a]! - low[b]! || a - b);
     }
     start = end;
   }
@@ -92,5 +107,5 @@ function orderTiedRunsByLow(index: Uint32Array, lead: Uint32Array, low: Uint32Ar
 function comparatorOrder(scores: Float32Array | Float64Array): Uint32Array {
   const index = new Uint32Array(scores.length);
   for (let i = 0; i < index.length; i++) index[i] = i;
-  return index.sort((a, b) => (scores[a]! - scores[b]!) || a - b);
+  return index.sort((a, b) => scores[a]! - scores[b]! || a - b);
 }

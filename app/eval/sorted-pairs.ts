@@ -16,7 +16,11 @@ export interface SortedPairs {
 }
 
 /** Sorts all pairs by descending score (the one sort). `folds` may be null (all fold 0). */
-export function sortPairs(scores: Float32Array | Float64Array, labels: Uint8Array, folds: Uint8Array | null): SortedPairs {
+export function sortPairs(
+  scores: Float32Array | Float64Array,
+  labels: Uint8Array,
+  folds: Uint8Array | null,
+): SortedPairs {
   const n = scores.length;
   const ascending = ascendingOrder(scores);
   const sorted: SortedPairs = {

@@ -9,7 +9,10 @@ export const verificationOptionsSchema = z
     bins: z.number().int().min(1).max(100_000).default(40),
     range: z
       .tuple([z.number(), z.number()])
-      .refine(([min, max]) => Number.isFinite(min) && Number.isFinite(max) && min < max, 'range must be two finite numbers [min, max] with min < max')
+      .refine(
+        ([min, max]) => Number.isFinite(min) && Number.isFinite(max) && min < max,
+        'range must be two finite numbers [min, max] with min < max',
+      )
       .default([-1, 1]),
     folds: z.number().int().min(2).max(255).default(10),
     foldAssignment: z.enum(['stratified-shuffle', 'contiguous']).default('stratified-shuffle'),

@@ -63,8 +63,22 @@ describe('computeVerificationReport on scores worked out by hand (ties included)
 
   it('distributions: E[S+], E[S-], margin, d′, medians, histograms and overlap', () => {
     const d = all.distributions;
-    expect(d.genuine).toEqual({ count: 4, mean: 0.65625, sd: Math.sqrt(0.10546875 / 4), min: 0.5, max: 0.875, median: 0.625 });
-    expect(d.impostor).toEqual({ count: 4, mean: 0.375, sd: Math.sqrt(0.15625 / 4), min: 0.125, max: 0.625, median: 0.375 });
+    expect(d.genuine).toEqual({
+      count: 4,
+      mean: 0.65625,
+      sd: Math.sqrt(0.10546875 / 4),
+      min: 0.5,
+      max: 0.875,
+      median: 0.625,
+    });
+    expect(d.impostor).toEqual({
+      count: 4,
+      mean: 0.375,
+      sd: Math.sqrt(0.15625 / 4),
+      min: 0.125,
+      max: 0.625,
+      median: 0.375,
+    });
     expect(d.margin).toBe(0.28125);
     expect(d.dPrime).toBeCloseTo(0.28125 / Math.sqrt((0.0263671875 + 0.0390625) / 2), 12);
     // 4 bins over [-1, 1]: [-1,-.5) [-.5,0) [0,.5) [.5,1]; 0.5 falls in the last bin.
@@ -75,7 +89,14 @@ describe('computeVerificationReport on scores worked out by hand (ties included)
 
   it('TAR@FAR is n/a with the reason for every FAR: 4 impostors are too few', () => {
     expect(all.tarAtFar.map((t) => t.tar)).toEqual([null, null, null, null, null, null]);
-    expect(all.tarAtFar[0]).toEqual({ far: 0.1, tar: null, threshold: null, achievedFar: null, requiredImpostors: 100, reason: 'n/a: needs ≥ 100 impostor pairs, have 4' });
+    expect(all.tarAtFar[0]).toEqual({
+      far: 0.1,
+      tar: null,
+      threshold: null,
+      achievedFar: null,
+      requiredImpostors: 100,
+      reason: 'n/a: needs ≥ 100 impostor pairs, have 4',
+    });
   });
 
   it('says the threshold convention and survives a JSON round trip unchanged', () => {
@@ -89,7 +110,10 @@ describe('TAR at FAR', () => {
     const random = new Random(3);
     const scores = new Float64Array(4100);
     const labels = new Uint8Array(4100);
-    for (let i = 0; i < 4100; i++) { labels[i] = i < 100 ? 1 : 0; scores[i] = random.normal() * 0.1 + (i < 100 ? 0.5 : 0); }
+    for (let i = 0; i < 4100; i++) {
+      labels[i] = i < 100 ? 1 : 0;
+      scores[i] = random.normal() * 0.1 + (i < 100 ? 0.5 : 0);
+    }
     const { tarAtFar } = computeVerificationReport(scores, labels).overall;
     expect(tarAtFar.map((t) => t.far)).toEqual([1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]);
     expect(tarAtFar.map((t) => t.tar !== null)).toEqual([true, true, false, false, false, false]);
@@ -111,7 +135,8 @@ describe('TAR at FAR', () => {
     // Now tie 0.89 and 0.90 at 0.895: accepting the tie would make FAR 11/100 > 0.1 and a tie cannot be split,
     // so the operating point stays above it: ≥ 0.9 (genuine only below 0.91), FAR 9/100.
     const tiedAcross = Array.from({ length: 100 }, (_, k) => (k === 89 || k === 90 ? 0.895 : k / 100));
-    const straddling = computeVerificationReport([...genuine, ...tiedAcross], labels, null, { farTargets: [0.1] }).overall.tarAtFar[0]!;
+    const straddling = computeVerificationReport([...genuine, ...tiedAcross], labels, null, { farTargets: [0.1] })
+      .overall.tarAtFar[0]!;
     expect(straddling).toMatchObject({ threshold: 0.9, achievedFar: 0.09, tar: 4 / 6 });
   });
 });
@@ -148,12 +173,22 @@ describe('per pair type and gaps', () => {
   });
 
   it('accepts types as codes and gives the same report', () => {
-    const coded = computeVerificationReport(scores, labels, { codes: types.map((t) => (t === 'easy-hard' ? 0 : 1)), names: ['easy-hard', 'easy-easy'] }, { folds: 2 });
+    const coded = computeVerificationReport(
+      scores,
+      labels,
+      { codes: types.map((t) => (t === 'easy-hard' ? 0 : 1)), names: ['easy-hard', 'easy-easy'] },
+      { folds: 2 },
+    );
     expect(coded).toEqual(report);
   });
 
   it('marks metrics n/a with reasons for a type that has only genuine pairs', () => {
-    const r = computeVerificationReport([0.9, 0.1, 0.8, 0.7], [1, 0, 1, 1], ['easy-easy', 'easy-easy', 'hard-hard', 'hard-hard'], { folds: 2 });
+    const r = computeVerificationReport(
+      [0.9, 0.1, 0.8, 0.7],
+      [1, 0, 1, 1],
+      ['easy-easy', 'easy-easy', 'hard-hard', 'hard-hard'],
+      { folds: 2 },
+    );
     const hard = r.byType[1]!;
     expect(hard.auc).toBeNull();
     expect(hard.accuracy).toBeNull();
@@ -164,8 +199,12 @@ describe('per pair type and gaps', () => {
   });
 
   it('uses another reference type when asked, and refuses an unknown one', () => {
-    expect(computeVerificationReport(scores, labels, types, { folds: 2, gapReference: 'easy-hard' }).gaps[0]!.reference).toBe('easy-hard');
-    expect(() => computeVerificationReport(scores, labels, types, { gapReference: 'hard-hard' })).toThrow(/gapReference is "hard-hard".*"easy-easy", "easy-hard"/);
+    expect(
+      computeVerificationReport(scores, labels, types, { folds: 2, gapReference: 'easy-hard' }).gaps[0]!.reference,
+    ).toBe('easy-hard');
+    expect(() => computeVerificationReport(scores, labels, types, { gapReference: 'hard-hard' })).toThrow(
+      /gapReference is "hard-hard".*"easy-easy", "easy-hard"/,
+    );
   });
 });
 
@@ -203,8 +242,12 @@ describe('k-fold accuracy availability and fold assignment', () => {
 
 describe('input checks', () => {
   it('names the index and value of a bad score, label or type', () => {
-    expect(() => computeVerificationReport([0.1, NaN], [1, 0])).toThrow('scores[1] is NaN; every score must be a finite number.');
-    expect(() => computeVerificationReport([0.1, 0.2], [1, 2])).toThrow('labels[1] is 2; a label must be 1 (genuine) or 0 (impostor).');
+    expect(() => computeVerificationReport([0.1, NaN], [1, 0])).toThrow(
+      'scores[1] is NaN; every score must be a finite number.',
+    );
+    expect(() => computeVerificationReport([0.1, 0.2], [1, 2])).toThrow(
+      'labels[1] is 2; a label must be 1 (genuine) or 0 (impostor).',
+    );
     expect(() => computeVerificationReport([0.1, 0.2], [1])).toThrow(/labels has 1 entries but scores has 2/);
     expect(() => computeVerificationReport([0.1, 0.2], [1, 0], ['easy-easy'])).toThrow(/types has 1 entries/);
     expect(() => computeVerificationReport([0.1, 0.2], [1, 0], null, { bins: 0 })).toThrow(/options.bins/);
@@ -244,7 +287,11 @@ describe('JSON safety', () => {
       [Array.from({ length: 200 }, (_, i) => (i % 7) / 7), Array.from({ length: 200 }, (_, i) => i % 2)],
     ];
     for (const [scores, labels] of cases) {
-      const report = computeVerificationReport(scores, labels, scores.map((_, i) => (i % 3 === 0 ? 'easy-easy' : 'hard-hard')));
+      const report = computeVerificationReport(
+        scores,
+        labels,
+        scores.map((_, i) => (i % 3 === 0 ? 'easy-easy' : 'hard-hard')),
+      );
       expect(JSON.parse(JSON.stringify(report))).toEqual(report);
       for (const set of [report.overall, ...report.byType]) {
         for (const [metric, reason] of Object.entries(set.unavailable)) expect(reason, metric).toMatch(/^n\/a: /);

@@ -5,10 +5,20 @@ import { kFoldAccuracy } from './kfold-accuracy.js';
 import { bothClassesReason, scoreDistributions } from './distributions.js';
 import { checkPairInput, type LabelArray, type PairTypes, type ScoreArray } from './pair-input.js';
 import { gapReferenceType, pairTypeGaps } from './pair-type-gaps.js';
-import type { KFoldAccuracy, PairSetMetrics, TarAtFar, VerificationOptions, VerificationReport } from './report-types.js';
+import type {
+  KFoldAccuracy,
+  PairSetMetrics,
+  TarAtFar,
+  VerificationOptions,
+  VerificationReport,
+} from './report-types.js';
 import { areaUnderRoc, equalErrorRate, operatingPointAtFar, rocFromSorted, thinRoc } from './roc.js';
 import { sortPairs, splitByType, type SortedPairs } from './sorted-pairs.js';
-import { requiredImpostors, resolveVerificationOptions, type VerificationOptionsInput } from './verification-options.js';
+import {
+  requiredImpostors,
+  resolveVerificationOptions,
+  type VerificationOptionsInput,
+} from './verification-options.js';
 
 /**
  * Every verification metric for `scores` (any real numbers, higher = more alike) and `labels`
@@ -24,11 +34,17 @@ export function computeVerificationReport(
   const resolved = resolveVerificationOptions(options);
   const input = checkPairInput(scores, labels, types);
   const reference = input.typeCodes ? gapReferenceType(input.typeNames, resolved.gapReference) : null;
-  const folds = assignFolds(input.labels, input.typeCodes, { folds: resolved.folds, assignment: resolved.foldAssignment, seed: resolved.seed });
+  const folds = assignFolds(input.labels, input.typeCodes, {
+    folds: resolved.folds,
+    assignment: resolved.foldAssignment,
+    seed: resolved.seed,
+  });
   const all = sortPairs(input.scores, input.labels, folds);
   const overall = pairSetMetrics(all, null, resolved);
   const byType = input.typeCodes
-    ? splitByType(all, input.typeCodes, input.typeNames.length).map((set, code) => pairSetMetrics(set, input.typeNames[code]!, resolved))
+    ? splitByType(all, input.typeCodes, input.typeNames.length).map((set, code) =>
+        pairSetMetrics(set, input.typeNames[code]!, resolved),
+      )
     : [];
   return {
     schemaVersion: 1,
@@ -55,14 +71,28 @@ export function pairSetMetrics(sorted: SortedPairs, type: string | null, options
   if (genuine === 0 || impostor === 0) {
     const reason = bothClassesReason(sorted);
     for (const key of ['auc', 'eer', 'accuracy', 'roc'] as const) unavailable[key] = reason;
-    return { ...base, auc: null, eer: null, roc: null, accuracy: null, tarAtFar: options.farTargets.map((far) => missingTar(far, reason)) };
+    return {
+      ...base,
+      auc: null,
+      eer: null,
+      roc: null,
+      accuracy: null,
+      tarAtFar: options.farTargets.map((far) => missingTar(far, reason)),
+    };
   }
   const roc = rocFromSorted(sorted);
   const tarAtFar = options.farTargets.map((far): TarAtFar => {
     const required = requiredImpostors(far);
     if (impostor < required) return missingTar(far, `n/a: needs ≥ ${required} impostor pairs, have ${impostor}`);
     const point = operatingPointAtFar(roc, far);
-    return { far, tar: point.tar, threshold: point.threshold, achievedFar: point.far, requiredImpostors: required, reason: null };
+    return {
+      far,
+      tar: point.tar,
+      threshold: point.threshold,
+      achievedFar: point.far,
+      requiredImpostors: required,
+      reason: null,
+    };
   });
   const accuracy = foldAccuracy(sorted, options);
   if (typeof accuracy === 'string') unavailable.accuracy = accuracy;
@@ -82,7 +112,8 @@ function foldAccuracy(sorted: SortedPairs, options: VerificationOptions): KFoldA
   const sizes = new Uint32Array(options.folds);
   for (let i = 0; i < pairs; i++) sizes[sorted.folds[i]!]!++;
   const empty = sizes.indexOf(0);
-  if (empty >= 0) return `n/a: fold ${empty} has no pairs of this set (contiguous folds follow the input order; use stratified-shuffle)`;
+  if (empty >= 0)
+    return `n/a: fold ${empty} has no pairs of this set (contiguous folds follow the input order; use stratified-shuffle)`;
   const summary = kFoldAccuracy(sorted, options.folds);
   return {
     folds: options.folds,

@@ -13,7 +13,12 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 /** Seeded normal values, for small random embeddings in tests. */
-export function randomNormals(rng: { normal(): number }, count: number, scale = 1, offset: ArrayLike<number> = []): number[] {
+export function randomNormals(
+  rng: { normal(): number },
+  count: number,
+  scale = 1,
+  offset: ArrayLike<number> = [],
+): number[] {
   return Array.from({ length: count }, (_, i) => (offset[i % Math.max(1, offset.length)] ?? 0) + scale * rng.normal());
 }
 
@@ -24,7 +29,12 @@ export type GradientCheck = { analytic: Float32Array; numeric: Float64Array; rel
  * coordinate. relativeError = |analytic - numeric| / max(|analytic|, |numeric|) over the whole vector.
  * float32 forward passes: h around 1e-3 balances round-off against truncation.
  */
-export function checkGradient(f: (x: tf.Tensor) => tf.Scalar, x0: ArrayLike<number>, shape: number[], h = 1e-3): GradientCheck {
+export function checkGradient(
+  f: (x: tf.Tensor) => tf.Scalar,
+  x0: ArrayLike<number>,
+  shape: number[],
+  h = 1e-3,
+): GradientCheck {
   const base = Float32Array.from(x0);
   const analytic = tf.tidy(() => tf.grad(f)(tf.tensor(base, shape)).dataSync() as Float32Array);
   const at = (values: Float32Array) => tf.tidy(() => f(tf.tensor(values, shape)).dataSync()[0] as number);

@@ -20,7 +20,11 @@ export class NetworkBackbone implements Backbone {
   private dropoutRandom: Random;
 
   /** initialise = false leaves zero weights, for a load to fill. */
-  constructor(readonly spec: ResolvedBackboneSpec, private readonly describe: Describe, initialise = true) {
+  constructor(
+    readonly spec: ResolvedBackboneSpec,
+    private readonly describe: Describe,
+    initialise = true,
+  ) {
     this.inputSize = spec.inputSize;
     this.embeddingSize = spec.embeddingSize;
     this.params = new ParamStore(initialise ? new Random(spec.seed) : undefined);
@@ -36,10 +40,22 @@ export class NetworkBackbone implements Backbone {
   embed(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
     const [, h, w, c] = images.shape;
     if (images.rank !== 4 || h !== this.inputSize || w !== this.inputSize || c !== 3) {
-      throw new Error(`${this.spec.name} expects images [N, ${this.inputSize}, ${this.inputSize}, 3], got [${images.shape}]`);
+      throw new Error(
+        `${this.spec.name} expects images [N, ${this.inputSize}, ${this.inputSize}, 3], got [${images.shape}]`,
+      );
     }
-    if (training && images.shape[0] < 2) throw new Error(`${this.spec.name} needs a batch of at least 2 images in training (BatchNorm), got ${images.shape[0]}`);
-    return tf.tidy(() => this.describe(this.spec, images as tf.Tensor, new ForwardBuilder(this.params, training, this.dropoutRandom)) as tf.Tensor2D);
+    if (training && images.shape[0] < 2)
+      throw new Error(
+        `${this.spec.name} needs a batch of at least 2 images in training (BatchNorm), got ${images.shape[0]}`,
+      );
+    return tf.tidy(
+      () =>
+        this.describe(
+          this.spec,
+          images as tf.Tensor,
+          new ForwardBuilder(this.params, training, this.dropoutRandom),
+        ) as tf.Tensor2D,
+    );
   }
 
   trainableVariables(): TrainableVariable[] {

@@ -9,10 +9,19 @@ import type { ParamStore } from './params.js';
 // training ops (BatchNorm and PReLU with analytic gradients).
 
 // PyTorch's padding=1 for 3×3 (TF 'same' would pad stride-2 convs only at the bottom/right).
-const pad3x3: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [1, 1], [0, 0]];
+const pad3x3: [[number, number], [number, number], [number, number], [number, number]] = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
 
 export class ForwardBuilder implements NetworkBuilder<tf.Tensor> {
-  constructor(private readonly params: ParamStore, private readonly training: boolean, private readonly dropoutRandom: Random) {}
+  constructor(
+    private readonly params: ParamStore,
+    private readonly training: boolean,
+    private readonly dropoutRandom: Random,
+  ) {}
 
   conv(name: string, x: tf.Tensor, kernel: number, stride: number): tf.Tensor {
     const pad = kernel === 1 ? 'valid' : kernel === 3 ? pad3x3 : 'same';
@@ -21,7 +30,7 @@ export class ForwardBuilder implements NetworkBuilder<tf.Tensor> {
 
   batchNorm(name: string, x: tf.Tensor, _channels: number, scale: boolean): tf.Tensor {
     const state: BatchNormState = {
-      gamma: scale ? this.params.get(`${name}/gamma`) as tf.Tensor1D : undefined,
+      gamma: scale ? (this.params.get(`${name}/gamma`) as tf.Tensor1D) : undefined,
       beta: this.params.get(`${name}/beta`) as tf.Tensor1D,
       runningMean: this.params.get(`${name}/moving_mean`) as tf.Variable<tf.Rank.R1>,
       runningVar: this.params.get(`${name}/moving_variance`) as tf.Variable<tf.Rank.R1>,

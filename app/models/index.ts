@@ -3,7 +3,13 @@ import { NetworkBackbone, type Describe } from './backbone.js';
 import { describeIResNet, iresnetPresets, resolveIResNetSpec } from './iresnet.js';
 import { readLayersModel } from './layers-format.js';
 import { WeightsBuilder } from './weights-builder.js';
-import { backboneNames, type Backbone, type BackboneName, type BackboneSpec, type ResolvedBackboneSpec } from './types.js';
+import {
+  backboneNames,
+  type Backbone,
+  type BackboneName,
+  type BackboneSpec,
+  type ResolvedBackboneSpec,
+} from './types.js';
 
 // Backbone registry: one family per file, looked up by name (insightface's get_model).
 
@@ -16,11 +22,16 @@ interface Family {
   inputSize: { min: number; max: number; default: number };
 }
 
-const families: Record<BackboneName, Family> = Object.fromEntries(backboneNames.map((name) => [name, {
-  resolve: resolveIResNetSpec,
-  describe: describeIResNet as Describe,
-  inputSize: iresnetPresets[name].inputSize,
-}])) as Record<BackboneName, Family>;
+const families: Record<BackboneName, Family> = Object.fromEntries(
+  backboneNames.map((name) => [
+    name,
+    {
+      resolve: resolveIResNetSpec,
+      describe: describeIResNet as Describe,
+      inputSize: iresnetPresets[name].inputSize,
+    },
+  ]),
+) as Record<BackboneName, Family>;
 
 function familyOf(name: unknown): Family {
   const family = typeof name === 'string' ? families[name as BackboneName] : undefined;
@@ -42,13 +53,17 @@ export function resolveBackboneSpec(spec: BackboneSpec): ResolvedBackboneSpec {
 export function parameterCount(spec: BackboneSpec): { trainable: number; total: number } {
   const family = familyOf(spec.name);
   const count = { trainable: 0, total: 0 };
-  family.describe(family.resolve(spec), null, new WeightsBuilder({
-    add: (_name, shape, _init, options) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      count.total += size;
-      if (options.trainable) count.trainable += size;
-    },
-  }));
+  family.describe(
+    family.resolve(spec),
+    null,
+    new WeightsBuilder({
+      add: (_name, shape, _init, options) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        count.total += size;
+        if (options.trainable) count.trainable += size;
+      },
+    }),
+  );
   return count;
 }
 

@@ -9,10 +9,19 @@ import { backboneInputRange, createBackbone, parameterCount, resolveBackboneSpec
 import type { Backbone, BackboneSpec } from './types.js';
 
 // Tiny ir-lite settings keep each test to a second or two on a shared 2-core machine.
-const tiny: BackboneSpec = { name: 'ir-lite', inputSize: 32, widths: [4, 8, 8, 8], depths: [1, 1, 1, 1], embeddingSize: 16, seed: 3 };
+const tiny: BackboneSpec = {
+  name: 'ir-lite',
+  inputSize: 32,
+  widths: [4, 8, 8, 8],
+  depths: [1, 1, 1, 1],
+  embeddingSize: 16,
+  seed: 3,
+};
 
 function images(n: number, seed: number): tf.Tensor4D {
-  return tf.tidy(() => tf.clipByValue(tf.tensor4d(seededNormal([n, 32, 32, 3], seed), [n, 32, 32, 3]), -1, 1) as tf.Tensor4D);
+  return tf.tidy(
+    () => tf.clipByValue(tf.tensor4d(seededNormal([n, 32, 32, 3], seed), [n, 32, 32, 3]), -1, 1) as tf.Tensor4D,
+  );
 }
 
 /** Softmax cross-entropy of a linear classifier on the embeddings. */
@@ -21,13 +30,29 @@ function classifierLoss(backbone: Backbone, x: tf.Tensor4D, labels: tf.Tensor2D,
 }
 
 describe('IResNet backbones', () => {
-  beforeAll(async () => { await initBackend({ preferred: 'wasm' }); });
+  beforeAll(async () => {
+    await initBackend({ preferred: 'wasm' });
+  });
 
   it('resolves specs with defaults and rejects bad fields by name', () => {
-    expect(resolveBackboneSpec({ name: 'ir-lite' })).toEqual({ name: 'ir-lite', inputSize: 32, embeddingSize: 128, widths: [16, 32, 64, 128], depths: [1, 1, 1, 1], dropout: 0, seed: 0 });
-    expect(resolveBackboneSpec({ name: 'ir50' })).toMatchObject({ inputSize: 112, embeddingSize: 512, depths: [3, 4, 14, 3] });
+    expect(resolveBackboneSpec({ name: 'ir-lite' })).toEqual({
+      name: 'ir-lite',
+      inputSize: 32,
+      embeddingSize: 128,
+      widths: [16, 32, 64, 128],
+      depths: [1, 1, 1, 1],
+      dropout: 0,
+      seed: 0,
+    });
+    expect(resolveBackboneSpec({ name: 'ir50' })).toMatchObject({
+      inputSize: 112,
+      embeddingSize: 512,
+      depths: [3, 4, 14, 3],
+    });
     expect(backboneInputRange('ir-lite')).toEqual({ min: 32, max: 64, default: 32 });
-    expect(() => resolveBackboneSpec({ name: 'ir-lite', inputSize: 100 })).toThrow(/inputSize must be a whole number from 32 to 64, got 100/);
+    expect(() => resolveBackboneSpec({ name: 'ir-lite', inputSize: 100 })).toThrow(
+      /inputSize must be a whole number from 32 to 64, got 100/,
+    );
     expect(() => resolveBackboneSpec({ name: 'ir-lite', widths: [8, 8] })).toThrow(/widths must list 4 stages/);
     expect(() => resolveBackboneSpec({ name: 'ir-lite', dropout: 1 })).toThrow(/dropout/);
     expect(() => resolveBackboneSpec({ name: 'resnet' as never })).toThrow(/must be one of ir-lite, ir18, ir34, ir50/);
@@ -40,7 +65,9 @@ describe('IResNet backbones', () => {
     expect(parameterCount({ name: 'ir50' }).trainable).toBe(43_590_336);
     const lite = createBackbone(tiny);
     try {
-      expect(lite.trainableVariables().reduce((sum, v) => sum + v.variable.size, 0)).toBe(parameterCount(tiny).trainable);
+      expect(lite.trainableVariables().reduce((sum, v) => sum + v.variable.size, 0)).toBe(
+        parameterCount(tiny).trainable,
+      );
     } finally {
       lite.dispose();
     }
@@ -77,7 +104,9 @@ describe('IResNet backbones', () => {
       expect(decayed).toBe(names.filter((n) => n.endsWith('/kernel')).length);
       expect(names).toContain('features/moving_variance');
       expect(names).not.toContain('features/gamma'); // insightface fixes the embedding BN's γ at 1
-      expect(() => backbone.embed(tf.zeros([2, 48, 48, 3]), false)).toThrow(/expects images \[N, 32, 32, 3\], got \[2,48,48,3\]/);
+      expect(() => backbone.embed(tf.zeros([2, 48, 48, 3]), false)).toThrow(
+        /expects images \[N, 32, 32, 3\], got \[2,48,48,3\]/,
+      );
       expect(() => backbone.embed(tf.zeros([1, 32, 32, 3]), true)).toThrow(/at least 2 images in training/);
     } finally {
       backbone.dispose();
@@ -108,7 +137,10 @@ describe('IResNet backbones', () => {
         const x = images(4, 2);
         const target = tf.tensor2d(seededNormal([4, 16], 5), [4, 16]);
         const vars = backbone.trainableVariables().map((v) => v.variable);
-        const { grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(backbone.embed(x, true), target))) as tf.Scalar, vars);
+        const { grads } = tf.variableGrads(
+          () => tf.mean(tf.square(tf.sub(backbone.embed(x, true), target))) as tf.Scalar,
+          vars,
+        );
         return vars.map((v) => grads[v.name]!);
       } finally {
         backbone.dispose();
@@ -140,10 +172,15 @@ describe('IResNet backbones', () => {
       const losses: number[] = [];
       const counts: Record<number, { tensors: number; dataIds: number }> = {};
       for (let step = 1; step <= 50; step++) {
-        const loss = optimizer.minimize(() => classifierLoss(backbone, x, labels, classifier as tf.Variable as unknown as tf.Tensor2D), true, vars)!;
+        const loss = optimizer.minimize(
+          () => classifierLoss(backbone, x, labels, classifier as tf.Variable as unknown as tf.Tensor2D),
+          true,
+          vars,
+        )!;
         losses.push(loss.dataSync()[0]!);
         loss.dispose();
-        if (step === 10 || step === 50) counts[step] = { tensors: tf.memory().numTensors, dataIds: tf.engine().backend.numDataIds() };
+        if (step === 10 || step === 50)
+          counts[step] = { tensors: tf.memory().numTensors, dataIds: tf.engine().backend.numDataIds() };
       }
       expect(losses[29]!).toBeLessThan(0.5 * losses[0]!);
       expect(counts[50]).toEqual(counts[10]);
@@ -168,7 +205,11 @@ describe('IResNet backbones', () => {
       const vars = [...backbone.trainableVariables().map((v) => v.variable), classifier];
       try {
         return Array.from({ length: 10 }, () => {
-          const loss = optimizer.minimize(() => classifierLoss(backbone, x, labels, classifier as tf.Variable as unknown as tf.Tensor2D), true, vars)!;
+          const loss = optimizer.minimize(
+            () => classifierLoss(backbone, x, labels, classifier as tf.Variable as unknown as tf.Tensor2D),
+            true,
+            vars,
+          )!;
           const value = loss.dataSync()[0]!;
           loss.dispose();
           return value;
@@ -187,6 +228,8 @@ describe('IResNet backbones', () => {
     const composed = train(false);
     expect(lastFilterGradPlan()).not.toBe('direct');
     expect(ours[9]!).toBeLessThan(ours[0]!);
-    ours.forEach((loss, step) => expect(Math.abs(loss - composed[step]!) / composed[step]!, `step ${step + 1}`).toBeLessThan(1e-4));
+    ours.forEach((loss, step) =>
+      expect(Math.abs(loss - composed[step]!) / composed[step]!, `step ${step + 1}`).toBeLessThan(1e-4),
+    );
   });
 });

@@ -17,20 +17,44 @@ interface Preset {
 }
 
 export const iresnetPresets: Record<BackboneName, Preset> = {
-  'ir-lite': { widths: [16, 32, 64, 128], depths: [1, 1, 1, 1], embeddingSize: 128, inputSize: { min: 32, max: 64, default: 32 } },
-  ir18: { widths: [64, 128, 256, 512], depths: [2, 2, 2, 2], embeddingSize: 512, inputSize: { min: 112, max: 112, default: 112 } },
-  ir34: { widths: [64, 128, 256, 512], depths: [3, 4, 6, 3], embeddingSize: 512, inputSize: { min: 112, max: 112, default: 112 } },
-  ir50: { widths: [64, 128, 256, 512], depths: [3, 4, 14, 3], embeddingSize: 512, inputSize: { min: 112, max: 112, default: 112 } },
+  'ir-lite': {
+    widths: [16, 32, 64, 128],
+    depths: [1, 1, 1, 1],
+    embeddingSize: 128,
+    inputSize: { min: 32, max: 64, default: 32 },
+  },
+  ir18: {
+    widths: [64, 128, 256, 512],
+    depths: [2, 2, 2, 2],
+    embeddingSize: 512,
+    inputSize: { min: 112, max: 112, default: 112 },
+  },
+  ir34: {
+    widths: [64, 128, 256, 512],
+    depths: [3, 4, 6, 3],
+    embeddingSize: 512,
+    inputSize: { min: 112, max: 112, default: 112 },
+  },
+  ir50: {
+    widths: [64, 128, 256, 512],
+    depths: [3, 4, 14, 3],
+    embeddingSize: 512,
+    inputSize: { min: 112, max: 112, default: 112 },
+  },
 };
 
 const wholeInRange = (field: string, value: number, min: number, max: number) => {
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`backbone ${field} must be a whole number from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`backbone ${field} must be a whole number from ${min} to ${max}, got ${value}`);
 };
 
 /** Fills in the preset's defaults and checks every field; errors name the field. */
 export function resolveIResNetSpec(spec: BackboneSpec): ResolvedBackboneSpec {
   const preset = iresnetPresets[spec.name];
-  if (!preset) throw new Error(`backbone name must be one of ${Object.keys(iresnetPresets).join(', ')}, got ${JSON.stringify(spec.name)}`);
+  if (!preset)
+    throw new Error(
+      `backbone name must be one of ${Object.keys(iresnetPresets).join(', ')}, got ${JSON.stringify(spec.name)}`,
+    );
   const resolved: ResolvedBackboneSpec = {
     name: spec.name,
     inputSize: spec.inputSize ?? preset.inputSize.default,
@@ -42,11 +66,15 @@ export function resolveIResNetSpec(spec: BackboneSpec): ResolvedBackboneSpec {
   };
   wholeInRange('inputSize', resolved.inputSize, preset.inputSize.min, preset.inputSize.max);
   wholeInRange('embeddingSize', resolved.embeddingSize, 2, 4096);
-  for (const [field, list] of [['widths', resolved.widths], ['depths', resolved.depths]] as const) {
+  for (const [field, list] of [
+    ['widths', resolved.widths],
+    ['depths', resolved.depths],
+  ] as const) {
     if (list.length !== 4) throw new Error(`backbone ${field} must list 4 stages, got [${list.join(', ')}]`);
     list.forEach((v) => wholeInRange(field, v, 1, field === 'widths' ? 2048 : 64));
   }
-  if (!(resolved.dropout >= 0 && resolved.dropout < 1)) throw new Error(`backbone dropout must be in [0, 1), got ${resolved.dropout}`);
+  if (!(resolved.dropout >= 0 && resolved.dropout < 1))
+    throw new Error(`backbone dropout must be in [0, 1), got ${resolved.dropout}`);
   wholeInRange('seed', resolved.seed, 0, 2 ** 32 - 1);
   return resolved;
 }

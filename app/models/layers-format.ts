@@ -17,17 +17,24 @@ export interface SavedBackbone {
   weights: tf.NamedTensorMap;
 }
 
-export async function saveLayersModel(dir: string, spec: ResolvedBackboneSpec, describe: Describe, weights: Map<string, tf.Tensor>): Promise<void> {
+export async function saveLayersModel(
+  dir: string,
+  spec: ResolvedBackboneSpec,
+  describe: Describe,
+  weights: Map<string, tf.Tensor>,
+): Promise<void> {
   const model = buildTwin(spec, describe);
   try {
     for (const layer of model.layers) {
       if (layer.weights.length === 0) continue;
       // setWeights copies into the layer's variables; the reshaped views are ours to release.
-      const shaped = tf.tidy(() => layer.weights.map((w) => {
-        const value = weights.get(w.originalName);
-        if (!value) throw new Error(`saving ${spec.name}: no value for weight ${w.originalName}`);
-        return value.reshape(w.shape as number[]);
-      }));
+      const shaped = tf.tidy(() =>
+        layer.weights.map((w) => {
+          const value = weights.get(w.originalName);
+          if (!value) throw new Error(`saving ${spec.name}: no value for weight ${w.originalName}`);
+          return value.reshape(w.shape as number[]);
+        }),
+      );
       try {
         layer.setWeights(shaped);
       } finally {
@@ -35,11 +42,14 @@ export async function saveLayersModel(dir: string, spec: ResolvedBackboneSpec, d
       }
     }
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    if (!artifacts?.weightSpecs || !artifacts.weightData) throw new Error(`saving ${spec.name}: tfjs produced no weights`);
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    if (!artifacts?.weightSpecs || !artifacts.weightData)
+      throw new Error(`saving ${spec.name}: tfjs produced no weights`);
     const json = {
       format: 'layers-model',
       generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
@@ -71,12 +81,17 @@ export async function readLayersModel(dir: string): Promise<SavedBackbone> {
     json = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT'
-      ? `${jsonPath} not found: is ${dir} a backbone folder saved by DDL Lab?`
-      : `${jsonPath} is not valid JSON (${(error as Error).message}); the save may have been interrupted`);
+    throw new Error(
+      code === 'ENOENT'
+        ? `${jsonPath} not found: is ${dir} a backbone folder saved by DDL Lab?`
+        : `${jsonPath} is not valid JSON (${(error as Error).message}); the save may have been interrupted`,
+    );
   }
   const spec = (json.userDefinedMetadata as Record<string, { spec?: unknown }> | undefined)?.[metadataKey]?.spec;
-  if (!spec) throw new Error(`${jsonPath} has no DDL Lab backbone spec (userDefinedMetadata.${metadataKey}); it was not saved by DDL Lab`);
+  if (!spec)
+    throw new Error(
+      `${jsonPath} has no DDL Lab backbone spec (userDefinedMetadata.${metadataKey}); it was not saved by DDL Lab`,
+    );
   const manifest = json.weightsManifest ?? [];
   const buffers: ArrayBuffer[] = [];
   for (const path of manifest.flatMap((group) => group.paths)) {
@@ -91,6 +106,9 @@ export async function readLayersModel(dir: string): Promise<SavedBackbone> {
   const specs = manifest.flatMap((group) => group.weights);
   const data = tf.io.concatenateArrayBuffers(buffers);
   const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (data.byteLength !== expected) throw new Error(`${join(dir, weightsFile)} holds ${data.byteLength} bytes but ${jsonPath} lists ${expected}; the folder is incomplete`);
+  if (data.byteLength !== expected)
+    throw new Error(
+      `${join(dir, weightsFile)} holds ${data.byteLength} bytes but ${jsonPath} lists ${expected}; the folder is incomplete`,
+    );
   return { spec, weights: tf.io.decodeWeights(data, specs) };
 }

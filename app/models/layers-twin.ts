@@ -6,7 +6,14 @@ import { bnEpsilon, bnMomentum, type NetworkBuilder } from './network.js';
 // (tf.loadLayersModel) and run in inference mode.
 
 export class LayersTwinBuilder implements NetworkBuilder<tf.SymbolicTensor> {
-  conv(name: string, x: tf.SymbolicTensor, kernel: number, stride: number, _in: number, outChannels: number): tf.SymbolicTensor {
+  conv(
+    name: string,
+    x: tf.SymbolicTensor,
+    kernel: number,
+    stride: number,
+    _in: number,
+    outChannels: number,
+  ): tf.SymbolicTensor {
     let input = x;
     let padding: 'same' | 'valid' = kernel === 1 ? 'valid' : 'same';
     if (kernel > 1 && stride > 1) {
@@ -14,11 +21,23 @@ export class LayersTwinBuilder implements NetworkBuilder<tf.SymbolicTensor> {
       input = tf.layers.zeroPadding2d({ name: `${name}_pad`, padding: (kernel - 1) / 2 }).apply(x) as tf.SymbolicTensor;
       padding = 'valid';
     }
-    return tf.layers.conv2d({ name, filters: outChannels, kernelSize: kernel, strides: stride, padding, useBias: false, kernelInitializer: 'zeros' }).apply(input) as tf.SymbolicTensor;
+    return tf.layers
+      .conv2d({
+        name,
+        filters: outChannels,
+        kernelSize: kernel,
+        strides: stride,
+        padding,
+        useBias: false,
+        kernelInitializer: 'zeros',
+      })
+      .apply(input) as tf.SymbolicTensor;
   }
 
   batchNorm(name: string, x: tf.SymbolicTensor, _channels: number, scale: boolean): tf.SymbolicTensor {
-    return tf.layers.batchNormalization({ name, axis: -1, epsilon: bnEpsilon, momentum: 1 - bnMomentum, scale, center: true }).apply(x) as tf.SymbolicTensor;
+    return tf.layers
+      .batchNormalization({ name, axis: -1, epsilon: bnEpsilon, momentum: 1 - bnMomentum, scale, center: true })
+      .apply(x) as tf.SymbolicTensor;
   }
 
   prelu(name: string, x: tf.SymbolicTensor): tf.SymbolicTensor {
@@ -32,6 +51,8 @@ export class LayersTwinBuilder implements NetworkBuilder<tf.SymbolicTensor> {
   flattenDense(x: tf.SymbolicTensor, _features: number, units: number, dropout: number): tf.SymbolicTensor {
     let flat = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
     if (dropout > 0) flat = tf.layers.dropout({ name: 'dropout', rate: dropout }).apply(flat) as tf.SymbolicTensor;
-    return tf.layers.dense({ name: 'fc', units, useBias: true, kernelInitializer: 'zeros' }).apply(flat) as tf.SymbolicTensor;
+    return tf.layers
+      .dense({ name: 'fc', units, useBias: true, kernelInitializer: 'zeros' })
+      .apply(flat) as tf.SymbolicTensor;
   }
 }

@@ -6,9 +6,7 @@ import type { TrainableVariable } from './types.js';
 // seed gives the same weights and getWeights()/setWeights() have a stable order.
 
 export type Init =
-  | { kind: 'heNormal'; fanIn: number }
-  | { kind: 'uniform'; limit: number }
-  | { kind: 'constant'; value: number };
+  { kind: 'heNormal'; fanIn: number } | { kind: 'uniform'; limit: number } | { kind: 'constant'; value: number };
 
 interface Entry {
   name: string;
@@ -61,7 +59,9 @@ export class ParamStore {
 
   assign(weights: tf.Tensor[]): void {
     if (weights.length !== this.entries.length) {
-      throw new Error(`setWeights: expected ${this.entries.length} tensors (${this.entries[0]?.name}, …), got ${weights.length}`);
+      throw new Error(
+        `setWeights: expected ${this.entries.length} tensors (${this.entries[0]?.name}, …), got ${weights.length}`,
+      );
     }
     weights.forEach((w, i) => this.assignOne(this.entries[i]!.name, w));
   }

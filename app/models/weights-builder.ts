@@ -13,15 +13,31 @@ export class WeightsBuilder implements NetworkBuilder<null> {
   constructor(private readonly params: WeightSink) {}
 
   conv(name: string, _x: null, kernel: number, _stride: number, inChannels: number, outChannels: number): null {
-    this.params.add(`${name}/kernel`, [kernel, kernel, inChannels, outChannels], { kind: 'heNormal', fanIn: kernel * kernel * inChannels }, { trainable: true, decay: true });
+    this.params.add(
+      `${name}/kernel`,
+      [kernel, kernel, inChannels, outChannels],
+      { kind: 'heNormal', fanIn: kernel * kernel * inChannels },
+      { trainable: true, decay: true },
+    );
     return null;
   }
 
   batchNorm(name: string, _x: null, channels: number, scale: boolean): null {
-    if (scale) this.params.add(`${name}/gamma`, [channels], { kind: 'constant', value: 1 }, { trainable: true, decay: false });
+    if (scale)
+      this.params.add(`${name}/gamma`, [channels], { kind: 'constant', value: 1 }, { trainable: true, decay: false });
     this.params.add(`${name}/beta`, [channels], { kind: 'constant', value: 0 }, { trainable: true, decay: false });
-    this.params.add(`${name}/moving_mean`, [channels], { kind: 'constant', value: 0 }, { trainable: false, decay: false });
-    this.params.add(`${name}/moving_variance`, [channels], { kind: 'constant', value: 1 }, { trainable: false, decay: false });
+    this.params.add(
+      `${name}/moving_mean`,
+      [channels],
+      { kind: 'constant', value: 0 },
+      { trainable: false, decay: false },
+    );
+    this.params.add(
+      `${name}/moving_variance`,
+      [channels],
+      { kind: 'constant', value: 1 },
+      { trainable: false, decay: false },
+    );
     return null;
   }
 

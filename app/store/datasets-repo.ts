@@ -27,17 +27,42 @@ export interface DatasetRecord {
 }
 
 interface DatasetRow {
-  id: number; name: string; kind: DatasetKind; root: string; list_file: string | null; attributes_file: string | null;
-  status: DatasetStatus; error: string | null; image_count: number; identity_count: number; bad_count: number;
-  input_sizes: string; max_pixels: number; revision: number; created_at: string; updated_at: string;
+  id: number;
+  name: string;
+  kind: DatasetKind;
+  root: string;
+  list_file: string | null;
+  attributes_file: string | null;
+  status: DatasetStatus;
+  error: string | null;
+  image_count: number;
+  identity_count: number;
+  bad_count: number;
+  input_sizes: string;
+  max_pixels: number;
+  revision: number;
+  created_at: string;
+  updated_at: string;
 }
 
 function toRecord(row: DatasetRow): DatasetRecord {
   return {
-    id: row.id, name: row.name, kind: row.kind, root: row.root, listFile: row.list_file, attributesFile: row.attributes_file,
-    status: row.status, error: row.error, imageCount: row.image_count, identityCount: row.identity_count,
-    badCount: row.bad_count, inputSizes: JSON.parse(row.input_sizes) as number[], maxPixels: row.max_pixels,
-    revision: row.revision, createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    root: row.root,
+    listFile: row.list_file,
+    attributesFile: row.attributes_file,
+    status: row.status,
+    error: row.error,
+    imageCount: row.image_count,
+    identityCount: row.identity_count,
+    badCount: row.bad_count,
+    inputSizes: JSON.parse(row.input_sizes) as number[],
+    maxPixels: row.max_pixels,
+    revision: row.revision,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
@@ -51,8 +76,11 @@ export interface NewDataset {
 
 export function createDataset(db: LabDatabase, dataset: NewDataset): number {
   const now = nowIso();
-  const result = sql(db, `INSERT INTO datasets (name, kind, root, list_file, max_pixels, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`).run(dataset.name, dataset.kind, dataset.root, dataset.listFile ?? null, dataset.maxPixels, now, now);
+  const result = sql(
+    db,
+    `INSERT INTO datasets (name, kind, root, list_file, max_pixels, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(dataset.name, dataset.kind, dataset.root, dataset.listFile ?? null, dataset.maxPixels, now, now);
   return Number(result.lastInsertRowid);
 }
 
@@ -73,7 +101,9 @@ export function findDataset(db: LabDatabase, idOrName: string | number): Dataset
     const byId = getDataset(db, Number(idOrName));
     if (byId) return byId;
   }
-  const row = sql<DatasetRow>(db, 'SELECT * FROM datasets WHERE name = ? ORDER BY id DESC LIMIT 1').get(String(idOrName));
+  const row = sql<DatasetRow>(db, 'SELECT * FROM datasets WHERE name = ? ORDER BY id DESC LIMIT 1').get(
+    String(idOrName),
+  );
   return row ? toRecord(row) : undefined;
 }
 
@@ -93,8 +123,14 @@ export interface DatasetPatch {
 }
 
 const patchColumns: Record<keyof DatasetPatch, string> = {
-  status: 'status', error: 'error', imageCount: 'image_count', identityCount: 'identity_count', badCount: 'bad_count',
-  inputSizes: 'input_sizes', attributesFile: 'attributes_file', kind: 'kind',
+  status: 'status',
+  error: 'error',
+  imageCount: 'image_count',
+  identityCount: 'identity_count',
+  badCount: 'bad_count',
+  inputSizes: 'input_sizes',
+  attributesFile: 'attributes_file',
+  kind: 'kind',
 };
 
 /** Updates the given fields and bumps the revision (anything cached about the dataset is stale). */
@@ -102,8 +138,11 @@ export function updateDataset(db: LabDatabase, id: number, patch: DatasetPatch):
   const keys = (Object.keys(patch) as (keyof DatasetPatch)[]).filter((k) => patch[k] !== undefined);
   const sets = keys.map((k) => `${patchColumns[k]} = ?`);
   const values = keys.map((k) => (k === 'inputSizes' ? JSON.stringify(patch[k]) : patch[k]));
-  sql(db, `UPDATE datasets SET ${[...sets, 'revision = revision + 1', 'updated_at = ?'].join(', ')} WHERE id = ?`)
-    .run(...values, nowIso(), id);
+  sql(db, `UPDATE datasets SET ${[...sets, 'revision = revision + 1', 'updated_at = ?'].join(', ')} WHERE id = ?`).run(
+    ...values,
+    nowIso(),
+    id,
+  );
 }
 
 export function bumpDatasetRevision(db: LabDatabase, id: number): void {

@@ -15,11 +15,28 @@ function tempFile() {
   dirs.push(dir);
   return join(dir, 'lab.sqlite');
 }
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
-const v1: Migration = { version: 1, name: 'notes', up: (db) => db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)') };
-const v2: Migration = { version: 2, name: 'notes.tag', up: (db) => db.exec("ALTER TABLE notes ADD COLUMN tag TEXT NOT NULL DEFAULT ''") };
-const broken: Migration = { version: 3, name: 'broken', up: (db) => { db.exec('CREATE TABLE half (x)'); db.exec('NOT SQL'); } };
+const v1: Migration = {
+  version: 1,
+  name: 'notes',
+  up: (db) => db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)'),
+};
+const v2: Migration = {
+  version: 2,
+  name: 'notes.tag',
+  up: (db) => db.exec("ALTER TABLE notes ADD COLUMN tag TEXT NOT NULL DEFAULT ''"),
+};
+const broken: Migration = {
+  version: 3,
+  name: 'broken',
+  up: (db) => {
+    db.exec('CREATE TABLE half (x)');
+    db.exec('NOT SQL');
+  },
+};
 
 describe('openDatabase / migrate', () => {
   it('opens in WAL mode and migrates an old-version file forward, keeping its rows', () => {
@@ -60,12 +77,42 @@ describe('migration 1 (datasets)', () => {
 
     const db = openDatabase(file, [migration001]);
     expect(schemaVersion(db)).toBe(1);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['datasets', 'identities', 'images', 'attribute_columns', 'image_attributes',
-      'bad_files', 'pair_lists', 'pairs', 'splits', 'split_members', 'image_tags']));
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
+    ).map((t) => t.name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'datasets',
+        'identities',
+        'images',
+        'attribute_columns',
+        'image_attributes',
+        'bad_files',
+        'pair_lists',
+        'pairs',
+        'splits',
+        'split_members',
+        'image_tags',
+      ]),
+    );
     const datasetId = createDataset(db, { name: 'd', kind: 'imagefolder', root: '/x', maxPixels: 1000 });
-    const [imageId] = insertImages(db, datasetId, [{ idx: 0, path: 'a/1.jpg', pathBytes: null, identityIdx: 0, fileSize: 1, fileMtimeMs: 1,
-      sha1: 'x', format: 'jpeg', width: 1, height: 1, sharpness: 0, brightness: 0, contrast: 0 }]);
+    const [imageId] = insertImages(db, datasetId, [
+      {
+        idx: 0,
+        path: 'a/1.jpg',
+        pathBytes: null,
+        identityIdx: 0,
+        fileSize: 1,
+        fileMtimeMs: 1,
+        sha1: 'x',
+        format: 'jpeg',
+        width: 1,
+        height: 1,
+        sharpness: 0,
+        brightness: 0,
+        contrast: 0,
+      },
+    ]);
     insertAttributeValues(db, datasetId, [{ imageId: imageId!, name: 'yaw', num: 10, text: null }]);
     expect(deleteDataset(db, datasetId)).toBe(true);
     expect(db.prepare('SELECT count(*) AS n FROM image_attributes').get()).toEqual({ n: 0 });

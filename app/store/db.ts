@@ -36,11 +36,16 @@ export function schemaVersion(db: LabDatabase): number {
 export function migrate(db: LabDatabase, migrations: Migration[]): void {
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   ordered.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration "${m.name}" has version ${m.version}; expected ${i + 1} (versions must be consecutive).`);
+    if (m.version !== i + 1)
+      throw new Error(
+        `Migration "${m.name}" has version ${m.version}; expected ${i + 1} (versions must be consecutive).`,
+      );
   });
   const current = schemaVersion(db);
   if (current > ordered.length) {
-    throw new Error(`The database is at schema version ${current}, newer than this DDL Lab knows (${ordered.length}). Update DDL Lab.`);
+    throw new Error(
+      `The database is at schema version ${current}, newer than this DDL Lab knows (${ordered.length}). Update DDL Lab.`,
+    );
   }
   for (const m of ordered.slice(current)) {
     db.transaction(() => {

@@ -40,11 +40,29 @@ export interface FailureRecord {
   image2: FailureImage;
 }
 
-interface KeyRow { kind: FailureKind; rank: number; image1_id: number; image2_id: number }
+interface KeyRow {
+  kind: FailureKind;
+  rank: number;
+  image1_id: number;
+  image2_id: number;
+}
 interface JoinedRow {
-  kind: FailureKind; rank: number; pair_idx: number; score: number; severity: number; pair_type: string | null;
-  image1_id: number; d1: number | null; p1: string | null; x1: number | null; n1: string | null;
-  image2_id: number; d2: number | null; p2: string | null; x2: number | null; n2: string | null;
+  kind: FailureKind;
+  rank: number;
+  pair_idx: number;
+  score: number;
+  severity: number;
+  pair_type: string | null;
+  image1_id: number;
+  d1: number | null;
+  p1: string | null;
+  x1: number | null;
+  n1: string | null;
+  image2_id: number;
+  d2: number | null;
+  p2: string | null;
+  x2: number | null;
+  n2: string | null;
 }
 
 const joined = `SELECT f.kind, f.rank, f.pair_idx, f.score, f.severity, f.pair_type,
@@ -62,8 +80,14 @@ const order = 'ORDER BY f.severity DESC, f.kind, f.rank';
 function whereOf(evaluationId: number, query: FailureQuery): { where: string; params: unknown[] } {
   const clauses = ['f.evaluation_id = ?'];
   const params: unknown[] = [evaluationId];
-  if (query.kind) { clauses.push('f.kind = ?'); params.push(query.kind); }
-  if (query.pairType !== undefined) { clauses.push('f.pair_type = ?'); params.push(query.pairType); }
+  if (query.kind) {
+    clauses.push('f.kind = ?');
+    params.push(query.kind);
+  }
+  if (query.pairType !== undefined) {
+    clauses.push('f.pair_type = ?');
+    params.push(query.pairType);
+  }
   return { where: `WHERE ${clauses.join(' AND ')}`, params };
 }
 
@@ -71,31 +95,55 @@ const measuredColumns = ['width', 'height', 'sharpness', 'brightness', 'contrast
 
 function imageAttributes(db: LabDatabase, imageId: number): Record<string, number | string> {
   const out: Record<string, number | string> = {};
-  for (const r of sql<{ name: string; num: number | null; text: string | null }>(db,
+  for (const r of sql<{ name: string; num: number | null; text: string | null }>(
+    db,
     `SELECT a.name, a.num, a.text FROM image_attributes a JOIN attribute_columns c ON c.dataset_id = a.dataset_id AND c.name = a.name
-      WHERE a.image_id = ? ORDER BY c.position`).all(imageId)) {
+      WHERE a.image_id = ? ORDER BY c.position`,
+  ).all(imageId)) {
     const value = r.num ?? r.text;
     if (value !== null) out[r.name] = value;
   }
-  const measured = sql<Record<(typeof measuredColumns)[number], number>>(db, `SELECT ${measuredColumns.join(', ')} FROM images WHERE id = ?`).get(imageId);
+  const measured = sql<Record<(typeof measuredColumns)[number], number>>(
+    db,
+    `SELECT ${measuredColumns.join(', ')} FROM images WHERE id = ?`,
+  ).get(imageId);
   if (measured) for (const name of measuredColumns) out[name] = measured[name];
   return out;
 }
 
 function toRecord(db: LabDatabase, r: JoinedRow, withAttributes: boolean): FailureRecord {
-  const image = (imageId: number, datasetId: number | null, path: string | null, identityIdx: number | null, name: string | null): FailureImage => ({
-    imageId, datasetId, path: path ?? '', identityIdx, identity: name ?? (identityIdx === null ? '' : String(identityIdx)),
+  const image = (
+    imageId: number,
+    datasetId: number | null,
+    path: string | null,
+    identityIdx: number | null,
+    name: string | null,
+  ): FailureImage => ({
+    imageId,
+    datasetId,
+    path: path ?? '',
+    identityIdx,
+    identity: name ?? (identityIdx === null ? '' : String(identityIdx)),
     ...(withAttributes ? { attributes: imageAttributes(db, imageId) } : {}),
   });
   return {
-    kind: r.kind, rank: r.rank, pairIdx: r.pair_idx, score: r.score, severity: r.severity, pairType: r.pair_type,
+    kind: r.kind,
+    rank: r.rank,
+    pairIdx: r.pair_idx,
+    score: r.score,
+    severity: r.severity,
+    pairType: r.pair_type,
     image1: image(r.image1_id, r.d1, r.p1, r.x1, r.n1),
     image2: image(r.image2_id, r.d2, r.p2, r.x2, r.n2),
   };
 }
 
 /** One window of an evaluation's failures, worst first; `total` counts every match. */
-export function listFailures(db: LabDatabase, evaluationId: number, query: FailureQuery = {}): { total: number; items: FailureRecord[] } {
+export function listFailures(
+  db: LabDatabase,
+  evaluationId: number,
+  query: FailureQuery = {},
+): { total: number; items: FailureRecord[] } {
   ensureEvaluationTables(db);
   const offset = query.offset ?? 0;
   const limit = query.limit ?? 100;
@@ -109,16 +157,23 @@ export function listFailures(db: LabDatabase, evaluationId: number, query: Failu
   // A predicate SQL cannot see: scan the (bounded) keys in order, then join only the window.
   const keep = query.keep;
   const matching = sql<KeyRow>(db, `SELECT f.kind, f.rank, f.image1_id, f.image2_id FROM failures f ${where} ${order}`)
-    .all(...params).filter((k) => keep(k.image1_id, k.image2_id));
+    .all(...params)
+    .filter((k) => keep(k.image1_id, k.image2_id));
   const one = sql<JoinedRow>(db, `${joined} WHERE f.evaluation_id = ? AND f.kind = ? AND f.rank = ?`);
-  const items = matching.slice(offset, offset + limit).map((k) => toRecord(db, one.get(evaluationId, k.kind, k.rank)!, withAttributes));
+  const items = matching
+    .slice(offset, offset + limit)
+    .map((k) => toRecord(db, one.get(evaluationId, k.kind, k.rank)!, withAttributes));
   return { total: matching.length, items };
 }
 
 /** Failures per kind and pair type as stored (the mined ones, at most the limit per type). */
-export function storedFailureCounts(db: LabDatabase, evaluationId: number): Array<{ kind: FailureKind; pairType: string | null; count: number }> {
+export function storedFailureCounts(
+  db: LabDatabase,
+  evaluationId: number,
+): Array<{ kind: FailureKind; pairType: string | null; count: number }> {
   ensureEvaluationTables(db);
-  return sql<{ kind: FailureKind; pairType: string | null; count: number }>(db,
-    'SELECT kind, pair_type AS pairType, count(*) AS count FROM failures WHERE evaluation_id = ? GROUP BY kind, pair_type ORDER BY kind, pair_type')
-    .all(evaluationId);
+  return sql<{ kind: FailureKind; pairType: string | null; count: number }>(
+    db,
+    'SELECT kind, pair_type AS pairType, count(*) AS count FROM failures WHERE evaluation_id = ? GROUP BY kind, pair_type ORDER BY kind, pair_type',
+  ).all(evaluationId);
 }

@@ -1,4 +1,9 @@
-import type { FailureCounts, FailureThresholdSource, IdentificationReport, VerificationReport } from '../eval/report-types.js';
+import type {
+  FailureCounts,
+  FailureThresholdSource,
+  IdentificationReport,
+  VerificationReport,
+} from '../eval/report-types.js';
 import type { LabDatabase } from './db.js';
 import { ensureEvaluationTables } from './evaluations-tables.js';
 import { nowIso, sql } from './statements.js';
@@ -78,7 +83,10 @@ export interface NewImageHardness {
   side: 0 | 1 | null;
 }
 
-export interface EvaluationSummaryRecord extends Omit<NewEvaluation, 'report' | 'identification' | 'failureCounts' | 'hardness'> {
+export interface EvaluationSummaryRecord extends Omit<
+  NewEvaluation,
+  'report' | 'identification' | 'failureCounts' | 'hardness'
+> {
   id: number;
   status: EvaluationStatus;
   error: string | null;
@@ -93,12 +101,32 @@ export interface EvaluationRecord extends EvaluationSummaryRecord {
 }
 
 interface SummaryRow {
-  id: number; run_id: number; pair_list_id: number; dataset_id: number; dataset_revision: number; checkpoint_step: number;
-  flip_test: number; status: EvaluationStatus; error: string | null; created_at: string; seconds: number | null; backend: string | null;
-  types_source: PairTypesSource; sides_source: SidesSource; split_id: number | null; threshold: number | null;
-  threshold_source: string | null; accuracy: number | null; easy_hard_gap: number | null;
+  id: number;
+  run_id: number;
+  pair_list_id: number;
+  dataset_id: number;
+  dataset_revision: number;
+  checkpoint_step: number;
+  flip_test: number;
+  status: EvaluationStatus;
+  error: string | null;
+  created_at: string;
+  seconds: number | null;
+  backend: string | null;
+  types_source: PairTypesSource;
+  sides_source: SidesSource;
+  split_id: number | null;
+  threshold: number | null;
+  threshold_source: string | null;
+  accuracy: number | null;
+  easy_hard_gap: number | null;
 }
-interface FullRow extends SummaryRow { report: string; identification: string | null; failure_counts: string | null; hardness_summary: string | null }
+interface FullRow extends SummaryRow {
+  report: string;
+  identification: string | null;
+  failure_counts: string | null;
+  hardness_summary: string | null;
+}
 
 const summaryColumns = `id, run_id, pair_list_id, dataset_id, dataset_revision, checkpoint_step, flip_test, status, error, created_at,
   seconds, backend, types_source, sides_source, split_id, threshold, threshold_source, accuracy, easy_hard_gap`;
@@ -107,10 +135,25 @@ const parse = <T>(text: string | null): T | null => (text === null ? null : (JSO
 
 function toSummary(r: SummaryRow): EvaluationSummaryRecord {
   return {
-    id: r.id, runId: r.run_id, pairListId: r.pair_list_id, datasetId: r.dataset_id, datasetRevision: r.dataset_revision,
-    checkpointStep: r.checkpoint_step, flipTest: r.flip_test === 1, status: r.status, error: r.error, createdAt: r.created_at,
-    seconds: r.seconds, backend: r.backend, typesSource: r.types_source, sidesSource: r.sides_source, splitId: r.split_id,
-    threshold: r.threshold, thresholdSource: parse<FailureThresholdSource>(r.threshold_source), accuracy: r.accuracy, easyHardGap: r.easy_hard_gap,
+    id: r.id,
+    runId: r.run_id,
+    pairListId: r.pair_list_id,
+    datasetId: r.dataset_id,
+    datasetRevision: r.dataset_revision,
+    checkpointStep: r.checkpoint_step,
+    flipTest: r.flip_test === 1,
+    status: r.status,
+    error: r.error,
+    createdAt: r.created_at,
+    seconds: r.seconds,
+    backend: r.backend,
+    typesSource: r.types_source,
+    sidesSource: r.sides_source,
+    splitId: r.split_id,
+    threshold: r.threshold,
+    thresholdSource: parse<FailureThresholdSource>(r.threshold_source),
+    accuracy: r.accuracy,
+    easyHardGap: r.easy_hard_gap,
   };
 }
 
@@ -118,23 +161,57 @@ function toSummary(r: SummaryRow): EvaluationSummaryRecord {
 const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);
 
 /** Stores a completed evaluation with its failures and per-image hardness; returns its id. */
-export function insertEvaluation(db: LabDatabase, evaluation: NewEvaluation, failures: readonly NewFailure[], hardness: readonly NewImageHardness[]): number {
+export function insertEvaluation(
+  db: LabDatabase,
+  evaluation: NewEvaluation,
+  failures: readonly NewFailure[],
+  hardness: readonly NewImageHardness[],
+): number {
   ensureEvaluationTables(db);
   const e = evaluation;
   return db.transaction(() => {
-    const id = Number(sql(db, `INSERT INTO evaluations (run_id, pair_list_id, dataset_id, dataset_revision, checkpoint_step, flip_test, status,
+    const id = Number(
+      sql(
+        db,
+        `INSERT INTO evaluations (run_id, pair_list_id, dataset_id, dataset_revision, checkpoint_step, flip_test, status,
       created_at, seconds, backend, types_source, sides_source, split_id, threshold, threshold_source, accuracy, easy_hard_gap, report,
-      identification, failure_counts, hardness_summary) VALUES (?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      e.runId, e.pairListId, e.datasetId, e.datasetRevision, e.checkpointStep, e.flipTest ? 1 : 0, nowIso(), e.seconds, e.backend,
-      e.typesSource, e.sidesSource, e.splitId, finiteOrNull(e.threshold), e.thresholdSource ? JSON.stringify(e.thresholdSource) : null,
-      finiteOrNull(e.accuracy), finiteOrNull(e.easyHardGap), JSON.stringify(e.report), e.identification ? JSON.stringify(e.identification) : null,
-      e.failureCounts ? JSON.stringify(e.failureCounts) : null, e.hardness ? JSON.stringify(e.hardness) : null,
-    ).lastInsertRowid);
-    const insertFailure = sql(db, `INSERT INTO failures (evaluation_id, kind, rank, pair_idx, image1_id, image2_id, score, severity, pair_type)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const f of failures) insertFailure.run(id, f.kind, f.rank, f.pairIdx, f.image1Id, f.image2Id, f.score, f.severity, f.pairType);
-    const insertHardness = sql(db, 'INSERT INTO image_hardness (evaluation_id, image_id, hardness, side) VALUES (?, ?, ?, ?)');
-    for (const h of hardness) insertHardness.run(id, h.imageId, Number.isFinite(h.hardness) ? h.hardness : null, h.side);
+      identification, failure_counts, hardness_summary) VALUES (?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        e.runId,
+        e.pairListId,
+        e.datasetId,
+        e.datasetRevision,
+        e.checkpointStep,
+        e.flipTest ? 1 : 0,
+        nowIso(),
+        e.seconds,
+        e.backend,
+        e.typesSource,
+        e.sidesSource,
+        e.splitId,
+        finiteOrNull(e.threshold),
+        e.thresholdSource ? JSON.stringify(e.thresholdSource) : null,
+        finiteOrNull(e.accuracy),
+        finiteOrNull(e.easyHardGap),
+        JSON.stringify(e.report),
+        e.identification ? JSON.stringify(e.identification) : null,
+        e.failureCounts ? JSON.stringify(e.failureCounts) : null,
+        e.hardness ? JSON.stringify(e.hardness) : null,
+      ).lastInsertRowid,
+    );
+    const insertFailure = sql(
+      db,
+      `INSERT INTO failures (evaluation_id, kind, rank, pair_idx, image1_id, image2_id, score, severity, pair_type)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const f of failures)
+      insertFailure.run(id, f.kind, f.rank, f.pairIdx, f.image1Id, f.image2Id, f.score, f.severity, f.pairType);
+    const insertHardness = sql(
+      db,
+      'INSERT INTO image_hardness (evaluation_id, image_id, hardness, side) VALUES (?, ?, ?, ?)',
+    );
+    for (const h of hardness)
+      insertHardness.run(id, h.imageId, Number.isFinite(h.hardness) ? h.hardness : null, h.side);
     return id;
   })();
 }
@@ -163,17 +240,30 @@ export function listEvaluations(db: LabDatabase, filter: EvaluationFilter = {}):
   ensureEvaluationTables(db);
   const clauses: string[] = [];
   const params: number[] = [];
-  if (filter.runId !== undefined) { clauses.push('run_id = ?'); params.push(filter.runId); }
-  if (filter.datasetId !== undefined) { clauses.push('dataset_id = ?'); params.push(filter.datasetId); }
-  if (filter.pairListId !== undefined) { clauses.push('pair_list_id = ?'); params.push(filter.pairListId); }
+  if (filter.runId !== undefined) {
+    clauses.push('run_id = ?');
+    params.push(filter.runId);
+  }
+  if (filter.datasetId !== undefined) {
+    clauses.push('dataset_id = ?');
+    params.push(filter.datasetId);
+  }
+  if (filter.pairListId !== undefined) {
+    clauses.push('pair_list_id = ?');
+    params.push(filter.pairListId);
+  }
   const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-  return sql<SummaryRow>(db, `SELECT ${summaryColumns} FROM evaluations ${where} ORDER BY id DESC`).all(...params).map(toSummary);
+  return sql<SummaryRow>(db, `SELECT ${summaryColumns} FROM evaluations ${where} ORDER BY id DESC`)
+    .all(...params)
+    .map(toSummary);
 }
 
 /** Ids of a run's evaluations, newest first. */
 export function evaluationIdsOfRun(db: LabDatabase, runId: number): number[] {
   ensureEvaluationTables(db);
-  return sql<{ id: number }>(db, 'SELECT id FROM evaluations WHERE run_id = ? ORDER BY id DESC').all(runId).map((r) => r.id);
+  return sql<{ id: number }>(db, 'SELECT id FROM evaluations WHERE run_id = ? ORDER BY id DESC')
+    .all(runId)
+    .map((r) => r.id);
 }
 
 /** Deletes an evaluation with its failures and hardness; false when there was none. */

@@ -34,25 +34,72 @@ export interface ImageRecord extends NewImage {
 }
 
 interface ImageRow {
-  id: number; dataset_id: number; idx: number; path: string; path_bytes: Buffer | null; identity_idx: number;
-  file_size: number; file_mtime_ms: number; sha1: string; format: string; width: number; height: number;
-  sharpness: number; brightness: number; contrast: number;
+  id: number;
+  dataset_id: number;
+  idx: number;
+  path: string;
+  path_bytes: Buffer | null;
+  identity_idx: number;
+  file_size: number;
+  file_mtime_ms: number;
+  sha1: string;
+  format: string;
+  width: number;
+  height: number;
+  sharpness: number;
+  brightness: number;
+  contrast: number;
 }
 
 function toRecord(row: ImageRow): ImageRecord {
   return {
-    id: row.id, datasetId: row.dataset_id, idx: row.idx, path: row.path, pathBytes: row.path_bytes, identityIdx: row.identity_idx,
-    fileSize: row.file_size, fileMtimeMs: row.file_mtime_ms, sha1: row.sha1, format: row.format, width: row.width,
-    height: row.height, sharpness: row.sharpness, brightness: row.brightness, contrast: row.contrast,
+    id: row.id,
+    datasetId: row.dataset_id,
+    idx: row.idx,
+    path: row.path,
+    pathBytes: row.path_bytes,
+    identityIdx: row.identity_idx,
+    fileSize: row.file_size,
+    fileMtimeMs: row.file_mtime_ms,
+    sha1: row.sha1,
+    format: row.format,
+    width: row.width,
+    height: row.height,
+    sharpness: row.sharpness,
+    brightness: row.brightness,
+    contrast: row.contrast,
   };
 }
 
 /** Inserts rows in one transaction; returns their ids in the same order. */
 export function insertImages(db: LabDatabase, datasetId: number, images: readonly NewImage[]): number[] {
-  const insert = sql(db, `INSERT INTO images (dataset_id, idx, path, path_bytes, identity_idx, file_size, file_mtime_ms, sha1,
-    format, width, height, sharpness, brightness, contrast) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  return db.transaction(() => images.map((m) => Number(insert.run(datasetId, m.idx, m.path, m.pathBytes, m.identityIdx,
-    m.fileSize, m.fileMtimeMs, m.sha1, m.format, m.width, m.height, m.sharpness, m.brightness, m.contrast).lastInsertRowid)))();
+  const insert = sql(
+    db,
+    `INSERT INTO images (dataset_id, idx, path, path_bytes, identity_idx, file_size, file_mtime_ms, sha1,
+    format, width, height, sharpness, brightness, contrast) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return db.transaction(() =>
+    images.map((m) =>
+      Number(
+        insert.run(
+          datasetId,
+          m.idx,
+          m.path,
+          m.pathBytes,
+          m.identityIdx,
+          m.fileSize,
+          m.fileMtimeMs,
+          m.sha1,
+          m.format,
+          m.width,
+          m.height,
+          m.sharpness,
+          m.brightness,
+          m.contrast,
+        ).lastInsertRowid,
+      ),
+    ),
+  )();
 }
 
 export function getImage(db: LabDatabase, imageId: number): ImageRecord | undefined {
@@ -63,7 +110,8 @@ export function getImage(db: LabDatabase, imageId: number): ImageRecord | undefi
 /** Images of a dataset in cache order (idx), a window at a time. */
 export function listImages(db: LabDatabase, datasetId: number, offset = 0, limit = 100): ImageRecord[] {
   return sql<ImageRow>(db, 'SELECT * FROM images WHERE dataset_id = ? ORDER BY idx LIMIT ? OFFSET ?')
-    .all(datasetId, limit, offset).map(toRecord);
+    .all(datasetId, limit, offset)
+    .map(toRecord);
 }
 
 /** Every image of a dataset in cache order, one row at a time (no whole-table array). */
@@ -74,14 +122,33 @@ export function* iterateImages(db: LabDatabase, datasetId: number): Generator<Im
 }
 
 export function imageCount(db: LabDatabase, datasetId: number): number {
-  return (sql<{ n: number }>(db, 'SELECT count(*) AS n FROM images WHERE dataset_id = ?').get(datasetId) as { n: number }).n;
+  return (
+    sql<{ n: number }>(db, 'SELECT count(*) AS n FROM images WHERE dataset_id = ?').get(datasetId) as { n: number }
+  ).n;
 }
 
 /** After a file changed on disk: its new fingerprint, hash and measured attributes. */
-export function updateImageFile(db: LabDatabase, imageId: number, update: FileFingerprint & MeasuredAttributes & { sha1: string; format: string }): void {
-  sql(db, `UPDATE images SET file_size = ?, file_mtime_ms = ?, sha1 = ?, format = ?, width = ?, height = ?, sharpness = ?,
-    brightness = ?, contrast = ? WHERE id = ?`).run(update.fileSize, update.fileMtimeMs, update.sha1, update.format,
-    update.width, update.height, update.sharpness, update.brightness, update.contrast, imageId);
+export function updateImageFile(
+  db: LabDatabase,
+  imageId: number,
+  update: FileFingerprint & MeasuredAttributes & { sha1: string; format: string },
+): void {
+  sql(
+    db,
+    `UPDATE images SET file_size = ?, file_mtime_ms = ?, sha1 = ?, format = ?, width = ?, height = ?, sharpness = ?,
+    brightness = ?, contrast = ? WHERE id = ?`,
+  ).run(
+    update.fileSize,
+    update.fileMtimeMs,
+    update.sha1,
+    update.format,
+    update.width,
+    update.height,
+    update.sharpness,
+    update.brightness,
+    update.contrast,
+    imageId,
+  );
 }
 
 export interface IdentityRecord {
@@ -92,23 +159,36 @@ export interface IdentityRecord {
 
 export function insertIdentities(db: LabDatabase, datasetId: number, identities: readonly IdentityRecord[]): void {
   const insert = sql(db, 'INSERT INTO identities (dataset_id, idx, name, image_count) VALUES (?, ?, ?, ?)');
-  db.transaction(() => { for (const i of identities) insert.run(datasetId, i.idx, i.name, i.imageCount); })();
+  db.transaction(() => {
+    for (const i of identities) insert.run(datasetId, i.idx, i.name, i.imageCount);
+  })();
 }
 
 /** Identities, largest first (or matching `search`, by name), a window at a time. */
-export function listIdentities(db: LabDatabase, datasetId: number, options: { offset?: number; limit?: number; search?: string } = {}): { total: number; items: IdentityRecord[] } {
+export function listIdentities(
+  db: LabDatabase,
+  datasetId: number,
+  options: { offset?: number; limit?: number; search?: string } = {},
+): { total: number; items: IdentityRecord[] } {
   const { offset = 0, limit = 100, search } = options;
   const where = search ? "dataset_id = ? AND name LIKE ? ESCAPE '\\'" : 'dataset_id = ?';
   const params: unknown[] = search ? [datasetId, `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`] : [datasetId];
   const order = search ? 'name' : 'image_count DESC, idx';
-  const total = (sql<{ n: number }>(db, `SELECT count(*) AS n FROM identities WHERE ${where}`).get(...params) as { n: number }).n;
-  const items = sql<{ idx: number; name: string; image_count: number }>(db,
-    `SELECT idx, name, image_count FROM identities WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, limit, offset).map((r) => ({ idx: r.idx, name: r.name, imageCount: r.image_count }));
+  const total = (
+    sql<{ n: number }>(db, `SELECT count(*) AS n FROM identities WHERE ${where}`).get(...params) as { n: number }
+  ).n;
+  const items = sql<{ idx: number; name: string; image_count: number }>(
+    db,
+    `SELECT idx, name, image_count FROM identities WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`,
+  )
+    .all(...params, limit, offset)
+    .map((r) => ({ idx: r.idx, name: r.name, imageCount: r.image_count }));
   return { total, items };
 }
 
 /** Identity names by index (0..C-1). */
 export function identityNames(db: LabDatabase, datasetId: number): string[] {
-  return sql<{ name: string }>(db, 'SELECT name FROM identities WHERE dataset_id = ? ORDER BY idx').all(datasetId).map((r) => r.name);
+  return sql<{ name: string }>(db, 'SELECT name FROM identities WHERE dataset_id = ? ORDER BY idx')
+    .all(datasetId)
+    .map((r) => r.name);
 }

@@ -3,7 +3,16 @@ import { tempLabDatabases } from './test-support/temp-lab-database.js';
 import { createDataset } from './datasets-repo.js';
 import type { LabDatabase } from './db.js';
 import { insertCheckpoint, latestCheckpoint, listCheckpoints } from './runs-checkpoints.js';
-import { finishRun, getRunRecord, insertRun, isCancelRequested, listRunRecords, markRunStarted, requestRunCancel, requeueRun } from './runs-repository.js';
+import {
+  finishRun,
+  getRunRecord,
+  insertRun,
+  isCancelRequested,
+  listRunRecords,
+  markRunStarted,
+  requestRunCancel,
+  requeueRun,
+} from './runs-repository.js';
 import { countMetricRows, histogramsAt, histogramSteps, metricSeries, recordSteps } from './runs-series.js';
 
 const open = tempLabDatabases('ddl-runs-');
@@ -17,7 +26,15 @@ describe('runs table', () => {
   it('records a run queued, then running with pid and backend, then finished once', () => {
     const db = open();
     const run = newRun(db);
-    expect(run).toMatchObject({ status: 'queued', stage: 1, seed: 7, totalSteps: 5, lastStep: 0, attempts: 0, config: { stage: 1, steps: 5 } });
+    expect(run).toMatchObject({
+      status: 'queued',
+      stage: 1,
+      seed: 7,
+      totalSteps: 5,
+      lastStep: 0,
+      attempts: 0,
+      config: { stage: 1, steps: 5 },
+    });
     expect(markRunStarted(db, run.id, { pid: 1234, backend: 'wasm' })).toBe(true);
     expect(markRunStarted(db, run.id, { pid: 99, backend: 'cpu' })).toBe(false); // already taken
     expect(getRunRecord(db, run.id)).toMatchObject({ status: 'running', pid: 1234, backend: 'wasm', attempts: 1 });
@@ -45,11 +62,23 @@ describe('run series', () => {
   it('keeps one row per (run, name, step): a replayed step overwrites', () => {
     const db = open();
     const run = newRun(db);
-    recordSteps(db, run.id, [1, 2, 3].map((step) => ({ step, metrics: { total: 10 - step, lr: 0.1 } })));
-    recordSteps(db, run.id, [{ step: 3, metrics: { total: 6.5, lr: 0.1 } }, { step: 4, metrics: { total: 6, lr: 0.1, nan: Number.NaN } }]);
+    recordSteps(
+      db,
+      run.id,
+      [1, 2, 3].map((step) => ({ step, metrics: { total: 10 - step, lr: 0.1 } })),
+    );
+    recordSteps(db, run.id, [
+      { step: 3, metrics: { total: 6.5, lr: 0.1 } },
+      { step: 4, metrics: { total: 6, lr: 0.1, nan: Number.NaN } },
+    ]);
     expect(countMetricRows(db, run.id)).toBe(9);
     const series = metricSeries(db, run.id, { names: ['total', 'nan'] });
-    expect(series.total).toEqual([{ step: 1, value: 9 }, { step: 2, value: 8 }, { step: 3, value: 6.5 }, { step: 4, value: 6 }]);
+    expect(series.total).toEqual([
+      { step: 1, value: 9 },
+      { step: 2, value: 8 },
+      { step: 3, value: 6.5 },
+      { step: 4, value: 6 },
+    ]);
     expect(series.nan).toEqual([{ step: 4, value: null }]);
     expect(metricSeries(db, run.id, { names: ['total'], afterStep: 2 }).total?.map((p) => p.step)).toEqual([3, 4]);
     expect(metricSeries(db, run.id, { names: ['total'], maxPoints: 2 }).total?.map((p) => p.step)).toEqual([1, 4]);
@@ -61,13 +90,38 @@ describe('run series', () => {
     const run = newRun(db);
     const branches = ['studentNegative', 'teacherPositive', 'teacherNegative', 'studentPositive'] as const;
     for (const step of [10, 20]) {
-      recordSteps(db, run.id, [{ step, metrics: {}, histograms: branches.map((branch) => ({ branch, lo: 0, hi: 1, bins: [0.25, 0.75], mean: step / 100, count: 4 })) }]);
+      recordSteps(db, run.id, [
+        {
+          step,
+          metrics: {},
+          histograms: branches.map((branch) => ({
+            branch,
+            lo: 0,
+            hi: 1,
+            bins: [0.25, 0.75],
+            mean: step / 100,
+            count: 4,
+          })),
+        },
+      ]);
     }
     expect(histogramSteps(db, run.id)).toEqual([10, 20]);
     const at15 = histogramsAt(db, run.id, 15);
     expect(at15?.step).toBe(10);
-    expect(at15?.histograms.map((h) => h.branch)).toEqual(['teacherPositive', 'teacherNegative', 'studentPositive', 'studentNegative']);
-    expect(at15?.histograms[0]).toEqual({ branch: 'teacherPositive', lo: 0, hi: 1, bins: [0.25, 0.75], mean: 0.1, count: 4 });
+    expect(at15?.histograms.map((h) => h.branch)).toEqual([
+      'teacherPositive',
+      'teacherNegative',
+      'studentPositive',
+      'studentNegative',
+    ]);
+    expect(at15?.histograms[0]).toEqual({
+      branch: 'teacherPositive',
+      lo: 0,
+      hi: 1,
+      bins: [0.25, 0.75],
+      mean: 0.1,
+      count: 4,
+    });
     expect(histogramsAt(db, run.id)?.step).toBe(20);
     expect(histogramsAt(db, run.id, 5)).toBeUndefined();
   });
@@ -78,7 +132,10 @@ describe('run series', () => {
     insertCheckpoint(db, run.id, 2, '/a');
     insertCheckpoint(db, run.id, 4, '/b');
     insertCheckpoint(db, run.id, 4, '/b2');
-    expect(listCheckpoints(db, run.id).map((c) => [c.step, c.path])).toEqual([[2, '/a'], [4, '/b2']]);
+    expect(listCheckpoints(db, run.id).map((c) => [c.step, c.path])).toEqual([
+      [2, '/a'],
+      [4, '/b2'],
+    ]);
     expect(latestCheckpoint(db, run.id)?.step).toBe(4);
   });
 });

@@ -28,19 +28,26 @@ export interface StepRecord {
 
 /** Writes one step's metrics and histograms in one transaction and advances the run's `last_step`. */
 export function recordSteps(db: LabDatabase, runId: number, steps: StepRecord[]): void {
-  const metric = sql(db, `
+  const metric = sql(
+    db,
+    `
     INSERT INTO run_metrics (run_id, name, step, value) VALUES (?, ?, ?, ?)
     ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value
-  `);
-  const histogram = sql(db, `
+  `,
+  );
+  const histogram = sql(
+    db,
+    `
     INSERT INTO run_histograms (run_id, step, branch, lo, hi, bins, mean, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (run_id, step, branch) DO UPDATE SET lo = excluded.lo, hi = excluded.hi, bins = excluded.bins,
       mean = excluded.mean, count = excluded.count
-  `);
+  `,
+  );
   const progress = sql(db, 'UPDATE runs SET last_step = MAX(last_step, ?) WHERE id = ?');
   db.transaction(() => {
     for (const s of steps) {
-      for (const [name, value] of Object.entries(s.metrics)) metric.run(runId, name, s.step, Number.isFinite(value) ? value : null);
+      for (const [name, value] of Object.entries(s.metrics))
+        metric.run(runId, name, s.step, Number.isFinite(value) ? value : null);
       for (const h of s.histograms ?? []) {
         histogram.run(runId, s.step, h.branch, h.lo, h.hi, JSON.stringify(h.bins), h.mean, h.count);
       }
@@ -50,10 +57,15 @@ export function recordSteps(db: LabDatabase, runId: number, steps: StepRecord[])
 }
 
 export function metricNames(db: LabDatabase, runId: number): string[] {
-  return (sql(db, 'SELECT DISTINCT name FROM run_metrics WHERE run_id = ? ORDER BY name').all(runId) as { name: string }[]).map((r) => r.name);
+  return (
+    sql(db, 'SELECT DISTINCT name FROM run_metrics WHERE run_id = ? ORDER BY name').all(runId) as { name: string }[]
+  ).map((r) => r.name);
 }
 
-export interface MetricPoint { step: number; value: number | null }
+export interface MetricPoint {
+  step: number;
+  value: number | null;
+}
 
 /**
  * Series by name, ordered by step. `maxPoints` thins long series evenly for charts (the last
@@ -65,7 +77,10 @@ export function metricSeries(
   options: { names?: string[]; afterStep?: number; maxPoints?: number } = {},
 ): Record<string, MetricPoint[]> {
   const names = options.names ?? metricNames(db, runId);
-  const select = sql(db, 'SELECT step, value FROM run_metrics WHERE run_id = ? AND name = ? AND step > ? ORDER BY step');
+  const select = sql(
+    db,
+    'SELECT step, value FROM run_metrics WHERE run_id = ? AND name = ? AND step > ? ORDER BY step',
+  );
   const series: Record<string, MetricPoint[]> = {};
   for (const name of names) {
     const points = select.all(runId, name, options.afterStep ?? -1) as MetricPoint[];
@@ -89,32 +104,61 @@ export function countMetricRows(db: LabDatabase, runId: number): number {
 
 /** Steps at which histograms were recorded, ascending. */
 export function histogramSteps(db: LabDatabase, runId: number): number[] {
-  return (sql(db, 'SELECT DISTINCT step FROM run_histograms WHERE run_id = ? ORDER BY step').all(runId) as { step: number }[]).map((r) => r.step);
+  return (
+    sql(db, 'SELECT DISTINCT step FROM run_histograms WHERE run_id = ? ORDER BY step').all(runId) as { step: number }[]
+  ).map((r) => r.step);
 }
 
-interface HistogramRow { step: number; branch: HistogramBranch; lo: number; hi: number; bins: string; mean: number | null; count: number }
+interface HistogramRow {
+  step: number;
+  branch: HistogramBranch;
+  lo: number;
+  hi: number;
+  bins: string;
+  mean: number | null;
+  count: number;
+}
 
 /** The histograms at `step`, or at the latest recorded step at or before it (latest overall when omitted). */
-export function histogramsAt(db: LabDatabase, runId: number, step?: number): { step: number; histograms: HistogramRecord[] } | undefined {
-  const found = sql(db, 'SELECT MAX(step) AS step FROM run_histograms WHERE run_id = ? AND step <= ?')
-    .get(runId, step ?? Number.MAX_SAFE_INTEGER) as { step: number | null };
+export function histogramsAt(
+  db: LabDatabase,
+  runId: number,
+  step?: number,
+): { step: number; histograms: HistogramRecord[] } | undefined {
+  const found = sql(db, 'SELECT MAX(step) AS step FROM run_histograms WHERE run_id = ? AND step <= ?').get(
+    runId,
+    step ?? Number.MAX_SAFE_INTEGER,
+  ) as { step: number | null };
   if (found.step === null) return undefined;
-  const rows = sql(db, 'SELECT * FROM run_histograms WHERE run_id = ? AND step = ?').all(runId, found.step) as HistogramRow[];
+  const rows = sql(db, 'SELECT * FROM run_histograms WHERE run_id = ? AND step = ?').all(
+    runId,
+    found.step,
+  ) as HistogramRow[];
   const order = (b: HistogramBranch) => histogramBranches.indexOf(b);
   return {
     step: found.step,
     histograms: rows
-      .map((r) => ({ branch: r.branch, lo: r.lo, hi: r.hi, bins: JSON.parse(r.bins) as number[], mean: r.mean, count: r.count }))
+      .map((r) => ({
+        branch: r.branch,
+        lo: r.lo,
+        hi: r.hi,
+        bins: JSON.parse(r.bins) as number[],
+        mean: r.mean,
+        count: r.count,
+      }))
       .sort((a, b) => order(a.branch) - order(b.branch)),
   };
 }
 
 /** Each metric's most recent value (and its step): the runs table's "last loss" and friends. */
 export function latestMetrics(db: LabDatabase, runId: number): Record<string, MetricPoint> {
-  const rows = sql(db, `
+  const rows = sql(
+    db,
+    `
     SELECT m.name AS name, m.step AS step, m.value AS value FROM run_metrics m
     JOIN (SELECT name, MAX(step) AS step FROM run_metrics WHERE run_id = ? GROUP BY name) last
       ON last.name = m.name AND last.step = m.step
-    WHERE m.run_id = ?`).all(runId, runId) as { name: string; step: number; value: number | null }[];
+    WHERE m.run_id = ?`,
+  ).all(runId, runId) as { name: string; step: number; value: number | null }[];
   return Object.fromEntries(rows.map((r) => [r.name, { step: r.step, value: r.value }]));
 }

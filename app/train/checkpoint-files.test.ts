@@ -2,22 +2,44 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkpointDirectory, readCheckpoint, removeStaleCheckpointTemps, writeCheckpoint } from './checkpoint-files.js';
+import {
+  checkpointDirectory,
+  readCheckpoint,
+  removeStaleCheckpointTemps,
+  writeCheckpoint,
+} from './checkpoint-files.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 function runDir() {
   const dir = mkdtempSync(join(tmpdir(), 'ddl-ckpt-'));
   dirs.push(dir);
   return dir;
 }
 
-const state = { step: 20, totalSteps: 100, classes: 3, headState: { t: 0.25 }, samplerState: { cursor: 7, order: [2, 0, 1] }, randomState: 123456, trainSeconds: 4.5 };
+const state = {
+  step: 20,
+  totalSteps: 100,
+  classes: 3,
+  headState: { t: 0.25 },
+  samplerState: { cursor: 7, order: [2, 0, 1] },
+  randomState: 123456,
+  trainSeconds: 4.5,
+};
 const arrays = {
   classifier: { shape: [2, 3], values: Float32Array.from([1, 2, 3, 4, 5, 6]) },
-  optimizer: { names: ['w', 'b'], shapes: [[2, 2], [1]], values: [Float32Array.from([0.1, 0.2, 0.3, 0.4]), Float32Array.from([9])] },
+  optimizer: {
+    names: ['w', 'b'],
+    shapes: [[2, 2], [1]],
+    values: [Float32Array.from([0.1, 0.2, 0.3, 0.4]), Float32Array.from([9])],
+  },
 };
-const saveBackbone = async (dir: string) => { mkdirSync(dir); writeFileSync(join(dir, 'model.json'), '{}'); };
+const saveBackbone = async (dir: string) => {
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'model.json'), '{}');
+};
 
 describe('checkpoint files', () => {
   it('round-trips the state, classifier and momentum buffers', async () => {
@@ -30,13 +52,20 @@ describe('checkpoint files', () => {
     expect(Array.from(loaded.classifier.values)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(loaded.classifier.shape).toEqual([2, 3]);
     expect(loaded.optimizer.names).toEqual(['w', 'b']);
-    expect(loaded.optimizer.values.map((v) => Array.from(v))).toEqual([[expect.closeTo(0.1, 6), expect.closeTo(0.2, 6), expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)], [9]]);
+    expect(loaded.optimizer.values.map((v) => Array.from(v))).toEqual([
+      [expect.closeTo(0.1, 6), expect.closeTo(0.2, 6), expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)],
+      [9],
+    ]);
     expect(existsSync(join(path, 'backbone', 'model.json'))).toBe(true);
   });
 
   it('leaves no folder behind when the backbone cannot be saved, and replaces a step written twice', async () => {
     const dir = runDir();
-    await expect(writeCheckpoint(dir, state, arrays, async () => { throw new Error('disk full'); })).rejects.toThrow('disk full');
+    await expect(
+      writeCheckpoint(dir, state, arrays, async () => {
+        throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
     expect(readdirSync(join(dir, 'checkpoints'))).toEqual([]);
     await writeCheckpoint(dir, state, arrays, saveBackbone);
     await writeCheckpoint(dir, { ...state, trainSeconds: 9 }, arrays, saveBackbone);

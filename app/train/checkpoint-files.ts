@@ -34,8 +34,17 @@ export interface LoadedCheckpoint extends CheckpointState, CheckpointArrays {
   backboneDir: string;
 }
 
-interface ArrayEntry { name: string; shape: number[]; offset: number; length: number }
-interface StateFile extends CheckpointState { format: number; createdAt: string; arrays: ArrayEntry[] }
+interface ArrayEntry {
+  name: string;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+interface StateFile extends CheckpointState {
+  format: number;
+  createdAt: string;
+  arrays: ArrayEntry[];
+}
 
 export function runDirectory(dataDir: string, runId: number): string {
   return join(dataDir, 'runs', String(runId));
@@ -64,7 +73,11 @@ export async function writeCheckpoint(
     await saveBackbone(join(tempDir, 'backbone'));
     const named: { name: string; shape: number[]; values: Float32Array }[] = [
       { name: 'classifier', ...arrays.classifier },
-      ...arrays.optimizer.names.map((name, i) => ({ name: `momentum/${name}`, shape: arrays.optimizer.shapes[i] as number[], values: arrays.optimizer.values[i] as Float32Array })),
+      ...arrays.optimizer.names.map((name, i) => ({
+        name: `momentum/${name}`,
+        shape: arrays.optimizer.shapes[i] as number[],
+        values: arrays.optimizer.values[i] as Float32Array,
+      })),
     ];
     const entries: ArrayEntry[] = [];
     let offset = 0;
@@ -75,7 +88,12 @@ export async function writeCheckpoint(
     const packed = new Float32Array(offset);
     named.forEach((a, i) => packed.set(a.values, (entries[i] as ArrayEntry).offset));
     writeFileSync(join(tempDir, 'arrays.bin'), Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength));
-    const file: StateFile = { format: checkpointFormatVersion, createdAt: new Date().toISOString(), ...state, arrays: entries };
+    const file: StateFile = {
+      format: checkpointFormatVersion,
+      createdAt: new Date().toISOString(),
+      ...state,
+      arrays: entries,
+    };
     writeFileSync(join(tempDir, 'state.json'), JSON.stringify(file, null, 1));
     if (existsSync(finalDir)) {
       const old = `${tempDir}-old`;
@@ -97,7 +115,9 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
   if (!existsSync(stateFile)) throw new Error(`checkpoint ${dir} is incomplete: state.json is missing`);
   const file = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
   if (file.format !== checkpointFormatVersion) {
-    throw new Error(`checkpoint ${dir} has format ${file.format}; this DDL Lab reads format ${checkpointFormatVersion}`);
+    throw new Error(
+      `checkpoint ${dir} has format ${file.format}; this DDL Lab reads format ${checkpointFormatVersion}`,
+    );
   }
   const bytes = readFileSync(join(dir, 'arrays.bin'));
   const packed = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
@@ -126,5 +146,6 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
 export function removeStaleCheckpointTemps(runDir: string): void {
   const dir = join(runDir, 'checkpoints');
   if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) if (name.startsWith('.tmp-')) rmSync(join(dir, name), { recursive: true, force: true });
+  for (const name of readdirSync(dir))
+    if (name.startsWith('.tmp-')) rmSync(join(dir, name), { recursive: true, force: true });
 }

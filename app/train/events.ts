@@ -16,8 +16,17 @@ export type LossTermName = (typeof lossTermNames)[number];
  * how many positive pairs passed positiveThreshold in each branch.
  */
 export const stepMetricNames = [
-  'lr', 'imagesPerSecond', 'time', 'gradNorm', 'ddl',
-  'teacherPosMean', 'teacherNegMean', 'studentPosMean', 'studentNegMean', 'teacherPosKept', 'studentPosKept',
+  'lr',
+  'imagesPerSecond',
+  'time',
+  'gradNorm',
+  'ddl',
+  'teacherPosMean',
+  'teacherNegMean',
+  'studentPosMean',
+  'studentNegMean',
+  'teacherPosKept',
+  'studentPosKept',
 ] as const;
 export type StepMetricName = (typeof stepMetricNames)[number];
 
@@ -70,13 +79,19 @@ export type RunEvent = RunStatusEvent | RunProgressEvent | RunHistogramsEvent | 
  * Supervisor -> worker: stop after the current step and checkpoint. `cancel` ends the run as
  * `cancelled` (the user asked); `suspend` ends it as `interrupted` (the app is quitting; resume later).
  */
-export interface WorkerCommand { type: 'cancel' | 'suspend' }
+export interface WorkerCommand {
+  type: 'cancel' | 'suspend';
+}
 
 const eventTypes = new Set<string>(['run.status', 'run.progress', 'run.histograms', 'run.checkpoint', 'run.log']);
 
 export function isRunEvent(message: unknown): message is RunEvent {
-  return typeof message === 'object' && message !== null && eventTypes.has((message as { type?: unknown }).type as string)
-    && typeof (message as { runId?: unknown }).runId === 'number';
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    eventTypes.has((message as { type?: unknown }).type as string) &&
+    typeof (message as { runId?: unknown }).runId === 'number'
+  );
 }
 
 export function isWorkerCommand(message: unknown): message is WorkerCommand {

@@ -24,7 +24,11 @@ export const forkLauncher: RunProcessLauncher = {
     const log = openSync(logFile, 'a');
     const child = (() => {
       try {
-        return fork(entry.path, args, { execArgv: entry.execArgv, stdio: ['ignore', log, log, 'ipc'], env: { ...process.env, ...env } });
+        return fork(entry.path, args, {
+          execArgv: entry.execArgv,
+          stdio: ['ignore', log, log, 'ipc'],
+          env: { ...process.env, ...env },
+        });
       } finally {
         closeSync(log); // the child holds its own copy of the descriptor
       }
@@ -32,11 +36,22 @@ export const forkLauncher: RunProcessLauncher = {
     const handle: RunProcess = {
       pid: child.pid,
       send(command) {
-        if (child.connected) child.send(command, (error) => { if (error) { /* the worker is exiting; nothing to tell */ } });
+        if (child.connected)
+          child.send(command, (error) => {
+            if (error) {
+              /* the worker is exiting; nothing to tell */
+            }
+          });
       },
-      onMessage(listener) { child.on('message', listener); },
-      onExit(listener) { child.on('exit', (code, signal) => listener({ code, signal })); },
-      kill() { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); },
+      onMessage(listener) {
+        child.on('message', listener);
+      },
+      onExit(listener) {
+        child.on('exit', (code, signal) => listener({ code, signal }));
+      },
+      kill() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
     };
     return handle;
   },

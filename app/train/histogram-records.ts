@@ -30,5 +30,12 @@ export function histogramRecord(
   const pooled = poolBins(bins);
   // Pooling by whole groups may cover slightly more than the range; `hi` says exactly where it ends.
   const hi = range.min + binWidth * Math.ceil(bins.length / pooled.length) * pooled.length;
-  return { branch, lo: range.min, hi, bins: pooled.map((v) => Math.round(v * 1e7) / 1e7), mean: count > 0 && Number.isFinite(mean) ? mean : null, count };
+  return {
+    branch,
+    lo: range.min,
+    hi,
+    bins: pooled.map((v) => Math.round(v * 1e7) / 1e7),
+    mean: count > 0 && Number.isFinite(mean) ? mean : null,
+    count,
+  };
 }

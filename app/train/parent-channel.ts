@@ -23,17 +23,24 @@ export function connectToParent(): ParentChannel | undefined {
   if (parentPort) {
     return {
       post: async (event) => parentPort.postMessage(event),
-      onCommand: (listener) => parentPort.on('message', (e) => { if (isWorkerCommand(e.data)) listener(e.data); }),
+      onCommand: (listener) =>
+        parentPort.on('message', (e) => {
+          if (isWorkerCommand(e.data)) listener(e.data);
+        }),
       onDisconnect: () => {},
     };
   }
   if (typeof process.send === 'function') {
     return {
-      post: (event) => new Promise<void>((resolve) => {
-        if (!process.connected || !process.send) resolve();
-        else process.send(event, undefined, undefined, () => resolve());
-      }),
-      onCommand: (listener) => process.on('message', (m) => { if (isWorkerCommand(m)) listener(m); }),
+      post: (event) =>
+        new Promise<void>((resolve) => {
+          if (!process.connected || !process.send) resolve();
+          else process.send(event, undefined, undefined, () => resolve());
+        }),
+      onCommand: (listener) =>
+        process.on('message', (m) => {
+          if (isWorkerCommand(m)) listener(m);
+        }),
       onDisconnect: (listener) => process.on('disconnect', listener),
     };
   }

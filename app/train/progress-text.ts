@@ -16,8 +16,10 @@ export function describeProgress(event: RunProgressEvent, width = 24): string {
   const { total, ...others } = event.terms;
   const parts = Object.entries(others).map(([name, value]) => `${name} ${short(value as number)}`);
   const terms = parts.length > 1 ? ` (${parts.join(' ')})` : '';
-  return `step ${event.step}/${event.totalSteps} ${progressBar(event.step / event.totalSteps, width)} loss ${short(total ?? Number.NaN)}${terms}`
-    + ` lr ${event.lr.toPrecision(3)} · ${Math.round(event.imagesPerSecond)} img/s`;
+  return (
+    `step ${event.step}/${event.totalSteps} ${progressBar(event.step / event.totalSteps, width)} loss ${short(total ?? Number.NaN)}${terms}` +
+    ` lr ${event.lr.toPrecision(3)} · ${Math.round(event.imagesPerSecond)} img/s`
+  );
 }
 
 /** One line for `runs list`. */
@@ -25,7 +27,9 @@ export function describeRun(run: RunRecord, latest?: Record<string, MetricPoint>
   const config = run.config as { objective?: string };
   const kind = run.stage === 1 ? 'stage 1' : `stage 2 ${config.objective ?? ''} from run ${run.parentRunId}`;
   const loss = latest?.total?.value;
-  return `run ${run.id}  ${run.status.padEnd(11)} ${kind.padEnd(34)} step ${run.lastStep}/${run.totalSteps}`
-    + `${loss != null ? `  loss ${short(loss)}` : ''}  dataset ${run.datasetId} split ${run.splitId}  ${run.backend ?? '-'}  seed ${run.seed}`
-    + `${run.name ? `  "${run.name}"` : ''}${run.error ? `\n    ${run.error}` : ''}`;
+  return (
+    `run ${run.id}  ${run.status.padEnd(11)} ${kind.padEnd(34)} step ${run.lastStep}/${run.totalSteps}` +
+    `${loss != null ? `  loss ${short(loss)}` : ''}  dataset ${run.datasetId} split ${run.splitId}  ${run.backend ?? '-'}  seed ${run.seed}` +
+    `${run.name ? `  "${run.name}"` : ''}${run.error ? `\n    ${run.error}` : ''}`
+  );
 }

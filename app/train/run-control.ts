@@ -10,13 +10,19 @@ import { isProcessAlive, looksLikeRunWorker } from './process-liveness.js';
  * Marks `interrupted` every run left `running` whose process is gone (a crash, a kill, a reboot).
  * Call on start-up, before showing runs. Returns the runs it changed.
  */
-export function recoverInterruptedRuns(db: LabDatabase, isAlive: (pid: number) => boolean = isProcessAlive): RunRecord[] {
+export function recoverInterruptedRuns(
+  db: LabDatabase,
+  isAlive: (pid: number) => boolean = isProcessAlive,
+): RunRecord[] {
   const changed: RunRecord[] = [];
   for (const run of listRunRecords(db, { status: ['running'] })) {
     if (run.pid !== null && isAlive(run.pid)) continue;
     const checkpoint = latestCheckpoint(db, run.id);
-    const error = `the run process${run.pid !== null ? ` (pid ${run.pid})` : ''} is gone: it crashed or was killed at step ${run.lastStep} of ${run.totalSteps}; `
-      + (checkpoint ? `resume continues from its last checkpoint, step ${checkpoint.step}` : 'it has no checkpoint, so resume starts it again');
+    const error =
+      `the run process${run.pid !== null ? ` (pid ${run.pid})` : ''} is gone: it crashed or was killed at step ${run.lastStep} of ${run.totalSteps}; ` +
+      (checkpoint
+        ? `resume continues from its last checkpoint, step ${checkpoint.step}`
+        : 'it has no checkpoint, so resume starts it again');
     if (finishRun(db, run.id, 'interrupted', error, ['running'])) changed.push(getRunRecord(db, run.id) as RunRecord);
   }
   return changed;
@@ -28,7 +34,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Cancels a run supervised elsewhere (another CLI, the app): sets the database flag its process
  * polls every step, waits up to `graceMs` for it to stop, then SIGKILLs the recorded pid.
  */
-export async function cancelRunEverywhere(db: LabDatabase, runId: number, options: { graceMs?: number; pollMs?: number } = {}): Promise<RunRecord> {
+export async function cancelRunEverywhere(
+  db: LabDatabase,
+  runId: number,
+  options: { graceMs?: number; pollMs?: number } = {},
+): Promise<RunRecord> {
   const { graceMs = 60_000, pollMs = 200 } = options;
   const run = getRunRecord(db, runId);
   if (!run) throw new Error(`no run with id ${runId}`);
@@ -49,10 +59,19 @@ export async function cancelRunEverywhere(db: LabDatabase, runId: number, option
   const last = getRunRecord(db, runId) as RunRecord;
   if (last.status !== 'running' && last.status !== 'queued') return last;
   if (last.pid !== null && isProcessAlive(last.pid) && looksLikeRunWorker(last.pid)) {
-    try { process.kill(last.pid, 'SIGKILL'); } catch { /* it exited meanwhile */ }
+    try {
+      process.kill(last.pid, 'SIGKILL');
+    } catch {
+      /* it exited meanwhile */
+    }
   }
   const checkpoint = latestCheckpoint(db, runId);
-  finishRun(db, runId, 'cancelled', `stopped by force: the run process did not stop within ${Math.round(graceMs / 1000)} s`
-    + (checkpoint ? `; its last checkpoint is step ${checkpoint.step}` : ''));
+  finishRun(
+    db,
+    runId,
+    'cancelled',
+    `stopped by force: the run process did not stop within ${Math.round(graceMs / 1000)} s` +
+      (checkpoint ? `; its last checkpoint is step ${checkpoint.step}` : ''),
+  );
   return getRunRecord(db, runId) as RunRecord;
 }

@@ -2,8 +2,15 @@ import { rmSync } from 'node:fs';
 import type { LabDatabase } from '../store/db.js';
 import { listCheckpoints, type CheckpointRecord } from '../store/runs-checkpoints.js';
 import {
-  countRuns, deleteRunRecord, getRunRecord, insertRun, listRunRecords, requeueRun, resumableStatuses,
-  type RunFilter, type RunRecord,
+  countRuns,
+  deleteRunRecord,
+  getRunRecord,
+  insertRun,
+  listRunRecords,
+  requeueRun,
+  resumableStatuses,
+  type RunFilter,
+  type RunRecord,
 } from '../store/runs-repository.js';
 import { runDirectory } from './checkpoint-files.js';
 import type { RunEvent } from './events.js';
@@ -17,7 +24,10 @@ import { defaultCancelGraceMs, superviseRun, type RunHandle } from './run-superv
 // processes it started and relays their events to subscribers.
 
 export class RunStateError extends Error {
-  constructor(message: string, readonly code: 'not_found' | 'conflict') {
+  constructor(
+    message: string,
+    readonly code: 'not_found' | 'conflict',
+  ) {
     super(message);
     this.name = 'RunStateError';
   }
@@ -37,7 +47,11 @@ export class RunManager {
   private readonly handles = new Map<number, RunHandle>();
   private readonly listeners = new Set<(event: RunEvent) => void>();
 
-  constructor(readonly db: LabDatabase, readonly dataDir: string, private readonly options: RunManagerOptions = {}) {}
+  constructor(
+    readonly db: LabDatabase,
+    readonly dataDir: string,
+    private readonly options: RunManagerOptions = {},
+  ) {}
 
   /** Live events of the runs this manager started; returns the unsubscribe function. */
   subscribe(listener: (event: RunEvent) => void): () => void {
@@ -49,20 +63,32 @@ export class RunManager {
   create(request: RunRequest): RunRecord {
     const checked = checkRunRequest(this.db, request);
     return insertRun(this.db, {
-      name: checked.name, datasetId: checked.datasetId, splitId: checked.splitId, stage: checked.config.stage,
-      parentRunId: checked.parent?.id ?? null, config: checked.config, seed: checked.config.seed, totalSteps: checked.config.steps,
+      name: checked.name,
+      datasetId: checked.datasetId,
+      splitId: checked.splitId,
+      stage: checked.config.stage,
+      parentRunId: checked.parent?.id ?? null,
+      config: checked.config,
+      seed: checked.config.seed,
+      totalSteps: checked.config.steps,
     });
   }
 
   /** Starts the process of a `queued` run; `env` adds to the manager's environment for this process. */
   start(runId: number, options: { env?: Record<string, string> } = {}): RunHandle {
     const run = this.require(runId);
-    if (run.status !== 'queued') throw new RunStateError(`run ${runId} is ${run.status}; only a queued run can start (use resume for a stopped one)`, 'conflict');
+    if (run.status !== 'queued')
+      throw new RunStateError(
+        `run ${runId} is ${run.status}; only a queued run can start (use resume for a stopped one)`,
+        'conflict',
+      );
     if (this.handles.has(runId)) throw new RunStateError(`run ${runId} already has a process`, 'conflict');
     const handle = superviseRun(this.db, this.dataDir, runId, {
       launcher: this.options.launcher,
       env: { ...this.options.env, ...options.env },
-      onEvent: (event) => { for (const listener of this.listeners) listener(event); },
+      onEvent: (event) => {
+        for (const listener of this.listeners) listener(event);
+      },
     });
     this.handles.set(runId, handle);
     void handle.done.finally(() => this.handles.delete(runId));
@@ -77,9 +103,13 @@ export class RunManager {
   resume(runId: number): RunHandle {
     const run = this.require(runId);
     if (!resumableStatuses.includes(run.status)) {
-      throw new RunStateError(`run ${runId} is ${run.status}; only ${resumableStatuses.join(', ')} runs can be resumed`, 'conflict');
+      throw new RunStateError(
+        `run ${runId} is ${run.status}; only ${resumableStatuses.join(', ')} runs can be resumed`,
+        'conflict',
+      );
     }
-    if (!requeueRun(this.db, runId)) throw new RunStateError(`run ${runId} changed status meanwhile; try again`, 'conflict');
+    if (!requeueRun(this.db, runId))
+      throw new RunStateError(`run ${runId} changed status meanwhile; try again`, 'conflict');
     return this.start(runId);
   }
 
@@ -115,9 +145,14 @@ export class RunManager {
   /** Deletes a finished run, its series and its files. Refuses runs with a process or with stage-2 children. */
   delete(runId: number): void {
     const run = this.require(runId);
-    if (run.status === 'running' || run.status === 'queued') throw new RunStateError(`run ${runId} is ${run.status}; cancel it first`, 'conflict');
+    if (run.status === 'running' || run.status === 'queued')
+      throw new RunStateError(`run ${runId} is ${run.status}; cancel it first`, 'conflict');
     const children = listRunRecords(this.db, { parentRunId: runId });
-    if (children.length > 0) throw new RunStateError(`run ${runId} is the parent of run${children.length > 1 ? 's' : ''} ${children.map((c) => c.id).join(', ')}; delete those first`, 'conflict');
+    if (children.length > 0)
+      throw new RunStateError(
+        `run ${runId} is the parent of run${children.length > 1 ? 's' : ''} ${children.map((c) => c.id).join(', ')}; delete those first`,
+        'conflict',
+      );
     deleteRunRecord(this.db, runId);
     rmSync(runDirectory(this.dataDir, runId), { recursive: true, force: true });
   }
@@ -129,7 +164,9 @@ export class RunManager {
 
   /** App shutdown: every run this manager started stops at its next step, checkpoints, and ends `interrupted`. */
   async shutdown(options: { graceMs?: number } = {}): Promise<void> {
-    await Promise.all([...this.handles.values()].map((h) => h.suspend({ graceMs: options.graceMs ?? defaultCancelGraceMs })));
+    await Promise.all(
+      [...this.handles.values()].map((h) => h.suspend({ graceMs: options.graceMs ?? defaultCancelGraceMs })),
+    );
   }
 
   private require(runId: number): RunRecord {

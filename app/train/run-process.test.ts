@@ -12,16 +12,29 @@ import { createSynthFixture, type SynthFixture } from './test-support/synth-fixt
 // Runs in their own processes (child_process.fork of run-worker.ts through tsx), as the app runs them.
 
 let fixture: SynthFixture;
-beforeAll(async () => { fixture = await createSynthFixture({ identities: 16, perIdentity: 6 }); });
+beforeAll(async () => {
+  fixture = await createSynthFixture({ identities: 16, perIdentity: 6 });
+});
 afterAll(() => fixture?.cleanup());
 
 const stage1 = (steps: number, checkpointEvery: number) => ({
-  stage: 1, backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
-  head: { type: 'cosface', s: 16, m: 0.2 }, batchSize: 16, steps, lr: 0.05, seed: 11, checkpointEvery, keepCheckpoints: 2,
+  stage: 1,
+  backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
+  head: { type: 'cosface', s: 16, m: 0.2 },
+  batchSize: 16,
+  steps,
+  lr: 0.05,
+  seed: 11,
+  checkpointEvery,
+  keepCheckpoints: 2,
 });
 
 function waitFor<T>(subscribe: (listener: (value: T) => void) => void, test: (value: T) => boolean): Promise<T> {
-  return new Promise((resolve) => subscribe((value) => { if (test(value)) resolve(value); }));
+  return new Promise((resolve) =>
+    subscribe((value) => {
+      if (test(value)) resolve(value);
+    }),
+  );
 }
 
 describe('run processes', () => {
@@ -31,9 +44,15 @@ describe('run processes', () => {
     const run = manager.create({ datasetId, splitId, config: stage1(30, 10) });
 
     // Started without a supervisor, as if by an app that then crashed: only the database knows.
-    const child = forkLauncher.launch({ args: ['--data-dir', dataDir, '--run', String(run.id)], logFile: workerLogFile(dataDir, run.id) });
+    const child = forkLauncher.launch({
+      args: ['--data-dir', dataDir, '--run', String(run.id)],
+      logFile: workerLogFile(dataDir, run.id),
+    });
     const exited = new Promise((resolve) => child.onExit(resolve));
-    await waitFor<unknown>((l) => child.onMessage(l), (m) => isRunEvent(m) && m.type === 'run.progress' && m.step >= 14);
+    await waitFor<unknown>(
+      (l) => child.onMessage(l),
+      (m) => isRunEvent(m) && m.type === 'run.progress' && m.step >= 14,
+    );
     child.kill();
     await exited;
     const before = getRunRecord(db, run.id)!;
@@ -52,7 +71,9 @@ describe('run processes', () => {
     manager.subscribe((e) => events.push(e));
     const final = await manager.resume(run.id).done;
     expect(final).toMatchObject({ status: 'completed', lastStep: 30, attempts: 2, error: null });
-    expect(events.find((e) => e.type === 'run.status' && e.status === 'running')).toMatchObject({ step: recordedBeforeKill.length });
+    expect(events.find((e) => e.type === 'run.status' && e.status === 'running')).toMatchObject({
+      step: recordedBeforeKill.length,
+    });
     expect(events.filter((e) => e.type === 'run.progress').map((e) => (e as { step: number }).step)[0]).toBe(11);
 
     // Every step 1..30 exactly once per metric; the replayed steps 11..14 reproduce their values.
@@ -70,7 +91,10 @@ describe('run processes', () => {
     const { db, dataDir, datasetId, splitId } = fixture;
     const manager = new RunManager(db, dataDir);
     const handle = manager.createAndStart({ datasetId, splitId, config: stage1(500, 1000) });
-    await waitFor<RunEvent>((l) => manager.subscribe(l), (e) => e.type === 'run.progress' && e.step >= 3);
+    await waitFor<RunEvent>(
+      (l) => manager.subscribe(l),
+      (e) => e.type === 'run.progress' && e.step >= 3,
+    );
     const final = await manager.cancel(handle.runId, { graceMs: 60_000 });
     expect(final.status).toBe('cancelled');
     expect(final.lastStep).toBeGreaterThanOrEqual(3);
@@ -84,7 +108,10 @@ describe('run processes', () => {
     const manager = new RunManager(db, dataDir);
     const handle = manager.createAndStart({ datasetId, splitId, config: stage1(500, 1000) });
     expect(() => manager.start(handle.runId)).toThrow(/only a queued run can start|already has a process/);
-    await waitFor<RunEvent>((l) => manager.subscribe(l), (e) => e.type === 'run.progress' && e.step >= 2);
+    await waitFor<RunEvent>(
+      (l) => manager.subscribe(l),
+      (e) => e.type === 'run.progress' && e.step >= 2,
+    );
     process.kill(handle.pid!, 'SIGKILL');
     const final = await handle.done;
     expect(final.status).toBe('interrupted');

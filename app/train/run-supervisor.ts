@@ -35,7 +35,12 @@ export function workerLogFile(dataDir: string, runId: number): string {
   return join(runDirectory(dataDir, runId), 'worker.log');
 }
 
-export function superviseRun(db: LabDatabase, dataDir: string, runId: number, options: SuperviseOptions = {}): RunHandle {
+export function superviseRun(
+  db: LabDatabase,
+  dataDir: string,
+  runId: number,
+  options: SuperviseOptions = {},
+): RunHandle {
   const launcher = options.launcher ?? forkLauncher;
   const logFile = workerLogFile(dataDir, runId);
   const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
@@ -57,29 +62,38 @@ export function superviseRun(db: LabDatabase, dataDir: string, runId: number, op
           ? `stopped by force: the run process did not stop within the grace period${lastCheckpointText(db, runId)}`
           : describeExit(before, exit, readLogTail(logFile, logStart), lastCheckpointText(db, runId));
         if (finishRun(db, runId, status, error)) {
-          options.onEvent?.({ type: 'run.status', runId, status, step: before.lastStep, backend: before.backend, error });
+          options.onEvent?.({
+            type: 'run.status',
+            runId,
+            status,
+            step: before.lastStep,
+            backend: before.backend,
+            error,
+          });
         }
       }
       resolve(getRunRecord(db, runId) as RunRecord);
     });
   });
 
-  const stop = (command: 'cancel' | 'suspend') => async ({ graceMs = defaultCancelGraceMs } = {}) => {
-    if (!exited) {
-      if (command === 'cancel') requestRunCancel(db, runId);
-      child.send({ type: command });
-      const timer = setTimeout(() => {
-        forcedTo = command === 'cancel' ? 'cancelled' : 'interrupted';
-        child.kill();
-      }, graceMs);
-      try {
-        return await done;
-      } finally {
-        clearTimeout(timer);
+  const stop =
+    (command: 'cancel' | 'suspend') =>
+    async ({ graceMs = defaultCancelGraceMs } = {}) => {
+      if (!exited) {
+        if (command === 'cancel') requestRunCancel(db, runId);
+        child.send({ type: command });
+        const timer = setTimeout(() => {
+          forcedTo = command === 'cancel' ? 'cancelled' : 'interrupted';
+          child.kill();
+        }, graceMs);
+        try {
+          return await done;
+        } finally {
+          clearTimeout(timer);
+        }
       }
-    }
-    return done;
-  };
+      return done;
+    };
 
   return { runId, pid: child.pid, done, cancel: stop('cancel'), suspend: stop('suspend') };
 }
@@ -100,7 +114,13 @@ function describeExit(run: RunRecord, exit: RunProcessExit, logTail: string, che
 function readLogTail(logFile: string, from: number, maxChars = 600): string {
   try {
     const text = readFileSync(logFile, 'utf8').slice(from).trim();
-    return text.slice(-maxChars).split('\n').map((l) => l.trim()).filter(Boolean).slice(-5).join(' | ');
+    return text
+      .slice(-maxChars)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-5)
+      .join(' | ');
   } catch {
     return '';
   }

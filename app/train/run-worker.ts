@@ -24,15 +24,21 @@ async function main(): Promise<number> {
   const post = (event: RunEvent) => channel?.post(event) ?? Promise.resolve();
   let stop: StopRequest | undefined;
   let suspendReason = 'the app asked the run to pause';
-  channel?.onCommand((command) => { stop ??= command.type; });
+  channel?.onCommand((command) => {
+    stop ??= command.type;
+  });
   // The supervisor died (its process was killed): finish the step, checkpoint, and end resumable.
   channel?.onDisconnect(() => {
     if (!stop) suspendReason = 'the process that started the run went away';
     stop ??= 'suspend';
   });
   // Ctrl-C in a terminal reaches the whole process group: treat it as the user's cancel.
-  process.on('SIGINT', () => { stop ??= 'cancel'; });
-  process.on('SIGTERM', () => { stop ??= 'cancel'; });
+  process.on('SIGINT', () => {
+    stop ??= 'cancel';
+  });
+  process.on('SIGTERM', () => {
+    stop ??= 'cancel';
+  });
 
   const db = openLabDatabase(dataDir);
   try {
@@ -43,7 +49,9 @@ async function main(): Promise<number> {
     }
     const backend = await initBackend();
     if (!markRunStarted(db, runId, { pid: process.pid, backend: backend.name })) {
-      process.stderr.write(`run-worker: run ${runId} is ${getRunRecord(db, runId)?.status}, not queued; nothing to do\n`);
+      process.stderr.write(
+        `run-worker: run ${runId} is ${getRunRecord(db, runId)?.status}, not queued; nothing to do\n`,
+      );
       return 0;
     }
     void post({ type: 'run.status', runId, status: 'running', step: run.lastStep, backend: backend.name, error: null });
@@ -51,14 +59,28 @@ async function main(): Promise<number> {
     let outcome: TrainOutcome;
     try {
       outcome = await train({
-        db, dataDir, run, config: parseResolvedRunConfig(run.config),
+        db,
+        dataDir,
+        run,
+        config: parseResolvedRunConfig(run.config),
         callbacks: {
           stopRequested: () => stop ?? (isCancelRequested(db, runId) ? 'cancel' : undefined),
           onStep: (s) => {
-            const terms = Object.fromEntries(lossTermNames
-              .filter((n) => s.metrics[n] !== undefined).map((n) => [n, s.metrics[n] as number]));
-            void post({ type: 'run.progress', runId, step: s.step, totalSteps: s.totalSteps, lr: s.lr, imagesPerSecond: s.imagesPerSecond, terms, metrics: s.metrics });
-            if (s.histograms && s.histograms.length > 0) void post({ type: 'run.histograms', runId, step: s.step, histograms: s.histograms });
+            const terms = Object.fromEntries(
+              lossTermNames.filter((n) => s.metrics[n] !== undefined).map((n) => [n, s.metrics[n] as number]),
+            );
+            void post({
+              type: 'run.progress',
+              runId,
+              step: s.step,
+              totalSteps: s.totalSteps,
+              lr: s.lr,
+              imagesPerSecond: s.imagesPerSecond,
+              terms,
+              metrics: s.metrics,
+            });
+            if (s.histograms && s.histograms.length > 0)
+              void post({ type: 'run.histograms', runId, step: s.step, histograms: s.histograms });
           },
           onCheckpoint: (step, path) => void post({ type: 'run.checkpoint', runId, step, path }),
           log: (message) => void post({ type: 'run.log', runId, level: 'info', message }),
@@ -66,14 +88,30 @@ async function main(): Promise<number> {
       });
     } catch (error) {
       const last = getRunRecord(db, runId);
-      outcome = { status: 'failed', step: last?.lastStep ?? 0, error: error instanceof Error ? error.message : String(error) };
-      process.stderr.write(`run-worker: run ${runId} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      outcome = {
+        status: 'failed',
+        step: last?.lastStep ?? 0,
+        error: error instanceof Error ? error.message : String(error),
+      };
+      process.stderr.write(
+        `run-worker: run ${runId} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
     }
     if (outcome.status === 'interrupted') {
-      outcome = { ...outcome, error: `${suspendReason} at step ${outcome.step}; it was checkpointed, resume it to continue` };
+      outcome = {
+        ...outcome,
+        error: `${suspendReason} at step ${outcome.step}; it was checkpointed, resume it to continue`,
+      };
     }
     finishRun(db, runId, outcome.status, outcome.error, ['running']);
-    await post({ type: 'run.status', runId, status: outcome.status, step: outcome.step, backend: backend.name, error: outcome.error });
+    await post({
+      type: 'run.status',
+      runId,
+      status: outcome.status,
+      step: outcome.step,
+      backend: backend.name,
+      error: outcome.error,
+    });
     return 0;
   } finally {
     db.close();

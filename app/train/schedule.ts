@@ -8,7 +8,9 @@ export const scheduleSchema = z.discriminatedUnion('kind', [
     kind: z.literal('step'),
     warmupSteps: z.int().min(0).default(0),
     /** Steps after which the lr is multiplied by `gamma`, e.g. [100] = x0.1 from step 101 on. */
-    milestones: z.array(z.int('a milestone is a step number (a whole number)').min(1, 'a milestone is a step number, at least 1')).default([]),
+    milestones: z
+      .array(z.int('a milestone is a step number (a whole number)').min(1, 'a milestone is a step number, at least 1'))
+      .default([]),
     gamma: z.number().gt(0).max(1).default(0.1),
   }),
   z.strictObject({

@@ -5,8 +5,13 @@ import { seededNormal } from '../engine/testing.js';
 import { fusedSgdAvailable, sgdKernelName } from '../engine/training-kernels.js';
 import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
 
-beforeAll(async () => { await initBackend({ preferred: 'wasm' }); await tf.setBackend('cpu'); });
-afterAll(async () => { await tf.setBackend('wasm'); });
+beforeAll(async () => {
+  await initBackend({ preferred: 'wasm' });
+  await tf.setBackend('cpu');
+});
+afterAll(async () => {
+  await tf.setBackend('wasm');
+});
 
 describe('SGD with momentum and weight decay', () => {
   it('takes one fused wasm kernel per parameter on wasm, with the same result as the tfjs ops on cpu', async () => {
@@ -17,11 +22,19 @@ describe('SGD with momentum and weight decay', () => {
       ]);
       const sgd = new SgdMomentum(params, { momentum: 0.9, weightDecay: 5e-4 });
       for (let step = 0; step < 3; step++) {
-        const grads = Object.fromEntries(params.map((p, i) => [p.variable.name, tf.tensor(seededNormal(p.variable.shape, 10 * step + i + 1), p.variable.shape)]));
+        const grads = Object.fromEntries(
+          params.map((p, i) => [
+            p.variable.name,
+            tf.tensor(seededNormal(p.variable.shape, 10 * step + i + 1), p.variable.shape),
+          ]),
+        );
         sgd.apply(grads, 0.05);
         tf.dispose(Object.values(grads));
       }
-      const values = [...params.map((p) => Array.from(p.variable.dataSync())), ...sgd.state().values.map((v) => Array.from(v))];
+      const values = [
+        ...params.map((p) => Array.from(p.variable.dataSync())),
+        ...sgd.state().values.map((v) => Array.from(v)),
+      ];
       sgd.dispose();
       tf.dispose(params.map((p) => p.variable));
       return values;
@@ -45,7 +58,13 @@ describe('SGD with momentum and weight decay', () => {
   it('matches the update written out by hand (PyTorch semantics), decaying only flagged weights', () => {
     const weight = tf.variable(tf.tensor1d([1, -2]), true, 'sgd-test/w');
     const scale = tf.variable(tf.tensor1d([0.5]), true, 'sgd-test/bn');
-    const sgd = new SgdMomentum([{ variable: weight, decay: true }, { variable: scale, decay: false }], { momentum: 0.9, weightDecay: 0.1 });
+    const sgd = new SgdMomentum(
+      [
+        { variable: weight, decay: true },
+        { variable: scale, decay: false },
+      ],
+      { momentum: 0.9, weightDecay: 0.1 },
+    );
     const grads = { [weight.name]: tf.tensor1d([0.5, 0.5]), [scale.name]: tf.tensor1d([1]) };
     // step 1: g = grad + 0.1 w = [0.6, 0.3]; buf = g; w -= 0.1 buf
     sgd.apply(grads, 0.1);
@@ -54,7 +73,10 @@ describe('SGD with momentum and weight decay', () => {
     // step 2: g = [0.5 + 0.094, 0.5 - 0.203]; buf = 0.9 [0.6, 0.3] + g
     sgd.apply(grads, 0.1);
     const buf = [0.9 * 0.6 + 0.594, 0.9 * 0.3 + 0.297];
-    expect(Array.from(weight.dataSync())).toEqual([expect.closeTo(0.94 - 0.1 * buf[0]!, 6), expect.closeTo(-2.03 - 0.1 * buf[1]!, 6)]);
+    expect(Array.from(weight.dataSync())).toEqual([
+      expect.closeTo(0.94 - 0.1 * buf[0]!, 6),
+      expect.closeTo(-2.03 - 0.1 * buf[1]!, 6),
+    ]);
     expect(Array.from(scale.dataSync())).toEqual([expect.closeTo(0.4 - 0.1 * 1.9, 6)]);
 
     // Momentum survives a save / restore into a fresh optimiser.

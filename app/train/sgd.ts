@@ -26,7 +26,10 @@ export interface SgdState {
 export class SgdMomentum {
   private readonly buffers: tf.Variable[];
 
-  constructor(readonly parameters: Parameter[], readonly options: SgdOptions) {
+  constructor(
+    readonly parameters: Parameter[],
+    readonly options: SgdOptions,
+  ) {
     // tidy: the zeros a variable is made from would otherwise stay behind.
     this.buffers = parameters.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   }
@@ -42,7 +45,13 @@ export class SgdMomentum {
         if (fused) {
           // One wasm pass per parameter (app/engine): the same update as below.
           const decay = p.decay ? weightDecay : 0;
-          const [w, v] = tf.engine().runKernel(sgdKernelName, { w: p.variable, v: this.buffers[i]!, g: grad }, { lr, momentum, decay }) as unknown as tf.Tensor[];
+          const [w, v] = tf
+            .engine()
+            .runKernel(
+              sgdKernelName,
+              { w: p.variable, v: this.buffers[i]!, g: grad },
+              { lr, momentum, decay },
+            ) as unknown as tf.Tensor[];
           this.buffers[i]!.assign(v!);
           p.variable.assign(w!);
           return;
@@ -66,12 +75,16 @@ export class SgdMomentum {
 
   restore(state: SgdState): void {
     if (state.values.length !== this.buffers.length) {
-      throw new Error(`optimiser state has ${state.values.length} momentum buffers; the model has ${this.buffers.length} parameters (was the checkpoint made with another backbone?)`);
+      throw new Error(
+        `optimiser state has ${state.values.length} momentum buffers; the model has ${this.buffers.length} parameters (was the checkpoint made with another backbone?)`,
+      );
     }
     this.buffers.forEach((buffer, i) => {
       const shape = state.shapes[i] as number[];
       if (shape.join('x') !== buffer.shape.join('x')) {
-        throw new Error(`optimiser state: buffer ${i} (${state.names[i]}) has shape [${shape}], the model's is [${buffer.shape}]`);
+        throw new Error(
+          `optimiser state: buffer ${i} (${state.names[i]}) has shape [${shape}], the model's is [${buffer.shape}]`,
+        );
       }
       tf.tidy(() => buffer.assign(tf.tensor(state.values[i] as Float32Array, shape)));
     });
@@ -86,7 +99,10 @@ export class SgdMomentum {
  * Scales gradients so their global L2 norm is at most `maxNorm` (insightface clips at 5).
  * Returns the new gradients and the norm before clipping (NaN/inf if the gradients are bad).
  */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number } {
+export function clipByGlobalNorm(
+  grads: tf.NamedTensorMap,
+  maxNorm: number,
+): { grads: tf.NamedTensorMap; norm: number } {
   const tensors = Object.values(grads);
   const norm = tf.tidy(() => tf.sqrt(tf.addN(tensors.map((g) => tf.sum(tf.square(g))))).dataSync()[0] as number);
   if (!(maxNorm > 0) || !Number.isFinite(norm) || norm <= maxNorm) return { grads, norm };

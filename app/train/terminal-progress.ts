@@ -12,7 +12,10 @@ export class TerminalProgress {
   private lastPlainFraction = -1;
   private open = false;
 
-  constructor(private readonly stream: ProgressStream, private readonly options: { plainEvery?: number; minIntervalMs?: number } = {}) {}
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly options: { plainEvery?: number; minIntervalMs?: number } = {},
+  ) {}
 
   /** A new state of the current task; `fraction` in [0, 1] decides when plain output prints. */
   update(line: string, fraction: number): void {

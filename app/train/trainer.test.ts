@@ -21,28 +21,57 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.cleanup());
 
-const tinyBackbone = { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] };
+const tinyBackbone = {
+  name: 'ir-lite',
+  inputSize: 32,
+  embeddingSize: 32,
+  widths: [8, 8, 16, 16],
+  depths: [1, 1, 1, 1],
+};
 
 /** What the worker does around train(): take the run, train, write the final status. */
 const tensorsAfterStep = new Map<number, number>();
 
-async function attempt(run: RunRecord, stopRequested: (step: number) => StopRequest | undefined = () => undefined): Promise<TrainOutcome> {
+async function attempt(
+  run: RunRecord,
+  stopRequested: (step: number) => StopRequest | undefined = () => undefined,
+): Promise<TrainOutcome> {
   const { db, dataDir } = fixture;
   markRunStarted(db, run.id, { pid: process.pid, backend: 'test' });
   let step = getRunRecord(db, run.id)!.lastStep;
   tensorsAfterStep.clear();
   const outcome = await train({
-    db, dataDir, run, config: parseResolvedRunConfig(run.config),
-    callbacks: { stopRequested: () => stopRequested(step), onStep: (s) => { step = s.step; tensorsAfterStep.set(s.step, tf.memory().numTensors); } },
+    db,
+    dataDir,
+    run,
+    config: parseResolvedRunConfig(run.config),
+    callbacks: {
+      stopRequested: () => stopRequested(step),
+      onStep: (s) => {
+        step = s.step;
+        tensorsAfterStep.set(s.step, tf.memory().numTensors);
+      },
+    },
   });
   finishRun(db, run.id, outcome.status, outcome.error, ['running']);
   return outcome;
 }
 
-async function trainRun(config: unknown, stopRequested?: (step: number) => StopRequest | undefined): Promise<{ runId: number; outcome: TrainOutcome }> {
+async function trainRun(
+  config: unknown,
+  stopRequested?: (step: number) => StopRequest | undefined,
+): Promise<{ runId: number; outcome: TrainOutcome }> {
   const { db, datasetId, splitId } = fixture;
   const checked = checkRunRequest(db, { datasetId, splitId, config });
-  const run = insertRun(db, { datasetId, splitId, stage: checked.config.stage, parentRunId: checked.parent?.id ?? null, config: checked.config, seed: checked.config.seed, totalSteps: checked.config.steps });
+  const run = insertRun(db, {
+    datasetId,
+    splitId,
+    stage: checked.config.stage,
+    parentRunId: checked.parent?.id ?? null,
+    config: checked.config,
+    seed: checked.config.seed,
+    totalSteps: checked.config.steps,
+  });
   return { runId: run.id, outcome: await attempt(run, stopRequested) };
 }
 
@@ -53,8 +82,15 @@ describe('trainer', () => {
 
   it('stage 1 lowers the classification loss on a small SynthFaces set', async () => {
     const { runId, outcome } = await trainRun({
-      stage: 1, backbone: tinyBackbone, head: { type: 'cosface', s: 16, m: 0.2 }, batchSize: 32, steps: 60, lr: 0.1,
-      schedule: { kind: 'constant', warmupSteps: 5 }, seed: 3, checkpointEvery: 30,
+      stage: 1,
+      backbone: tinyBackbone,
+      head: { type: 'cosface', s: 16, m: 0.2 },
+      batchSize: 32,
+      steps: 60,
+      lr: 0.1,
+      schedule: { kind: 'constant', warmupSteps: 5 },
+      seed: 3,
+      checkpointEvery: 30,
     });
     expect(outcome).toEqual({ status: 'completed', step: 60, error: null });
     stage1Id = runId;
@@ -69,12 +105,34 @@ describe('trainer', () => {
 
   it('stage 2 with DDL records every loss term and the four histograms in SQLite', async () => {
     const { runId, outcome } = await trainRun({
-      stage: 2, parentRunId: stage1Id, objective: 'ddl', batchSize: 4, steps: 6, lr: 0.01, seed: 3, histogramEvery: 3, checkpointEvery: 6,
+      stage: 2,
+      parentRunId: stage1Id,
+      objective: 'ddl',
+      batchSize: 4,
+      steps: 6,
+      lr: 0.01,
+      seed: 3,
+      histogramEvery: 3,
+      checkpointEvery: 6,
     });
     expect(outcome.status).toBe('completed');
     expect(tensorsAfterStep.get(5)).toBe(tensorsAfterStep.get(2)); // histograms read at step 3 leave nothing behind
     const names = metricNames(fixture.db, runId);
-    for (const name of ['clsEasy', 'clsHard', 'posKL', 'negKL', 'order', 'ddl', 'total', 'lr', 'imagesPerSecond', 'time', 'gradNorm', 'teacherPosMean', 'studentNegMean']) {
+    for (const name of [
+      'clsEasy',
+      'clsHard',
+      'posKL',
+      'negKL',
+      'order',
+      'ddl',
+      'total',
+      'lr',
+      'imagesPerSecond',
+      'time',
+      'gradNorm',
+      'teacherPosMean',
+      'studentNegMean',
+    ]) {
       expect(names).toContain(name);
     }
     const series = metricSeries(fixture.db, runId, { names: ['total', 'clsEasy', 'clsHard', 'ddl'] });
@@ -84,7 +142,12 @@ describe('trainer', () => {
     });
     expect(histogramSteps(fixture.db, runId)).toEqual([3, 6]);
     const last = histogramsAt(fixture.db, runId, 6)!;
-    expect(last.histograms.map((h) => h.branch)).toEqual(['teacherPositive', 'teacherNegative', 'studentPositive', 'studentNegative']);
+    expect(last.histograms.map((h) => h.branch)).toEqual([
+      'teacherPositive',
+      'teacherNegative',
+      'studentPositive',
+      'studentNegative',
+    ]);
     for (const h of last.histograms) {
       expect(h.bins.length).toBeLessThanOrEqual(100);
       expect(h.bins.reduce((s, x) => s + x, 0)).toBeCloseTo(h.count > 0 ? 1 : 0, 3);
@@ -95,18 +158,34 @@ describe('trainer', () => {
 
   it('stage 2 classification-only trains on cls terms alone but still records the DDL terms', async () => {
     const { runId, outcome } = await trainRun({
-      stage: 2, parentRunId: stage1Id, objective: 'classification', batchSize: 4, steps: 3, lr: 0.01, seed: 3, histogramEvery: 3,
+      stage: 2,
+      parentRunId: stage1Id,
+      objective: 'classification',
+      batchSize: 4,
+      steps: 3,
+      lr: 0.01,
+      seed: 3,
+      histogramEvery: 3,
     });
     expect(outcome.status).toBe('completed');
     const series = metricSeries(fixture.db, runId, { names: ['total', 'clsEasy', 'clsHard', 'posKL'] });
-    series.total!.forEach((p, i) => expect(p.value).toBeCloseTo(series.clsEasy![i]!.value! + series.clsHard![i]!.value!, 4));
+    series.total!.forEach((p, i) =>
+      expect(p.value).toBeCloseTo(series.clsEasy![i]!.value! + series.clsHard![i]!.value!, 4),
+    );
     expect(series.posKL).toHaveLength(3);
   });
 
   it('resumes from a checkpoint exactly where the uninterrupted run would be (dropout included)', async () => {
     const { db } = fixture;
     const config = {
-      stage: 1, backbone: { ...tinyBackbone, dropout: 0.3 }, head: { type: 'cosface', s: 16, m: 0.2 }, batchSize: 16, steps: 8, lr: 0.05, seed: 5, checkpointEvery: 4,
+      stage: 1,
+      backbone: { ...tinyBackbone, dropout: 0.3 },
+      head: { type: 'cosface', s: 16, m: 0.2 },
+      batchSize: 16,
+      steps: 8,
+      lr: 0.05,
+      seed: 5,
+      checkpointEvery: 4,
     };
     const whole = await trainRun(config);
     expect(whole.outcome.status).toBe('completed');
@@ -123,21 +202,36 @@ describe('trainer', () => {
     const { db } = fixture;
     // Train 2 steps and stop (checkpoint at step 2), then poison the checkpoint's momentum buffers:
     // the resumed step 3 applies them, so step 4's loss is NaN.
-    const { runId, outcome: first } = await trainRun({
-      stage: 1, backbone: tinyBackbone, head: { type: 'cosface', s: 16, m: 0.2 }, batchSize: 16, steps: 8, lr: 0.05, seed: 4, checkpointEvery: 2,
-    }, (step) => (step >= 2 ? 'suspend' : undefined));
+    const { runId, outcome: first } = await trainRun(
+      {
+        stage: 1,
+        backbone: tinyBackbone,
+        head: { type: 'cosface', s: 16, m: 0.2 },
+        batchSize: 16,
+        steps: 8,
+        lr: 0.05,
+        seed: 4,
+        checkpointEvery: 2,
+      },
+      (step) => (step >= 2 ? 'suspend' : undefined),
+    );
     expect(first).toMatchObject({ status: 'interrupted', step: 2 });
     const [checkpoint] = listCheckpoints(db, runId);
-    const state = JSON.parse(readFileSync(join(checkpoint!.path, 'state.json'), 'utf8')) as { arrays: { name: string; offset: number; length: number }[] };
+    const state = JSON.parse(readFileSync(join(checkpoint!.path, 'state.json'), 'utf8')) as {
+      arrays: { name: string; offset: number; length: number }[];
+    };
     const bytes = readFileSync(join(checkpoint!.path, 'arrays.bin'));
     const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    for (const entry of state.arrays.filter((a) => a.name.startsWith('momentum/'))) values.fill(Number.NaN, entry.offset, entry.offset + entry.length);
+    for (const entry of state.arrays.filter((a) => a.name.startsWith('momentum/')))
+      values.fill(Number.NaN, entry.offset, entry.offset + entry.length);
     writeFileSync(join(checkpoint!.path, 'arrays.bin'), bytes);
 
     requeueRun(db, runId);
     const outcome = await attempt(getRunRecord(db, runId)!);
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toMatch(/^the (loss|gradient norm) became NaN at step 4 \(lr 0\.0500\); the update was not applied and its last good checkpoint is step 2\. Lower the learning rate/);
+    expect(outcome.error).toMatch(
+      /^the (loss|gradient norm) became NaN at step 4 \(lr 0\.0500\); the update was not applied and its last good checkpoint is step 2\. Lower the learning rate/,
+    );
     expect(getRunRecord(db, runId)).toMatchObject({ status: 'failed', lastStep: 3, error: outcome.error });
     expect(listCheckpoints(db, runId).map((c) => c.step)).toEqual([2]);
   });

@@ -8,10 +8,21 @@ import { Random } from '../engine/random.js';
 import { createHead } from '../losses/heads/create-head.js';
 import { createBackbone, loadBackbone } from '../models/index.js';
 import type { LabDatabase } from '../store/db.js';
-import { deleteCheckpointRecord, insertCheckpoint, latestCheckpoint, listCheckpoints } from '../store/runs-checkpoints.js';
+import {
+  deleteCheckpointRecord,
+  insertCheckpoint,
+  latestCheckpoint,
+  listCheckpoints,
+} from '../store/runs-checkpoints.js';
 import type { RunRecord } from '../store/runs-repository.js';
 import { recordSteps, type HistogramRecord, type StepRecord } from '../store/runs-series.js';
-import { readCheckpoint, removeStaleCheckpointTemps, runDirectory, writeCheckpoint, type LoadedCheckpoint } from './checkpoint-files.js';
+import {
+  readCheckpoint,
+  removeStaleCheckpointTemps,
+  runDirectory,
+  writeCheckpoint,
+  type LoadedCheckpoint,
+} from './checkpoint-files.js';
 import { histogramRecord } from './histogram-records.js';
 import type { ResolvedRunConfig } from './run-checks.js';
 import { learningRateAt } from './schedule.js';
@@ -59,13 +70,34 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
   // fine-tunes of one parent see exactly the same batches.
   const inputSize = config.backbone.inputSize ?? 32;
   await ensureImageCache(db, run.datasetId, inputSize, { dataDir });
-  const sampler = config.stage === 1
-    ? createClassificationSampler({ db, dataDir, datasetId: run.datasetId, inputSize, batchSize: config.batchSize, seed: config.seed, flip: config.flip })
-    : createDdlSampler({ db, dataDir, datasetId: run.datasetId, splitId: run.splitId, inputSize, batch: config.batchSize, studentPairs: config.ddl.studentPairs, seed: config.seed, flip: config.flip });
+  const sampler =
+    config.stage === 1
+      ? createClassificationSampler({
+          db,
+          dataDir,
+          datasetId: run.datasetId,
+          inputSize,
+          batchSize: config.batchSize,
+          seed: config.seed,
+          flip: config.flip,
+        })
+      : createDdlSampler({
+          db,
+          dataDir,
+          datasetId: run.datasetId,
+          splitId: run.splitId,
+          inputSize,
+          batch: config.batchSize,
+          studentPairs: config.ddl.studentPairs,
+          seed: config.seed,
+          flip: config.flip,
+        });
   if (resumeFrom) sampler.restore(resumeFrom.samplerState);
 
   // Model: a fresh backbone, the parent's (stage 2), or our own checkpoint's (resume).
-  const backbone = startFrom ? await loadBackbone(startFrom.backboneDir) : createBackbone({ ...config.backbone, seed: config.backbone.seed ?? config.seed });
+  const backbone = startFrom
+    ? await loadBackbone(startFrom.backboneDir)
+    : createBackbone({ ...config.backbone, seed: config.backbone.seed ?? config.seed });
   if (resumeFrom?.dropoutState !== undefined) backbone.restoreDropoutState(resumeFrom.dropoutState);
   const classes = sampler.classes;
 
@@ -75,15 +107,21 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
     startFrom
       ? tf.tensor2d(startFrom.classifier.values, startFrom.classifier.shape as [number, number])
       : tf.randomNormal([backbone.embeddingSize, classes], 0, 0.01, 'float32', random.int(2 ** 31)),
-    true, `run${run.id}/classifier`,
+    true,
+    `run${run.id}/classifier`,
   );
   if (classifier.shape[1] !== classes || classifier.shape[0] !== backbone.embeddingSize) {
-    throw new Error(`the checkpoint's classifier is [${classifier.shape}], but this run needs [${backbone.embeddingSize}, ${classes}] (${classes} identities); was it made on another dataset?`);
+    throw new Error(
+      `the checkpoint's classifier is [${classifier.shape}], but this run needs [${backbone.embeddingSize}, ${classes}] (${classes} identities); was it made on another dataset?`,
+    );
   }
   if (resumeFrom) head.restore(resumeFrom.headState);
 
   // Optimiser: SGD with momentum; weight decay on conv/FC/classifier weights, not on BN.
-  const sgd = new SgdMomentum([...backbone.trainableVariables(), { variable: classifier, decay: true }], { momentum: config.momentum, weightDecay: config.weightDecay });
+  const sgd = new SgdMomentum([...backbone.trainableVariables(), { variable: classifier, decay: true }], {
+    momentum: config.momentum,
+    weightDecay: config.weightDecay,
+  });
   if (resumeFrom) sgd.restore(resumeFrom.optimizer);
   const model: StepModel = { backbone, head, classifier };
   const variables = sgd.parameters.map((p) => p.variable);
@@ -96,12 +134,24 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
   if (resumeFrom) callbacks.log?.(`resuming from checkpoint step ${resumeFrom.step}`);
 
   const checkpoint = async () => {
-    const path = await writeCheckpoint(runDir, {
-      step, totalSteps: config.steps, classes, headState: head.state(), samplerState: sampler.state(), randomState: random.save(), dropoutState: backbone.dropoutState(), trainSeconds,
-    }, {
-      classifier: { shape: classifier.shape, values: classifier.dataSync() as Float32Array },
-      optimizer: sgd.state(),
-    }, (dir) => backbone.save(dir));
+    const path = await writeCheckpoint(
+      runDir,
+      {
+        step,
+        totalSteps: config.steps,
+        classes,
+        headState: head.state(),
+        samplerState: sampler.state(),
+        randomState: random.save(),
+        dropoutState: backbone.dropoutState(),
+        trainSeconds,
+      },
+      {
+        classifier: { shape: classifier.shape, values: classifier.dataSync() as Float32Array },
+        optimizer: sgd.state(),
+      },
+      (dir) => backbone.save(dir),
+    );
     insertCheckpoint(db, run.id, step, path);
     lastCheckpointStep = step;
     pruneCheckpoints(db, run.id, config.keepCheckpoints, step);
@@ -114,7 +164,11 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
       const stop = callbacks.stopRequested();
       if (stop) {
         if (step > 0 && lastCheckpointStep !== step) await checkpoint();
-        return { status: stop === 'cancel' ? 'cancelled' : 'interrupted', step, error: stop === 'suspend' ? `suspended at step ${step}; resume to continue` : null };
+        return {
+          status: stop === 'cancel' ? 'cancelled' : 'interrupted',
+          step,
+          error: stop === 'suspend' ? `suspended at step ${step}; resume to continue` : null,
+        };
       }
       const next = step + 1;
       const lr = learningRateAt(config.schedule, config.lr, next, config.steps);
@@ -123,7 +177,10 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
       const batch = sampler.next();
       let loss: StepLoss | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        loss = config.stage === 1 ? stage1Loss(model, batch as ImageBatch) : stage2Loss(model, batch as DdlBatch, config.ddl, config.objective);
+        loss =
+          config.stage === 1
+            ? stage1Loss(model, batch as ImageBatch)
+            : stage2Loss(model, batch as DdlBatch, config.ddl, config.objective);
         return loss.total;
       }, variables);
       const stepLoss = loss as unknown as StepLoss;
@@ -137,13 +194,24 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
         tf.dispose([value, grads, clipped]);
         disposeStepLoss(stepLoss);
         const what = !Number.isFinite(totalLoss) ? `the loss became ${totalLoss}` : `the gradient norm became ${norm}`;
-        const kept = lastCheckpointStep >= 0 ? `its last good checkpoint is step ${lastCheckpointStep}` : 'it has no checkpoint';
-        return { status: 'failed', step, error: `${what} at step ${next} (lr ${lr.toPrecision(3)}); the update was not applied and ${kept}. Lower the learning rate or lengthen the warm-up.` };
+        const kept =
+          lastCheckpointStep >= 0 ? `its last good checkpoint is step ${lastCheckpointStep}` : 'it has no checkpoint';
+        return {
+          status: 'failed',
+          step,
+          error: `${what} at step ${next} (lr ${lr.toPrecision(3)}); the update was not applied and ${kept}. Lower the learning rate or lengthen the warm-up.`,
+        };
       }
       sgd.apply(clipped, lr);
-      const histograms = config.stage === 2 && (next % config.histogramEvery === 0 || next === config.steps)
-        ? readHistograms(stepLoss, config.ddl.bins, Object.fromEntries(names.map((n, i) => [n, values[i] as number])), batch as DdlBatch)
-        : undefined;
+      const histograms =
+        config.stage === 2 && (next % config.histogramEvery === 0 || next === config.steps)
+          ? readHistograms(
+              stepLoss,
+              config.ddl.bins,
+              Object.fromEntries(names.map((n, i) => [n, values[i] as number])),
+              batch as DdlBatch,
+            )
+          : undefined;
       tf.dispose([value, grads, clipped]);
       disposeStepLoss(stepLoss);
       step = next;
@@ -173,17 +241,51 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
 }
 
 function countDdlImages(batch: DdlBatch): number {
-  return batch.easySingles.count + batch.hardSingles.count + batch.easyPairs.reduce((s, p) => s + p.count, 0) + batch.hardPairs.reduce((s, p) => s + p.count, 0);
+  return (
+    batch.easySingles.count +
+    batch.hardSingles.count +
+    batch.easyPairs.reduce((s, p) => s + p.count, 0) +
+    batch.hardPairs.reduce((s, p) => s + p.count, 0)
+  );
 }
 
-function readHistograms(loss: StepLoss, range: { min: number; max: number }, scalars: Record<string, number>, batch: DdlBatch): HistogramRecord[] {
+function readHistograms(
+  loss: StepLoss,
+  range: { min: number; max: number },
+  scalars: Record<string, number>,
+  batch: DdlBatch,
+): HistogramRecord[] {
   const h = loss.histograms;
   if (!h) return [];
   return [
-    histogramRecord('teacherPositive', h.teacherPos.dataSync(), range, scalars.teacherPosMean ?? NaN, scalars.teacherPosKept ?? 0),
-    histogramRecord('teacherNegative', h.teacherNeg.dataSync(), range, scalars.teacherNegMean ?? NaN, batch.easySingles.count),
-    histogramRecord('studentPositive', h.studentPos.dataSync(), range, scalars.studentPosMean ?? NaN, scalars.studentPosKept ?? 0),
-    histogramRecord('studentNegative', h.studentNeg.dataSync(), range, scalars.studentNegMean ?? NaN, batch.hardSingles.count),
+    histogramRecord(
+      'teacherPositive',
+      h.teacherPos.dataSync(),
+      range,
+      scalars.teacherPosMean ?? NaN,
+      scalars.teacherPosKept ?? 0,
+    ),
+    histogramRecord(
+      'teacherNegative',
+      h.teacherNeg.dataSync(),
+      range,
+      scalars.teacherNegMean ?? NaN,
+      batch.easySingles.count,
+    ),
+    histogramRecord(
+      'studentPositive',
+      h.studentPos.dataSync(),
+      range,
+      scalars.studentPosMean ?? NaN,
+      scalars.studentPosKept ?? 0,
+    ),
+    histogramRecord(
+      'studentNegative',
+      h.studentNeg.dataSync(),
+      range,
+      scalars.studentNegMean ?? NaN,
+      batch.hardSingles.count,
+    ),
   ];
 }
 
@@ -195,8 +297,14 @@ function loadOwnCheckpoint(db: LabDatabase, runId: number): LoadedCheckpoint | u
 function loadParentCheckpoint(db: LabDatabase, config: ResolvedRunConfig): LoadedCheckpoint {
   if (config.stage !== 2) throw new Error('only stage 2 has a parent');
   const all = listCheckpoints(db, config.parentRunId);
-  const chosen = config.parentCheckpointStep === undefined ? all[all.length - 1] : all.find((c) => c.step === config.parentCheckpointStep);
-  if (!chosen) throw new Error(`parent run ${config.parentRunId} has no checkpoint${config.parentCheckpointStep === undefined ? '' : ` at step ${config.parentCheckpointStep}`} to fine-tune from (it may have been deleted)`);
+  const chosen =
+    config.parentCheckpointStep === undefined
+      ? all[all.length - 1]
+      : all.find((c) => c.step === config.parentCheckpointStep);
+  if (!chosen)
+    throw new Error(
+      `parent run ${config.parentRunId} has no checkpoint${config.parentCheckpointStep === undefined ? '' : ` at step ${config.parentCheckpointStep}`} to fine-tune from (it may have been deleted)`,
+    );
   return readCheckpoint(chosen.path);
 }
 

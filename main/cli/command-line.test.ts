@@ -4,12 +4,17 @@ import { commandFailure, parseCommandLine, wholeNumber } from './command-line.js
 describe('command-line helpers', () => {
   it('report a bad flag with the usage as exit code 2, and parse good ones', () => {
     const written: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { written.push(String(chunk)); return true; });
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
     try {
       const fail = commandFailure('demo');
       const options = { size: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
       expect(parseCommandLine({ args: ['--bogus'], options }, 'Usage: ddl-lab demo [--size N]\n', fail)).toBe(2);
-      expect(written.join('')).toMatch(/^ddl-lab demo: Unknown option '--bogus'.*\n\nUsage: ddl-lab demo \[--size N\]\n$/s);
+      expect(written.join('')).toMatch(
+        /^ddl-lab demo: Unknown option '--bogus'.*\n\nUsage: ddl-lab demo \[--size N\]\n$/s,
+      );
       const parsed = parseCommandLine({ args: ['--size', '7'], options }, '', fail);
       expect(typeof parsed === 'number' ? parsed : parsed.values).toEqual({ size: '7', json: false });
       expect(fail('it broke', 1)).toBe(1);

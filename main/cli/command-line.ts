@@ -14,7 +14,11 @@ export function commandFailure(command: string): Fail {
 }
 
 /** parseArgs(config), or the exit code after reporting a bad flag together with the usage. */
-export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: string, fail: Fail): ReturnType<typeof parseArgs<T>> | number {
+export function parseCommandLine<T extends ParseArgsConfig>(
+  config: T,
+  usage: string,
+  fail: Fail,
+): ReturnType<typeof parseArgs<T>> | number {
   try {
     return parseArgs(config);
   } catch (error) {

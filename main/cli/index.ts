@@ -20,7 +20,9 @@ function usage(): string {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     process.stderr.write(`ddl-lab: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

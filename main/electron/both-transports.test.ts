@@ -16,14 +16,39 @@ vi.mock('electron', () => import('./test-support/fake-electron.js'));
 
 /** The documented LabApi: removing a method from the contract must be a deliberate change here too. */
 const documentedMethods = [
-  'system.info', 'system.pickFolder',
-  'datasets.import', 'datasets.list', 'datasets.get', 'datasets.images', 'datasets.image', 'datasets.identities',
-  'datasets.histograms', 'datasets.badFiles', 'datasets.remove',
+  'system.info',
+  'system.pickFolder',
+  'datasets.import',
+  'datasets.list',
+  'datasets.get',
+  'datasets.images',
+  'datasets.image',
+  'datasets.identities',
+  'datasets.histograms',
+  'datasets.badFiles',
+  'datasets.remove',
   'synth.generate',
-  'splits.preview', 'splits.save', 'splits.list', 'splits.get', 'splits.boundary', 'splits.distributions',
-  'runs.create', 'runs.cancel', 'runs.resume', 'runs.list', 'runs.get', 'runs.metrics', 'runs.histograms',
-  'evaluations.run', 'evaluations.get', 'evaluations.list', 'evaluations.failures', 'evaluations.compare',
-  'jobs.cancel', 'jobs.get', 'jobs.list',
+  'splits.preview',
+  'splits.save',
+  'splits.list',
+  'splits.get',
+  'splits.boundary',
+  'splits.distributions',
+  'runs.create',
+  'runs.cancel',
+  'runs.resume',
+  'runs.list',
+  'runs.get',
+  'runs.metrics',
+  'runs.histograms',
+  'evaluations.run',
+  'evaluations.get',
+  'evaluations.list',
+  'evaluations.failures',
+  'evaluations.compare',
+  'jobs.cancel',
+  'jobs.get',
+  'jobs.list',
 ];
 
 const token = 't'.repeat(48);
@@ -47,15 +72,22 @@ afterAll(async () => {
 
 /** The error code a transport answers for a method called with no params (never "unknown method"). */
 async function overHttp(method: string): Promise<{ status: number; code?: string; message?: string }> {
-  const response = await fetch(`${server.origin}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
-  const body = await response.json() as { ok: boolean; error?: { code: string; message: string } };
+  const response = await fetch(`${server.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const body = (await response.json()) as { ok: boolean; error?: { code: string; message: string } };
   return { status: response.status, code: body.error?.code, message: body.error?.message };
 }
 
 async function overIpc(method: string): Promise<{ registered: boolean; code?: string; message?: string }> {
   const handler = recorded.ipcHandlers.get(labIpcMethodChannel(method));
   if (!handler) return { registered: false };
-  const body = await handler({ senderFrame: { url: 'lab-app://renderer/index.html' } }, {}) as { ok: boolean; error?: { code: string; message: string } };
+  const body = (await handler({ senderFrame: { url: 'lab-app://renderer/index.html' } }, {})) as {
+    ok: boolean;
+    error?: { code: string; message: string };
+  };
   return { registered: true, code: body.error?.code, message: body.error?.message };
 }
 

@@ -32,10 +32,18 @@ function bundledWorkerLauncher(entry: string): RunProcessLauncher {
       closeSync(log);
       return {
         pid: child.pid,
-        send: (command) => { if (child.connected) child.send(command); },
-        onMessage: (listener) => { child.on('message', listener); },
-        onExit: (listener) => { child.on('exit', (code, signal) => listener({ code, signal })); },
-        kill: () => { child.kill('SIGKILL'); },
+        send: (command) => {
+          if (child.connected) child.send(command);
+        },
+        onMessage: (listener) => {
+          child.on('message', listener);
+        },
+        onExit: (listener) => {
+          child.on('exit', (code, signal) => listener({ code, signal }));
+        },
+        kill: () => {
+          child.kill('SIGKILL');
+        },
       };
     },
   };
@@ -44,7 +52,7 @@ function bundledWorkerLauncher(entry: string): RunProcessLauncher {
 describe('Electron bundles', () => {
   it('bundle, with a preload that requires only electron', async () => {
     const script = join(projectRoot, 'scripts', 'build-electron.mjs');
-    const { buildElectron } = await import(script) as { buildElectron(out: string): Promise<string[]> };
+    const { buildElectron } = (await import(script)) as { buildElectron(out: string): Promise<string[]> };
     expect(await buildElectron(outDir)).toEqual([]);
     const preload = readFileSync(join(outDir, 'preload.cjs'), 'utf8');
     expect([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
@@ -52,22 +60,54 @@ describe('Electron bundles', () => {
   });
 
   it('the bundled run worker trains a run end to end', async () => {
-    const service = createLabService({ dataDir, shell: 'test', runLauncher: bundledWorkerLauncher(join(outDir, 'run-worker.cjs')) });
+    const service = createLabService({
+      dataDir,
+      shell: 'test',
+      runLauncher: bundledWorkerLauncher(join(outDir, 'run-worker.cjs')),
+    });
     const call = async <M extends LabMethod>(method: M, params: LabParams<M>) => {
       const response = await dispatchLabCall(service.handlers, method, params);
       if (!response.ok) throw new Error(`${method}: ${response.error.message}`);
       return response.result as LabResult<M>;
     };
-    const until = <T>(test: (e: { type: string; payload: any }) => boolean) => new Promise<T>((done) => {
-      const stop = service.subscribe((e) => { if (test(e)) { stop(); done(e.payload as T); } });
-    });
+    const until = <T>(test: (e: { type: string; payload: any }) => boolean) =>
+      new Promise<T>((done) => {
+        const stop = service.subscribe((e) => {
+          if (test(e)) {
+            stop();
+            done(e.payload as T);
+          }
+        });
+      });
     try {
       const synthDone = until<JobInfo>((e) => e.type === 'job.finished');
       await call('synth.generate', { preset: 'pose', identities: 12, perIdentity: 5, size: 32, seed: 2 });
       const datasetId = (await synthDone).result!.datasetId!;
-      const split = await call('splits.save', { datasetId, name: 'yaw', definition: { hard: { combine: 'or', conditions: [{ kind: 'attribute', attribute: 'yaw', op: '>=', value: 45, abs: true }] } } });
-      const ended = until<{ status: string; error: string | null; backend: string | null }>((e) => e.type === 'run.status' && ['completed', 'failed', 'interrupted'].includes(e.payload.status));
-      await call('runs.create', { config: { datasetId, splitId: split.id, stage: 1, backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 16 }, head: { type: 'cosface' }, batchSize: 12, steps: 3, lr: 0.05 } });
+      const split = await call('splits.save', {
+        datasetId,
+        name: 'yaw',
+        definition: {
+          hard: {
+            combine: 'or',
+            conditions: [{ kind: 'attribute', attribute: 'yaw', op: '>=', value: 45, abs: true }],
+          },
+        },
+      });
+      const ended = until<{ status: string; error: string | null; backend: string | null }>(
+        (e) => e.type === 'run.status' && ['completed', 'failed', 'interrupted'].includes(e.payload.status),
+      );
+      await call('runs.create', {
+        config: {
+          datasetId,
+          splitId: split.id,
+          stage: 1,
+          backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 16 },
+          head: { type: 'cosface' },
+          batchSize: 12,
+          steps: 3,
+          lr: 0.05,
+        },
+      });
       const end = await ended;
       expect(end.status, end.error ?? '').toBe('completed');
       expect(end.backend).toBeTruthy();

@@ -26,20 +26,38 @@ const justified: Record<string, { file: string; why: string }> = {
   },
 };
 
-interface Finding { id: string; level: string; file: string; line: number | null }
+interface Finding {
+  id: string;
+  level: string;
+  file: string;
+  line: number | null;
+}
 
 // SARIF (JSON), not the scanner's CSV: its CSV does not escape quotes in the code samples it
 // quotes (our CSP text), so that file cannot be parsed reliably.
 interface SarifLog {
-  runs: { results: { ruleId: string; level?: string; locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }[] }[] }[];
+  runs: {
+    results: {
+      ruleId: string;
+      level?: string;
+      locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }[];
+    }[];
+  }[];
 }
 
 function parseSarif(text: string): Finding[] {
   const log = JSON.parse(text) as SarifLog;
-  return log.runs.flatMap((run) => run.results.map((result) => {
-    const where = result.locations?.[0]?.physicalLocation;
-    return { id: result.ruleId, level: result.level ?? '', file: where?.artifactLocation?.uri ?? '', line: where?.region?.startLine ?? null };
-  }));
+  return log.runs.flatMap((run) =>
+    run.results.map((result) => {
+      const where = result.locations?.[0]?.physicalLocation;
+      return {
+        id: result.ruleId,
+        level: result.level ?? '',
+        file: where?.artifactLocation?.uri ?? '',
+        line: where?.region?.startLine ?? null,
+      };
+    }),
+  );
 }
 
 const scanDir = mkdtempSync(join(tmpdir(), 'ddl-lab-electronegativity-'));
@@ -54,9 +72,17 @@ describe('electronegativity over main/electron', () => {
     }
     // package.json tells the scanner which Electron version the checks are for.
     copyFileSync(join(root, 'package.json'), join(scanDir, 'package.json'));
-    const cli = join(dirname(createRequire(import.meta.url).resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
+    const cli = join(
+      dirname(createRequire(import.meta.url).resolve('@doyensec/electronegativity/package.json')),
+      'dist',
+      'index.js',
+    );
     const output = join(scanDir, 'findings.sarif');
-    const result = spawnSync(process.execPath, [cli, '-i', scanDir, '-o', output, '-r', '-v', 'false', '-x', 'AvailableSecurityFixesGlobalCheck'], { encoding: 'utf8', timeout: 90_000 });
+    const result = spawnSync(
+      process.execPath,
+      [cli, '-i', scanDir, '-o', output, '-r', '-v', 'false', '-x', 'AvailableSecurityFixesGlobalCheck'],
+      { encoding: 'utf8', timeout: 90_000 },
+    );
     expect(result.status, result.stderr).toBe(0);
     const findings = parseSarif(readFileSync(output, 'utf8'));
     const unjustified = findings.filter((f) => justified[f.id]?.file !== f.file);

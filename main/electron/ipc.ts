@@ -1,5 +1,11 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { labIpcEventChannel, labIpcMethodChannel, labMethodNames, type LabMethod, type LabResponse } from '../../app/api/contract/index.js';
+import {
+  labIpcEventChannel,
+  labIpcMethodChannel,
+  labMethodNames,
+  type LabMethod,
+  type LabResponse,
+} from '../../app/api/contract/index.js';
 import { dispatchLabCall } from '../../app/api/dispatch.js';
 import type { LabService } from '../../app/api/service/index.js';
 import { isAppUrl } from './schemes.js';
@@ -22,7 +28,10 @@ export function registerLabIpc(service: LabService): string[] {
     const channel = labIpcMethodChannel(method);
     ipcMain.handle(channel, async (event, params: unknown): Promise<LabResponse<unknown>> => {
       if (!isTrustedSender(event)) {
-        return { ok: false, error: { code: 'unauthorized', message: `${method}: refused a call from a page that is not DDL Lab.` } };
+        return {
+          ok: false,
+          error: { code: 'unauthorized', message: `${method}: refused a call from a page that is not DDL Lab.` },
+        };
       }
       return dispatchLabCall(service.handlers, method, params);
     });

@@ -62,7 +62,12 @@ describe('Electron main: window', () => {
 describe('Electron main: navigation and new windows', () => {
   it('denies navigation away from the app and allows the app itself', () => {
     const contents = recorded.windows[0]!.webContents;
-    for (const url of ['https://example.com/', 'http://127.0.0.1:8737/', 'file:///etc/passwd', 'lab-app://other/index.html']) {
+    for (const url of [
+      'https://example.com/',
+      'http://127.0.0.1:8737/',
+      'file:///etc/passwd',
+      'lab-app://other/index.html',
+    ]) {
       const e = event();
       contents.emit('will-navigate', e, url);
       expect(e.preventDefault, url).toHaveBeenCalled();
@@ -105,7 +110,9 @@ describe('Electron main: session', () => {
   it('cancels remote content and allows only the app schemes', () => {
     const decide = (url: string) => {
       let cancel: boolean | undefined;
-      recorded.session.beforeRequest?.({ url }, (r: { cancel: boolean }) => { cancel = r.cancel; });
+      recorded.session.beforeRequest?.({ url }, (r: { cancel: boolean }) => {
+        cancel = r.cancel;
+      });
       return cancel;
     };
     expect(decide('https://example.com/tracker.js')).toBe(true);
@@ -118,7 +125,12 @@ describe('Electron main: session', () => {
 
   it('sets the strict CSP on every response, the same policy the server sends', () => {
     let headers: Record<string, string[]> = {};
-    recorded.session.headersReceived?.({ responseHeaders: { 'x-other': ['1'] } }, (r: { responseHeaders: Record<string, string[]> }) => { headers = r.responseHeaders; });
+    recorded.session.headersReceived?.(
+      { responseHeaders: { 'x-other': ['1'] } },
+      (r: { responseHeaders: Record<string, string[]> }) => {
+        headers = r.responseHeaders;
+      },
+    );
     expect(headers['Content-Security-Policy']).toEqual([appContentSecurityPolicy]);
     expect(headers['x-other']).toEqual(['1']);
     expect(appContentSecurityPolicy).toBe(contentSecurityPolicy(['lab-image:']));
@@ -134,7 +146,10 @@ describe('Electron main: IPC', () => {
 
   it('refuses calls from frames that are not the app', async () => {
     const handler = recorded.ipcHandlers.get(labIpcMethodChannel('system.info'))!;
-    expect(await handler({ senderFrame: { url: 'https://example.com/' } }, {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await handler({ senderFrame: { url: 'https://example.com/' } }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
     expect(await handler({ senderFrame: null }, {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });
 
@@ -143,7 +158,19 @@ describe('Electron main: IPC', () => {
     const bad = await images(trusted, { datasetId: '../../etc', limit: -1 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_params', field: 'datasetId' } });
     const run = recorded.ipcHandlers.get(labIpcMethodChannel('runs.create'))!;
-    expect(await run(trusted, { config: { datasetId: '1', splitId: '1', backbone: { name: 'ir-lite' }, head: { type: 'arcface' }, batchSize: 8, steps: 10, lr: -1 } })).toMatchObject({ ok: false, error: { code: 'invalid_params', field: 'config.lr' } });
+    expect(
+      await run(trusted, {
+        config: {
+          datasetId: '1',
+          splitId: '1',
+          backbone: { name: 'ir-lite' },
+          head: { type: 'arcface' },
+          batchSize: 8,
+          steps: 10,
+          lr: -1,
+        },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_params', field: 'config.lr' } });
     const list = recorded.ipcHandlers.get(labIpcMethodChannel('datasets.list'))!;
     expect(await list(trusted, { injected: true })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(await list(trusted, 'not an object')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
@@ -161,7 +188,12 @@ describe('Electron main: protocols', () => {
     const page: Response = await serve({ url: 'lab-app://renderer/index.html' });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(appContentSecurityPolicy);
-    for (const url of ['lab-app://renderer/../secret.txt', 'lab-app://renderer/..%2fsecret.txt', 'lab-app://renderer/%2e%2e%2f%2e%2e%2fsecret.txt', 'lab-app://elsewhere/index.html']) {
+    for (const url of [
+      'lab-app://renderer/../secret.txt',
+      'lab-app://renderer/..%2fsecret.txt',
+      'lab-app://renderer/%2e%2e%2f%2e%2e%2fsecret.txt',
+      'lab-app://elsewhere/index.html',
+    ]) {
       const response: Response = await serve({ url });
       expect(response.status, url).toBe(404);
       expect(await response.text()).not.toContain('root:x');
@@ -170,7 +202,12 @@ describe('Electron main: protocols', () => {
 
   it('serves lab-image:// only by dataset id and image id', async () => {
     const serve = recorded.protocolHandlers.get('lab-image')!;
-    for (const url of ['lab-image://media/1/..%2f..%2fsecret.txt', `lab-image://media/${encodeURIComponent(join(root, 'secret.txt'))}`, 'lab-image://etc/passwd', 'lab-image://media/1/2/3']) {
+    for (const url of [
+      'lab-image://media/1/..%2f..%2fsecret.txt',
+      `lab-image://media/${encodeURIComponent(join(root, 'secret.txt'))}`,
+      'lab-image://etc/passwd',
+      'lab-image://media/1/2/3',
+    ]) {
       const response: Response = await serve({ url });
       expect(response.status, url).toBe(404);
       expect(await response.text()).not.toContain('root:x');

@@ -60,6 +60,8 @@ export async function startDesktopApp(): Promise<void> {
 }
 
 void startDesktopApp().catch((error: unknown) => {
-  process.stderr.write(`DDL Lab could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(
+    `DDL Lab could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   app.exit(1);
 });

@@ -56,13 +56,19 @@ describe('preload', () => {
   });
 
   it('returns the validation error of bad params', async () => {
-    expect(await bridge.invoke('datasets.images', { datasetId: 'x', offset: -5 })).toMatchObject({ ok: false, error: { code: 'invalid_params', field: 'offset' } });
+    expect(await bridge.invoke('datasets.images', { datasetId: 'x', offset: -5 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params', field: 'offset' },
+    });
   });
 
   it('delivers lab events without the IPC event object, and unsubscribes', () => {
     const seen: unknown[] = [];
     const unsubscribe = bridge.onEvent((e) => seen.push(e));
-    const labEvent: LabEvent = { type: 'run.status', payload: { runId: '1', status: 'running', step: 3, backend: 'wasm', error: null } };
+    const labEvent: LabEvent = {
+      type: 'run.status',
+      payload: { runId: '1', status: 'running', step: 3, backend: 'wasm', error: null },
+    };
     const listeners = [...(recorded.ipcRendererListeners.get(labIpcEventChannel) ?? [])];
     expect(listeners).toHaveLength(1);
     listeners[0]!({ sender: 'ipc internals' }, labEvent);

@@ -18,7 +18,13 @@ export const labBridge: LabBridge = {
       // No handler for that channel (not a LabApi method), or params that cannot be cloned.
       const message = error instanceof Error ? error.message : String(error);
       const unknown = /No handler registered/.test(message);
-      return { ok: false, error: { code: unknown ? 'not_found' : 'invalid_params', message: unknown ? `Unknown LabApi method "${method}".` : `${method}: ${message}` } };
+      return {
+        ok: false,
+        error: {
+          code: unknown ? 'not_found' : 'invalid_params',
+          message: unknown ? `Unknown LabApi method "${method}".` : `${method}: ${message}`,
+        },
+      };
     }
   },
   onEvent(listener: (event: LabEvent) => void): () => void {
@@ -26,7 +32,9 @@ export const labBridge: LabBridge = {
     // The IPC event object (with its sender) never reaches the page: only the lab event does.
     const forward = (_event: IpcRendererEvent, labEvent: LabEvent) => listener(labEvent);
     ipcRenderer.on(labIpcEventChannel, forward);
-    return () => { ipcRenderer.removeListener(labIpcEventChannel, forward); };
+    return () => {
+      ipcRenderer.removeListener(labIpcEventChannel, forward);
+    };
   },
 };
 

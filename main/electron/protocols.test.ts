@@ -11,7 +11,9 @@ vi.mock('electron', () => import('./test-support/fake-electron.js'));
 
 describe('lab-image:// protocol', () => {
   it('streams the image the service finds by id, as a thumbnail when asked', async () => {
-    const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#336699' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     const opened: unknown[] = [];
     const service = {
       openImage: async (datasetId: string, imageId: string, thumb?: number) => {

@@ -20,7 +20,11 @@ export async function serveAppRequest(rendererDir: string, requestUrl: string): 
   if (!file) return textResponse(404, 'not found');
   return new Response(new Uint8Array(file.body), {
     status: 200,
-    headers: { 'content-type': file.contentType, 'content-security-policy': appContentSecurityPolicy, 'x-content-type-options': 'nosniff' },
+    headers: {
+      'content-type': file.contentType,
+      'content-security-policy': appContentSecurityPolicy,
+      'x-content-type-options': 'nosniff',
+    },
   });
 }
 
@@ -32,7 +36,10 @@ export async function serveImageRequest(service: LabService, requestUrl: string)
   if (thumb === null) return textResponse(400, 'thumb must be one of 48, 64, 96, 128, 192, 256');
   try {
     const image = await service.openImage(ids.datasetId, ids.imageId, thumb);
-    return new Response(Readable.toWeb(image.data) as ReadableStream, { status: 200, headers: { 'content-type': image.contentType } });
+    return new Response(Readable.toWeb(image.data) as ReadableStream, {
+      status: 200,
+      headers: { 'content-type': image.contentType },
+    });
   } catch (error) {
     const missing = error instanceof LabApiError && (error.code === 'not_found' || error.code === 'not_available');
     return textResponse(missing ? 404 : 500, error instanceof Error ? error.message : String(error));

@@ -17,7 +17,11 @@ describe('utilityProcess launcher', () => {
   it('forks the bundled run worker with the args and env, and relays messages and exit', () => {
     recorded.reset();
     const launcher = utilityProcessLauncher('/app/dist/electron/run-worker.cjs');
-    const run = launcher.launch({ args: ['--data-dir', root, '--run', '4'], logFile: join(root, 'runs', '4', 'worker.log'), env: { LAB_BACKEND: 'cpu' } });
+    const run = launcher.launch({
+      args: ['--data-dir', root, '--run', '4'],
+      logFile: join(root, 'runs', '4', 'worker.log'),
+      env: { LAB_BACKEND: 'cpu' },
+    });
     const fork = recorded.utilityForks[0]!;
     expect(fork.modulePath).toBe('/app/dist/electron/run-worker.cjs');
     expect(fork.args).toEqual(['--data-dir', root, '--run', '4']);
@@ -42,7 +46,9 @@ describe('utilityProcess launcher', () => {
   it('kills by force with SIGKILL (no chance to checkpoint)', async () => {
     recorded.reset();
     const sleeper = spawn('sleep', ['30']);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => sleeper.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      sleeper.once('exit', (_code, signal) => resolve(signal)),
+    );
     utilityProcess.nextPid = sleeper.pid;
     const run = utilityProcessLauncher('/w.cjs').launch({ args: [], logFile: join(root, 'kill.log') });
     utilityProcess.nextPid = undefined;

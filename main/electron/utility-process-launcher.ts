@@ -24,17 +24,28 @@ export function utilityProcessLauncher(workerEntry: string): RunProcessLauncher 
         log.end();
       });
       const handle: RunProcess = {
-        get pid() { return child.pid; },
+        get pid() {
+          return child.pid;
+        },
         send(command) {
           if (!exited) child.postMessage(command);
         },
-        onMessage(listener) { child.on('message', listener); },
-        onExit(listener) { child.on('exit', (code) => listener({ code, signal: null })); },
+        onMessage(listener) {
+          child.on('message', listener);
+        },
+        onExit(listener) {
+          child.on('exit', (code) => listener({ code, signal: null }));
+        },
         // utilityProcess.kill() sends SIGTERM (graceful); "forced" must not let the worker checkpoint.
         kill() {
           if (exited) return;
           if (child.pid !== undefined) {
-            try { process.kill(child.pid, 'SIGKILL'); return; } catch { /* already gone */ }
+            try {
+              process.kill(child.pid, 'SIGKILL');
+              return;
+            } catch {
+              /* already gone */
+            }
           }
           child.kill();
         },

@@ -9,23 +9,45 @@ import { BodyTooLargeError, readBody } from './read-body.js';
 /** Every method this transport routes (a test checks it covers the whole contract). */
 export const serverMethods: ReadonlySet<LabMethod> = new Set(labMethodNames);
 
-function sendJson(res: ServerResponse, status: number, body: LabResponse<unknown>, extraHeaders: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: LabResponse<unknown>,
+  extraHeaders: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extraHeaders });
   res.end(JSON.stringify(body));
 }
 
-export async function handleApiCall(req: IncomingMessage, res: ServerResponse, method: string, service: LabService, maxBodyBytes: number): Promise<void> {
+export async function handleApiCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  service: LabService,
+  maxBodyBytes: number,
+): Promise<void> {
   if (!(serverMethods as ReadonlySet<string>).has(method)) {
     sendJson(res, 404, { ok: false, error: { code: 'not_found', message: `Unknown LabApi method "${method}".` } });
     return;
   }
   if (req.method !== 'POST') {
-    sendJson(res, 405, { ok: false, error: { code: 'invalid_params', message: `${method}: use POST with a JSON body.` } }, { allow: 'POST' });
+    sendJson(
+      res,
+      405,
+      { ok: false, error: { code: 'invalid_params', message: `${method}: use POST with a JSON body.` } },
+      { allow: 'POST' },
+    );
     return;
   }
   // A JSON content type forces a CORS preflight on cross-site requests, which this server never answers.
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    sendJson(res, 415, { ok: false, error: { code: 'invalid_params', message: `${method}: send the params as JSON with content-type: application/json.` } });
+    sendJson(res, 415, {
+      ok: false,
+      error: {
+        code: 'invalid_params',
+        message: `${method}: send the params as JSON with content-type: application/json.`,
+      },
+    });
     return;
   }
   let params: unknown;
@@ -34,11 +56,22 @@ export async function handleApiCall(req: IncomingMessage, res: ServerResponse, m
     params = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      sendJson(res, 413, { ok: false, error: { code: 'invalid_params', message: `${method}: ${error.message}` } }, { connection: 'close' });
+      sendJson(
+        res,
+        413,
+        { ok: false, error: { code: 'invalid_params', message: `${method}: ${error.message}` } },
+        { connection: 'close' },
+      );
       req.destroy();
       return;
     }
-    sendJson(res, 400, { ok: false, error: { code: 'invalid_params', message: `${method}: the body is not valid JSON (${error instanceof Error ? error.message : String(error)}).` } });
+    sendJson(res, 400, {
+      ok: false,
+      error: {
+        code: 'invalid_params',
+        message: `${method}: the body is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+      },
+    });
     return;
   }
   const response = await dispatchLabCall(service.handlers, method, params);

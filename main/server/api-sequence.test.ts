@@ -21,9 +21,11 @@ const waiters: Array<{ test: (e: LabEvent) => boolean; resolve: (e: LabEvent) =>
 
 async function call<M extends LabMethod>(method: M, params: LabParams<M>): Promise<LabResult<M>> {
   const response = await fetch(`${server.origin}/api/${method}`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(params),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(params),
   });
-  const body = await response.json() as { ok: boolean; result?: LabResult<M>; error?: { message: string } };
+  const body = (await response.json()) as { ok: boolean; result?: LabResult<M>; error?: { message: string } };
   if (!body.ok) throw new Error(`${method} (HTTP ${response.status}): ${body.error?.message}`);
   return body.result!;
 }
@@ -33,9 +35,17 @@ function eventWhere(test: (e: LabEvent) => boolean): Promise<LabEvent> {
   return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ test, resolve }));
 }
 
-const jobDone = async (jobId: string) => (await eventWhere((e) => e.type === 'job.finished' && e.payload.id === jobId)).payload as JobInfo;
-const runEnded = async (runId: string) => (await eventWhere((e) => e.type === 'run.status' && e.payload.runId === runId
-  && ['completed', 'failed', 'cancelled', 'interrupted'].includes(e.payload.status))).payload as { status: string; error: string | null };
+const jobDone = async (jobId: string) =>
+  (await eventWhere((e) => e.type === 'job.finished' && e.payload.id === jobId)).payload as JobInfo;
+const runEnded = async (runId: string) =>
+  (
+    await eventWhere(
+      (e) =>
+        e.type === 'run.status' &&
+        e.payload.runId === runId &&
+        ['completed', 'failed', 'cancelled', 'interrupted'].includes(e.payload.status),
+    )
+  ).payload as { status: string; error: string | null };
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ddl-lab-sequence-'));
@@ -43,13 +53,22 @@ beforeAll(async () => {
   writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html><title>DDL Lab</title>');
   service = createLabService({ dataDir: join(root, 'data'), shell: 'test' });
   server = await startServer({ host: '127.0.0.1', port: 0, token, rendererDir: join(root, 'renderer'), service });
-  socket = new WebSocket(`${server.origin.replace('http', 'ws')}/api/events`, { headers: { authorization: `Bearer ${token}` } });
+  socket = new WebSocket(`${server.origin.replace('http', 'ws')}/api/events`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   socket.on('message', (data) => {
     const event = JSON.parse(String(data)) as LabEvent;
     events.push(event);
-    for (const waiter of [...waiters]) if (waiter.test(event)) { waiters.splice(waiters.indexOf(waiter), 1); waiter.resolve(event); }
+    for (const waiter of [...waiters])
+      if (waiter.test(event)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(event);
+      }
   });
-  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
 });
 
 afterAll(async () => {
@@ -67,7 +86,13 @@ describe('import -> split -> train -> evaluate over HTTP', () => {
   let stage2: string;
 
   it('generates and imports SynthFaces, following the job over the WebSocket', async () => {
-    const { jobId } = await call('synth.generate', { preset: 'pose', identities: 16, perIdentity: 6, size: 32, seed: 5 });
+    const { jobId } = await call('synth.generate', {
+      preset: 'pose',
+      identities: 16,
+      perIdentity: 6,
+      size: 32,
+      seed: 5,
+    });
     const job = await jobDone(jobId);
     expect(job.status, job.error ?? '').toBe('completed');
     datasetId = job.result!.datasetId!;
@@ -75,15 +100,20 @@ describe('import -> split -> train -> evaluate over HTTP', () => {
     expect(detail.imageCount).toBe(96);
     pairListId = detail.pairLists[0]!.id;
     const page = await call('datasets.images', { datasetId, limit: 1 });
-    const thumb = await fetch(`${server.origin}/media/${datasetId}/${page.items[0]!.id}?thumb=48`, { headers: { authorization: `Bearer ${token}` } });
+    const thumb = await fetch(`${server.origin}/media/${datasetId}/${page.items[0]!.id}?thumb=48`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toBe('image/webp');
   });
 
   it('makes a split on yaw', async () => {
     const split = await call('splits.save', {
-      datasetId, name: 'large yaw',
-      definition: { hard: { combine: 'or', conditions: [{ kind: 'attribute', attribute: 'yaw', op: '>=', value: 45, abs: true }] } },
+      datasetId,
+      name: 'large yaw',
+      definition: {
+        hard: { combine: 'or', conditions: [{ kind: 'attribute', attribute: 'yaw', op: '>=', value: 45, abs: true }] },
+      },
     });
     expect(split.summary.usableIdentities).toBeGreaterThanOrEqual(4);
     splitId = split.id;
@@ -91,7 +121,17 @@ describe('import -> split -> train -> evaluate over HTTP', () => {
 
   it('trains stage 1 with live progress events and recorded metrics', async () => {
     const run = await call('runs.create', {
-      config: { datasetId, splitId, stage: 1, backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32 }, head: { type: 'arcface', s: 16 }, batchSize: 16, steps: 6, lr: 0.05, checkpointEvery: 3 },
+      config: {
+        datasetId,
+        splitId,
+        stage: 1,
+        backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32 },
+        head: { type: 'arcface', s: 16 },
+        batchSize: 16,
+        steps: 6,
+        lr: 0.05,
+        checkpointEvery: 3,
+      },
     });
     stage1 = run.id;
     const end = await runEnded(stage1);
@@ -108,13 +148,25 @@ describe('import -> split -> train -> evaluate over HTTP', () => {
 
   it('fine-tunes with DDL from the stage-1 run and records the four histograms', async () => {
     const run = await call('runs.create', {
-      config: { datasetId, splitId, stage: 2, parentRunId: stage1, objective: 'ddl', batchSize: 4, steps: 4, lr: 0.001, histogramEvery: 2 },
+      config: {
+        datasetId,
+        splitId,
+        stage: 2,
+        parentRunId: stage1,
+        objective: 'ddl',
+        batchSize: 4,
+        steps: 4,
+        lr: 0.001,
+        histogramEvery: 2,
+      },
     });
     stage2 = run.id;
     const end = await runEnded(stage2);
     expect(end.status, end.error ?? '').toBe('completed');
     const metrics = await call('runs.metrics', { runId: stage2 });
-    expect(Object.keys(metrics.points.at(-1)!.terms)).toEqual(expect.arrayContaining(['posKL', 'negKL', 'order', 'total']));
+    expect(Object.keys(metrics.points.at(-1)!.terms)).toEqual(
+      expect.arrayContaining(['posKL', 'negKL', 'order', 'total']),
+    );
     const histograms = await call('runs.histograms', { runId: stage2 });
     expect(histograms.availableSteps.length).toBeGreaterThan(0);
     expect(histograms.counts.teacherPositive).toBeGreaterThan(0);
@@ -122,13 +174,19 @@ describe('import -> split -> train -> evaluate over HTTP', () => {
     expect(events.some((e) => e.type === 'run.histograms' && e.payload.runId === stage2)).toBe(true);
   });
 
-  it('previews a model-based split and the split\'s similarity distributions under the stage-1 model', async () => {
-    const byModel = { hard: { combine: 'and' as const, conditions: [{ kind: 'percentile' as const, runId: stage1, below: 25 }] } };
+  it("previews a model-based split and the split's similarity distributions under the stage-1 model", async () => {
+    const byModel = {
+      hard: { combine: 'and' as const, conditions: [{ kind: 'percentile' as const, runId: stage1, below: 25 }] },
+    };
     const summary = await call('splits.preview', { datasetId, definition: byModel });
     expect(summary.hardImages).toBeGreaterThan(0);
     expect(summary.hardImages).toBeLessThanOrEqual(Math.ceil(96 * 0.25));
     const poseSplit = await call('splits.get', { splitId });
-    const distributions = await call('splits.distributions', { datasetId, definition: poseSplit.definition, runId: stage1 });
+    const distributions = await call('splits.distributions', {
+      datasetId,
+      definition: poseSplit.definition,
+      runId: stage1,
+    });
     expect(distributions.counts.teacherPositive).toBeGreaterThan(0);
     expect(distributions.counts.studentNegative).toBeGreaterThan(0);
     const mass = distributions.rows.reduce((sum, row) => sum + row.teacherPositive, 0);

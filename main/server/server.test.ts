@@ -20,17 +20,29 @@ let server: RunningServer;
 let bus: LabEventBus;
 let service: LabService;
 
-interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 /** A request with the path sent exactly as written (fetch would normalise `..`). */
-function raw(path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<RawResponse> {
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<RawResponse> {
   const { port, hostname } = new URL(server.origin);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = httpRequest(
+      { host: hostname, port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     req.on('error', reject);
     if (options.body !== undefined) req.write(options.body);
     req.end();
@@ -39,7 +51,11 @@ function raw(path: string, options: { method?: string; headers?: Record<string, 
 
 const auth = { authorization: `Bearer ${token}` };
 const api = (method: string, body: unknown, headers: Record<string, string> = auth) =>
-  raw(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  raw(`/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ddl-lab-server-'));
@@ -49,7 +65,9 @@ beforeAll(async () => {
   writeFileSync(join(root, 'secret.txt'), 'root:x:0:0 outside the renderer folder');
   const real = createLabService({ dataDir: join(root, 'data'), shell: 'test' });
   bus = new LabEventBus();
-  const png = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#808080' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
   service = {
     handlers: real.handlers,
     subscribe: (listener) => bus.subscribe(listener),
@@ -91,7 +109,15 @@ describe('ddl-lab serve: token', () => {
     expect(cookie).toMatch(/^ddl_lab_token=a{48}; HttpOnly; SameSite=Strict; Path=\//);
     expect((await api('system.info', {}, { cookie: `ddl_lab_token=${token}` })).status).toBe(200);
     expect((await api('system.info', {})).status).toBe(200);
-    expect((await raw(`/api/system.info?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+    expect(
+      (
+        await raw(`/api/system.info?token=${token}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('sends a strict CSP and hardening headers with the page', async () => {
@@ -128,29 +154,56 @@ describe('ddl-lab serve: API calls', () => {
     expect(body.error.message).toMatch(/limit: Too big/);
     const unknownKey = JSON.parse((await api('datasets.list', { surprise: 1 })).body);
     expect(unknownKey.error.message).toMatch(/surprise/);
-    const badJson = await raw('/api/datasets.list', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{nope' });
+    const badJson = await raw('/api/datasets.list', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(badJson.status).toBe(400);
   });
 
   it('refuses an oversized body with 413', async () => {
     const big = JSON.stringify({ path: 'x'.repeat(200 * 1024) });
     // Sent chunked (no content-length), so the limit is enforced while reading, not from a header.
-    const chunked = await raw('/api/datasets.import', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: big });
+    const chunked = await raw('/api/datasets.import', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: big,
+    });
     expect(chunked.status).toBe(413);
-    const declared = await raw('/api/datasets.import', { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'content-length': String(big.length) }, body: big });
+    const declared = await raw('/api/datasets.import', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'content-length': String(big.length) },
+      body: big,
+    });
     expect(declared.status).toBe(413);
   });
 
   it('refuses unknown methods (404), GET (405) and non-JSON bodies (415)', async () => {
     expect((await api('datasets.explode', {})).status).toBe(404);
     expect((await raw('/api/datasets.list', { headers: auth })).status).toBe(405);
-    expect((await raw('/api/datasets.list', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
+    expect(
+      (
+        await raw('/api/datasets.list', {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'text/plain' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(415);
   });
 });
 
 describe('ddl-lab serve: files and images', () => {
   it('refuses path traversal out of the renderer folder', async () => {
-    for (const path of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/%2e%2e%2fsecret.txt', '/..\\secret.txt', '/%00index.html']) {
+    for (const path of [
+      '/../secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/..\\secret.txt',
+      '/%00index.html',
+    ]) {
       const response = await raw(path, { headers: auth });
       expect(response.status, path).toBe(404);
       expect(response.body).not.toContain('root:x');
@@ -169,8 +222,16 @@ describe('ddl-lab serve: files and images', () => {
   });
 
   it('refuses raw paths and traversal under /media', async () => {
-    for (const path of ['/media?path=/etc/passwd', '/media/%2Fetc%2Fpasswd', '/media//etc/passwd', '/media/1/../../secret.txt',
-      '/media/1/..%2f..%2fsecret.txt', `/media/1/${encodeURIComponent(join(root, 'secret.txt'))}`, '/media/1/7/../../../secret.txt', '/media/file:%2F%2F%2Fetc%2Fpasswd/1']) {
+    for (const path of [
+      '/media?path=/etc/passwd',
+      '/media/%2Fetc%2Fpasswd',
+      '/media//etc/passwd',
+      '/media/1/../../secret.txt',
+      '/media/1/..%2f..%2fsecret.txt',
+      `/media/1/${encodeURIComponent(join(root, 'secret.txt'))}`,
+      '/media/1/7/../../../secret.txt',
+      '/media/file:%2F%2F%2Fetc%2Fpasswd/1',
+    ]) {
       const response = await raw(path, { headers: auth });
       expect(response.status, path).toBe(404);
       expect(response.body).not.toContain('root:x');
@@ -184,8 +245,14 @@ describe('ddl-lab serve: events', () => {
   it('refuses the WebSocket without the token', async () => {
     const status = await new Promise<number>((resolve) => {
       const ws = new WebSocket(wsUrl());
-      ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
-      ws.on('open', () => { resolve(101); ws.close(); });
+      ws.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.on('open', () => {
+        resolve(101);
+        ws.close();
+      });
       ws.on('error', () => resolve(-1));
     });
     expect(status).toBe(401);
@@ -193,10 +260,16 @@ describe('ddl-lab serve: events', () => {
 
   it('pushes lab events to a client holding the token', async () => {
     const ws = new WebSocket(wsUrl(), { headers: auth });
-    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
     const received = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
     bus.emit('run.status', { runId: '3', status: 'running', step: 0, backend: 'wasm', error: null });
-    expect(await received).toEqual({ type: 'run.status', payload: { runId: '3', status: 'running', step: 0, backend: 'wasm', error: null } });
+    expect(await received).toEqual({
+      type: 'run.status',
+      payload: { runId: '3', status: 'running', step: 0, backend: 'wasm', error: null },
+    });
     ws.close();
   });
 });

@@ -56,7 +56,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const given = requestToken(req, url);
     if (!tokenMatches(options.token, given)) return unauthorized(res);
     if (!originAllowed(req)) {
-      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('403: cross-origin requests are refused.\n');
+      res
+        .writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('403: cross-origin requests are refused.\n');
       return;
     }
     if (url.pathname.startsWith('/api/')) {
@@ -107,10 +109,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server,
     origin,
     url: `${origin}/?token=${options.token}`,
-    close: () => new Promise((resolveClose) => {
-      events.close();
-      server.closeAllConnections();
-      server.close(() => resolveClose());
-    }),
+    close: () =>
+      new Promise((resolveClose) => {
+        events.close();
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
   };
 }

@@ -34,10 +34,15 @@ export function App() {
 function CurrentPage() {
   const { route } = useNavigation();
   switch (route.page) {
-    case 'datasets': return <DatasetsPage />;
-    case 'split': return <SplitPage />;
-    case 'train': return <TrainPage runId={route.params.run} />;
-    case 'runs': return <RunsPage />;
-    case 'inspect': return <InspectPage evaluationId={route.params.evaluation} />;
+    case 'datasets':
+      return <DatasetsPage />;
+    case 'split':
+      return <SplitPage />;
+    case 'train':
+      return <TrainPage runId={route.params.run} />;
+    case 'runs':
+      return <RunsPage />;
+    case 'inspect':
+      return <InspectPage evaluationId={route.params.evaluation} />;
   }
 }

@@ -45,14 +45,53 @@ describe('routes', () => {
 });
 
 const metrics = (accuracy: number | null) => ({
-  pairs: 10, genuine: 5, impostor: 5, accuracy, accuracySd: null, auc: 0.9, eer: 0.1,
-  tarAtFar: [{ far: 0.1, tar: 0.8 }, { far: 0.001, tar: null }], meanGenuine: 0.7, meanImpostor: 0.2, margin: 0.5, overlap: 0.1, dPrime: 2,
-  roc: [{ far: 0, tar: 0 }, { far: 0.01, tar: 0.5 }, { far: 1, tar: 1 }], genuineHistogram: [], impostorHistogram: [],
+  pairs: 10,
+  genuine: 5,
+  impostor: 5,
+  accuracy,
+  accuracySd: null,
+  auc: 0.9,
+  eer: 0.1,
+  tarAtFar: [
+    { far: 0.1, tar: 0.8 },
+    { far: 0.001, tar: null },
+  ],
+  meanGenuine: 0.7,
+  meanImpostor: 0.2,
+  margin: 0.5,
+  overlap: 0.1,
+  dPrime: 2,
+  roc: [
+    { far: 0, tar: 0 },
+    { far: 0.01, tar: 0.5 },
+    { far: 1, tar: 1 },
+  ],
+  genuineHistogram: [],
+  impostorHistogram: [],
 });
 const evaluation = (id: string, easyHard: number | null) => ({
-  id, runId: id, datasetId: 'd', pairListId: 'p', status: 'completed' as const, createdAt: '', flipTest: false, accuracy: 0.9, easyHardGap: 0.1, error: null, threshold: 0.4,
-  overall: metrics(0.9), byType: { 'easy-easy': metrics(0.95), 'easy-hard': metrics(easyHard) }, identification: null,
-  gaps: [{ metric: 'accuracy', from: 'easy-easy' as const, to: 'easy-hard' as const, value: easyHard === null ? null : 0.95 - easyHard }],
+  id,
+  runId: id,
+  datasetId: 'd',
+  pairListId: 'p',
+  status: 'completed' as const,
+  createdAt: '',
+  flipTest: false,
+  accuracy: 0.9,
+  easyHardGap: 0.1,
+  error: null,
+  threshold: 0.4,
+  overall: metrics(0.9),
+  byType: { 'easy-easy': metrics(0.95), 'easy-hard': metrics(easyHard) },
+  identification: null,
+  gaps: [
+    {
+      metric: 'accuracy',
+      from: 'easy-easy' as const,
+      to: 'easy-hard' as const,
+      value: easyHard === null ? null : 0.95 - easyHard,
+    },
+  ],
 });
 
 describe('run comparison', () => {
@@ -63,16 +102,37 @@ describe('run comparison', () => {
     expect(easyHard.find((r) => r.metric === 'TAR @ FAR 0.1')).toMatchObject({ a: 0.8, b: 0.8, delta: 0 });
     expect(easyHard.find((r) => r.metric === 'TAR @ FAR 1e-3')).toMatchObject({ a: null, b: null });
     expect(rows.some((r) => r.scope === 'hard-hard')).toBe(false);
-    expect(gapRows(evaluation('a', 0.8), evaluation('b', 0.9), 'easy-hard')).toEqual([{ label: 'accuracy', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10) }]);
+    expect(gapRows(evaluation('a', 0.8), evaluation('b', 0.9), 'easy-hard')).toEqual([
+      { label: 'accuracy', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10) },
+    ]);
     expect(gapRows(evaluation('a', 0.8), evaluation('b', 0.9), 'hard-hard')).toEqual([]);
     const gaps = gapCompareRows(evaluation('a', 0.8), evaluation('b', 0.9));
-    expect(gaps).toEqual([{ scope: 'gaps', metric: 'accuracy: EH vs EE', a: expect.closeTo(0.15, 10), b: expect.closeTo(0.05, 10), delta: expect.closeTo(-0.1, 10), higherIsBetter: false, percent: true }]);
+    expect(gaps).toEqual([
+      {
+        scope: 'gaps',
+        metric: 'accuracy: EH vs EE',
+        a: expect.closeTo(0.15, 10),
+        b: expect.closeTo(0.05, 10),
+        delta: expect.closeTo(-0.1, 10),
+        higherIsBetter: false,
+        percent: true,
+      },
+    ]);
     expect(gapMetricLabel('tar@0.001')).toBe('TAR@1e-3');
     expect(gapMetricLabel('dPrime')).toBe('d′');
   });
 
   it('drops FAR 0 (log axis) and sorts the ROC', () => {
-    expect(rocForLogAxis([{ far: 1, tar: 1 }, { far: 0, tar: 0 }, { far: 0.01, tar: 0.5 }])).toEqual([{ far: 0.01, tar: 0.5 }, { far: 1, tar: 1 }]);
+    expect(
+      rocForLogAxis([
+        { far: 1, tar: 1 },
+        { far: 0, tar: 0 },
+        { far: 0.01, tar: 0.5 },
+      ]),
+    ).toEqual([
+      { far: 0.01, tar: 0.5 },
+      { far: 1, tar: 1 },
+    ]);
   });
 });
 
@@ -82,8 +142,14 @@ describe('distribution panels', () => {
     counts: { teacherPositive: 4, teacherNegative: 4, studentPositive: 4, studentNegative: 0 },
   };
   it('pairs teacher with student by polarity, or genuine with impostor by branch', () => {
-    expect(histogramPanels(histograms, 'polarity').map((p) => p.series.map((s) => s.key))).toEqual([['teacherPositive', 'studentPositive'], ['teacherNegative', 'studentNegative']]);
-    expect(histogramPanels(histograms, 'branch').map((p) => p.series.map((s) => s.key))).toEqual([['teacherPositive', 'teacherNegative'], ['studentPositive', 'studentNegative']]);
+    expect(histogramPanels(histograms, 'polarity').map((p) => p.series.map((s) => s.key))).toEqual([
+      ['teacherPositive', 'studentPositive'],
+      ['teacherNegative', 'studentNegative'],
+    ]);
+    expect(histogramPanels(histograms, 'branch').map((p) => p.series.map((s) => s.key))).toEqual([
+      ['teacherPositive', 'teacherNegative'],
+      ['studentPositive', 'studentNegative'],
+    ]);
   });
   it('computes the Fig. 1 margins, null when a side is empty', () => {
     const margins = expectationMargins(histograms);
@@ -119,7 +185,10 @@ describe('identification rows', () => {
     const { identificationRows } = await import('../../renderer/src/lib/compare-table.js');
     const withId = { ...evaluation('a', 0.8), identification: { rank1: 0.5, rank5: 0.8, probes: 10, gallery: 5 } };
     const rows = identificationRows(withId, evaluation('b', 0.8));
-    expect(rows.map((r) => [r.metric, r.a, r.b, r.delta])).toEqual([['rank-1', 0.5, null, null], ['rank-5', 0.8, null, null]]);
+    expect(rows.map((r) => [r.metric, r.a, r.b, r.delta])).toEqual([
+      ['rank-1', 0.5, null, null],
+      ['rank-5', 0.8, null, null],
+    ]);
     expect(identificationRows(evaluation('a', 0.8), evaluation('b', 0.8))).toEqual([]);
   });
 });

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { splitDefinitionSchema, type AttributeInfo } from '../../app/api/contract/index.js';
 import {
-  appendToGroup, conditionDraft, defaultHardDraft, describeRule, draftToFilters, draftToRule, draftsToDefinition,
-  groupDraft, removeNode, ruleToDraft, updateNode,
+  appendToGroup,
+  conditionDraft,
+  defaultHardDraft,
+  describeRule,
+  draftToFilters,
+  draftToRule,
+  draftsToDefinition,
+  groupDraft,
+  removeNode,
+  ruleToDraft,
+  updateNode,
 } from '../../renderer/src/lib/rule-builder.js';
 
 const attributes: AttributeInfo[] = [
@@ -24,7 +33,13 @@ describe('rule builder drafts -> contract rule JSON', () => {
       combine: 'or',
       conditions: [
         { kind: 'attribute', attribute: 'yaw', op: '>=', value: 45, abs: true },
-        { combine: 'and', conditions: [{ kind: 'attribute', attribute: 'resolution', op: '<=', value: 0.25 }, { kind: 'attribute', attribute: 'light', op: '<=', value: 0.45 }] },
+        {
+          combine: 'and',
+          conditions: [
+            { kind: 'attribute', attribute: 'resolution', op: '<=', value: 0.25 },
+            { kind: 'attribute', attribute: 'light', op: '<=', value: 0.45 },
+          ],
+        },
       ],
     });
     expect(splitDefinitionSchema.safeParse({ hard: rule }).success).toBe(true);
@@ -33,7 +48,10 @@ describe('rule builder drafts -> contract rule JSON', () => {
 
   it('keeps categorical values as text and refuses a number that is not one', () => {
     const race = conditionDraft({ attribute: 'race', op: '==', value: 'b' });
-    expect(draftToRule(groupDraft('and', [race]), attributes).rule).toEqual({ combine: 'and', conditions: [{ kind: 'attribute', attribute: 'race', op: '==', value: 'b' }] });
+    expect(draftToRule(groupDraft('and', [race]), attributes).rule).toEqual({
+      combine: 'and',
+      conditions: [{ kind: 'attribute', attribute: 'race', op: '==', value: 'b' }],
+    });
     const bad = conditionDraft({ attribute: 'yaw', op: '>=', value: 'abc' });
     const { rule, errors } = draftToRule(groupDraft('or', [bad]), attributes);
     expect(rule).toBeUndefined();
@@ -46,7 +64,11 @@ describe('rule builder drafts -> contract rule JSON', () => {
     const empty = groupDraft('and', []);
     const { rule, errors } = draftToRule(groupDraft('or', [noValue, noAttribute, empty]), attributes);
     expect(rule).toBeUndefined();
-    expect(errors).toEqual({ [noValue.id]: 'enter a value', [noAttribute.id]: 'choose an attribute', [empty.id]: 'add at least one condition' });
+    expect(errors).toEqual({
+      [noValue.id]: 'enter a value',
+      [noAttribute.id]: 'choose an attribute',
+      [empty.id]: 'add at least one condition',
+    });
   });
 
   it('adds the easy rule only when the user defines one', () => {
@@ -54,7 +76,10 @@ describe('rule builder drafts -> contract rule JSON', () => {
     expect(draftsToDefinition(hard, null, attributes).definition).toEqual({ hard: draftToRule(hard, attributes).rule });
     const easy = groupDraft('and', [conditionDraft({ attribute: 'yaw', abs: true, op: '<', value: '20' })]);
     const both = draftsToDefinition(hard, easy, attributes).definition;
-    expect(both?.easy).toEqual({ combine: 'and', conditions: [{ kind: 'attribute', attribute: 'yaw', op: '<', value: 20, abs: true }] });
+    expect(both?.easy).toEqual({
+      combine: 'and',
+      conditions: [{ kind: 'attribute', attribute: 'yaw', op: '<', value: 20, abs: true }],
+    });
   });
 
   it('edits the tree without mutating it', () => {
@@ -70,7 +95,13 @@ describe('rule builder drafts -> contract rule JSON', () => {
   });
 
   it('round-trips a saved rule, keeping conditions it cannot edit as fixed items', () => {
-    const saved = { combine: 'or' as const, conditions: [{ kind: 'attribute' as const, attribute: 'yaw', op: '>=' as const, value: 45, abs: true }, { kind: 'tag' as const, tag: 'blurry' }] };
+    const saved = {
+      combine: 'or' as const,
+      conditions: [
+        { kind: 'attribute' as const, attribute: 'yaw', op: '>=' as const, value: 45, abs: true },
+        { kind: 'tag' as const, tag: 'blurry' },
+      ],
+    };
     const draft = ruleToDraft(saved);
     expect(draft.items[1]?.kind).toBe('fixed');
     expect(draftToRule(draft, attributes).rule).toEqual(saved);
@@ -78,12 +109,18 @@ describe('rule builder drafts -> contract rule JSON', () => {
 
   it('starts from the SynthFaces pose rule when abs_yaw exists', () => {
     const draft = defaultHardDraft([{ name: 'abs_yaw', kind: 'numeric', source: 'file', min: 0, max: 90 }]);
-    expect(draftToRule(draft, []).rule).toEqual({ combine: 'or', conditions: [{ kind: 'attribute', attribute: 'abs_yaw', op: '>=', value: 45 }] });
+    expect(draftToRule(draft, []).rule).toEqual({
+      combine: 'or',
+      conditions: [{ kind: 'attribute', attribute: 'abs_yaw', op: '>=', value: 45 }],
+    });
   });
 
   it('makes failure-gallery filters, an empty list being no filter', () => {
     expect(draftToFilters(groupDraft('and', []), attributes).filters).toEqual([]);
-    const { filters } = draftToFilters(groupDraft('and', [conditionDraft({ attribute: 'yaw', abs: true, op: '>', value: '60' })]), attributes);
+    const { filters } = draftToFilters(
+      groupDraft('and', [conditionDraft({ attribute: 'yaw', abs: true, op: '>', value: '60' })]),
+      attributes,
+    );
     expect(filters).toEqual([{ attribute: 'yaw', op: '>', value: 60, abs: true }]);
   });
 });

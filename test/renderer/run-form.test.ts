@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { LabApiError, runConfigSchema } from '../../app/api/contract/index.js';
 import { fieldErrorsFromLabError, fieldErrorsFromZod } from '../../renderer/src/lib/form-errors.js';
-import { checkRunForm, defaultRunForm, fieldApplies, runFieldSpecs, withStageSuggestions } from '../../renderer/src/lib/run-form.js';
+import {
+  checkRunForm,
+  defaultRunForm,
+  fieldApplies,
+  runFieldSpecs,
+  withStageSuggestions,
+} from '../../renderer/src/lib/run-form.js';
 
 describe('run config form', () => {
   it('starts from a valid stage-1 config (the contract’s suggestion and defaults)', () => {
     const { config, errors } = checkRunForm(defaultRunForm('7', '3'));
     expect(errors).toEqual({});
     const parsed = runConfigSchema.parse(config);
-    expect(parsed).toMatchObject({ datasetId: '7', splitId: '3', stage: 1, backbone: { name: 'ir-lite' }, head: { type: 'arcface' } });
+    expect(parsed).toMatchObject({
+      datasetId: '7',
+      splitId: '3',
+      stage: 1,
+      backbone: { name: 'ir-lite' },
+      head: { type: 'arcface' },
+    });
     expect(config).not.toHaveProperty('ddl');
     expect(config).not.toHaveProperty('objective');
   });
@@ -37,7 +49,13 @@ describe('run config form', () => {
     const form = { ...withStageSuggestions(defaultRunForm('7', '3'), 2), parentRunId: '12' };
     const { config, errors } = checkRunForm(form);
     expect(errors).toEqual({});
-    expect(config).toMatchObject({ stage: 2, parentRunId: '12', objective: 'ddl', lr: 0.001, ddl: { lambdaPos: 0.1, bins: { count: 1000 } } });
+    expect(config).toMatchObject({
+      stage: 2,
+      parentRunId: '12',
+      objective: 'ddl',
+      lr: 0.001,
+      ddl: { lambdaPos: 0.1, bins: { count: 1000 } },
+    });
     expect(config).not.toHaveProperty('backbone');
     expect(runConfigSchema.safeParse(config).success).toBe(true);
     const classification = checkRunForm({ ...form, objective: 'classification' }).config;
@@ -60,12 +78,23 @@ describe('zod and service errors -> field messages', () => {
     const errors = fieldErrorsFromZod(result.error!);
     expect(errors.batchSize).toBe('batch size must be at least 2');
     expect(errors.steps).toBe('steps must be at least 1');
-    expect(fieldErrorsFromZod({ issues: [{ code: 'custom', path: ['config', 'lr'], message: 'too big', input: 1 }] }, 'config')).toEqual({ lr: 'too big' });
+    expect(
+      fieldErrorsFromZod(
+        { issues: [{ code: 'custom', path: ['config', 'lr'], message: 'too big', input: 1 }] },
+        'config',
+      ),
+    ).toEqual({ lr: 'too big' });
   });
 
   it('places an invalid_params refusal next to its field, anything else in the banner', () => {
-    const refusal = new LabApiError('invalid_params', 'runs.create: invalid params: config.batchSize: split has 3 usable identities; DDL needs b = 16; config.lr: x', 'config.batchSize');
-    expect(fieldErrorsFromLabError(refusal, 'config')).toEqual({ batchSize: 'split has 3 usable identities; DDL needs b = 16' });
+    const refusal = new LabApiError(
+      'invalid_params',
+      'runs.create: invalid params: config.batchSize: split has 3 usable identities; DDL needs b = 16; config.lr: x',
+      'config.batchSize',
+    );
+    expect(fieldErrorsFromLabError(refusal, 'config')).toEqual({
+      batchSize: 'split has 3 usable identities; DDL needs b = 16',
+    });
     expect(fieldErrorsFromLabError(new LabApiError('conflict', 'run is running'))).toEqual({ '': 'run is running' });
     expect(fieldErrorsFromLabError(new Error('boom'))).toEqual({ '': 'boom' });
   });

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  imageMediaPath, invalidParams, labApiEvents, labApiMethods, labMethodNames, parseImageMediaPath,
-  parseThumbnailSize, runConfigSchema, splitDefinitionSchema, suggestedRunConfigs,
+  imageMediaPath,
+  invalidParams,
+  labApiEvents,
+  labApiMethods,
+  labMethodNames,
+  parseImageMediaPath,
+  parseThumbnailSize,
+  runConfigSchema,
+  splitDefinitionSchema,
+  suggestedRunConfigs,
 } from './index.js';
 
 describe('LabApi contract', () => {
@@ -19,7 +27,13 @@ describe('LabApi contract', () => {
 
   it('fills run config defaults and explains bad values by field', () => {
     const config = runConfigSchema.parse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1 });
-    expect(config).toMatchObject({ stage: 1, batchSize: 64, momentum: 0.9, clipGradNorm: 5, head: { type: 'arcface', s: 32 } });
+    expect(config).toMatchObject({
+      stage: 1,
+      batchSize: 64,
+      momentum: 0.9,
+      clipGradNorm: 5,
+      head: { type: 'arcface', s: 32 },
+    });
     const bad = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1, lr: 0 });
     const messages = bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
     expect(messages).toContain('lr: learning rate must be above 0');
@@ -30,31 +44,47 @@ describe('LabApi contract', () => {
     expect(stage2.error?.issues.map((i) => i.path.join('.'))).toEqual(['parentRunId']);
     const stage1 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', batchSize: 8, steps: 10, lr: 0.1 });
     expect(stage1.error?.issues.map((i) => i.path.join('.'))).toEqual(['backbone', 'head']);
-    const ddl1 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1, objective: 'ddl' });
+    const ddl1 = runConfigSchema.safeParse({
+      datasetId: '1',
+      splitId: '2',
+      ...suggestedRunConfigs.stage1,
+      objective: 'ddl',
+    });
     expect(ddl1.error?.issues[0]?.path).toEqual(['objective']);
   });
 
   it('accepts nested and/or split rules and refuses empty ones', () => {
     const ok = splitDefinitionSchema.safeParse({
-      hard: { combine: 'or', conditions: [
-        { kind: 'attribute', attribute: 'yaw', op: '>=', value: 45, abs: true },
-        { combine: 'and', conditions: [{ kind: 'attribute', attribute: 'resolution', op: '<=', value: 0.25 }] },
-      ] },
+      hard: {
+        combine: 'or',
+        conditions: [
+          { kind: 'attribute', attribute: 'yaw', op: '>=', value: 45, abs: true },
+          { combine: 'and', conditions: [{ kind: 'attribute', attribute: 'resolution', op: '<=', value: 0.25 }] },
+        ],
+      },
     });
     expect(ok.success).toBe(true);
     expect(splitDefinitionSchema.safeParse({ hard: { combine: 'or', conditions: [] } }).success).toBe(false);
     const extended = splitDefinitionSchema.safeParse({
-      hard: { combine: 'and', conditions: [
-        { kind: 'not', condition: { kind: 'tag', tag: 'blurry' } },
-        { kind: 'attribute', attribute: 'race', op: 'in', value: ['a', 'b'] },
-        { kind: 'percentile', runId: '4', below: 10 },
-      ] },
+      hard: {
+        combine: 'and',
+        conditions: [
+          { kind: 'not', condition: { kind: 'tag', tag: 'blurry' } },
+          { kind: 'attribute', attribute: 'race', op: 'in', value: ['a', 'b'] },
+          { kind: 'percentile', runId: '4', below: 10 },
+        ],
+      },
       manualTags: false,
     });
     expect(extended.success).toBe(true);
-    const mismatched = splitDefinitionSchema.safeParse({ hard: { combine: 'and', conditions: [{ kind: 'attribute', attribute: 'yaw', op: 'in', value: 3 }] } });
+    const mismatched = splitDefinitionSchema.safeParse({
+      hard: { combine: 'and', conditions: [{ kind: 'attribute', attribute: 'yaw', op: 'in', value: 3 }] },
+    });
     expect(mismatched.error?.issues[0]?.path).toEqual(['hard', 'conditions', 0, 'value']);
-    expect(splitDefinitionSchema.safeParse({ hard: { combine: 'and', conditions: [{ kind: 'percentile', runId: '4' }] } }).success).toBe(false);
+    expect(
+      splitDefinitionSchema.safeParse({ hard: { combine: 'and', conditions: [{ kind: 'percentile', runId: '4' }] } })
+        .success,
+    ).toBe(false);
   });
 
   it('names the first bad field in invalid_params errors', () => {

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import {
-  attributeFilterSchema, attributesSchema, categoryCountSchema, idSchema, jobRefSchema,
-  noParams, numericBinSchema, pageParams, pagedSchema, timestampSchema,
+  attributeFilterSchema,
+  attributesSchema,
+  categoryCountSchema,
+  idSchema,
+  jobRefSchema,
+  noParams,
+  numericBinSchema,
+  pageParams,
+  pagedSchema,
+  timestampSchema,
 } from './common.js';
 
 // datasets.* and synth.*: local face datasets, browsed as a grid, and the SynthFaces generator.
@@ -83,8 +91,18 @@ export const badFileSchema = z.object({
 export type BadFile = z.infer<typeof badFileSchema>;
 
 export const attributeHistogramSchema = z.discriminatedUnion('kind', [
-  z.object({ attribute: z.string(), kind: z.literal('numeric'), bins: z.array(numericBinSchema), missing: z.int().min(0) }),
-  z.object({ attribute: z.string(), kind: z.literal('categorical'), categories: z.array(categoryCountSchema), missing: z.int().min(0) }),
+  z.object({
+    attribute: z.string(),
+    kind: z.literal('numeric'),
+    bins: z.array(numericBinSchema),
+    missing: z.int().min(0),
+  }),
+  z.object({
+    attribute: z.string(),
+    kind: z.literal('categorical'),
+    categories: z.array(categoryCountSchema),
+    missing: z.int().min(0),
+  }),
 ]);
 export type AttributeHistogram = z.infer<typeof attributeHistogramSchema>;
 
@@ -135,7 +153,10 @@ export const datasetMethods = {
     result: z.object({ histograms: z.array(attributeHistogramSchema) }),
   },
   /** Files that could not be imported, with the reason. */
-  'datasets.badFiles': { params: z.strictObject({ datasetId: idSchema, ...pageParams }), result: pagedSchema(badFileSchema) },
+  'datasets.badFiles': {
+    params: z.strictObject({ datasetId: idSchema, ...pageParams }),
+    result: pagedSchema(badFileSchema),
+  },
   /** Forget a dataset (its records, cache, splits); image files on disk are left untouched. */
   'datasets.remove': { params: datasetIdParams, result: z.object({ removed: z.boolean() }) },
 } as const;

@@ -12,7 +12,13 @@ const perDistribution = <T extends z.ZodType>(value: T) =>
 export const similarityHistogramsSchema = z.object({
   /** Rows for a chart: `x` is the bin centre (cosine similarity), each column a normalised density. */
   rows: z.array(
-    z.object({ x: z.number(), teacherPositive: z.number(), teacherNegative: z.number(), studentPositive: z.number(), studentNegative: z.number() }),
+    z.object({
+      x: z.number(),
+      teacherPositive: z.number(),
+      teacherNegative: z.number(),
+      studentPositive: z.number(),
+      studentNegative: z.number(),
+    }),
   ),
   /** E[S] of each distribution (null when it has no samples): mark them on the chart. */
   expectations: perDistribution(z.number().nullable()),

@@ -28,7 +28,9 @@ export class LabApiError extends Error {
   }
 
   toJSON(): LabErrorInfo {
-    return this.field === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, field: this.field };
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
   }
 
   static from(info: LabErrorInfo): LabApiError {

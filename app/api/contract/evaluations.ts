@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { attributeFilterSchema, attributesSchema, idSchema, jobRefSchema, numericBinSchema, pageParams, pagedSchema, pairTypeSchema, timestampSchema } from './common.js';
+import {
+  attributeFilterSchema,
+  attributesSchema,
+  idSchema,
+  jobRefSchema,
+  numericBinSchema,
+  pageParams,
+  pagedSchema,
+  pairTypeSchema,
+  timestampSchema,
+} from './common.js';
 
 // evaluations.*: verification metrics of a run on a pair list, per pair type, and the pairs it gets wrong.
 
@@ -57,12 +67,22 @@ export const evaluationDetailSchema = evaluationSummarySchema.extend({
   /** Per pair type; a type with no pairs is absent. */
   byType: z.partialRecord(pairTypeSchema, verificationMetricsSchema),
   /** Gaps between pair types: easy-easy minus easy-hard, easy-easy minus hard-hard (accuracy, TAR, margin). */
-  gaps: z.array(z.object({ metric: z.string(), from: pairTypeSchema, to: pairTypeSchema, value: z.number().nullable() })),
-  identification: z.object({ rank1: z.number(), rank5: z.number(), probes: z.int().min(0), gallery: z.int().min(0) }).nullable(),
+  gaps: z.array(
+    z.object({ metric: z.string(), from: pairTypeSchema, to: pairTypeSchema, value: z.number().nullable() }),
+  ),
+  identification: z
+    .object({ rank1: z.number(), rank5: z.number(), probes: z.int().min(0), gallery: z.int().min(0) })
+    .nullable(),
 });
 export type EvaluationDetail = z.infer<typeof evaluationDetailSchema>;
 
-export const failureImageSchema = z.object({ datasetId: idSchema, imageId: idSchema, identity: z.string(), path: z.string(), attributes: attributesSchema });
+export const failureImageSchema = z.object({
+  datasetId: idSchema,
+  imageId: idSchema,
+  identity: z.string(),
+  path: z.string(),
+  attributes: attributesSchema,
+});
 
 export const failurePairSchema = z.object({
   id: idSchema,

@@ -24,7 +24,13 @@ export const labApiEvents = {
   /** New similarity histograms were recorded (every `histogramEvery` steps). */
   'run.histograms': runHistogramsSchema,
   /** A run changed status (started, completed, cancelled, failed, interrupted). */
-  'run.status': z.object({ runId: idSchema, status: runStatusSchema, step: z.int().min(0), backend: z.string().nullable(), error: z.string().nullable() }),
+  'run.status': z.object({
+    runId: idSchema,
+    status: runStatusSchema,
+    step: z.int().min(0),
+    backend: z.string().nullable(),
+    error: z.string().nullable(),
+  }),
 } as const;
 
 export type LabEventName = keyof typeof labApiEvents;

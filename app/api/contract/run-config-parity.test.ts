@@ -13,9 +13,32 @@ function forTrainer(config: Record<string, unknown>) {
 const samples: Array<Record<string, unknown>> = [
   { datasetId: '1', splitId: '1', ...suggestedRunConfigs.stage1 },
   { datasetId: '1', splitId: '1', ...suggestedRunConfigs.stage2, parentRunId: '3' },
-  { datasetId: '1', splitId: '1', ...suggestedRunConfigs.stage2, parentRunId: '3', objective: 'classification', head: { type: 'cosface', m: 0.35 } },
-  { datasetId: '1', splitId: '1', ...suggestedRunConfigs.stage2, parentRunId: '3', ddl: { lambdaPos: 0.2, bins: { count: 200 }, compat: 'reference', studentPairs: 'hard-hard' } },
-  { datasetId: '1', splitId: '1', stage: 1, backbone: { name: 'ir-lite', inputSize: 48, widths: [16, 32], depths: [1, 1], dropout: 0.1 }, head: { type: 'curricularface' }, batchSize: 32, steps: 50, lr: 0.05, schedule: { kind: 'step', milestones: [25] } },
+  {
+    datasetId: '1',
+    splitId: '1',
+    ...suggestedRunConfigs.stage2,
+    parentRunId: '3',
+    objective: 'classification',
+    head: { type: 'cosface', m: 0.35 },
+  },
+  {
+    datasetId: '1',
+    splitId: '1',
+    ...suggestedRunConfigs.stage2,
+    parentRunId: '3',
+    ddl: { lambdaPos: 0.2, bins: { count: 200 }, compat: 'reference', studentPairs: 'hard-hard' },
+  },
+  {
+    datasetId: '1',
+    splitId: '1',
+    stage: 1,
+    backbone: { name: 'ir-lite', inputSize: 48, widths: [16, 32], depths: [1, 1], dropout: 0.1 },
+    head: { type: 'curricularface' },
+    batchSize: 32,
+    steps: 50,
+    lr: 0.05,
+    schedule: { kind: 'step', milestones: [25] },
+  },
 ];
 
 describe('run config parity with app/train', () => {
@@ -23,8 +46,23 @@ describe('run config parity with app/train', () => {
     for (const sample of samples) {
       const contract = runConfigSchema.parse(sample);
       const trainer = parseRunConfig(forTrainer(contract)) as Record<string, unknown>;
-      for (const key of ['stage', 'batchSize', 'steps', 'lr', 'momentum', 'weightDecay', 'clipGradNorm', 'seed', 'flip', 'histogramEvery', 'checkpointEvery', 'keepCheckpoints']) {
-        expect(trainer[key], `${key} of ${JSON.stringify(sample)}`).toEqual((contract as Record<string, unknown>)[key] ?? trainer[key]);
+      for (const key of [
+        'stage',
+        'batchSize',
+        'steps',
+        'lr',
+        'momentum',
+        'weightDecay',
+        'clipGradNorm',
+        'seed',
+        'flip',
+        'histogramEvery',
+        'checkpointEvery',
+        'keepCheckpoints',
+      ]) {
+        expect(trainer[key], `${key} of ${JSON.stringify(sample)}`).toEqual(
+          (contract as Record<string, unknown>)[key] ?? trainer[key],
+        );
       }
       expect(trainer.schedule).toEqual(contract.schedule);
     }

@@ -20,7 +20,11 @@ export const headConfigSchema = z.strictObject({
   /** Scale s (default 64). */
   s: z.number().gt(0, 'the scale s must be above 0').max(1e4).default(64),
   /** Margin m; default per head type (defaultHeadMargins). */
-  m: z.number().min(0, 'the margin m must be at least 0').lt(Math.PI / 2, 'the margin m must be below pi/2').optional(),
+  m: z
+    .number()
+    .min(0, 'the margin m must be at least 0')
+    .lt(Math.PI / 2, 'the margin m must be below pi/2')
+    .optional(),
   /** CurricularFace's running-t momentum. */
   tMomentum: z.number().gt(0).max(1).default(0.01),
 });
@@ -30,7 +34,11 @@ export const backboneNameSchema = z.enum(['ir-lite', 'ir18', 'ir34', 'ir50']);
 export const backboneConfigSchema = z.strictObject({
   /** ir-lite: CPU-sized, inputs 32-64 px; ir18/34/50: insightface IResNet at 112 px (GPU). */
   name: backboneNameSchema,
-  inputSize: z.int('input size must be a whole number of pixels').min(16, 'input size must be at least 16 px').max(224).optional(),
+  inputSize: z
+    .int('input size must be a whole number of pixels')
+    .min(16, 'input size must be at least 16 px')
+    .max(224)
+    .optional(),
   embeddingSize: z.int().min(2, 'embedding size must be at least 2').max(4096).optional(),
   /** ir-lite: channel width of each stage. */
   widths: z.array(z.int().min(1)).min(1).optional(),
@@ -43,7 +51,12 @@ export const backboneConfigSchema = z.strictObject({
 
 export const ddlOptionsSchema = z.strictObject({
   /** Similarity bins t_r = min + r (max - min) / count (reference: 0 .. 0.999, 1000 bins). */
-  bins: z.strictObject({ min: z.number().default(0), max: z.number().default(1), count: z.int().min(2).max(100_000).default(1000) })
+  bins: z
+    .strictObject({
+      min: z.number().default(0),
+      max: z.number().default(1),
+      count: z.int().min(2).max(100_000).default(1000),
+    })
     .refine((b) => b.max > b.min, { path: ['max'], message: 'bins.max must be above bins.min' })
     .default({ min: 0, max: 1, count: 1000 }),
   sigma: z.number().gt(0, 'sigma must be above 0').default(0.1),
@@ -64,7 +77,11 @@ export const scheduleSchema = z.discriminatedUnion('kind', [
     milestones: z.array(z.int().min(1, 'a milestone is a step number, at least 1')).default([]),
     gamma: z.number().gt(0).max(1).default(0.1),
   }),
-  z.strictObject({ kind: z.literal('cosine'), warmupSteps: z.int().min(0).default(0), minLrFactor: z.number().min(0).max(1).default(0) }),
+  z.strictObject({
+    kind: z.literal('cosine'),
+    warmupSteps: z.int().min(0).default(0),
+    minLrFactor: z.number().min(0).max(1).default(0),
+  }),
   z.strictObject({ kind: z.literal('constant'), warmupSteps: z.int().min(0).default(0) }),
 ]);
 
@@ -96,7 +113,11 @@ export const runConfigSchema = z
     /** Global gradient-norm clip; 0 turns it off. */
     clipGradNorm: z.number().min(0).default(5),
     schedule: scheduleSchema.default({ kind: 'constant', warmupSteps: 0 }),
-    seed: z.int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     flip: z.boolean().default(true),
     /** Similarity histograms every N steps (stage 2; `run.histograms` events). */
     histogramEvery: z.int().min(1).default(10),
@@ -105,24 +126,52 @@ export const runConfigSchema = z
   })
   .superRefine((config, ctx) => {
     if (config.stage === 2 && !config.parentRunId) {
-      ctx.addIssue({ code: 'custom', path: ['parentRunId'], message: 'stage 2 fine-tunes a stage-1 run: choose the parent run' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parentRunId'],
+        message: 'stage 2 fine-tunes a stage-1 run: choose the parent run',
+      });
     }
     if (config.stage === 1 && !config.backbone) {
-      ctx.addIssue({ code: 'custom', path: ['backbone'], message: 'stage 1 needs a backbone, e.g. { "name": "ir-lite", "inputSize": 32 }' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backbone'],
+        message: 'stage 1 needs a backbone, e.g. { "name": "ir-lite", "inputSize": 32 }',
+      });
     }
     if (config.stage === 1 && !config.head) {
-      ctx.addIssue({ code: 'custom', path: ['head'], message: 'stage 1 needs a margin head, e.g. { "type": "arcface" }' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['head'],
+        message: 'stage 1 needs a margin head, e.g. { "type": "arcface" }',
+      });
     }
-    if (config.stage === 1 && (config.objective !== undefined || config.ddl !== undefined || config.parentRunId !== undefined)) {
+    if (
+      config.stage === 1 &&
+      (config.objective !== undefined || config.ddl !== undefined || config.parentRunId !== undefined)
+    ) {
       const field = config.objective !== undefined ? 'objective' : config.ddl !== undefined ? 'ddl' : 'parentRunId';
-      ctx.addIssue({ code: 'custom', path: [field], message: `${field} belongs to stage 2 (DDL fine-tuning of a stage-1 run)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `${field} belongs to stage 2 (DDL fine-tuning of a stage-1 run)`,
+      });
     }
     if (config.schedule.warmupSteps >= config.steps) {
-      ctx.addIssue({ code: 'custom', path: ['schedule', 'warmupSteps'], message: `warm-up (${config.schedule.warmupSteps} steps) must be shorter than the run (${config.steps} steps)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'warmupSteps'],
+        message: `warm-up (${config.schedule.warmupSteps} steps) must be shorter than the run (${config.steps} steps)`,
+      });
     }
     if (config.schedule.kind === 'step') {
       const late = config.schedule.milestones.filter((m) => m >= config.steps);
-      if (late.length > 0) ctx.addIssue({ code: 'custom', path: ['schedule', 'milestones'], message: `milestones ${late.join(', ')} are not before the last step (${config.steps})` });
+      if (late.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'milestones'],
+          message: `milestones ${late.join(', ')} are not before the last step (${config.steps})`,
+        });
     }
   });
 /** A run config as the UI sends it (defaults may be left out). */
@@ -136,12 +185,24 @@ export type RunConfig = z.output<typeof runConfigSchema>;
  */
 export const suggestedRunConfigs = {
   stage1: {
-    stage: 1, backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 128 }, head: { type: 'arcface', s: 32, m: 0.5 },
-    batchSize: 64, steps: 300, lr: 0.1, schedule: { kind: 'cosine', warmupSteps: 20, minLrFactor: 0 }, seed: 1,
+    stage: 1,
+    backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 128 },
+    head: { type: 'arcface', s: 32, m: 0.5 },
+    batchSize: 64,
+    steps: 300,
+    lr: 0.1,
+    schedule: { kind: 'cosine', warmupSteps: 20, minLrFactor: 0 },
+    seed: 1,
   },
   stage2: {
-    stage: 2, objective: 'ddl', batchSize: 16, steps: 200, lr: 0.001,
-    schedule: { kind: 'step', warmupSteps: 0, milestones: [100], gamma: 0.1 }, seed: 1, histogramEvery: 10,
+    stage: 2,
+    objective: 'ddl',
+    batchSize: 16,
+    steps: 200,
+    lr: 0.001,
+    schedule: { kind: 'step', warmupSteps: 0, milestones: [100], gamma: 0.1 },
+    seed: 1,
+    histogramEvery: 10,
   },
 } as const satisfies Record<string, Omit<RunConfigInput, 'datasetId' | 'splitId'>>;
 
@@ -218,9 +279,16 @@ export const runMethods = {
   'runs.get': { params: runIdParams, result: runDetailSchema },
   /** Metric rows after `sinceStep` (exclusive), oldest first; poll with the last step seen, or follow `run.progress`. */
   'runs.metrics': {
-    params: z.strictObject({ runId: idSchema, sinceStep: z.int().min(-1).default(-1), limit: z.int().min(1).max(100_000).default(10_000) }),
+    params: z.strictObject({
+      runId: idSchema,
+      sinceStep: z.int().min(-1).default(-1),
+      limit: z.int().min(1).max(100_000).default(10_000),
+    }),
     result: z.object({ runId: idSchema, points: z.array(metricPointSchema), lastStep: z.int().min(-1) }),
   },
   /** The four similarity histograms at a step (latest when `step` is omitted). */
-  'runs.histograms': { params: z.strictObject({ runId: idSchema, step: z.int().min(0).optional() }), result: runHistogramsSchema },
+  'runs.histograms': {
+    params: z.strictObject({ runId: idSchema, step: z.int().min(0).optional() }),
+    result: runHistogramsSchema,
+  },
 } as const;

@@ -8,7 +8,13 @@ import { similarityHistogramsSchema } from './distributions.js';
 /** One condition on an image. Missing values never match a comparison (so `not` of one does). */
 export type SplitCondition =
   /** A file or measured attribute against a threshold; `abs` compares |value| (|yaw| >= 45); `in` takes a list. */
-  | { kind: 'attribute'; attribute: string; op: z.infer<typeof splitComparisonSchema>; value: number | string | Array<number | string>; abs?: boolean }
+  | {
+      kind: 'attribute';
+      attribute: string;
+      op: z.infer<typeof splitComparisonSchema>;
+      value: number | string | Array<number | string>;
+      abs?: boolean;
+    }
   /** Model-based: the image's per-image score (`score` by name, or a run's hardness by `runId`) is in the lowest `below` / highest `above` percent. */
   | { kind: 'percentile'; score?: string; runId?: string; below?: number; above?: number }
   /** Manual selection: exactly these images. */
@@ -27,21 +33,42 @@ export const splitComparisonSchema = z.enum(['<', '<=', '>', '>=', '==', '!=', '
 const scalar = z.union([z.number(), z.string()]);
 const percent = z.number().gt(0, 'must be above 0').lt(100, 'must be below 100');
 
-export const splitConditionSchema: z.ZodType<SplitCondition> = z.lazy(() => z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('attribute'),
-    attribute: z.string().min(1, 'choose an attribute'),
-    op: splitComparisonSchema,
-    value: z.union([scalar, z.array(scalar).min(1, '"in" needs at least one value')]),
-    abs: z.boolean().optional(),
-  }).refine((c) => (c.op === 'in') === Array.isArray(c.value), { path: ['value'], message: '"in" takes a list of values; every other comparison takes one value' }),
-  z.strictObject({ kind: z.literal('percentile'), score: z.string().min(1).optional(), runId: idSchema.optional(), below: percent.optional(), above: percent.optional() })
-    .refine((c) => (c.below === undefined) !== (c.above === undefined), { message: 'give exactly one of "below" or "above" (a percentage)' })
-    .refine((c) => Boolean(c.score ?? c.runId), { message: 'name the per-image score ("score") or the run ("runId")' }),
-  z.strictObject({ kind: z.literal('images'), imageIds: z.array(idSchema).min(1, 'select at least one image').max(100_000) }),
-  z.strictObject({ kind: z.literal('tag'), tag: z.string().min(1, 'name the tag') }),
-  z.strictObject({ kind: z.literal('not'), condition: z.union([splitConditionSchema, splitRuleSchema]) }),
-]));
+export const splitConditionSchema: z.ZodType<SplitCondition> = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z
+      .strictObject({
+        kind: z.literal('attribute'),
+        attribute: z.string().min(1, 'choose an attribute'),
+        op: splitComparisonSchema,
+        value: z.union([scalar, z.array(scalar).min(1, '"in" needs at least one value')]),
+        abs: z.boolean().optional(),
+      })
+      .refine((c) => (c.op === 'in') === Array.isArray(c.value), {
+        path: ['value'],
+        message: '"in" takes a list of values; every other comparison takes one value',
+      }),
+    z
+      .strictObject({
+        kind: z.literal('percentile'),
+        score: z.string().min(1).optional(),
+        runId: idSchema.optional(),
+        below: percent.optional(),
+        above: percent.optional(),
+      })
+      .refine((c) => (c.below === undefined) !== (c.above === undefined), {
+        message: 'give exactly one of "below" or "above" (a percentage)',
+      })
+      .refine((c) => Boolean(c.score ?? c.runId), {
+        message: 'name the per-image score ("score") or the run ("runId")',
+      }),
+    z.strictObject({
+      kind: z.literal('images'),
+      imageIds: z.array(idSchema).min(1, 'select at least one image').max(100_000),
+    }),
+    z.strictObject({ kind: z.literal('tag'), tag: z.string().min(1, 'name the tag') }),
+    z.strictObject({ kind: z.literal('not'), condition: z.union([splitConditionSchema, splitRuleSchema]) }),
+  ]),
+);
 
 export const splitRuleSchema: z.ZodType<SplitRule> = z.lazy(() =>
   z.strictObject({
@@ -55,7 +82,11 @@ export const splitRuleSchema: z.ZodType<SplitRule> = z.lazy(() =>
  * other image. Manual tags "easy" / "hard" force an image to that side and "exclude" drops it,
  * unless `manualTags` is false.
  */
-export const splitDefinitionSchema = z.strictObject({ hard: splitRuleSchema, easy: splitRuleSchema.optional(), manualTags: z.boolean().optional() });
+export const splitDefinitionSchema = z.strictObject({
+  hard: splitRuleSchema,
+  easy: splitRuleSchema.optional(),
+  manualTags: z.boolean().optional(),
+});
 export type SplitDefinition = z.infer<typeof splitDefinitionSchema>;
 
 /** Easy/hard counts of one attribute, chart-ready (bars split by side). */
@@ -107,8 +138,14 @@ const splitTarget = { datasetId: idSchema, definition: splitDefinitionSchema };
 export const splitMethods = {
   /** Counts for a rule, without saving it (live, as the rule builder changes). */
   'splits.preview': { params: z.strictObject(splitTarget), result: splitSummarySchema },
-  'splits.save': { params: z.strictObject({ ...splitTarget, name: z.string().min(1, 'name the split').max(200) }), result: splitInfoSchema },
-  'splits.list': { params: z.strictObject({ datasetId: idSchema.optional() }), result: z.object({ splits: z.array(splitInfoSchema) }) },
+  'splits.save': {
+    params: z.strictObject({ ...splitTarget, name: z.string().min(1, 'name the split').max(200) }),
+    result: splitInfoSchema,
+  },
+  'splits.list': {
+    params: z.strictObject({ datasetId: idSchema.optional() }),
+    result: z.object({ splits: z.array(splitInfoSchema) }),
+  },
   'splits.get': { params: z.strictObject({ splitId: idSchema }), result: splitInfoSchema },
   /** Images from both sides of the boundary, closest to it first. */
   'splits.boundary': {

@@ -19,16 +19,30 @@ import { apiId, dbId } from './ids.js';
 
 export function requireDatasetRecord(db: LabDatabase, datasetId: string): DatasetRecord {
   const record = getDataset(db, dbId(datasetId, 'dataset'));
-  if (!record) throw new LabApiError('not_found', `No dataset with id "${datasetId}". datasets.list shows the datasets there are.`);
+  if (!record)
+    throw new LabApiError(
+      'not_found',
+      `No dataset with id "${datasetId}". datasets.list shows the datasets there are.`,
+    );
   return record;
 }
 
 /** A folder given by a person: absolute, existing, a directory; otherwise invalid_params on `field`. */
 export function checkFolder(path: string, field: string): string {
-  if (!isAbsolute(path)) throw new LabApiError('invalid_params', `${field}: give the full path of the folder (it starts with / or a drive letter), got "${path}".`, field);
+  if (!isAbsolute(path))
+    throw new LabApiError(
+      'invalid_params',
+      `${field}: give the full path of the folder (it starts with / or a drive letter), got "${path}".`,
+      field,
+    );
   const full = resolve(path);
   if (!existsSync(full)) throw new LabApiError('invalid_params', `${field}: the folder ${full} does not exist.`, field);
-  if (!statSync(full).isDirectory()) throw new LabApiError('invalid_params', `${field}: ${full} is a file; choose the folder that holds the identity folders.`, field);
+  if (!statSync(full).isDirectory())
+    throw new LabApiError(
+      'invalid_params',
+      `${field}: ${full} is a file; choose the folder that holds the identity folders.`,
+      field,
+    );
   return full;
 }
 
@@ -40,7 +54,10 @@ function checkFile(path: string | undefined, field: string): string | undefined 
   return resolve(path);
 }
 
-export function startImportJob(context: ServiceContext, request: { root: string; name?: string; attributesFile?: string; pairsFile?: string }) {
+export function startImportJob(
+  context: ServiceContext,
+  request: { root: string; name?: string; attributesFile?: string; pairsFile?: string },
+) {
   return context.jobs.start('import', async ({ signal, progress }) => {
     const result = await importDataset({
       db: context.db(),
@@ -62,7 +79,12 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
   return {
     'datasets.import': async ({ path, name, attributesFile, pairsFile }) => {
       const root = checkFolder(path, 'path');
-      const job = startImportJob(context, { root, name, attributesFile: checkFile(attributesFile, 'attributesFile'), pairsFile: checkFile(pairsFile, 'pairsFile') });
+      const job = startImportJob(context, {
+        root,
+        name,
+        attributesFile: checkFile(attributesFile, 'attributesFile'),
+        pairsFile: checkFile(pairsFile, 'pairsFile'),
+      });
       return { jobId: job.id };
     },
 
@@ -74,7 +96,12 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
       return {
         ...datasetSummary(db(), record, columns),
         pairLists: listPairLists(db(), record.id).map((list) => ({
-          id: apiId(list.id), name: list.name, pairCount: list.pairCount, genuineCount: list.genuineCount, impostorCount: list.impostorCount, byType: list.byType,
+          id: apiId(list.id),
+          name: list.name,
+          pairCount: list.pairCount,
+          genuineCount: list.genuineCount,
+          impostorCount: list.impostorCount,
+          byType: list.byType,
         })),
         badFileReasons: badFileReasons(db(), record.id),
       };
@@ -91,28 +118,38 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
       }
       if (splitId !== undefined) {
         const split = getSplit(db(), dbId(splitId, 'split'));
-        if (!split || split.datasetId !== record.id) throw new LabApiError('not_found', `Dataset ${datasetId} has no split "${splitId}".`);
+        if (!split || split.datasetId !== record.id)
+          throw new LabApiError('not_found', `Dataset ${datasetId} has no split "${splitId}".`);
         const members = splitMembers(db(), split.id);
-        const keep = new Set(side === 'easy' ? members.easy : side === 'hard' ? members.hard : [...members.easy, ...members.hard]);
+        const keep = new Set(
+          side === 'easy' ? members.easy : side === 'hard' ? members.hard : [...members.easy, ...members.hard],
+        );
         tests.push((i) => keep.has(columns.ids[i]!));
       }
       const matches: number[] = [];
       for (let i = 0; i < columns.count; i++) if (tests.every((test) => test(i))) matches.push(i);
-      const items = matches.slice(offset, offset + limit).map((i) => imageItem(getImage(db(), columns.ids[i]!)!, columns, names));
+      const items = matches
+        .slice(offset, offset + limit)
+        .map((i) => imageItem(getImage(db(), columns.ids[i]!)!, columns, names));
       return { total: matches.length, offset, items };
     },
 
     'datasets.image': async ({ datasetId, imageId }) => {
       const record = requireDatasetRecord(db(), datasetId);
       const image = getImage(db(), dbId(imageId, 'image'));
-      if (!image || image.datasetId !== record.id) throw new LabApiError('not_found', `Dataset ${datasetId} has no image ${imageId}.`);
+      if (!image || image.datasetId !== record.id)
+        throw new LabApiError('not_found', `Dataset ${datasetId} has no image ${imageId}.`);
       return imageItem(image, loadDatasetColumns(db(), record.id), identityNames(db(), record.id));
     },
 
     'datasets.identities': async ({ datasetId, offset, limit, search }) => {
       const record = requireDatasetRecord(db(), datasetId);
       const page = listIdentities(db(), record.id, { offset, limit, search });
-      return { total: page.total, offset, items: page.items.map((i) => ({ identity: i.name, imageCount: i.imageCount })) };
+      return {
+        total: page.total,
+        offset,
+        items: page.items.map((i) => ({ identity: i.name, imageCount: i.imageCount })),
+      };
     },
 
     'datasets.histograms': async ({ datasetId, attributes, bins }) => {
@@ -122,7 +159,12 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
       return {
         histograms: names.map((name, k) => {
           const column = columns.attributes.get(name);
-          if (!column) throw new LabApiError('invalid_params', `attributes.${k}: this dataset has no attribute "${name}".`, `attributes.${k}`);
+          if (!column)
+            throw new LabApiError(
+              'invalid_params',
+              `attributes.${k}: this dataset has no attribute "${name}".`,
+              `attributes.${k}`,
+            );
           return attributeHistogram(name, column, bins);
         }),
       };
@@ -131,14 +173,29 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
     'datasets.badFiles': async ({ datasetId, offset, limit }) => {
       const record = requireDatasetRecord(db(), datasetId);
       const page = listBadFiles(db(), record.id, offset, limit);
-      return { total: page.total, offset, items: page.items.map((b) => ({ source: b.source, path: b.path, line: b.line, reason: b.reason, detail: b.detail })) };
+      return {
+        total: page.total,
+        offset,
+        items: page.items.map((b) => ({
+          source: b.source,
+          path: b.path,
+          line: b.line,
+          reason: b.reason,
+          detail: b.detail,
+        })),
+      };
     },
 
     'datasets.remove': async ({ datasetId }) => {
       const record = requireDatasetRecord(db(), datasetId);
-      if (record.status === 'importing') throw new LabApiError('conflict', `Dataset ${datasetId} is still importing; cancel its import job first.`);
+      if (record.status === 'importing')
+        throw new LabApiError('conflict', `Dataset ${datasetId} is still importing; cancel its import job first.`);
       const runs = countRuns(db(), { datasetId: record.id });
-      if (runs > 0) throw new LabApiError('conflict', `Dataset ${datasetId} has ${runs} run${runs > 1 ? 's' : ''}; delete them before removing the dataset.`);
+      if (runs > 0)
+        throw new LabApiError(
+          'conflict',
+          `Dataset ${datasetId} has ${runs} run${runs > 1 ? 's' : ''}; delete them before removing the dataset.`,
+        );
       const removed = deleteDataset(db(), record.id);
       removeDatasetCache(context.options.dataDir, record.id);
       return { removed };

@@ -1,4 +1,10 @@
-import type { AttributeFilter, AttributeHistogram, AttributeInfo, DatasetSummary, ImageItem } from '../contract/index.js';
+import type {
+  AttributeFilter,
+  AttributeHistogram,
+  AttributeInfo,
+  DatasetSummary,
+  ImageItem,
+} from '../contract/index.js';
 import { LabApiError } from '../contract/index.js';
 import type { AttributeColumnData, DatasetColumns } from '../../data/dataset-columns.js';
 import { measuredAttributeNames } from '../../data/measured-attributes.js';
@@ -12,7 +18,11 @@ import { apiId } from './ids.js';
 
 export function attributeInfo(db: LabDatabase, datasetId: number, columns?: DatasetColumns): AttributeInfo[] {
   const file = attributeColumns(db, datasetId).map((c) => ({ name: c.name, kind: c.kind, source: 'file' as const }));
-  const measured = measuredAttributeNames.map((name) => ({ name, kind: 'numeric' as const, source: 'measured' as const }));
+  const measured = measuredAttributeNames.map((name) => ({
+    name,
+    kind: 'numeric' as const,
+    source: 'measured' as const,
+  }));
   return [...file, ...measured].map((info) => {
     const column = columns?.attributes.get(info.name);
     if (!column) return info;
@@ -66,15 +76,27 @@ export function imageItem(image: ImageRecord, columns: DatasetColumns, identityN
 }
 
 /** A predicate over image idx for one attribute filter; throws invalid_params naming the filter. */
-export function filterPredicate(columns: DatasetColumns, filter: AttributeFilter, field: string): (i: number) => boolean {
+export function filterPredicate(
+  columns: DatasetColumns,
+  filter: AttributeFilter,
+  field: string,
+): (i: number) => boolean {
   const column = columns.attributes.get(filter.attribute);
   if (!column) {
-    throw new LabApiError('invalid_params', `${field}.attribute: this dataset has no attribute "${filter.attribute}"; it has ${[...columns.attributes.keys()].join(', ')}.`, `${field}.attribute`);
+    throw new LabApiError(
+      'invalid_params',
+      `${field}.attribute: this dataset has no attribute "${filter.attribute}"; it has ${[...columns.attributes.keys()].join(', ')}.`,
+      `${field}.attribute`,
+    );
   }
   if (column.kind === 'numeric') {
     const target = typeof filter.value === 'number' ? filter.value : Number(filter.value);
     if (!Number.isFinite(target)) {
-      throw new LabApiError('invalid_params', `${field}.value: "${filter.attribute}" is numeric; compare it with a number, got "${filter.value}".`, `${field}.value`);
+      throw new LabApiError(
+        'invalid_params',
+        `${field}.value: "${filter.attribute}" is numeric; compare it with a number, got "${filter.value}".`,
+        `${field}.value`,
+      );
     }
     const compare = numericComparison(filter.op);
     return (i) => {
@@ -84,28 +106,45 @@ export function filterPredicate(columns: DatasetColumns, filter: AttributeFilter
     };
   }
   if (filter.op !== '==' && filter.op !== '!=') {
-    throw new LabApiError('invalid_params', `${field}.op: "${filter.attribute}" is a category; use == or !=, not ${filter.op}.`, `${field}.op`);
+    throw new LabApiError(
+      'invalid_params',
+      `${field}.op: "${filter.attribute}" is a category; use == or !=, not ${filter.op}.`,
+      `${field}.op`,
+    );
   }
   const code = column.categories.indexOf(String(filter.value));
-  return filter.op === '==' ? (i) => code >= 0 && column.codes[i] === code : (i) => column.codes[i]! >= 0 && column.codes[i] !== code;
+  return filter.op === '=='
+    ? (i) => code >= 0 && column.codes[i] === code
+    : (i) => column.codes[i]! >= 0 && column.codes[i] !== code;
 }
 
 function numericComparison(op: AttributeFilter['op']): (a: number, b: number) => boolean {
   switch (op) {
-    case '<': return (a, b) => a < b;
-    case '<=': return (a, b) => a <= b;
-    case '>': return (a, b) => a > b;
-    case '>=': return (a, b) => a >= b;
-    case '==': return (a, b) => a === b;
-    case '!=': return (a, b) => a !== b;
+    case '<':
+      return (a, b) => a < b;
+    case '<=':
+      return (a, b) => a <= b;
+    case '>':
+      return (a, b) => a > b;
+    case '>=':
+      return (a, b) => a >= b;
+    case '==':
+      return (a, b) => a === b;
+    case '!=':
+      return (a, b) => a !== b;
   }
 }
 
 export function attributeHistogram(name: string, column: AttributeColumnData, bins: number): AttributeHistogram {
   if (column.kind === 'categorical') {
     const counts = new Array<number>(column.categories.length).fill(0);
-    for (let i = 0; i < column.codes.length; i++) { const c = column.codes[i]!; if (c >= 0) counts[c]! += 1; }
-    const categories = column.categories.map((value, c) => ({ value, count: counts[c]! })).sort((a, b) => b.count - a.count);
+    for (let i = 0; i < column.codes.length; i++) {
+      const c = column.codes[i]!;
+      if (c >= 0) counts[c]! += 1;
+    }
+    const categories = column.categories
+      .map((value, c) => ({ value, count: counts[c]! }))
+      .sort((a, b) => b.count - a.count);
     return { attribute: name, kind: 'categorical', categories, missing: column.missing };
   }
   if (!Number.isFinite(column.min)) return { attribute: name, kind: 'numeric', bins: [], missing: column.missing };
@@ -118,5 +157,10 @@ export function attributeHistogram(name: string, column: AttributeColumnData, bi
     if (Number.isNaN(v)) continue;
     counts[Math.min(bins - 1, Math.floor((v - lo) / width))]! += 1;
   }
-  return { attribute: name, kind: 'numeric', bins: counts.map((count, b) => ({ x0: lo + b * width, x1: lo + (b + 1) * width, count })), missing: column.missing };
+  return {
+    attribute: name,
+    kind: 'numeric',
+    bins: counts.map((count, b) => ({ x0: lo + b * width, x1: lo + (b + 1) * width, count })),
+    missing: column.missing,
+  };
 }

@@ -17,12 +17,21 @@ const { call, refused } = serviceCalls(() => service);
 
 function finished(jobId: string): Promise<JobInfo> {
   return new Promise((resolve) => {
-    const stop = service.subscribe((e) => { if (e.type === 'job.finished' && e.payload.id === jobId) { stop(); resolve(e.payload); } });
+    const stop = service.subscribe((e) => {
+      if (e.type === 'job.finished' && e.payload.id === jobId) {
+        stop();
+        resolve(e.payload);
+      }
+    });
   });
 }
 
 async function evaluate(params: Partial<LabParams<'evaluations.run'>> = {}): Promise<string> {
-  const { jobId } = await call('evaluations.run', { runId: String(fixture.runId), pairListId: String(fixture.pairListId), ...params });
+  const { jobId } = await call('evaluations.run', {
+    runId: String(fixture.runId),
+    pairListId: String(fixture.pairListId),
+    ...params,
+  });
   const job = await finished(jobId);
   expect(job.status, job.error ?? '').toBe('completed');
   return job.result!.evaluationId!;
@@ -46,7 +55,12 @@ describe('evaluations in the service', () => {
     flipId = await evaluate({ flipTest: true });
     const plain = await call('evaluations.get', { evaluationId: plainId });
     const flip = await call('evaluations.get', { evaluationId: flipId });
-    expect(plain).toMatchObject({ runId: String(fixture.runId), status: 'completed', flipTest: false, checkpointStep: 40 });
+    expect(plain).toMatchObject({
+      runId: String(fixture.runId),
+      status: 'completed',
+      flipTest: false,
+      checkpointStep: 40,
+    });
     expect(flip.flipTest).toBe(true);
     expect(Object.keys(plain.byType).sort()).toEqual(['easy-easy', 'easy-hard', 'hard-hard']);
     expect(plain.identification?.gallery).toBe(16);
@@ -54,14 +68,37 @@ describe('evaluations in the service', () => {
 
     const failures = await call('evaluations.failures', { evaluationId: plainId, limit: 1000 });
     expect(failures.total).toBeGreaterThan(0);
-    const worst = failures.items.map((f) => (f.kind === 'false-reject' ? f.threshold - f.score : f.score - f.threshold));
+    const worst = failures.items.map((f) =>
+      f.kind === 'false-reject' ? f.threshold - f.score : f.score - f.threshold,
+    );
     expect(worst).toEqual([...worst].sort((x, y) => y - x));
-    expect(failures.items[0]!.a).toMatchObject({ datasetId: String(fixture.datasetId), attributes: { yaw: expect.any(Number) } });
-    const profile = await call('evaluations.failures', { evaluationId: plainId, limit: 1000, filters: [{ attribute: 'yaw', op: '>=', value: 45, abs: true }] });
-    expect(profile.items.every((f) => [f.a, f.b].some((image) => Math.abs(image.attributes.yaw as number) >= 45))).toBe(true);
-    const rejects = await call('evaluations.failures', { evaluationId: plainId, kind: 'false-reject', pairType: 'easy-hard', limit: 3 });
+    expect(failures.items[0]!.a).toMatchObject({
+      datasetId: String(fixture.datasetId),
+      attributes: { yaw: expect.any(Number) },
+    });
+    const profile = await call('evaluations.failures', {
+      evaluationId: plainId,
+      limit: 1000,
+      filters: [{ attribute: 'yaw', op: '>=', value: 45, abs: true }],
+    });
+    expect(profile.items.every((f) => [f.a, f.b].some((image) => Math.abs(image.attributes.yaw as number) >= 45))).toBe(
+      true,
+    );
+    const rejects = await call('evaluations.failures', {
+      evaluationId: plainId,
+      kind: 'false-reject',
+      pairType: 'easy-hard',
+      limit: 3,
+    });
     expect(rejects.items.every((f) => f.kind === 'false-reject' && f.pairType === 'easy-hard')).toBe(true);
-    expect((await refused('evaluations.failures', { evaluationId: plainId, filters: [{ attribute: 'nose', op: '>', value: 1 }] })).field).toBe('filters.0.attribute');
+    expect(
+      (
+        await refused('evaluations.failures', {
+          evaluationId: plainId,
+          filters: [{ attribute: 'nose', op: '>', value: 1 }],
+        })
+      ).field,
+    ).toBe('filters.0.attribute');
 
     const compared = await call('evaluations.compare', { a: plainId, b: flipId });
     expect(compared.rows.find((r) => r.metric === 'accuracy' && r.pairType === 'overall')!.a).toBe(plain.accuracy);
@@ -69,14 +106,30 @@ describe('evaluations in the service', () => {
   });
 
   it('refuses an unknown run, checkpoint or pair list before starting a job', async () => {
-    expect(await refused('evaluations.run', { runId: '999', pairListId: String(fixture.pairListId) })).toMatchObject({ code: 'not_found', field: 'runId' });
-    expect(await refused('evaluations.run', { runId: String(fixture.runId), pairListId: '999' })).toMatchObject({ code: 'not_found', field: 'pairListId' });
-    expect(await refused('evaluations.run', { runId: String(fixture.runId), pairListId: String(fixture.pairListId), checkpointStep: 3 })).toMatchObject({ code: 'not_found', field: 'checkpointStep' });
+    expect(await refused('evaluations.run', { runId: '999', pairListId: String(fixture.pairListId) })).toMatchObject({
+      code: 'not_found',
+      field: 'runId',
+    });
+    expect(await refused('evaluations.run', { runId: String(fixture.runId), pairListId: '999' })).toMatchObject({
+      code: 'not_found',
+      field: 'pairListId',
+    });
+    expect(
+      await refused('evaluations.run', {
+        runId: String(fixture.runId),
+        pairListId: String(fixture.pairListId),
+        checkpointStep: 3,
+      }),
+    ).toMatchObject({ code: 'not_found', field: 'checkpointStep' });
     expect((await refused('evaluations.get', { evaluationId: '999' })).code).toBe('not_found');
   });
 
   it('a cancelled evaluation stores nothing', async () => {
-    const { jobId } = await call('evaluations.run', { runId: String(fixture.runId), pairListId: String(fixture.pairListId), flipTest: true });
+    const { jobId } = await call('evaluations.run', {
+      runId: String(fixture.runId),
+      pairListId: String(fixture.pairListId),
+      flipTest: true,
+    });
     const done = finished(jobId);
     await call('jobs.cancel', { jobId });
     expect((await done).status).toBe('cancelled');
@@ -98,12 +151,30 @@ describe('evaluations in the service', () => {
     // Make the stored hardness say the ten easiest images are the hardest: a rule computed from
     // the model afresh would pick other images.
     const stored = imageHardness(fixture.db, Number(plainId));
-    const easiest = [...stored.entries()].sort((x, y) => y[1] - x[1]).slice(0, 10).map(([id]) => id);
-    const update = fixture.db.prepare('UPDATE image_hardness SET hardness = ? WHERE evaluation_id = ? AND image_id = ?');
+    const easiest = [...stored.entries()]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 10)
+      .map(([id]) => id);
+    const update = fixture.db.prepare(
+      'UPDATE image_hardness SET hardness = ? WHERE evaluation_id = ? AND image_id = ?',
+    );
     easiest.forEach((imageId, k) => update.run(-0.9 + k / 100, Number(plainId), imageId));
-    const definition = { hard: { combine: 'or' as const, conditions: [{ kind: 'percentile' as const, runId: String(fixture.runId), below: 10 }] } };
-    const split = await call('splits.save', { datasetId: String(fixture.datasetId), definition, name: 'hardest tenth under the run' });
-    const hard = (fixture.db.prepare('SELECT image_id AS id FROM split_members WHERE split_id = ? AND side = 1').all(Number(split.id)) as { id: number }[]).map((r) => r.id);
+    const definition = {
+      hard: {
+        combine: 'or' as const,
+        conditions: [{ kind: 'percentile' as const, runId: String(fixture.runId), below: 10 }],
+      },
+    };
+    const split = await call('splits.save', {
+      datasetId: String(fixture.datasetId),
+      definition,
+      name: 'hardest tenth under the run',
+    });
+    const hard = (
+      fixture.db
+        .prepare('SELECT image_id AS id FROM split_members WHERE split_id = ? AND side = 1')
+        .all(Number(split.id)) as { id: number }[]
+    ).map((r) => r.id);
     expect(hard.length).toBeGreaterThan(5);
     expect(easiest).toEqual(expect.arrayContaining(hard));
   });

@@ -1,9 +1,19 @@
 import { LabApiError, type FailurePair, type PairType } from '../contract/index.js';
 import { loadDatasetColumns, type DatasetColumns } from '../../data/dataset-columns.js';
-import { evaluateRun, EvaluationRequestError, resolveEvaluationTarget, type EvaluationRequestProblem } from '../../eval/run/index.js';
+import {
+  evaluateRun,
+  EvaluationRequestError,
+  resolveEvaluationTarget,
+  type EvaluationRequestProblem,
+} from '../../eval/run/index.js';
 import type { LabDatabase } from '../../store/db.js';
 import { listFailures, type FailureImage } from '../../store/evaluations-failures.js';
-import { evaluationIdsOfRun, getEvaluation, listEvaluations, type EvaluationRecord } from '../../store/evaluations-repo.js';
+import {
+  evaluationIdsOfRun,
+  getEvaluation,
+  listEvaluations,
+  type EvaluationRecord,
+} from '../../store/evaluations-repo.js';
 import type { RunManager } from '../../train/run-manager.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { filterPredicate } from './dataset-view.js';
@@ -30,13 +40,18 @@ export class EvaluationStore {
   }
 
   private db(): LabDatabase {
-    if (!this.database) throw new Error('EvaluationStore: no database connected; evaluationHandlers() connects the service database.');
+    if (!this.database)
+      throw new Error('EvaluationStore: no database connected; evaluationHandlers() connects the service database.');
     return this.database();
   }
 
   get(id: string): EvaluationRecord {
     const found = /^\d{1,15}$/.test(id) ? getEvaluation(this.db(), Number(id)) : undefined;
-    if (!found) throw new LabApiError('not_found', `No evaluation with id "${id}"; evaluations.list shows the evaluations there are.`);
+    if (!found)
+      throw new LabApiError(
+        'not_found',
+        `No evaluation with id "${id}"; evaluations.list shows the evaluations there are.`,
+      );
     return found;
   }
 
@@ -47,26 +62,42 @@ export class EvaluationStore {
 }
 
 const requestErrorCodes: Record<EvaluationRequestProblem, 'not_found' | 'conflict'> = {
-  'unknown-run': 'not_found', 'unknown-pair-list': 'not_found', 'unknown-checkpoint': 'not_found', 'unknown-split': 'not_found',
-  'no-checkpoint': 'conflict', 'missing-checkpoint': 'conflict',
+  'unknown-run': 'not_found',
+  'unknown-pair-list': 'not_found',
+  'unknown-checkpoint': 'not_found',
+  'unknown-split': 'not_found',
+  'no-checkpoint': 'conflict',
+  'missing-checkpoint': 'conflict',
 };
 
 function columnValue(columns: DatasetColumns, name: string, i: number): number | string | null {
   const column = columns.attributes.get(name)!;
   if (column.kind === 'numeric') return Number.isNaN(column.values[i]!) ? null : column.values[i]!;
-  return column.codes[i]! < 0 ? null : column.categories[column.codes[i]!] ?? null;
+  return column.codes[i]! < 0 ? null : (column.categories[column.codes[i]!] ?? null);
 }
 
 function failureImage(columns: DatasetColumns, image: FailureImage) {
   const i = columns.idToIdx.get(image.imageId);
   const attributes: Record<string, number | string | null> = {};
   if (i !== undefined) for (const name of columns.attributes.keys()) attributes[name] = columnValue(columns, name, i);
-  return { datasetId: apiId(image.datasetId ?? columns.datasetId), imageId: apiId(image.imageId), identity: image.identity, path: image.path, attributes };
+  return {
+    datasetId: apiId(image.datasetId ?? columns.datasetId),
+    imageId: apiId(image.imageId),
+    identity: image.identity,
+    path: image.path,
+    attributes,
+  };
 }
 
-const isPairType = (type: string | null): type is PairType => type === 'easy-easy' || type === 'easy-hard' || type === 'hard-hard';
+const isPairType = (type: string | null): type is PairType =>
+  type === 'easy-easy' || type === 'easy-hard' || type === 'hard-hard';
 
-export function evaluationHandlers(context: ServiceContext, _runs: () => RunManager, embeddings: RunEmbeddings, store: EvaluationStore): HandlersOf<'evaluations'> {
+export function evaluationHandlers(
+  context: ServiceContext,
+  _runs: () => RunManager,
+  embeddings: RunEmbeddings,
+  store: EvaluationStore,
+): HandlersOf<'evaluations'> {
   const db = () => context.db();
   store.connect(db);
 
@@ -78,11 +109,20 @@ export function evaluationHandlers(context: ServiceContext, _runs: () => RunMana
       } catch (error) {
         if (!(error instanceof EvaluationRequestError)) throw error;
         const field = error.field === 'splitId' ? undefined : error.field;
-        throw new LabApiError(requestErrorCodes[error.problem], `${error.message[0]!.toUpperCase()}${error.message.slice(1)}`, field);
+        throw new LabApiError(
+          requestErrorCodes[error.problem],
+          `${error.message[0]!.toUpperCase()}${error.message.slice(1)}`,
+          field,
+        );
       }
       const job = context.jobs.start('evaluation', async ({ signal, progress }) => {
         const { evaluation } = await evaluateRun({
-          db: db(), dataDir: context.options.dataDir, ...request, flipTest, threshold, signal,
+          db: db(),
+          dataDir: context.options.dataDir,
+          ...request,
+          flipTest,
+          threshold,
+          signal,
           embed: (embedRequest) => embeddings.forEvaluation(embedRequest),
           onProgress: progress,
         });
@@ -95,7 +135,11 @@ export function evaluationHandlers(context: ServiceContext, _runs: () => RunMana
 
     'evaluations.list': async ({ runId }) => {
       if (runId !== undefined && !/^\d{1,15}$/.test(runId)) return { evaluations: [] };
-      return { evaluations: listEvaluations(db(), { runId: runId === undefined ? undefined : Number(runId) }).map(evaluationSummary) };
+      return {
+        evaluations: listEvaluations(db(), { runId: runId === undefined ? undefined : Number(runId) }).map(
+          evaluationSummary,
+        ),
+      };
     },
 
     'evaluations.failures': async ({ evaluationId, offset, limit, kind, pairType, filters }) => {
@@ -107,7 +151,10 @@ export function evaluationHandlers(context: ServiceContext, _runs: () => RunMana
         return i !== undefined && tests.every((test) => test(i));
       };
       const page = listFailures(db(), evaluation.id, {
-        kind: kind === 'all' ? undefined : kind, pairType, offset, limit,
+        kind: kind === 'all' ? undefined : kind,
+        pairType,
+        offset,
+        limit,
         keep: tests.length > 0 ? (a, b) => matches(a) || matches(b) : undefined,
       });
       const items: FailurePair[] = page.items.map((f) => ({
@@ -125,8 +172,19 @@ export function evaluationHandlers(context: ServiceContext, _runs: () => RunMana
     'evaluations.compare': async ({ a, b }) => {
       const left = evaluationDetail(store.get(a));
       const right = evaluationDetail(store.get(b));
-      const rows: Array<{ metric: string; pairType: PairType | 'overall' | 'gap'; a: number | null; b: number | null; delta: number | null }> = [];
-      const push = (metric: string, pairType: PairType | 'overall' | 'gap', x: number | null | undefined, y: number | null | undefined) => {
+      const rows: Array<{
+        metric: string;
+        pairType: PairType | 'overall' | 'gap';
+        a: number | null;
+        b: number | null;
+        delta: number | null;
+      }> = [];
+      const push = (
+        metric: string,
+        pairType: PairType | 'overall' | 'gap',
+        x: number | null | undefined,
+        y: number | null | undefined,
+      ) => {
         const av = x ?? null;
         const bv = y ?? null;
         rows.push({ metric, pairType, a: av, b: bv, delta: av !== null && bv !== null ? bv - av : null });
@@ -136,9 +194,15 @@ export function evaluationHandlers(context: ServiceContext, _runs: () => RunMana
         const x = set === 'overall' ? left.overall : left.byType[set];
         const y = set === 'overall' ? right.overall : right.byType[set];
         if (!x && !y) continue;
-        for (const metric of ['accuracy', 'auc', 'eer', 'margin', 'overlap', 'dPrime'] as const) push(metric, set, x?.[metric], y?.[metric]);
+        for (const metric of ['accuracy', 'auc', 'eer', 'margin', 'overlap', 'dPrime'] as const)
+          push(metric, set, x?.[metric], y?.[metric]);
         for (const t of (x ?? y)!.tarAtFar) {
-          push(`tar@${t.far}`, set, x?.tarAtFar.find((p) => p.far === t.far)?.tar, y?.tarAtFar.find((p) => p.far === t.far)?.tar);
+          push(
+            `tar@${t.far}`,
+            set,
+            x?.tarAtFar.find((p) => p.far === t.far)?.tar,
+            y?.tarAtFar.find((p) => p.far === t.far)?.tar,
+          );
         }
       }
       for (const gap of left.gaps) {

@@ -1,6 +1,19 @@
-import type { EvaluationDetail, EvaluationSummary, NumericBin, PairType, VerificationMetrics } from '../contract/index.js';
+import type {
+  EvaluationDetail,
+  EvaluationSummary,
+  NumericBin,
+  PairType,
+  VerificationMetrics,
+} from '../contract/index.js';
 import { pairTypeSchema } from '../contract/index.js';
-import type { HistogramCounts, PairSetMetrics, PairTypeGap, ScoreHistograms, VerificationReport, IdentificationReport } from '../../eval/index.js';
+import type {
+  HistogramCounts,
+  PairSetMetrics,
+  PairTypeGap,
+  ScoreHistograms,
+  VerificationReport,
+  IdentificationReport,
+} from '../../eval/index.js';
 import type { EvaluationRecord, EvaluationSummaryRecord } from '../../store/evaluations-repo.js';
 import { apiId } from './ids.js';
 
@@ -11,7 +24,11 @@ const isPairType = (type: string | null): type is PairType => type !== null && p
 
 function bins(histogram: ScoreHistograms, counts: HistogramCounts): NumericBin[] {
   const width = (histogram.max - histogram.min) / histogram.bins;
-  return counts.counts.map((count, r) => ({ x0: histogram.min + r * width, x1: histogram.min + (r + 1) * width, count }));
+  return counts.counts.map((count, r) => ({
+    x0: histogram.min + r * width,
+    x1: histogram.min + (r + 1) * width,
+    count,
+  }));
 }
 
 export function verificationMetrics(set: PairSetMetrics): VerificationMetrics {
@@ -39,10 +56,22 @@ export function verificationMetrics(set: PairSetMetrics): VerificationMetrics {
 const gapMetrics = ['accuracy', 'auc', 'eer', 'margin', 'dPrime', 'overlap'] as const;
 
 function gapRows(gaps: PairTypeGap[]): EvaluationDetail['gaps'] {
-  return gaps.filter((g) => isPairType(g.reference) && isPairType(g.type)).flatMap((g) => [
-    ...gapMetrics.map((metric) => ({ metric, from: g.reference as PairType, to: g.type as PairType, value: g[metric] })),
-    ...g.tarAtFar.map((t) => ({ metric: `tar@${t.far}`, from: g.reference as PairType, to: g.type as PairType, value: t.gap })),
-  ]);
+  return gaps
+    .filter((g) => isPairType(g.reference) && isPairType(g.type))
+    .flatMap((g) => [
+      ...gapMetrics.map((metric) => ({
+        metric,
+        from: g.reference as PairType,
+        to: g.type as PairType,
+        value: g[metric],
+      })),
+      ...g.tarAtFar.map((t) => ({
+        metric: `tar@${t.far}`,
+        from: g.reference as PairType,
+        to: g.type as PairType,
+        value: t.gap,
+      })),
+    ]);
 }
 
 export function evaluationMetrics(report: VerificationReport, identification: IdentificationReport | null) {
@@ -53,22 +82,41 @@ export function evaluationMetrics(report: VerificationReport, identification: Id
     overall: verificationMetrics(report.overall),
     byType,
     gaps,
-    identification: identification && identification.rank1 !== null && identification.rank5 !== null
-      ? { rank1: identification.rank1, rank5: identification.rank5, probes: identification.evaluatedProbes, gallery: identification.galleryImages }
-      : null,
+    identification:
+      identification && identification.rank1 !== null && identification.rank5 !== null
+        ? {
+            rank1: identification.rank1,
+            rank5: identification.rank5,
+            probes: identification.evaluatedProbes,
+            gallery: identification.galleryImages,
+          }
+        : null,
     accuracy: report.overall.accuracy?.mean ?? null,
-    easyHardGap: gaps.find((g) => g.metric === 'accuracy' && g.from === 'easy-easy' && g.to === 'easy-hard')?.value ?? null,
+    easyHardGap:
+      gaps.find((g) => g.metric === 'accuracy' && g.from === 'easy-easy' && g.to === 'easy-hard')?.value ?? null,
   };
 }
 
 export function evaluationSummary(record: EvaluationSummaryRecord): EvaluationSummary {
   return {
-    id: apiId(record.id), runId: apiId(record.runId), datasetId: apiId(record.datasetId), pairListId: apiId(record.pairListId),
-    status: record.status, createdAt: record.createdAt, flipTest: record.flipTest, checkpointStep: record.checkpointStep,
-    accuracy: record.accuracy, easyHardGap: record.easyHardGap, error: record.error,
+    id: apiId(record.id),
+    runId: apiId(record.runId),
+    datasetId: apiId(record.datasetId),
+    pairListId: apiId(record.pairListId),
+    status: record.status,
+    createdAt: record.createdAt,
+    flipTest: record.flipTest,
+    checkpointStep: record.checkpointStep,
+    accuracy: record.accuracy,
+    easyHardGap: record.easyHardGap,
+    error: record.error,
   };
 }
 
 export function evaluationDetail(record: EvaluationRecord): EvaluationDetail {
-  return { ...evaluationSummary(record), threshold: record.threshold, ...evaluationMetrics(record.report, record.identification) };
+  return {
+    ...evaluationSummary(record),
+    threshold: record.threshold,
+    ...evaluationMetrics(record.report, record.identification),
+  };
 }

@@ -6,13 +6,19 @@ export class LabEventBus {
 
   subscribe(listener: (event: LabEvent) => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   emit<E extends LabEventName>(type: E, payload: LabEventPayload<E>): void {
     const event = { type, payload } as LabEvent;
     for (const listener of this.listeners) {
-      try { listener(event); } catch { /* a broken listener must not stop the others */ }
+      try {
+        listener(event);
+      } catch {
+        /* a broken listener must not stop the others */
+      }
     }
   }
 

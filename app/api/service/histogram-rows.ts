@@ -15,16 +15,19 @@ export function histogramRows(records: readonly HistogramRecord[]): SimilarityHi
       const record = byName.get(name);
       if (!record || record.bins.length === 0) continue;
       // Same grid in practice; otherwise the bin of this record that holds x.
-      const k = record.bins.length === n && record.lo === grid!.lo && record.hi === grid!.hi
-        ? b
-        : Math.floor(((x - record.lo) / (record.hi - record.lo)) * record.bins.length);
+      const k =
+        record.bins.length === n && record.lo === grid!.lo && record.hi === grid!.hi
+          ? b
+          : Math.floor(((x - record.lo) / (record.hi - record.lo)) * record.bins.length);
       row[name] = k >= 0 && k < record.bins.length ? record.bins[k]! : 0;
     }
     return row;
   });
   const pick = <T>(f: (r: HistogramRecord | undefined) => T) => ({
-    teacherPositive: f(byName.get('teacherPositive')), teacherNegative: f(byName.get('teacherNegative')),
-    studentPositive: f(byName.get('studentPositive')), studentNegative: f(byName.get('studentNegative')),
+    teacherPositive: f(byName.get('teacherPositive')),
+    teacherNegative: f(byName.get('teacherNegative')),
+    studentPositive: f(byName.get('studentPositive')),
+    studentNegative: f(byName.get('studentNegative')),
   });
   return { rows, expectations: pick((r) => r?.mean ?? null), counts: pick((r) => r?.count ?? 0) };
 }

@@ -14,14 +14,23 @@ import type { LabImage } from './types.js';
 // database recorded at import, under the dataset's root. Callers never supply a path.
 // Thumbnails are made with sharp (bounded by the dataset's pixel limit) and kept in a small LRU.
 
-const browserFormats: Record<string, string> = { jpeg: 'image/jpeg', jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' };
+const browserFormats: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+};
 const thumbnailCacheEntries = 4000;
 
 /** The image file as bytes-safe path (Buffer when its name is not UTF-8). */
 export function imageFilePath(root: string, image: ImageRecord): string | Buffer {
   const segments = image.path.split('/');
   if (image.path.startsWith('/') || segments.some((s) => s === '..' || s === '')) {
-    throw new LabApiError('not_found', `Image ${image.id} has a stored path that leaves its dataset folder; it is not served.`);
+    throw new LabApiError(
+      'not_found',
+      `Image ${image.id} has a stored path that leaves its dataset folder; it is not served.`,
+    );
   }
   return image.pathBytes ? Buffer.concat([Buffer.from(`${root}/`), image.pathBytes]) : `${root}/${image.path}`;
 }
@@ -42,26 +51,41 @@ export class ImageSource {
     if (thumb === undefined) {
       const type = browserFormats[image.format];
       if (type) return { contentType: type, data: createReadStream(file) };
-      return { contentType: 'image/png', data: Readable.from(await this.convert(file, image.format, dataset.maxPixels, 512, (s) => s.png())) };
+      return {
+        contentType: 'image/png',
+        data: Readable.from(await this.convert(file, image.format, dataset.maxPixels, 512, (s) => s.png())),
+      };
     }
     const key = `${image.id}:${thumb}:${image.fileMtimeMs}:${image.fileSize}`;
     let body = this.thumbnails.get(key);
     if (body) {
       this.thumbnails.delete(key);
     } else {
-      body = await this.convert(file, image.format, dataset.maxPixels, thumb, (s) => s.resize(thumb, thumb, { fit: 'inside' }).webp({ quality: 82 }));
-      if (this.thumbnails.size >= thumbnailCacheEntries) this.thumbnails.delete(this.thumbnails.keys().next().value as string);
+      body = await this.convert(file, image.format, dataset.maxPixels, thumb, (s) =>
+        s.resize(thumb, thumb, { fit: 'inside' }).webp({ quality: 82 }),
+      );
+      if (this.thumbnails.size >= thumbnailCacheEntries)
+        this.thumbnails.delete(this.thumbnails.keys().next().value as string);
     }
     this.thumbnails.set(key, body);
     return { contentType: 'image/webp', data: Readable.from(body) };
   }
 
-  private async convert(file: string | Buffer, format: string, maxPixels: number, side: number, finish: (s: Sharp) => Sharp): Promise<Buffer> {
+  private async convert(
+    file: string | Buffer,
+    format: string,
+    maxPixels: number,
+    side: number,
+    finish: (s: Sharp) => Sharp,
+  ): Promise<Buffer> {
     let bytes: Buffer;
     try {
       bytes = await readFile(file);
     } catch (error) {
-      throw new LabApiError('not_found', `The image file can no longer be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); was the dataset folder moved?`);
+      throw new LabApiError(
+        'not_found',
+        `The image file can no longer be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); was the dataset folder moved?`,
+      );
     }
     try {
       if (format === 'bmp') {
@@ -71,7 +95,10 @@ export class ImageSource {
       }
       return await finish(sharp(bytes, { limitInputPixels: maxPixels, failOn: 'none' }).rotate()).toBuffer();
     } catch (error) {
-      throw new LabApiError('internal', `The image could not be decoded for display: ${error instanceof Error ? error.message : String(error)}`);
+      throw new LabApiError(
+        'internal',
+        `The image could not be decoded for display: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -31,7 +31,16 @@ export class JobRegistry {
     this.counter += 1;
     const id = `job-${Date.now().toString(36)}-${this.counter}`;
     const controller = new AbortController();
-    const info: JobInfo = { id, kind, status: 'running', phase: 'starting', done: 0, total: null, result: null, error: null };
+    const info: JobInfo = {
+      id,
+      kind,
+      status: 'running',
+      phase: 'starting',
+      done: 0,
+      total: null,
+      result: null,
+      error: null,
+    };
     const entry: JobEntry = { info, controller, lastEmit: 0, done: Promise.resolve() };
     this.jobs.set(id, entry);
     const context: JobContext = {
@@ -51,8 +60,17 @@ export class JobRegistry {
       .then(() => work(context))
       .then(
         (result) => this.finish(entry, controller.signal.aborted ? 'cancelled' : 'completed', result, null),
-        (error: unknown) => this.finish(entry, controller.signal.aborted ? 'cancelled' : 'failed', null,
-          controller.signal.aborted ? 'cancelled by the user' : error instanceof Error ? error.message : String(error)),
+        (error: unknown) =>
+          this.finish(
+            entry,
+            controller.signal.aborted ? 'cancelled' : 'failed',
+            null,
+            controller.signal.aborted
+              ? 'cancelled by the user'
+              : error instanceof Error
+                ? error.message
+                : String(error),
+          ),
       );
     return info;
   }

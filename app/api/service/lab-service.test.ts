@@ -21,12 +21,22 @@ function finished(jobId: string): Promise<JobInfo> {
   return new Promise((resolve) => {
     const seen = events.find((e) => e.type === 'job.finished' && e.payload.id === jobId);
     if (seen) return resolve(seen.payload as JobInfo);
-    const stop = service.subscribe((e) => { if (e.type === 'job.finished' && e.payload.id === jobId) { stop(); resolve(e.payload); } });
+    const stop = service.subscribe((e) => {
+      if (e.type === 'job.finished' && e.payload.id === jobId) {
+        stop();
+        resolve(e.payload);
+      }
+    });
   });
 }
 
 let synthId: string;
-const poseRule = { hard: { combine: 'or' as const, conditions: [{ kind: 'attribute' as const, attribute: 'yaw', op: '>=' as const, value: 45, abs: true }] } };
+const poseRule = {
+  hard: {
+    combine: 'or' as const,
+    conditions: [{ kind: 'attribute' as const, attribute: 'yaw', op: '>=' as const, value: 45, abs: true }],
+  },
+};
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ddl-lab-service-'));
@@ -53,7 +63,14 @@ describe('datasets', () => {
   it('lists and describes the dataset with its attributes and pair list', async () => {
     const { datasets } = await call('datasets.list', {});
     expect(datasets).toHaveLength(1);
-    expect(datasets[0]).toMatchObject({ id: synthId, kind: 'synth', status: 'ready', imageCount: 60, identityCount: 12, badFileCount: 0 });
+    expect(datasets[0]).toMatchObject({
+      id: synthId,
+      kind: 'synth',
+      status: 'ready',
+      imageCount: 60,
+      identityCount: 12,
+      badFileCount: 0,
+    });
     const detail = await call('datasets.get', { datasetId: synthId });
     const yaw = detail.attributes.find((a) => a.name === 'yaw');
     expect(yaw).toMatchObject({ kind: 'numeric', source: 'file' });
@@ -68,7 +85,11 @@ describe('datasets', () => {
     const all = await call('datasets.images', { datasetId: synthId, offset: 0, limit: 10 });
     expect(all.total).toBe(60);
     expect(all.items).toHaveLength(10);
-    const frontal = await call('datasets.images', { datasetId: synthId, limit: 100, filters: [{ attribute: 'yaw', op: '<', value: 30, abs: true }] });
+    const frontal = await call('datasets.images', {
+      datasetId: synthId,
+      limit: 100,
+      filters: [{ attribute: 'yaw', op: '<', value: 30, abs: true }],
+    });
     expect(frontal.total).toBeGreaterThan(0);
     expect(frontal.total).toBeLessThan(60);
     for (const image of frontal.items) expect(Math.abs(image.attributes.yaw as number)).toBeLessThan(30);
@@ -81,7 +102,10 @@ describe('datasets', () => {
   });
 
   it('explains a filter on an attribute the dataset does not have', async () => {
-    const error = await refused('datasets.images', { datasetId: synthId, filters: [{ attribute: 'age', op: '>', value: 3 }] });
+    const error = await refused('datasets.images', {
+      datasetId: synthId,
+      filters: [{ attribute: 'age', op: '>', value: 3 }],
+    });
     expect(error).toMatchObject({ code: 'invalid_params', field: 'filters.0.attribute' });
     expect(error.message).toMatch(/no attribute "age"/);
   });
@@ -116,7 +140,16 @@ describe('datasets', () => {
     for (const person of ['ann', 'bob']) {
       mkdirSync(join(folder, person), { recursive: true });
       for (let k = 0; k < 2; k++) {
-        await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 40 * k + (person === 'ann' ? 0 : 100), g: 90, b: 20 } } }).jpeg().toFile(join(folder, person, `${k}.jpg`));
+        await sharp({
+          create: {
+            width: 40,
+            height: 40,
+            channels: 3,
+            background: { r: 40 * k + (person === 'ann' ? 0 : 100), g: 90, b: 20 },
+          },
+        })
+          .jpeg()
+          .toFile(join(folder, person, `${k}.jpg`));
       }
     }
     writeFileSync(join(folder, 'bob', 'notes.jpg'), 'this is not an image');
@@ -127,18 +160,32 @@ describe('datasets', () => {
     const detail = await call('datasets.get', { datasetId: id });
     expect(detail).toMatchObject({ name: 'two people', imageCount: 4, identityCount: 2, badFileCount: 1 });
     const bad = await call('datasets.badFiles', { datasetId: id });
-    expect(bad.items).toEqual([expect.objectContaining({ source: 'image', path: 'bob/notes.jpg', reason: 'not an image' })]);
+    expect(bad.items).toEqual([
+      expect.objectContaining({ source: 'image', path: 'bob/notes.jpg', reason: 'not an image' }),
+    ]);
     expect(await call('datasets.remove', { datasetId: id })).toEqual({ removed: true });
     expect((await refused('datasets.get', { datasetId: id })).code).toBe('not_found');
   });
 
   it('refuses to import a relative or missing path, naming the field', async () => {
-    expect(await refused('datasets.import', { path: 'faces' })).toMatchObject({ code: 'invalid_params', field: 'path' });
-    expect(await refused('datasets.import', { path: join(root, 'nope') })).toMatchObject({ code: 'invalid_params', field: 'path' });
+    expect(await refused('datasets.import', { path: 'faces' })).toMatchObject({
+      code: 'invalid_params',
+      field: 'path',
+    });
+    expect(await refused('datasets.import', { path: join(root, 'nope') })).toMatchObject({
+      code: 'invalid_params',
+      field: 'path',
+    });
   });
 
   it('cancels a job', async () => {
-    const { jobId } = await call('synth.generate', { preset: 'pose', identities: 50, perIdentity: 10, size: 32, seed: 1 });
+    const { jobId } = await call('synth.generate', {
+      preset: 'pose',
+      identities: 50,
+      perIdentity: 10,
+      size: 32,
+      seed: 1,
+    });
     await call('jobs.cancel', { jobId });
     const job = await finished(jobId);
     expect(job.status).toBe('cancelled');
@@ -157,7 +204,9 @@ describe('splits', () => {
     expect(saved.summary.hardImages).toBe(summary.hardImages);
     expect((await call('splits.list', { datasetId: synthId })).splits.map((s) => s.name)).toContain('large yaw');
     expect((await call('splits.get', { splitId: saved.id })).definition).toEqual(poseRule);
-    expect(await refused('splits.save', { datasetId: synthId, definition: poseRule, name: 'large yaw' })).toMatchObject({ code: 'conflict', field: 'name' });
+    expect(await refused('splits.save', { datasetId: synthId, definition: poseRule, name: 'large yaw' })).toMatchObject(
+      { code: 'conflict', field: 'name' },
+    );
     const hardOnly = await call('datasets.images', { datasetId: synthId, splitId: saved.id, side: 'hard', limit: 100 });
     expect(hardOnly.total).toBe(summary.hardImages);
   });
@@ -172,7 +221,12 @@ describe('splits', () => {
   });
 
   it('explains a rule naming an attribute the dataset lacks', async () => {
-    const error = await refused('splits.preview', { datasetId: synthId, definition: { hard: { combine: 'and', conditions: [{ kind: 'attribute', attribute: 'age', op: '>', value: 60 }] } } });
+    const error = await refused('splits.preview', {
+      datasetId: synthId,
+      definition: {
+        hard: { combine: 'and', conditions: [{ kind: 'attribute', attribute: 'age', op: '>', value: 60 }] },
+      },
+    });
     expect(error.code).toBe('invalid_params');
     expect(error.message).toMatch(/age/);
     expect(error.field).toMatch(/^definition\.hard/);
@@ -183,11 +237,29 @@ describe('runs', () => {
   it('refuses a config app/train finds wrong, with its explanation', async () => {
     const split = (await call('splits.list', { datasetId: synthId })).splits[0]!;
     const error = await refused('runs.create', {
-      config: { datasetId: synthId, splitId: split.id, stage: 1, backbone: { name: 'ir-lite', inputSize: 32 }, head: { type: 'arcface' }, batchSize: 8, steps: 5, lr: 0.1, parentRunId: '4' },
+      config: {
+        datasetId: synthId,
+        splitId: split.id,
+        stage: 1,
+        backbone: { name: 'ir-lite', inputSize: 32 },
+        head: { type: 'arcface' },
+        batchSize: 8,
+        steps: 5,
+        lr: 0.1,
+        parentRunId: '4',
+      },
     });
     expect(error).toMatchObject({ code: 'invalid_params', field: 'config.parentRunId' });
     const noParent = await refused('runs.create', {
-      config: { datasetId: synthId, splitId: split.id, stage: 2, parentRunId: '999', batchSize: 4, steps: 5, lr: 0.001 },
+      config: {
+        datasetId: synthId,
+        splitId: split.id,
+        stage: 2,
+        parentRunId: '999',
+        batchSize: 4,
+        steps: 5,
+        lr: 0.001,
+      },
     });
     expect(noParent.code).toBe('invalid_params');
     expect(noParent.message).toMatch(/999/);
@@ -195,10 +267,14 @@ describe('runs', () => {
 
   it('refuses evaluations of unknown runs and evaluations, and lists none before any', async () => {
     const detail = await call('datasets.get', { datasetId: synthId });
-    expect((await refused('evaluations.run', { runId: '77', pairListId: detail.pairLists[0]!.id })).code).toBe('not_found');
+    expect((await refused('evaluations.run', { runId: '77', pairListId: detail.pairLists[0]!.id })).code).toBe(
+      'not_found',
+    );
     expect((await refused('evaluations.get', { evaluationId: '5' })).code).toBe('not_found');
     expect((await call('evaluations.list', {})).evaluations).toEqual([]);
-    expect((await refused('splits.distributions', { datasetId: synthId, definition: poseRule, runId: '77' })).code).toBe('not_found');
+    expect(
+      (await refused('splits.distributions', { datasetId: synthId, definition: poseRule, runId: '77' })).code,
+    ).toBe('not_found');
   });
 
   it('lists no runs and answers not_found for an unknown one', async () => {

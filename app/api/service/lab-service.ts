@@ -52,7 +52,11 @@ export function createLabService(options: LabServiceOptions): LabService {
       async () => {
         try {
           const info = await (backend ??= initBackend());
-          return { backend: info.detail, available: info.tried.filter((t) => !t.error).map((t) => t.name), threads: info.threads };
+          return {
+            backend: info.detail,
+            available: info.tried.filter((t) => !t.error).map((t) => t.name),
+            threads: info.threads,
+          };
         } catch {
           return { backend: null, available: [], threads: null };
         }
@@ -61,7 +65,11 @@ export function createLabService(options: LabServiceOptions): LabService {
     ),
     ...datasetHandlers(context),
     ...synthHandlers(context),
-    ...splitHandlers(context, (_db, datasetId, definition) => modelScores(embeddings, datasetId, definition), embeddings),
+    ...splitHandlers(
+      context,
+      (_db, datasetId, definition) => modelScores(embeddings, datasetId, definition),
+      embeddings,
+    ),
     ...runHandlers(context, runs),
     ...evaluationHandlers(context, runs, embeddings, evaluations),
     ...jobHandlers(context),

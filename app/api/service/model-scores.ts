@@ -15,7 +15,11 @@ function runIdsOf(node: SplitCondition | SplitRule, into: Set<string>): Set<stri
   return into;
 }
 
-export async function modelScores(embeddings: RunEmbeddings, datasetId: number, definition: SplitDefinition): Promise<SplitScores | undefined> {
+export async function modelScores(
+  embeddings: RunEmbeddings,
+  datasetId: number,
+  definition: SplitDefinition,
+): Promise<SplitScores | undefined> {
   const runIds = runIdsOf(definition.hard, new Set());
   if (definition.easy) runIdsOf(definition.easy, runIds);
   if (runIds.size === 0) return undefined;

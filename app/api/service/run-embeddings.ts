@@ -25,27 +25,48 @@ interface Entry {
 export class RunEmbeddings {
   private readonly cache = new Map<string, Entry>();
 
-  constructor(private readonly db: () => LabDatabase, private readonly dataDir: string) {}
+  constructor(
+    private readonly db: () => LabDatabase,
+    private readonly dataDir: string,
+  ) {}
 
   /** The run's latest checkpoint, or a conflict error saying the run has none yet. */
   checkpointOf(runId: number): CheckpointRecord {
-    if (!getRunRecord(this.db(), runId)) throw new LabApiError('not_found', `No run with id "${runId}". runs.list shows the runs there are.`);
+    if (!getRunRecord(this.db(), runId))
+      throw new LabApiError('not_found', `No run with id "${runId}". runs.list shows the runs there are.`);
     const checkpoint = latestCheckpoint(this.db(), runId);
-    if (!checkpoint) throw new LabApiError('conflict', `Run ${runId} has no checkpoint yet; wait until it has trained for a while (or finished).`);
+    if (!checkpoint)
+      throw new LabApiError(
+        'conflict',
+        `Run ${runId} has no checkpoint yet; wait until it has trained for a while (or finished).`,
+      );
     return checkpoint;
   }
 
   /** Embeddings under the run's latest checkpoint (no flip-test): the Split page's view of a model. */
-  async embeddings(runId: number, datasetId: number, onProgress?: (done: number, total: number) => void): Promise<ImageEmbeddings> {
+  async embeddings(
+    runId: number,
+    datasetId: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ImageEmbeddings> {
     return this.embeddingsAt(runId, this.checkpointOf(runId), datasetId, { onProgress });
   }
 
   /** What app/eval/run's evaluateRun asks for, answered from (and into) this cache. */
   forEvaluation(request: EmbedRequest): Promise<ImageEmbeddings> {
-    return this.embeddingsAt(request.target.run.id, request.target.checkpoint, request.datasetId, { flipTest: request.flipTest, onProgress: request.onProgress, signal: request.signal });
+    return this.embeddingsAt(request.target.run.id, request.target.checkpoint, request.datasetId, {
+      flipTest: request.flipTest,
+      onProgress: request.onProgress,
+      signal: request.signal,
+    });
   }
 
-  private async embeddingsAt(runId: number, checkpoint: CheckpointRecord, datasetId: number, options: { flipTest?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<ImageEmbeddings> {
+  private async embeddingsAt(
+    runId: number,
+    checkpoint: CheckpointRecord,
+    datasetId: number,
+    options: { flipTest?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<ImageEmbeddings> {
     const dataset = getDataset(this.db(), datasetId);
     if (!dataset) throw new LabApiError('not_found', `No dataset with id "${datasetId}".`);
     const flipTest = options.flipTest ?? false;
@@ -54,12 +75,20 @@ export class RunEmbeddings {
     if (found && (found.revision === null || found.revision === dataset.revision)) return found.pending;
     const entry = { revision: null } as Entry;
     entry.pending = initBackend()
-      .then(() => embedDataset(this.db(), this.dataDir, datasetId, join(checkpoint.path, 'backbone'), { flipTest, signal: options.signal, onProgress: options.onProgress }))
+      .then(() =>
+        embedDataset(this.db(), this.dataDir, datasetId, join(checkpoint.path, 'backbone'), {
+          flipTest,
+          signal: options.signal,
+          onProgress: options.onProgress,
+        }),
+      )
       .then((embedded) => {
         entry.revision = getDataset(this.db(), datasetId)?.revision ?? -1;
         return embedded;
       });
-    entry.pending.catch(() => { if (this.cache.get(key) === entry) this.cache.delete(key); });
+    entry.pending.catch(() => {
+      if (this.cache.get(key) === entry) this.cache.delete(key);
+    });
     this.cache.delete(key);
     this.cache.set(key, entry);
     while (this.cache.size > kept) this.cache.delete(this.cache.keys().next().value as string);
@@ -75,7 +104,12 @@ export class RunEmbeddings {
     const checkpoint = this.checkpointOf(runId);
     const dataset = getDataset(this.db(), datasetId);
     if (dataset) {
-      const stored = findHardnessEvaluation(this.db(), { runId, datasetId, checkpointStep: checkpoint.step, datasetRevision: dataset.revision });
+      const stored = findHardnessEvaluation(this.db(), {
+        runId,
+        datasetId,
+        checkpointStep: checkpoint.step,
+        datasetRevision: dataset.revision,
+      });
       if (stored !== undefined) return imageHardness(this.db(), stored);
     }
     const embedded = await this.embeddings(runId, datasetId);

@@ -23,21 +23,37 @@ function runError(error: unknown): never {
   throw error;
 }
 
-export function runEventToLabEvent(event: RunEvent): { type: LabEventName; payload: LabEventPayload<LabEventName> } | undefined {
+export function runEventToLabEvent(
+  event: RunEvent,
+): { type: LabEventName; payload: LabEventPayload<LabEventName> } | undefined {
   const runId = apiId(event.runId);
   switch (event.type) {
     case 'run.status':
-      return { type: 'run.status', payload: { runId, status: event.status, step: event.step, backend: event.backend, error: event.error } };
+      return {
+        type: 'run.status',
+        payload: { runId, status: event.status, step: event.step, backend: event.backend, error: event.error },
+      };
     case 'run.progress': {
       const { lr: _lr, imagesPerSecond: _ips, time: _time, ...rest } = event.metrics;
       const extras = Object.fromEntries(Object.entries(rest).filter(([name]) => !(name in event.terms)));
       return {
         type: 'run.progress',
-        payload: { runId, step: event.step, totalSteps: event.totalSteps, lr: event.lr, imagesPerSecond: event.imagesPerSecond, terms: event.terms as Record<string, number>, extras },
+        payload: {
+          runId,
+          step: event.step,
+          totalSteps: event.totalSteps,
+          lr: event.lr,
+          imagesPerSecond: event.imagesPerSecond,
+          terms: event.terms as Record<string, number>,
+          extras,
+        },
       };
     }
     case 'run.histograms':
-      return { type: 'run.histograms', payload: { runId, step: event.step, availableSteps: [], ...histogramRows(event.histograms) } };
+      return {
+        type: 'run.histograms',
+        payload: { runId, step: event.step, availableSteps: [], ...histogramRows(event.histograms) },
+      };
     default:
       return undefined;
   }
@@ -47,7 +63,13 @@ export function createRunManager(context: ServiceContext): RunManager {
   const manager = new RunManager(context.db(), context.options.dataDir, { launcher: context.options.runLauncher });
   // Runs left `running` by a process that died with the previous app become `interrupted`.
   for (const run of manager.recover()) {
-    context.bus.emit('run.status', { runId: apiId(run.id), status: 'interrupted', step: run.lastStep, backend: run.backend, error: run.error });
+    context.bus.emit('run.status', {
+      runId: apiId(run.id),
+      status: 'interrupted',
+      step: run.lastStep,
+      backend: run.backend,
+      error: run.error,
+    });
   }
   manager.subscribe((event) => {
     const labEvent = runEventToLabEvent(event);
@@ -71,7 +93,8 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
           datasetId: dbId(datasetId, 'dataset'),
           splitId: dbId(splitId, 'split'),
           name,
-          config: parentRunId === undefined ? trainerConfig : { ...trainerConfig, parentRunId: dbId(parentRunId, 'run') },
+          config:
+            parentRunId === undefined ? trainerConfig : { ...trainerConfig, parentRunId: dbId(parentRunId, 'run') },
         });
         return runSummary(db(), requireRun(apiId(handle.runId)));
       } catch (error) {
@@ -82,10 +105,15 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
     'runs.cancel': async ({ runId }) => {
       const run = requireRun(runId);
       if (run.status !== 'running' && run.status !== 'queued') {
-        throw new LabApiError('conflict', `Run ${runId} is ${run.status}; only a queued or running run can be cancelled.`);
+        throw new LabApiError(
+          'conflict',
+          `Run ${runId} is ${run.status}; only a queued or running run can be cancelled.`,
+        );
       }
       // Graceful: the process finishes its step and checkpoints; `run.status` tells when it stopped.
-      void runs().cancel(run.id, { graceMs: cancelGraceMs }).catch(() => {});
+      void runs()
+        .cancel(run.id, { graceMs: cancelGraceMs })
+        .catch(() => {});
       return runSummary(db(), requireRun(runId));
     },
 
@@ -100,7 +128,11 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
     },
 
     'runs.list': async ({ datasetId, status }) => ({
-      runs: runs().list({ datasetId: datasetId === undefined ? undefined : dbId(datasetId, 'dataset'), status: status ? [status] : undefined })
+      runs: runs()
+        .list({
+          datasetId: datasetId === undefined ? undefined : dbId(datasetId, 'dataset'),
+          status: status ? [status] : undefined,
+        })
         .map((run) => runSummary(db(), run)),
     }),
 
@@ -124,7 +156,12 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
     'runs.histograms': async ({ runId, step }) => {
       const run = requireRun(runId);
       const found = histogramsAt(db(), run.id, step);
-      return { runId, step: found?.step ?? null, availableSteps: histogramSteps(db(), run.id), ...histogramRows(found?.histograms ?? []) };
+      return {
+        runId,
+        step: found?.step ?? null,
+        availableSteps: histogramSteps(db(), run.id),
+        ...histogramRows(found?.histograms ?? []),
+      };
     },
   };
 }

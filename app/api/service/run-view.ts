@@ -13,23 +13,53 @@ const rowFields = new Set(['time', 'lr', 'imagesPerSecond']);
 export function runSummary(db: LabDatabase, run: RunRecord): RunSummary {
   const config = run.config as { objective?: 'ddl' | 'classification' };
   return {
-    id: apiId(run.id), name: run.name || `run ${run.id}`, datasetId: apiId(run.datasetId), splitId: apiId(run.splitId),
-    stage: run.stage, parentRunId: run.parentRunId === null ? null : apiId(run.parentRunId),
+    id: apiId(run.id),
+    name: run.name || `run ${run.id}`,
+    datasetId: apiId(run.datasetId),
+    splitId: apiId(run.splitId),
+    stage: run.stage,
+    parentRunId: run.parentRunId === null ? null : apiId(run.parentRunId),
     objective: run.stage === 2 ? (config.objective ?? 'ddl') : 'classification',
-    status: run.status, backend: run.backend, seed: run.seed, step: run.lastStep, totalSteps: run.totalSteps,
-    createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt, error: run.error,
+    status: run.status,
+    backend: run.backend,
+    seed: run.seed,
+    step: run.lastStep,
+    totalSteps: run.totalSteps,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    error: run.error,
     lastLoss: latestMetrics(db, run.id).total?.value ?? null,
   };
 }
 
 const pick = <T extends object>(source: T | undefined, keys: readonly string[]) =>
-  source === undefined ? undefined : Object.fromEntries(keys.filter((k) => k in source).map((k) => [k, (source as Record<string, unknown>)[k]]));
+  source === undefined
+    ? undefined
+    : Object.fromEntries(keys.filter((k) => k in source).map((k) => [k, (source as Record<string, unknown>)[k]]));
 
 /** The stored (resolved) config as the contract spells it: string ids, known fields only. */
 export function contractRunConfig(run: RunRecord): RunConfig {
   const stored = run.config as Record<string, any>;
   const config: Record<string, unknown> = {
-    ...pick(stored, ['stage', 'objective', 'ddl', 'batchSize', 'steps', 'lr', 'momentum', 'weightDecay', 'clipGradNorm', 'schedule', 'seed', 'flip', 'histogramEvery', 'checkpointEvery', 'keepCheckpoints', 'parentCheckpointStep']),
+    ...pick(stored, [
+      'stage',
+      'objective',
+      'ddl',
+      'batchSize',
+      'steps',
+      'lr',
+      'momentum',
+      'weightDecay',
+      'clipGradNorm',
+      'schedule',
+      'seed',
+      'flip',
+      'histogramEvery',
+      'checkpointEvery',
+      'keepCheckpoints',
+      'parentCheckpointStep',
+    ]),
     name: run.name || undefined,
     datasetId: apiId(run.datasetId),
     splitId: apiId(run.splitId),
@@ -48,7 +78,11 @@ export function metricRows(db: LabDatabase, runId: number, sinceStep: number, li
   for (const [name, points] of Object.entries(series)) {
     for (const point of points) {
       let row = rows.get(point.step);
-      if (!row) rows.set(point.step, (row = { step: point.step, time: 0, lr: null, imagesPerSecond: null, terms: {}, extras: {} }));
+      if (!row)
+        rows.set(
+          point.step,
+          (row = { step: point.step, time: 0, lr: null, imagesPerSecond: null, terms: {}, extras: {} }),
+        );
       if (point.value === null) continue;
       if (name === 'time') row.time = point.value;
       else if (name === 'lr') row.lr = point.value;

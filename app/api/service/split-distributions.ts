@@ -22,10 +22,17 @@ function evenSample(ids: readonly number[], max: number): number[] {
   return Array.from({ length: max }, (_, k) => ids[Math.floor(k * step)]!);
 }
 
-export function splitDistributions(embedded: ImageEmbeddings, sides: SplitSides, maxImages: number): SimilarityHistograms {
+export function splitDistributions(
+  embedded: ImageEmbeddings,
+  sides: SplitSides,
+  maxImages: number,
+): SimilarityHistograms {
   const { embeddings, dim, labels, rowOf } = embedded;
   const share = Math.max(2, Math.floor(maxImages / 2));
-  const rowsOf = (ids: readonly number[]) => evenSample(ids, share).map((id) => rowOf.get(id)).filter((r): r is number => r !== undefined);
+  const rowsOf = (ids: readonly number[]) =>
+    evenSample(ids, share)
+      .map((id) => rowOf.get(id))
+      .filter((r): r is number => r !== undefined);
   const easy = rowsOf(sides.easy);
   const hard = rowsOf(sides.hard);
   const dot = (a: number, b: number) => {
@@ -49,7 +56,8 @@ export function splitDistributions(embedded: ImageEmbeddings, sides: SplitSides,
   for (const rows of easyGroups.values()) {
     let taken = 0;
     for (let i = 0; i < rows.length && taken < pairsPerIdentity; i++) {
-      for (let j = i + 1; j < rows.length && taken < pairsPerIdentity; j++, taken++) teacherPositive.push(dot(rows[i]!, rows[j]!));
+      for (let j = i + 1; j < rows.length && taken < pairsPerIdentity; j++, taken++)
+        teacherPositive.push(dot(rows[i]!, rows[j]!));
     }
   }
   const studentPositive: number[] = [];
@@ -58,11 +66,14 @@ export function splitDistributions(embedded: ImageEmbeddings, sides: SplitSides,
     let taken = 0;
     for (const h of hardRows) for (const e of anchors) if (taken++ < pairsPerIdentity) studentPositive.push(dot(e, h));
   }
-  const hardestNegatives = (rows: number[]) => rows.map((r) => {
-    let best = -Infinity;
-    for (const other of rows) if (labels[other] !== labels[r]) best = Math.max(best, dot(r, other));
-    return best;
-  }).filter(Number.isFinite);
+  const hardestNegatives = (rows: number[]) =>
+    rows
+      .map((r) => {
+        let best = -Infinity;
+        for (const other of rows) if (labels[other] !== labels[r]) best = Math.max(best, dot(r, other));
+        return best;
+      })
+      .filter(Number.isFinite);
   const teacherNegative = hardestNegatives(easy);
   const studentNegative = hardestNegatives(hard);
 
@@ -73,13 +84,31 @@ export function splitDistributions(embedded: ImageEmbeddings, sides: SplitSides,
   };
   const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
   const series = { teacherPositive, teacherNegative, studentPositive, studentNegative };
-  const h = { teacherPositive: histogram(teacherPositive), teacherNegative: histogram(teacherNegative), studentPositive: histogram(studentPositive), studentNegative: histogram(studentNegative) };
+  const h = {
+    teacherPositive: histogram(teacherPositive),
+    teacherNegative: histogram(teacherNegative),
+    studentPositive: histogram(studentPositive),
+    studentNegative: histogram(studentNegative),
+  };
   return {
     rows: Array.from({ length: bins }, (_, b) => ({
       x: -1 + ((b + 0.5) * 2) / bins,
-      teacherPositive: h.teacherPositive[b]!, teacherNegative: h.teacherNegative[b]!, studentPositive: h.studentPositive[b]!, studentNegative: h.studentNegative[b]!,
+      teacherPositive: h.teacherPositive[b]!,
+      teacherNegative: h.teacherNegative[b]!,
+      studentPositive: h.studentPositive[b]!,
+      studentNegative: h.studentNegative[b]!,
     })),
-    expectations: { teacherPositive: mean(series.teacherPositive), teacherNegative: mean(series.teacherNegative), studentPositive: mean(series.studentPositive), studentNegative: mean(series.studentNegative) },
-    counts: { teacherPositive: teacherPositive.length, teacherNegative: teacherNegative.length, studentPositive: studentPositive.length, studentNegative: studentNegative.length },
+    expectations: {
+      teacherPositive: mean(series.teacherPositive),
+      teacherNegative: mean(series.teacherNegative),
+      studentPositive: mean(series.studentPositive),
+      studentNegative: mean(series.studentNegative),
+    },
+    counts: {
+      teacherPositive: teacherPositive.length,
+      teacherNegative: teacherNegative.length,
+      studentPositive: studentPositive.length,
+      studentNegative: studentNegative.length,
+    },
   };
 }

@@ -1,6 +1,13 @@
 import { LabApiError, type SplitDefinition, type SplitInfo, type SplitSummary } from '../contract/index.js';
 import { loadDatasetColumns } from '../../data/dataset-columns.js';
-import { EASY, HARD, evaluateSplit, evaluateSplitSides, saveSplit, type SplitSummary as CoreSplitSummary } from '../../data/evaluate-split.js';
+import {
+  EASY,
+  HARD,
+  evaluateSplit,
+  evaluateSplitSides,
+  saveSplit,
+  type SplitSummary as CoreSplitSummary,
+} from '../../data/evaluate-split.js';
 import type { SplitScores } from '../../data/compile-rule.js';
 import { SplitRuleError } from '../../data/split-rule.js';
 import type { LabDatabase } from '../../store/db.js';
@@ -17,26 +24,45 @@ import { splitDistributions } from './split-distributions.js';
 // examples, saved membership).
 
 /** Per-image scores for model-based rules (percentile of a run's hardness); supplied by the evaluation side. */
-export type SplitScoresFor = (db: LabDatabase, datasetId: number, definition: SplitDefinition) => Promise<SplitScores | undefined>;
+export type SplitScoresFor = (
+  db: LabDatabase,
+  datasetId: number,
+  definition: SplitDefinition,
+) => Promise<SplitScores | undefined>;
 
 export function toSummary(core: CoreSplitSummary): SplitSummary {
   return {
-    images: core.images, easyImages: core.easyImages, hardImages: core.hardImages, excludedImages: core.excludedImages,
-    identities: core.identities, identitiesWithEasy: core.identitiesWithEasy, identitiesWithHard: core.identitiesWithHard,
-    identitiesWithTwoEasy: core.identitiesWithTwoEasy, identitiesWithTwoHard: core.identitiesWithTwoHard,
-    usableIdentities: core.usableIdentities, forcedByTags: core.forcedByTags, perAttribute: core.perAttribute, warnings: core.warnings,
+    images: core.images,
+    easyImages: core.easyImages,
+    hardImages: core.hardImages,
+    excludedImages: core.excludedImages,
+    identities: core.identities,
+    identitiesWithEasy: core.identitiesWithEasy,
+    identitiesWithHard: core.identitiesWithHard,
+    identitiesWithTwoEasy: core.identitiesWithTwoEasy,
+    identitiesWithTwoHard: core.identitiesWithTwoHard,
+    usableIdentities: core.usableIdentities,
+    forcedByTags: core.forcedByTags,
+    perAttribute: core.perAttribute,
+    warnings: core.warnings,
   };
 }
 
 /** Stored rules may hold numeric image ids; the contract's are strings. */
 function contractDefinition(rule: unknown): SplitDefinition {
-  return JSON.parse(JSON.stringify(rule), (key, value: unknown) => (key === 'imageIds' && Array.isArray(value) ? value.map(String) : value)) as SplitDefinition;
+  return JSON.parse(JSON.stringify(rule), (key, value: unknown) =>
+    key === 'imageIds' && Array.isArray(value) ? value.map(String) : value,
+  ) as SplitDefinition;
 }
 
 function splitInfo(record: SplitRecord<unknown, CoreSplitSummary>): SplitInfo {
   return {
-    id: apiId(record.id), datasetId: apiId(record.datasetId), name: record.name,
-    definition: contractDefinition(record.rule), summary: toSummary(record.summary), createdAt: record.createdAt,
+    id: apiId(record.id),
+    datasetId: apiId(record.datasetId),
+    name: record.name,
+    definition: contractDefinition(record.rule),
+    summary: toSummary(record.summary),
+    createdAt: record.createdAt,
   };
 }
 
@@ -50,7 +76,11 @@ function asRuleError(error: unknown): never {
   throw error;
 }
 
-export function splitHandlers(context: ServiceContext, scoresFor: SplitScoresFor, embeddings: RunEmbeddings): HandlersOf<'splits'> {
+export function splitHandlers(
+  context: ServiceContext,
+  scoresFor: SplitScoresFor,
+  embeddings: RunEmbeddings,
+): HandlersOf<'splits'> {
   const db = () => context.db();
   const evaluate = async (datasetId: string, definition: SplitDefinition, boundaryPerSide = 8) => {
     const record = requireDatasetRecord(db(), datasetId);
@@ -68,7 +98,11 @@ export function splitHandlers(context: ServiceContext, scoresFor: SplitScoresFor
       const record = requireDatasetRecord(db(), datasetId);
       const scores = await scoresFor(db(), record.id, definition);
       if (listSplits(db(), record.id).some((s) => s.name === name)) {
-        throw new LabApiError('conflict', `Dataset ${datasetId} already has a split named "${name}"; choose another name.`, 'name');
+        throw new LabApiError(
+          'conflict',
+          `Dataset ${datasetId} already has a split named "${name}"; choose another name.`,
+          'name',
+        );
       }
       try {
         return splitInfo(saveSplit(db(), record.id, name, definition, scores));
@@ -84,7 +118,8 @@ export function splitHandlers(context: ServiceContext, scoresFor: SplitScoresFor
 
     'splits.get': async ({ splitId }) => {
       const record = getSplit<unknown, CoreSplitSummary>(db(), dbId(splitId, 'split'));
-      if (!record) throw new LabApiError('not_found', `No split with id "${splitId}". splits.list shows the splits there are.`);
+      if (!record)
+        throw new LabApiError('not_found', `No split with id "${splitId}". splits.list shows the splits there are.`);
       return splitInfo(record);
     },
 
@@ -92,10 +127,13 @@ export function splitHandlers(context: ServiceContext, scoresFor: SplitScoresFor
       const { record, summary } = await evaluate(datasetId, definition, perSide);
       const columns = loadDatasetColumns(db(), record.id);
       const names = identityNames(db(), record.id);
-      const side = (examples: CoreSplitSummary['boundary']['easy']) => examples.flatMap((example) => {
-        const image = getImage(db(), example.imageId);
-        return image ? [{ ...imageItem(image, columns, names), margin: Number.isFinite(example.margin) ? example.margin : null }] : [];
-      });
+      const side = (examples: CoreSplitSummary['boundary']['easy']) =>
+        examples.flatMap((example) => {
+          const image = getImage(db(), example.imageId);
+          return image
+            ? [{ ...imageItem(image, columns, names), margin: Number.isFinite(example.margin) ? example.margin : null }]
+            : [];
+        });
       return { easy: side(summary.boundary.easy), hard: side(summary.boundary.hard) };
     },
 

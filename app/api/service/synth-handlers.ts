@@ -18,10 +18,19 @@ function freshFolder(parent: string, base: string): string {
 export function synthHandlers(context: ServiceContext): HandlersOf<'synth'> {
   return {
     'synth.generate': async ({ preset, identities, perIdentity, size, seed, name }) => {
-      const outDir = freshFolder(join(context.options.dataDir, 'synthfaces'), `${preset}-${identities}x${perIdentity}-${size}px-seed${seed}`);
+      const outDir = freshFolder(
+        join(context.options.dataDir, 'synthfaces'),
+        `${preset}-${identities}x${perIdentity}-${size}px-seed${seed}`,
+      );
       const job = context.jobs.start('synth', async ({ signal, progress }) => {
         await generateSynthFaces({
-          outDir, preset, identities, perIdentity, size, seed, signal,
+          outDir,
+          preset,
+          identities,
+          perIdentity,
+          size,
+          seed,
+          signal,
           onProgress: (done, total) => progress('generating', done, total),
         });
         const result = await importDataset({
@@ -33,7 +42,8 @@ export function synthHandlers(context: ServiceContext): HandlersOf<'synth'> {
           signal,
           onProgress: (p) => progress(p.phase === 'images' ? 'importing' : p.phase, p.done, p.total || null),
         });
-        if (result.status === 'failed') throw new Error(result.error ?? `the generated dataset at ${outDir} could not be imported`);
+        if (result.status === 'failed')
+          throw new Error(result.error ?? `the generated dataset at ${outDir} could not be imported`);
         return { datasetId: apiId(result.id) };
       });
       return { jobId: job.id };

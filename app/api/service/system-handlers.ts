@@ -13,7 +13,11 @@ async function tfjsVersion(): Promise<string | null> {
   }
 }
 
-export function systemHandlers(context: ServiceContext, backendInfo: () => Promise<{ backend: string | null; available: string[]; threads: number | null }>, unavailable: () => string[]): HandlersOf<'system'> {
+export function systemHandlers(
+  context: ServiceContext,
+  backendInfo: () => Promise<{ backend: string | null; available: string[]; threads: number | null }>,
+  unavailable: () => string[],
+): HandlersOf<'system'> {
   const { options } = context;
   return {
     'system.info': async () => {
@@ -38,7 +42,10 @@ export function systemHandlers(context: ServiceContext, backendInfo: () => Promi
     },
     'system.pickFolder': async ({ title }) => {
       if (!options.pickFolder) {
-        throw new LabApiError('not_available', 'The folder picker exists only in the desktop app: type the folder path instead.');
+        throw new LabApiError(
+          'not_available',
+          'The folder picker exists only in the desktop app: type the folder path instead.',
+        );
       }
       return { path: await options.pickFolder(title) };
     },

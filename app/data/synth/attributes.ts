@@ -2,7 +2,17 @@
 // nuisances and the preset's hard flag (0/1). Numbers are written exactly as they were rendered.
 import { type ImageNuisance } from './render-image.js';
 
-export const attributeColumns = ['yaw', 'pitch', 'roll', 'abs_yaw', 'resolution', 'light', 'light_angle', 'light_gradient', 'noise'] as const;
+export const attributeColumns = [
+  'yaw',
+  'pitch',
+  'roll',
+  'abs_yaw',
+  'resolution',
+  'light',
+  'light_angle',
+  'light_gradient',
+  'noise',
+] as const;
 export const attributesHeader = ['path', ...attributeColumns, 'hard'].join(',');
 
 export type ImageAttributes = Record<(typeof attributeColumns)[number], number>;

@@ -7,7 +7,13 @@ import { normalQuantile, normalTable } from './normal-table.js';
 import { mixSeed } from './seed.js';
 
 const scene: Scene = {
-  background: [[150, 160, 170], [120, 130, 140]], clothes: [60, 90, 140], colourCast: [1, 1, 1], gamma: 1,
+  background: [
+    [150, 160, 170],
+    [120, 130, 140],
+  ],
+  clothes: [60, 90, 140],
+  colourCast: [1, 1, 1],
+  gamma: 1,
   day: { skinTone: 1, hairVolume: 1, hairFront: 0, hairSlant: 0, hairLength: 0, hairTone: 1 },
 };
 const eyes = (svg: string) => (svg.match(/<clipPath id="eye[LR]"/g) ?? []).length;
@@ -27,7 +33,8 @@ describe('faceSvg', () => {
 
   it('turns different identities into different drawings and the same one into the same drawing', () => {
     const pose = { yaw: 10, pitch: 0, roll: 0 };
-    const a = sampleIdentity(new Random(mixSeed(1, 1, 0))), b = sampleIdentity(new Random(mixSeed(1, 1, 1)));
+    const a = sampleIdentity(new Random(mixSeed(1, 1, 0))),
+      b = sampleIdentity(new Random(mixSeed(1, 1, 1)));
     expect(faceSvg(a, pose, scene, 32)).toBe(faceSvg(sampleIdentity(new Random(mixSeed(1, 1, 0))), pose, scene, 32));
     expect(faceSvg(a, pose, scene, 32)).not.toBe(faceSvg(b, pose, scene, 32));
   });

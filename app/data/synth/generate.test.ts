@@ -7,13 +7,28 @@ import { IssueLog } from '../issue-log.js';
 import { readAttributesCsv } from '../attributes-csv.js';
 import { readPairsFile } from '../pairs-file.js';
 import { parseSplitDefinition } from '../split-rule.js';
-import { type SynthManifest, SynthOptionsError, attributesHeader, generateSynthFaces, getPreset, isHard, pairsHeader } from './index.js';
+import {
+  type SynthManifest,
+  SynthOptionsError,
+  attributesHeader,
+  generateSynthFaces,
+  getPreset,
+  isHard,
+  pairsHeader,
+} from './index.js';
 
 let root: string;
-beforeAll(() => { root = mkdtempSync(join(tmpdir(), 'ddl-synth-')); });
-afterAll(() => { rmSync(root, { recursive: true, force: true }); });
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'ddl-synth-'));
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
 
-interface AttributeRow { path: string; values: Record<string, number> }
+interface AttributeRow {
+  path: string;
+  values: Record<string, number>;
+}
 
 function readAttributes(dir: string): AttributeRow[] {
   const [header, ...lines] = readFileSync(join(dir, 'attributes.csv'), 'utf8').trimEnd().split('\n');
@@ -49,16 +64,33 @@ describe('generateSynthFaces (pose, 12 identities x 6 images, 48 px)', () => {
   const progress: number[] = [];
   beforeAll(async () => {
     dir = join(root, 'pose');
-    manifest = await generateSynthFaces({ outDir: dir, preset: 'pose', identities: 12, perIdentity: 6, size: 48, seed: 7, onProgress: (done) => progress.push(done) });
+    manifest = await generateSynthFaces({
+      outDir: dir,
+      preset: 'pose',
+      identities: 12,
+      perIdentity: 6,
+      size: 48,
+      seed: 7,
+      onProgress: (done) => progress.push(done),
+    });
   }, 60_000);
 
   it('writes an ImageFolder with one folder per identity and the requested number of images', () => {
-    const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const folders = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     expect(folders).toEqual(Array.from({ length: 12 }, (_, k) => `id${String(k).padStart(5, '0')}`));
     for (const folder of folders) {
-      expect(readdirSync(join(dir, folder)).sort()).toEqual(Array.from({ length: 6 }, (_, j) => `${folder}_${String(j).padStart(3, '0')}.jpg`));
+      expect(readdirSync(join(dir, folder)).sort()).toEqual(
+        Array.from({ length: 6 }, (_, j) => `${folder}_${String(j).padStart(3, '0')}.jpg`),
+      );
     }
-    expect(readdirSync(dir).filter((f) => !f.startsWith('id')).sort()).toEqual(['attributes.csv', 'pairs.csv', 'split-rule.json', 'synthfaces.json']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => !f.startsWith('id'))
+        .sort(),
+    ).toEqual(['attributes.csv', 'pairs.csv', 'split-rule.json', 'synthfaces.json']);
     expect(progress).toHaveLength(72);
     expect(progress[progress.length - 1]).toBe(72);
   });
@@ -100,7 +132,8 @@ describe('generateSynthFaces (pose, 12 identities x 6 images, 48 px)', () => {
     for (const { path, values } of readAttributes(dir)) {
       const id = path.split('/')[0]!;
       const c = perIdentity.get(id) ?? { easy: 0, hard: 0 };
-      if (values.hard) c.hard += 1; else c.easy += 1;
+      if (values.hard) c.hard += 1;
+      else c.easy += 1;
       perIdentity.set(id, c);
     }
     expect(perIdentity.size).toBe(12);
@@ -140,20 +173,47 @@ describe('generateSynthFaces (pose, 12 identities x 6 images, 48 px)', () => {
   it('writes a manifest and split rule that match the files', () => {
     const onDisk = JSON.parse(readFileSync(join(dir, 'synthfaces.json'), 'utf8'));
     expect(onDisk).toEqual(manifest);
-    expect(manifest).toMatchObject({ format: 'synthfaces', complete: true, preset: 'pose', seed: 7, identities: 12, perIdentity: 6, size: 48, images: 72 });
+    expect(manifest).toMatchObject({
+      format: 'synthfaces',
+      complete: true,
+      preset: 'pose',
+      seed: 7,
+      identities: 12,
+      perIdentity: 6,
+      size: 48,
+      images: 72,
+    });
     const rows = readAttributes(dir);
     expect(manifest.hard).toBe(rows.filter((r) => r.values.hard === 1).length);
     expect(manifest.easy + manifest.hard).toBe(72);
-    expect(JSON.parse(readFileSync(join(dir, 'split-rule.json'), 'utf8'))).toEqual({ any: [{ attribute: 'abs_yaw', op: '>=', value: 45 }] });
+    expect(JSON.parse(readFileSync(join(dir, 'split-rule.json'), 'utf8'))).toEqual({
+      any: [{ attribute: 'abs_yaw', op: '>=', value: 45 }],
+    });
     expect(manifest.hardRule).toEqual(getPreset('pose').rule);
   });
 
   it('is read without a single issue by the dataset readers and split-rule parser', async () => {
     const attributeIssues = new IssueLog('attributes', join(dir, 'attributes.csv'));
     let rows = 0;
-    const { columns } = await readAttributesCsv(join(dir, 'attributes.csv'), { issues: attributeIssues, onRow: () => { rows += 1; } });
+    const { columns } = await readAttributesCsv(join(dir, 'attributes.csv'), {
+      issues: attributeIssues,
+      onRow: () => {
+        rows += 1;
+      },
+    });
     expect(rows).toBe(72);
-    expect(columns.map((c) => c.name)).toEqual(['yaw', 'pitch', 'roll', 'abs_yaw', 'resolution', 'light', 'light_angle', 'light_gradient', 'noise', 'hard']);
+    expect(columns.map((c) => c.name)).toEqual([
+      'yaw',
+      'pitch',
+      'roll',
+      'abs_yaw',
+      'resolution',
+      'light',
+      'light_angle',
+      'light_gradient',
+      'noise',
+      'hard',
+    ]);
     expect(attributeIssues.finish()).toEqual([]);
     const pairIssues = new IssueLog('pairs', join(dir, 'pairs.csv'));
     const types: (string | null)[] = [];
@@ -162,7 +222,10 @@ describe('generateSynthFaces (pose, 12 identities x 6 images, 48 px)', () => {
     expect(types).toHaveLength(readPairs(dir).length);
     expect(new Set(types)).toEqual(new Set(['easy-easy', 'easy-hard', 'hard-hard']));
     const split = parseSplitDefinition(JSON.parse(readFileSync(join(dir, 'split-rule.json'), 'utf8')));
-    expect(split.hard).toEqual({ combine: 'or', conditions: [{ kind: 'attribute', attribute: 'abs_yaw', op: '>=', value: 45 }] });
+    expect(split.hard).toEqual({
+      combine: 'or',
+      conditions: [{ kind: 'attribute', attribute: 'abs_yaw', op: '>=', value: 45 }],
+    });
   });
 });
 
@@ -173,7 +236,9 @@ describe('generateSynthFaces determinism', () => {
     await generateSynthFaces({ ...small, outDir: join(root, 'same-a'), seed: 42 });
     await generateSynthFaces({ ...small, outDir: join(root, 'same-b'), seed: 42 });
     await generateSynthFaces({ ...small, outDir: join(root, 'other'), seed: 43 });
-    const a = snapshot(join(root, 'same-a')), b = snapshot(join(root, 'same-b')), c = snapshot(join(root, 'other'));
+    const a = snapshot(join(root, 'same-a')),
+      b = snapshot(join(root, 'same-b')),
+      c = snapshot(join(root, 'other'));
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
     expect(a.size).toBe(6 * 5 + 4);
     for (const [file, bytes] of a) expect(bytes.equals(b.get(file)!), file).toBe(true);
@@ -186,7 +251,14 @@ describe('generateSynthFaces determinism', () => {
 describe('presets', () => {
   it('resolution: hard exactly when captured at 1/8 to 1/4 of the size, pose held nearly still', async () => {
     const dir = join(root, 'resolution');
-    const manifest = await generateSynthFaces({ outDir: dir, preset: 'resolution', identities: 8, perIdentity: 5, size: 48, seed: 3 });
+    const manifest = await generateSynthFaces({
+      outDir: dir,
+      preset: 'resolution',
+      identities: 8,
+      perIdentity: 5,
+      size: 48,
+      seed: 3,
+    });
     for (const { values: a } of readAttributes(dir)) {
       expect(a.hard).toBe(a.resolution! <= 0.25 ? 1 : 0);
       expect(a.resolution).toBeGreaterThanOrEqual(0.125);
@@ -206,7 +278,8 @@ describe('presets', () => {
       expect(a.hard).toBe(reasons.some(Boolean) ? 1 : 0);
       expect(a.light).toBeGreaterThanOrEqual(0.22);
     }
-    const kinds = (test: (a: Record<string, number>) => boolean) => rows.filter((r) => r.values.hard === 1 && test(r.values)).length;
+    const kinds = (test: (a: Record<string, number>) => boolean) =>
+      rows.filter((r) => r.values.hard === 1 && test(r.values)).length;
     expect(kinds((a) => a.abs_yaw! >= 45)).toBeGreaterThan(0);
     expect(kinds((a) => a.resolution! <= 0.25)).toBeGreaterThan(0);
     expect(kinds((a) => a.light! <= 0.45)).toBeGreaterThan(0);
@@ -216,15 +289,26 @@ describe('presets', () => {
 describe('generateSynthFaces input and output folder checks', () => {
   it('rejects bad options with one readable message naming each problem, writing nothing', async () => {
     const outDir = join(root, 'bad-options');
-    const attempt = generateSynthFaces({ outDir, preset: 'fancy' as 'pose', identities: 1, perIdentity: 2.5, size: 8, seed: -1 });
+    const attempt = generateSynthFaces({
+      outDir,
+      preset: 'fancy' as 'pose',
+      identities: 1,
+      perIdentity: 2.5,
+      size: 8,
+      seed: -1,
+    });
     await expect(attempt).rejects.toBeInstanceOf(SynthOptionsError);
     await expect(attempt).rejects.toThrow(/preset must be one of pose, resolution, mixed; got "fancy"/);
     await expect(attempt).rejects.toThrow(/identities must be a whole number from 2 to 100000 .*got 1/);
     await expect(attempt).rejects.toThrow(/perIdentity must be a whole number from 3 to 10000 .*got 2.5/);
     await expect(attempt).rejects.toThrow(/size must be a whole number from 16 to 1024 .*got 8/);
     await expect(attempt).rejects.toThrow(/seed must be a whole number from 0 to 4294967295/);
-    await expect(generateSynthFaces({ outDir: '  ', preset: 'pose', identities: 2, perIdentity: 3, size: 16 })).rejects.toThrow(/outDir is empty/);
-    await expect(generateSynthFaces({ outDir, preset: 'pose', identities: 100_000, perIdentity: 100, size: 16 })).rejects.toThrow(/at most 2,000,000 images/);
+    await expect(
+      generateSynthFaces({ outDir: '  ', preset: 'pose', identities: 2, perIdentity: 3, size: 16 }),
+    ).rejects.toThrow(/outDir is empty/);
+    await expect(
+      generateSynthFaces({ outDir, preset: 'pose', identities: 100_000, perIdentity: 100, size: 16 }),
+    ).rejects.toThrow(/at most 2,000,000 images/);
     expect(existsSync(outDir)).toBe(false);
   });
 
@@ -232,11 +316,19 @@ describe('generateSynthFaces input and output folder checks', () => {
     const full = join(root, 'not-empty');
     mkdirSync(full);
     writeFileSync(join(full, 'keep.txt'), 'mine');
-    await expect(generateSynthFaces({ outDir: full, preset: 'pose', identities: 2, perIdentity: 3, size: 16 })).rejects.toThrow(/is not empty; choose a new folder/);
+    await expect(
+      generateSynthFaces({ outDir: full, preset: 'pose', identities: 2, perIdentity: 3, size: 16 }),
+    ).rejects.toThrow(/is not empty; choose a new folder/);
     expect(readdirSync(full)).toEqual(['keep.txt']);
     const empty = join(root, 'empty');
     mkdirSync(empty);
-    const manifest = await generateSynthFaces({ outDir: empty, preset: 'pose', identities: 2, perIdentity: 3, size: 16 });
+    const manifest = await generateSynthFaces({
+      outDir: empty,
+      preset: 'pose',
+      identities: 2,
+      perIdentity: 3,
+      size: 16,
+    });
     expect(manifest.images).toBe(6);
     expect(readdirSync(empty)).toContain('synthfaces.json');
   });
@@ -248,10 +340,21 @@ describe('generateSynthFaces input and output folder checks', () => {
     const outDir = join(parent, 'faces');
     let seen = 0;
     const attempt = generateSynthFaces({
-      outDir, preset: 'pose', identities: 20, perIdentity: 10, size: 32, signal: controller.signal,
-      onProgress: (done) => { seen = done; if (done === 15) controller.abort(); },
+      outDir,
+      preset: 'pose',
+      identities: 20,
+      perIdentity: 10,
+      size: 32,
+      signal: controller.signal,
+      onProgress: (done) => {
+        seen = done;
+        if (done === 15) controller.abort();
+      },
     });
-    await expect(attempt).rejects.toMatchObject({ name: 'AbortError', message: expect.stringMatching(/cancelled; nothing was written to/) });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'AbortError',
+      message: expect.stringMatching(/cancelled; nothing was written to/),
+    });
     expect(seen).toBeGreaterThanOrEqual(15);
     expect(seen).toBeLessThan(200);
     expect(readdirSync(parent)).toEqual([]);

@@ -11,7 +11,15 @@ import { attributeColumns, attributesHeader, attributesRow, imageAttributes } fr
 import { type HardRule, isHard } from './hard-rule.js';
 import { sampleIdentity } from './identity.js';
 import { type SynthOptions, parseSynthOptions } from './options.js';
-import { type IdentityImages, PAIRS_PER_IDENTITY, type SynthPairType, buildPairs, pairRow, pairTypes, pairsHeader } from './pairs.js';
+import {
+  type IdentityImages,
+  PAIRS_PER_IDENTITY,
+  type SynthPairType,
+  buildPairs,
+  pairRow,
+  pairTypes,
+  pairsHeader,
+} from './pairs.js';
 import { type PresetName, type PresetParameters, getPreset, sampleNuisance } from './presets.js';
 import { JPEG_QUALITY, type ImageNuisance, renderFaceJpeg } from './render-image.js';
 import { mapPool } from './pool.js';
@@ -65,14 +73,23 @@ export function imageName(k: number, j: number, perIdentity: number): string {
 /** Which of an identity's images are hard: a seeded choice of round(0.4 n) slots, at least 1, leaving 2 easy. */
 export function hardSlots(seed: number, k: number, perIdentity: number, hardFraction: number): boolean[] {
   const count = Math.max(1, Math.min(perIdentity - 2, Math.round(perIdentity * hardFraction)));
-  const order = new Random(mixSeed(seed, STREAM.hardSlots, k)).shuffle(Array.from({ length: perIdentity }, (_, j) => j));
+  const order = new Random(mixSeed(seed, STREAM.hardSlots, k)).shuffle(
+    Array.from({ length: perIdentity }, (_, j) => j),
+  );
   const hard = new Array<boolean>(perIdentity).fill(false);
   for (const j of order.slice(0, count)) hard[j] = true;
   return hard;
 }
 
 /** The nuisance of image j of identity k: a pure function of (seed, preset, k, j, size). */
-export function imageNuisance(seed: number, preset: PresetName, k: number, j: number, hard: boolean, size: number): ImageNuisance {
+export function imageNuisance(
+  seed: number,
+  preset: PresetName,
+  k: number,
+  j: number,
+  hard: boolean,
+  size: number,
+): ImageNuisance {
   return sampleNuisance(new Random(mixSeed(seed, STREAM.imageNuisance, k, j)), getPreset(preset), hard, size);
 }
 
@@ -84,8 +101,10 @@ async function assertUsableOutDir(outDir: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new Error(`SynthFaces: cannot use ${outDir}: ${(error as Error).message}`);
   }
-  if (!info.isDirectory()) throw new Error(`SynthFaces: ${outDir} exists and is not a folder; choose a new folder for the dataset`);
-  if ((await readdir(outDir)).length > 0) throw new Error(`SynthFaces: ${outDir} is not empty; choose a new folder or delete this one first`);
+  if (!info.isDirectory())
+    throw new Error(`SynthFaces: ${outDir} exists and is not a folder; choose a new folder for the dataset`);
+  if ((await readdir(outDir)).length > 0)
+    throw new Error(`SynthFaces: ${outDir} is not empty; choose a new folder or delete this one first`);
 }
 
 async function writeLines(file: string, header: string, rows: Iterable<string>): Promise<void> {
@@ -129,7 +148,10 @@ export async function generateSynthFaces(options: SynthOptions): Promise<SynthMa
           const path = `${identityName(k)}/${imageName(k, j, o.perIdentity)}`;
           const attributes = imageAttributes(imageNuisance(o.seed, o.preset, k, j, slots[j]!, o.size));
           const hard = isHard(preset.rule, attributes);
-          if (hard !== slots[j]) throw new Error(`SynthFaces: internal error, ${path} was drawn as ${slots[j] ? 'hard' : 'easy'} but the ${o.preset} rule says otherwise`);
+          if (hard !== slots[j])
+            throw new Error(
+              `SynthFaces: internal error, ${path} was drawn as ${slots[j] ? 'hard' : 'easy'} but the ${o.preset} rule says otherwise`,
+            );
           hardByImage[k * o.perIdentity + j] = hard ? 1 : 0;
           (hard ? group.hard : group.easy).push(path);
           yield attributesRow(path, attributes, hard);
@@ -144,7 +166,8 @@ export async function generateSynthFaces(options: SynthOptions): Promise<SynthMa
     const concurrency = Math.max(4, Math.min(16, availableParallelism() * 4)); // sharp renders off the main thread: keep it fed
     await mapPool(total, concurrency, async (i) => {
       if (o.signal?.aborted) return;
-      const k = Math.floor(i / o.perIdentity), j = i % o.perIdentity;
+      const k = Math.floor(i / o.perIdentity),
+        j = i % o.perIdentity;
       const identity = sampleIdentity(new Random(mixSeed(o.seed, STREAM.identity, k)));
       const nuisance = imageNuisance(o.seed, o.preset, k, j, hardByImage[i] === 1, o.size);
       const jpeg = await renderFaceJpeg(identity, nuisance, o.size, mixSeed(o.seed, STREAM.imageNoise, k, j));
@@ -156,10 +179,15 @@ export async function generateSynthFaces(options: SynthOptions): Promise<SynthMa
 
     const pairs = buildPairs(groups, new Random(mixSeed(o.seed, STREAM.pairs)));
     await writeLines(join(work, PAIRS_FILE), pairsHeader, pairs.map(pairRow));
-    const pairCounts = Object.fromEntries(pairTypes.map((type) => [type, {
-      genuine: pairs.filter((p) => p.type === type && p.same).length,
-      impostor: pairs.filter((p) => p.type === type && !p.same).length,
-    }])) as SynthManifest['pairs'];
+    const pairCounts = Object.fromEntries(
+      pairTypes.map((type) => [
+        type,
+        {
+          genuine: pairs.filter((p) => p.type === type && p.same).length,
+          impostor: pairs.filter((p) => p.type === type && !p.same).length,
+        },
+      ]),
+    ) as SynthManifest['pairs'];
     const hard = hardByImage.reduce((sum, h) => sum + h, 0);
     const manifest: SynthManifest = {
       format: 'synthfaces',

@@ -4,7 +4,12 @@ import { getPreset, presetNames } from './presets.js';
 
 describe('hard rules', () => {
   it('"any" is hard when one condition holds, "all" only when every one does; a missing attribute never holds', () => {
-    const any = { any: [{ attribute: 'abs_yaw', op: '>=' as const, value: 45 }, { attribute: 'resolution', op: '<=' as const, value: 0.25 }] };
+    const any = {
+      any: [
+        { attribute: 'abs_yaw', op: '>=' as const, value: 45 },
+        { attribute: 'resolution', op: '<=' as const, value: 0.25 },
+      ],
+    };
     expect(isHard(any, { abs_yaw: 50, resolution: 1 })).toBe(true);
     expect(isHard(any, { abs_yaw: 10, resolution: 0.2 })).toBe(true);
     expect(isHard(any, { abs_yaw: 44.9, resolution: 0.26 })).toBe(false);

@@ -15,11 +15,13 @@ export interface HardCondition {
 
 export type HardRule = { any: HardCondition[] } | { all: HardCondition[] };
 
-const conditionSchema = z.object({
-  attribute: z.string().min(1),
-  op: z.enum(comparisonOps),
-  value: z.number().finite(),
-}).strict();
+const conditionSchema = z
+  .object({
+    attribute: z.string().min(1),
+    op: z.enum(comparisonOps),
+    value: z.number().finite(),
+  })
+  .strict();
 
 export const hardRuleSchema = z.union([
   z.object({ any: z.array(conditionSchema).min(1) }).strict(),
@@ -29,12 +31,18 @@ export const hardRuleSchema = z.union([
 function holds(c: HardCondition, value: number | undefined): boolean {
   if (value === undefined || Number.isNaN(value)) return false;
   switch (c.op) {
-    case '>=': return value >= c.value;
-    case '>': return value > c.value;
-    case '<=': return value <= c.value;
-    case '<': return value < c.value;
-    case '==': return value === c.value;
-    case '!=': return value !== c.value;
+    case '>=':
+      return value >= c.value;
+    case '>':
+      return value > c.value;
+    case '<=':
+      return value <= c.value;
+    case '<':
+      return value < c.value;
+    case '==':
+      return value === c.value;
+    case '!=':
+      return value !== c.value;
   }
 }
 

@@ -4,7 +4,15 @@ import { clampToVisible, headShape, limbAngles, projectSurface, type View } from
 import { sampleIdentity } from './identity.js';
 
 const head = headShape(sampleIdentity(new Random(1)));
-const view = (yawDegrees: number): View => ({ yaw: (yawDegrees * Math.PI) / 180, pitch: 0, roll: 0, scale: 1, cx: 0, cy: 0, pivotY: 1 });
+const view = (yawDegrees: number): View => ({
+  yaw: (yawDegrees * Math.PI) / 180,
+  pitch: 0,
+  roll: 0,
+  scale: 1,
+  cx: 0,
+  cy: 0,
+  pivotY: 1,
+});
 
 describe('2.5-D head geometry', () => {
   it('sees the front half of the head when frontal and the side when turned 90 degrees', () => {
@@ -23,7 +31,8 @@ describe('2.5-D head geometry', () => {
     expect(eye(0.4, 0).facing).toBeCloseTo(eye(-0.4, 0).facing, 9);
     expect(eye(0.4, 75).facing).toBeLessThan(0.1); // turned toward +x: the +u eye goes round the far side
     expect(eye(-0.4, 75).facing).toBeGreaterThan(0.3);
-    const width = (yaw: number) => Math.abs(projectSurface(head, view(yaw), -0.3, 0).x - projectSurface(head, view(yaw), -0.5, 0).x);
+    const width = (yaw: number) =>
+      Math.abs(projectSurface(head, view(yaw), -0.3, 0).x - projectSurface(head, view(yaw), -0.5, 0).x);
     expect(width(60)).toBeLessThan(width(0));
   });
 

@@ -54,12 +54,14 @@ export function superellipse(t: number, n: number): number {
 
 /** Maps a 3-D head-frame point (x right, y down, z toward the camera at yaw 0) to the image. */
 export function projectPoint(view: View, x: number, y: number, z: number): { x: number; y: number } {
-  const cy = Math.cos(view.yaw), sy = Math.sin(view.yaw);
+  const cy = Math.cos(view.yaw),
+    sy = Math.sin(view.yaw);
   const x1 = x * cy + z * sy;
   const z1 = -x * sy + z * cy;
   const y2 = y * Math.cos(view.pitch) - z1 * Math.sin(view.pitch);
   const dy = y2 - view.pivotY;
-  const cr = Math.cos(view.roll), sr = Math.sin(view.roll);
+  const cr = Math.cos(view.roll),
+    sr = Math.sin(view.roll);
   return {
     x: view.cx + (x1 * cr - dy * sr) * view.scale,
     y: view.cy + (view.pivotY + x1 * sr + dy * cr) * view.scale,
@@ -74,7 +76,8 @@ export function facingOf(view: View, nx: number, nz: number): number {
 /** The two limb angles of a cross-section at this yaw: the visible arc is (left, right). */
 export function limbAngles(cs: CrossSection, yaw: number): [number, number] {
   const w = Math.max(cs.w, TINY);
-  const c = Math.cos(Math.abs(yaw)), s = Math.sin(Math.abs(yaw));
+  const c = Math.cos(Math.abs(yaw)),
+    s = Math.sin(Math.abs(yaw));
   const front = Math.atan2(w * c, Math.max(cs.df, TINY) * s);
   const back = Math.atan2(w * c, Math.max(cs.db, TINY) * s);
   return yaw >= 0 ? [back - Math.PI, front] : [-front, Math.PI - back];
@@ -86,12 +89,19 @@ export function clampToVisible(u: number, limbs: [number, number]): number {
 }
 
 /** Head-frame position and unit normal of surface point (u, v), lifted h along the normal. */
-export function surfacePoint(shape: Shape, u: number, v: number, h = 0): { x: number; y: number; z: number; nx: number; nz: number } {
+export function surfacePoint(
+  shape: Shape,
+  u: number,
+  v: number,
+  h = 0,
+): { x: number; y: number; z: number; nx: number; nz: number } {
   const cs = shape.at(v);
   const w = Math.max(cs.w, TINY);
   const d = Math.max(Math.abs(u) <= Math.PI / 2 ? cs.df : cs.db, TINY);
-  const su = Math.sin(u), cu = Math.cos(u);
-  let nx = su / w, nz = cu / d;
+  const su = Math.sin(u),
+    cu = Math.cos(u);
+  let nx = su / w,
+    nz = cu / d;
   const len = Math.hypot(nx, nz) || 1;
   nx /= len;
   nz /= len;
@@ -107,8 +117,13 @@ export function projectSurface(shape: Shape, view: View, u: number, v: number, h
 }
 
 /** Left and right silhouette points at each level (levels in order). */
-export function silhouette(shape: Shape, view: View, levels: readonly number[]): { left: ScreenPoint[]; right: ScreenPoint[] } {
-  const left: ScreenPoint[] = [], right: ScreenPoint[] = [];
+export function silhouette(
+  shape: Shape,
+  view: View,
+  levels: readonly number[],
+): { left: ScreenPoint[]; right: ScreenPoint[] } {
+  const left: ScreenPoint[] = [],
+    right: ScreenPoint[] = [];
   for (const v of levels) {
     const [ul, ur] = limbAngles(shape.at(v), view.yaw);
     left.push(projectSurface(shape, view, ul, v));
@@ -119,13 +134,18 @@ export function silhouette(shape: Shape, view: View, levels: readonly number[]):
 
 /** n levels from a to b, denser near both ends (where the outline curves fastest). */
 export function levelsBetween(a: number, b: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => a + (b - a) * (1 - Math.cos((Math.PI * i) / (n - 1))) / 2);
+  return Array.from({ length: n }, (_, i) => a + ((b - a) * (1 - Math.cos((Math.PI * i) / (n - 1)))) / 2);
 }
 
 /** The head of an identity as a Shape. */
 export function headShape(p: {
-  aspect: number; foreheadWidth: number; jawSquare: number; chinTaper: number;
-  depthFront: number; depthBack: number; chinForward: number;
+  aspect: number;
+  foreheadWidth: number;
+  jawSquare: number;
+  chinTaper: number;
+  depthFront: number;
+  depthBack: number;
+  chinForward: number;
 }): Shape {
   return {
     at(v: number): CrossSection {

@@ -75,17 +75,49 @@ export interface IdentityParams {
 }
 
 const SKIN: readonly Rgb[] = [
-  [255, 228, 206], [243, 199, 170], [228, 176, 140], [203, 140, 100], [166, 108, 72], [122, 78, 50], [88, 56, 38],
+  [255, 228, 206],
+  [243, 199, 170],
+  [228, 176, 140],
+  [203, 140, 100],
+  [166, 108, 72],
+  [122, 78, 50],
+  [88, 56, 38],
 ];
 // Hair colours with how common they are: mostly dark, as in most face datasets, so hair colour alone
 // rarely tells two people apart (which keeps low-resolution images genuinely hard).
 const HAIR: readonly (readonly [Rgb, number])[] = [
-  [[24, 20, 19], 0.3], [[52, 36, 28], 0.25], [[92, 60, 38], 0.15], [[138, 62, 34], 0.04], [[190, 98, 48], 0.03],
-  [[168, 134, 84], 0.08], [[222, 190, 124], 0.06], [[136, 134, 132], 0.06], [[214, 212, 206], 0.03],
+  [[24, 20, 19], 0.3],
+  [[52, 36, 28], 0.25],
+  [[92, 60, 38], 0.15],
+  [[138, 62, 34], 0.04],
+  [[190, 98, 48], 0.03],
+  [[168, 134, 84], 0.08],
+  [[222, 190, 124], 0.06],
+  [[136, 134, 132], 0.06],
+  [[214, 212, 206], 0.03],
 ];
-const DYED: readonly Rgb[] = [[70, 90, 170], [178, 70, 130], [110, 60, 150], [60, 140, 120]];
-const IRIS: readonly Rgb[] = [[90, 56, 30], [48, 32, 22], [130, 98, 48], [74, 122, 74], [64, 110, 170], [112, 124, 136]];
-const FRAMES: readonly Rgb[] = [[20, 20, 22], [92, 56, 30], [196, 160, 70], [150, 150, 156], [170, 36, 40], [40, 60, 140]];
+const DYED: readonly Rgb[] = [
+  [70, 90, 170],
+  [178, 70, 130],
+  [110, 60, 150],
+  [60, 140, 120],
+];
+const IRIS: readonly Rgb[] = [
+  [90, 56, 30],
+  [48, 32, 22],
+  [130, 98, 48],
+  [74, 122, 74],
+  [64, 110, 170],
+  [112, 124, 136],
+];
+const FRAMES: readonly Rgb[] = [
+  [20, 20, 22],
+  [92, 56, 30],
+  [196, 160, 70],
+  [150, 150, 156],
+  [170, 36, 40],
+  [40, 60, 140],
+];
 const FRINGES: readonly Fringe[] = ['straight', 'side', 'middle', 'peak', 'bangs', 'receding'];
 
 function weighted<T>(rng: Random, options: readonly (readonly [T, number])[]): T {
@@ -99,19 +131,43 @@ function weighted<T>(rng: Random, options: readonly (readonly [T, number])[]): T
 }
 
 function jitter(rng: Random, colour: Rgb, amount: number): Rgb {
-  return [colour[0] + rng.uniform(-amount, amount), colour[1] + rng.uniform(-amount, amount), colour[2] + rng.uniform(-amount, amount)];
+  return [
+    colour[0] + rng.uniform(-amount, amount),
+    colour[1] + rng.uniform(-amount, amount),
+    colour[2] + rng.uniform(-amount, amount),
+  ];
 }
 
 function sampleHair(rng: Random): HairParams {
   const dyed = rng.next() < 0.015;
   const colour = dyed ? jitter(rng, rng.pick(DYED), 12) : jitter(rng, weighted(rng, HAIR), 10);
-  const style = weighted(rng, [['buzz', 0.12], ['short', 0.43], ['medium', 0.25], ['long', 0.2]] as const);
+  const style = weighted(rng, [
+    ['buzz', 0.12],
+    ['short', 0.43],
+    ['medium', 0.25],
+    ['long', 0.2],
+  ] as const);
   const fringe = rng.pick(FRINGES);
-  const front = fringe === 'bangs' ? rng.uniform(-0.38, -0.22) : fringe === 'receding' ? rng.uniform(-0.85, -0.7) : rng.uniform(-0.7, -0.45);
-  const length = style === 'buzz' ? rng.uniform(0.25, 0.4) : style === 'short' ? rng.uniform(0.3, 0.55)
-    : style === 'medium' ? rng.uniform(0.7, 1.05) : rng.uniform(1.3, 2.0);
-  const sideLevel = style === 'long' ? length * rng.uniform(0.75, 1) : style === 'medium' ? rng.uniform(0.05, 0.55)
-    : rng.uniform(-0.3, 0.05);
+  const front =
+    fringe === 'bangs'
+      ? rng.uniform(-0.38, -0.22)
+      : fringe === 'receding'
+        ? rng.uniform(-0.85, -0.7)
+        : rng.uniform(-0.7, -0.45);
+  const length =
+    style === 'buzz'
+      ? rng.uniform(0.25, 0.4)
+      : style === 'short'
+        ? rng.uniform(0.3, 0.55)
+        : style === 'medium'
+          ? rng.uniform(0.7, 1.05)
+          : rng.uniform(1.3, 2.0);
+  const sideLevel =
+    style === 'long'
+      ? length * rng.uniform(0.75, 1)
+      : style === 'medium'
+        ? rng.uniform(0.05, 0.55)
+        : rng.uniform(-0.3, 0.05);
   const volume = style === 'buzz' ? 0.015 : rng.uniform(0.03, style === 'short' ? 0.12 : 0.2);
   return {
     colour,
@@ -135,10 +191,22 @@ export function sampleIdentity(rng: Random): IdentityParams {
   const skin = jitter(rng, paletteAt(SKIN, (rng.next() + rng.next()) / 2), 6); // medium tones most common
   const hair = sampleHair(rng);
   const browDark = rng.uniform(0.15, 0.6);
-  const glasses = rng.next() < 0.18
-    ? { shape: rng.next() < 0.5 ? 'round' as const : 'square' as const, colour: rng.pick(FRAMES), size: rng.uniform(1.25, 1.6), tint: rng.next() < 0.25 ? rng.uniform(0.3, 0.7) : 0.08 }
-    : null;
-  const beard = weighted(rng, [['none', 0.62], ['stubble', 0.1], ['moustache', 0.1], ['goatee', 0.08], ['full', 0.1]] as const);
+  const glasses =
+    rng.next() < 0.18
+      ? {
+          shape: rng.next() < 0.5 ? ('round' as const) : ('square' as const),
+          colour: rng.pick(FRAMES),
+          size: rng.uniform(1.25, 1.6),
+          tint: rng.next() < 0.25 ? rng.uniform(0.3, 0.7) : 0.08,
+        }
+      : null;
+  const beard = weighted(rng, [
+    ['none', 0.62],
+    ['stubble', 0.1],
+    ['moustache', 0.1],
+    ['goatee', 0.08],
+    ['full', 0.1],
+  ] as const);
   const mouthWidth = rng.uniform(0.26, 0.44);
   return {
     aspect: rng.uniform(0.7, 0.82),
@@ -179,10 +247,17 @@ export function sampleIdentity(rng: Random): IdentityParams {
     hair,
     beard,
     glasses,
-    mole: rng.next() < 0.25 ? { u: rng.uniform(-0.9, 0.9), v: rng.uniform(-0.3, 0.8), size: rng.uniform(0.012, 0.025) } : null,
-    freckles: rng.next() < 0.15
-      ? Array.from({ length: Math.floor(rng.uniform(8, 18)) }, () => ({ u: (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.2, 0.75), v: rng.uniform(0.08, 0.38) }))
-      : [],
+    mole:
+      rng.next() < 0.25
+        ? { u: rng.uniform(-0.9, 0.9), v: rng.uniform(-0.3, 0.8), size: rng.uniform(0.012, 0.025) }
+        : null,
+    freckles:
+      rng.next() < 0.15
+        ? Array.from({ length: Math.floor(rng.uniform(8, 18)) }, () => ({
+            u: (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.2, 0.75),
+            v: rng.uniform(0.08, 0.38),
+          }))
+        : [],
     blush: rng.next() < 0.35 ? rng.uniform(0.12, 0.3) : 0,
   };
 }

@@ -1,5 +1,14 @@
 // SynthFaces: the built-in procedural face dataset (DESIGN.md §5).
-export { generateSynthFaces, SynthCancelledError, MANIFEST_FILE, ATTRIBUTES_FILE, PAIRS_FILE, SPLIT_RULE_FILE, identityName, imageName } from './generate.js';
+export {
+  generateSynthFaces,
+  SynthCancelledError,
+  MANIFEST_FILE,
+  ATTRIBUTES_FILE,
+  PAIRS_FILE,
+  SPLIT_RULE_FILE,
+  identityName,
+  imageName,
+} from './generate.js';
 export type { SynthManifest } from './generate.js';
 export { type SynthOptions, SynthOptionsError, DEFAULT_SEED, MAX_IMAGES } from './options.js';
 export { type HardRule, type HardCondition, type ComparisonOp, hardRuleSchema, isHard } from './hard-rule.js';

@@ -13,7 +13,8 @@ describe('buildPairs', () => {
     const pairs = buildPairs(groups, new Random(3));
     for (const type of ['easy-easy', 'easy-hard', 'hard-hard'] as const) {
       const ofType = pairs.filter((p) => p.type === type);
-      const genuine = ofType.filter((p) => p.same), impostor = ofType.filter((p) => !p.same);
+      const genuine = ofType.filter((p) => p.same),
+        impostor = ofType.filter((p) => !p.same);
       expect(genuine.length).toBe(impostor.length);
       for (const p of genuine) expect(identity(p.path1)).toBe(identity(p.path2));
       for (const p of impostor) expect(identity(p.path1)).not.toBe(identity(p.path2));

@@ -42,18 +42,28 @@ export function buildPairs(identities: readonly IdentityImages[], rng: Random): 
     const genuine: Pair[] = [];
     for (const images of identities) {
       const candidates = rng.shuffle(genuineCandidates(images, type));
-      for (const [path1, path2] of candidates.slice(0, PAIRS_PER_IDENTITY)) genuine.push({ path1, path2, same: true, type });
+      for (const [path1, path2] of candidates.slice(0, PAIRS_PER_IDENTITY))
+        genuine.push({ path1, path2, same: true, type });
     }
     const [sideA, sideB] = sides(type);
     const impostor: Pair[] = [];
     const seen = new Set<string>();
-    const usable = identities.map((_, i) => i).filter((i) => identities[i]![sideA].length > 0 || identities[i]![sideB].length > 0);
-    for (let attempts = 0; impostor.length < genuine.length && attempts < genuine.length * 50 && usable.length > 1; attempts++) {
-      const a = rng.pick(usable), b = rng.pick(usable);
+    const usable = identities
+      .map((_, i) => i)
+      .filter((i) => identities[i]![sideA].length > 0 || identities[i]![sideB].length > 0);
+    for (
+      let attempts = 0;
+      impostor.length < genuine.length && attempts < genuine.length * 50 && usable.length > 1;
+      attempts++
+    ) {
+      const a = rng.pick(usable),
+        b = rng.pick(usable);
       if (a === b) continue;
-      const listA = identities[a]![sideA], listB = identities[b]![sideB];
+      const listA = identities[a]![sideA],
+        listB = identities[b]![sideB];
       if (listA.length === 0 || listB.length === 0) continue;
-      const path1 = rng.pick(listA), path2 = rng.pick(listB);
+      const path1 = rng.pick(listA),
+        path2 = rng.pick(listB);
       const key = path1 < path2 ? `${path1}|${path2}` : `${path2}|${path1}`;
       if (seen.has(key)) continue;
       seen.add(key);

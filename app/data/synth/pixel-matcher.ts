@@ -11,7 +11,8 @@ function gaussianBlur(src: Float64Array, side: number, sigma: number): Float64Ar
   const radius = Math.ceil(sigma * 3);
   const kernel = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
   const total = kernel.reduce((a, b) => a + b, 0);
-  const tmp = new Float64Array(src.length), out = new Float64Array(src.length);
+  const tmp = new Float64Array(src.length),
+    out = new Float64Array(src.length);
   const at = (i: number) => Math.min(side - 1, Math.max(0, i));
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < side; x++) {
@@ -33,15 +34,24 @@ function gaussianBlur(src: Float64Array, side: number, sigma: number): Float64Ar
 /** The matcher's feature vector of one image (file path or encoded bytes). */
 export async function pixelFeatures(image: string | Buffer): Promise<Float64Array> {
   const { width = 0, height = 0 } = await sharp(image).metadata();
-  const region = { left: Math.round(width * CROP.left), top: Math.round(height * CROP.top), width: Math.round(width * CROP.width), height: Math.round(height * CROP.height) };
+  const region = {
+    left: Math.round(width * CROP.left),
+    top: Math.round(height * CROP.top),
+    width: Math.round(width * CROP.width),
+    height: Math.round(height * CROP.height),
+  };
   const crop = await sharp(image).extract(region).toBuffer();
   const gray = await sharp(crop).grayscale().resize(SIDE, SIDE, { fit: 'fill' }).raw().toBuffer();
   const v = Float64Array.from(gray, (g) => Math.pow(g / 255, 0.2));
-  const fine = gaussianBlur(v, SIDE, 1), coarse = gaussianBlur(v, SIDE, 2);
+  const fine = gaussianBlur(v, SIDE, 1),
+    coarse = gaussianBlur(v, SIDE, 2);
   const out = fine.map((f, i) => f - coarse[i]!);
   const mean = out.reduce((a, b) => a + b, 0) / out.length;
   let norm = 0;
-  for (let i = 0; i < out.length; i++) { out[i]! -= mean; norm += out[i]! ** 2; }
+  for (let i = 0; i < out.length; i++) {
+    out[i]! -= mean;
+    norm += out[i]! ** 2;
+  }
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < out.length; i++) out[i]! /= norm;
   return out;
@@ -57,7 +67,7 @@ export function cosine(a: Float64Array, b: Float64Array): number {
 export function rocAuc(genuine: readonly number[], impostor: readonly number[]): number {
   const all = [...genuine.map((s) => ({ s, g: 1 })), ...impostor.map((s) => ({ s, g: 0 }))].sort((a, b) => a.s - b.s);
   let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]!.s === all[i]!.s) j++;
     const rank = (i + j + 1) / 2; // mean 1-based rank of the tie group

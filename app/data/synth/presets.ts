@@ -38,25 +38,50 @@ export interface Preset {
   parameters: PresetParameters;
 }
 
-const HARD_YAW = 45, LOW_RES = 0.25, DARK = 0.45;
+const HARD_YAW = 45,
+  LOW_RES = 0.25,
+  DARK = 0.45;
 
 // Easy images look like an aligned face dataset: mostly near-frontal (median |yaw| about 8 degrees),
 // little roll (alignment removes it), mild light.
 const calm: NuisanceRanges = {
-  absYaw: [0, 44.9], yawPower: 2.5, pitch: [-10, 10], roll: [-5, 5], resolution: [0.5, 1], fullResolutionShare: 0.55,
-  light: [0.8, 1.15], lightGradient: [0, 0.25], noise: [0, 4],
+  absYaw: [0, 44.9],
+  yawPower: 2.5,
+  pitch: [-10, 10],
+  roll: [-5, 5],
+  resolution: [0.5, 1],
+  fullResolutionShare: 0.55,
+  light: [0.8, 1.15],
+  lightGradient: [0, 0.25],
+  noise: [0, 4],
 };
 // The resolution preset holds pose nearly still, so resolution is the one thing that varies much.
-const still: NuisanceRanges = { ...calm, absYaw: [0, 12], yawPower: 1, pitch: [-6, 6], roll: [-4, 4], resolution: [0.32, 1], fullResolutionShare: 0.4 };
+const still: NuisanceRanges = {
+  ...calm,
+  absYaw: [0, 12],
+  yawPower: 1,
+  pitch: [-6, 6],
+  roll: [-4, 4],
+  resolution: [0.32, 1],
+  fullResolutionShare: 0.4,
+};
 
-const mixedEasy: NuisanceRanges = { ...calm, resolution: [0.32, 1], fullResolutionShare: 0.4, light: [0.6, 1.2], lightGradient: [0, 0.35], noise: [0, 6] };
+const mixedEasy: NuisanceRanges = {
+  ...calm,
+  resolution: [0.32, 1],
+  fullResolutionShare: 0.4,
+  light: [0.6, 1.2],
+  lightGradient: [0, 0.35],
+  noise: [0, 6],
+};
 
 const presets: Record<PresetName, Preset> = {
   pose: {
     name: 'pose',
     rule: { any: [{ attribute: 'abs_yaw', op: '>=', value: HARD_YAW }] },
     parameters: {
-      description: 'Hard images are turned away: |yaw| from 45 to 90 degrees; easy ones are within 45 degrees of frontal.',
+      description:
+        'Hard images are turned away: |yaw| from 45 to 90 degrees; easy ones are within 45 degrees of frontal.',
       hardFraction: 0.4,
       easy: calm,
       hard: { pose: { ...calm, absYaw: [HARD_YAW, 90], yawPower: 1 } },
@@ -67,7 +92,8 @@ const presets: Record<PresetName, Preset> = {
     name: 'resolution',
     rule: { any: [{ attribute: 'resolution', op: '<=', value: LOW_RES }] },
     parameters: {
-      description: 'Hard images were captured at 1/8 to 1/4 of the size and scaled back up; easy ones at more than 1/4.',
+      description:
+        'Hard images were captured at 1/8 to 1/4 of the size and scaled back up; easy ones at more than 1/4.',
       hardFraction: 0.4,
       easy: still,
       hard: { resolution: { ...still, resolution: [0.125, LOW_RES], fullResolutionShare: 0 } },
@@ -84,13 +110,20 @@ const presets: Record<PresetName, Preset> = {
       ],
     },
     parameters: {
-      description: 'Hard images are turned away (|yaw| >= 45), low resolution (<= 1/4), both, or dark with strong side light (light <= 0.45).',
+      description:
+        'Hard images are turned away (|yaw| >= 45), low resolution (<= 1/4), both, or dark with strong side light (light <= 0.45).',
       hardFraction: 0.4,
       easy: mixedEasy,
       hard: {
         pose: { ...mixedEasy, absYaw: [HARD_YAW, 90], yawPower: 1 },
         resolution: { ...mixedEasy, resolution: [0.125, LOW_RES], fullResolutionShare: 0 },
-        'pose+resolution': { ...mixedEasy, absYaw: [HARD_YAW, 90], yawPower: 1, resolution: [0.125, LOW_RES], fullResolutionShare: 0 },
+        'pose+resolution': {
+          ...mixedEasy,
+          absYaw: [HARD_YAW, 90],
+          yawPower: 1,
+          resolution: [0.125, LOW_RES],
+          fullResolutionShare: 0,
+        },
         light: { ...mixedEasy, light: [0.22, DARK], lightGradient: [0.35, 0.8], noise: [4, 14] },
       },
       hardKindWeights: { pose: 0.35, resolution: 0.3, 'pose+resolution': 0.1, light: 0.25 },
@@ -133,7 +166,9 @@ function pickKind(rng: Random, weights: Record<string, number>): string {
 
 /** Unrecorded per-image variation: muted backdrop, clothes, white balance, camera gamma, the person's day. */
 function scene(rng: Random): Scene {
-  const hue = rng.uniform(0, 360), sat = rng.uniform(0.05, 0.35), light = rng.uniform(0.45, 0.78);
+  const hue = rng.uniform(0, 360),
+    sat = rng.uniform(0.05, 0.35),
+    light = rng.uniform(0.45, 0.78);
   const warmth = rng.uniform(-0.08, 0.08);
   return {
     background: [hsl(hue, sat, light), hsl(hue + rng.uniform(-20, 20), sat, light - rng.uniform(0.04, 0.15))],
@@ -169,6 +204,7 @@ export function sampleNuisance(rng: Random, preset: Preset, hard: boolean, size:
     noise: round(inRange(rng, r.noise), 2),
     ...scene(rng),
   };
-  if (capturedSize(size, nuisance.resolution) !== low) throw new Error(`SynthFaces: internal error, captured size ${low} of ${size} does not round-trip`);
+  if (capturedSize(size, nuisance.resolution) !== low)
+    throw new Error(`SynthFaces: internal error, captured size ${low} of ${size} does not round-trip`);
   return nuisance;
 }

@@ -23,7 +23,8 @@ export function capturedSize(size: number, resolution: number): number {
 
 function applyLight(pixels: Buffer, size: number, n: ImageNuisance): void {
   const a = (n.lightAngle * Math.PI) / 180;
-  const dx = Math.cos(a), dy = Math.sin(a);
+  const dx = Math.cos(a),
+    dy = Math.sin(a);
   const [r, g, b] = n.colourCast;
   // camera response: exposure-scaled values through the image's gamma curve, via a lookup table
   const curve = new Float32Array(256);
@@ -55,14 +56,23 @@ function addNoise(pixels: Buffer, sigma: number, rng: Random): void {
 }
 
 /** JPEG bytes of identity `id` under nuisance `n` at size x size; noise drawn from noiseSeed. */
-export async function renderFaceJpeg(id: IdentityParams, n: ImageNuisance, size: number, noiseSeed: number): Promise<Buffer> {
+export async function renderFaceJpeg(
+  id: IdentityParams,
+  n: ImageNuisance,
+  size: number,
+  noiseSeed: number,
+): Promise<Buffer> {
   const svg = faceSvg(id, n, n, size);
   const pixels = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
   applyLight(pixels, size, n);
   const low = capturedSize(size, n.resolution);
-  const captured = low < size
-    ? await sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).resize(low, low).raw().toBuffer()
-    : pixels;
+  const captured =
+    low < size
+      ? await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+          .resize(low, low)
+          .raw()
+          .toBuffer()
+      : pixels;
   addNoise(captured, n.noise, new Random(noiseSeed));
   let image = sharp(captured, { raw: { width: low, height: low, channels: 3 } });
   if (low < size) image = image.resize(size, size, { kernel: 'cubic' });

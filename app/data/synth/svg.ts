@@ -19,7 +19,12 @@ export interface Paint {
 }
 
 function paintAttrs(paint: Paint): string {
-  const fill = paint.fill === undefined || paint.fill === null ? 'none' : typeof paint.fill === 'string' ? paint.fill : hex(paint.fill);
+  const fill =
+    paint.fill === undefined || paint.fill === null
+      ? 'none'
+      : typeof paint.fill === 'string'
+        ? paint.fill
+        : hex(paint.fill);
   let attrs = ` fill="${fill}"`;
   if (paint.stroke) {
     attrs += ` stroke="${hex(paint.stroke)}" stroke-width="${(paint.strokeWidth ?? 0.5).toFixed(2)}" stroke-linejoin="round" stroke-linecap="round"`;
@@ -45,7 +50,8 @@ export function circle(c: Point, r: number, paint: Paint): string {
 export function area(points: readonly Point[]): number {
   let sum = 0;
   for (let i = 0; i < points.length; i++) {
-    const a = points[i]!, b = points[(i + 1) % points.length]!;
+    const a = points[i]!,
+      b = points[(i + 1) % points.length]!;
     sum += a.x * b.y - b.x * a.y;
   }
   return sum / 2;

@@ -33,11 +33,13 @@ export function channelKernelFunc({ pass }: { pass: ChannelPassName }) {
   return ({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }): TensorInfo[] => {
     calls++;
     const run = new KernelRunner(backend, 'wasm');
-    const heap = run.heap(), memory = heap?.memory();
+    const heap = run.heap(),
+      memory = heap?.memory();
     if (!heap || !memory) throw new Error(`${pass}: needs the wasm backend`);
     const first = inputs[streams[0]!];
     if (!first) throw new Error(`${pass}: input ${streams[0]} is missing`);
-    const channels = first.shape[first.shape.length - 1]!, pixels = first.shape.reduce((a, b) => a * b, 1) / channels;
+    const channels = first.shape[first.shape.length - 1]!,
+      pixels = first.shape.reduce((a, b) => a * b, 1) / channels;
     if (channels % 4 !== 0) throw new Error(`${pass}: the channel count must be a multiple of 4, got ${channels}`);
     const at = (t: TensorInfo) => heap.offset(t) * 4;
     const outputs: TensorInfo[] = [];
@@ -51,7 +53,14 @@ export function channelKernelFunc({ pass }: { pass: ChannelPassName }) {
     const sumOuts = sums.map(() => heap.allocate([channels]));
     const accumulators = sums.map(() => heap.allocate([3 * channels])); // float64 totals + float32 partials
     outputs.push(...sumOuts);
-    wasmKernels(memory, heap.threads()).channelPass(pass, ...tensorArgs, ...sumOuts.map(at), ...accumulators.map(at), pixels, channels);
+    wasmKernels(memory, heap.threads()).channelPass(
+      pass,
+      ...tensorArgs,
+      ...sumOuts.map(at),
+      ...accumulators.map(at),
+      pixels,
+      channels,
+    );
     return run.finishMany(outputs);
   };
 }
@@ -59,5 +68,10 @@ export function channelKernelFunc({ pass }: { pass: ChannelPassName }) {
 /** Whether BatchNorm/PReLU on `x` ([..., C]) can use the fused kernels now. */
 export function fusedChannelKernelsFor(x: tf.Tensor): boolean {
   const channels = x.shape[x.shape.length - 1]!;
-  return tf.getBackend() === 'wasm' && wasmTrainingKernelsEnabled() && channels % 4 === 0 && tf.getKernel('LabChannelSums', 'wasm') !== undefined;
+  return (
+    tf.getBackend() === 'wasm' &&
+    wasmTrainingKernelsEnabled() &&
+    channels % 4 === 0 &&
+    tf.getKernel('LabChannelSums', 'wasm') !== undefined
+  );
 }

@@ -15,28 +15,67 @@ export function lastConv2dPath(): typeof lastPath {
   return lastPath;
 }
 
-export function conv2dForward(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string): TensorInfo {
+export function conv2dForward(
+  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap },
+  backendName: string,
+): TensorInfo {
   const stock = replacedKernel(tf.Conv2D, backendName);
   if (!stock) throw new Error(`Conv2D on ${backendName}: the stock kernel is missing`);
   const { inputs, backend, attrs } = args;
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as tf.Conv2DAttrs;
   const run = new KernelRunner(backend, backendName);
-  const heap = run.heap(), memory = heap?.memory();
+  const heap = run.heap(),
+    memory = heap?.memory();
   const format = tf.backend_util.convertConv2DDataFormat(dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, format);
-  const ours = heap && memory && wasmTrainingKernelsEnabled() && x.dtype === 'float32' && info.dataFormat === 'channelsLast'
-    && info.dilationHeight === 1 && info.dilationWidth === 1 && info.outChannels % 8 === 0 && info.inChannels >= 8;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    false,
+    format,
+  );
+  const ours =
+    heap &&
+    memory &&
+    wasmTrainingKernelsEnabled() &&
+    x.dtype === 'float32' &&
+    info.dataFormat === 'channelsLast' &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.outChannels % 8 === 0 &&
+    info.inChannels >= 8;
   if (!ours) {
     lastPath = 'xnnpack';
     return stock.kernelFunc(args) as TensorInfo;
   }
   lastPath = 'wasm kernel';
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outHeight: oh,
+    outWidth: ow,
+    outChannels: co,
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    padInfo,
+  } = info;
   const y = heap.allocate([n, oh, ow, co]);
   const zeros = heap.allocate([ci]);
   heap.view().fill(0, heap.offset(zeros), heap.offset(zeros) + ci);
-  wasmKernels(memory, heap.threads()).conv2dForward(heap.offset(x) * 4, heap.offset(filter) * 4, heap.offset(y) * 4, heap.offset(zeros) * 4,
-    { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, pt: padInfo.top, pl: padInfo.left, rowBlock: rowBlockFor(ow) });
+  wasmKernels(memory, heap.threads()).conv2dForward(
+    heap.offset(x) * 4,
+    heap.offset(filter) * 4,
+    heap.offset(y) * 4,
+    heap.offset(zeros) * 4,
+    { n, h, w, ci, oh, ow, co, kh, kw, sh, sw, pt: padInfo.top, pl: padInfo.left, rowBlock: rowBlockFor(ow) },
+  );
   return run.finish(y);
 }

@@ -6,7 +6,10 @@ import { replacedKernel, type TensorInfo } from './kernel-runner.js';
 // sharing the data with a reference count — what the cpu backend and wasm's own Reshape do — is
 // enough.
 
-export function identityShared(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string): TensorInfo {
+export function identityShared(
+  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap },
+  backendName: string,
+): TensorInfo {
   const x = args.inputs.x as TensorInfo;
   if (x.dtype === 'string') {
     const stock = replacedKernel('Identity', backendName);

@@ -44,7 +44,10 @@ export interface WasmHeap {
 export class KernelRunner {
   private readonly temporaries: TensorInfo[] = [];
 
-  constructor(readonly backend: tf.KernelBackend, readonly backendName: string) {}
+  constructor(
+    readonly backend: tf.KernelBackend,
+    readonly backendName: string,
+  ) {}
 
   /** Runs a stock kernel; finish() releases the result unless it is the kernel's output. */
   run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: Attrs = {}): TensorInfo {
@@ -100,15 +103,32 @@ export class KernelRunner {
    * Stride-1 NHWC conv2d with per-side padding that may be negative (a negative pad crops the
    * input first, since XNNPACK and the cpu kernel only pad).
    */
-  conv2d(x: TensorInfo, filter: TensorInfo, pads: { top: number; bottom: number; left: number; right: number }, dilations: [number, number] = [1, 1]): TensorInfo {
+  conv2d(
+    x: TensorInfo,
+    filter: TensorInfo,
+    pads: { top: number; bottom: number; left: number; right: number },
+    dilations: [number, number] = [1, 1],
+  ): TensorInfo {
     const [n, h, w, c] = x.shape as [number, number, number, number];
-    const cropTop = Math.max(0, -pads.top), cropBottom = Math.max(0, -pads.bottom);
-    const cropLeft = Math.max(0, -pads.left), cropRight = Math.max(0, -pads.right);
-    const input = cropTop + cropBottom + cropLeft + cropRight > 0
-      ? this.slice(x, [0, cropTop, cropLeft, 0], [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c])
-      : x;
-    const pad = [[0, 0], [Math.max(0, pads.top), Math.max(0, pads.bottom)], [Math.max(0, pads.left), Math.max(0, pads.right)], [0, 0]];
-    return this.run('Conv2D', { x: input, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations, dimRoundingMode: undefined });
+    const cropTop = Math.max(0, -pads.top),
+      cropBottom = Math.max(0, -pads.bottom);
+    const cropLeft = Math.max(0, -pads.left),
+      cropRight = Math.max(0, -pads.right);
+    const input =
+      cropTop + cropBottom + cropLeft + cropRight > 0
+        ? this.slice(x, [0, cropTop, cropLeft, 0], [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c])
+        : x;
+    const pad = [
+      [0, 0],
+      [Math.max(0, pads.top), Math.max(0, pads.bottom)],
+      [Math.max(0, pads.left), Math.max(0, pads.right)],
+      [0, 0],
+    ];
+    return this.run(
+      'Conv2D',
+      { x: input, filter },
+      { strides: [1, 1], pad, dataFormat: 'NHWC', dilations, dimRoundingMode: undefined },
+    );
   }
 
   /**
@@ -117,7 +137,12 @@ export class KernelRunner {
    */
   heap(): WasmHeap | undefined {
     const backend = this.backend as tf.KernelBackend & {
-      wasm?: { HEAPF32: Float32Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; _get_threads_count?: () => number };
+      wasm?: {
+        HEAPF32: Float32Array;
+        wasmMemory?: WebAssembly.Memory;
+        asm?: { memory?: WebAssembly.Memory };
+        _get_threads_count?: () => number;
+      };
       dataIdMap?: { get(dataId: tf.DataId): { memoryOffset: number } };
       makeOutput?(shape: number[], dtype: tf.DataType): TensorInfo;
     };

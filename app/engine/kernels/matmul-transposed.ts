@@ -29,18 +29,23 @@ const size = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
 const unbatched = (t: TensorInfo) => t.shape.slice(0, -2).every((d) => d === 1);
 
 export function matMulWithoutTransposes(kernelName: string) {
-  return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }, backendName: string): TensorInfo => {
+  return (
+    args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap },
+    backendName: string,
+  ): TensorInfo => {
     const stock = replacedKernel(kernelName, backendName);
     if (!stock) throw new Error(`${kernelName} on ${backendName}: the stock kernel is missing`);
     const { inputs, backend, attrs } = args;
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-    const a = inputs.a as TensorInfo, b = inputs.b as TensorInfo;
+    const a = inputs.a as TensorInfo,
+      b = inputs.b as TensorInfo;
     if ((!transposeA && !transposeB) || !unbatched(a) || !unbatched(b)) {
       lastPath = 'stock';
       return stock.kernelFunc(args) as TensorInfo;
     }
     const run = new KernelRunner(backend, backendName);
-    const onOurs = transposeA !== transposeB && !hasFusedWork(inputs, attrs) ? onWasmKernels(run, a, b, transposeA) : undefined;
+    const onOurs =
+      transposeA !== transposeB && !hasFusedWork(inputs, attrs) ? onWasmKernels(run, a, b, transposeA) : undefined;
     lastPath = onOurs ? 'wasm kernel' : 'xnnpack';
     if (onOurs) return run.finish(onOurs);
     const plain = { ...attrs, transposeA: false, transposeB: false };
@@ -53,7 +58,9 @@ export function matMulWithoutTransposes(kernelName: string) {
     if (direct <= flipped || fusedExtras) {
       const left = transposeA ? run.transpose(a, lastTwoSwapped(a.shape.length)) : a;
       const right = transposeB ? run.transpose(b, lastTwoSwapped(b.shape.length)) : b;
-      return run.finish(stock.kernelFunc({ inputs: { ...inputs, a: left, b: right }, backend, attrs: plain }) as TensorInfo);
+      return run.finish(
+        stock.kernelFunc({ inputs: { ...inputs, a: left, b: right }, backend, attrs: plain }) as TensorInfo,
+      );
     }
     const left = transposeB ? b : run.transpose(b, lastTwoSwapped(b.shape.length));
     const right = transposeA ? a : run.transpose(a, lastTwoSwapped(a.shape.length));
@@ -65,14 +72,21 @@ export function matMulWithoutTransposes(kernelName: string) {
 
 function hasFusedWork(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): boolean {
   const activation = (attrs as { activation?: string }).activation;
-  return inputs.bias !== undefined || inputs.preluActivationWeights !== undefined || (activation !== undefined && activation !== 'linear');
+  return (
+    inputs.bias !== undefined ||
+    inputs.preluActivationWeights !== undefined ||
+    (activation !== undefined && activation !== 'linear')
+  );
 }
 
 /** Aᵀ·B (a [k,m], b [k,n]) or A·Bᵀ (a [m,k], b [n,k]) on our wasm kernels; undefined where they do not apply. */
 function onWasmKernels(run: KernelRunner, a: TensorInfo, b: TensorInfo, transposeA: boolean): TensorInfo | undefined {
-  const heap = run.heap(), memory = heap?.memory();
-  if (!heap || !memory || !wasmTrainingKernelsEnabled() || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
-  const [ar, ac] = a.shape.slice(-2) as [number, number], [br, bc] = b.shape.slice(-2) as [number, number];
+  const heap = run.heap(),
+    memory = heap?.memory();
+  if (!heap || !memory || !wasmTrainingKernelsEnabled() || a.dtype !== 'float32' || b.dtype !== 'float32')
+    return undefined;
+  const [ar, ac] = a.shape.slice(-2) as [number, number],
+    [br, bc] = b.shape.slice(-2) as [number, number];
   const [m, k, n] = transposeA ? [ac, ar, bc] : [ar, ac, br];
   if (n % 8 !== 0 || k < 1 || m < 1) return undefined;
   const kernels = wasmKernels(memory, heap.threads());

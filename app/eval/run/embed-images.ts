@@ -35,11 +35,18 @@ export interface EmbedOptions {
 }
 
 /** Embeds with an already loaded backbone (the caller disposes it). */
-export async function embedWithBackbone(db: LabDatabase, dataDir: string, datasetId: number, backbone: Backbone, options: EmbedOptions = {}): Promise<ImageEmbeddings> {
+export async function embedWithBackbone(
+  db: LabDatabase,
+  dataDir: string,
+  datasetId: number,
+  backbone: Backbone,
+  options: EmbedOptions = {},
+): Promise<ImageEmbeddings> {
   const size = backbone.inputSize;
   const flipTest = options.flipTest ?? false;
   const batchSize = options.batchSize ?? 128;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize is ${batchSize}; use a whole number ≥ 1.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize is ${batchSize}; use a whole number ≥ 1.`);
   await ensureImageCache(db, datasetId, size, { dataDir, signal: options.signal });
   const columns = loadDatasetColumns(db, datasetId);
   const rowsIdx = selectRows(columns.idToIdx, columns.count, options.imageIds, datasetId);
@@ -77,12 +84,20 @@ export async function embedWithBackbone(db: LabDatabase, dataDir: string, datase
 }
 
 /** Loads the backbone saved in `backboneDir` (a checkpoint's `backbone/` folder), embeds, disposes it. */
-export async function embedDataset(db: LabDatabase, dataDir: string, datasetId: number, backboneDir: string, options: EmbedOptions = {}): Promise<ImageEmbeddings> {
+export async function embedDataset(
+  db: LabDatabase,
+  dataDir: string,
+  datasetId: number,
+  backboneDir: string,
+  options: EmbedOptions = {},
+): Promise<ImageEmbeddings> {
   let backbone: Backbone;
   try {
     backbone = await loadBackbone(backboneDir);
   } catch (error) {
-    throw new Error(`cannot load the backbone saved in ${backboneDir}: ${(error as Error).message}. The checkpoint folder may have been moved or deleted; evaluate another checkpoint.`);
+    throw new Error(
+      `cannot load the backbone saved in ${backboneDir}: ${(error as Error).message}. The checkpoint folder may have been moved or deleted; evaluate another checkpoint.`,
+    );
   }
   try {
     return await embedWithBackbone(db, dataDir, datasetId, backbone, options);
@@ -92,7 +107,12 @@ export async function embedDataset(db: LabDatabase, dataDir: string, datasetId: 
 }
 
 /** Dataset idx of each row to embed. */
-function selectRows(idToIdx: Map<number, number>, count: number, imageIds: ArrayLike<number> | undefined, datasetId: number): Int32Array {
+function selectRows(
+  idToIdx: Map<number, number>,
+  count: number,
+  imageIds: ArrayLike<number> | undefined,
+  datasetId: number,
+): Int32Array {
   if (!imageIds) return Int32Array.from({ length: count }, (_, i) => i);
   const seen = new Set<number>();
   const rows: number[] = [];
@@ -101,7 +121,8 @@ function selectRows(idToIdx: Map<number, number>, count: number, imageIds: Array
     if (seen.has(id)) continue;
     seen.add(id);
     const idx = idToIdx.get(id);
-    if (idx === undefined) throw new Error(`image ${id} is not in dataset ${datasetId}; embed images of one dataset at a time.`);
+    if (idx === undefined)
+      throw new Error(`image ${id} is not in dataset ${datasetId}; embed images of one dataset at a time.`);
     rows.push(idx);
   }
   return Int32Array.from(rows);
@@ -112,7 +133,11 @@ export function pairImageIds(image1Ids: ArrayLike<number>, image2Ids: ArrayLike<
   const seen = new Set<number>();
   const out: number[] = [];
   for (let i = 0; i < image1Ids.length; i++) {
-    for (const id of [image1Ids[i]!, image2Ids[i]!]) if (!seen.has(id)) { seen.add(id); out.push(id); }
+    for (const id of [image1Ids[i]!, image2Ids[i]!])
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push(id);
+      }
   }
   return Int32Array.from(out);
 }

@@ -59,27 +59,54 @@ export function evaluateEmbeddings(input: EvaluationInput): EvaluationResult {
   let failures: FailureReport | null = null;
   let failureNote: string | null = null;
   try {
-    failures = mineFailures(scores, pairs.same, typeNames, { threshold: input.threshold, far: input.far, limit: input.failureLimit ?? defaultFailureLimit });
+    failures = mineFailures(scores, pairs.same, typeNames, {
+      threshold: input.threshold,
+      far: input.far,
+      limit: input.failureLimit ?? defaultFailureLimit,
+    });
   } catch (error) {
     failureNote = (error as Error).message; // e.g. no impostor pairs, so no threshold at a FAR
   }
   const failureRows: NewFailure[] = [];
   if (failures) {
     const { threshold } = failures;
-    const row = (kind: NewFailure['kind']) => (f: FailureReport['falseRejects'][number], k: number): NewFailure => ({
-      kind, rank: k + 1, pairIdx: f.pair, image1Id: pairs.image1Ids[f.pair]!, image2Id: pairs.image2Ids[f.pair]!, score: f.score,
-      severity: kind === 'false-reject' ? threshold - f.score : f.score - threshold, pairType: f.type === 'untyped' ? null : f.type,
-    });
-    failureRows.push(...failures.falseRejects.map(row('false-reject')), ...failures.falseAccepts.map(row('false-accept')));
+    const row =
+      (kind: NewFailure['kind']) =>
+      (f: FailureReport['falseRejects'][number], k: number): NewFailure => ({
+        kind,
+        rank: k + 1,
+        pairIdx: f.pair,
+        image1Id: pairs.image1Ids[f.pair]!,
+        image2Id: pairs.image2Ids[f.pair]!,
+        score: f.score,
+        severity: kind === 'false-reject' ? threshold - f.score : f.score - threshold,
+        pairType: f.type === 'untyped' ? null : f.type,
+      });
+    failureRows.push(
+      ...failures.falseRejects.map(row('false-reject')),
+      ...failures.falseAccepts.map(row('false-accept')),
+    );
   }
 
   const hardness = cosineToIdentityMean(embedded.embeddings, embedded.labels);
-  const hardnessRows: NewImageHardness[] = Array.from(embedded.imageIds, (imageId, row) => ({ imageId, hardness: hardness[row]!, side: sides?.get(imageId) ?? null }));
+  const hardnessRows: NewImageHardness[] = Array.from(embedded.imageIds, (imageId, row) => ({
+    imageId,
+    hardness: hardness[row]!,
+    side: sides?.get(imageId) ?? null,
+  }));
   const reference = report.gaps.find((g) => g.reference === 'easy-easy' && g.type === 'easy-hard');
   return {
-    scores, report, identification: sides ? identifyHardProbes(embedded, sides) : null, failures, failureNote, failureRows,
-    hardness, hardnessRows, hardnessSummary: summariseHardness(hardnessRows),
-    accuracy: report.overall.accuracy?.mean ?? null, easyHardGap: reference?.accuracy ?? null,
+    scores,
+    report,
+    identification: sides ? identifyHardProbes(embedded, sides) : null,
+    failures,
+    failureNote,
+    failureRows,
+    hardness,
+    hardnessRows,
+    hardnessSummary: summariseHardness(hardnessRows),
+    accuracy: report.overall.accuracy?.mean ?? null,
+    easyHardGap: reference?.accuracy ?? null,
   };
 }
 
@@ -87,7 +114,9 @@ export function evaluateEmbeddings(input: EvaluationInput): EvaluationResult {
 function identifyHardProbes(embedded: ImageEmbeddings, sides: ImageSides): IdentificationReport | null {
   const { dim } = embedded;
   const rows: number[] = [];
-  embedded.imageIds.forEach((id, row) => { if (sides.has(id)) rows.push(row); });
+  embedded.imageIds.forEach((id, row) => {
+    if (sides.has(id)) rows.push(row);
+  });
   const data = new Float32Array(rows.length * dim);
   rows.forEach((row, k) => data.set(embedded.embeddings.subarray(row * dim, (row + 1) * dim), k * dim));
   const labels = Int32Array.from(rows, (row) => embedded.labels[row]!);
@@ -105,11 +134,19 @@ function summariseHardness(rows: readonly NewImageHardness[]): HardnessSummary {
     for (const r of rows) {
       if (!keep(r)) continue;
       images++;
-      if (Number.isFinite(r.hardness)) { sum += r.hardness; defined++; }
+      if (Number.isFinite(r.hardness)) {
+        sum += r.hardness;
+        defined++;
+      }
     }
     return { images, mean: defined > 0 ? sum / defined : null };
   };
   const all = stats(() => true);
   const hasSides = rows.some((r) => r.side !== null);
-  return { images: all.images, mean: all.mean, easy: hasSides ? stats((r) => r.side === 0) : null, hard: hasSides ? stats((r) => r.side === 1) : null };
+  return {
+    images: all.images,
+    mean: all.mean,
+    easy: hasSides ? stats((r) => r.side === 0) : null,
+    hard: hasSides ? stats((r) => r.side === 1) : null,
+  };
 }

@@ -6,7 +6,14 @@ import { getEvaluation, listEvaluations } from '../../store/evaluations-repo.js'
 import { loadPairs } from '../../store/pairs-repo.js';
 import { insertRun, deleteRunRecord } from '../../store/runs-repository.js';
 import { splitMembers } from '../../store/splits-repo.js';
-import { embedDataset, evaluateRun, EvaluationRequestError, formatEvaluation, resolveEvaluationTarget, type EvaluateRunResult } from './index.js';
+import {
+  embedDataset,
+  evaluateRun,
+  EvaluationRequestError,
+  formatEvaluation,
+  resolveEvaluationTarget,
+  type EvaluateRunResult,
+} from './index.js';
 import { createTrainedFixture, type TrainedFixture } from './test-support/trained-run.js';
 
 // A real (tiny) stage-1 run on a real SynthFaces set, evaluated on the set's own pair list, stored
@@ -17,18 +24,31 @@ let plain: EvaluateRunResult;
 
 beforeAll(async () => {
   fixture = await createTrainedFixture({ identities: 16, perIdentity: 6, steps: 40 });
-  plain = await evaluateRun({ db: fixture.db, dataDir: fixture.dataDir, runId: fixture.runId, pairListId: fixture.pairListId });
+  plain = await evaluateRun({
+    db: fixture.db,
+    dataDir: fixture.dataDir,
+    runId: fixture.runId,
+    pairListId: fixture.pairListId,
+  });
 }, 120_000);
 afterAll(() => fixture?.cleanup());
 
-const backboneDir = () => resolveEvaluationTarget(fixture.db, { runId: fixture.runId, pairListId: fixture.pairListId }).backboneDir;
+const backboneDir = () =>
+  resolveEvaluationTarget(fixture.db, { runId: fixture.runId, pairListId: fixture.pairListId }).backboneDir;
 
 describe('evaluateRun', () => {
   it('stores the evaluation and reads the same back through another connection', () => {
     const { evaluation } = plain;
     expect(evaluation).toMatchObject({
-      runId: fixture.runId, pairListId: fixture.pairListId, datasetId: fixture.datasetId, checkpointStep: 40, flipTest: false,
-      status: 'completed', typesSource: 'list', sidesSource: 'split', splitId: fixture.splitId,
+      runId: fixture.runId,
+      pairListId: fixture.pairListId,
+      datasetId: fixture.datasetId,
+      checkpointStep: 40,
+      flipTest: false,
+      status: 'completed',
+      typesSource: 'list',
+      sidesSource: 'split',
+      splitId: fixture.splitId,
     });
     expect(evaluation.report.byType.map((t) => t.type)).toEqual(['easy-easy', 'easy-hard', 'hard-hard']);
     expect(evaluation.report.overall.pairs).toBe(loadPairs(fixture.db, fixture.pairListId).same.length);
@@ -74,7 +94,12 @@ describe('evaluateRun', () => {
     const worstReject = failures!.falseRejects[0];
     if (worstReject) {
       const stored = listFailures(fixture.db, evaluation.id, { kind: 'false-reject', limit: 1 }).items[0]!;
-      expect(stored).toMatchObject({ rank: 1, pairIdx: worstReject.pair, score: worstReject.score, image1: { imageId: pairs.image1Ids[worstReject.pair] } });
+      expect(stored).toMatchObject({
+        rank: 1,
+        pairIdx: worstReject.pair,
+        score: worstReject.score,
+        image1: { imageId: pairs.image1Ids[worstReject.pair] },
+      });
     }
   });
 
@@ -92,7 +117,9 @@ describe('evaluateRun', () => {
     if (all.total > 1) expect(second.items[0]).toEqual(all.items[1]);
     const hard = new Set(splitMembers(fixture.db, fixture.splitId).hard);
     const withHard = listFailures(fixture.db, id, { limit: 1000, keep: (a, b) => hard.has(a) || hard.has(b) });
-    expect(withHard.total).toBe(all.items.filter((f) => hard.has(f.image1.imageId) || hard.has(f.image2.imageId)).length);
+    expect(withHard.total).toBe(
+      all.items.filter((f) => hard.has(f.image1.imageId) || hard.has(f.image2.imageId)).length,
+    );
     expect(withHard.items).toEqual(all.items.filter((f) => hard.has(f.image1.imageId) || hard.has(f.image2.imageId)));
   });
 
@@ -114,13 +141,32 @@ describe('evaluateRun', () => {
 
   it('finds the stored hardness for the model-based split rule', () => {
     const { evaluation } = plain;
-    expect(findHardnessEvaluation(fixture.db, { runId: fixture.runId, datasetId: fixture.datasetId, checkpointStep: 40, datasetRevision: evaluation.datasetRevision })).toBeDefined();
-    expect(findHardnessEvaluation(fixture.db, { runId: fixture.runId, datasetId: fixture.datasetId, checkpointStep: 39, datasetRevision: evaluation.datasetRevision })).toBeUndefined();
+    expect(
+      findHardnessEvaluation(fixture.db, {
+        runId: fixture.runId,
+        datasetId: fixture.datasetId,
+        checkpointStep: 40,
+        datasetRevision: evaluation.datasetRevision,
+      }),
+    ).toBeDefined();
+    expect(
+      findHardnessEvaluation(fixture.db, {
+        runId: fixture.runId,
+        datasetId: fixture.datasetId,
+        checkpointStep: 39,
+        datasetRevision: evaluation.datasetRevision,
+      }),
+    ).toBeUndefined();
   });
 
   it('flip-test embeddings are unit length and differ from plain ones', async () => {
-    const flipped = await embedDataset(fixture.db, fixture.dataDir, fixture.datasetId, backboneDir(), { flipTest: true, batchSize: 40 });
-    const straight = await embedDataset(fixture.db, fixture.dataDir, fixture.datasetId, backboneDir(), { batchSize: 40 });
+    const flipped = await embedDataset(fixture.db, fixture.dataDir, fixture.datasetId, backboneDir(), {
+      flipTest: true,
+      batchSize: 40,
+    });
+    const straight = await embedDataset(fixture.db, fixture.dataDir, fixture.datasetId, backboneDir(), {
+      batchSize: 40,
+    });
     expect(flipped.flipTest).toBe(true);
     expect(Array.from(flipped.imageIds)).toEqual(Array.from(straight.imageIds));
     let largest = 0;
@@ -135,28 +181,43 @@ describe('evaluateRun', () => {
       largest = Math.max(largest, 1 - cosine);
     }
     expect(largest).toBeGreaterThan(1e-3);
-    const evaluated = await evaluateRun({ db: fixture.db, dataDir: fixture.dataDir, runId: fixture.runId, pairListId: fixture.pairListId, flipTest: true });
+    const evaluated = await evaluateRun({
+      db: fixture.db,
+      dataDir: fixture.dataDir,
+      runId: fixture.runId,
+      pairListId: fixture.pairListId,
+      flipTest: true,
+    });
     expect(evaluated.evaluation.flipTest).toBe(true);
-    expect(evaluated.evaluation.report.overall.distributions.genuine!.mean).not.toBe(plain.evaluation.report.overall.distributions.genuine!.mean);
+    expect(evaluated.evaluation.report.overall.distributions.genuine!.mean).not.toBe(
+      plain.evaluation.report.overall.distributions.genuine!.mean,
+    );
   });
 
-  it('embeds a subset (a pair list\'s images) in the order given, the same rows as the whole set', async () => {
+  it("embeds a subset (a pair list's images) in the order given, the same rows as the whole set", async () => {
     const whole = await embedDataset(fixture.db, fixture.dataDir, fixture.datasetId, backboneDir());
     const ids = [whole.imageIds[5]!, whole.imageIds[2]!, whole.imageIds[5]!];
     const part = await embedDataset(fixture.db, fixture.dataDir, fixture.datasetId, backboneDir(), { imageIds: ids });
     expect(Array.from(part.imageIds)).toEqual([ids[0], ids[1]]);
     const row = whole.rowOf.get(ids[1]!)!;
-    for (let k = 0; k < part.dim; k++) expect(part.embeddings[part.dim + k]).toBeCloseTo(whole.embeddings[row * whole.dim + k]!, 5);
+    for (let k = 0; k < part.dim; k++)
+      expect(part.embeddings[part.dim + k]).toBeCloseTo(whole.embeddings[row * whole.dim + k]!, 5);
   });
 
   it('mines failures at a given threshold', async () => {
-    const { evaluation, failures } = await evaluateRun({ db: fixture.db, dataDir: fixture.dataDir, runId: fixture.runId, pairListId: fixture.pairListId, threshold: 0.5 });
+    const { evaluation, failures } = await evaluateRun({
+      db: fixture.db,
+      dataDir: fixture.dataDir,
+      runId: fixture.runId,
+      pairListId: fixture.pairListId,
+      threshold: 0.5,
+    });
     expect(evaluation.threshold).toBe(0.5);
     expect(evaluation.thresholdSource).toEqual({ kind: 'given' });
     expect(failures!.falseRejects.every((f) => f.score < 0.5)).toBe(true);
   });
 
-  it('formats the evaluation with the metric table per pair type and the failing pairs\' paths', () => {
+  it("formats the evaluation with the metric table per pair type and the failing pairs' paths", () => {
     const text = formatEvaluation(fixture.db, plain.evaluation, plain.failures);
     expect(text).toMatch(/^Evaluation \d+: run \d+ at step 40 on pair list/);
     expect(text).toMatch(/^metric\s+all\s+easy-easy\s+easy-hard\s+hard-hard$/m);
@@ -176,11 +237,30 @@ describe('evaluateRun', () => {
       }
       throw new Error('evaluateRun should have refused');
     };
-    expect(await problem(999, fixture.pairListId)).toMatchObject({ problem: 'unknown-run', message: expect.stringMatching(/no run 999/) });
-    const fresh = insertRun(db, { datasetId: fixture.datasetId, splitId: fixture.splitId, stage: 1, config: {}, seed: 1, totalSteps: 10 });
-    expect(await problem(fresh.id, fixture.pairListId)).toMatchObject({ problem: 'no-checkpoint', message: expect.stringMatching(/has no checkpoint yet/) });
-    expect(await problem(fixture.runId, fixture.pairListId, 7)).toMatchObject({ problem: 'unknown-checkpoint', message: expect.stringMatching(/steps 40/) });
-    expect(await problem(fixture.runId, 999)).toMatchObject({ problem: 'unknown-pair-list', message: expect.stringMatching(/no pair list 999/) });
+    expect(await problem(999, fixture.pairListId)).toMatchObject({
+      problem: 'unknown-run',
+      message: expect.stringMatching(/no run 999/),
+    });
+    const fresh = insertRun(db, {
+      datasetId: fixture.datasetId,
+      splitId: fixture.splitId,
+      stage: 1,
+      config: {},
+      seed: 1,
+      totalSteps: 10,
+    });
+    expect(await problem(fresh.id, fixture.pairListId)).toMatchObject({
+      problem: 'no-checkpoint',
+      message: expect.stringMatching(/has no checkpoint yet/),
+    });
+    expect(await problem(fixture.runId, fixture.pairListId, 7)).toMatchObject({
+      problem: 'unknown-checkpoint',
+      message: expect.stringMatching(/steps 40/),
+    });
+    expect(await problem(fixture.runId, 999)).toMatchObject({
+      problem: 'unknown-pair-list',
+      message: expect.stringMatching(/no pair list 999/),
+    });
     deleteRunRecord(db, fresh.id);
   });
 

@@ -1,7 +1,13 @@
 import { initBackend } from '../../engine/backend.js';
 import { getDataset } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
-import { getEvaluation, insertEvaluation, type EvaluationRecord, type PairTypesSource, type SidesSource } from '../../store/evaluations-repo.js';
+import {
+  getEvaluation,
+  insertEvaluation,
+  type EvaluationRecord,
+  type PairTypesSource,
+  type SidesSource,
+} from '../../store/evaluations-repo.js';
 import { loadPairs, type PairType } from '../../store/pairs-repo.js';
 import { getSplit, splitMembers } from '../../store/splits-repo.js';
 import type { FailureReport } from '../report-types.js';
@@ -61,7 +67,10 @@ export interface EvaluateRunResult {
 
 const defaultEmbed = (dataDir: string, db: LabDatabase) => (request: EmbedRequest) =>
   embedDataset(db, dataDir, request.datasetId, request.target.backboneDir, {
-    flipTest: request.flipTest, batchSize: request.batchSize, signal: request.signal, onProgress: request.onProgress,
+    flipTest: request.flipTest,
+    batchSize: request.batchSize,
+    signal: request.signal,
+    onProgress: request.onProgress,
   });
 
 interface Labelling {
@@ -73,11 +82,20 @@ interface Labelling {
 }
 
 /** Pair types and image sides: the list's own types, the run's split (same dataset) or a given split, else the types read back. */
-function labelling(db: LabDatabase, target: EvaluationTarget, pairs: ReturnType<typeof loadPairs>, splitId: number | undefined): Labelling {
+function labelling(
+  db: LabDatabase,
+  target: EvaluationTarget,
+  pairs: ReturnType<typeof loadPairs>,
+  splitId: number | undefined,
+): Labelling {
   const datasetId = target.pairList.datasetId;
   let split = splitId === undefined ? undefined : getSplit(db, splitId);
   if (splitId !== undefined && (!split || split.datasetId !== datasetId)) {
-    throw new EvaluationRequestError(`split ${splitId} is not a split of dataset ${datasetId} (the pair list's); "ddl-lab split list" shows the splits there are.`, 'unknown-split', 'splitId');
+    throw new EvaluationRequestError(
+      `split ${splitId} is not a split of dataset ${datasetId} (the pair list's); "ddl-lab split list" shows the splits there are.`,
+      'unknown-split',
+      'splitId',
+    );
   }
   if (!split && datasetId === target.run.datasetId) split = getSplit(db, target.run.splitId); // may be gone: runs keep no FK to splits
   const listTyped = pairs.types.some((t) => t !== null);
@@ -85,9 +103,22 @@ function labelling(db: LabDatabase, target: EvaluationTarget, pairs: ReturnType<
     const sides = sidesFromSplit(splitMembers(db, split.id));
     return listTyped
       ? { types: pairs.types, typesSource: 'list', sides, sidesSource: 'split', splitId: split.id }
-      : { types: pairTypesFromSides(pairs, sides), typesSource: 'split', sides, sidesSource: 'split', splitId: split.id };
+      : {
+          types: pairTypesFromSides(pairs, sides),
+          typesSource: 'split',
+          sides,
+          sidesSource: 'split',
+          splitId: split.id,
+        };
   }
-  if (listTyped) return { types: pairs.types, typesSource: 'list', sides: sidesFromPairTypes(pairs), sidesSource: 'pair-types', splitId: null };
+  if (listTyped)
+    return {
+      types: pairs.types,
+      typesSource: 'list',
+      sides: sidesFromPairTypes(pairs),
+      sidesSource: 'pair-types',
+      splitId: null,
+    };
   return { types: null, typesSource: 'none', sides: null, sidesSource: 'none', splitId: null };
 }
 
@@ -95,33 +126,63 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
   const started = performance.now();
   const { db, dataDir, signal } = options;
   const target = resolveEvaluationTarget(db, options);
-  if (options.threshold !== undefined && !Number.isFinite(options.threshold)) throw new Error(`threshold is ${options.threshold}; use a finite number (cosine, e.g. 0.3).`);
+  if (options.threshold !== undefined && !Number.isFinite(options.threshold))
+    throw new Error(`threshold is ${options.threshold}; use a finite number (cosine, e.g. 0.3).`);
   const pairs = loadPairs(db, target.pairList.id);
-  if (pairs.same.length === 0) throw new Error(`pair list ${target.pairList.id} ("${target.pairList.name}") has no pairs to evaluate.`);
+  if (pairs.same.length === 0)
+    throw new Error(`pair list ${target.pairList.id} ("${target.pairList.name}") has no pairs to evaluate.`);
   const labels = labelling(db, target, pairs, options.splitId);
   const backend = await initBackend();
   const progress = options.onProgress ?? (() => {});
   const embedded = await (options.embed ?? defaultEmbed(dataDir, db))({
-    target, datasetId: target.pairList.datasetId, flipTest: options.flipTest ?? false, batchSize: options.batchSize, signal,
+    target,
+    datasetId: target.pairList.datasetId,
+    flipTest: options.flipTest ?? false,
+    batchSize: options.batchSize,
+    signal,
     onProgress: (done, total) => progress('embedding', done, total),
   });
   signal?.throwIfAborted();
   progress('scoring', 0, null);
   const result = evaluateEmbeddings({
-    embedded, pairs, types: labels.types, sides: labels.sides, threshold: options.threshold, far: options.far,
-    failureLimit: options.failureLimit, verification: options.verification,
+    embedded,
+    pairs,
+    types: labels.types,
+    sides: labels.sides,
+    threshold: options.threshold,
+    far: options.far,
+    failureLimit: options.failureLimit,
+    verification: options.verification,
   });
   signal?.throwIfAborted();
   progress('storing', 0, null);
   // Read after embedding: building an image cache bumps the dataset's revision.
   const datasetRevision = getDataset(db, target.pairList.datasetId)?.revision ?? 0;
-  const id = insertEvaluation(db, {
-    runId: target.run.id, pairListId: target.pairList.id, datasetId: target.pairList.datasetId, datasetRevision,
-    checkpointStep: target.checkpoint.step, flipTest: embedded.flipTest, seconds: (performance.now() - started) / 1000, backend: backend.detail,
-    typesSource: labels.typesSource, sidesSource: labels.sidesSource, splitId: labels.splitId,
-    threshold: result.failures?.threshold ?? null, thresholdSource: result.failures?.thresholdSource ?? null,
-    accuracy: result.accuracy, easyHardGap: result.easyHardGap, report: result.report, identification: result.identification,
-    failureCounts: result.failures?.counts ?? null, hardness: result.hardnessSummary,
-  }, result.failureRows, result.hardnessRows);
+  const id = insertEvaluation(
+    db,
+    {
+      runId: target.run.id,
+      pairListId: target.pairList.id,
+      datasetId: target.pairList.datasetId,
+      datasetRevision,
+      checkpointStep: target.checkpoint.step,
+      flipTest: embedded.flipTest,
+      seconds: (performance.now() - started) / 1000,
+      backend: backend.detail,
+      typesSource: labels.typesSource,
+      sidesSource: labels.sidesSource,
+      splitId: labels.splitId,
+      threshold: result.failures?.threshold ?? null,
+      thresholdSource: result.failures?.thresholdSource ?? null,
+      accuracy: result.accuracy,
+      easyHardGap: result.easyHardGap,
+      report: result.report,
+      identification: result.identification,
+      failureCounts: result.failures?.counts ?? null,
+      hardness: result.hardnessSummary,
+    },
+    result.failureRows,
+    result.hardnessRows,
+  );
   return { evaluation: getEvaluation(db, id)!, failures: result.failures, failureNote: result.failureNote };
 }

@@ -14,6 +14,11 @@ describe('image sides', () => {
 
   it('types pairs from a split, null where an image has no side', () => {
     const sides = sidesFromSplit({ easy: [1, 2], hard: [3] });
-    expect(pairTypesFromSides({ image1Ids: [1, 1, 3, 1], image2Ids: [2, 3, 3, 9] }, sides)).toEqual(['easy-easy', 'easy-hard', 'hard-hard', null]);
+    expect(pairTypesFromSides({ image1Ids: [1, 1, 3, 1], image2Ids: [2, 3, 3, 9] }, sides)).toEqual([
+      'easy-easy',
+      'easy-hard',
+      'hard-hard',
+      null,
+    ]);
   });
 });

@@ -29,7 +29,10 @@ export function sidesFromPairTypes(pairs: PairRefs & { types: ReadonlyArray<Pair
   const n = pairs.types.length;
   for (let i = 0; i < n; i++) {
     const type = pairs.types[i];
-    if (type === 'hard-hard') { sides.set(pairs.image1Ids[i]!, 1); sides.set(pairs.image2Ids[i]!, 1); }
+    if (type === 'hard-hard') {
+      sides.set(pairs.image1Ids[i]!, 1);
+      sides.set(pairs.image2Ids[i]!, 1);
+    }
   }
   for (let i = 0; i < n; i++) {
     if (pairs.types[i] !== 'easy-easy') continue;
@@ -45,14 +48,22 @@ export function sidesFromPairTypes(pairs: PairRefs & { types: ReadonlyArray<Pair
       const b = pairs.image2Ids[i]!;
       const sa = sides.get(a);
       const sb = sides.get(b);
-      if (sa !== undefined && sb === undefined) { sides.set(b, sa === 0 ? 1 : 0); changed = true; }
-      else if (sb !== undefined && sa === undefined) { sides.set(a, sb === 0 ? 1 : 0); changed = true; }
+      if (sa !== undefined && sb === undefined) {
+        sides.set(b, sa === 0 ? 1 : 0);
+        changed = true;
+      } else if (sb !== undefined && sa === undefined) {
+        sides.set(a, sb === 0 ? 1 : 0);
+        changed = true;
+      }
     }
   }
   for (const i of undecided) {
     const a = pairs.image1Ids[i]!;
     const b = pairs.image2Ids[i]!;
-    if (!sides.has(a) && !sides.has(b)) { sides.set(a, 0); sides.set(b, 1); }
+    if (!sides.has(a) && !sides.has(b)) {
+      sides.set(a, 0);
+      sides.set(b, 1);
+    }
   }
   return sides;
 }

@@ -40,6 +40,8 @@ describe('DDL config', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(() => parseDdlConfig({ sigma: 0, lambdaPos: -1 })).toThrow('DDL config: sigma must be > 0, got 0; lambdaPos must be >= 0, got -1');
+    expect(() => parseDdlConfig({ sigma: 0, lambdaPos: -1 })).toThrow(
+      'DDL config: sigma must be > 0, got 0; lambdaPos must be >= 0, got -1',
+    );
   });
 });

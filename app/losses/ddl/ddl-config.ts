@@ -10,7 +10,9 @@ function finite(field: string) {
 }
 
 function weight(field: string, fallback: number) {
-  return finite(field).refine((v) => v >= 0, { error: (iss) => `${field} must be >= 0, got ${shown(iss.input)}` }).default(fallback);
+  return finite(field)
+    .refine((v) => v >= 0, { error: (iss) => `${field} must be >= 0, got ${shown(iss.input)}` })
+    .default(fallback);
 }
 
 // Similarity bins t_r = min + r * (max - min) / count, r = 0 .. count - 1 (reference: 0, 0.001, ..., 0.999).
@@ -27,24 +29,31 @@ const binsSchema = z
   })
   .strict()
   .refine((bins) => bins.max > bins.min, {
-    error: (iss) => `bins.max must be > bins.min, got min ${shown((iss.input as { min: unknown }).min)} and max ${shown((iss.input as { max: unknown }).max)}`,
+    error: (iss) =>
+      `bins.max must be > bins.min, got min ${shown((iss.input as { min: unknown }).min)} and max ${shown((iss.input as { max: unknown }).max)}`,
   });
 
 /** Every DDL option (DESIGN.md section 4), defaulting to the reference implementation's values. */
 export const ddlConfigSchema = z
   .object({
     bins: binsSchema.default({ min: 0, max: 1, count: 1000 }),
-    sigma: finite('sigma').refine((v) => v > 0, { error: (iss) => `sigma must be > 0, got ${shown(iss.input)}` }).default(0.1),
+    sigma: finite('sigma')
+      .refine((v) => v > 0, { error: (iss) => `sigma must be > 0, got ${shown(iss.input)}` })
+      .default(0.1),
     lambdaPos: weight('lambdaPos', 0.1),
     lambdaNeg: weight('lambdaNeg', 0.02),
     lambdaOrder: weight('lambdaOrder', 0.5),
     // Positive pairs with cosine <= this are dropped from the positive distribution and its mean.
     positiveThreshold: finite('positiveThreshold')
-      .refine((v) => v >= -1 && v < 1, { error: (iss) => `positiveThreshold must be in [-1, 1), got ${shown(iss.input)}` })
+      .refine((v) => v >= -1 && v < 1, {
+        error: (iss) => `positiveThreshold must be in [-1, 1), got ${shown(iss.input)}`,
+      })
       .default(0),
     // Which images form the student's positive pairs; read by the sampler, not by the loss.
     studentPairs: z
-      .enum(['easy-hard', 'hard-hard'], { error: (iss) => `studentPairs must be "easy-hard" or "hard-hard", got ${shown(iss.input)}` })
+      .enum(['easy-hard', 'hard-hard'], {
+        error: (iss) => `studentPairs must be "easy-hard" or "hard-hard", got ${shown(iss.input)}`,
+      })
       .default('easy-hard'),
     // 'flow': gradients reach the teacher's histograms (the reference); 'stop': they are detached.
     teacherGradient: z
@@ -52,7 +61,9 @@ export const ddlConfigSchema = z
       .default('flow'),
     // 'reference': hardest negatives as the reference computes them (upper-triangle row max, clipped at 0).
     compat: z
-      .enum(['clean', 'reference'], { error: (iss) => `compat must be "clean" or "reference", got ${shown(iss.input)}` })
+      .enum(['clean', 'reference'], {
+        error: (iss) => `compat must be "clean" or "reference", got ${shown(iss.input)}`,
+      })
       .default('clean'),
   })
   .strict();

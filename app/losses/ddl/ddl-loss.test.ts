@@ -15,7 +15,12 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-type Raw = { teacherSingles: number[]; studentSingles: number[]; teacherPairs: [number[], number[]]; studentPairs: [number[], number[]] };
+type Raw = {
+  teacherSingles: number[];
+  studentSingles: number[];
+  teacherPairs: [number[], number[]];
+  studentPairs: [number[], number[]];
+};
 
 /** Pairs (a, a + noise * n): the larger the noise, the lower the pair cosine. */
 function pairsWithNoise(rng: Random, count: number, dim: number, noise: number): [number[], number[]] {
@@ -56,16 +61,24 @@ describe('ddlLoss composition', () => {
       const b = toBranches(raw, dim);
       const terms = ddlLoss(b, config);
       const centers = binCenters(config.bins);
-      const positives = (pair: [tf.Tensor2D, tf.Tensor2D]) => pairSimilarities(l2NormalizeRows(pair[0]), l2NormalizeRows(pair[1]));
+      const positives = (pair: [tf.Tensor2D, tf.Tensor2D]) =>
+        pairSimilarities(l2NormalizeRows(pair[0]), l2NormalizeRows(pair[1]));
       const tPos = positives(b.teacherPairs);
       const sPos = positives(b.studentPairs);
       const tw = positiveWeights(tPos, 0);
       const sw = positiveWeights(sPos, 0);
       const tNeg = hardestNegatives(l2NormalizeRows(b.teacherSingles), 'clean');
       const sNeg = hardestNegatives(l2NormalizeRows(b.studentSingles), 'clean');
-      const posKL = numberOf(klDivergence(softHistogram(tPos, centers, 0.1, tw), softHistogram(sPos, centers, 0.1, sw)));
+      const posKL = numberOf(
+        klDivergence(softHistogram(tPos, centers, 0.1, tw), softHistogram(sPos, centers, 0.1, sw)),
+      );
       const negKL = numberOf(klDivergence(softHistogram(tNeg, centers, 0.1), softHistogram(sNeg, centers, 0.1)));
-      const [tp, sp, tn, sn] = [numberOf(expectation(tPos, tw)), numberOf(expectation(sPos, sw)), numberOf(tNeg.mean()), numberOf(sNeg.mean())];
+      const [tp, sp, tn, sn] = [
+        numberOf(expectation(tPos, tw)),
+        numberOf(expectation(sPos, sw)),
+        numberOf(tNeg.mean()),
+        numberOf(sNeg.mean()),
+      ];
       const order = tn - tp + (tn - sp) + (sn - tp) + (sn - sp);
       expect(numberOf(terms.posKL)).toBeCloseTo(posKL, 6);
       expect(numberOf(terms.negKL)).toBeCloseTo(negKL, 6);
@@ -108,10 +121,29 @@ describe('ddlLoss composition', () => {
     const dim = 2;
     // Student pair cosines: 0.6, -0.6, 0.8.
     const branches = () => ({
-      teacherSingles: tf.tensor2d([[1, 0], [0, 1], [-1, 0]]),
-      studentSingles: tf.tensor2d([[1, 0], [0, 1], [-1, 0]]),
+      teacherSingles: tf.tensor2d([
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+      ]),
+      studentSingles: tf.tensor2d([
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+      ]),
       teacherPairs: [tf.tensor2d([[1, 0]]), tf.tensor2d([[0.6, 0.8]])] as [tf.Tensor2D, tf.Tensor2D],
-      studentPairs: [tf.tensor2d([[1, 0], [1, 0], [0, 1]]), tf.tensor2d([[0.6, 0.8], [-0.6, 0.8], [0.6, 0.8]])] as [tf.Tensor2D, tf.Tensor2D],
+      studentPairs: [
+        tf.tensor2d([
+          [1, 0],
+          [1, 0],
+          [0, 1],
+        ]),
+        tf.tensor2d([
+          [0.6, 0.8],
+          [-0.6, 0.8],
+          [0.6, 0.8],
+        ]),
+      ] as [tf.Tensor2D, tf.Tensor2D],
     });
     void dim;
     tf.tidy(() => {
@@ -129,9 +161,15 @@ describe('ddlLoss composition', () => {
   it('rejects mismatched shapes with a message naming the branch', () => {
     tf.tidy(() => {
       const b = toBranches(rawBranches(1, 4, 3, 0.1, 0.1), 3);
-      expect(() => ddlLoss({ ...b, studentSingles: tf.zeros([4, 5]) as tf.Tensor2D }, small())).toThrow('ddlLoss: studentSingles has embedding size 5, teacherSingles has 3');
-      expect(() => ddlLoss({ ...b, teacherSingles: tf.zeros([1, 3]) as tf.Tensor2D }, small())).toThrow(/teacherSingles has 1 row\(s\)/);
-      expect(() => ddlLoss({ ...b, studentPairs: [tf.zeros([0, 3]), tf.zeros([0, 3])] as [tf.Tensor2D, tf.Tensor2D] }, small())).toThrow(/studentPairs is empty/);
+      expect(() => ddlLoss({ ...b, studentSingles: tf.zeros([4, 5]) as tf.Tensor2D }, small())).toThrow(
+        'ddlLoss: studentSingles has embedding size 5, teacherSingles has 3',
+      );
+      expect(() => ddlLoss({ ...b, teacherSingles: tf.zeros([1, 3]) as tf.Tensor2D }, small())).toThrow(
+        /teacherSingles has 1 row\(s\)/,
+      );
+      expect(() =>
+        ddlLoss({ ...b, studentPairs: [tf.zeros([0, 3]), tf.zeros([0, 3])] as [tf.Tensor2D, tf.Tensor2D] }, small()),
+      ).toThrow(/studentPairs is empty/);
     });
   });
 
@@ -140,10 +178,13 @@ describe('ddlLoss composition', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       tf.tidy(() => {
-        tf.grads((ts: tf.Tensor, ss: tf.Tensor) => ddlLoss({ ...toBranches(raw, 4), teacherSingles: ts as tf.Tensor2D, studentSingles: ss as tf.Tensor2D }, small()).total)([
-          tf.tensor2d(raw.teacherSingles, [6, 4]),
-          tf.tensor2d(raw.studentSingles, [6, 4]),
-        ]);
+        tf.grads(
+          (ts: tf.Tensor, ss: tf.Tensor) =>
+            ddlLoss(
+              { ...toBranches(raw, 4), teacherSingles: ts as tf.Tensor2D, studentSingles: ss as tf.Tensor2D },
+              small(),
+            ).total,
+        )([tf.tensor2d(raw.teacherSingles, [6, 4]), tf.tensor2d(raw.studentSingles, [6, 4])]);
       });
     }
     expect(tf.memory().numTensors).toBe(before);
@@ -154,7 +195,14 @@ describe('ddlLoss gradients', () => {
   const dim = 3;
   const size = 4;
   const raw = rawBranches(21, size, dim, 0.3, 0.7);
-  const inputs = ['teacherSingles', 'studentSingles', 'teacherPairs.0', 'teacherPairs.1', 'studentPairs.0', 'studentPairs.1'] as const;
+  const inputs = [
+    'teacherSingles',
+    'studentSingles',
+    'teacherPairs.0',
+    'teacherPairs.1',
+    'studentPairs.0',
+    'studentPairs.1',
+  ] as const;
 
   function totalAsFunctionOf(input: (typeof inputs)[number], config: ReturnType<typeof small>) {
     return (x: tf.Tensor): tf.Scalar => {
@@ -190,23 +238,34 @@ describe('ddlLoss gradients', () => {
   it('teacherGradient "stop" gives the teacher embeddings zero gradient through the KL terms', () => {
     const klOnly = (teacherGradient: 'flow' | 'stop') => (ts: tf.Tensor, ta: tf.Tensor, tb: tf.Tensor) => {
       const b = toBranches(raw, dim);
-      const terms = ddlLoss({ ...b, teacherSingles: ts as tf.Tensor2D, teacherPairs: [ta as tf.Tensor2D, tb as tf.Tensor2D] }, small({ teacherGradient }));
+      const terms = ddlLoss(
+        { ...b, teacherSingles: ts as tf.Tensor2D, teacherPairs: [ta as tf.Tensor2D, tb as tf.Tensor2D] },
+        small({ teacherGradient }),
+      );
       return terms.posKL.add(terms.negKL) as tf.Scalar;
     };
     const gradNorms = (mode: 'flow' | 'stop') =>
       tf.tidy(() => {
         const b = toBranches(raw, dim);
-        return tf.grads(klOnly(mode))([b.teacherSingles, b.teacherPairs[0], b.teacherPairs[1]]).map((g) => numberOf(g.abs().max()));
+        return tf
+          .grads(klOnly(mode))([b.teacherSingles, b.teacherPairs[0], b.teacherPairs[1]])
+          .map((g) => numberOf(g.abs().max()));
       });
     const flow = gradNorms('flow');
     const stop = gradNorms('stop');
-    expect(flow.every((v) => v > 1e-4), `flow gradients ${flow}`).toBe(true);
+    expect(
+      flow.every((v) => v > 1e-4),
+      `flow gradients ${flow}`,
+    ).toBe(true);
     expect(stop).toEqual([0, 0, 0]);
     // Same values either way; the student still gets its gradient.
     tf.tidy(() => {
       const b = toBranches(raw, dim);
       expect(numberOf(ddlLoss(b, small({ teacherGradient: 'stop' })).total)).toBe(numberOf(ddlLoss(b, small()).total));
-      const studentGrad = tf.grad((ss: tf.Tensor) => ddlLoss({ ...b, studentSingles: ss as tf.Tensor2D }, small({ teacherGradient: 'stop' })).negKL)(b.studentSingles);
+      const studentGrad = tf.grad(
+        (ss: tf.Tensor) =>
+          ddlLoss({ ...b, studentSingles: ss as tf.Tensor2D }, small({ teacherGradient: 'stop' })).negKL,
+      )(b.studentSingles);
       expect(numberOf(studentGrad.abs().max())).toBeGreaterThan(1e-4);
     });
   });
@@ -225,14 +284,22 @@ describe('what DDL is for', () => {
     const measure = () =>
       tf.tidy(() => {
         const terms = ddlLoss({ ...teacher, studentPairs: [studentFirst, studentSecond] }, config);
-        return { teacherPos: numberOf(terms.teacher.posMean), studentPos: numberOf(terms.student.posMean), posKL: numberOf(terms.posKL) };
+        return {
+          teacherPos: numberOf(terms.teacher.posMean),
+          studentPos: numberOf(terms.student.posMean),
+          posKL: numberOf(terms.posKL),
+        };
       });
     const start = measure();
     expect(start.teacherPos).toBeGreaterThan(0.7);
     expect(start.studentPos).toBeLessThan(0.5);
     const optimizer = tf.train.sgd(2);
     for (let step = 0; step < 10; step++) {
-      optimizer.minimize(() => ddlLoss({ ...teacher, studentPairs: [studentFirst, studentSecond] }, config).total, false, [studentFirst, studentSecond]);
+      optimizer.minimize(
+        () => ddlLoss({ ...teacher, studentPairs: [studentFirst, studentSecond] }, config).total,
+        false,
+        [studentFirst, studentSecond],
+      );
     }
     const end = measure();
     // Measured: E[S+] 0.365 -> 0.445, KL(P+ || Q+) 3.08 -> 1.37; the teacher is untouched.

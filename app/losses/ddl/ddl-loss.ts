@@ -47,7 +47,11 @@ export function ddlLoss(branches: DdlBranches, config: DdlConfig): DdlTerms {
     const posKL = klDivergence(teacherPos, student.posHistogram);
     const negKL = klDivergence(teacherNeg, student.negHistogram);
     const order = orderLoss([teacher.negMean, student.negMean], [teacher.posMean, student.posMean]);
-    const total = tf.addN([posKL.mul(config.lambdaPos), negKL.mul(config.lambdaNeg), order.mul(config.lambdaOrder)]) as tf.Scalar;
+    const total = tf.addN([
+      posKL.mul(config.lambdaPos),
+      negKL.mul(config.lambdaNeg),
+      order.mul(config.lambdaOrder),
+    ]) as tf.Scalar;
     return {
       total,
       posKL,
@@ -72,14 +76,22 @@ function checkBranchShapes(branches: DdlBranches): void {
   const dim = branches.teacherSingles.shape[1];
   for (const [name, t] of named) {
     if (t.rank !== 2) throw new Error(`ddlLoss: ${name} must be [n, embeddingDim], got shape [${t.shape.join(', ')}]`);
-    if (t.shape[1] !== dim) throw new Error(`ddlLoss: ${name} has embedding size ${t.shape[1]}, teacherSingles has ${dim}; all branches must match`);
+    if (t.shape[1] !== dim)
+      throw new Error(
+        `ddlLoss: ${name} has embedding size ${t.shape[1]}, teacherSingles has ${dim}; all branches must match`,
+      );
   }
   for (const name of ['teacherSingles', 'studentSingles'] as const) {
-    if (branches[name].shape[0] < 2) throw new Error(`ddlLoss: ${name} has ${branches[name].shape[0]} row(s); hardest negatives need at least 2 identities`);
+    if (branches[name].shape[0] < 2)
+      throw new Error(
+        `ddlLoss: ${name} has ${branches[name].shape[0]} row(s); hardest negatives need at least 2 identities`,
+      );
   }
   for (const name of ['teacherPairs', 'studentPairs'] as const) {
     const [first, second] = branches[name];
-    if (first.shape[0] < 1) throw new Error(`ddlLoss: ${name} is empty; the positive distribution needs at least 1 pair`);
-    if (first.shape[0] !== second.shape[0]) throw new Error(`ddlLoss: ${name} halves differ in length (${first.shape[0]} vs ${second.shape[0]})`);
+    if (first.shape[0] < 1)
+      throw new Error(`ddlLoss: ${name} is empty; the positive distribution needs at least 1 pair`);
+    if (first.shape[0] !== second.shape[0])
+      throw new Error(`ddlLoss: ${name} halves differ in length (${first.shape[0]} vs ${second.shape[0]})`);
   }
 }

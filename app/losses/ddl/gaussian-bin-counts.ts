@@ -9,13 +9,21 @@ import * as tf from '@tensorflow/tfjs';
  *   so ds_n = (w_n / sigma^2) * ((K (g * t))_n - s_n (K g)_n).
  * Weights and centres get no gradient (they are constants for the loss).
  */
-export function gaussianBinCounts(similarities: tf.Tensor1D, centers: tf.Tensor1D, sigma: number, weights: tf.Tensor1D): tf.Tensor1D {
+export function gaussianBinCounts(
+  similarities: tf.Tensor1D,
+  centers: tf.Tensor1D,
+  sigma: number,
+  weights: tf.Tensor1D,
+): tf.Tensor1D {
   const scale = 1 / (Math.SQRT2 * sigma);
   const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [s, t, w, save] = inputs as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     // (s_n - t_r) * scale as a rank-2 matmul [s * scale, 1] @ [1; -t * scale]: the same numbers as a
     // broadcast subtraction, but tfjs-cpu runs broadcasting binary ops ~5x slower than matmul here.
-    const offsets = tf.matMul(tf.stack([s.mul(scale), tf.onesLike(s)], 1) as tf.Tensor2D, tf.stack([tf.onesLike(t), t.mul(-scale)], 0) as tf.Tensor2D);
+    const offsets = tf.matMul(
+      tf.stack([s.mul(scale), tf.onesLike(s)], 1) as tf.Tensor2D,
+      tf.stack([tf.onesLike(t), t.mul(-scale)], 0) as tf.Tensor2D,
+    );
     const kernel = tf.exp(tf.neg(tf.square(offsets))) as tf.Tensor2D;
     save([kernel, s, t, w]);
     const counts = tf.matMul(w.reshape([1, -1]), kernel).reshape([-1]);
@@ -25,7 +33,10 @@ export function gaussianBinCounts(similarities: tf.Tensor1D, centers: tf.Tensor1
         const [k, sSaved, tSaved, wSaved] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
         const both = tf.matMul(k, tf.stack([dy.mul(tSaved), dy], 1) as tf.Tensor2D); // [n, 2]
         const [kernelDotGT, kernelDotG] = tf.split(both, 2, 1).map((column) => column.reshape([-1]));
-        const ds = kernelDotGT!.sub(sSaved.mul(kernelDotG!)).mul(wSaved).mul(1 / (sigma * sigma));
+        const ds = kernelDotGT!
+          .sub(sSaved.mul(kernelDotG!))
+          .mul(wSaved)
+          .mul(1 / (sigma * sigma));
         return [ds, tf.zerosLike(tSaved), tf.zerosLike(wSaved)];
       },
     };

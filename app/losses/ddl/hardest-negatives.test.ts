@@ -10,16 +10,29 @@ beforeAll(async () => {
 });
 
 // a = (1, 0), b = (0.6, 0.8), c = (-1, 0): cos(a, b) = 0.6, cos(a, c) = -1, cos(b, c) = -0.6.
-const singles = () => tf.tensor2d([[1, 0], [0.6, 0.8], [-1, 0]]);
+const singles = () =>
+  tf.tensor2d([
+    [1, 0],
+    [0.6, 0.8],
+    [-1, 0],
+  ]);
 
 describe('hardestNegatives', () => {
   it('clean: the most similar other identity for every row', () => {
-    expectClose(tf.tidy(() => hardestNegatives(singles(), 'clean').dataSync()), [0.6, 0.6, -0.6], 1e-6);
+    expectClose(
+      tf.tidy(() => hardestNegatives(singles(), 'clean').dataSync()),
+      [0.6, 0.6, -0.6],
+      1e-6,
+    );
   });
 
   it('reference: row max of the strict upper triangle, zeros elsewhere (clipped at 0, last row 0)', () => {
     // Row 0 sees (0, 0.6, -1) -> 0.6; row 1 sees (0, 0, -0.6) -> 0; row 2 sees only zeros -> 0.
-    expectClose(tf.tidy(() => hardestNegatives(singles(), 'reference').dataSync()), [0.6, 0, 0], 1e-6);
+    expectClose(
+      tf.tidy(() => hardestNegatives(singles(), 'reference').dataSync()),
+      [0.6, 0, 0],
+      1e-6,
+    );
   });
 
   it('needs at least 2 singles', () => {
@@ -30,7 +43,14 @@ describe('hardestNegatives', () => {
     const rng = new Random(3);
     const raw = randomNormals(rng, 5 * 4, 1, [1, 0.5, 0, 0]);
     for (const mode of ['clean', 'reference'] as const) {
-      const check = checkGradient((x) => hardestNegatives(l2NormalizeRows(x as tf.Tensor2D), mode).mul(tf.tensor1d([1, -2, 3, 0.5, 1])).sum() as tf.Scalar, raw, [5, 4]);
+      const check = checkGradient(
+        (x) =>
+          hardestNegatives(l2NormalizeRows(x as tf.Tensor2D), mode)
+            .mul(tf.tensor1d([1, -2, 3, 0.5, 1]))
+            .sum() as tf.Scalar,
+        raw,
+        [5, 4],
+      );
       expect(check.relativeError, mode).toBeLessThan(2e-3);
     }
   });
@@ -46,7 +66,10 @@ describe('hardestNegatives', () => {
       const best = mode === 'clean' ? similarity.sub(tf.eye(64).mul(4)).max(1) : similarity.mul(upper).max(1);
       return best.mul(weights).sum() as tf.Scalar;
     };
-    const ours = (mode: 'clean' | 'reference') => (x: tf.Tensor) => hardestNegatives(l2NormalizeRows(x as tf.Tensor2D), mode).mul(weights).sum() as tf.Scalar;
+    const ours = (mode: 'clean' | 'reference') => (x: tf.Tensor) =>
+      hardestNegatives(l2NormalizeRows(x as tf.Tensor2D), mode)
+        .mul(weights)
+        .sum() as tf.Scalar;
     for (const mode of ['clean', 'reference'] as const) {
       tf.tidy(() => {
         const x = tf.tensor2d(raw, [64, 32]);
@@ -55,7 +78,10 @@ describe('hardestNegatives', () => {
         const got = tf.grad(ours(mode))(x).dataSync();
         let diff = 0;
         let norm = 0;
-        want.forEach((w, i) => { diff += ((got[i] as number) - w) ** 2; norm += w ** 2; });
+        want.forEach((w, i) => {
+          diff += ((got[i] as number) - w) ** 2;
+          norm += w ** 2;
+        });
         expect(Math.sqrt(diff / norm), mode).toBeLessThan(1e-5);
       });
     }

@@ -14,12 +14,14 @@ export type NegativesMode = 'clean' | 'reference';
  */
 export function hardestNegatives(singles: tf.Tensor2D, mode: NegativesMode): tf.Tensor1D {
   const count = singles.shape[0];
-  if (count < 2) throw new Error(`hardestNegatives: got ${count} single(s); a hardest negative needs at least 2 identities`);
+  if (count < 2)
+    throw new Error(`hardestNegatives: got ${count} single(s); a hardest negative needs at least 2 identities`);
   const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = inputs as [tf.Tensor2D, tf.GradSaveFunc];
     // x @ transpose(x): the matmul's own transpose flag is ~10x slower on wasm.
     const similarity = tf.matMul(x, tf.transpose(x));
-    const candidates = mode === 'clean' ? similarity.add(selfExclusion(count)) : similarity.mul(strictUpperTriangle(count));
+    const candidates =
+      mode === 'clean' ? similarity.add(selfExclusion(count)) : similarity.mul(strictUpperTriangle(count));
     const value = candidates.max(1) as tf.Tensor1D;
     const partner = candidates.argMax(1) as tf.Tensor1D;
     // In reference mode a row whose max is one of the zeroed entries has no partner, so no gradient.

@@ -7,7 +7,8 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const kl = (p: number[], q: number[]) => tf.tidy(() => klDivergence(tf.tensor1d(p), tf.tensor1d(q)).dataSync()[0] as number);
+const kl = (p: number[], q: number[]) =>
+  tf.tidy(() => klDivergence(tf.tensor1d(p), tf.tensor1d(q)).dataSync()[0] as number);
 
 describe('klDivergence', () => {
   it('matches KL(P || Q) worked by hand', () => {

@@ -16,7 +16,8 @@ export async function readLossInput(path: string): Promise<LossInput> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
     throw new LossInputError(`cannot read ${path}: ${why}`);
   }
   return parseLossInput(text, path);
@@ -33,9 +34,13 @@ export function parseLossInput(text: string, source: string): LossInput {
   } catch (error) {
     throw new LossInputError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
-  if (!isPlainObject(data)) throw new LossInputError(`${source}: expected a JSON object with "teacher" and "student", got ${kindOf(data)}`);
+  if (!isPlainObject(data))
+    throw new LossInputError(`${source}: expected a JSON object with "teacher" and "student", got ${kindOf(data)}`);
   for (const key of Object.keys(data)) {
-    if (!['teacher', 'student', 'options'].includes(key)) throw new LossInputError(`${source}: unknown field "${key}"; expected "teacher", "student" and optionally "options"`);
+    if (!['teacher', 'student', 'options'].includes(key))
+      throw new LossInputError(
+        `${source}: unknown field "${key}"; expected "teacher", "student" and optionally "options"`,
+      );
   }
   const shape = { dim: 0, firstPath: '' };
   const teacher = readBranch(data.teacher, 'teacher', source, shape);
@@ -46,18 +51,32 @@ export function parseLossInput(text: string, source: string): LossInput {
 type Shape = { dim: number; firstPath: string };
 
 function readBranch(value: unknown, name: string, source: string, shape: Shape): LossInputBranch {
-  if (value === undefined) throw new LossInputError(`${source}: missing "${name}" (an object with "singles" and "pairs")`);
-  if (!isPlainObject(value)) throw new LossInputError(`${source}: ${name} must be an object with "singles" and "pairs", got ${kindOf(value)}`);
+  if (value === undefined)
+    throw new LossInputError(`${source}: missing "${name}" (an object with "singles" and "pairs")`);
+  if (!isPlainObject(value))
+    throw new LossInputError(`${source}: ${name} must be an object with "singles" and "pairs", got ${kindOf(value)}`);
   for (const key of Object.keys(value)) {
-    if (key !== 'singles' && key !== 'pairs') throw new LossInputError(`${source}: ${name} has unknown field "${key}"; expected "singles" and "pairs"`);
+    if (key !== 'singles' && key !== 'pairs')
+      throw new LossInputError(`${source}: ${name} has unknown field "${key}"; expected "singles" and "pairs"`);
   }
   const { singles, pairs } = value;
-  if (!Array.isArray(singles)) throw new LossInputError(`${source}: ${name}.singles must be a list of embeddings (one per distinct identity), got ${kindOf(singles)}`);
+  if (!Array.isArray(singles))
+    throw new LossInputError(
+      `${source}: ${name}.singles must be a list of embeddings (one per distinct identity), got ${kindOf(singles)}`,
+    );
   if (singles.length < 2) {
-    throw new LossInputError(`${source}: ${name}.singles has ${singles.length} embedding(s); hardest negatives need at least 2 singles of distinct identities`);
+    throw new LossInputError(
+      `${source}: ${name}.singles has ${singles.length} embedding(s); hardest negatives need at least 2 singles of distinct identities`,
+    );
   }
-  if (!Array.isArray(pairs)) throw new LossInputError(`${source}: ${name}.pairs must be a list of [embedding, embedding] pairs, got ${kindOf(pairs)}`);
-  if (pairs.length === 0) throw new LossInputError(`${source}: ${name}.pairs is empty; the positive distribution needs at least 1 same-identity pair`);
+  if (!Array.isArray(pairs))
+    throw new LossInputError(
+      `${source}: ${name}.pairs must be a list of [embedding, embedding] pairs, got ${kindOf(pairs)}`,
+    );
+  if (pairs.length === 0)
+    throw new LossInputError(
+      `${source}: ${name}.pairs is empty; the positive distribution needs at least 1 same-identity pair`,
+    );
   return {
     singles: singles.map((v, i) => readVector(v, `${name}.singles[${i}]`, source, shape)),
     pairs: pairs.map((pair, i) => {
@@ -72,20 +91,35 @@ function readBranch(value: unknown, name: string, source: string, shape: Shape):
 }
 
 function readVector(value: unknown, path: string, source: string, shape: Shape): number[] {
-  if (!Array.isArray(value)) throw new LossInputError(`${source}: ${path} must be an embedding (a list of numbers), got ${kindOf(value)}`);
+  if (!Array.isArray(value))
+    throw new LossInputError(`${source}: ${path} must be an embedding (a list of numbers), got ${kindOf(value)}`);
   if (value.length === 0) throw new LossInputError(`${source}: ${path} is empty; an embedding needs at least 1 value`);
   value.forEach((x, i) => {
     if (typeof x === 'number' && Number.isFinite(x)) return;
-    const what = x === NON_FINITE.NaN ? 'NaN' : x === NON_FINITE.Infinity ? 'Infinity' : x === NON_FINITE.MinusInfinity ? '-Infinity' : typeof x === 'number' ? String(x) : kindOf(x);
+    const what =
+      x === NON_FINITE.NaN
+        ? 'NaN'
+        : x === NON_FINITE.Infinity
+          ? 'Infinity'
+          : x === NON_FINITE.MinusInfinity
+            ? '-Infinity'
+            : typeof x === 'number'
+              ? String(x)
+              : kindOf(x);
     throw new LossInputError(`${source}: ${path}[${i}] is ${what}; every embedding value must be a finite number`);
   });
   if (shape.dim === 0) {
     shape.dim = value.length;
     shape.firstPath = path;
   } else if (value.length !== shape.dim) {
-    throw new LossInputError(`${source}: ${path} has ${value.length} values but ${shape.firstPath} has ${shape.dim}; every embedding must have the same length`);
+    throw new LossInputError(
+      `${source}: ${path} has ${value.length} values but ${shape.firstPath} has ${shape.dim}; every embedding must have the same length`,
+    );
   }
-  if (value.every((x) => x === 0)) throw new LossInputError(`${source}: ${path} is all zeros; it has no direction, so its cosine similarity is undefined`);
+  if (value.every((x) => x === 0))
+    throw new LossInputError(
+      `${source}: ${path} is all zeros; it has no direction, so its cosine similarity is undefined`,
+    );
   return value as number[];
 }
 
@@ -105,9 +139,17 @@ function quoteNonFiniteLiterals(text: string): string {
       continue;
     }
     if (ch === '"') inString = true;
-    const literal = text.startsWith('-Infinity', i) ? '-Infinity' : text.startsWith('Infinity', i) ? 'Infinity' : text.startsWith('NaN', i) ? 'NaN' : null;
+    const literal = text.startsWith('-Infinity', i)
+      ? '-Infinity'
+      : text.startsWith('Infinity', i)
+        ? 'Infinity'
+        : text.startsWith('NaN', i)
+          ? 'NaN'
+          : null;
     if (literal) {
-      out += JSON.stringify(literal === 'NaN' ? NON_FINITE.NaN : literal === 'Infinity' ? NON_FINITE.Infinity : NON_FINITE.MinusInfinity);
+      out += JSON.stringify(
+        literal === 'NaN' ? NON_FINITE.NaN : literal === 'Infinity' ? NON_FINITE.Infinity : NON_FINITE.MinusInfinity,
+      );
       i += literal.length - 1;
       continue;
     }

@@ -14,7 +14,13 @@ export type LossReport = {
   total: number; // lambdaPos * posKL + lambdaNeg * negKL + lambdaOrder * order
   teacher: BranchReport;
   student: BranchReport;
-  histograms: { binCenters: number[]; teacherPos: number[]; teacherNeg: number[]; studentPos: number[]; studentNeg: number[] };
+  histograms: {
+    binCenters: number[];
+    teacherPos: number[];
+    teacherNeg: number[];
+    studentPos: number[];
+    studentNeg: number[];
+  };
   options: DdlConfig;
 };
 
@@ -23,8 +29,12 @@ export type LossReport = {
  * Runs on whatever tfjs backend is active.
  */
 export function computeLossReport(input: LossInput, source: string, overrides: DdlConfigInput = {}): LossReport {
-  const fileOptions = typeof input.options === 'object' && input.options !== null && !Array.isArray(input.options) ? input.options : null;
-  if (!fileOptions) throw new LossInputError(`${source}: options must be an object of DDL options, got ${JSON.stringify(input.options)}`);
+  const fileOptions =
+    typeof input.options === 'object' && input.options !== null && !Array.isArray(input.options) ? input.options : null;
+  if (!fileOptions)
+    throw new LossInputError(
+      `${source}: options must be an object of DDL options, got ${JSON.stringify(input.options)}`,
+    );
   let options: DdlConfig;
   try {
     options = parseDdlConfig({ ...fileOptions, ...overrides }, `${source}: options`);
@@ -33,7 +43,10 @@ export function computeLossReport(input: LossInput, source: string, overrides: D
   }
   const report = tf.tidy(() => {
     const matrix = (rows: number[][]) => tf.tensor2d(rows, [rows.length, rows[0]!.length]);
-    const halves = (branch: LossInputBranch): [tf.Tensor2D, tf.Tensor2D] => [matrix(branch.pairs.map((p) => p[0])), matrix(branch.pairs.map((p) => p[1]))];
+    const halves = (branch: LossInputBranch): [tf.Tensor2D, tf.Tensor2D] => [
+      matrix(branch.pairs.map((p) => p[0])),
+      matrix(branch.pairs.map((p) => p[1])),
+    ];
     const terms = ddlLoss(
       {
         teacherSingles: matrix(input.teacher.singles),
@@ -94,5 +107,8 @@ export function shortestFloat32(x: number): number {
 
 /** The report as indented JSON with each list of numbers on one line. */
 export function formatLossReport(report: LossReport): string {
-  return JSON.stringify(report, null, 2).replace(/\[\s+([^[\]{}"]*?)\s+\]/g, (_, inner: string) => `[${inner.replace(/\s+/g, '')}]`);
+  return JSON.stringify(report, null, 2).replace(
+    /\[\s+([^[\]{}"]*?)\s+\]/g,
+    (_, inner: string) => `[${inner.replace(/\s+/g, '')}]`,
+  );
 }

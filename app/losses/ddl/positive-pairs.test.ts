@@ -10,7 +10,18 @@ beforeAll(async () => {
 
 describe('positive pairs', () => {
   it('pairSimilarities is the row-wise dot product', () => {
-    const sims = tf.tidy(() => pairSimilarities(tf.tensor2d([[1, 0], [0.6, 0.8]]), tf.tensor2d([[0.6, 0.8], [-0.8, 0.6]])).dataSync());
+    const sims = tf.tidy(() =>
+      pairSimilarities(
+        tf.tensor2d([
+          [1, 0],
+          [0.6, 0.8],
+        ]),
+        tf.tensor2d([
+          [0.6, 0.8],
+          [-0.8, 0.6],
+        ]),
+      ).dataSync(),
+    );
     expectClose(sims, [0.6, 0], 1e-6);
   });
 

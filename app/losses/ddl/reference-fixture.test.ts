@@ -13,12 +13,23 @@ const fixtures = new URL('../fixtures/', import.meta.url);
 const inputPath = new URL('reference-ddl.input.json', fixtures);
 const input: LossInput = parseLossInput(readFileSync(inputPath, 'utf8'), 'reference-ddl.input.json');
 type Expected = {
-  total: number; posKL: number; negKL: number; order: number;
+  total: number;
+  posKL: number;
+  negKL: number;
+  order: number;
   teacher: { posMean: number; negMean: number; posKept: number };
   student: { posMean: number; negMean: number; posKept: number };
-  gradients: { teacherSingles: number[][]; studentSingles: number[][]; teacherPairs: [number[][], number[][]]; studentPairs: [number[][], number[][]] };
+  gradients: {
+    teacherSingles: number[][];
+    studentSingles: number[][];
+    teacherPairs: [number[][], number[][]];
+    studentPairs: [number[][], number[][]];
+  };
 };
-const expected = JSON.parse(readFileSync(new URL('reference-ddl.expected.json', fixtures), 'utf8')) as { reference: Expected; clean: Expected };
+const expected = JSON.parse(readFileSync(new URL('reference-ddl.expected.json', fixtures), 'utf8')) as {
+  reference: Expected;
+  clean: Expected;
+};
 
 const relativeError = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
 
@@ -41,14 +52,15 @@ function branchesFrom(xs: tf.Tensor[]): DdlBranches {
   };
 }
 
-const inputMatrices = () => [
-  input.teacher.singles,
-  input.student.singles,
-  input.teacher.pairs.map((p) => p[0]),
-  input.teacher.pairs.map((p) => p[1]),
-  input.student.pairs.map((p) => p[0]),
-  input.student.pairs.map((p) => p[1]),
-].map((rows) => tf.tensor2d(rows));
+const inputMatrices = () =>
+  [
+    input.teacher.singles,
+    input.student.singles,
+    input.teacher.pairs.map((p) => p[0]),
+    input.teacher.pairs.map((p) => p[1]),
+    input.student.pairs.map((p) => p[0]),
+    input.student.pairs.map((p) => p[1]),
+  ].map((rows) => tf.tensor2d(rows));
 
 for (const backend of ['cpu', 'wasm']) {
   describe(`matches the PyTorch reference numbers (${backend} backend)`, () => {
@@ -61,9 +73,20 @@ for (const backend of ['cpu', 'wasm']) {
           const terms = ddlLoss(branchesFrom(inputMatrices()), config);
           const n = (t: tf.Tensor) => t.dataSync()[0] as number;
           return {
-            total: n(terms.total), posKL: n(terms.posKL), negKL: n(terms.negKL), order: n(terms.order),
-            teacher: { posMean: n(terms.teacher.posMean), negMean: n(terms.teacher.negMean), posKept: n(terms.teacher.posKept) },
-            student: { posMean: n(terms.student.posMean), negMean: n(terms.student.negMean), posKept: n(terms.student.posKept) },
+            total: n(terms.total),
+            posKL: n(terms.posKL),
+            negKL: n(terms.negKL),
+            order: n(terms.order),
+            teacher: {
+              posMean: n(terms.teacher.posMean),
+              negMean: n(terms.teacher.negMean),
+              posKept: n(terms.teacher.posKept),
+            },
+            student: {
+              posMean: n(terms.student.posMean),
+              negMean: n(terms.student.negMean),
+              posKept: n(terms.student.posKept),
+            },
           };
         });
         for (const term of ['total', 'posKL', 'negKL', 'order'] as const) {
@@ -74,12 +97,25 @@ for (const backend of ['cpu', 'wasm']) {
           expect(relativeError(got[branch].negMean, want[branch].negMean)).toBeLessThan(1e-5);
           expect(got[branch].posKept).toBe(want[branch].posKept);
         }
-        const grads = tf.tidy(() => tf.grads((...xs: tf.Tensor[]) => ddlLoss(branchesFrom(xs), config).total)(inputMatrices()).map((g) => g.dataSync()));
+        const grads = tf.tidy(() =>
+          tf
+            .grads((...xs: tf.Tensor[]) => ddlLoss(branchesFrom(xs), config).total)(inputMatrices())
+            .map((g) => g.dataSync()),
+        );
         const wantGrads = [
-          want.gradients.teacherSingles, want.gradients.studentSingles,
-          ...want.gradients.teacherPairs, ...want.gradients.studentPairs,
+          want.gradients.teacherSingles,
+          want.gradients.studentSingles,
+          ...want.gradients.teacherPairs,
+          ...want.gradients.studentPairs,
         ];
-        const names = ['teacherSingles', 'studentSingles', 'teacherPairs[0]', 'teacherPairs[1]', 'studentPairs[0]', 'studentPairs[1]'];
+        const names = [
+          'teacherSingles',
+          'studentSingles',
+          'teacherPairs[0]',
+          'teacherPairs[1]',
+          'studentPairs[0]',
+          'studentPairs[1]',
+        ];
         grads.forEach((g, i) => {
           expect(vectorRelativeError(g, wantGrads[i]!.flat()), `d total / d ${names[i]}`).toBeLessThan(1e-3);
         });

@@ -17,7 +17,10 @@ describe('binCenters', () => {
   });
 
   it('follows min + r * (max - min) / count', () => {
-    expectClose(tf.tidy(() => binCenters({ min: -1, max: 1, count: 4 }).dataSync()), [-1, -0.5, 0, 0.5]);
+    expectClose(
+      tf.tidy(() => binCenters({ min: -1, max: 1, count: 4 }).dataSync()),
+      [-1, -0.5, 0, 0.5],
+    );
   });
 });
 
@@ -27,13 +30,21 @@ describe('softHistogram', () => {
     // = -2, -0.5, 0, -0.5.
     const raw = [Math.exp(-2), Math.exp(-0.5), 1, Math.exp(-0.5)];
     const total = raw.reduce((a, b) => a + b);
-    const histogram = tf.tidy(() => softHistogram(tf.tensor1d([0.5]), binCenters({ min: 0, max: 1, count: 4 }), 0.25).dataSync());
-    expectClose(histogram, raw.map((v) => v / total), 1e-6);
+    const histogram = tf.tidy(() =>
+      softHistogram(tf.tensor1d([0.5]), binCenters({ min: 0, max: 1, count: 4 }), 0.25).dataSync(),
+    );
+    expectClose(
+      histogram,
+      raw.map((v) => v / total),
+      1e-6,
+    );
   });
 
   it('sums the kernels of several similarities before normalising (not a mean of per-item histograms)', () => {
     // s = 0 and s = 1 over t = [0, 1] with sigma = 1: each adds (1, e^-0.5) or (e^-0.5, 1): symmetric.
-    const histogram = tf.tidy(() => softHistogram(tf.tensor1d([0, 1, 1]), binCenters({ min: 0, max: 2, count: 2 }), 1).dataSync());
+    const histogram = tf.tidy(() =>
+      softHistogram(tf.tensor1d([0, 1, 1]), binCenters({ min: 0, max: 2, count: 2 }), 1).dataSync(),
+    );
     const first = 1 + 2 * Math.exp(-0.5);
     const second = Math.exp(-0.5) + 2;
     expectClose(histogram, [first / (first + second), second / (first + second)], 1e-6);
@@ -54,7 +65,10 @@ describe('softHistogram', () => {
     const weights = [1, 1, 0, 1, 1, 1];
     const projection = Array.from({ length: 50 }, () => rng.normal());
     const check = checkGradient(
-      (s) => softHistogram(s as tf.Tensor1D, binCenters({ min: 0, max: 1, count: 50 }), 0.1, tf.tensor1d(weights)).mul(tf.tensor1d(projection)).sum() as tf.Scalar,
+      (s) =>
+        softHistogram(s as tf.Tensor1D, binCenters({ min: 0, max: 1, count: 50 }), 0.1, tf.tensor1d(weights))
+          .mul(tf.tensor1d(projection))
+          .sum() as tf.Scalar,
       similarities,
       [6],
     );
@@ -70,11 +84,20 @@ describe('softHistogram', () => {
     const centers = () => binCenters(defaultDdlConfig.bins);
     // The textbook version: an [n x R] broadcast, differentiated op by op by tfjs.
     const plain = (s: tf.Tensor) => {
-      const kernel = s.reshape([-1, 1]).sub(centers().reshape([1, -1])).square().mul(-1 / (2 * 0.1 * 0.1)).exp().mul(tf.tensor2d(weights, [256, 1]));
+      const kernel = s
+        .reshape([-1, 1])
+        .sub(centers().reshape([1, -1]))
+        .square()
+        .mul(-1 / (2 * 0.1 * 0.1))
+        .exp()
+        .mul(tf.tensor2d(weights, [256, 1]));
       const counts = kernel.sum(0);
       return counts.div(counts.sum()).mul(tf.tensor1d(projection)).sum() as tf.Scalar;
     };
-    const ours = (s: tf.Tensor) => softHistogram(s as tf.Tensor1D, centers(), 0.1, tf.tensor1d(weights)).mul(tf.tensor1d(projection)).sum() as tf.Scalar;
+    const ours = (s: tf.Tensor) =>
+      softHistogram(s as tf.Tensor1D, centers(), 0.1, tf.tensor1d(weights))
+        .mul(tf.tensor1d(projection))
+        .sum() as tf.Scalar;
     tf.tidy(() => {
       const x = tf.tensor1d(similarities);
       expect(ours(x).dataSync()[0]).toBeCloseTo(plain(x).dataSync()[0] as number, 6);
@@ -82,7 +105,10 @@ describe('softHistogram', () => {
       const got = tf.grad(ours)(x).dataSync();
       let diff = 0;
       let norm = 0;
-      want.forEach((w, i) => { diff += ((got[i] as number) - w) ** 2; norm += w ** 2; });
+      want.forEach((w, i) => {
+        diff += ((got[i] as number) - w) ** 2;
+        norm += w ** 2;
+      });
       expect(Math.sqrt(diff / norm)).toBeLessThan(1e-4);
     });
   });

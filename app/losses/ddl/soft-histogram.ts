@@ -13,7 +13,12 @@ export function binCenters(bins: BinsConfig): tf.Tensor1D {
  * (2 sigma^2)) to bin r, and the result is normalised to sum 1. `weights` (0/1, [n]) drops items
  * while keeping shapes fixed. An empty (all-zero-weight) histogram stays all zeros instead of NaN.
  */
-export function softHistogram(similarities: tf.Tensor1D, centers: tf.Tensor1D, sigma: number, weights?: tf.Tensor1D): tf.Tensor1D {
+export function softHistogram(
+  similarities: tf.Tensor1D,
+  centers: tf.Tensor1D,
+  sigma: number,
+  weights?: tf.Tensor1D,
+): tf.Tensor1D {
   return tf.tidy(() => {
     const counts = gaussianBinCounts(similarities, centers, sigma, weights ?? tf.onesLike(similarities));
     return counts.div(tf.maximum(counts.sum(), 1e-30)) as tf.Tensor1D;

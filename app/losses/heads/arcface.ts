@@ -30,7 +30,9 @@ export class ArcFaceHead implements MarginHead {
     });
   }
 
-  state(): Record<string, number> { return {}; }
+  state(): Record<string, number> {
+    return {};
+  }
   restore(_state: Record<string, number>): void {}
   dispose(): void {}
 }

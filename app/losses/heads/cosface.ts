@@ -14,7 +14,9 @@ export class CosFaceHead implements MarginHead {
     });
   }
 
-  state(): Record<string, number> { return {}; }
+  state(): Record<string, number> {
+    return {};
+  }
   restore(_state: Record<string, number>): void {}
   dispose(): void {}
 }

@@ -3,7 +3,9 @@ import { l2NormalizeColumns, l2NormalizeRows } from '../normalize.js';
 
 /** cos(theta) between each embedding and each class centre, [batch, classes], clipped to [-1, 1]. */
 export function cosineLogits(embeddings: tf.Tensor2D, classWeights: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.matMul(l2NormalizeRows(embeddings), l2NormalizeColumns(classWeights)).clipByValue(-1, 1) as tf.Tensor2D);
+  return tf.tidy(
+    () => tf.matMul(l2NormalizeRows(embeddings), l2NormalizeColumns(classWeights)).clipByValue(-1, 1) as tf.Tensor2D,
+  );
 }
 
 /** One-hot rows of the labels, float32 [batch, classes]. */

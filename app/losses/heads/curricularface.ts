@@ -33,7 +33,12 @@ export class CurricularFaceHead implements MarginHead {
       const adjusted = tf.where(isGreater(target, this.threshold), withMargin, target.sub(this.fallbackMargin));
       if (training) {
         const alpha = this.config.tMomentum;
-        this.t.assign(stopGradient(target).mean().mul(alpha).add(this.t.mul(1 - alpha)));
+        this.t.assign(
+          stopGradient(target)
+            .mean()
+            .mul(alpha)
+            .add(this.t.mul(1 - alpha)),
+        );
       }
       const hard = isGreater(cosine, withMargin);
       const emphasised = tf.where(hard, cosine.mul(this.t.add(cosine)), cosine) as tf.Tensor2D;
@@ -48,7 +53,9 @@ export class CurricularFaceHead implements MarginHead {
   restore(state: Record<string, number>): void {
     const t = state.t;
     if (typeof t !== 'number' || !Number.isFinite(t)) {
-      throw new Error(`CurricularFace state: "t" must be a finite number, got ${JSON.stringify(t)}; pass the object state() returned`);
+      throw new Error(
+        `CurricularFace state: "t" must be a finite number, got ${JSON.stringify(t)}; pass the object state() returned`,
+      );
     }
     this.t.assign(tf.scalar(t));
   }

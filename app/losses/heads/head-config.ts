@@ -6,7 +6,12 @@ export type HeadType = (typeof headTypes)[number];
 
 // Default margin per head (insightface / TFace): CosFace subtracts 0.35 from the cosine, ArcFace and
 // CurricularFace add 0.5 rad to the angle, normalised softmax has none.
-export const defaultMargins: Record<HeadType, number> = { softmax: 0, cosface: 0.35, arcface: 0.5, curricularface: 0.5 };
+export const defaultMargins: Record<HeadType, number> = {
+  softmax: 0,
+  cosface: 0.35,
+  arcface: 0.5,
+  curricularface: 0.5,
+};
 
 const MAX_MARGIN = Math.PI / 2;
 

@@ -10,7 +10,9 @@ export class NormalizedSoftmaxHead implements MarginHead {
     return tf.tidy(() => cosineLogits(embeddings, classWeights).mul(this.config.s));
   }
 
-  state(): Record<string, number> { return {}; }
+  state(): Record<string, number> {
+    return {};
+  }
   restore(_state: Record<string, number>): void {}
   dispose(): void {}
 }

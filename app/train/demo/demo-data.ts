@@ -33,32 +33,64 @@ export function demoDatasetName(settings: DemoSettings, role: 'train' | 'validat
   return `SynthFaces ${settings.preset} demo ${role} (${d.identities}x${d.perIdentity}, ${settings.imageSize}px, seed ${d.seed})`;
 }
 
-export async function ensureDemoData(db: LabDatabase, dataDir: string, settings: DemoSettings, role: 'train' | 'validation', onProgress?: DemoDataProgress): Promise<DemoData> {
+export async function ensureDemoData(
+  db: LabDatabase,
+  dataDir: string,
+  settings: DemoSettings,
+  role: 'train' | 'validation',
+  onProgress?: DemoDataProgress,
+): Promise<DemoData> {
   const spec = role === 'train' ? settings.train : settings.validation;
   const name = demoDatasetName(settings, role, spec);
   const splitName = `${settings.preset} preset rule`;
   let created = false;
   let dataset = listDatasets(db).find((d) => d.name === name && d.status === 'ready');
   if (!dataset) {
-    const root = join(dataDir, 'synthfaces', `${settings.preset}-${role}-${spec.identities}x${spec.perIdentity}-${settings.imageSize}px-seed${spec.seed}`);
+    const root = join(
+      dataDir,
+      'synthfaces',
+      `${settings.preset}-${role}-${spec.identities}x${spec.perIdentity}-${settings.imageSize}px-seed${spec.seed}`,
+    );
     if (!existsSync(join(root, MANIFEST_FILE))) {
       await generateSynthFaces({
-        outDir: root, preset: settings.preset, identities: spec.identities, perIdentity: spec.perIdentity, size: settings.imageSize, seed: spec.seed,
+        outDir: root,
+        preset: settings.preset,
+        identities: spec.identities,
+        perIdentity: spec.perIdentity,
+        size: settings.imageSize,
+        seed: spec.seed,
         onProgress: (done, total) => onProgress?.(`generating ${role} faces`, done, total),
       });
     }
     const imported = await importDataset({
-      db, root, dataDir, name, inputSize: settings.backbone.inputSize ?? 32,
-      onProgress: (p) => { if (p.phase === 'images') onProgress?.(`importing ${role} faces`, p.done, p.total); },
+      db,
+      root,
+      dataDir,
+      name,
+      inputSize: settings.backbone.inputSize ?? 32,
+      onProgress: (p) => {
+        if (p.phase === 'images') onProgress?.(`importing ${role} faces`, p.done, p.total);
+      },
     });
-    if (imported.status !== 'ready') throw new Error(`importing the demo ${role} dataset from ${root} failed: ${imported.error}`);
+    if (imported.status !== 'ready')
+      throw new Error(`importing the demo ${role} dataset from ${root} failed: ${imported.error}`);
     dataset = listDatasets(db).find((d) => d.id === imported.id);
     created = true;
   }
   if (!dataset) throw new Error(`the demo ${role} dataset "${name}" vanished after import`);
   // The import saves SynthFaces' split-rule.json (the preset's hard rule) as the dataset's split.
-  const split = listSplits(db, dataset.id)[0] ?? saveSplit(db, dataset.id, splitName, { hard: getPreset(settings.preset).rule });
+  const split =
+    listSplits(db, dataset.id)[0] ?? saveSplit(db, dataset.id, splitName, { hard: getPreset(settings.preset).rule });
   const pairList = listPairLists(db, dataset.id)[0];
-  if (!pairList) throw new Error(`the demo ${role} dataset ${dataset.id} has no pair list; delete it and run the demo again`);
-  return { datasetId: dataset.id, splitId: split.id, pairListId: pairList.id, name, images: dataset.imageCount, identities: dataset.identityCount, created };
+  if (!pairList)
+    throw new Error(`the demo ${role} dataset ${dataset.id} has no pair list; delete it and run the demo again`);
+  return {
+    datasetId: dataset.id,
+    splitId: split.id,
+    pairListId: pairList.id,
+    name,
+    images: dataset.imageCount,
+    identities: dataset.identityCount,
+    created,
+  };
 }

@@ -16,9 +16,21 @@ export interface RunEvaluation {
   identification: IdentificationReport;
 }
 
-export async function evaluateRun(db: LabDatabase, dataDir: string, runId: number, validation: DemoData): Promise<RunEvaluation> {
-  const { evaluation } = await evaluateStoredRun({ db, dataDir, runId, pairListId: validation.pairListId, splitId: validation.splitId });
-  if (!evaluation.identification) throw new Error(`evaluation of run ${runId} has no identification (no easy/hard sides in the validation split)`);
+export async function evaluateRun(
+  db: LabDatabase,
+  dataDir: string,
+  runId: number,
+  validation: DemoData,
+): Promise<RunEvaluation> {
+  const { evaluation } = await evaluateStoredRun({
+    db,
+    dataDir,
+    runId,
+    pairListId: validation.pairListId,
+    splitId: validation.splitId,
+  });
+  if (!evaluation.identification)
+    throw new Error(`evaluation of run ${runId} has no identification (no easy/hard sides in the validation split)`);
   return {
     runId,
     evaluationId: evaluation.id,

@@ -24,7 +24,14 @@ export interface DemoSettings {
   head: HeadConfigInput;
   stage1: { batchSize: number; steps: number; lr: number; schedule: Schedule };
   /** Both fine-tunes use these, from the same checkpoint and seed; only the objective differs. `ddl` unset: the reference DDL defaults. */
-  stage2: { batchSize: number; steps: number; lr: number; schedule: Schedule; histogramEvery: number; ddl?: DdlConfigInput };
+  stage2: {
+    batchSize: number;
+    steps: number;
+    lr: number;
+    schedule: Schedule;
+    histogramEvery: number;
+    ddl?: DdlConfigInput;
+  };
 }
 
 export const quickDemo: DemoSettings = {
@@ -35,12 +42,24 @@ export const quickDemo: DemoSettings = {
   validation: { identities: 100, perIdentity: 8, seed: 2002 },
   backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 64 },
   head: { type: 'cosface', s: 30, m: 0.35 },
-  stage1: { batchSize: 64, steps: 200, lr: 0.1, schedule: { kind: 'step', warmupSteps: 20, milestones: [140, 180], gamma: 0.1 } },
+  stage1: {
+    batchSize: 64,
+    steps: 200,
+    lr: 0.1,
+    schedule: { kind: 'step', warmupSteps: 20, milestones: [140, 180], gamma: 0.1 },
+  },
   // DDL's KL weights ×10 (λpos 1, λneg 0.2; λorder stays 0.5). At this scale (b = 8, 150 steps) the
   // reference weights narrowed the easy-hard margin gap by only 0.002 ± 0.001; ×10 by 0.006 ± 0.002, on
   // every seed, without lowering easy-easy (bench/ddl-sweep.ts, 3 seeds). The reference all-gathers
   // over GPUs, which multiplies its DDL gradient by the GPU count. The library keeps the reference defaults.
-  stage2: { batchSize: 8, steps: 150, lr: 0.01, schedule: { kind: 'constant', warmupSteps: 0 }, histogramEvery: 10, ddl: { lambdaPos: 1, lambdaNeg: 0.2 } },
+  stage2: {
+    batchSize: 8,
+    steps: 150,
+    lr: 0.01,
+    schedule: { kind: 'constant', warmupSteps: 0 },
+    histogramEvery: 10,
+    ddl: { lambdaPos: 1, lambdaNeg: 0.2 },
+  },
 };
 
 export const fullDemo: DemoSettings = {
@@ -52,14 +71,30 @@ export const fullDemo: DemoSettings = {
   validation: { identities: 400, perIdentity: 10, seed: 2002 },
   backbone: { name: 'ir-lite', inputSize: 48, embeddingSize: 128 },
   head: { type: 'arcface', s: 64, m: 0.5 },
-  stage1: { batchSize: 128, steps: 3000, lr: 0.1, schedule: { kind: 'step', warmupSteps: 200, milestones: [2000, 2600], gamma: 0.1 } },
-  stage2: { batchSize: 16, steps: 600, lr: 0.01, schedule: { kind: 'step', warmupSteps: 0, milestones: [450], gamma: 0.1 }, histogramEvery: 20 },
+  stage1: {
+    batchSize: 128,
+    steps: 3000,
+    lr: 0.1,
+    schedule: { kind: 'step', warmupSteps: 200, milestones: [2000, 2600], gamma: 0.1 },
+  },
+  stage2: {
+    batchSize: 16,
+    steps: 600,
+    lr: 0.01,
+    schedule: { kind: 'step', warmupSteps: 0, milestones: [450], gamma: 0.1 },
+    histogramEvery: 20,
+  },
 };
 
 /** The DDL weights a demo's fine-tune uses, in words, saying when they are not the library's (reference) defaults. */
 export function describeDemoDdl(settings: DemoSettings): string {
   const ddl = parseDdlConfig(settings.stage2.ddl ?? {});
   const weights = `λpos ${ddl.lambdaPos}, λneg ${ddl.lambdaNeg}, λorder ${ddl.lambdaOrder}`;
-  const reference = defaultDdlConfig.lambdaPos === ddl.lambdaPos && defaultDdlConfig.lambdaNeg === ddl.lambdaNeg && defaultDdlConfig.lambdaOrder === ddl.lambdaOrder;
-  return reference ? `DDL ${weights} (reference)` : `DDL ${weights} (the demo's choice; reference ${defaultDdlConfig.lambdaPos}, ${defaultDdlConfig.lambdaNeg}, ${defaultDdlConfig.lambdaOrder})`;
+  const reference =
+    defaultDdlConfig.lambdaPos === ddl.lambdaPos &&
+    defaultDdlConfig.lambdaNeg === ddl.lambdaNeg &&
+    defaultDdlConfig.lambdaOrder === ddl.lambdaOrder;
+  return reference
+    ? `DDL ${weights} (reference)`
+    : `DDL ${weights} (the demo's choice; reference ${defaultDdlConfig.lambdaPos}, ${defaultDdlConfig.lambdaNeg}, ${defaultDdlConfig.lambdaOrder})`;
 }

@@ -18,7 +18,8 @@ export interface MetricRow {
   get(e: RunEvaluation): number | null;
 }
 
-const byType = (e: RunEvaluation, type: string): PairSetMetrics | undefined => e.verification.byType.find((m) => m.type === type);
+const byType = (e: RunEvaluation, type: string): PairSetMetrics | undefined =>
+  e.verification.byType.find((m) => m.type === type);
 const margin = (m: PairSetMetrics | undefined) => m?.distributions.margin ?? null;
 const accuracy = (m: PairSetMetrics | undefined) => m?.accuracy?.mean ?? null;
 const tarAt = (m: PairSetMetrics | undefined, far: number) => m?.tarAtFar.find((t) => t.far === far)?.tar ?? null;
@@ -26,25 +27,113 @@ const difference = (a: number | null, b: number | null) => (a === null || b === 
 
 export function metricRows(): MetricRow[] {
   const rows: MetricRow[] = [];
-  for (const [type, short] of [['easy-easy', 'easy-easy'], ['easy-hard', 'easy-hard'], ['hard-hard', 'hard-hard']] as const) {
+  for (const [type, short] of [
+    ['easy-easy', 'easy-easy'],
+    ['easy-hard', 'easy-hard'],
+    ['hard-hard', 'hard-hard'],
+  ] as const) {
     rows.push(
-      { key: `${short}.posMean`, label: `${short} E[S+]`, better: 'higher', digits: 3, get: (e) => byType(e, type)?.distributions.genuine?.mean ?? null },
-      { key: `${short}.negMean`, label: `${short} E[S-]`, better: 'lower', digits: 3, get: (e) => byType(e, type)?.distributions.impostor?.mean ?? null },
-      { key: `${short}.margin`, label: `${short} margin E[S+]-E[S-]`, better: 'higher', digits: 3, get: (e) => margin(byType(e, type)) },
+      {
+        key: `${short}.posMean`,
+        label: `${short} E[S+]`,
+        better: 'higher',
+        digits: 3,
+        get: (e) => byType(e, type)?.distributions.genuine?.mean ?? null,
+      },
+      {
+        key: `${short}.negMean`,
+        label: `${short} E[S-]`,
+        better: 'lower',
+        digits: 3,
+        get: (e) => byType(e, type)?.distributions.impostor?.mean ?? null,
+      },
+      {
+        key: `${short}.margin`,
+        label: `${short} margin E[S+]-E[S-]`,
+        better: 'higher',
+        digits: 3,
+        get: (e) => margin(byType(e, type)),
+      },
     );
   }
   rows.push(
-    { key: 'gap.margin', label: 'margin gap (easy-easy - easy-hard)', better: 'lower', digits: 3, get: (e) => difference(margin(byType(e, 'easy-easy')), margin(byType(e, 'easy-hard'))) },
-    { key: 'easy-easy.accuracy', label: 'easy-easy 10-fold accuracy', better: 'higher', digits: 3, get: (e) => accuracy(byType(e, 'easy-easy')) },
-    { key: 'easy-hard.accuracy', label: 'easy-hard 10-fold accuracy', better: 'higher', digits: 3, get: (e) => accuracy(byType(e, 'easy-hard')) },
-    { key: 'gap.accuracy', label: 'accuracy gap (easy-easy - easy-hard)', better: 'lower', digits: 3, get: (e) => difference(accuracy(byType(e, 'easy-easy')), accuracy(byType(e, 'easy-hard'))) },
-    { key: 'easy-easy.tar1e-1', label: 'easy-easy TAR@FAR=1e-1', better: 'higher', digits: 3, get: (e) => tarAt(byType(e, 'easy-easy'), 1e-1) },
-    { key: 'easy-hard.tar1e-1', label: 'easy-hard TAR@FAR=1e-1', better: 'higher', digits: 3, get: (e) => tarAt(byType(e, 'easy-hard'), 1e-1) },
-    { key: 'gap.tar1e-1', label: 'TAR@1e-1 gap (easy-easy - easy-hard)', better: 'lower', digits: 3, get: (e) => difference(tarAt(byType(e, 'easy-easy'), 1e-1), tarAt(byType(e, 'easy-hard'), 1e-1)) },
-    { key: 'easy-hard.tar1e-2', label: 'easy-hard TAR@FAR=1e-2', better: 'higher', digits: 3, get: (e) => tarAt(byType(e, 'easy-hard'), 1e-2) },
-    { key: 'easy-hard.auc', label: 'easy-hard AUC', better: 'higher', digits: 3, get: (e) => byType(e, 'easy-hard')?.auc ?? null },
-    { key: 'overall.accuracy', label: 'all pairs 10-fold accuracy', better: 'higher', digits: 3, get: (e) => accuracy(e.verification.overall) },
-    { key: 'rank1', label: 'rank-1 (hard probes, easy gallery)', better: 'higher', digits: 3, get: (e) => e.identification.rank1 },
+    {
+      key: 'gap.margin',
+      label: 'margin gap (easy-easy - easy-hard)',
+      better: 'lower',
+      digits: 3,
+      get: (e) => difference(margin(byType(e, 'easy-easy')), margin(byType(e, 'easy-hard'))),
+    },
+    {
+      key: 'easy-easy.accuracy',
+      label: 'easy-easy 10-fold accuracy',
+      better: 'higher',
+      digits: 3,
+      get: (e) => accuracy(byType(e, 'easy-easy')),
+    },
+    {
+      key: 'easy-hard.accuracy',
+      label: 'easy-hard 10-fold accuracy',
+      better: 'higher',
+      digits: 3,
+      get: (e) => accuracy(byType(e, 'easy-hard')),
+    },
+    {
+      key: 'gap.accuracy',
+      label: 'accuracy gap (easy-easy - easy-hard)',
+      better: 'lower',
+      digits: 3,
+      get: (e) => difference(accuracy(byType(e, 'easy-easy')), accuracy(byType(e, 'easy-hard'))),
+    },
+    {
+      key: 'easy-easy.tar1e-1',
+      label: 'easy-easy TAR@FAR=1e-1',
+      better: 'higher',
+      digits: 3,
+      get: (e) => tarAt(byType(e, 'easy-easy'), 1e-1),
+    },
+    {
+      key: 'easy-hard.tar1e-1',
+      label: 'easy-hard TAR@FAR=1e-1',
+      better: 'higher',
+      digits: 3,
+      get: (e) => tarAt(byType(e, 'easy-hard'), 1e-1),
+    },
+    {
+      key: 'gap.tar1e-1',
+      label: 'TAR@1e-1 gap (easy-easy - easy-hard)',
+      better: 'lower',
+      digits: 3,
+      get: (e) => difference(tarAt(byType(e, 'easy-easy'), 1e-1), tarAt(byType(e, 'easy-hard'), 1e-1)),
+    },
+    {
+      key: 'easy-hard.tar1e-2',
+      label: 'easy-hard TAR@FAR=1e-2',
+      better: 'higher',
+      digits: 3,
+      get: (e) => tarAt(byType(e, 'easy-hard'), 1e-2),
+    },
+    {
+      key: 'easy-hard.auc',
+      label: 'easy-hard AUC',
+      better: 'higher',
+      digits: 3,
+      get: (e) => byType(e, 'easy-hard')?.auc ?? null,
+    },
+    {
+      key: 'overall.accuracy',
+      label: 'all pairs 10-fold accuracy',
+      better: 'higher',
+      digits: 3,
+      get: (e) => accuracy(e.verification.overall),
+    },
+    {
+      key: 'rank1',
+      label: 'rank-1 (hard probes, easy gallery)',
+      better: 'higher',
+      digits: 3,
+      get: (e) => e.identification.rank1,
+    },
     { key: 'rank5', label: 'rank-5', better: 'higher', digits: 3, get: (e) => e.identification.rank5 },
   );
   return rows;
@@ -60,7 +149,8 @@ export function aggregate(values: (number | null)[]): Aggregate {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (present.length === 0 || present.length < values.length) return { mean: null, sd: null, values };
   const mean = present.reduce((s, v) => s + v, 0) / present.length;
-  const sd = present.length > 1 ? Math.sqrt(present.reduce((s, v) => s + (v - mean) ** 2, 0) / (present.length - 1)) : null;
+  const sd =
+    present.length > 1 ? Math.sqrt(present.reduce((s, v) => s + (v - mean) ** 2, 0) / (present.length - 1)) : null;
   return { mean, sd, values };
 }
 
@@ -75,7 +165,9 @@ export interface SummaryRow {
 
 export function summarise(evaluations: Record<DemoArm, RunEvaluation>[]): SummaryRow[] {
   return metricRows().map((row) => {
-    const arms = Object.fromEntries(demoArms.map((arm) => [arm, aggregate(evaluations.map((e) => row.get(e[arm])))])) as Record<DemoArm, Aggregate>;
+    const arms = Object.fromEntries(
+      demoArms.map((arm) => [arm, aggregate(evaluations.map((e) => row.get(e[arm])))]),
+    ) as Record<DemoArm, Aggregate>;
     const diffs = evaluations.map((e) => difference(row.get(e.ddl), row.get(e.classification)));
     return { key: row.key, label: row.label, better: row.better, arms, ddlMinusClassification: aggregate(diffs) };
   });
@@ -94,12 +186,23 @@ export function formatSummaryTable(rows: SummaryRow[], seeds: number): string {
   const body = rows.map((r) => {
     const d = r.ddlMinusClassification.mean;
     // Differences that round to zero at the shown precision get no marker.
-    const better = d === null || Number(d.toFixed(3)) === 0 ? ' ' : (d > 0) === (r.better === 'higher') ? '▲' : '▼';
-    return [r.label, ...demoArms.map((a) => cell(r.arms[a], 3)), `${cell(r.ddlMinusClassification, 3, true)} ${better}`];
+    const better = d === null || Number(d.toFixed(3)) === 0 ? ' ' : d > 0 === (r.better === 'higher') ? '▲' : '▼';
+    return [
+      r.label,
+      ...demoArms.map((a) => cell(r.arms[a], 3)),
+      `${cell(r.ddlMinusClassification, 3, true)} ${better}`,
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const note = seeds > 1 ? `mean ± sd over ${seeds} seeds; ` : '';
-  return [line(header), rule, ...body.map(line), rule, `${note}▲ = DDL better than classification-only fine-tuning at equal steps, ▼ = worse`].join('\n');
+  return [
+    line(header),
+    rule,
+    ...body.map(line),
+    rule,
+    `${note}▲ = DDL better than classification-only fine-tuning at equal steps, ▼ = worse`,
+  ].join('\n');
 }

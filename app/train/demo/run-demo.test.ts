@@ -43,13 +43,17 @@ describe('demo', () => {
       expect(ddl.clsHard![0]!.value).toBeCloseTo(cls.clsHard![0]!.value!, 5);
 
       const margin = result.summary.find((r) => r.key === 'easy-hard.margin')!;
-      for (const arm of ['stage1', 'classification', 'ddl'] as const) expect(margin.arms[arm].mean).toEqual(expect.any(Number));
+      for (const arm of ['stage1', 'classification', 'ddl'] as const)
+        expect(margin.arms[arm].mean).toEqual(expect.any(Number));
       const table = formatSummaryTable(result.summary, 1);
       expect(table).toContain('easy-hard margin E[S+]-E[S-]');
       expect(table).toContain('DDL - cls');
 
       // A second demo finds the datasets again instead of generating them.
-      const again = await runDemo(db, { dataDir, settings: { ...toy, stage1: { ...toy.stage1, steps: 2 }, stage2: { ...toy.stage2, steps: 1 } } });
+      const again = await runDemo(db, {
+        dataDir,
+        settings: { ...toy, stage1: { ...toy.stage1, steps: 2 }, stage2: { ...toy.stage2, steps: 1 } },
+      });
       expect(again.train.created).toBe(false);
       expect(again.train.datasetId).toBe(result.train.datasetId);
     } finally {
@@ -60,8 +64,11 @@ describe('demo', () => {
 
 describe('demo DDL settings', () => {
   const train = { datasetId: 1, splitId: 1, pairListId: 1, name: 'train', images: 10, identities: 2, created: false };
-  it('gives the DDL fine-tune the settings\' DDL weights and says they are not the reference ones', () => {
-    const config = stage2Request(quickDemo, train, 7, 'ddl', 1, 'x').config as { ddl?: { lambdaPos?: number }; parentRunId: number };
+  it("gives the DDL fine-tune the settings' DDL weights and says they are not the reference ones", () => {
+    const config = stage2Request(quickDemo, train, 7, 'ddl', 1, 'x').config as {
+      ddl?: { lambdaPos?: number };
+      parentRunId: number;
+    };
     expect(config.ddl?.lambdaPos).toBe(quickDemo.stage2.ddl?.lambdaPos);
     expect(config.parentRunId).toBe(7);
     expect(describeDemoDdl(quickDemo)).toContain("the demo's choice");

@@ -82,15 +82,23 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
     const stage1 = manager.create(stage1Request(settings, train, seed, `demo seed ${seed}: stage 1`));
     const stage1Run = await follow(stage1.id, 'stage1', seed);
 
-    const fineTune = (objective: 'ddl' | 'classification') => manager.create(stage2Request(settings, train, stage1Run.id, objective, seed, `demo seed ${seed}: stage 2 ${objective}`));
+    const fineTune = (objective: 'ddl' | 'classification') =>
+      manager.create(
+        stage2Request(settings, train, stage1Run.id, objective, seed, `demo seed ${seed}: stage 2 ${objective}`),
+      );
     const ddl = fineTune('ddl');
     const classification = fineTune('classification');
     const cores = availableParallelism();
     const parallel = options.parallelFineTunes ?? cores >= 2;
     const shared = parallel ? sideBySideEnv(2, cores) : undefined;
-    phase(`stage 2 (seed ${seed}): ${describeDemoDdl(settings)} and classification-only fine-tunes from run ${stage1Run.id}, ${settings.stage2.steps} steps each${parallel ? ', side by side' : ''}`);
+    phase(
+      `stage 2 (seed ${seed}): ${describeDemoDdl(settings)} and classification-only fine-tunes from run ${stage1Run.id}, ${settings.stage2.steps} steps each${parallel ? ', side by side' : ''}`,
+    );
     const [ddlRun, classificationRun] = parallel
-      ? await Promise.all([follow(ddl.id, 'ddl', seed, shared), follow(classification.id, 'classification', seed, shared)])
+      ? await Promise.all([
+          follow(ddl.id, 'ddl', seed, shared),
+          follow(classification.id, 'classification', seed, shared),
+        ])
       : [await follow(ddl.id, 'ddl', seed), await follow(classification.id, 'classification', seed)];
     trainingSeconds += (performance.now() - trainingStarted) / 1000;
 
@@ -110,30 +118,59 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
     validation,
     seeds,
     summary: summarise(seeds.map((s) => s.evaluations)),
-    seconds: { total: (performance.now() - started) / 1000, data: dataSeconds, training: trainingSeconds, evaluation: evaluationSeconds },
+    seconds: {
+      total: (performance.now() - started) / 1000,
+      data: dataSeconds,
+      training: trainingSeconds,
+      evaluation: evaluationSeconds,
+    },
   };
 }
 
 /** The demo's stage-1 run for one seed: all training images, the settings' backbone and head. */
 export function stage1Request(settings: DemoSettings, train: DemoData, seed: number, name: string): RunRequest {
   return {
-    datasetId: train.datasetId, splitId: train.splitId, name,
-    config: { stage: 1, backbone: settings.backbone, head: settings.head, ...settings.stage1, seed, checkpointEvery: Math.max(1, Math.floor(settings.stage1.steps / 3)) },
+    datasetId: train.datasetId,
+    splitId: train.splitId,
+    name,
+    config: {
+      stage: 1,
+      backbone: settings.backbone,
+      head: settings.head,
+      ...settings.stage1,
+      seed,
+      checkpointEvery: Math.max(1, Math.floor(settings.stage1.steps / 3)),
+    },
   };
 }
 
 /** A stage-2 fine-tune of a stage-1 run: the fair pair differs only in `objective` (same checkpoint, seed, batches, steps). */
-export function stage2Request(settings: DemoSettings, train: DemoData, parentRunId: number, objective: 'ddl' | 'classification', seed: number, name: string): RunRequest {
+export function stage2Request(
+  settings: DemoSettings,
+  train: DemoData,
+  parentRunId: number,
+  objective: 'ddl' | 'classification',
+  seed: number,
+  name: string,
+): RunRequest {
   return {
-    datasetId: train.datasetId, splitId: train.splitId, name,
+    datasetId: train.datasetId,
+    splitId: train.splitId,
+    name,
     config: { stage: 2, parentRunId, objective, ...settings.stage2, seed, checkpointEvery: settings.stage2.steps },
   };
 }
 
 /** Starts a queued run and waits for its end; throws unless it completed. */
-export async function runToCompletion(manager: RunManager, runId: number, what: string, env?: Record<string, string>): Promise<RunRecord> {
+export async function runToCompletion(
+  manager: RunManager,
+  runId: number,
+  what: string,
+  env?: Record<string, string>,
+): Promise<RunRecord> {
   const final = await manager.start(runId, { env }).done;
-  if (final.status !== 'completed') throw new Error(`${what} ended ${final.status}: ${final.error ?? 'no reason recorded'}`);
+  if (final.status !== 'completed')
+    throw new Error(`${what} ended ${final.status}: ${final.error ?? 'no reason recorded'}`);
   return final;
 }
 

@@ -18,17 +18,32 @@ export interface SynthFixture {
   cleanup(): void;
 }
 
-export async function createSynthFixture(options: { identities?: number; perIdentity?: number; seed?: number } = {}): Promise<SynthFixture> {
+export async function createSynthFixture(
+  options: { identities?: number; perIdentity?: number; seed?: number } = {},
+): Promise<SynthFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ddl-train-'));
   const root = join(dataDir, 'synth');
-  await generateSynthFaces({ outDir: root, preset: 'pose', identities: options.identities ?? 16, perIdentity: options.perIdentity ?? 6, size: 32, seed: options.seed ?? 7 });
+  await generateSynthFaces({
+    outDir: root,
+    preset: 'pose',
+    identities: options.identities ?? 16,
+    perIdentity: options.perIdentity ?? 6,
+    size: 32,
+    seed: options.seed ?? 7,
+  });
   const db = openLabDatabase(dataDir);
   const imported = await importDataset({ db, root, dataDir, inputSize: 32 });
   if (imported.status !== 'ready') throw new Error(`fixture import failed: ${imported.error}`);
   // The import saves SynthFaces' own split-rule.json as a split; older importers did not.
   const splitId = imported.split?.id ?? saveSplit(db, imported.id, 'pose', { hard: getPreset('pose').rule }).id;
   return {
-    dataDir, db, datasetId: imported.id, splitId,
-    cleanup: () => { db.close(); rmSync(dataDir, { recursive: true, force: true }); },
+    dataDir,
+    db,
+    datasetId: imported.id,
+    splitId,
+    cleanup: () => {
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -42,53 +42,98 @@ const options = {
   help: { type: 'boolean', default: false },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>['values'];
+type Values = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>
+>['values'];
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandLine({ args, options, allowPositionals: true }, usage, fail);
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [action, target] = positionals;
-  if (values.help || !action) { process.stdout.write(usage); return action || values.help ? 0 : 2; }
+  if (values.help || !action) {
+    process.stdout.write(usage);
+    return action || values.help ? 0 : 2;
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   switch (action) {
-    case 'import': return target ? importCommand(target, values, dataDir) : fail(`import needs the dataset folder.\n\n${usage}`, 2);
-    case 'list': return withDb(dataDir, (db) => listCommand(db, values.json));
-    case 'show': return target ? withDb(dataDir, (db) => showCommand(db, target, values.json)) : fail('show needs a DATASET (id or name).', 2);
-    case 'cache': return target ? cacheCommand(target, values, dataDir) : fail('cache needs a DATASET (id or name).', 2);
-    case 'remove': return target ? withDb(dataDir, (db) => removeCommand(db, dataDir, target)) : fail('remove needs a DATASET (id or name).', 2);
-    default: return fail(`unknown action "${action}".\n\n${usage}`, 2);
+    case 'import':
+      return target ? importCommand(target, values, dataDir) : fail(`import needs the dataset folder.\n\n${usage}`, 2);
+    case 'list':
+      return withDb(dataDir, (db) => listCommand(db, values.json));
+    case 'show':
+      return target
+        ? withDb(dataDir, (db) => showCommand(db, target, values.json))
+        : fail('show needs a DATASET (id or name).', 2);
+    case 'cache':
+      return target ? cacheCommand(target, values, dataDir) : fail('cache needs a DATASET (id or name).', 2);
+    case 'remove':
+      return target
+        ? withDb(dataDir, (db) => removeCommand(db, dataDir, target))
+        : fail('remove needs a DATASET (id or name).', 2);
+    default:
+      return fail(`unknown action "${action}".\n\n${usage}`, 2);
   }
 }
 
 async function importCommand(dir: string, values: Values, dataDir: string): Promise<number> {
   const size = wholeNumber(values.size ?? '112', 8, 1024);
   if (size === null) return fail(`--size must be a whole number of pixels from 8 to 1024, got "${values.size}".`, 2);
-  const maxPixels = values['max-pixels'] === undefined ? undefined : wholeNumber(values['max-pixels'], 1, Number.MAX_SAFE_INTEGER);
+  const maxPixels =
+    values['max-pixels'] === undefined ? undefined : wholeNumber(values['max-pixels'], 1, Number.MAX_SAFE_INTEGER);
   if (maxPixels === null) return fail(`--max-pixels must be a whole number, got "${values['max-pixels']}".`, 2);
   const concurrency = values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, 1, 64);
-  if (concurrency === null) return fail(`--concurrency must be a whole number from 1 to 64, got "${values.concurrency}".`, 2);
+  if (concurrency === null)
+    return fail(`--concurrency must be a whole number from 1 to 64, got "${values.concurrency}".`, 2);
   return withDb(dataDir, async (db) => {
     const result = await importDataset({
-      db, root: dir, dataDir, name: values.name, listFile: values.list, attributesFile: values.attributes, pairsFile: values.pairs,
-      inputSize: size, maxPixels, concurrency, onProgress: progressPrinter(),
+      db,
+      root: dir,
+      dataDir,
+      name: values.name,
+      listFile: values.list,
+      attributesFile: values.attributes,
+      pairsFile: values.pairs,
+      inputSize: size,
+      maxPixels,
+      concurrency,
+      onProgress: progressPrinter(),
     });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-      process.stdout.write(`Dataset ${result.id} "${result.name}" (${result.kind}): ${result.images} images of ${result.identities} identities from ${result.root}, cached at ${size}×${size} (${result.imagesPerSecond.toFixed(0)} images/s).\n`);
-      if (result.attributes) process.stdout.write(`Attributes: ${result.attributes.columns.map((c) => `${c.name} (${c.kind})`).join(', ')} for ${result.attributes.matched} images.\n`);
-      if (result.pairs) process.stdout.write(`Pairs: ${result.pairs.pairs} from ${result.pairs.file}${result.pairs.skipped ? ` (${result.pairs.skipped} skipped)` : ''}.\n`);
-      if (result.split) process.stdout.write(`Split "${result.split.name}": ${result.split.easyImages} easy, ${result.split.hardImages} hard, ${result.split.usableIdentities} identities usable for DDL.\n`);
-      if (result.singleImageIdentities.length) process.stdout.write(`${result.singleImageIdentities.length} identities have a single image (no positive pair).\n`);
+      process.stdout.write(
+        `Dataset ${result.id} "${result.name}" (${result.kind}): ${result.images} images of ${result.identities} identities from ${result.root}, cached at ${size}×${size} (${result.imagesPerSecond.toFixed(0)} images/s).\n`,
+      );
+      if (result.attributes)
+        process.stdout.write(
+          `Attributes: ${result.attributes.columns.map((c) => `${c.name} (${c.kind})`).join(', ')} for ${result.attributes.matched} images.\n`,
+        );
+      if (result.pairs)
+        process.stdout.write(
+          `Pairs: ${result.pairs.pairs} from ${result.pairs.file}${result.pairs.skipped ? ` (${result.pairs.skipped} skipped)` : ''}.\n`,
+        );
+      if (result.split)
+        process.stdout.write(
+          `Split "${result.split.name}": ${result.split.easyImages} easy, ${result.split.hardImages} hard, ${result.split.usableIdentities} identities usable for DDL.\n`,
+        );
+      if (result.singleImageIdentities.length)
+        process.stdout.write(
+          `${result.singleImageIdentities.length} identities have a single image (no positive pair).\n`,
+        );
       for (const warning of result.warnings) process.stdout.write(`Warning: ${warning}\n`);
       if (result.bad.length) {
         process.stdout.write(`${result.bad.length} problems:\n`);
-        for (const b of result.bad.slice(0, 50)) process.stdout.write(`  ${b.path}${b.line ? `:${b.line}` : ''}: ${b.reason} — ${b.detail ?? ''}\n`);
-        if (result.bad.length > 50) process.stdout.write(`  … and ${result.bad.length - 50} more ("ddl-lab dataset show ${result.id} --json" lists them all).\n`);
+        for (const b of result.bad.slice(0, 50))
+          process.stdout.write(`  ${b.path}${b.line ? `:${b.line}` : ''}: ${b.reason} — ${b.detail ?? ''}\n`);
+        if (result.bad.length > 50)
+          process.stdout.write(
+            `  … and ${result.bad.length - 50} more ("ddl-lab dataset show ${result.id} --json" lists them all).\n`,
+          );
       }
     }
-    if (result.images === 0) return fail(`${result.error ?? 'no image was imported.'} See "bad" for each file's reason.`, 1);
+    if (result.images === 0)
+      return fail(`${result.error ?? 'no image was imported.'} See "bad" for each file's reason.`, 1);
     return 0;
   });
 }
@@ -100,7 +145,10 @@ function listCommand(db: LabDatabase, json: boolean): number {
   } else if (datasets.length === 0) {
     process.stdout.write('No datasets yet; "ddl-lab dataset import DIR" adds one.\n');
   } else {
-    for (const d of datasets) process.stdout.write(`${d.id}\t${d.name}\t${d.kind}\t${d.status}\t${d.imageCount} images\t${d.identityCount} identities\t${d.badCount} problems\t${d.root}\n`);
+    for (const d of datasets)
+      process.stdout.write(
+        `${d.id}\t${d.name}\t${d.kind}\t${d.status}\t${d.imageCount} images\t${d.identityCount} identities\t${d.badCount} problems\t${d.root}\n`,
+      );
   }
   return 0;
 }
@@ -116,10 +164,20 @@ function showCommand(db: LabDatabase, target: string, json: boolean): number {
     badFileReasons: badFileReasons(db, dataset.id),
     bad: listBadFiles(db, dataset.id, 0, 100_000).items,
   };
-  if (json) { process.stdout.write(`${JSON.stringify(detail, null, 2)}\n`); return 0; }
-  process.stdout.write(`Dataset ${dataset.id} "${dataset.name}" (${dataset.kind}, ${dataset.status}): ${dataset.imageCount} images, ${dataset.identityCount} identities, root ${dataset.root}\n`);
-  process.stdout.write(`Cached sizes: ${dataset.inputSizes.join(', ') || 'none'}\nAttributes: ${detail.attributes.map((a) => `${a.name} (${a.kind})`).join(', ') || 'none'}\n`);
-  for (const p of detail.pairLists) process.stdout.write(`Pair list ${p.id} ${p.name}: ${p.pairCount} pairs (${p.genuineCount} genuine, ${p.impostorCount} impostor)\n`);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(detail, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(
+    `Dataset ${dataset.id} "${dataset.name}" (${dataset.kind}, ${dataset.status}): ${dataset.imageCount} images, ${dataset.identityCount} identities, root ${dataset.root}\n`,
+  );
+  process.stdout.write(
+    `Cached sizes: ${dataset.inputSizes.join(', ') || 'none'}\nAttributes: ${detail.attributes.map((a) => `${a.name} (${a.kind})`).join(', ') || 'none'}\n`,
+  );
+  for (const p of detail.pairLists)
+    process.stdout.write(
+      `Pair list ${p.id} ${p.name}: ${p.pairCount} pairs (${p.genuineCount} genuine, ${p.impostorCount} impostor)\n`,
+    );
   for (const s of detail.splits) process.stdout.write(`Split ${s.id} ${s.name}\n`);
   for (const [reason, n] of Object.entries(detail.badFileReasons)) process.stdout.write(`Problems: ${n} × ${reason}\n`);
   return 0;
@@ -133,7 +191,10 @@ async function cacheCommand(target: string, values: Values, dataDir: string): Pr
     if (!dataset) return notFound(target);
     const result = await ensureImageCache(db, dataset.id, size, { dataDir });
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else process.stdout.write(`${size}×${size} cache of dataset ${dataset.id}: ${result.built ? 'built' : 'up to date'}, ${result.changed.length} changed files refreshed, ${result.failed.length} unreadable.\n`);
+    else
+      process.stdout.write(
+        `${size}×${size} cache of dataset ${dataset.id}: ${result.built ? 'built' : 'up to date'}, ${result.changed.length} changed files refreshed, ${result.failed.length} unreadable.\n`,
+      );
     return 0;
   });
 }
@@ -143,7 +204,9 @@ function removeCommand(db: LabDatabase, dataDir: string, target: string): number
   if (!dataset) return notFound(target);
   deleteDataset(db, dataset.id);
   removeDatasetCache(dataDir, dataset.id);
-  process.stdout.write(`Removed dataset ${dataset.id} "${dataset.name}" (its files in ${dataset.root} are untouched).\n`);
+  process.stdout.write(
+    `Removed dataset ${dataset.id} "${dataset.name}" (its files in ${dataset.root} are untouched).\n`,
+  );
   return 0;
 }
 
@@ -173,4 +236,3 @@ function progressPrinter(): ((p: ImportProgress) => void) | undefined {
 function notFound(target: string): number {
   return fail(`no dataset "${target}"; "ddl-lab dataset list" shows the datasets there are.`, 1);
 }
-

@@ -22,11 +22,17 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, json: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' }, help: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      seeds: { type: 'string', default: '1' },
+      json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) { process.stdout.write(usage); return 0; }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const seeds = Number(values.seeds);
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) {
     process.stderr.write(`ddl-lab demo: --seeds must be a whole number from 1 to 20, got "${values.seeds}"\n`);
@@ -35,19 +41,30 @@ export async function run(args: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.25 });
   const backend = await initBackend();
-  progress.line(`DDL Lab demo (${values.quick ? 'quick' : 'full'}, ${seeds} seed${seeds > 1 ? 's' : ''}); data in ${dataDir}; backend ${backend.name}`);
+  progress.line(
+    `DDL Lab demo (${values.quick ? 'quick' : 'full'}, ${seeds} seed${seeds > 1 ? 's' : ''}); data in ${dataDir}; backend ${backend.name}`,
+  );
 
   const live = new Map<DemoArm, RunProgressEvent>();
   const db = openLabDatabase(dataDir);
   try {
     const result = await runDemo(db, {
-      dataDir, quick: values.quick, seeds,
-      onPhase: (text) => { live.clear(); progress.line(`== ${text}`); },
-      onProgress: (what, done, total) => progress.update(`${what} ${progressBar(done / total)} ${done}/${total}`, done / total),
+      dataDir,
+      quick: values.quick,
+      seeds,
+      onPhase: (text) => {
+        live.clear();
+        progress.line(`== ${text}`);
+      },
+      onProgress: (what, done, total) =>
+        progress.update(`${what} ${progressBar(done / total)} ${done}/${total}`, done / total),
       onRunEvent: (event, arm) => {
         if (event.type === 'run.progress') {
           live.set(arm, event);
-          const parts = [...live.entries()].map(([a, e]) => `${armTitles[a]} ${e.step}/${e.totalSteps} ${progressBar(e.step / e.totalSteps, 12)} loss ${(e.terms.total ?? Number.NaN).toFixed(3)} ${Math.round(e.imagesPerSecond)} img/s`);
+          const parts = [...live.entries()].map(
+            ([a, e]) =>
+              `${armTitles[a]} ${e.step}/${e.totalSteps} ${progressBar(e.step / e.totalSteps, 12)} loss ${(e.terms.total ?? Number.NaN).toFixed(3)} ${Math.round(e.imagesPerSecond)} img/s`,
+          );
           progress.update(parts.join(' | '), Math.min(...[...live.values()].map((e) => e.step / e.totalSteps)));
         } else if (event.type === 'run.status' && event.status !== 'running') {
           progress.line(`${armTitles[arm]} run ${event.runId} ${event.status}${event.error ? `: ${event.error}` : ''}`);
@@ -56,31 +73,49 @@ export async function run(args: string[]): Promise<number> {
     });
     if (values.json) {
       const rows = metricRows();
-      process.stdout.write(`${JSON.stringify({
-        settings: result.settings, backend: result.backend, seconds: result.seconds,
-        train: result.train, validation: result.validation,
-        seeds: result.seeds.map((s) => ({
-          seed: s.seed,
-          runs: Object.fromEntries(Object.entries(s.runs).map(([arm, r]) => [arm, { id: r.id, status: r.status, steps: r.lastStep }])),
-          metrics: Object.fromEntries(Object.entries(s.evaluations).map(([arm, e]) => [arm, Object.fromEntries(rows.map((row) => [row.key, row.get(e)]))])),
-        })),
-        summary: result.summary,
-      }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            settings: result.settings,
+            backend: result.backend,
+            seconds: result.seconds,
+            train: result.train,
+            validation: result.validation,
+            seeds: result.seeds.map((s) => ({
+              seed: s.seed,
+              runs: Object.fromEntries(
+                Object.entries(s.runs).map(([arm, r]) => [arm, { id: r.id, status: r.status, steps: r.lastStep }]),
+              ),
+              metrics: Object.fromEntries(
+                Object.entries(s.evaluations).map(([arm, e]) => [
+                  arm,
+                  Object.fromEntries(rows.map((row) => [row.key, row.get(e)])),
+                ]),
+              ),
+            })),
+            summary: result.summary,
+          },
+          null,
+          2,
+        )}\n`,
+      );
     } else {
       const s = result.settings;
-      process.stdout.write([
-        '',
-        `Training: ${result.train.name}: ${result.train.images} images of ${result.train.identities} identities (dataset ${result.train.datasetId}).`,
-        `Validation: ${result.validation.name}: other identities, never trained on (dataset ${result.validation.datasetId}, pair list ${result.validation.pairListId}).`,
-        `Stage 1: ${s.backbone.name} ${s.backbone.inputSize}px, ${s.head.type} head, ${s.stage1.steps} steps of ${s.stage1.batchSize}; `
-          + `stage 2: ${s.stage2.steps} steps of b = ${s.stage2.batchSize} per branch (${6 * s.stage2.batchSize} images), lr ${s.stage2.lr}, same seed and batches for both.`,
-        `Runs: ${result.seeds.map((r) => `seed ${r.seed}: stage 1 #${r.runs.stage1.id}, cls-only #${r.runs.classification.id}, DDL #${r.runs.ddl.id}`).join('; ')}.`,
-        '',
-        formatSummaryTable(result.summary, result.seeds.length),
-        '',
-        `Backend ${result.backend}; wall time ${result.seconds.total.toFixed(0)} s (data ${result.seconds.data.toFixed(0)} s, training ${result.seconds.training.toFixed(0)} s, evaluation ${result.seconds.evaluation.toFixed(0)} s).`,
-        '',
-      ].join('\n'));
+      process.stdout.write(
+        [
+          '',
+          `Training: ${result.train.name}: ${result.train.images} images of ${result.train.identities} identities (dataset ${result.train.datasetId}).`,
+          `Validation: ${result.validation.name}: other identities, never trained on (dataset ${result.validation.datasetId}, pair list ${result.validation.pairListId}).`,
+          `Stage 1: ${s.backbone.name} ${s.backbone.inputSize}px, ${s.head.type} head, ${s.stage1.steps} steps of ${s.stage1.batchSize}; ` +
+            `stage 2: ${s.stage2.steps} steps of b = ${s.stage2.batchSize} per branch (${6 * s.stage2.batchSize} images), lr ${s.stage2.lr}, same seed and batches for both.`,
+          `Runs: ${result.seeds.map((r) => `seed ${r.seed}: stage 1 #${r.runs.stage1.id}, cls-only #${r.runs.classification.id}, DDL #${r.runs.ddl.id}`).join('; ')}.`,
+          '',
+          formatSummaryTable(result.summary, result.seeds.length),
+          '',
+          `Backend ${result.backend}; wall time ${result.seconds.total.toFixed(0)} s (data ${result.seconds.data.toFixed(0)} s, training ${result.seconds.training.toFixed(0)} s, evaluation ${result.seconds.evaluation.toFixed(0)} s).`,
+          '',
+        ].join('\n'),
+      );
     }
     return 0;
   } finally {

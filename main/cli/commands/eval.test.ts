@@ -18,11 +18,18 @@ afterAll(() => fixture?.cleanup());
 
 function ddlLab(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ddl-lab.js', 'eval', ...args, '--data-dir', fixture.dataDir], { cwd: root, env: { ...process.env, LAB_THREADS: '1' } });
+    const child = spawn(process.execPath, ['bin/ddl-lab.js', 'eval', ...args, '--data-dir', fixture.dataDir], {
+      cwd: root,
+      env: { ...process.env, LAB_THREADS: '1' },
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -31,7 +38,9 @@ describe('ddl-lab eval', () => {
   it('prints the metrics overall and per pair type and stores the evaluation', async () => {
     const { code, stdout, stderr } = await ddlLab(String(fixture.runId), '--pairs', String(fixture.pairListId));
     expect(code, stderr).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^Evaluation \\d+: run ${fixture.runId} at step 30 on pair list ${fixture.pairListId}`));
+    expect(stdout).toMatch(
+      new RegExp(`^Evaluation \\d+: run ${fixture.runId} at step 30 on pair list ${fixture.pairListId}`),
+    );
     expect(stdout).toMatch(/^metric\s+all\s+easy-easy\s+easy-hard\s+hard-hard$/m);
     expect(stdout).toMatch(/^accuracy \(10-fold\)\s+\d\.\d{4}±\d\.\d{4}/m);
     expect(stdout).toContain('Gaps from easy-easy (positive = the type is worse):');
@@ -44,21 +53,52 @@ describe('ddl-lab eval', () => {
   }, 60_000);
 
   it('prints the stored evaluation as JSON with --json, flip-test and a given threshold', async () => {
-    const { code, stdout, stderr } = await ddlLab(String(fixture.runId), '--pairs', String(fixture.pairListId), '--flip', '--threshold', '0.5', '--failures', '3', '--json');
+    const { code, stdout, stderr } = await ddlLab(
+      String(fixture.runId),
+      '--pairs',
+      String(fixture.pairListId),
+      '--flip',
+      '--threshold',
+      '0.5',
+      '--failures',
+      '3',
+      '--json',
+    );
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout);
-    expect(out.evaluation).toMatchObject({ runId: fixture.runId, flipTest: true, threshold: 0.5, thresholdSource: { kind: 'given' } });
-    expect(out.evaluation.report.byType.map((t: { type: string }) => t.type)).toEqual(['easy-easy', 'easy-hard', 'hard-hard']);
+    expect(out.evaluation).toMatchObject({
+      runId: fixture.runId,
+      flipTest: true,
+      threshold: 0.5,
+      thresholdSource: { kind: 'given' },
+    });
+    expect(out.evaluation.report.byType.map((t: { type: string }) => t.type)).toEqual([
+      'easy-easy',
+      'easy-hard',
+      'hard-hard',
+    ]);
     expect(out.failures.items.length).toBeLessThanOrEqual(3);
-    expect(out.failures.items[0].image1).toMatchObject({ path: expect.any(String), attributes: { yaw: expect.any(Number) } });
+    expect(out.failures.items[0].image1).toMatchObject({
+      path: expect.any(String),
+      attributes: { yaw: expect.any(Number) },
+    });
     expect(getEvaluation(fixture.db, out.evaluation.id)).toEqual(out.evaluation);
   }, 60_000);
 
   it('explains an unknown run, a run without a checkpoint, an unknown pair list and a missing --pairs', async () => {
     const unknownRun = await ddlLab('999', '--pairs', String(fixture.pairListId));
     expect(unknownRun.code).toBe(1);
-    expect(unknownRun.stderr).toMatch(/ddl-lab eval: there is no run 999; "ddl-lab runs list" shows the runs there are\./);
-    const fresh = insertRun(fixture.db, { datasetId: fixture.datasetId, splitId: fixture.splitId, stage: 1, config: {}, seed: 1, totalSteps: 10 });
+    expect(unknownRun.stderr).toMatch(
+      /ddl-lab eval: there is no run 999; "ddl-lab runs list" shows the runs there are\./,
+    );
+    const fresh = insertRun(fixture.db, {
+      datasetId: fixture.datasetId,
+      splitId: fixture.splitId,
+      stage: 1,
+      config: {},
+      seed: 1,
+      totalSteps: 10,
+    });
     const noCheckpoint = await ddlLab(String(fresh.id), '--pairs', String(fixture.pairListId));
     expect(noCheckpoint.code).toBe(1);
     expect(noCheckpoint.stderr).toMatch(new RegExp(`run ${fresh.id} has no checkpoint yet`));

@@ -27,54 +27,87 @@ The evaluation is stored in the data directory with its failures and per-image h
 `;
 
 /** An optional whole-number flag: undefined when absent, null when not a whole number ≥ min. */
-const optionalWhole = (text: string | undefined, min = 0): number | null | undefined => (text === undefined ? undefined : wholeNumber(text, min));
+const optionalWhole = (text: string | undefined, min = 0): number | null | undefined =>
+  text === undefined ? undefined : wholeNumber(text, min);
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandLine({
-    args,
-    allowPositionals: true,
-    options: {
-      pairs: { type: 'string' }, flip: { type: 'boolean', default: false }, threshold: { type: 'string' }, far: { type: 'string' },
-      step: { type: 'string' }, split: { type: 'string' }, failures: { type: 'string', default: '5' },
-      json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' }, help: { type: 'boolean', default: false },
+  const parsed = parseCommandLine(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        pairs: { type: 'string' },
+        flip: { type: 'boolean', default: false },
+        threshold: { type: 'string' },
+        far: { type: 'string' },
+        step: { type: 'string' },
+        split: { type: 'string' },
+        failures: { type: 'string', default: '5' },
+        json: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
     },
-  }, usage, fail);
+    usage,
+    fail,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { process.stdout.write(usage); return 0; }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   if (positionals.length !== 1) return fail(`give one run id, e.g. "ddl-lab eval 3 --pairs 1".\n\n${usage}`, 2);
   const runId = optionalWhole(positionals[0], 1);
   if (!runId) return fail(`the run id must be a whole number, got "${positionals[0]}".`, 2);
   const pairListId = optionalWhole(values.pairs, 1);
-  if (pairListId === undefined) return fail(`--pairs ID is required: the pair list to evaluate on ("ddl-lab dataset show DATASET" lists them).\n\n${usage}`, 2);
+  if (pairListId === undefined)
+    return fail(
+      `--pairs ID is required: the pair list to evaluate on ("ddl-lab dataset show DATASET" lists them).\n\n${usage}`,
+      2,
+    );
   if (pairListId === null) return fail(`--pairs must be a pair list id (a whole number), got "${values.pairs}".`, 2);
   const checkpointStep = optionalWhole(values.step);
-  if (checkpointStep === null) return fail(`--step must be a whole number (a checkpoint step), got "${values.step}".`, 2);
+  if (checkpointStep === null)
+    return fail(`--step must be a whole number (a checkpoint step), got "${values.step}".`, 2);
   const splitId = optionalWhole(values.split, 1);
   if (splitId === null) return fail(`--split must be a split id (a whole number), got "${values.split}".`, 2);
   const shown = optionalWhole(values.failures);
-  if (shown === null || shown === undefined) return fail(`--failures must be a whole number ≥ 0, got "${values.failures}".`, 2);
+  if (shown === null || shown === undefined)
+    return fail(`--failures must be a whole number ≥ 0, got "${values.failures}".`, 2);
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= -1 && threshold <= 1)) {
     return fail(`--threshold must be a cosine between -1 and 1, got "${values.threshold}".`, 2);
   }
   const far = values.far === undefined ? undefined : Number(values.far);
-  if (far !== undefined && !(far > 0 && far < 1)) return fail(`--far must be a rate between 0 and 1 (e.g. 0.01), got "${values.far}".`, 2);
+  if (far !== undefined && !(far > 0 && far < 1))
+    return fail(`--far must be a rate between 0 and 1 (e.g. 0.01), got "${values.far}".`, 2);
 
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.5 });
   const db = openLabDatabase(dataDir);
   try {
     const result = await evaluateRun({
-      db, dataDir, runId, pairListId, flipTest: values.flip, threshold, far, checkpointStep, splitId,
+      db,
+      dataDir,
+      runId,
+      pairListId,
+      flipTest: values.flip,
+      threshold,
+      far,
+      checkpointStep,
+      splitId,
       onProgress: (phase, done, total) => {
-        if (phase === 'embedding' && total) progress.update(`embedding ${progressBar(done / total)} ${done}/${total} images`, done / total);
+        if (phase === 'embedding' && total)
+          progress.update(`embedding ${progressBar(done / total)} ${done}/${total} images`, done / total);
       },
     });
     progress.line(`stored evaluation ${result.evaluation.id} in ${dataDir}`);
     if (values.json) {
       const worst = listFailures(db, result.evaluation.id, { limit: shown, attributes: true });
-      process.stdout.write(`${JSON.stringify({ evaluation: result.evaluation, failures: { note: result.failureNote, ...worst } }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ evaluation: result.evaluation, failures: { note: result.failureNote, ...worst } }, null, 2)}\n`,
+      );
     } else {
       process.stdout.write(formatEvaluation(db, result.evaluation, result.failures, { failuresShown: shown }));
       if (result.failureNote) process.stdout.write(`No failures mined: ${result.failureNote}\n`);

@@ -21,21 +21,29 @@ teacher/student {posMean, negMean, posKept, pairs, singles}, histograms, options
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandLine({
-    args,
-    options: {
-      in: { type: 'string' },
-      compat: { type: 'string' },
-      json: { type: 'boolean', default: true }, // output is always JSON; accepted for symmetry
-      help: { type: 'boolean', short: 'h', default: false },
+  const parsed = parseCommandLine(
+    {
+      args,
+      options: {
+        in: { type: 'string' },
+        compat: { type: 'string' },
+        json: { type: 'boolean', default: true }, // output is always JSON; accepted for symmetry
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     },
-  }, usage, fail);
+    usage,
+    fail,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  if (values.help) { process.stdout.write(usage); return 0; }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   if (!values.in) return fail(`--in FILE.json is required.\n\n${usage}`, 2);
   const compat = values.compat;
-  if (compat !== undefined && compat !== 'clean' && compat !== 'reference') return fail(`--compat must be clean or reference, got "${compat}".`, 2);
+  if (compat !== undefined && compat !== 'clean' && compat !== 'reference')
+    return fail(`--compat must be clean or reference, got "${compat}".`, 2);
 
   try {
     const input = await readLossInput(values.in);
@@ -52,4 +60,3 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   }
 }
-

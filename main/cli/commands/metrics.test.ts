@@ -69,7 +69,10 @@ describe('ddl-lab metrics', () => {
   });
 
   it('skips bad lines, reports them by line number on stderr, and still computes', () => {
-    const file = csv('bad.csv', 'score,label,type\n0.9,1,easy-easy\n0.3,2,easy-hard\noops,0,easy-easy\n0.1,0,easy-easy\n\n0.2\n');
+    const file = csv(
+      'bad.csv',
+      'score,label,type\n0.9,1,easy-easy\n0.3,2,easy-hard\noops,0,easy-easy\n0.1,0,easy-easy\n\n0.2\n',
+    );
     const { code, stdout, stderr } = metrics('--scores', file, '--json');
     expect(code).toBe(0);
     expect(stderr).toContain('skipped 3 bad lines');

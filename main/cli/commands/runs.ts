@@ -18,18 +18,29 @@ Common: --data-dir DIR
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandLine({
-    args,
-    allowPositionals: true,
-    options: {
-      dataset: { type: 'string' }, status: { type: 'string' }, timeout: { type: 'string', default: '60' },
-      'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  const parsed = parseCommandLine(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        dataset: { type: 'string' },
+        status: { type: 'string' },
+        timeout: { type: 'string', default: '60' },
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
     },
-  }, usage, fail);
+    usage,
+    fail,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [action, idText] = positionals;
-  if (values.help || !action) { process.stdout.write(usage); return values.help ? 0 : 2; }
+  if (values.help || !action) {
+    process.stdout.write(usage);
+    return values.help ? 0 : 2;
+  }
   const needId = () => (idText && /^\d+$/.test(idText) ? Number(idText) : undefined);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir);
@@ -41,11 +52,17 @@ export async function run(args: string[]): Promise<number> {
       case 'list': {
         const status = values.status?.split(',').map((s) => s.trim()) ?? [];
         const unknown = status.filter((s) => !runStatuses.includes(s as RunStatus));
-        if (unknown.length > 0) return fail(`unknown status ${unknown.join(', ')}; statuses are ${runStatuses.join(', ')}`);
+        if (unknown.length > 0)
+          return fail(`unknown status ${unknown.join(', ')}; statuses are ${runStatuses.join(', ')}`);
         const datasetId = values.dataset === undefined ? undefined : Number(values.dataset);
         const runs = manager.list({ datasetId, status: status as RunStatus[] });
         if (values.json) print({ runs: runs.map((r) => ({ ...r, latestMetrics: latestMetrics(db, r.id) })) });
-        else process.stdout.write(runs.length === 0 ? `no runs in ${dataDir}\n` : `${runs.map((r) => describeRun(r, latestMetrics(db, r.id))).join('\n')}\n`);
+        else
+          process.stdout.write(
+            runs.length === 0
+              ? `no runs in ${dataDir}\n`
+              : `${runs.map((r) => describeRun(r, latestMetrics(db, r.id))).join('\n')}\n`,
+          );
         return 0;
       }
       case 'show': {
@@ -55,13 +72,24 @@ export async function run(args: string[]): Promise<number> {
         if (!details) return fail(`no run ${id} in ${dataDir}`, 1);
         const latest = latestMetrics(db, id);
         const histograms = histogramsAt(db, id);
-        if (values.json) { print({ run: details, latestMetrics: latest, histograms: histograms ?? null }); return 0; }
+        if (values.json) {
+          print({ run: details, latestMetrics: latest, histograms: histograms ?? null });
+          return 0;
+        }
         const lines = [
           describeRun(details, latest),
           `created ${details.createdAt}${details.startedAt ? `, started ${details.startedAt}` : ''}${details.finishedAt ? `, finished ${details.finishedAt}` : ''}; attempts ${details.attempts}`,
           `checkpoints: ${details.checkpoints.length > 0 ? details.checkpoints.map((c) => c.step).join(', ') : 'none'}`,
-          `latest: ${Object.entries(latest).map(([name, p]) => `${name} ${p.value === null ? 'NaN' : Number(p.value.toPrecision(4))}`).join(', ') || 'nothing recorded'}`,
-          ...(histograms ? [`similarity expectations at step ${histograms.step}: ${histograms.histograms.map((h) => `${h.branch} ${h.mean === null ? 'n/a' : h.mean.toFixed(3)}`).join(', ')}`] : []),
+          `latest: ${
+            Object.entries(latest)
+              .map(([name, p]) => `${name} ${p.value === null ? 'NaN' : Number(p.value.toPrecision(4))}`)
+              .join(', ') || 'nothing recorded'
+          }`,
+          ...(histograms
+            ? [
+                `similarity expectations at step ${histograms.step}: ${histograms.histograms.map((h) => `${h.branch} ${h.mean === null ? 'n/a' : h.mean.toFixed(3)}`).join(', ')}`,
+              ]
+            : []),
           `config: ${JSON.stringify(details.config)}`,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
@@ -71,7 +99,8 @@ export async function run(args: string[]): Promise<number> {
         const id = needId();
         if (id === undefined) return fail('runs cancel needs a run id');
         const graceMs = Number(values.timeout) * 1000;
-        if (!Number.isFinite(graceMs) || graceMs < 0) return fail(`--timeout must be a number of seconds, got "${values.timeout}"`);
+        if (!Number.isFinite(graceMs) || graceMs < 0)
+          return fail(`--timeout must be a number of seconds, got "${values.timeout}"`);
         const final = await manager.cancel(id, { graceMs });
         if (values.json) print({ run: final });
         else process.stdout.write(`${describeRun(final)}\n`);

@@ -19,14 +19,16 @@ export async function run(args: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stdout.write([
-      'Usage: ddl-lab serve [--port 8737] [--host 127.0.0.1] [--data-dir DIR]',
-      '',
-      'Serves the lab UI and its API on http://HOST:PORT with a per-launch token (open the printed URL).',
-      'It binds 127.0.0.1 by default; --host 0.0.0.0 exposes it to your network (the token still guards it;',
-      'prefer an SSH tunnel: ssh -L 8737:127.0.0.1:8737 server).',
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        'Usage: ddl-lab serve [--port 8737] [--host 127.0.0.1] [--data-dir DIR]',
+        '',
+        'Serves the lab UI and its API on http://HOST:PORT with a per-launch token (open the printed URL).',
+        'It binds 127.0.0.1 by default; --host 0.0.0.0 exposes it to your network (the token still guards it;',
+        'prefer an SSH tunnel: ssh -L 8737:127.0.0.1:8737 server).',
+        '',
+      ].join('\n'),
+    );
     return 0;
   }
   const port = Number(values.port);
@@ -36,17 +38,25 @@ export async function run(args: string[]): Promise<number> {
   }
   const rendererDir = builtRendererDir();
   if (!existsSync(rendererDir)) {
-    process.stderr.write(`ddl-lab serve: the UI is not built (${rendererDir} is missing). Run "npm run build:renderer" first, or use "npm run serve".\n`);
+    process.stderr.write(
+      `ddl-lab serve: the UI is not built (${rendererDir} is missing). Run "npm run build:renderer" first, or use "npm run serve".\n`,
+    );
     return 1;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const appVersion = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: string }).version;
+  const appVersion = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: string })
+    .version;
   const service = createLabService({ dataDir, shell: 'server', appVersion });
   const running = await startServer({ host: values.host, port, token: newToken(), rendererDir, service });
   process.stdout.write(`DDL Lab is serving at ${running.url}\n`);
   process.stdout.write(`Data directory: ${dataDir}\n`);
   await new Promise<void>((resolveStop) => {
-    const stop = () => { void running.close().then(() => service.close()).then(resolveStop); };
+    const stop = () => {
+      void running
+        .close()
+        .then(() => service.close())
+        .then(resolveStop);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

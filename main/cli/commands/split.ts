@@ -42,7 +42,10 @@ export async function run(args: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [action, datasetArg, splitArg] = positionals;
-  if (values.help || !action) { process.stdout.write(usage); return action || values.help ? 0 : 2; }
+  if (values.help || !action) {
+    process.stdout.write(usage);
+    return action || values.help ? 0 : 2;
+  }
   const db = openLabDatabase(values['data-dir'] ?? defaultDataDir());
   try {
     if (action === 'list') return listCommand(db, datasetArg, values.json);
@@ -56,7 +59,13 @@ export async function run(args: string[]): Promise<number> {
         const rule = readJson(values.rule, 'rule');
         const scores = values.scores ? (readJson(values.scores, 'scores') as SplitScores) : undefined;
         if (action === 'preview') return printSummary(evaluateSplit(db, dataset.id, rule, scores), values.json, null);
-        const name = values.name ?? freeName(db, dataset.id, values.rule.trim().startsWith('{') ? 'split' : basename(values.rule).replace(/\.json$/i, ''));
+        const name =
+          values.name ??
+          freeName(
+            db,
+            dataset.id,
+            values.rule.trim().startsWith('{') ? 'split' : basename(values.rule).replace(/\.json$/i, ''),
+          );
         const saved = saveSplit(db, dataset.id, name, rule, scores);
         return printSummary(saved.summary, values.json, { id: saved.id, name: saved.name });
       }
@@ -64,16 +73,20 @@ export async function run(args: string[]): Promise<number> {
         if (!splitArg) return fail('show needs DATASET and SPLIT (id or name).', 2);
         const split = loadSplit(db, dataset.id, splitArg);
         if (values.json) {
-          process.stdout.write(`${JSON.stringify({ id: split.id, name: split.name, datasetId: split.datasetId, rule: split.rule, summary: split.summary, createdAt: split.createdAt, easy: split.easy, hard: split.hard }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ id: split.id, name: split.name, datasetId: split.datasetId, rule: split.rule, summary: split.summary, createdAt: split.createdAt, easy: split.easy, hard: split.hard }, null, 2)}\n`,
+          );
           return 0;
         }
         process.stdout.write(`Rule: ${JSON.stringify(split.rule)}\n`);
         return printSummary(split.summary, false, { id: split.id, name: split.name });
       }
-      default: return fail(`unknown action "${action}".\n\n${usage}`, 2);
+      default:
+        return fail(`unknown action "${action}".\n\n${usage}`, 2);
     }
   } catch (error) {
-    if (error instanceof SplitRuleError) return fail(`invalid rule:\n${error.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, 1);
+    if (error instanceof SplitRuleError)
+      return fail(`invalid rule:\n${error.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, 1);
     return fail(error instanceof Error ? error.message : String(error), 1);
   } finally {
     db.close();
@@ -84,23 +97,37 @@ function listCommand(db: LabDatabase, datasetArg: string | undefined, json: bool
   const dataset = datasetArg === undefined ? undefined : findDataset(db, datasetArg);
   if (datasetArg !== undefined && !dataset) return fail(`no dataset "${datasetArg}".`, 1);
   const splits = listSplits<unknown, SplitSummary>(db, dataset?.id).map((s) => ({
-    id: s.id, datasetId: s.datasetId, name: s.name, createdAt: s.createdAt,
-    easyImages: s.summary.easyImages, hardImages: s.summary.hardImages, usableIdentities: s.summary.usableIdentities,
+    id: s.id,
+    datasetId: s.datasetId,
+    name: s.name,
+    createdAt: s.createdAt,
+    easyImages: s.summary.easyImages,
+    hardImages: s.summary.hardImages,
+    usableIdentities: s.summary.usableIdentities,
   }));
   if (json) process.stdout.write(`${JSON.stringify(splits, null, 2)}\n`);
-  else if (splits.length === 0) process.stdout.write('No splits yet; "ddl-lab split create DATASET --rule FILE.json" adds one.\n');
-  else for (const s of splits) process.stdout.write(`${s.id}\tdataset ${s.datasetId}\t${s.name}\t${s.easyImages} easy\t${s.hardImages} hard\t${s.usableIdentities} usable identities\n`);
+  else if (splits.length === 0)
+    process.stdout.write('No splits yet; "ddl-lab split create DATASET --rule FILE.json" adds one.\n');
+  else
+    for (const s of splits)
+      process.stdout.write(
+        `${s.id}\tdataset ${s.datasetId}\t${s.name}\t${s.easyImages} easy\t${s.hardImages} hard\t${s.usableIdentities} usable identities\n`,
+      );
   return 0;
 }
 
 function printSummary(summary: SplitSummary, json: boolean, saved: { id: number; name: string } | null): number {
   if (json) {
-    process.stdout.write(`${JSON.stringify(saved ? { id: saved.id, name: saved.name, ...summary } : summary, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(saved ? { id: saved.id, name: saved.name, ...summary } : summary, null, 2)}\n`,
+    );
     return 0;
   }
   const head = saved ? `Split ${saved.id} "${saved.name}"` : 'Preview';
-  process.stdout.write(`${head}: ${summary.easyImages} easy, ${summary.hardImages} hard, ${summary.excludedImages} excluded of ${summary.images} images; `
-    + `${summary.usableIdentities} of ${summary.identities} identities usable for DDL (≥2 easy, ≥1 hard).\n`);
+  process.stdout.write(
+    `${head}: ${summary.easyImages} easy, ${summary.hardImages} hard, ${summary.excludedImages} excluded of ${summary.images} images; ` +
+      `${summary.usableIdentities} of ${summary.identities} identities usable for DDL (≥2 easy, ≥1 hard).\n`,
+  );
   for (const warning of summary.warnings) process.stdout.write(`Warning: ${warning}\n`);
   return 0;
 }
@@ -112,7 +139,9 @@ function readJson(arg: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new Error(`--${what} ${arg.length > 60 ? `${arg.slice(0, 60)}…` : arg} is not valid JSON (${(error as Error).message}).`);
+    throw new Error(
+      `--${what} ${arg.length > 60 ? `${arg.slice(0, 60)}…` : arg} is not valid JSON (${(error as Error).message}).`,
+    );
   }
 }
 
@@ -122,4 +151,3 @@ function freeName(db: LabDatabase, datasetId: number, base: string): string {
     if (!findSplit(db, datasetId, name)) return name;
   }
 }
-

@@ -1,7 +1,14 @@
 // `ddl-lab synth --preset P --identities N --per-identity M --size S --out DIR [--seed K] [--json]`:
 // writes a SynthFaces dataset and prints a summary. The work is in app/data/synth.
 import { resolve } from 'node:path';
-import { type HardRule, type SynthManifest, SynthOptionsError, generateSynthFaces, pairTypes, presetNames } from '../../../app/data/synth/index.js';
+import {
+  type HardRule,
+  type SynthManifest,
+  SynthOptionsError,
+  generateSynthFaces,
+  pairTypes,
+  presetNames,
+} from '../../../app/data/synth/index.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 
 const fail = commandFailure('synth');
@@ -21,26 +28,42 @@ DIR/synthfaces.json. DIR must not exist or be empty. Same seed, same bytes.
 `;
 
 // Option names as the command line spells them, for the generator's messages.
-const flagNames: [RegExp, string][] = [[/\bperIdentity\b/g, '--per-identity'], [/\bidentities\b/g, '--identities'], [/\bsize\b/g, '--size'], [/\bseed\b/g, '--seed'], [/\boutDir\b/g, '--out'], [/\bpreset\b/g, '--preset']];
+const flagNames: [RegExp, string][] = [
+  [/\bperIdentity\b/g, '--per-identity'],
+  [/\bidentities\b/g, '--identities'],
+  [/\bsize\b/g, '--size'],
+  [/\bseed\b/g, '--seed'],
+  [/\boutDir\b/g, '--out'],
+  [/\bpreset\b/g, '--preset'],
+];
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandLine({
-    args,
-    options: {
-      preset: { type: 'string' },
-      identities: { type: 'string' },
-      'per-identity': { type: 'string' },
-      size: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+  const parsed = parseCommandLine(
+    {
+      args,
+      options: {
+        preset: { type: 'string' },
+        identities: { type: 'string' },
+        'per-identity': { type: 'string' },
+        size: { type: 'string' },
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
     },
-  }, usage, fail);
+    usage,
+    fail,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  if (values.help) { process.stdout.write(usage); return 0; }
-  const missing = ['preset', 'identities', 'per-identity', 'size', 'out'].filter((name) => values[name as keyof typeof values] === undefined);
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const missing = ['preset', 'identities', 'per-identity', 'size', 'out'].filter(
+    (name) => values[name as keyof typeof values] === undefined,
+  );
   if (missing.length > 0) return fail(`missing ${missing.map((m) => `--${m}`).join(', ')}.\n\n${usage}`, 2);
   const numbers: Record<string, number> = {};
   for (const name of ['identities', 'per-identity', 'size', 'seed'] as const) {
@@ -76,7 +99,10 @@ export async function run(args: string[]): Promise<number> {
   } catch (error) {
     if (showProgress) process.stderr.write('\n');
     if (error instanceof SynthOptionsError) {
-      return fail(flagNames.reduce((message, [pattern, flag]) => message.replace(pattern, flag), error.problems.join('; ')), 2);
+      return fail(
+        flagNames.reduce((message, [pattern, flag]) => message.replace(pattern, flag), error.problems.join('; ')),
+        2,
+      );
     }
     if (controller.signal.aborted) return fail((error as Error).message, 130);
     return fail((error as Error).message, 1);
@@ -85,7 +111,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const seconds = (performance.now() - started) / 1000;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ outDir, ...manifest, seconds: round(seconds, 3), imagesPerSecond: round(manifest.images / seconds, 1) }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ outDir, ...manifest, seconds: round(seconds, 3), imagesPerSecond: round(manifest.images / seconds, 1) }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(summary(outDir, manifest, seconds));
   }
@@ -111,4 +139,3 @@ function summary(outDir: string, m: SynthManifest, seconds: number): string {
 function round(value: number, decimals: number): number {
   return Number(value.toFixed(decimals));
 }
-

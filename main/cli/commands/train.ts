@@ -23,16 +23,29 @@ Exit code: 0 completed, 1 failed or interrupted, 2 bad arguments or config, 3 ca
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandLine({
-    args,
-    options: {
-      dataset: { type: 'string' }, split: { type: 'string' }, config: { type: 'string' }, name: { type: 'string' },
-      resume: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  const parsed = parseCommandLine(
+    {
+      args,
+      options: {
+        dataset: { type: 'string' },
+        split: { type: 'string' },
+        config: { type: 'string' },
+        name: { type: 'string' },
+        resume: { type: 'string' },
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
     },
-  }, usage, fail);
+    usage,
+    fail,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  if (values.help) { process.stdout.write(usage); return 0; }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir);
   try {
@@ -44,21 +57,26 @@ export async function run(args: string[]): Promise<number> {
         if (!/^\d+$/.test(values.resume)) return fail(`--resume needs a run id (a number), got "${values.resume}"`);
         handle = manager.resume(Number(values.resume));
       } else {
-        if (!values.dataset || !values.split || !values.config) return fail(`--dataset, --split and --config are required (or --resume RUN)\n\n${usage}`);
+        if (!values.dataset || !values.split || !values.config)
+          return fail(`--dataset, --split and --config are required (or --resume RUN)\n\n${usage}`);
         const dataset = findDataset(db, values.dataset);
-        if (!dataset) return fail(`no dataset "${values.dataset}"; "ddl-lab dataset list" shows the datasets there are`);
+        if (!dataset)
+          return fail(`no dataset "${values.dataset}"; "ddl-lab dataset list" shows the datasets there are`);
         const split = findSplit(db, dataset.id, values.split);
         if (!split) return fail(`dataset ${dataset.id} has no split "${values.split}"`);
         let config: unknown;
         try {
           config = JSON.parse(readFileSync(values.config, 'utf8'));
         } catch (error) {
-          return fail(`cannot read the config ${values.config}: ${error instanceof Error ? error.message : String(error)}`);
+          return fail(
+            `cannot read the config ${values.config}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
         handle = manager.createAndStart({ datasetId: dataset.id, splitId: split.id, config, name: values.name });
       }
     } catch (error) {
-      if (error instanceof RunConfigError) return fail(`the run config has problems:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+      if (error instanceof RunConfigError)
+        return fail(`the run config has problems:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
       if (error instanceof RunStateError) return fail(error.message);
       throw error;
     }
@@ -67,7 +85,10 @@ export async function run(args: string[]): Promise<number> {
     progress.line(`run ${handle.runId} started (process ${handle.pid}); data in ${dataDir}`);
     manager.subscribe((event) => {
       if (event.type === 'run.progress') progress.update(describeProgress(event), event.step / event.totalSteps);
-      else if (event.type === 'run.status' && event.status === 'running') progress.line(`run ${event.runId} running on ${event.backend}${event.step > 0 ? `, resuming after step ${event.step}` : ''}`);
+      else if (event.type === 'run.status' && event.status === 'running')
+        progress.line(
+          `run ${event.runId} running on ${event.backend}${event.step > 0 ? `, resuming after step ${event.step}` : ''}`,
+        );
       else if (event.type === 'run.log') progress.line(event.message);
     });
     let interrupts = 0;

@@ -22,7 +22,12 @@ export const recorded = {
   },
   sandboxEnabled: false,
   appEvents: new EventEmitter(),
-  utilityForks: [] as Array<{ modulePath: string; args: string[]; options: Record<string, unknown>; child: FakeUtilityProcess }>,
+  utilityForks: [] as Array<{
+    modulePath: string;
+    args: string[];
+    options: Record<string, unknown>;
+    child: FakeUtilityProcess;
+  }>,
   reset() {
     this.windows.length = 0;
     this.ipcHandlers.clear();
@@ -31,7 +36,12 @@ export const recorded = {
     this.exposed.clear();
     this.privilegedSchemes.length = 0;
     this.protocolHandlers.clear();
-    this.session = { permissionRequestHandler: undefined, permissionCheckHandler: undefined, beforeRequest: undefined, headersReceived: undefined };
+    this.session = {
+      permissionRequestHandler: undefined,
+      permissionCheckHandler: undefined,
+      beforeRequest: undefined,
+      headersReceived: undefined,
+    };
     this.sandboxEnabled = false;
     this.appEvents.removeAllListeners();
     this.utilityForks.length = 0;
@@ -42,59 +52,106 @@ export class FakeWebContents extends EventEmitter {
   windowOpenHandler: Handler | undefined;
   url = '';
   sent: Array<{ channel: string; args: unknown[] }> = [];
-  setWindowOpenHandler(handler: Handler) { this.windowOpenHandler = handler; }
-  isDestroyed() { return false; }
-  getURL() { return this.url; }
-  send(channel: string, ...args: unknown[]) { this.sent.push({ channel, args }); }
+  setWindowOpenHandler(handler: Handler) {
+    this.windowOpenHandler = handler;
+  }
+  isDestroyed() {
+    return false;
+  }
+  getURL() {
+    return this.url;
+  }
+  send(channel: string, ...args: unknown[]) {
+    this.sent.push({ channel, args });
+  }
 }
 
 export class FakeBrowserWindow extends EventEmitter {
-  static getAllWindows() { return recorded.windows; }
-  static getFocusedWindow() { return recorded.windows[0] ?? null; }
+  static getAllWindows() {
+    return recorded.windows;
+  }
+  static getFocusedWindow() {
+    return recorded.windows[0] ?? null;
+  }
   readonly webContents = new FakeWebContents();
   loadedUrl: string | undefined;
   constructor(readonly options: Record<string, any>) {
     super();
     recorded.windows.push(this);
   }
-  loadURL(url: string) { this.loadedUrl = url; this.webContents.url = url; return Promise.resolve(); }
+  loadURL(url: string) {
+    this.loadedUrl = url;
+    this.webContents.url = url;
+    return Promise.resolve();
+  }
   show() {}
-  isMinimized() { return false; }
+  isMinimized() {
+    return false;
+  }
   restore() {}
   focus() {}
 }
 export const BrowserWindow = FakeBrowserWindow;
 
 export const app = {
-  enableSandbox() { recorded.sandboxEnabled = true; },
-  requestSingleInstanceLock() { return true; },
-  whenReady() { return Promise.resolve(); },
-  on(event: string, listener: Handler) { recorded.appEvents.on(event, listener); return app; },
-  getAppPath() { return process.env.FAKE_ELECTRON_APP_PATH ?? process.cwd(); },
-  getPath(_name: string) { return process.env.FAKE_ELECTRON_USER_DATA ?? '/tmp/ddl-lab-fake-user-data'; },
-  getVersion() { return '0.0.0-test'; },
+  enableSandbox() {
+    recorded.sandboxEnabled = true;
+  },
+  requestSingleInstanceLock() {
+    return true;
+  },
+  whenReady() {
+    return Promise.resolve();
+  },
+  on(event: string, listener: Handler) {
+    recorded.appEvents.on(event, listener);
+    return app;
+  },
+  getAppPath() {
+    return process.env.FAKE_ELECTRON_APP_PATH ?? process.cwd();
+  },
+  getPath(_name: string) {
+    return process.env.FAKE_ELECTRON_USER_DATA ?? '/tmp/ddl-lab-fake-user-data';
+  },
+  getVersion() {
+    return '0.0.0-test';
+  },
   quit() {},
   exit() {},
 };
 
 export const protocol = {
-  registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>) { recorded.privilegedSchemes.push(...schemes); },
-  handle(scheme: string, handler: Handler) { recorded.protocolHandlers.set(scheme, handler); },
+  registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>) {
+    recorded.privilegedSchemes.push(...schemes);
+  },
+  handle(scheme: string, handler: Handler) {
+    recorded.protocolHandlers.set(scheme, handler);
+  },
 };
 
 export const session = {
   defaultSession: {
-    setPermissionRequestHandler(handler: Handler) { recorded.session.permissionRequestHandler = handler; },
-    setPermissionCheckHandler(handler: Handler) { recorded.session.permissionCheckHandler = handler; },
+    setPermissionRequestHandler(handler: Handler) {
+      recorded.session.permissionRequestHandler = handler;
+    },
+    setPermissionCheckHandler(handler: Handler) {
+      recorded.session.permissionCheckHandler = handler;
+    },
     webRequest: {
-      onBeforeRequest(handler: Handler) { recorded.session.beforeRequest = handler; },
-      onHeadersReceived(handler: Handler) { recorded.session.headersReceived = handler; },
+      onBeforeRequest(handler: Handler) {
+        recorded.session.beforeRequest = handler;
+      },
+      onHeadersReceived(handler: Handler) {
+        recorded.session.headersReceived = handler;
+      },
     },
   },
 };
 
 export const webContents = {
-  getAllWebContents() { return recorded.windows.map((w) => w.webContents); },
+  getAllWebContents() {
+    return recorded.windows.map((w) => w.webContents);
+  },
 };
 
 export const ipcMain = {
@@ -102,14 +159,19 @@ export const ipcMain = {
     if (recorded.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     recorded.ipcHandlers.set(channel, handler);
   },
-  removeHandler(channel: string) { recorded.ipcHandlers.delete(channel); },
+  removeHandler(channel: string) {
+    recorded.ipcHandlers.delete(channel);
+  },
 };
 
 export const ipcRenderer = {
   invoke(channel: string, ...args: unknown[]) {
     recorded.ipcInvocations.push({ channel, args });
     const handler = recorded.ipcHandlers.get(channel);
-    if (!handler) return Promise.reject(new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`));
+    if (!handler)
+      return Promise.reject(
+        new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`),
+      );
     return Promise.resolve(handler({ senderFrame: { url: 'lab-app://renderer/index.html' } }, ...args));
   },
   on(channel: string, listener: Handler) {
@@ -117,11 +179,15 @@ export const ipcRenderer = {
     set.add(listener);
     recorded.ipcRendererListeners.set(channel, set);
   },
-  removeListener(channel: string, listener: Handler) { recorded.ipcRendererListeners.get(channel)?.delete(listener); },
+  removeListener(channel: string, listener: Handler) {
+    recorded.ipcRendererListeners.get(channel)?.delete(listener);
+  },
 };
 
 export const contextBridge = {
-  exposeInMainWorld(key: string, api: unknown) { recorded.exposed.set(key, api); },
+  exposeInMainWorld(key: string, api: unknown) {
+    recorded.exposed.set(key, api);
+  },
 };
 
 export const dialog = {
@@ -135,8 +201,13 @@ export class FakeUtilityProcess extends EventEmitter {
   killed = false;
   stdout = null;
   stderr = null;
-  postMessage(message: unknown) { this.posted.push(message); }
-  kill() { this.killed = true; return true; }
+  postMessage(message: unknown) {
+    this.posted.push(message);
+  }
+  kill() {
+    this.killed = true;
+    return true;
+  }
 }
 
 export const utilityProcess = {
@@ -149,4 +220,15 @@ export const utilityProcess = {
   },
 };
 
-export default { app, BrowserWindow, protocol, session, webContents, ipcMain, ipcRenderer, contextBridge, dialog, utilityProcess };
+export default {
+  app,
+  BrowserWindow,
+  protocol,
+  session,
+  webContents,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  dialog,
+  utilityProcess,
+};

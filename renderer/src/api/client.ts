@@ -1,6 +1,12 @@
 import {
-  imageMediaPath, LabApiError, type LabEventName, type LabEventPayload, type LabMethod, type LabParams,
-  type LabResult, type ThumbnailSize,
+  imageMediaPath,
+  LabApiError,
+  type LabEventName,
+  type LabEventPayload,
+  type LabMethod,
+  type LabParams,
+  type LabResult,
+  type ThumbnailSize,
 } from '../../../app/api/contract/index.js';
 import type { LabTransport } from './transport.js';
 

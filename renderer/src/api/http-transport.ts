@@ -14,7 +14,13 @@ async function invoke(origin: string, method: string, params: unknown): Promise<
       body: JSON.stringify(params ?? {}),
     });
   } catch (error) {
-    return { ok: false, error: { code: 'internal', message: `The lab server did not answer (${String(error)}). Is "ddl-lab serve" still running?` } };
+    return {
+      ok: false,
+      error: {
+        code: 'internal',
+        message: `The lab server did not answer (${String(error)}). Is "ddl-lab serve" still running?`,
+      },
+    };
   }
   const text = await response.text();
   try {
@@ -35,10 +41,16 @@ function eventStream(origin: string) {
   const connect = () => {
     const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api/events`);
     socket = ws;
-    ws.onopen = () => { retryMs = 500; };
+    ws.onopen = () => {
+      retryMs = 500;
+    };
     ws.onmessage = (message) => {
       let event: LabEvent;
-      try { event = JSON.parse(String(message.data)) as LabEvent; } catch { return; }
+      try {
+        event = JSON.parse(String(message.data)) as LabEvent;
+      } catch {
+        return;
+      }
       for (const listener of listeners) listener(event);
     };
     ws.onclose = () => {
@@ -55,7 +67,10 @@ function eventStream(origin: string) {
     return () => {
       listeners.delete(listener);
       if (listeners.size > 0) return;
-      if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
       socket?.close();
       socket = undefined;
     };
@@ -69,7 +84,9 @@ export function httpTransport(origin: string): LabTransport {
     invoke: (method, params) => invoke(origin, method, params),
     subscribe: (listener) => {
       const unsubscribe = subscribe(listener);
-      return () => { unsubscribe(); };
+      return () => {
+        unsubscribe();
+      };
     },
     mediaUrl: (mediaPath) => `${origin}/${mediaPath}`,
   };

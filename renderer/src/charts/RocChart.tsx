@@ -20,9 +20,13 @@ export function RocChart({ series, title, height = 250 }: { series: RocSeries[];
   const domainMin = ticks[0] ?? 1e-3;
   return (
     <figure className="chart-card">
-      <figcaption className="chart-title"><span>{title}</span></figcaption>
+      <figcaption className="chart-title">
+        <span>{title}</span>
+      </figcaption>
       <div className="chart-body" style={{ height }}>
-        {drawn.every((s) => s.points.length === 0) ? <div className="chart-empty">no ROC points</div> : (
+        {drawn.every((s) => s.points.length === 0) ? (
+          <div className="chart-empty">no ROC points</div>
+        ) : (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
               <CartesianGrid stroke={gridInk} />
@@ -35,13 +39,42 @@ export function RocChart({ series, title, height = 250 }: { series: RocSeries[];
                 allowDataOverflow
                 tick={tickStyle}
                 tickFormatter={(v: number) => formatFar(v)}
-                label={{ value: 'false accept rate (log)', position: 'insideBottom', offset: -8, fontSize: 11, fill: tickStyle.fill }}
+                label={{
+                  value: 'false accept rate (log)',
+                  position: 'insideBottom',
+                  offset: -8,
+                  fontSize: 11,
+                  fill: tickStyle.fill,
+                }}
               />
-              <YAxis dataKey="tar" type="number" domain={[0, 1]} tick={tickStyle} width={44} tickFormatter={(v: number) => formatNumber(v, 2)} label={{ value: 'TAR', angle: -90, position: 'insideLeft', fontSize: 11, fill: tickStyle.fill }} />
-              <Tooltip formatter={(value) => formatNumber(Number(value), 4)} labelFormatter={(far) => `FAR ${formatNumber(Number(far), 6)}`} contentStyle={{ fontSize: 12 }} />
+              <YAxis
+                dataKey="tar"
+                type="number"
+                domain={[0, 1]}
+                tick={tickStyle}
+                width={44}
+                tickFormatter={(v: number) => formatNumber(v, 2)}
+                label={{ value: 'TAR', angle: -90, position: 'insideLeft', fontSize: 11, fill: tickStyle.fill }}
+              />
+              <Tooltip
+                formatter={(value) => formatNumber(Number(value), 4)}
+                labelFormatter={(far) => `FAR ${formatNumber(Number(far), 6)}`}
+                contentStyle={{ fontSize: 12 }}
+              />
               <Legend verticalAlign="top" height={24} iconSize={10} wrapperStyle={{ fontSize: 12 }} />
               {drawn.map((s) => (
-                <Line key={s.name} data={s.points} dataKey="tar" name={s.name} stroke={s.color} strokeDasharray={s.dashed ? '5 3' : undefined} dot={false} strokeWidth={1.75} isAnimationActive={false} type="stepAfter" />
+                <Line
+                  key={s.name}
+                  data={s.points}
+                  dataKey="tar"
+                  name={s.name}
+                  stroke={s.color}
+                  strokeDasharray={s.dashed ? '5 3' : undefined}
+                  dot={false}
+                  strokeWidth={1.75}
+                  isAnimationActive={false}
+                  type="stepAfter"
+                />
               ))}
             </LineChart>
           </ResponsiveContainer>

@@ -17,7 +17,15 @@ export function similarityAxis(xs: number[]): { domain: [number, number]; ticks:
 }
 
 /** One panel of the DDL distributions: two densities over cosine similarity, E[S] of each marked. */
-export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel: HistogramPanel; rows: SimilarityHistograms['rows']; height?: number }) {
+export function SimilarityHistogramChart({
+  panel,
+  rows,
+  height = 200,
+}: {
+  panel: HistogramPanel;
+  rows: SimilarityHistograms['rows'];
+  height?: number;
+}) {
   const empty = panel.series.every((s) => s.count === 0);
   const { domain, ticks } = similarityAxis(rows.map((row) => row.x));
   // the label of the lower expectation extends left of its line, the higher one right: they never overlap
@@ -27,7 +35,9 @@ export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel:
   const yAxis = niceTicks(0, peak > 0 ? peak : 1, 5);
   return (
     <figure className="chart-card">
-      <figcaption className="chart-title"><span>{panel.title}</span></figcaption>
+      <figcaption className="chart-title">
+        <span>{panel.title}</span>
+      </figcaption>
       <div className="chart-body" style={{ height }}>
         {empty ? (
           <div className="chart-empty">no similarities recorded yet</div>
@@ -35,9 +45,26 @@ export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel:
           <ResponsiveContainer width="100%" height="100%">
             <AreaChart data={rows} margin={{ top: 18, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={gridInk} vertical={false} />
-              <XAxis dataKey="x" type="number" domain={domain} ticks={ticks} tick={tickStyle} tickFormatter={(v: number) => formatNumber(v, 2)} />
-              <YAxis tick={tickStyle} width={44} domain={yAxis.domain} ticks={yAxis.ticks} tickFormatter={(v: number) => formatNumber(v, 3)} />
-              <Tooltip formatter={(value) => formatNumber(Number(value), 4)} labelFormatter={(x) => `cos ${formatNumber(Number(x), 3)}`} contentStyle={{ fontSize: 12 }} />
+              <XAxis
+                dataKey="x"
+                type="number"
+                domain={domain}
+                ticks={ticks}
+                tick={tickStyle}
+                tickFormatter={(v: number) => formatNumber(v, 2)}
+              />
+              <YAxis
+                tick={tickStyle}
+                width={44}
+                domain={yAxis.domain}
+                ticks={yAxis.ticks}
+                tickFormatter={(v: number) => formatNumber(v, 3)}
+              />
+              <Tooltip
+                formatter={(value) => formatNumber(Number(value), 4)}
+                labelFormatter={(x) => `cos ${formatNumber(Number(x), 3)}`}
+                contentStyle={{ fontSize: 12 }}
+              />
               {panel.series.map((s) => (
                 <Area
                   key={s.key}
@@ -60,7 +87,17 @@ export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel:
                   stroke={s.color}
                   strokeWidth={1.5}
                   strokeDasharray={s.dashed ? '4 3' : undefined}
-                  label={{ value: `E[${s.shortLabel}]`, position: s.expectation === highest && marked.length > 1 ? 'insideTopLeft' : marked.length > 1 ? 'insideTopRight' : 'insideTopLeft', fill: s.color, fontSize: 11 }}
+                  label={{
+                    value: `E[${s.shortLabel}]`,
+                    position:
+                      s.expectation === highest && marked.length > 1
+                        ? 'insideTopLeft'
+                        : marked.length > 1
+                          ? 'insideTopRight'
+                          : 'insideTopLeft',
+                    fill: s.color,
+                    fontSize: 11,
+                  }}
                 />
               ))}
             </AreaChart>
@@ -70,7 +107,11 @@ export function SimilarityHistogramChart({ panel, rows, height = 200 }: { panel:
       <ul className="legend">
         {panel.series.map((s) => (
           <li key={s.key}>
-            <span className={`legend-swatch${s.dashed ? ' legend-swatch-dashed' : ''}`} style={{ borderColor: s.color, background: s.dashed ? 'transparent' : s.color }} aria-hidden="true" />
+            <span
+              className={`legend-swatch${s.dashed ? ' legend-swatch-dashed' : ''}`}
+              style={{ borderColor: s.color, background: s.dashed ? 'transparent' : s.color }}
+              aria-hidden="true"
+            />
             {s.label}: E = {formatNumber(s.expectation, 3)} <span className="muted">(n = {formatCount(s.count)})</span>
           </li>
         ))}

@@ -7,7 +7,13 @@ export interface ControlProps {
 }
 
 /** A labelled control with its help text and its validation message right under it. */
-export function Field({ label, error, help, className, children }: {
+export function Field({
+  label,
+  error,
+  help,
+  className,
+  children,
+}: {
   label: ReactNode;
   error?: string;
   help?: ReactNode;
@@ -20,9 +26,19 @@ export function Field({ label, error, help, className, children }: {
   const describedBy = [help ? helpId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
-      <label className="field-label" htmlFor={id}>{label}</label>
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
       {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
-      {error ? <div className="field-error" id={errorId}>{error}</div> : help ? <div className="field-help" id={helpId}>{help}</div> : null}
+      {error ? (
+        <div className="field-error" id={errorId}>
+          {error}
+        </div>
+      ) : help ? (
+        <div className="field-help" id={helpId}>
+          {help}
+        </div>
+      ) : null}
     </div>
   );
 }

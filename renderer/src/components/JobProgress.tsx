@@ -10,7 +10,13 @@ export function JobProgress({ jobId, label }: { jobId: string; label: string }) 
   const { cancel } = useJobs();
   const [cancelError, setCancelError] = useState<unknown>();
   const [cancelling, setCancelling] = useState(false);
-  if (!job) return <div className="job"><ProgressBar value={null} label={label} /><span className="muted">Starting…</span></div>;
+  if (!job)
+    return (
+      <div className="job">
+        <ProgressBar value={null} label={label} />
+        <span className="muted">Starting…</span>
+      </div>
+    );
   const fraction = job.total ? job.done / job.total : null;
   return (
     <div className="job" aria-live="polite">
@@ -18,7 +24,11 @@ export function JobProgress({ jobId, label }: { jobId: string; label: string }) 
         <span className="job-label">{label}</span>
         <span className="job-phase">
           {job.status === 'running' ? job.phase : job.status}
-          {job.total ? ` · ${formatCount(job.done)} / ${formatCount(job.total)}` : job.done ? ` · ${formatCount(job.done)}` : ''}
+          {job.total
+            ? ` · ${formatCount(job.done)} / ${formatCount(job.total)}`
+            : job.done
+              ? ` · ${formatCount(job.done)}`
+              : ''}
         </span>
         {job.status === 'running' ? (
           <button
@@ -27,7 +37,9 @@ export function JobProgress({ jobId, label }: { jobId: string; label: string }) 
             disabled={cancelling}
             onClick={() => {
               setCancelling(true);
-              cancel(job.id).catch(setCancelError).finally(() => setCancelling(false));
+              cancel(job.id)
+                .catch(setCancelError)
+                .finally(() => setCancelling(false));
             }}
           >
             {cancelling ? 'Cancelling…' : 'Cancel'}

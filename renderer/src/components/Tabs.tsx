@@ -6,7 +6,19 @@ export interface TabItem {
 }
 
 /** ARIA tabs: arrow keys move between them; the page renders the panel with `tabPanelProps`. */
-export function Tabs({ tabs, selected, onSelect, label, idPrefix }: { tabs: TabItem[]; selected: string; onSelect: (id: string) => void; label: string; idPrefix: string }) {
+export function Tabs({
+  tabs,
+  selected,
+  onSelect,
+  label,
+  idPrefix,
+}: {
+  tabs: TabItem[];
+  selected: string;
+  onSelect: (id: string) => void;
+  label: string;
+  idPrefix: string;
+}) {
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
   const onKeyDown = (event: KeyboardEvent) => {
     const index = tabs.findIndex((tab) => tab.id === selected);
@@ -24,7 +36,9 @@ export function Tabs({ tabs, selected, onSelect, label, idPrefix }: { tabs: TabI
       {tabs.map((tab) => (
         <button
           key={tab.id}
-          ref={(element) => { refs.current[tab.id] = element; }}
+          ref={(element) => {
+            refs.current[tab.id] = element;
+          }}
           type="button"
           role="tab"
           id={`${idPrefix}-tab-${tab.id}`}

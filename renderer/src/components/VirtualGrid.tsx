@@ -20,7 +20,18 @@ export interface VirtualGridProps<T> {
   className?: string;
 }
 
-export function VirtualGrid<T>({ total, itemAt, ensureRange, cellWidth, cellHeight, gap = 8, stretch = false, renderCell, label, className }: VirtualGridProps<T>) {
+export function VirtualGrid<T>({
+  total,
+  itemAt,
+  ensureRange,
+  cellWidth,
+  cellHeight,
+  gap = 8,
+  stretch = false,
+  renderCell,
+  label,
+  className,
+}: VirtualGridProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(scrollRef);
   const columns = columnsFor(Math.max(width - 2, cellWidth), cellWidth, gap);
@@ -39,9 +50,17 @@ export function VirtualGrid<T>({ total, itemAt, ensureRange, cellWidth, cellHeig
     if (rows > 0) ensureRange(firstRow * columns, (lastRow + 1) * columns - 1);
   }, [firstRow, lastRow, columns, rows, ensureRange]);
 
-  const actualCellWidth = stretch ? Math.floor((Math.max(width - 2, cellWidth) - gap * (columns - 1)) / columns) : cellWidth;
+  const actualCellWidth = stretch
+    ? Math.floor((Math.max(width - 2, cellWidth) - gap * (columns - 1)) / columns)
+    : cellWidth;
   return (
-    <div ref={scrollRef} className={`virtual-grid${className ? ` ${className}` : ''}`} role="region" aria-label={label} tabIndex={0}>
+    <div
+      ref={scrollRef}
+      className={`virtual-grid${className ? ` ${className}` : ''}`}
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+    >
       <div className="virtual-grid-inner" style={{ height: virtualizer.getTotalSize() }}>
         {virtualRows.map((row) => (
           <div

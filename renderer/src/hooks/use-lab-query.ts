@@ -19,11 +19,18 @@ interface QueryOptions {
   pollMs?: number;
 }
 
-export function useLabQuery<M extends LabMethod>(method: M, params: LabParams<M> | null, options: QueryOptions = {}): LabQuery<LabResult<M>> {
+export function useLabQuery<M extends LabMethod>(
+  method: M,
+  params: LabParams<M> | null,
+  options: QueryOptions = {},
+): LabQuery<LabResult<M>> {
   const { versions } = useRefresh();
   const key = params === null ? null : `${method}:${JSON.stringify(params)}`;
   const tagVersion = (options.tags ?? []).map((tag) => versions[tag]).join('.');
-  const [state, setState] = useState<{ key: string | null; data?: LabResult<M>; error?: unknown; loading: boolean }>({ key: null, loading: false });
+  const [state, setState] = useState<{ key: string | null; data?: LabResult<M>; error?: unknown; loading: boolean }>({
+    key: null,
+    loading: false,
+  });
   const [tick, setTick] = useState(0);
   const paramsRef = useRef(params);
   paramsRef.current = params;
@@ -37,8 +44,13 @@ export function useLabQuery<M extends LabMethod>(method: M, params: LabParams<M>
     const request = ++latestRequest.current;
     setState((current) => (current.key === key ? { ...current, loading: true } : { key, loading: true }));
     lab.call(method, paramsRef.current).then(
-      (data) => { if (request === latestRequest.current) setState({ key, data, loading: false }); },
-      (error: unknown) => { if (request === latestRequest.current) setState((current) => ({ key, data: current.key === key ? current.data : undefined, error, loading: false })); },
+      (data) => {
+        if (request === latestRequest.current) setState({ key, data, loading: false });
+      },
+      (error: unknown) => {
+        if (request === latestRequest.current)
+          setState((current) => ({ key, data: current.key === key ? current.data : undefined, error, loading: false }));
+      },
     );
   }, [method, key, tagVersion, tick]);
 
@@ -50,5 +62,10 @@ export function useLabQuery<M extends LabMethod>(method: M, params: LabParams<M>
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const current = state.key === key;
-  return { data: current ? state.data : undefined, error: current ? state.error : undefined, loading: !current || state.loading, reload };
+  return {
+    data: current ? state.data : undefined,
+    error: current ? state.error : undefined,
+    loading: !current || state.loading,
+    reload,
+  };
 }

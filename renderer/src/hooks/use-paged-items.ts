@@ -25,24 +25,27 @@ export function usePagedItems<T>(key: string | null, pageSize: number, fetchPage
   const [error, setError] = useState<unknown>();
   const [, setVersion] = useState(0);
 
-  const load = useCallback((page: number) => {
-    if (requested.current.has(page)) return;
-    requested.current.add(page);
-    const mine = generation.current;
-    fetchRef.current(page * pageSize, pageSize).then(
-      (result) => {
-        if (mine !== generation.current) return;
-        pages.current.set(page, result.items);
-        setTotal(result.total);
-        setVersion((v) => v + 1);
-      },
-      (failure: unknown) => {
-        if (mine !== generation.current) return;
-        requested.current.delete(page);
-        setError(failure);
-      },
-    );
-  }, [pageSize]);
+  const load = useCallback(
+    (page: number) => {
+      if (requested.current.has(page)) return;
+      requested.current.add(page);
+      const mine = generation.current;
+      fetchRef.current(page * pageSize, pageSize).then(
+        (result) => {
+          if (mine !== generation.current) return;
+          pages.current.set(page, result.items);
+          setTotal(result.total);
+          setVersion((v) => v + 1);
+        },
+        (failure: unknown) => {
+          if (mine !== generation.current) return;
+          requested.current.delete(page);
+          setError(failure);
+        },
+      );
+    },
+    [pageSize],
+  );
 
   useEffect(() => {
     generation.current += 1;
@@ -54,12 +57,18 @@ export function usePagedItems<T>(key: string | null, pageSize: number, fetchPage
     if (key !== null) load(0);
   }, [key, load]);
 
-  const ensureRange = useCallback((start: number, end: number) => {
-    if (key === null || total === undefined) return;
-    for (const page of pagesForRange(start, end, pageSize, total)) load(page);
-  }, [key, total, pageSize, load]);
+  const ensureRange = useCallback(
+    (start: number, end: number) => {
+      if (key === null || total === undefined) return;
+      for (const page of pagesForRange(start, end, pageSize, total)) load(page);
+    },
+    [key, total, pageSize, load],
+  );
 
-  const itemAt = useCallback((index: number) => pages.current.get(Math.floor(index / pageSize))?.[index % pageSize], [pageSize]);
+  const itemAt = useCallback(
+    (index: number) => pages.current.get(Math.floor(index / pageSize))?.[index % pageSize],
+    [pageSize],
+  );
 
   return { total: key === null ? undefined : total, itemAt, ensureRange, error };
 }

@@ -37,13 +37,19 @@ export function useRunHistograms(runId: string | null): RunHistogramsState {
         setHistograms(result);
         setAvailableSteps(result.availableSteps);
       },
-      (failure: unknown) => { if (mine === generation.current) setError(failure); },
+      (failure: unknown) => {
+        if (mine === generation.current) setError(failure);
+      },
     );
   }, [runId]);
 
   useLabEvent('run.histograms', (event) => {
     if (event.runId !== runId) return;
-    setAvailableSteps((steps) => [...new Set([...steps, ...event.availableSteps, ...(event.step === null ? [] : [event.step])])].sort((a, b) => a - b));
+    setAvailableSteps((steps) =>
+      [...new Set([...steps, ...event.availableSteps, ...(event.step === null ? [] : [event.step])])].sort(
+        (a, b) => a - b,
+      ),
+    );
     if (pinnedStep === null) setHistograms(event);
   });
 
@@ -57,7 +63,9 @@ export function useRunHistograms(runId: string | null): RunHistogramsState {
         setHistograms(result);
         setAvailableSteps((steps) => [...new Set([...steps, ...result.availableSteps])].sort((a, b) => a - b));
       },
-      (failure: unknown) => { if (mine === generation.current) setError(failure); },
+      (failure: unknown) => {
+        if (mine === generation.current) setError(failure);
+      },
     );
   };
 

@@ -17,15 +17,22 @@ export function useRunMetrics(runId: string | null, live: boolean): { points: Li
     if (inFlight.current) return;
     inFlight.current = true;
     const mine = generation.current;
-    lab.call('runs.metrics', { runId: id, sinceStep: polledStep.current, limit: 100_000 }).then(
-      (result) => {
-        if (mine !== generation.current) return;
-        polledStep.current = Math.max(polledStep.current, result.lastStep);
-        setPoints((current) => mergePoints(current, result.points));
-        setError(undefined);
-      },
-      (failure: unknown) => { if (mine === generation.current) setError(failure); },
-    ).finally(() => { inFlight.current = false; });
+    lab
+      .call('runs.metrics', { runId: id, sinceStep: polledStep.current, limit: 100_000 })
+      .then(
+        (result) => {
+          if (mine !== generation.current) return;
+          polledStep.current = Math.max(polledStep.current, result.lastStep);
+          setPoints((current) => mergePoints(current, result.points));
+          setError(undefined);
+        },
+        (failure: unknown) => {
+          if (mine === generation.current) setError(failure);
+        },
+      )
+      .finally(() => {
+        inFlight.current = false;
+      });
   };
 
   useEffect(() => {
@@ -50,7 +57,18 @@ export function useRunMetrics(runId: string | null, live: boolean): { points: Li
 
   useLabEvent('run.progress', (event) => {
     if (event.runId !== runId) return;
-    setPoints((current) => mergePoints(current, [{ step: event.step, time: null, lr: event.lr, imagesPerSecond: event.imagesPerSecond, terms: event.terms, extras: event.extras ?? {} }]));
+    setPoints((current) =>
+      mergePoints(current, [
+        {
+          step: event.step,
+          time: null,
+          lr: event.lr,
+          imagesPerSecond: event.imagesPerSecond,
+          terms: event.terms,
+          extras: event.extras ?? {},
+        },
+      ]),
+    );
   });
 
   return { points, error };

@@ -27,7 +27,14 @@ function metricsOf(detail: EvaluationDetail, scope: Scope) {
 
 export function compareRows(a: EvaluationDetail, b: EvaluationDetail): CompareRow[] {
   const rows: CompareRow[] = [];
-  const push = (scope: Scope, metric: string, va: number | null | undefined, vb: number | null | undefined, higherIsBetter: boolean, percent: boolean) => {
+  const push = (
+    scope: Scope,
+    metric: string,
+    va: number | null | undefined,
+    vb: number | null | undefined,
+    higherIsBetter: boolean,
+    percent: boolean,
+  ) => {
     const x = va ?? null;
     const y = vb ?? null;
     rows.push({ scope, metric, a: x, b: y, delta: x === null || y === null ? null : y - x, higherIsBetter, percent });
@@ -37,9 +44,18 @@ export function compareRows(a: EvaluationDetail, b: EvaluationDetail): CompareRo
     const mb = metricsOf(b, scope);
     if (!ma && !mb) continue;
     push(scope, 'accuracy', ma?.accuracy, mb?.accuracy, true, true);
-    const fars = [...new Set([...(ma?.tarAtFar ?? []), ...(mb?.tarAtFar ?? [])].map((t) => t.far))].sort((x, y) => y - x);
+    const fars = [...new Set([...(ma?.tarAtFar ?? []), ...(mb?.tarAtFar ?? [])].map((t) => t.far))].sort(
+      (x, y) => y - x,
+    );
     for (const far of fars) {
-      push(scope, `TAR @ FAR ${formatFar(far)}`, ma?.tarAtFar.find((t) => t.far === far)?.tar, mb?.tarAtFar.find((t) => t.far === far)?.tar, true, true);
+      push(
+        scope,
+        `TAR @ FAR ${formatFar(far)}`,
+        ma?.tarAtFar.find((t) => t.far === far)?.tar,
+        mb?.tarAtFar.find((t) => t.far === far)?.tar,
+        true,
+        true,
+      );
     }
     push(scope, 'AUC', ma?.auc, mb?.auc, true, false);
     push(scope, 'EER', ma?.eer, mb?.eer, false, true);
@@ -54,7 +70,15 @@ export function identificationRows(a: EvaluationDetail, b: EvaluationDetail): Co
   const row = (metric: string, pick: (id: NonNullable<EvaluationDetail['identification']>) => number): CompareRow => {
     const va = a.identification ? pick(a.identification) : null;
     const vb = b.identification ? pick(b.identification) : null;
-    return { scope: 'identification', metric, a: va, b: vb, delta: va === null || vb === null ? null : vb - va, higherIsBetter: true, percent: true };
+    return {
+      scope: 'identification',
+      metric,
+      a: va,
+      b: vb,
+      delta: va === null || vb === null ? null : vb - va,
+      higherIsBetter: true,
+      percent: true,
+    };
   };
   return [row('rank-1', (id) => id.rank1), row('rank-5', (id) => id.rank5)];
 }
@@ -65,7 +89,14 @@ const shortType: Record<PairType, string> = { 'easy-easy': 'EE', 'easy-hard': 'E
 export function gapMetricLabel(metric: string): string {
   const tar = /^tar@(.+)$/i.exec(metric);
   if (tar) return `TAR@${formatFar(Number(tar[1]))}`;
-  return ({ accuracy: 'accuracy', auc: 'AUC', eer: 'EER', margin: 'margin', dPrime: 'd′', overlap: 'overlap' } as Record<string, string>)[metric] ?? metric;
+  return (
+    (
+      { accuracy: 'accuracy', auc: 'AUC', eer: 'EER', margin: 'margin', dPrime: 'd′', overlap: 'overlap' } as Record<
+        string,
+        string
+      >
+    )[metric] ?? metric
+  );
 }
 
 const percentGap = (metric: string) => metric === 'accuracy' || metric === 'eer' || /^tar@/i.test(metric);
@@ -80,19 +111,31 @@ export function gapCompareRows(a: EvaluationDetail, b: EvaluationDetail): Compar
     const va = a.gaps.find((g) => key(g) === key(gap))?.value ?? null;
     const vb = b.gaps.find((g) => key(g) === key(gap))?.value ?? null;
     rows.push({
-      scope: 'gaps', metric: `${gapMetricLabel(gap.metric)}: ${shortType[gap.to]} vs ${shortType[gap.from]}`, a: va, b: vb,
-      delta: va === null || vb === null ? null : vb - va, higherIsBetter: false, percent: percentGap(gap.metric),
+      scope: 'gaps',
+      metric: `${gapMetricLabel(gap.metric)}: ${shortType[gap.to]} vs ${shortType[gap.from]}`,
+      a: va,
+      b: vb,
+      delta: va === null || vb === null ? null : vb - va,
+      higherIsBetter: false,
+      percent: percentGap(gap.metric),
     });
   }
   return rows;
 }
 
 /** Metrics on a 0..1 scale, so one chart shows their gaps side by side (d′ is on another scale). */
-const chartedGaps = (metric: string) => metric === 'accuracy' || metric === 'auc' || metric === 'margin' || /^tar@/i.test(metric);
+const chartedGaps = (metric: string) =>
+  metric === 'accuracy' || metric === 'auc' || metric === 'margin' || /^tar@/i.test(metric);
 
 /** Chart rows for the gaps from easy-easy to one pair type, metrics both runs report. */
-export function gapRows(a: EvaluationDetail, b: EvaluationDetail, to: PairType = 'easy-hard'): Array<{ label: string; a: number | null; b: number | null }> {
-  const metrics = [...new Set([...a.gaps, ...b.gaps].filter((g) => g.to === to && chartedGaps(g.metric)).map((g) => g.metric))];
+export function gapRows(
+  a: EvaluationDetail,
+  b: EvaluationDetail,
+  to: PairType = 'easy-hard',
+): Array<{ label: string; a: number | null; b: number | null }> {
+  const metrics = [
+    ...new Set([...a.gaps, ...b.gaps].filter((g) => g.to === to && chartedGaps(g.metric)).map((g) => g.metric)),
+  ];
   return metrics
     .map((metric) => ({
       label: gapMetricLabel(metric),

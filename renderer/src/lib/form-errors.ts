@@ -11,7 +11,8 @@ export function fieldErrorsFromZod(error: Pick<z.ZodError, 'issues'>, stripPrefi
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
     let path = issue.path.map(String).join('.');
-    if (stripPrefix && (path === stripPrefix || path.startsWith(`${stripPrefix}.`))) path = path.slice(stripPrefix.length + 1);
+    if (stripPrefix && (path === stripPrefix || path.startsWith(`${stripPrefix}.`)))
+      path = path.slice(stripPrefix.length + 1);
     if (!(path in errors)) errors[path] = issue.message;
   }
   return errors;
@@ -24,9 +25,12 @@ export function fieldErrorsFromZod(error: Pick<z.ZodError, 'issues'>, stripPrefi
 export function fieldErrorsFromLabError(error: unknown, stripPrefix = ''): FieldErrors {
   if (!(error instanceof LabApiError)) return { '': error instanceof Error ? error.message : String(error) };
   if (error.code !== 'invalid_params' || !error.field) return { '': error.message };
-  const field = stripPrefix && error.field.startsWith(`${stripPrefix}.`) ? error.field.slice(stripPrefix.length + 1) : error.field;
+  const field =
+    stripPrefix && error.field.startsWith(`${stripPrefix}.`) ? error.field.slice(stripPrefix.length + 1) : error.field;
   // issues are joined as "path: message; path: message" and a message may itself hold "; "
-  const parts = error.message.replace(/^[\w.]+: invalid params: /, '').split(/; (?=(?:[\w-]+\.)*[\w-]+: |\(params\): )/);
+  const parts = error.message
+    .replace(/^[\w.]+: invalid params: /, '')
+    .split(/; (?=(?:[\w-]+\.)*[\w-]+: |\(params\): )/);
   const own = parts.find((part) => part.startsWith(`${error.field}: `));
   return { [field]: own ? own.slice(error.field.length + 2) : error.message };
 }

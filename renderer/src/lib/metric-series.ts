@@ -71,7 +71,12 @@ export interface ChartRow {
 }
 
 /** One chart's rows: the value picked from each point, smoothed over the full series, then thinned. */
-export function chartRows(points: readonly LivePoint[], pick: (point: LivePoint) => number | null | undefined, smoothing: number, maxPoints = 400): ChartRow[] {
+export function chartRows(
+  points: readonly LivePoint[],
+  pick: (point: LivePoint) => number | null | undefined,
+  smoothing: number,
+  maxPoints = 400,
+): ChartRow[] {
   const steps: number[] = [];
   const values: number[] = [];
   for (const point of points) {

@@ -1,4 +1,11 @@
-import type { AttributeFilter, AttributeInfo, Comparison, SplitCondition, SplitDefinition, SplitRule } from '../../../app/api/contract/index.js';
+import type {
+  AttributeFilter,
+  AttributeInfo,
+  Comparison,
+  SplitCondition,
+  SplitDefinition,
+  SplitRule,
+} from '../../../app/api/contract/index.js';
 
 // The Split page's rule builder: an editable tree of drafts (text as typed) that becomes the
 // contract's rule JSON only when every condition is complete. One nesting level in the UI
@@ -49,15 +56,21 @@ export function groupDraft(combine: 'and' | 'or', items: DraftNode[]): GroupDraf
 export function defaultHardDraft(attributes: readonly AttributeInfo[]): GroupDraft {
   const byName = new Map(attributes.map((a) => [a.name, a]));
   if (byName.has('abs_yaw')) return groupDraft('or', [conditionDraft({ attribute: 'abs_yaw', op: '>=', value: '45' })]);
-  if (byName.has('yaw')) return groupDraft('or', [conditionDraft({ attribute: 'yaw', abs: true, op: '>=', value: '45' })]);
-  if (byName.has('resolution')) return groupDraft('or', [conditionDraft({ attribute: 'resolution', op: '<=', value: '0.25' })]);
+  if (byName.has('yaw'))
+    return groupDraft('or', [conditionDraft({ attribute: 'yaw', abs: true, op: '>=', value: '45' })]);
+  if (byName.has('resolution'))
+    return groupDraft('or', [conditionDraft({ attribute: 'resolution', op: '<=', value: '0.25' })]);
   const numeric = attributes.find((a) => a.kind === 'numeric' && a.min != null && a.max != null);
   if (numeric) {
     const middle = ((numeric.min as number) + (numeric.max as number)) / 2;
-    return groupDraft('or', [conditionDraft({ attribute: numeric.name, op: '<=', value: String(Number(middle.toPrecision(3))) })]);
+    return groupDraft('or', [
+      conditionDraft({ attribute: numeric.name, op: '<=', value: String(Number(middle.toPrecision(3))) }),
+    ]);
   }
   const first = attributes[0];
-  return groupDraft('or', [conditionDraft(first ? { attribute: first.name, op: '==', value: first.values?.[0] ?? '' } : {})]);
+  return groupDraft('or', [
+    conditionDraft(first ? { attribute: first.name, op: '==', value: first.values?.[0] ?? '' } : {}),
+  ]);
 }
 
 // ---- tree edits (immutable) ----
@@ -67,7 +80,11 @@ function mapGroup(group: GroupDraft, edit: (group: GroupDraft) => GroupDraft): G
   return { ...edited, items: edited.items.map((item) => (item.kind === 'group' ? mapGroup(item, edit) : item)) };
 }
 
-export function updateNode(root: GroupDraft, id: string, patch: Partial<ConditionDraft> | Partial<Pick<GroupDraft, 'combine'>>): GroupDraft {
+export function updateNode(
+  root: GroupDraft,
+  id: string,
+  patch: Partial<ConditionDraft> | Partial<Pick<GroupDraft, 'combine'>>,
+): GroupDraft {
   if (root.id === id) return { ...root, ...(patch as Partial<GroupDraft>) };
   return mapGroup(root, (group) => ({
     ...group,
@@ -101,7 +118,11 @@ interface AttributeCondition {
   abs?: boolean;
 }
 
-function conditionFromDraft(draft: ConditionDraft, attributes: ReadonlyMap<string, AttributeInfo>, errors: Record<string, string>): AttributeCondition | undefined {
+function conditionFromDraft(
+  draft: ConditionDraft,
+  attributes: ReadonlyMap<string, AttributeInfo>,
+  errors: Record<string, string>,
+): AttributeCondition | undefined {
   if (!draft.attribute) {
     errors[draft.id] = 'choose an attribute';
     return undefined;
@@ -126,13 +147,20 @@ function conditionFromDraft(draft: ConditionDraft, attributes: ReadonlyMap<strin
   return { kind: 'attribute', attribute: draft.attribute, op: draft.op, value: text };
 }
 
-function ruleFromGroup(group: GroupDraft, attributes: ReadonlyMap<string, AttributeInfo>, errors: Record<string, string>): SplitRule | undefined {
+function ruleFromGroup(
+  group: GroupDraft,
+  attributes: ReadonlyMap<string, AttributeInfo>,
+  errors: Record<string, string>,
+): SplitRule | undefined {
   const conditions: Array<SplitCondition | SplitRule> = [];
   let complete = true;
   for (const item of group.items) {
-    const built = item.kind === 'group'
-      ? ruleFromGroup(item, attributes, errors)
-      : item.kind === 'fixed' ? item.condition : conditionFromDraft(item, attributes, errors);
+    const built =
+      item.kind === 'group'
+        ? ruleFromGroup(item, attributes, errors)
+        : item.kind === 'fixed'
+          ? item.condition
+          : conditionFromDraft(item, attributes, errors);
     if (built) conditions.push(built);
     else complete = false;
   }
@@ -150,23 +178,39 @@ export function draftToRule(group: GroupDraft, attributes: readonly AttributeInf
 }
 
 /** The split definition of the builder: hard rule, and the easy rule when the user defines one. */
-export function draftsToDefinition(hard: GroupDraft, easy: GroupDraft | null, attributes: readonly AttributeInfo[]): { definition: SplitDefinition | undefined; errors: Record<string, string> } {
+export function draftsToDefinition(
+  hard: GroupDraft,
+  easy: GroupDraft | null,
+  attributes: readonly AttributeInfo[],
+): { definition: SplitDefinition | undefined; errors: Record<string, string> } {
   const hardResult = draftToRule(hard, attributes);
   const easyResult = easy ? draftToRule(easy, attributes) : { rule: undefined, errors: {} };
   const errors = { ...hardResult.errors, ...easyResult.errors };
   if (!hardResult.rule || (easy && !easyResult.rule)) return { definition: undefined, errors };
-  return { definition: easyResult.rule ? { hard: hardResult.rule, easy: easyResult.rule } : { hard: hardResult.rule }, errors };
+  return {
+    definition: easyResult.rule ? { hard: hardResult.rule, easy: easyResult.rule } : { hard: hardResult.rule },
+    errors,
+  };
 }
 
 /** A flat list of conditions as the failure gallery's attribute filters (all must hold on either image). */
-export function draftToFilters(group: GroupDraft, attributes: readonly AttributeInfo[]): { filters: AttributeFilter[] | undefined; errors: Record<string, string> } {
+export function draftToFilters(
+  group: GroupDraft,
+  attributes: readonly AttributeInfo[],
+): { filters: AttributeFilter[] | undefined; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const byName = new Map(attributes.map((a) => [a.name, a]));
   const filters: AttributeFilter[] = [];
   for (const item of group.items) {
     if (item.kind !== 'condition') continue;
     const condition = conditionFromDraft(item, byName, errors);
-    if (condition) filters.push({ attribute: condition.attribute, op: condition.op, value: condition.value, abs: condition.abs ?? false });
+    if (condition)
+      filters.push({
+        attribute: condition.attribute,
+        op: condition.op,
+        value: condition.value,
+        abs: condition.abs ?? false,
+      });
   }
   return { filters: Object.keys(errors).length === 0 ? filters : undefined, errors };
 }
@@ -177,19 +221,29 @@ function isRule(node: SplitCondition | SplitRule): node is SplitRule {
 
 /** A saved rule back into drafts (to edit a saved split). */
 export function ruleToDraft(rule: SplitRule): GroupDraft {
-  return groupDraft(rule.combine, rule.conditions.map((node): DraftNode => {
-    if (isRule(node)) return ruleToDraft(node);
-    if (node.kind === 'attribute' && node.op !== 'in' && !Array.isArray(node.value)) {
-      return conditionDraft({ attribute: node.attribute, abs: node.abs ?? false, op: node.op, value: String(node.value) });
-    }
-    return { id: draftId(), kind: 'fixed', condition: node };
-  }));
+  return groupDraft(
+    rule.combine,
+    rule.conditions.map((node): DraftNode => {
+      if (isRule(node)) return ruleToDraft(node);
+      if (node.kind === 'attribute' && node.op !== 'in' && !Array.isArray(node.value)) {
+        return conditionDraft({
+          attribute: node.attribute,
+          abs: node.abs ?? false,
+          op: node.op,
+          value: String(node.value),
+        });
+      }
+      return { id: draftId(), kind: 'fixed', condition: node };
+    }),
+  );
 }
 
 /** A one-line reading of a condition or rule, e.g. "|yaw| ≥ 45 or resolution ≤ 0.25". */
 export function describeRule(node: SplitCondition | SplitRule): string {
   if (isRule(node)) {
-    const parts = node.conditions.map((child) => (isRule(child) && child.conditions.length > 1 ? `(${describeRule(child)})` : describeRule(child)));
+    const parts = node.conditions.map((child) =>
+      isRule(child) && child.conditions.length > 1 ? `(${describeRule(child)})` : describeRule(child),
+    );
     return parts.join(node.combine === 'and' ? ' and ' : ' or ');
   }
   switch (node.kind) {
@@ -200,11 +254,16 @@ export function describeRule(node: SplitCondition | SplitRule): string {
     }
     case 'percentile': {
       const score = node.score ?? `hardness under run ${node.runId ?? '?'}`;
-      return node.below !== undefined ? `${score} in the lowest ${node.below}%` : `${score} in the highest ${node.above ?? '?'}%`;
+      return node.below !== undefined
+        ? `${score} in the lowest ${node.below}%`
+        : `${score} in the highest ${node.above ?? '?'}%`;
     }
-    case 'images': return `${node.imageIds.length} selected images`;
-    case 'tag': return `tagged “${node.tag}”`;
-    case 'not': return `not (${describeRule(node.condition)})`;
+    case 'images':
+      return `${node.imageIds.length} selected images`;
+    case 'tag':
+      return `tagged “${node.tag}”`;
+    case 'not':
+      return `not (${describeRule(node.condition)})`;
   }
 }
 

@@ -1,6 +1,10 @@
 import {
-  defaultHeadMargins, ddlOptionsSchema, runConfigSchema, suggestedRunConfigs,
-  type RunConfig, type RunConfigInput,
+  defaultHeadMargins,
+  ddlOptionsSchema,
+  runConfigSchema,
+  suggestedRunConfigs,
+  type RunConfig,
+  type RunConfigInput,
 } from '../../../app/api/contract/index.js';
 import { fieldErrorsFromZod, type FieldErrors } from './form-errors.js';
 
@@ -39,29 +43,119 @@ export const runFieldSpecs: readonly FieldSpec[] = [
   { path: 'parentRunId', label: 'Parent run', kind: 'text', section: 'Run', when: stage2 },
   { path: 'objective', label: 'Objective', kind: 'text', section: 'Run', when: stage2 },
 
-  { path: 'backbone.name', label: 'Backbone', kind: 'select', section: 'Model', options: ['ir-lite', 'ir18', 'ir34', 'ir50'], help: 'ir-lite is CPU-sized; ir18–50 expect 112 px and a GPU', when: stage1 },
+  {
+    path: 'backbone.name',
+    label: 'Backbone',
+    kind: 'select',
+    section: 'Model',
+    options: ['ir-lite', 'ir18', 'ir34', 'ir50'],
+    help: 'ir-lite is CPU-sized; ir18–50 expect 112 px and a GPU',
+    when: stage1,
+  },
   { path: 'backbone.inputSize', label: 'Input size (px)', kind: 'int', section: 'Model', optional: true, when: stage1 },
-  { path: 'backbone.embeddingSize', label: 'Embedding size', kind: 'int', section: 'Model', optional: true, when: stage1 },
-  { path: 'backbone.widths', label: 'Stage widths (ir-lite)', kind: 'intList', section: 'Model', optional: true, help: 'channels per stage, e.g. 16, 32, 64', when: stage1 },
-  { path: 'backbone.depths', label: 'Blocks per stage (ir-lite)', kind: 'intList', section: 'Model', optional: true, help: 'e.g. 1, 1, 1', when: stage1 },
+  {
+    path: 'backbone.embeddingSize',
+    label: 'Embedding size',
+    kind: 'int',
+    section: 'Model',
+    optional: true,
+    when: stage1,
+  },
+  {
+    path: 'backbone.widths',
+    label: 'Stage widths (ir-lite)',
+    kind: 'intList',
+    section: 'Model',
+    optional: true,
+    help: 'channels per stage, e.g. 16, 32, 64',
+    when: stage1,
+  },
+  {
+    path: 'backbone.depths',
+    label: 'Blocks per stage (ir-lite)',
+    kind: 'intList',
+    section: 'Model',
+    optional: true,
+    help: 'e.g. 1, 1, 1',
+    when: stage1,
+  },
   { path: 'backbone.dropout', label: 'Dropout', kind: 'number', section: 'Model', optional: true, when: stage1 },
 
-  { path: 'head.type', label: 'Margin head', kind: 'select', section: 'Head', options: ['arcface', 'cosface', 'curricularface', 'softmax'], when: stage1 },
+  {
+    path: 'head.type',
+    label: 'Margin head',
+    kind: 'select',
+    section: 'Head',
+    options: ['arcface', 'cosface', 'curricularface', 'softmax'],
+    when: stage1,
+  },
   { path: 'head.s', label: 'Scale s', kind: 'number', section: 'Head', when: stage1 },
-  { path: 'head.m', label: 'Margin m', kind: 'number', section: 'Head', optional: true, help: 'empty = the head’s default', when: stage1 },
-  { path: 'head.tMomentum', label: 't momentum', kind: 'number', section: 'Head', when: (f) => stage1(f) && f['head.type'] === 'curricularface' },
+  {
+    path: 'head.m',
+    label: 'Margin m',
+    kind: 'number',
+    section: 'Head',
+    optional: true,
+    help: 'empty = the head’s default',
+    when: stage1,
+  },
+  {
+    path: 'head.tMomentum',
+    label: 't momentum',
+    kind: 'number',
+    section: 'Head',
+    when: (f) => stage1(f) && f['head.type'] === 'curricularface',
+  },
 
   { path: 'steps', label: 'Steps', kind: 'int', section: 'Optimisation' },
-  { path: 'batchSize', label: 'Batch size', kind: 'int', section: 'Optimisation', help: (f) => (stage2(f) ? 'items per DDL branch (b); a step draws 4 branches' : 'images per step') },
+  {
+    path: 'batchSize',
+    label: 'Batch size',
+    kind: 'int',
+    section: 'Optimisation',
+    help: (f) => (stage2(f) ? 'items per DDL branch (b); a step draws 4 branches' : 'images per step'),
+  },
   { path: 'lr', label: 'Learning rate', kind: 'number', section: 'Optimisation' },
   { path: 'momentum', label: 'Momentum', kind: 'number', section: 'Optimisation' },
   { path: 'weightDecay', label: 'Weight decay', kind: 'number', section: 'Optimisation' },
-  { path: 'clipGradNorm', label: 'Clip grad norm', kind: 'number', section: 'Optimisation', help: '0 turns clipping off' },
-  { path: 'schedule.kind', label: 'LR schedule', kind: 'select', section: 'Optimisation', options: ['constant', 'step', 'cosine'] },
+  {
+    path: 'clipGradNorm',
+    label: 'Clip grad norm',
+    kind: 'number',
+    section: 'Optimisation',
+    help: '0 turns clipping off',
+  },
+  {
+    path: 'schedule.kind',
+    label: 'LR schedule',
+    kind: 'select',
+    section: 'Optimisation',
+    options: ['constant', 'step', 'cosine'],
+  },
   { path: 'schedule.warmupSteps', label: 'Warm-up steps', kind: 'int', section: 'Optimisation' },
-  { path: 'schedule.milestones', label: 'Milestones', kind: 'intList', section: 'Optimisation', optional: true, help: 'steps where lr × gamma, e.g. 100, 150', when: (f) => f['schedule.kind'] === 'step' },
-  { path: 'schedule.gamma', label: 'Gamma', kind: 'number', section: 'Optimisation', when: (f) => f['schedule.kind'] === 'step' },
-  { path: 'schedule.minLrFactor', label: 'Final lr factor', kind: 'number', section: 'Optimisation', when: (f) => f['schedule.kind'] === 'cosine' },
+  {
+    path: 'schedule.milestones',
+    label: 'Milestones',
+    kind: 'intList',
+    section: 'Optimisation',
+    optional: true,
+    help: 'steps where lr × gamma, e.g. 100, 150',
+    when: (f) => f['schedule.kind'] === 'step',
+  },
+  {
+    path: 'schedule.gamma',
+    label: 'Gamma',
+    kind: 'number',
+    section: 'Optimisation',
+    when: (f) => f['schedule.kind'] === 'step',
+  },
+  {
+    path: 'schedule.minLrFactor',
+    label: 'Final lr factor',
+    kind: 'number',
+    section: 'Optimisation',
+    when: (f) => f['schedule.kind'] === 'cosine',
+  },
   { path: 'seed', label: 'Seed', kind: 'int', section: 'Optimisation' },
   { path: 'flip', label: 'Horizontal flip', kind: 'bool', section: 'Optimisation' },
 
@@ -72,10 +166,39 @@ export const runFieldSpecs: readonly FieldSpec[] = [
   { path: 'ddl.bins.min', label: 'Bins from', kind: 'number', section: 'DDL', when: ddlRun },
   { path: 'ddl.bins.max', label: 'Bins to', kind: 'number', section: 'DDL', when: ddlRun },
   { path: 'ddl.sigma', label: 'Sigma', kind: 'number', section: 'DDL', when: ddlRun },
-  { path: 'ddl.positiveThreshold', label: 'Positive threshold', kind: 'number', section: 'DDL', help: 'pairs at or below are dropped', when: ddlRun },
-  { path: 'ddl.studentPairs', label: 'Student pairs', kind: 'select', section: 'DDL', options: ['easy-hard', 'hard-hard'], when: ddlRun },
-  { path: 'ddl.teacherGradient', label: 'Teacher gradient', kind: 'select', section: 'DDL', options: ['flow', 'stop'], when: ddlRun },
-  { path: 'ddl.compat', label: 'Compatibility', kind: 'select', section: 'DDL', options: ['clean', 'reference'], help: 'reference reproduces the published code, quirks included', when: ddlRun },
+  {
+    path: 'ddl.positiveThreshold',
+    label: 'Positive threshold',
+    kind: 'number',
+    section: 'DDL',
+    help: 'pairs at or below are dropped',
+    when: ddlRun,
+  },
+  {
+    path: 'ddl.studentPairs',
+    label: 'Student pairs',
+    kind: 'select',
+    section: 'DDL',
+    options: ['easy-hard', 'hard-hard'],
+    when: ddlRun,
+  },
+  {
+    path: 'ddl.teacherGradient',
+    label: 'Teacher gradient',
+    kind: 'select',
+    section: 'DDL',
+    options: ['flow', 'stop'],
+    when: ddlRun,
+  },
+  {
+    path: 'ddl.compat',
+    label: 'Compatibility',
+    kind: 'select',
+    section: 'DDL',
+    options: ['clean', 'reference'],
+    help: 'reference reproduces the published code, quirks included',
+    when: ddlRun,
+  },
 
   { path: 'histogramEvery', label: 'Histograms every (steps)', kind: 'int', section: 'Logging', when: stage2 },
   { path: 'checkpointEvery', label: 'Checkpoint every (steps)', kind: 'int', section: 'Logging' },
@@ -91,7 +214,12 @@ export function fieldApplies(spec: FieldSpec, form: RunForm): boolean {
 }
 
 function getPath(source: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), source);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+      source,
+    );
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -121,14 +249,23 @@ export function formValuesFrom(config: unknown): RunForm {
   return form;
 }
 
-const scheduleDefaults: RunForm = { 'schedule.warmupSteps': '0', 'schedule.milestones': '', 'schedule.gamma': '0.1', 'schedule.minLrFactor': '0' };
+const scheduleDefaults: RunForm = {
+  'schedule.warmupSteps': '0',
+  'schedule.milestones': '',
+  'schedule.gamma': '0.1',
+  'schedule.minLrFactor': '0',
+};
 
 /**
  * The form as a new user finds it: the contract's suggested stage-1 config with every schema
  * default filled in, plus the defaults stage 2 would use (kept ready for a switch of stage).
  */
 export function defaultRunForm(datasetId = '', splitId = ''): RunForm {
-  const stage1Config = runConfigSchema.parse({ ...suggestedRunConfigs.stage1, datasetId: 'placeholder', splitId: 'placeholder' });
+  const stage1Config = runConfigSchema.parse({
+    ...suggestedRunConfigs.stage1,
+    datasetId: 'placeholder',
+    splitId: 'placeholder',
+  });
   return {
     ...formValuesFrom({ ddl: ddlOptionsSchema.parse({}), histogramEvery: suggestedRunConfigs.stage2.histogramEvery }),
     ...scheduleDefaults,
@@ -149,7 +286,13 @@ export function withStageSuggestions(form: RunForm, stage: 1 | 2): RunForm {
   const { stage: _stage, ...rest } = suggestion as Record<string, unknown>;
   const values = formValuesFrom(rest);
   delete values['backbone.name'];
-  return { ...form, ...scheduleDefaults, ...values, stage: String(stage), ...(stage === 2 ? { objective: 'ddl' } : {}) };
+  return {
+    ...form,
+    ...scheduleDefaults,
+    ...values,
+    stage: String(stage),
+    ...(stage === 2 ? { objective: 'ddl' } : {}),
+  };
 }
 
 /** The head's default margin, for the placeholder of an empty "Margin m". */
@@ -157,7 +300,10 @@ export function defaultMarginFor(headType: string): number | undefined {
   return (defaultHeadMargins as Record<string, number>)[headType];
 }
 
-function parseField(spec: Pick<FieldSpec, 'kind' | 'optional'>, raw: string | boolean): { value?: unknown; error?: string } {
+function parseField(
+  spec: Pick<FieldSpec, 'kind' | 'optional'>,
+  raw: string | boolean,
+): { value?: unknown; error?: string } {
   if (spec.kind === 'bool') return { value: raw === true };
   const text = String(raw).trim();
   if (text === '') return spec.optional ? {} : { error: 'enter a value' };
@@ -174,7 +320,9 @@ function parseField(spec: Pick<FieldSpec, 'kind' | 'optional'>, raw: string | bo
       const parts = text.split(/[\s,]+/).filter(Boolean);
       const values = parts.map(Number);
       const bad = parts.find((_, i) => !Number.isInteger(values[i]));
-      return bad === undefined ? { value: values } : { error: `"${bad}" is not a whole number (list numbers like 100, 150)` };
+      return bad === undefined
+        ? { value: values }
+        : { error: `"${bad}" is not a whole number (list numbers like 100, 150)` };
     }
     default:
       return { value: text };
@@ -202,14 +350,19 @@ export function checkRunForm(form: RunForm): FormCheck {
   if (errors.parentRunId) errors.parentRunId = 'choose the stage-1 run to fine-tune';
   const result = runConfigSchema.safeParse(config);
   if (!result.success) {
-    for (const [path, message] of Object.entries(fieldErrorsFromZod(result.error))) if (!(path in errors)) errors[path] = message;
+    for (const [path, message] of Object.entries(fieldErrorsFromZod(result.error)))
+      if (!(path in errors)) errors[path] = message;
   }
   return { config: Object.keys(errors).length === 0 ? (config as RunConfigInput) : undefined, errors };
 }
 
 /** A parent's config as read-only facts for a stage-2 form ("ir-lite 32 px, arcface s 32 m 0.5"). */
 export function describeInherited(config: RunConfig): string {
-  const backbone = config.backbone ? `${config.backbone.name}${config.backbone.inputSize ? ` ${config.backbone.inputSize} px` : ''}` : 'parent backbone';
-  const head = config.head ? `${config.head.type} s ${config.head.s}${config.head.m !== undefined ? ` m ${config.head.m}` : ''}` : 'parent head';
+  const backbone = config.backbone
+    ? `${config.backbone.name}${config.backbone.inputSize ? ` ${config.backbone.inputSize} px` : ''}`
+    : 'parent backbone';
+  const head = config.head
+    ? `${config.head.type} s ${config.head.s}${config.head.m !== undefined ? ` m ${config.head.m}` : ''}`
+    : 'parent head';
   return `${backbone}, ${head}`;
 }

@@ -24,27 +24,59 @@ export interface HistogramPanel {
   series: Array<{ key: DistributionName; expectation: number | null; count: number } & DistributionStyle>;
 }
 
-export function histogramPanels(histograms: Pick<SimilarityHistograms, 'expectations' | 'counts'>, grouping: HistogramGrouping): HistogramPanel[] {
-  const series = (key: DistributionName) => ({ key, expectation: histograms.expectations[key], count: histograms.counts[key], ...distributionStyles[key] });
+export function histogramPanels(
+  histograms: Pick<SimilarityHistograms, 'expectations' | 'counts'>,
+  grouping: HistogramGrouping,
+): HistogramPanel[] {
+  const series = (key: DistributionName) => ({
+    key,
+    expectation: histograms.expectations[key],
+    count: histograms.counts[key],
+    ...distributionStyles[key],
+  });
   return grouping === 'polarity'
     ? [
-        { title: 'Genuine similarities: teacher vs student', series: [series('teacherPositive'), series('studentPositive')] },
-        { title: 'Impostor similarities: teacher vs student', series: [series('teacherNegative'), series('studentNegative')] },
+        {
+          title: 'Genuine similarities: teacher vs student',
+          series: [series('teacherPositive'), series('studentPositive')],
+        },
+        {
+          title: 'Impostor similarities: teacher vs student',
+          series: [series('teacherNegative'), series('studentNegative')],
+        },
       ]
     : [
-        { title: 'Teacher (easy): genuine vs impostor', series: [series('teacherPositive'), series('teacherNegative')] },
-        { title: 'Student (hard): genuine vs impostor', series: [series('studentPositive'), series('studentNegative')] },
+        {
+          title: 'Teacher (easy): genuine vs impostor',
+          series: [series('teacherPositive'), series('teacherNegative')],
+        },
+        {
+          title: 'Student (hard): genuine vs impostor',
+          series: [series('studentPositive'), series('studentNegative')],
+        },
       ];
 }
 
 /** E[S+] − E[S−] per branch: the paper's Fig. 1 margin (null when a side has no samples). */
-export function expectationMargins(histograms: Pick<SimilarityHistograms, 'expectations'>): { teacher: number | null; student: number | null } {
+export function expectationMargins(histograms: Pick<SimilarityHistograms, 'expectations'>): {
+  teacher: number | null;
+  student: number | null;
+} {
   const e = histograms.expectations;
   const margin = (pos: number | null, neg: number | null) => (pos === null || neg === null ? null : pos - neg);
-  return { teacher: margin(e.teacherPositive, e.teacherNegative), student: margin(e.studentPositive, e.studentNegative) };
+  return {
+    teacher: margin(e.teacherPositive, e.teacherNegative),
+    student: margin(e.studentPositive, e.studentNegative),
+  };
 }
 
 /** ROC points a log-FAR axis can draw: FAR above zero, sorted, floored at `minFar`. */
-export function rocForLogAxis(points: ReadonlyArray<{ far: number; tar: number }>, minFar = 1e-6): Array<{ far: number; tar: number }> {
-  return points.filter((p) => p.far >= minFar && p.far <= 1 && Number.isFinite(p.tar)).slice().sort((a, b) => a.far - b.far);
+export function rocForLogAxis(
+  points: ReadonlyArray<{ far: number; tar: number }>,
+  minFar = 1e-6,
+): Array<{ far: number; tar: number }> {
+  return points
+    .filter((p) => p.far >= minFar && p.far <= 1 && Number.isFinite(p.tar))
+    .slice()
+    .sort((a, b) => a.far - b.far);
 }

@@ -21,7 +21,9 @@ export function DatasetsPage() {
   const [dismissed, setDismissed] = useState<Set<string>>(new Set());
   const handled = useRef(new Set<string>());
 
-  const dataJobs = Object.values(jobs).filter((job) => (job.kind === 'import' || job.kind === 'synth') && !dismissed.has(job.id));
+  const dataJobs = Object.values(jobs).filter(
+    (job) => (job.kind === 'import' || job.kind === 'synth') && !dismissed.has(job.id),
+  );
   // a finished import or generation: show the new dataset
   useEffect(() => {
     for (const job of dataJobs) {
@@ -47,12 +49,26 @@ export function DatasetsPage() {
       <PageHeader
         title="Datasets"
         subtitle="Local face datasets: browse the images, identities and attributes, and see every file that could not be read."
-        actions={(
+        actions={
           <>
-            <button type="button" className={`button${panel === 'generate' ? ' button-active' : ''}`} aria-expanded={panel === 'generate'} onClick={() => setPanel(panel === 'generate' ? 'none' : 'generate')}>Generate SynthFaces</button>
-            <button type="button" className={`button${panel === 'import' ? ' button-active' : ''}`} aria-expanded={panel === 'import'} onClick={() => setPanel(panel === 'import' ? 'none' : 'import')}>Import a folder</button>
+            <button
+              type="button"
+              className={`button${panel === 'generate' ? ' button-active' : ''}`}
+              aria-expanded={panel === 'generate'}
+              onClick={() => setPanel(panel === 'generate' ? 'none' : 'generate')}
+            >
+              Generate SynthFaces
+            </button>
+            <button
+              type="button"
+              className={`button${panel === 'import' ? ' button-active' : ''}`}
+              aria-expanded={panel === 'import'}
+              onClick={() => setPanel(panel === 'import' ? 'none' : 'import')}
+            >
+              Import a folder
+            </button>
           </>
-        )}
+        }
       />
       {panel === 'generate' ? <SynthForm onStarted={started} onClose={() => setPanel('none')} /> : null}
       {panel === 'import' ? <ImportForm onStarted={started} onClose={() => setPanel('none')} /> : null}
@@ -61,7 +77,15 @@ export function DatasetsPage() {
           {dataJobs.map((job) => (
             <div key={job.id} className="job-row">
               <JobProgress jobId={job.id} label={job.kind === 'synth' ? 'Generating SynthFaces' : 'Importing'} />
-              {job.status !== 'running' ? <button type="button" className="button button-small" onClick={() => setDismissed((d) => new Set(d).add(job.id))}>Dismiss</button> : null}
+              {job.status !== 'running' ? (
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => setDismissed((d) => new Set(d).add(job.id))}
+                >
+                  Dismiss
+                </button>
+              ) : null}
             </div>
           ))}
         </div>
@@ -70,15 +94,24 @@ export function DatasetsPage() {
       {datasets && datasets.length === 0 && panel === 'none' && !dataJobs.some((job) => job.status === 'running') ? (
         <EmptyState
           title="No datasets yet"
-          actions={(
+          actions={
             <>
-              <button type="button" className="button button-primary" onClick={generateDemo}>Generate a demo dataset</button>
-              <button type="button" className="button" onClick={() => setPanel('import')}>Import a folder</button>
+              <button type="button" className="button button-primary" onClick={generateDemo}>
+                Generate a demo dataset
+              </button>
+              <button type="button" className="button" onClick={() => setPanel('import')}>
+                Import a folder
+              </button>
             </>
-          )}
+          }
         >
-          <p>Start with <strong>SynthFaces</strong>: 100 synthetic identities × 12 images at 64 px, with ground-truth pose, so you can define “hard” as turned-away faces and train on it in minutes.</p>
-          <p>Or import your own folder laid out as <code>root/&lt;identity&gt;/&lt;image&gt;</code>.</p>
+          <p>
+            Start with <strong>SynthFaces</strong>: 100 synthetic identities × 12 images at 64 px, with ground-truth
+            pose, so you can define “hard” as turned-away faces and train on it in minutes.
+          </p>
+          <p>
+            Or import your own folder laid out as <code>root/&lt;identity&gt;/&lt;image&gt;</code>.
+          </p>
         </EmptyState>
       ) : null}
       {datasets && datasets.length > 0 ? (
@@ -92,9 +125,21 @@ export function DatasetsPage() {
                   aria-pressed={dataset.id === datasetId}
                   onClick={() => selectDataset(dataset.id)}
                 >
-                  <span className="dataset-card-name">{dataset.name}{dataset.status !== 'ready' ? <> <span className={`badge badge-${dataset.status}`}>{dataset.status}</span></> : null}</span>
-                  <span className="dataset-card-meta">{dataset.kind} · {formatCount(dataset.imageCount)} images · {formatCount(dataset.identityCount)} ids</span>
-                  {dataset.badFileCount > 0 ? <span className="dataset-card-bad">{formatCount(dataset.badFileCount)} bad files</span> : null}
+                  <span className="dataset-card-name">
+                    {dataset.name}
+                    {dataset.status !== 'ready' ? (
+                      <>
+                        {' '}
+                        <span className={`badge badge-${dataset.status}`}>{dataset.status}</span>
+                      </>
+                    ) : null}
+                  </span>
+                  <span className="dataset-card-meta">
+                    {dataset.kind} · {formatCount(dataset.imageCount)} images · {formatCount(dataset.identityCount)} ids
+                  </span>
+                  {dataset.badFileCount > 0 ? (
+                    <span className="dataset-card-bad">{formatCount(dataset.badFileCount)} bad files</span>
+                  ) : null}
                 </button>
               </li>
             ))}

@@ -21,31 +21,60 @@ export function InspectPage({ evaluationId }: { evaluationId?: string }) {
   const { navigate } = useNavigation();
   const evaluations = useLabQuery('evaluations.list', {}, { tags: ['evaluations'] });
   const runs = useLabQuery('runs.list', {}, { tags: ['runs'] });
-  const completed = useMemo(() => (evaluations.data?.evaluations ?? []).filter((e) => e.status === 'completed').sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [evaluations.data]);
+  const completed = useMemo(
+    () =>
+      (evaluations.data?.evaluations ?? [])
+        .filter((e) => e.status === 'completed')
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    [evaluations.data],
+  );
   const runName = (runId: string) => runs.data?.runs.find((r) => r.id === runId)?.name ?? `run ${runId}`;
   const chosen = evaluationId ?? completed[0]?.id;
-  const label = (e: EvaluationSummary) => `${runName(e.runId)} · ${formatTimestamp(e.createdAt)} · accuracy ${formatPercent(e.accuracy, 1)}`;
+  const label = (e: EvaluationSummary) =>
+    `${runName(e.runId)} · ${formatTimestamp(e.createdAt)} · accuracy ${formatPercent(e.accuracy, 1)}`;
 
   return (
     <div className="page page-inspect">
       <PageHeader
         title="Inspect"
         subtitle="The pairs the model gets wrong at its operating threshold, worst first: genuine pairs scored too low and impostors scored too high."
-        actions={completed.length > 0 ? (
-          <>
-            <label className="inline-label" htmlFor="evaluation-select">Evaluation</label>
-            <select id="evaluation-select" className="input input-compact" value={chosen ?? ''} onChange={(e) => navigate('inspect', { evaluation: e.target.value })}>
-              {completed.map((e) => <option key={e.id} value={e.id}>{label(e)}</option>)}
-            </select>
-          </>
-        ) : null}
+        actions={
+          completed.length > 0 ? (
+            <>
+              <label className="inline-label" htmlFor="evaluation-select">
+                Evaluation
+              </label>
+              <select
+                id="evaluation-select"
+                className="input input-compact"
+                value={chosen ?? ''}
+                onChange={(e) => navigate('inspect', { evaluation: e.target.value })}
+              >
+                {completed.map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {label(e)}
+                  </option>
+                ))}
+              </select>
+            </>
+          ) : null
+        }
       />
       <ErrorMessage error={evaluations.error} />
       {evaluations.data && completed.length === 0 ? (
-        <EmptyState title="No evaluations yet" actions={<button type="button" className="button button-primary" onClick={() => navigate('runs')}>Go to Runs</button>}>
+        <EmptyState
+          title="No evaluations yet"
+          actions={
+            <button type="button" className="button button-primary" onClick={() => navigate('runs')}>
+              Go to Runs
+            </button>
+          }
+        >
           <p>Evaluate a trained run on the Runs page; its mistakes appear here, worst first.</p>
         </EmptyState>
-      ) : chosen ? <FailureGallery key={chosen} evaluationId={chosen} /> : null}
+      ) : chosen ? (
+        <FailureGallery key={chosen} evaluationId={chosen} />
+      ) : null}
     </div>
   );
 }
@@ -55,20 +84,49 @@ function FailureGallery({ evaluationId }: { evaluationId: string }) {
   const datasetId = detail.data?.datasetId ?? null;
   const dataset = useLabQuery('datasets.get', datasetId ? { datasetId } : null);
   const attributes = useMemo(() => dataset.data?.attributes ?? [], [dataset.data]);
-  const [filters, setFilters] = useState<FilterState>(() => ({ kind: 'all', pairType: '', attributes: groupDraft('and', []) }));
+  const [filters, setFilters] = useState<FilterState>(() => ({
+    kind: 'all',
+    pairType: '',
+    attributes: groupDraft('and', []),
+  }));
   const [open, setOpen] = useState<{ datasetId: string; imageId: string } | null>(null);
 
-  const { filters: attributeFilters, errors } = useMemo(() => draftToFilters(filters.attributes, attributes), [filters.attributes, attributes]);
-  const request = useMemo(() => attributeFilters ? { kind: filters.kind, pairType: filters.pairType || undefined, filters: attributeFilters } : null, [filters.kind, filters.pairType, attributeFilters]);
+  const { filters: attributeFilters, errors } = useMemo(
+    () => draftToFilters(filters.attributes, attributes),
+    [filters.attributes, attributes],
+  );
+  const request = useMemo(
+    () =>
+      attributeFilters
+        ? { kind: filters.kind, pairType: filters.pairType || undefined, filters: attributeFilters }
+        : null,
+    [filters.kind, filters.pairType, attributeFilters],
+  );
   const requestKey = useDebouncedValue(request ? JSON.stringify(request) : null, 250);
-  const fetchPage = useCallback((offset: number, limit: number) => {
-    const parsed = JSON.parse(requestKey ?? '{}') as { kind: FilterState['kind']; pairType?: FilterState['pairType']; filters: [] };
-    return lab.call('evaluations.failures', { evaluationId, offset, limit, kind: parsed.kind, filters: parsed.filters, ...(parsed.pairType ? { pairType: parsed.pairType } : {}) });
-  }, [evaluationId, requestKey]);
+  const fetchPage = useCallback(
+    (offset: number, limit: number) => {
+      const parsed = JSON.parse(requestKey ?? '{}') as {
+        kind: FilterState['kind'];
+        pairType?: FilterState['pairType'];
+        filters: [];
+      };
+      return lab.call('evaluations.failures', {
+        evaluationId,
+        offset,
+        limit,
+        kind: parsed.kind,
+        filters: parsed.filters,
+        ...(parsed.pairType ? { pairType: parsed.pairType } : {}),
+      });
+    },
+    [evaluationId, requestKey],
+  );
   const failures = usePagedItems<FailurePair>(requestKey ? `${evaluationId}|${requestKey}` : null, 60, fetchPage);
 
   const shownAttributes = useMemo(() => {
-    const used = filters.attributes.items.flatMap((item) => (item.kind === 'condition' && item.attribute ? [item.attribute] : []));
+    const used = filters.attributes.items.flatMap((item) =>
+      item.kind === 'condition' && item.attribute ? [item.attribute] : [],
+    );
     const names = attributes.map((a) => a.name);
     return [...new Set([...used, ...preferredAttributes.filter((n) => names.includes(n)), ...names])].slice(0, 4);
   }, [filters.attributes, attributes]);
@@ -82,17 +140,40 @@ function FailureGallery({ evaluationId }: { evaluationId: string }) {
         <ErrorMessage error={detail.error ?? failures.error} />
         {evaluation ? (
           <dl className="stat-row inspect-facts">
-            <div className="stat"><dt>Threshold</dt><dd>{formatNumber(evaluation.threshold, 4)}</dd></div>
-            <div className="stat"><dt>Accuracy</dt><dd>{formatPercent(evaluation.overall.accuracy, 2)}</dd></div>
-            <div className="stat"><dt>Pairs</dt><dd>{formatCount(evaluation.overall.pairs)}</dd></div>
-            {(['easy-easy', 'easy-hard', 'hard-hard'] as const).map((type) => evaluation.byType[type] ? (
-              <div key={type} className="stat"><dt>{type} accuracy</dt><dd>{formatPercent(evaluation.byType[type]?.accuracy, 1)}</dd></div>
-            ) : null)}
-            <div className="stat stat-key"><dt>Mistakes shown</dt><dd data-testid="failure-count">{failures.total === undefined ? '…' : formatCount(failures.total)}</dd></div>
+            <div className="stat">
+              <dt>Threshold</dt>
+              <dd>{formatNumber(evaluation.threshold, 4)}</dd>
+            </div>
+            <div className="stat">
+              <dt>Accuracy</dt>
+              <dd>{formatPercent(evaluation.overall.accuracy, 2)}</dd>
+            </div>
+            <div className="stat">
+              <dt>Pairs</dt>
+              <dd>{formatCount(evaluation.overall.pairs)}</dd>
+            </div>
+            {(['easy-easy', 'easy-hard', 'hard-hard'] as const).map((type) =>
+              evaluation.byType[type] ? (
+                <div key={type} className="stat">
+                  <dt>{type} accuracy</dt>
+                  <dd>{formatPercent(evaluation.byType[type]?.accuracy, 1)}</dd>
+                </div>
+              ) : null,
+            )}
+            <div className="stat stat-key">
+              <dt>Mistakes shown</dt>
+              <dd data-testid="failure-count">{failures.total === undefined ? '…' : formatCount(failures.total)}</dd>
+            </div>
           </dl>
         ) : null}
         {failures.total === 0 ? (
-          <p className="muted">No mistakes match these filters{filters.kind !== 'all' || filters.pairType || (attributeFilters?.length ?? 0) > 0 ? ': loosen them to see more' : ' at this threshold'}.</p>
+          <p className="muted">
+            No mistakes match these filters
+            {filters.kind !== 'all' || filters.pairType || (attributeFilters?.length ?? 0) > 0
+              ? ': loosen them to see more'
+              : ' at this threshold'}
+            .
+          </p>
         ) : failures.total !== undefined ? (
           <VirtualGrid
             label="Failure gallery"
@@ -104,13 +185,24 @@ function FailureGallery({ evaluationId }: { evaluationId: string }) {
             cellHeight={258}
             gap={10}
             stretch
-            renderCell={(pair, index) => pair
-              ? <FailureCard pair={pair} rank={index + 1} shownAttributes={shownAttributes} onOpen={(image) => setOpen({ datasetId: image.datasetId, imageId: image.imageId })} />
-              : <div className="failure-card failure-placeholder" aria-hidden="true" />}
+            renderCell={(pair, index) =>
+              pair ? (
+                <FailureCard
+                  pair={pair}
+                  rank={index + 1}
+                  shownAttributes={shownAttributes}
+                  onOpen={(image) => setOpen({ datasetId: image.datasetId, imageId: image.imageId })}
+                />
+              ) : (
+                <div className="failure-card failure-placeholder" aria-hidden="true" />
+              )
+            }
           />
         ) : null}
       </div>
-      {open ? <ImageDetails datasetId={open.datasetId} imageId={open.imageId} attributes={attributes} onClose={close} /> : null}
+      {open ? (
+        <ImageDetails datasetId={open.datasetId} imageId={open.imageId} attributes={attributes} onClose={close} />
+      ) : null}
     </div>
   );
 }

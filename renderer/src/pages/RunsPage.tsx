@@ -52,9 +52,15 @@ export function RunsPage() {
   const pairLists = detail.data?.pairLists ?? [];
   const chosenPairList = pairListId || pairLists[0]?.id || '';
   const latest = useMemo(() => latestEvaluations(evaluations.data?.evaluations ?? []), [evaluations.data]);
-  const runList = useMemo(() => [...(runs.data?.runs ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [runs.data]);
+  const runList = useMemo(
+    () => [...(runs.data?.runs ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    [runs.data],
+  );
 
-  const toggle = (runId: string) => setSelected((current) => current.includes(runId) ? current.filter((id) => id !== runId) : [...current, runId].slice(-2));
+  const toggle = (runId: string) =>
+    setSelected((current) =>
+      current.includes(runId) ? current.filter((id) => id !== runId) : [...current, runId].slice(-2),
+    );
   const evaluate = async (run: RunSummary) => {
     setEvaluateError(undefined);
     try {
@@ -77,23 +83,52 @@ export function RunsPage() {
       <PageHeader
         title="Runs"
         subtitle="Evaluate runs on the dataset's verification pairs, per pair type; tick two runs to compare them."
-        actions={pairLists.length > 0 ? (
-          <>
-            <label className="inline-label" htmlFor="pair-list">Evaluate on</label>
-            <select id="pair-list" className="input input-compact" value={chosenPairList} onChange={(e) => setPairListId(e.target.value)}>
-              {pairLists.map((p) => <option key={p.id} value={p.id}>{p.name} ({formatCount(p.pairCount)} pairs)</option>)}
-            </select>
-            <label className="checkbox"><input type="checkbox" checked={flipTest} onChange={(e) => setFlipTest(e.target.checked)} /> flip test</label>
-          </>
-        ) : null}
+        actions={
+          pairLists.length > 0 ? (
+            <>
+              <label className="inline-label" htmlFor="pair-list">
+                Evaluate on
+              </label>
+              <select
+                id="pair-list"
+                className="input input-compact"
+                value={chosenPairList}
+                onChange={(e) => setPairListId(e.target.value)}
+              >
+                {pairLists.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} ({formatCount(p.pairCount)} pairs)
+                  </option>
+                ))}
+              </select>
+              <label className="checkbox">
+                <input type="checkbox" checked={flipTest} onChange={(e) => setFlipTest(e.target.checked)} /> flip test
+              </label>
+            </>
+          ) : null
+        }
       />
       <ErrorMessage error={runs.error ?? evaluations.error ?? evaluateError} />
       {!dataset && datasets && datasets.length === 0 ? (
-        <EmptyState title="No runs yet" actions={<button type="button" className="button button-primary" onClick={() => navigate('datasets')}>Go to Datasets</button>}>
+        <EmptyState
+          title="No runs yet"
+          actions={
+            <button type="button" className="button button-primary" onClick={() => navigate('datasets')}>
+              Go to Datasets
+            </button>
+          }
+        >
           <p>Runs appear here once you train on a dataset.</p>
         </EmptyState>
       ) : runs.data && runList.length === 0 ? (
-        <EmptyState title="No runs on this dataset yet" actions={<button type="button" className="button button-primary" onClick={() => navigate('train')}>Go to Train</button>}>
+        <EmptyState
+          title="No runs on this dataset yet"
+          actions={
+            <button type="button" className="button button-primary" onClick={() => navigate('train')}>
+              Go to Train
+            </button>
+          }
+        >
           <p>Train a stage-1 baseline, fine-tune it with DDL and with classification only, then compare them here.</p>
         </EmptyState>
       ) : runList.length > 0 ? (
@@ -102,16 +137,26 @@ export function RunsPage() {
             <caption className="sr-only">Runs of this dataset</caption>
             <thead>
               <tr>
-                <th scope="col"><span className="sr-only">Compare</span></th>
+                <th scope="col">
+                  <span className="sr-only">Compare</span>
+                </th>
                 <th scope="col">Run</th>
                 <th scope="col">Stage</th>
                 <th scope="col">DDL</th>
                 <th scope="col">Status</th>
                 <th scope="col">Backend</th>
-                <th scope="col" className="num">Steps</th>
-                <th scope="col" className="num">Last loss</th>
-                <th scope="col" className="num">Accuracy</th>
-                <th scope="col" className="num" title="easy-easy minus easy-hard accuracy">Easy–hard gap</th>
+                <th scope="col" className="num">
+                  Steps
+                </th>
+                <th scope="col" className="num">
+                  Last loss
+                </th>
+                <th scope="col" className="num">
+                  Accuracy
+                </th>
+                <th scope="col" className="num" title="easy-easy minus easy-hard accuracy">
+                  Easy–hard gap
+                </th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -120,24 +165,62 @@ export function RunsPage() {
                 const evaluation = latest.get(run.id);
                 const slot = selected.indexOf(run.id);
                 return (
-                  <tr key={run.id} className={slot >= 0 ? `row-selected row-selected-${slot === 0 ? 'a' : 'b'}` : undefined}>
+                  <tr
+                    key={run.id}
+                    className={slot >= 0 ? `row-selected row-selected-${slot === 0 ? 'a' : 'b'}` : undefined}
+                  >
                     <td>
-                      <input type="checkbox" checked={slot >= 0} onChange={() => toggle(run.id)} aria-label={`Compare ${run.name}`} />
-                      {slot >= 0 ? <span className={`slot slot-${slot === 0 ? 'a' : 'b'}`}>{slot === 0 ? 'A' : 'B'}</span> : null}
+                      <input
+                        type="checkbox"
+                        checked={slot >= 0}
+                        onChange={() => toggle(run.id)}
+                        aria-label={`Compare ${run.name}`}
+                      />
+                      {slot >= 0 ? (
+                        <span className={`slot slot-${slot === 0 ? 'a' : 'b'}`}>{slot === 0 ? 'A' : 'B'}</span>
+                      ) : null}
                     </td>
-                    <td><a href={`#/train?run=${run.id}`} className="run-link">{run.name}</a><div className="muted small">{formatTimestamp(run.createdAt)}</div></td>
+                    <td>
+                      <a href={`#/train?run=${run.id}`} className="run-link">
+                        {run.name}
+                      </a>
+                      <div className="muted small">{formatTimestamp(run.createdAt)}</div>
+                    </td>
                     <td>{run.stage}</td>
-                    <td>{run.objective === 'ddl' ? <span className="badge badge-ddl">on</span> : <span className="muted">off</span>}</td>
-                    <td><StatusBadge status={run.status} /></td>
+                    <td>
+                      {run.objective === 'ddl' ? (
+                        <span className="badge badge-ddl">on</span>
+                      ) : (
+                        <span className="muted">off</span>
+                      )}
+                    </td>
+                    <td>
+                      <StatusBadge status={run.status} />
+                    </td>
                     <td>{run.backend ?? '—'}</td>
-                    <td className="num">{formatCount(run.step)} / {formatCount(run.totalSteps)}</td>
+                    <td className="num">
+                      {formatCount(run.step)} / {formatCount(run.totalSteps)}
+                    </td>
                     <td className="num">{formatNumber(run.lastLoss, 4)}</td>
                     <td className="num">{evaluation ? formatPercent(evaluation.accuracy, 2) : '—'}</td>
                     <td className="num">{evaluation ? formatPointDelta(evaluation.easyHardGap, 2) : '—'}</td>
                     <td>
                       <div className="row-actions">
-                        <EvaluateCell run={run} jobId={evaluationJobs[run.id]} canEvaluate={Boolean(chosenPairList)} onEvaluate={() => evaluate(run)} />
-                        {evaluation ? <button type="button" className="button button-small" onClick={() => navigate('inspect', { evaluation: evaluation.id })} >Mistakes<span className="sr-only"> of {run.name}</span></button> : null}
+                        <EvaluateCell
+                          run={run}
+                          jobId={evaluationJobs[run.id]}
+                          canEvaluate={Boolean(chosenPairList)}
+                          onEvaluate={() => evaluate(run)}
+                        />
+                        {evaluation ? (
+                          <button
+                            type="button"
+                            className="button button-small"
+                            onClick={() => navigate('inspect', { evaluation: evaluation.id })}
+                          >
+                            Mistakes<span className="sr-only"> of {run.name}</span>
+                          </button>
+                        ) : null}
                       </div>
                     </td>
                   </tr>
@@ -145,28 +228,64 @@ export function RunsPage() {
               })}
             </tbody>
           </table>
-          {pairLists.length === 0 && detail.data ? <p className="muted table-note">This dataset has no verification pair list, so its runs cannot be evaluated. SynthFaces datasets come with one.</p> : null}
+          {pairLists.length === 0 && detail.data ? (
+            <p className="muted table-note">
+              This dataset has no verification pair list, so its runs cannot be evaluated. SynthFaces datasets come with
+              one.
+            </p>
+          ) : null}
         </div>
       ) : null}
       {selected.length === 2 && runA && runB ? (
         evalA && evalB ? (
           <ComparePanel evaluationA={evalA.id} evaluationB={evalB.id} nameA={runA.name} nameB={runB.name} />
         ) : (
-          <div className="notice notice-info" role="status"><span className="notice-text">Evaluate both runs to compare them ({[!evalA ? runA.name : '', !evalB ? runB.name : ''].filter(Boolean).join(' and ')} not evaluated yet).</span></div>
+          <div className="notice notice-info" role="status">
+            <span className="notice-text">
+              Evaluate both runs to compare them (
+              {[!evalA ? runA.name : '', !evalB ? runB.name : ''].filter(Boolean).join(' and ')} not evaluated yet).
+            </span>
+          </div>
         )
-      ) : runList.length > 1 ? <p className="muted">Tick two runs to compare them: ROC on a log-FAR axis, TAR@FAR and accuracy per pair type, and the easy–hard gaps.</p> : null}
+      ) : runList.length > 1 ? (
+        <p className="muted">
+          Tick two runs to compare them: ROC on a log-FAR axis, TAR@FAR and accuracy per pair type, and the easy–hard
+          gaps.
+        </p>
+      ) : null}
     </div>
   );
 }
 
-function EvaluateCell({ run, jobId, canEvaluate, onEvaluate }: { run: RunSummary; jobId: string | undefined; canEvaluate: boolean; onEvaluate: () => void }) {
+function EvaluateCell({
+  run,
+  jobId,
+  canEvaluate,
+  onEvaluate,
+}: {
+  run: RunSummary;
+  jobId: string | undefined;
+  canEvaluate: boolean;
+  onEvaluate: () => void;
+}) {
   const job = useJob(jobId);
-  if (jobId && (!job || job.status === 'running')) return <div className="row-job"><JobProgress jobId={jobId} label="Evaluating" /></div>;
+  if (jobId && (!job || job.status === 'running'))
+    return (
+      <div className="row-job">
+        <JobProgress jobId={jobId} label="Evaluating" />
+      </div>
+    );
   if (run.status !== 'completed') return null;
   return (
     <>
-      <button type="button" className="button button-small" disabled={!canEvaluate} onClick={onEvaluate} >Evaluate<span className="sr-only"> {run.name}</span></button>
-      {job && job.status === 'failed' ? <span className="field-error" role="alert">{job.error ?? 'evaluation failed'}</span> : null}
+      <button type="button" className="button button-small" disabled={!canEvaluate} onClick={onEvaluate}>
+        Evaluate<span className="sr-only"> {run.name}</span>
+      </button>
+      {job && job.status === 'failed' ? (
+        <span className="field-error" role="alert">
+          {job.error ?? 'evaluation failed'}
+        </span>
+      ) : null}
     </>
   );
 }

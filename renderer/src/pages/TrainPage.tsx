@@ -29,10 +29,19 @@ export function TrainPage({ runId }: { runId?: string }) {
       <div className="page">
         <PageHeader title="Train" />
         {datasets && datasets.length === 0 ? (
-          <EmptyState title="Nothing to train on yet" actions={<button type="button" className="button button-primary" onClick={() => navigate('datasets')}>Go to Datasets</button>}>
+          <EmptyState
+            title="Nothing to train on yet"
+            actions={
+              <button type="button" className="button button-primary" onClick={() => navigate('datasets')}>
+                Go to Datasets
+              </button>
+            }
+          >
             <p>Training needs a dataset and a saved split. Generate a demo dataset, save a split, then come back.</p>
           </EmptyState>
-        ) : <p className="muted">Loading…</p>}
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
       </div>
     );
   }
@@ -41,21 +50,39 @@ export function TrainPage({ runId }: { runId?: string }) {
       <PageHeader
         title="Train"
         subtitle="Stage 1 trains the margin-loss baseline; stage 2 fine-tunes it with DDL, or with classification only for the fair comparison."
-        actions={(
+        actions={
           <>
             {runList.length > 0 ? (
               <>
-                <label className="inline-label" htmlFor="watched-run">Run</label>
-                <select id="watched-run" className="input input-compact" value={watched ?? ''} onChange={(e) => navigate('train', { run: e.target.value })}>
-                  {[...runList].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => (
-                    <option key={r.id} value={r.id}>{r.name} · {r.status} · {formatTimestamp(r.createdAt)}</option>
-                  ))}
+                <label className="inline-label" htmlFor="watched-run">
+                  Run
+                </label>
+                <select
+                  id="watched-run"
+                  className="input input-compact"
+                  value={watched ?? ''}
+                  onChange={(e) => navigate('train', { run: e.target.value })}
+                >
+                  {[...runList]
+                    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+                    .map((r) => (
+                      <option key={r.id} value={r.id}>
+                        {r.name} · {r.status} · {formatTimestamp(r.createdAt)}
+                      </option>
+                    ))}
                 </select>
               </>
             ) : null}
-            <button type="button" className={`button${formOpen ? ' button-active' : ''}`} aria-expanded={formOpen} onClick={() => setFormOpen(!formOpen)}>{formOpen ? 'Hide new-run form' : 'New run…'}</button>
+            <button
+              type="button"
+              className={`button${formOpen ? ' button-active' : ''}`}
+              aria-expanded={formOpen}
+              onClick={() => setFormOpen(!formOpen)}
+            >
+              {formOpen ? 'Hide new-run form' : 'New run…'}
+            </button>
           </>
-        )}
+        }
       />
       <ErrorMessage error={runs.error} />
       <div className={`train-layout${formOpen ? '' : ' train-layout-full'}`}>
@@ -65,15 +92,28 @@ export function TrainPage({ runId }: { runId?: string }) {
             datasetId={dataset.id}
             initialSplitId={route.params.split}
             fineTuneFrom={fineTuneFrom}
-            onLaunched={(run) => { setFormOpen(false); navigate('train', { run: run.id }); }}
+            onLaunched={(run) => {
+              setFormOpen(false);
+              navigate('train', { run: run.id });
+            }}
           />
         ) : null}
         <div className="train-main">
           {watched ? (
-            <RunMonitor key={watched} runId={watched} onFineTune={(parent) => { setFineTuneFrom(parent); setFormOpen(true); }} />
+            <RunMonitor
+              key={watched}
+              runId={watched}
+              onFineTune={(parent) => {
+                setFineTuneFrom(parent);
+                setFormOpen(true);
+              }}
+            />
           ) : runs.data ? (
             <EmptyState title="No runs yet">
-              <p>Launch stage 1 with the form: it trains the margin-loss baseline on your split. Then fine-tune it with DDL (stage 2) and compare on the Runs page.</p>
+              <p>
+                Launch stage 1 with the form: it trains the margin-loss baseline on your split. Then fine-tune it with
+                DDL (stage 2) and compare on the Runs page.
+              </p>
             </EmptyState>
           ) : null}
         </div>

@@ -27,7 +27,10 @@ export function SideNav() {
               href={`#/${page}`}
               className={`nav-link${route.page === page ? ' nav-link-active' : ''}`}
               aria-current={route.page === page ? 'page' : undefined}
-              onClick={(event) => { event.preventDefault(); navigate(page); }}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(page);
+              }}
             >
               <span className="nav-label">{label}</span>
               <span className="nav-hint">{hint}</span>
@@ -36,7 +39,9 @@ export function SideNav() {
         ))}
       </ul>
       <div className="nav-dataset">
-        <label htmlFor="nav-dataset-select" className="field-label">Working dataset</label>
+        <label htmlFor="nav-dataset-select" className="field-label">
+          Working dataset
+        </label>
         <select
           id="nav-dataset-select"
           className="input"
@@ -45,7 +50,11 @@ export function SideNav() {
           disabled={!datasets || datasets.length === 0}
         >
           {!datasets || datasets.length === 0 ? <option value="">none yet</option> : null}
-          {datasets?.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+          {datasets?.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
         </select>
       </div>
     </nav>

@@ -11,21 +11,40 @@ export function StatusBar() {
   return (
     <footer className="status-bar" aria-label="Lab status">
       {info.error ? (
-        <span className="status-item status-error">Lab not reachable: {info.error instanceof Error ? info.error.message : String(info.error)}</span>
+        <span className="status-item status-error">
+          Lab not reachable: {info.error instanceof Error ? info.error.message : String(info.error)}
+        </span>
       ) : system ? (
         <>
-          <span className="status-item" title={system.backendsAvailable.length ? `available: ${system.backendsAvailable.join(', ')}` : undefined}>
+          <span
+            className="status-item"
+            title={system.backendsAvailable.length ? `available: ${system.backendsAvailable.join(', ')}` : undefined}
+          >
             Backend <strong data-testid="status-backend">{system.backend ?? 'not loaded yet'}</strong>
           </span>
-          <span className="status-item">{system.threads} thread{system.threads === 1 ? '' : 's'} · {system.cpus} CPU{system.cpus === 1 ? '' : 's'}</span>
-          <span className="status-item">{system.shell === 'electron' ? 'desktop app' : lab.transport === 'http' ? 'server mode' : system.shell}</span>
-          <span className="status-item status-path" title={system.dataDir}>data: {system.dataDir}</span>
+          <span className="status-item">
+            {system.threads} thread{system.threads === 1 ? '' : 's'} · {system.cpus} CPU{system.cpus === 1 ? '' : 's'}
+          </span>
+          <span className="status-item">
+            {system.shell === 'electron' ? 'desktop app' : lab.transport === 'http' ? 'server mode' : system.shell}
+          </span>
+          <span className="status-item status-path" title={system.dataDir}>
+            data: {system.dataDir}
+          </span>
           {system.unavailable.length > 0 ? (
-            <span className="status-item status-warn" title={system.unavailable.join('\n')}>{system.unavailable.length} parts not built yet</span>
+            <span className="status-item status-warn" title={system.unavailable.join('\n')}>
+              {system.unavailable.length} parts not built yet
+            </span>
           ) : null}
           <span className="status-spacer" />
-          {running.length > 0 ? <span className="status-item status-busy">{running.length} job{running.length === 1 ? '' : 's'} running: {running.map((job) => job.kind).join(', ')}</span> : null}
-          <span className="status-item">DDL Lab {system.versions.app} · tfjs {system.versions.tfjs ?? 'n/a'} · node {system.versions.node}</span>
+          {running.length > 0 ? (
+            <span className="status-item status-busy">
+              {running.length} job{running.length === 1 ? '' : 's'} running: {running.map((job) => job.kind).join(', ')}
+            </span>
+          ) : null}
+          <span className="status-item">
+            DDL Lab {system.versions.app} · tfjs {system.versions.tfjs ?? 'n/a'} · node {system.versions.node}
+          </span>
         </>
       ) : (
         <span className="status-item">Connecting to the lab…</span>

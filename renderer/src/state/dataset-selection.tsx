@@ -13,7 +13,13 @@ interface DatasetSelection {
   selectDataset: (datasetId: string | null) => void;
 }
 
-const SelectionContext = createContext<DatasetSelection>({ datasets: undefined, datasetsError: undefined, datasetId: null, dataset: undefined, selectDataset: () => undefined });
+const SelectionContext = createContext<DatasetSelection>({
+  datasets: undefined,
+  datasetsError: undefined,
+  datasetId: null,
+  dataset: undefined,
+  selectDataset: () => undefined,
+});
 
 export function DatasetSelectionProvider({ children }: { children: ReactNode }) {
   const query = useLabQuery('datasets.list', {}, { tags: ['datasets'] });
@@ -38,13 +44,16 @@ export function DatasetSelectionProvider({ children }: { children: ReactNode }) 
     setDatasetId(id);
   }, []);
 
-  const value = useMemo(() => ({
-    datasets,
-    datasetsError: query.error,
-    datasetId,
-    dataset: datasets?.find((d) => d.id === datasetId),
-    selectDataset,
-  }), [datasets, query.error, datasetId, selectDataset]);
+  const value = useMemo(
+    () => ({
+      datasets,
+      datasetsError: query.error,
+      datasetId,
+      dataset: datasets?.find((d) => d.id === datasetId),
+      selectDataset,
+    }),
+    [datasets, query.error, datasetId, selectDataset],
+  );
   return <SelectionContext.Provider value={value}>{children}</SelectionContext.Provider>;
 }
 

@@ -20,28 +20,37 @@ export function JobsProvider({ children }: { children: ReactNode }) {
   const { invalidate } = useRefresh();
   const finishedSeen = useRef(new Set<string>());
 
-  const update = useCallback((job: JobInfo) => {
-    setJobs((current) => {
-      const known = current[job.id];
-      // a late progress event never turns a finished job back into a running one
-      if (known && known.status !== 'running' && job.status === 'running') return current;
-      return { ...current, [job.id]: job };
-    });
-    if (job.status !== 'running' && !finishedSeen.current.has(job.id)) {
-      finishedSeen.current.add(job.id);
-      if (job.kind === 'evaluation') invalidate('evaluations', 'runs');
-      else invalidate('datasets', 'splits');
-    }
-  }, [invalidate]);
+  const update = useCallback(
+    (job: JobInfo) => {
+      setJobs((current) => {
+        const known = current[job.id];
+        // a late progress event never turns a finished job back into a running one
+        if (known && known.status !== 'running' && job.status === 'running') return current;
+        return { ...current, [job.id]: job };
+      });
+      if (job.status !== 'running' && !finishedSeen.current.has(job.id)) {
+        finishedSeen.current.add(job.id);
+        if (job.kind === 'evaluation') invalidate('evaluations', 'runs');
+        else invalidate('datasets', 'splits');
+      }
+    },
+    [invalidate],
+  );
 
   useLabEvent('job.progress', update);
   useLabEvent('job.finished', update);
 
   useEffect(() => {
-    lab.call('jobs.list', {}).then(({ jobs: list }) => list.forEach(update), () => undefined);
+    lab.call('jobs.list', {}).then(
+      ({ jobs: list }) => list.forEach(update),
+      () => undefined,
+    );
   }, [update]);
 
-  const running = Object.values(jobs).filter((job) => job.status === 'running').map((job) => job.id).join(',');
+  const running = Object.values(jobs)
+    .filter((job) => job.status === 'running')
+    .map((job) => job.id)
+    .join(',');
   useEffect(() => {
     if (!running) return undefined;
     const timer = setInterval(() => {
@@ -50,13 +59,19 @@ export function JobsProvider({ children }: { children: ReactNode }) {
     return () => clearInterval(timer);
   }, [running, update]);
 
-  const track = useCallback((jobId: string) => {
-    lab.call('jobs.get', { jobId }).then(update, () => undefined);
-  }, [update]);
+  const track = useCallback(
+    (jobId: string) => {
+      lab.call('jobs.get', { jobId }).then(update, () => undefined);
+    },
+    [update],
+  );
 
-  const cancel = useCallback(async (jobId: string) => {
-    update(await lab.call('jobs.cancel', { jobId }));
-  }, [update]);
+  const cancel = useCallback(
+    async (jobId: string) => {
+      update(await lab.call('jobs.cancel', { jobId }));
+    },
+    [update],
+  );
 
   const value = useMemo(() => ({ jobs, track, cancel }), [jobs, track, cancel]);
   return <JobsContext.Provider value={value}>{children}</JobsContext.Provider>;

@@ -8,7 +8,10 @@ interface Navigation {
   navigate: (page: PageName, params?: Record<string, string>) => void;
 }
 
-const NavigationContext = createContext<Navigation>({ route: { page: 'datasets', params: {} }, navigate: () => undefined });
+const NavigationContext = createContext<Navigation>({
+  route: { page: 'datasets', params: {} },
+  navigate: () => undefined,
+});
 
 export function NavigationProvider({ children }: { children: ReactNode }) {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));

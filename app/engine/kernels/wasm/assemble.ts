@@ -2,7 +2,10 @@ import { kernelsWat } from './kernels-wat.js';
 
 // Build-time only (scripts/build-wasm-kernels.ts and the freshness test): wabt is a devDependency.
 
-export interface KernelBinaries { single: Uint8Array; shared: Uint8Array }
+export interface KernelBinaries {
+  single: Uint8Array;
+  shared: Uint8Array;
+}
 
 export async function assembleKernels(): Promise<KernelBinaries> {
   const wabt = await (await import('wabt')).default();

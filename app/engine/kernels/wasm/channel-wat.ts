@@ -19,7 +19,11 @@ interface ChannelPass {
   /** Per-channel sums (outputs). */
   sums: string[];
   /** Body for one 4-channel group: `load(name)` reads a stream or vector, `store(name, v)` writes a stream, `add(sum, v)` accumulates. */
-  body: (at: { load: (name: string) => string; store: (name: string, value: string) => string; add: (sum: string, value: string) => string }) => string;
+  body: (at: {
+    load: (name: string) => string;
+    store: (name: string, value: string) => string;
+    add: (sum: string, value: string) => string;
+  }) => string;
 }
 
 const load = (name: string) => `(v128.load ${get(`${name}At`)})`;
@@ -36,14 +40,18 @@ const flushEvery = 32;
 const flush = (sums: string[]) => `
   ${set('g', c(0))}
   (loop $flush
-    ${sums.map((s) => `
+    ${sums
+      .map(
+        (s) => `
     ${set(`${s}AccAt`, i32('add', get(`${s}Acc`), i32('shl', get('g'), c(1))))}
     ${set(`${s}PartAt`, i32('add', i32('add', get(`${s}Acc`), i32('shl', get('cBytes'), c(1))), get('g')))}
     ${set('t', `(v128.load ${get(`${s}PartAt`)})`)}
     (v128.store ${get(`${s}AccAt`)} (f64x2.add (v128.load ${get(`${s}AccAt`)}) (f64x2.promote_low_f32x4 ${get('t')})))
     (v128.store offset=16 ${get(`${s}AccAt`)} (f64x2.add (v128.load offset=16 ${get(`${s}AccAt`)})
       (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get('t')} ${get('t')}))))
-    (v128.store ${get(`${s}PartAt`)} (v128.const i32x4 0 0 0 0))`).join('')}
+    (v128.store ${get(`${s}PartAt`)} (v128.const i32x4 0 0 0 0))`,
+      )
+      .join('')}
     ${set('g', i32('add', get('g'), c(16)))}
     (br_if $flush ${i32('lt_u', get('g'), get('cBytes'))}))`;
 
@@ -69,22 +77,34 @@ function channelPass({ name, streams, vectors, sums, body }: ChannelPass): strin
         ${streams.map((s) => set(`${s}At`, i32('add', get(`${s}At`), c(16)))).join('\n')}
         ${set('g', i32('add', get('g'), c(16)))}
         (br_if $groups ${i32('lt_u', get('g'), get('cBytes'))}))
-      ${sums.length === 0 ? '' : `
+      ${
+        sums.length === 0
+          ? ''
+          : `
       ${set('sinceFlush', i32('add', get('sinceFlush'), c(1)))}
-      (if ${i32('eq', get('sinceFlush'), c(flushEvery))} (then ${flush(sums)} ${set('sinceFlush', c(0))}))`}
+      (if ${i32('eq', get('sinceFlush'), c(flushEvery))} (then ${flush(sums)} ${set('sinceFlush', c(0))}))`
+      }
       ${set('q', i32('sub', get('q'), c(1)))}
       (br_if $pixels ${get('q')}))
-    ${sums.length === 0 ? '' : `
+    ${
+      sums.length === 0
+        ? ''
+        : `
     ${flush(sums)}
     ${set('g', c(0))}
     (loop $out
-      ${sums.map((s) => `
+      ${sums
+        .map(
+          (s) => `
       ${set(`${s}AccAt`, i32('add', get(`${s}Acc`), i32('shl', get('g'), c(1))))}
       (v128.store ${i32('add', get(s), get('g'))} (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
         (f32x4.demote_f64x2_zero (v128.load ${get(`${s}AccAt`)}))
-        (f32x4.demote_f64x2_zero (v128.load offset=16 ${get(`${s}AccAt`)}))))`).join('')}
+        (f32x4.demote_f64x2_zero (v128.load offset=16 ${get(`${s}AccAt`)}))))`,
+        )
+        .join('')}
       ${set('g', i32('add', get('g'), c(16)))}
-      (br_if $out ${i32('lt_u', get('g'), get('cBytes'))}))`}
+      (br_if $out ${i32('lt_u', get('g'), get('cBytes'))}))`
+    }
   )`;
 }
 
@@ -93,30 +113,59 @@ const passes: ChannelPass[] = [
   { name: 'channelSums', streams: ['x'], vectors: [], sums: ['sum'], body: ({ load: l, add: a }) => a('sum', l('x')) },
   // sum[ch] += (x − mean)²
   {
-    name: 'channelCenteredSquares', streams: ['x'], vectors: ['mean'], sums: ['sum'],
-    body: ({ load: l, add: a }) => `${set('m', f32x4('sub', l('x'), l('mean')))} ${a('sum', f32x4('mul', get('m'), get('m')))}`,
+    name: 'channelCenteredSquares',
+    streams: ['x'],
+    vectors: ['mean'],
+    sums: ['sum'],
+    body: ({ load: l, add: a }) =>
+      `${set('m', f32x4('sub', l('x'), l('mean')))} ${a('sum', f32x4('mul', get('m'), get('m')))}`,
   },
   // y = (x − mean)·scale + shift
   {
-    name: 'channelNormalize', streams: ['x', 'y'], vectors: ['mean', 'scale', 'shift'], sums: [],
-    body: ({ load: l, store: s }) => s('y', f32x4('add', f32x4('mul', f32x4('sub', l('x'), l('mean')), l('scale')), l('shift'))),
+    name: 'channelNormalize',
+    streams: ['x', 'y'],
+    vectors: ['mean', 'scale', 'shift'],
+    sums: [],
+    body: ({ load: l, store: s }) =>
+      s('y', f32x4('add', f32x4('mul', f32x4('sub', l('x'), l('mean')), l('scale')), l('shift'))),
   },
   // sumDy[ch] += dy; sumDyXc[ch] += dy·(x − mean)
   {
-    name: 'batchNormGradSums', streams: ['dy', 'x'], vectors: ['mean'], sums: ['sumDy', 'sumDyXc'],
+    name: 'batchNormGradSums',
+    streams: ['dy', 'x'],
+    vectors: ['mean'],
+    sums: ['sumDy', 'sumDyXc'],
     body: ({ load: l, add: a }) => `${set('m', l('dy'))}
       ${a('sumDy', get('m'))}
       ${a('sumDyXc', f32x4('mul', get('m'), f32x4('sub', l('x'), l('mean'))))}`,
   },
   // dx = a·dy + b·(x − mean) + k
   {
-    name: 'batchNormGradInput', streams: ['dy', 'x', 'dx'], vectors: ['mean', 'a', 'b', 'k'], sums: [],
-    body: ({ load: l, store: s }) => s('dx', f32x4('add', f32x4('add', f32x4('mul', l('a'), l('dy')), f32x4('mul', l('b'), f32x4('sub', l('x'), l('mean')))), l('k'))),
+    name: 'batchNormGradInput',
+    streams: ['dy', 'x', 'dx'],
+    vectors: ['mean', 'a', 'b', 'k'],
+    sums: [],
+    body: ({ load: l, store: s }) =>
+      s(
+        'dx',
+        f32x4(
+          'add',
+          f32x4('add', f32x4('mul', l('a'), l('dy')), f32x4('mul', l('b'), f32x4('sub', l('x'), l('mean')))),
+          l('k'),
+        ),
+      ),
   },
   // dx = x > 0 ? dy : α·dy; sum[ch] += x > 0 ? 0 : dy·x
   {
-    name: 'preluGrad', streams: ['dy', 'x', 'dx'], vectors: ['alpha'], sums: ['sum'],
-    body: ({ load: l, store: s, add: a }) => `${set('t', l('dy'))} ${set('m', f32x4('gt', l('x'), '(v128.const f32x4 0 0 0 0)'))}
+    name: 'preluGrad',
+    streams: ['dy', 'x', 'dx'],
+    vectors: ['alpha'],
+    sums: ['sum'],
+    body: ({
+      load: l,
+      store: s,
+      add: a,
+    }) => `${set('t', l('dy'))} ${set('m', f32x4('gt', l('x'), '(v128.const f32x4 0 0 0 0)'))}
       ${s('dx', `(v128.bitselect ${get('t')} ${f32x4('mul', l('alpha'), get('t'))} ${get('m')})`)}
       ${a('sum', `(v128.andnot ${f32x4('mul', get('t'), l('x'))} ${get('m')})`)}`,
   },
@@ -126,4 +175,6 @@ const passes: ChannelPass[] = [
 export const channelFunctions = passes.map(channelPass).join('\n');
 
 /** Export names and parameter lists, for the loader. */
-export const channelPassSignatures = Object.fromEntries(passes.map((p) => [p.name, { streams: p.streams, vectors: p.vectors, sums: p.sums }]));
+export const channelPassSignatures = Object.fromEntries(
+  passes.map((p) => [p.name, { streams: p.streams, vectors: p.vectors, sums: p.sums }]),
+);

@@ -19,7 +19,21 @@
 // steps of 8; inputGrad: input channels [cBegin, cEnd) in steps of 8), so threads sharing the
 // memory can split one gradient into disjoint parts (kernel-pool.ts).
 
-import { accumulators, addInto, bytes, c, fourRowReduce, get, i32, locals, madd, minI, set, upTo, zero } from './wat.js';
+import {
+  accumulators,
+  addInto,
+  bytes,
+  c,
+  fourRowReduce,
+  get,
+  i32,
+  locals,
+  madd,
+  minI,
+  set,
+  upTo,
+  zero,
+} from './wat.js';
 
 const params = ['n', 'h', 'w', 'ci', 'oh', 'ow', 'co', 'kh', 'kw', 'sh', 'sw', 'pt', 'pl', 'rowBlock'];
 
@@ -82,10 +96,14 @@ const pixelLoop = (rows: number) => `
   (loop $px
     ${set('b0', `(v128.load ${get('da')})`)}
     ${set('b1', `(v128.load offset=16 ${get('da')})`)}
-    ${upTo(rows).map((i) => `
+    ${upTo(rows)
+      .map(
+        (i) => `
     ${set('a', `(v128.load32_splat ${i === 0 ? get('xa') : i32('add', get('xa'), get(`o${i}`))})`)}
     ${madd(`s${2 * i}`, 'b0')}
-    ${madd(`s${2 * i + 1}`, 'b1')}`).join('')}
+    ${madd(`s${2 * i + 1}`, 'b1')}`,
+      )
+      .join('')}
     ${set('xa', i32('add', get('xa'), get('xstep')))}
     ${set('da', i32('add', get('da'), get('dstep')))}
     ${set('k', i32('sub', get('k'), c(1)))}
@@ -102,7 +120,23 @@ const filterGrad = (rows: number) => `
   (func (export "filterGrad") (param $x i32) (param $dy i32) (param $dw i32) ${params.map((p) => `(param $${p} i32)`).join(' ')}
     (param $cBegin i32) (param $cEnd i32) (param $jBegin i32) (param $jEnd i32)
     ${commonLocals}
-    ${locals(['c0', 'rows', ...upTo(rows).slice(1).map((i) => `o${i}`), 'j0', 'cp', 'xa', 'da', 'cnt', 'xstep', 'dstep'], 'i32')}
+    ${locals(
+      [
+        'c0',
+        'rows',
+        ...upTo(rows)
+          .slice(1)
+          .map((i) => `o${i}`),
+        'j0',
+        'cp',
+        'xa',
+        'da',
+        'cnt',
+        'xstep',
+        'dstep',
+      ],
+      'i32',
+    )}
     (if ${i32('or', i32('ge_u', get('cBegin'), get('cEnd')), i32('ge_u', get('jBegin'), get('jEnd')))} (then (return)))
     ${set('xstep', bytes(i32('mul', get('sw'), get('ci'))))}
     ${set('dstep', bytes(get('co')))}
@@ -111,7 +145,10 @@ const filterGrad = (rows: number) => `
       ${set('c0', get('cBegin'))}
       (loop $cLoop
         ${set('rows', minI(c(rows), i32('sub', get('ci'), get('c0'))))}
-        ${upTo(rows).slice(1).map((i) => set(`o${i}`, bytes(minI(c(i), i32('sub', get('rows'), c(1)))))).join('\n')}
+        ${upTo(rows)
+          .slice(1)
+          .map((i) => set(`o${i}`, bytes(minI(c(i), i32('sub', get('rows'), c(1))))))
+          .join('\n')}
         ${set('j0', get('jBegin'))}
         (loop $jLoop
           ${zero(2 * rows)}
@@ -127,9 +164,14 @@ const filterGrad = (rows: number) => `
             (br_if $rLoop ${i32('lt_u', get('r'), get('r1'))}))
           ${set('cp', i32('add', get('dw'), bytes(i32('add', i32('mul', i32('add', i32('mul', i32('add', i32('mul', get('ky'), get('kw')), get('kx')), get('ci')), get('c0')), get('co')), get('j0')))))}
           ${addInto(get('cp'), 's0', 's1')}
-          ${upTo(rows).slice(1).map((i) => `(if ${i32('gt_u', get('rows'), c(i))} (then
+          ${upTo(rows)
+            .slice(1)
+            .map(
+              (i) => `(if ${i32('gt_u', get('rows'), c(i))} (then
             ${set('cp', i32('add', get('cp'), get('dstep')))}
-            ${addInto(get('cp'), `s${2 * i}`, `s${2 * i + 1}`)}))`).join('\n')}
+            ${addInto(get('cp'), `s${2 * i}`, `s${2 * i + 1}`)}))`,
+            )
+            .join('\n')}
           ${set('j0', i32('add', get('j0'), c(8)))}
           (br_if $jLoop ${i32('lt_u', get('j0'), get('jEnd'))}))
         ${set('c0', i32('add', get('c0'), c(rows)))}
@@ -166,9 +208,13 @@ const inputGrad = `
               ${fourRowReduce('wp', get('wstep'), 'k')}
               ${set('dst', i32('add', get('xRow'), bytes(i32('mul', i32('sub', i32('add', i32('mul', get('ox'), get('sw')), get('kx')), get('pl')), get('ci')))))}
               ${addInto(get('dst'), 's0', 's1')}
-              ${[1, 2, 3].map((i) => `(if ${i32('gt_u', get('cnt'), c(i))} (then
+              ${[1, 2, 3]
+                .map(
+                  (i) => `(if ${i32('gt_u', get('cnt'), c(i))} (then
                 ${set('dst', i32('add', get('dst'), get('xstep')))}
-                ${addInto(get('dst'), `s${2 * i}`, `s${2 * i + 1}`)}))`).join('\n')}
+                ${addInto(get('dst'), `s${2 * i}`, `s${2 * i + 1}`)}))`,
+                )
+                .join('\n')}
               ${set('ox', i32('add', get('ox'), c(4)))}
               (br_if $group ${i32('lt_s', get('ox'), get('oxB'))})))
           ${nextRow}

@@ -16,10 +16,15 @@ import { accumulators, bytes, c, fourRowReduce, get, i32, locals, madd, minI, se
 const storeRows = (count: string) => `
   (v128.store ${get('cp')} ${get('s0')})
   (v128.store offset=16 ${get('cp')} ${get('s1')})
-  ${upTo(4).slice(1).map((i) => `(if ${i32('gt_u', count, c(i))} (then
+  ${upTo(4)
+    .slice(1)
+    .map(
+      (i) => `(if ${i32('gt_u', count, c(i))} (then
     ${set('cp', i32('add', get('cp'), get('rowBytes')))}
     (v128.store ${get('cp')} ${get(`s${2 * i}`)})
-    (v128.store offset=16 ${get('cp')} ${get(`s${2 * i + 1}`)})))`).join('\n')}`;
+    (v128.store offset=16 ${get('cp')} ${get(`s${2 * i + 1}`)})))`,
+    )
+    .join('\n')}`;
 
 const gemmAtB = `
   (func (export "gemmAtB") (param $aPtr i32) (param $bPtr i32) (param $cPtr i32)
@@ -43,7 +48,12 @@ const gemmAtB = `
           ${set('kk', i32('sub', get('kk'), c(1)))}
           (br_if $pack4 ${get('kk')})))
         (else (loop $packShort
-          ${upTo(4).map((i) => `(f32.store offset=${4 * i} ${get('dst')} (f32.load ${i32('add', get('src'), bytes(minI(c(i), i32('sub', get('rows'), c(1)))))}))`).join('\n')}
+          ${upTo(4)
+            .map(
+              (i) =>
+                `(f32.store offset=${4 * i} ${get('dst')} (f32.load ${i32('add', get('src'), bytes(minI(c(i), i32('sub', get('rows'), c(1)))))}))`,
+            )
+            .join('\n')}
           ${set('src', i32('add', get('src'), get('aRow')))}
           ${set('dst', i32('add', get('dst'), c(16)))}
           ${set('kk', i32('sub', get('kk'), c(1)))}
@@ -57,10 +67,14 @@ const gemmAtB = `
         (loop $kLoop
           ${set('b0', `(v128.load ${get('pb')})`)}
           ${set('b1', `(v128.load offset=16 ${get('pb')})`)}
-          ${upTo(4).map((i) => `
+          ${upTo(4)
+            .map(
+              (i) => `
           ${set('a', `(v128.load32_splat offset=${4 * i} ${get('pa')})`)}
           ${madd(`s${2 * i}`, 'b0')}
-          ${madd(`s${2 * i + 1}`, 'b1')}`).join('')}
+          ${madd(`s${2 * i + 1}`, 'b1')}`,
+            )
+            .join('')}
           ${set('pa', i32('add', get('pa'), c(16)))}
           ${set('pb', i32('add', get('pb'), get('rowBytes')))}
           ${set('kk', i32('sub', get('kk'), c(1)))}
@@ -100,7 +114,12 @@ const gemmABt = `
       (loop $mLoop
         ${set('cnt', minI(c(4), i32('sub', get('m'), get('m0'))))}
         ${set('p0', i32('add', get('aPtr'), i32('mul', get('m0'), get('kRow'))))}
-        ${upTo(4).slice(1).map((i) => set(`p${i}`, i32('add', get('p0'), i32('mul', minI(c(i), i32('sub', get('cnt'), c(1))), get('kRow'))))).join('\n')}
+        ${upTo(4)
+          .slice(1)
+          .map((i) =>
+            set(`p${i}`, i32('add', get('p0'), i32('mul', minI(c(i), i32('sub', get('cnt'), c(1))), get('kRow')))),
+          )
+          .join('\n')}
         ${zero(8)}
         ${set('pw', get('scratch'))}
         ${set('kk', get('k'))}

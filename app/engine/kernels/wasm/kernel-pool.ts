@@ -12,7 +12,17 @@ export const poolKernels = ['filterGrad', 'inputGrad', 'gemmAtB', 'gemmABt', 'co
 export type PoolKernel = (typeof poolKernels)[number];
 
 /** Control block layout (Int32 slots). */
-const GENERATION = 0, DONE = 1, KIND = 2, FAILED = 3, READY = 4, ARG_COUNT = 5, EXTRA_COUNT = 6, ARGS = 8, MAX_ARGS = 24, EXTRAS = ARGS + MAX_ARGS, MAX_EXTRAS = 4;
+const GENERATION = 0,
+  DONE = 1,
+  KIND = 2,
+  FAILED = 3,
+  READY = 4,
+  ARG_COUNT = 5,
+  EXTRA_COUNT = 6,
+  ARGS = 8,
+  MAX_ARGS = 24,
+  EXTRAS = ARGS + MAX_ARGS,
+  MAX_EXTRAS = 4;
 const KIND_EXIT = -1;
 const MAX_HELPERS = 63;
 /** A worker that has not answered in this long is presumed dead (a kernel call takes ms). */
@@ -51,7 +61,8 @@ for (;;) {
 export function splitTiles(total: number, tile: number, parts: number): [number, number][] {
   const tiles = Math.ceil(total / tile);
   return Array.from({ length: parts }, (_, i) => {
-    const begin = Math.floor((i * tiles) / parts) * tile, end = Math.min(total, Math.floor(((i + 1) * tiles) / parts) * tile);
+    const begin = Math.floor((i * tiles) / parts) * tile,
+      end = Math.min(total, Math.floor(((i + 1) * tiles) / parts) * tile);
     return [begin, end] as [number, number];
   });
 }
@@ -67,13 +78,24 @@ export class KernelPool {
   private broken: string | undefined;
 
   /** `helpers` worker threads besides the caller (at most 63); `local` is the caller's instance. */
-  constructor(memory: WebAssembly.Memory, module: WebAssembly.Module, helpers: number, private readonly local: KernelExports,
-    private readonly startLimitMs = START_LIMIT_MS) {
+  constructor(
+    memory: WebAssembly.Memory,
+    module: WebAssembly.Module,
+    helpers: number,
+    private readonly local: KernelExports,
+    private readonly startLimitMs = START_LIMIT_MS,
+  ) {
     this.workers = Array.from({ length: Math.min(helpers, MAX_HELPERS) }, (_, index) => {
       // execArgv []: the parent's flags (say --input-type=module, a TypeScript loader) must not
       // turn this CommonJS source into something else.
-      const worker = new Worker(workerSource, { eval: true, execArgv: [], workerData: { memory, module, control: this.control.buffer, index, names: [...poolKernels] } });
-      worker.on('error', (error) => { this.broken ??= `kernel worker thread failed: ${error.message}`; });
+      const worker = new Worker(workerSource, {
+        eval: true,
+        execArgv: [],
+        workerData: { memory, module, control: this.control.buffer, index, names: [...poolKernels] },
+      });
+      worker.on('error', (error) => {
+        this.broken ??= `kernel worker thread failed: ${error.message}`;
+      });
       worker.unref();
       return worker;
     });
@@ -90,14 +112,17 @@ export class KernelPool {
 
   /** Runs `kernel(...args, ...extras[t])` on thread t (one entry per thread); the caller runs the last. */
   run(kernel: PoolKernel, args: number[], extras: number[][]): void {
-    if (extras.length !== this.threads) throw new Error(`${kernel}: ${extras.length} parts for ${this.threads} threads`);
+    if (extras.length !== this.threads)
+      throw new Error(`${kernel}: ${extras.length} parts for ${this.threads} threads`);
     if (!this.started) this.awaitStart();
     if (this.broken) {
       for (const extra of extras) this.local[kernel](...args, ...extra);
       return;
     }
-    if (args.length > MAX_ARGS || extras.some((e) => e.length !== extras[0]!.length || e.length > MAX_EXTRAS)) throw new Error(`${kernel}: too many arguments for the pool`);
-    const ctl = this.control, helpers = this.workers.length;
+    if (args.length > MAX_ARGS || extras.some((e) => e.length !== extras[0]!.length || e.length > MAX_EXTRAS))
+      throw new Error(`${kernel}: too many arguments for the pool`);
+    const ctl = this.control,
+      helpers = this.workers.length;
     ctl.set(args, ARGS);
     extras.slice(0, helpers).forEach((extra, i) => ctl.set(extra, EXTRAS + MAX_EXTRAS * i));
     ctl[ARG_COUNT] = args.length;
@@ -134,8 +159,13 @@ export class KernelPool {
     for (;;) {
       const done = Atomics.load(this.control, DONE);
       if (done >= helpers) return;
-      if (Atomics.wait(this.control, DONE, done, Math.max(1, deadline - Date.now())) === 'timed-out' && Date.now() >= deadline) {
-        throw new Error(`kernel pool: ${helpers - done} worker thread(s) did not finish within ${WAIT_LIMIT_MS / 1000} s`);
+      if (
+        Atomics.wait(this.control, DONE, done, Math.max(1, deadline - Date.now())) === 'timed-out' &&
+        Date.now() >= deadline
+      ) {
+        throw new Error(
+          `kernel pool: ${helpers - done} worker thread(s) did not finish within ${WAIT_LIMIT_MS / 1000} s`,
+        );
       }
     }
   }

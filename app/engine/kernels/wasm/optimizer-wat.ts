@@ -13,7 +13,9 @@ const step = (wide: boolean) => {
   const op = wide ? f32x4 : f32;
   const ld = (p: string) => `(${wide ? 'v128' : 'f32'}.load ${i32('add', get(p), get('i'))})`;
   const st = (p: string, v: string) => `(${wide ? 'v128' : 'f32'}.store ${i32('add', get(p), get('i'))} ${v})`;
-  const [lr, momentum, decay] = wide ? [get('lr4'), get('momentum4'), get('decay4')] : [get('lr'), get('momentum'), get('decay')];
+  const [lr, momentum, decay] = wide
+    ? [get('lr4'), get('momentum4'), get('decay4')]
+    : [get('lr'), get('momentum'), get('decay')];
   const velocity = wide ? 'vel4' : 'vel';
   return `
     ${set(velocity, op('add', op('mul', momentum, ld('v')), op('add', ld('g'), op('mul', decay, ld('w')))))}

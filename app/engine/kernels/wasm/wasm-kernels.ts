@@ -9,11 +9,20 @@ export type ChannelPassName = keyof typeof channelPassSignatures;
 // threads > 1, each call is split over a pool of worker threads (kernel-pool.ts).
 
 export interface ConvGradShape {
-  n: number; h: number; w: number; ci: number;
-  oh: number; ow: number; co: number;
-  kh: number; kw: number; sh: number; sw: number;
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  oh: number;
+  ow: number;
+  co: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
   /** Padding before (top, left); after is implied by the output size. */
-  pt: number; pl: number;
+  pt: number;
+  pl: number;
   /** dy rows ((img, oy) pairs) reduced per pass over the taps. */
   rowBlock: number;
 }
@@ -32,7 +41,17 @@ export interface WasmKernels {
   /** A fused per-channel pass of channel-wat.ts by name: byte offsets of its streams and vectors, then p and c. */
   channelPass(name: ChannelPassName, ...args: number[]): void;
   /** One SGD-with-momentum update of n floats (optimizer-wat.ts): w, v, g in; w', v' out. */
-  sgdMomentum(w: number, v: number, g: number, wOut: number, vOut: number, n: number, lr: number, momentum: number, decay: number): void;
+  sgdMomentum(
+    w: number,
+    v: number,
+    g: number,
+    wOut: number,
+    vOut: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    decay: number,
+  ): void;
   /** Scratch bytes a gemm call with reduction length k needs (every thread's part). */
   gemmScratchBytes(k: number): number;
   /** Threads a call is split over. */
@@ -58,7 +77,22 @@ export function wasmTrainingKernelsEnabled(): boolean {
 const modules = new Map<boolean, WebAssembly.Module>();
 const instances = new WeakMap<WebAssembly.Memory, WasmKernels>();
 
-const shapeArgs = (s: ConvGradShape) => [s.n, s.h, s.w, s.ci, s.oh, s.ow, s.co, s.kh, s.kw, s.sh, s.sw, s.pt, s.pl, s.rowBlock];
+const shapeArgs = (s: ConvGradShape) => [
+  s.n,
+  s.h,
+  s.w,
+  s.ci,
+  s.oh,
+  s.ow,
+  s.co,
+  s.kh,
+  s.kw,
+  s.sh,
+  s.sw,
+  s.pt,
+  s.pl,
+  s.rowBlock,
+];
 
 /** The kernels for `memory`; `threads` (> 1 only for a shared memory) is fixed at the first call. */
 export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernels {
@@ -80,18 +114,33 @@ export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernel
   };
   const kernels: WasmKernels = {
     threads: parts,
-    get failure() { return pool?.failure; },
+    get failure() {
+      return pool?.failure;
+    },
     filterGrad: (x, dy, dw, shape) => {
       // Split the input channels (tiles of 4) when there are enough, else the output channels (tiles of 8).
-      const extras = Math.ceil(shape.ci / 4) >= parts
-        ? splitTiles(shape.ci, 4, parts).map(([b, e]) => [b, e, 0, shape.co])
-        : splitTiles(shape.co, 8, parts).map(([b, e]) => [0, shape.ci, b, e]);
+      const extras =
+        Math.ceil(shape.ci / 4) >= parts
+          ? splitTiles(shape.ci, 4, parts).map(([b, e]) => [b, e, 0, shape.co])
+          : splitTiles(shape.co, 8, parts).map(([b, e]) => [0, shape.ci, b, e]);
       run('filterGrad', [x, dy, dw, ...shapeArgs(shape)], extras);
     },
-    conv2dForward: (x, f, y, zeros, shape) => run('conv2dForward', [x, f, y, zeros, ...shapeArgs(shape)], splitTiles(shape.co, 8, parts)),
-    inputGrad: (dy, wT, dx, shape) => run('inputGrad', [dy, wT, dx, ...shapeArgs(shape)], splitTiles(shape.ci, 8, parts)),
-    gemmAtB: (a, b, c, k, m, n, scratch) => run('gemmAtB', [a, b, c, k, m, n], splitTiles(m, 4, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)])),
-    gemmABt: (a, b, c, m, n, k, scratch) => run('gemmABt', [a, b, c, m, n, k], splitTiles(n, 8, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)])),
+    conv2dForward: (x, f, y, zeros, shape) =>
+      run('conv2dForward', [x, f, y, zeros, ...shapeArgs(shape)], splitTiles(shape.co, 8, parts)),
+    inputGrad: (dy, wT, dx, shape) =>
+      run('inputGrad', [dy, wT, dx, ...shapeArgs(shape)], splitTiles(shape.ci, 8, parts)),
+    gemmAtB: (a, b, c, k, m, n, scratch) =>
+      run(
+        'gemmAtB',
+        [a, b, c, k, m, n],
+        splitTiles(m, 4, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)]),
+      ),
+    gemmABt: (a, b, c, m, n, k, scratch) =>
+      run(
+        'gemmABt',
+        [a, b, c, m, n, k],
+        splitTiles(n, 8, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)]),
+      ),
     gemmScratchBytes: (k) => parts * perThreadScratch(k),
     // Memory-bound single passes: they stay on the calling thread.
     channelPass: (name, ...args) => (local as unknown as Record<string, Raw>)[name]!(...args),

@@ -9,7 +9,11 @@ export const bytes = (elements: string) => i32('shl', elements, c(2));
 export const locals = (names: string[], type: string) => names.map((name) => `(local $${name} ${type})`).join(' ');
 const maxTileRows = 4;
 export const accumulators = Array.from({ length: 2 * maxTileRows }, (_, i) => `s${i}`);
-export const zero = (count: number) => accumulators.slice(0, count).map((s) => set(s, '(v128.const i32x4 0 0 0 0)')).join('\n');
+export const zero = (count: number) =>
+  accumulators
+    .slice(0, count)
+    .map((s) => set(s, '(v128.const i32x4 0 0 0 0)'))
+    .join('\n');
 export const upTo = (count: number) => Array.from({ length: count }, (_, i) => i);
 /** s_k += a · b */
 export const madd = (s: string, b: string) => set(s, `(f32x4.add ${get(s)} (f32x4.mul ${get('a')} ${get(b)}))`);
@@ -27,11 +31,15 @@ export const fourRowReduce = (weights: string, step: string, counter: string) =>
   (loop $reduce
     ${set('b0', `(v128.load ${get(weights)})`)}
     ${set('b1', `(v128.load offset=16 ${get(weights)})`)}
-    ${upTo(4).map((i) => `
+    ${upTo(4)
+      .map(
+        (i) => `
     ${set('a', `(v128.load32_splat ${get(`p${i}`)})`)}
     ${madd(`s${2 * i}`, 'b0')}
     ${madd(`s${2 * i + 1}`, 'b1')}
-    ${set(`p${i}`, i32('add', get(`p${i}`), c(4)))}`).join('')}
+    ${set(`p${i}`, i32('add', get(`p${i}`), c(4)))}`,
+      )
+      .join('')}
     ${set(weights, i32('add', get(weights), step))}
     ${set(counter, i32('sub', get(counter), c(1)))}
     (br_if $reduce ${get(counter)}))`;

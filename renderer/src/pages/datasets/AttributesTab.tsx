@@ -9,12 +9,18 @@ export function AttributesTab({ datasetId }: { datasetId: string }) {
     <div className="tab-body">
       <ErrorMessage error={query.error} />
       {query.data ? (
-        query.data.histograms.length === 0 ? <p className="muted">This dataset has no attributes.</p> : (
+        query.data.histograms.length === 0 ? (
+          <p className="muted">This dataset has no attributes.</p>
+        ) : (
           <div className="chart-grid chart-grid-3">
-            {query.data.histograms.map((histogram) => <AttributeHistogramChart key={histogram.attribute} histogram={histogram} />)}
+            {query.data.histograms.map((histogram) => (
+              <AttributeHistogramChart key={histogram.attribute} histogram={histogram} />
+            ))}
           </div>
         )
-      ) : query.loading ? <p className="muted">Computing histograms…</p> : null}
+      ) : query.loading ? (
+        <p className="muted">Computing histograms…</p>
+      ) : null}
     </div>
   );
 }

@@ -11,16 +11,28 @@ export function IdentitiesTab({ datasetId, onPick }: { datasetId: string; onPick
   const [search, setSearch] = useState('');
   const settled = useDebouncedValue(search.trim(), 250);
   const fetchPage = useCallback(
-    (offset: number, limit: number) => lab.call('datasets.identities', { datasetId, offset, limit, ...(settled ? { search: settled } : {}) }),
+    (offset: number, limit: number) =>
+      lab.call('datasets.identities', { datasetId, offset, limit, ...(settled ? { search: settled } : {}) }),
     [datasetId, settled],
   );
   const identities = usePagedItems<IdentityItem>(`${datasetId}|${settled}`, 500, fetchPage);
   return (
     <div className="tab-body">
       <div className="toolbar">
-        <label className="inline-label" htmlFor="identity-search">Search identities</label>
-        <input id="identity-search" className="input input-compact" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="name contains…" />
-        <span className="toolbar-text" aria-live="polite">{identities.total === undefined ? 'Loading…' : `${formatCount(identities.total)} identities`}</span>
+        <label className="inline-label" htmlFor="identity-search">
+          Search identities
+        </label>
+        <input
+          id="identity-search"
+          className="input input-compact"
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="name contains…"
+        />
+        <span className="toolbar-text" aria-live="polite">
+          {identities.total === undefined ? 'Loading…' : `${formatCount(identities.total)} identities`}
+        </span>
       </div>
       <ErrorMessage error={identities.error} />
       {identities.total !== undefined ? (
@@ -34,12 +46,24 @@ export function IdentitiesTab({ datasetId, onPick }: { datasetId: string; onPick
           cellHeight={32}
           gap={6}
           stretch
-          renderCell={(item) => item ? (
-            <button type="button" className="identity-button" onClick={() => onPick(item.identity)} title={`Show the images of ${item.identity}`}>
-              <span className="identity-name">{item.identity}</span>
-              <span className="identity-count">{formatCount(item.imageCount)}<span className="sr-only"> images</span></span>
-            </button>
-          ) : <div className="thumb-placeholder" aria-hidden="true" />}
+          renderCell={(item) =>
+            item ? (
+              <button
+                type="button"
+                className="identity-button"
+                onClick={() => onPick(item.identity)}
+                title={`Show the images of ${item.identity}`}
+              >
+                <span className="identity-name">{item.identity}</span>
+                <span className="identity-count">
+                  {formatCount(item.imageCount)}
+                  <span className="sr-only"> images</span>
+                </span>
+              </button>
+            ) : (
+              <div className="thumb-placeholder" aria-hidden="true" />
+            )
+          }
         />
       ) : null}
     </div>

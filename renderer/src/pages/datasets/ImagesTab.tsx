@@ -10,12 +10,23 @@ import { formatCount } from '../../lib/format.js';
 const pageSize = 300;
 
 /** The dataset as a virtualised thumbnail grid (any size), filtered by identity; a click opens the image's details. */
-export function ImagesTab({ datasetId, identity, onClearIdentity, attributes }: { datasetId: string; identity: string | null; onClearIdentity: () => void; attributes: AttributeInfo[] }) {
+export function ImagesTab({
+  datasetId,
+  identity,
+  onClearIdentity,
+  attributes,
+}: {
+  datasetId: string;
+  identity: string | null;
+  onClearIdentity: () => void;
+  attributes: AttributeInfo[];
+}) {
   const [thumb, setThumb] = useState<ThumbnailSize>(96);
   const [selected, setSelected] = useState<string | null>(null);
   const key = `${datasetId}|${identity ?? ''}`;
   const fetchPage = useCallback(
-    (offset: number, limit: number) => lab.call('datasets.images', { datasetId, offset, limit, ...(identity ? { identity } : {}) }),
+    (offset: number, limit: number) =>
+      lab.call('datasets.images', { datasetId, offset, limit, ...(identity ? { identity } : {}) }),
     [datasetId, identity],
   );
   const images = usePagedItems<ImageItem>(key, pageSize, fetchPage);
@@ -25,12 +36,28 @@ export function ImagesTab({ datasetId, identity, onClearIdentity, attributes }: 
       <div className="toolbar">
         <span className="toolbar-text" aria-live="polite">
           {images.total === undefined ? 'Loading images…' : `${formatCount(images.total)} images`}
-          {identity ? <> of identity <strong>{identity}</strong></> : null}
+          {identity ? (
+            <>
+              {' '}
+              of identity <strong>{identity}</strong>
+            </>
+          ) : null}
         </span>
-        {identity ? <button type="button" className="button button-small" onClick={onClearIdentity}>Show all identities</button> : null}
+        {identity ? (
+          <button type="button" className="button button-small" onClick={onClearIdentity}>
+            Show all identities
+          </button>
+        ) : null}
         <span className="toolbar-spacer" />
-        <label className="inline-label" htmlFor="thumb-size">Thumbnail size</label>
-        <select id="thumb-size" className="input input-compact" value={thumb} onChange={(e) => setThumb(Number(e.target.value) as ThumbnailSize)}>
+        <label className="inline-label" htmlFor="thumb-size">
+          Thumbnail size
+        </label>
+        <select
+          id="thumb-size"
+          className="input input-compact"
+          value={thumb}
+          onChange={(e) => setThumb(Number(e.target.value) as ThumbnailSize)}
+        >
           <option value={64}>small</option>
           <option value={96}>medium</option>
           <option value={128}>large</option>
@@ -47,20 +74,26 @@ export function ImagesTab({ datasetId, identity, onClearIdentity, attributes }: 
           cellWidth={thumb}
           cellHeight={thumb + 18}
           gap={6}
-          renderCell={(image, index) => image ? (
-            <button
-              type="button"
-              className={`thumb-button${selected === image.id ? ' thumb-button-selected' : ''}`}
-              onClick={() => setSelected(image.id)}
-              aria-label={`Image ${image.path}, ${image.identity}`}
-            >
-              <ImageThumb datasetId={datasetId} imageId={image.id} size={thumb} alt="" />
-              <span className="thumb-caption">{image.identity}</span>
-            </button>
-          ) : <div className="thumb-placeholder" aria-hidden="true" data-index={index} />}
+          renderCell={(image, index) =>
+            image ? (
+              <button
+                type="button"
+                className={`thumb-button${selected === image.id ? ' thumb-button-selected' : ''}`}
+                onClick={() => setSelected(image.id)}
+                aria-label={`Image ${image.path}, ${image.identity}`}
+              >
+                <ImageThumb datasetId={datasetId} imageId={image.id} size={thumb} alt="" />
+                <span className="thumb-caption">{image.identity}</span>
+              </button>
+            ) : (
+              <div className="thumb-placeholder" aria-hidden="true" data-index={index} />
+            )
+          }
         />
       ) : null}
-      {selected ? <ImageDetails datasetId={datasetId} imageId={selected} attributes={attributes} onClose={close} /> : null}
+      {selected ? (
+        <ImageDetails datasetId={datasetId} imageId={selected} attributes={attributes} onClose={close} />
+      ) : null}
     </div>
   );
 }

@@ -50,25 +50,68 @@ export function ImportForm({ onStarted, onClose }: { onStarted: (jobId: string) 
     <form className="panel form-panel" onSubmit={submit} aria-label="Import a folder">
       <div className="panel-header">
         <h2 className="panel-title">Import a folder</h2>
-        <span className="muted">ImageFolder layout: one sub-folder per identity; attributes.csv and pairs.txt are picked up when present</span>
+        <span className="muted">
+          ImageFolder layout: one sub-folder per identity; attributes.csv and pairs.txt are picked up when present
+        </span>
       </div>
       <div className="form-row">
-        <Field label="Folder" error={errors.path} help={canPick ? undefined : 'a path on the machine running the lab'} className="field-wide">
+        <Field
+          label="Folder"
+          error={errors.path}
+          help={canPick ? undefined : 'a path on the machine running the lab'}
+          className="field-wide"
+        >
           {(p) => (
             <div className="input-with-button">
-              <input {...p} className="input" value={path} placeholder="/data/faces" onChange={(e) => setPath(e.target.value)} />
-              {canPick ? <button type="button" className="button" onClick={pick}>Choose…</button> : null}
+              <input
+                {...p}
+                className="input"
+                value={path}
+                placeholder="/data/faces"
+                onChange={(e) => setPath(e.target.value)}
+              />
+              {canPick ? (
+                <button type="button" className="button" onClick={pick}>
+                  Choose…
+                </button>
+              ) : null}
             </div>
           )}
         </Field>
-        <Field label="Name (optional)" error={errors.name}>{(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} />}</Field>
-        <Field label="Attributes CSV (optional)" error={errors.attributesFile}>{(p) => <input {...p} className="input" value={attributesFile} placeholder="attributes.csv" onChange={(e) => setAttributesFile(e.target.value)} />}</Field>
-        <Field label="Pairs list (optional)" error={errors.pairsFile}>{(p) => <input {...p} className="input" value={pairsFile} placeholder="pairs.txt" onChange={(e) => setPairsFile(e.target.value)} />}</Field>
+        <Field label="Name (optional)" error={errors.name}>
+          {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field label="Attributes CSV (optional)" error={errors.attributesFile}>
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              value={attributesFile}
+              placeholder="attributes.csv"
+              onChange={(e) => setAttributesFile(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Pairs list (optional)" error={errors.pairsFile}>
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              value={pairsFile}
+              placeholder="pairs.txt"
+              onChange={(e) => setPairsFile(e.target.value)}
+            />
+          )}
+        </Field>
       </div>
       <ErrorMessage error={errors['']} />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>{busy ? 'Starting…' : 'Import'}</button>
-        <button type="button" className="button" onClick={onClose}>Close</button>
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy ? 'Starting…' : 'Import'}
+        </button>
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
       </div>
     </form>
   );

@@ -21,7 +21,14 @@ export interface SynthValues {
 }
 
 /** The demo the empty state offers: small enough to generate and train on a laptop CPU in minutes. */
-export const demoSynthValues: SynthValues = { preset: 'pose', identities: '100', perIdentity: '12', size: '64', seed: '1', name: '' };
+export const demoSynthValues: SynthValues = {
+  preset: 'pose',
+  identities: '100',
+  perIdentity: '12',
+  size: '64',
+  seed: '1',
+  name: '',
+};
 
 function toParams(values: SynthValues) {
   return {
@@ -44,7 +51,8 @@ export function SynthForm({ onStarted, onClose }: { onStarted: (jobId: string) =
   const [values, setValues] = useState<SynthValues>(demoSynthValues);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
-  const set = (key: keyof SynthValues) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const set = (key: keyof SynthValues) => (event: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [key]: event.target.value }));
   const local: FieldErrors = {};
   for (const key of ['identities', 'perIdentity', 'seed'] as const) {
     if (!Number.isInteger(Number(values[key])) || values[key].trim() === '') local[key] = 'enter a whole number';
@@ -80,24 +88,64 @@ export function SynthForm({ onStarted, onClose }: { onStarted: (jobId: string) =
             </select>
           )}
         </Field>
-        <Field label="Identities" error={shown.identities}>{(p) => <input {...p} className="input input-num" inputMode="numeric" value={values.identities} onChange={set('identities')} />}</Field>
-        <Field label="Images per identity" error={shown.perIdentity}>{(p) => <input {...p} className="input input-num" inputMode="numeric" value={values.perIdentity} onChange={set('perIdentity')} />}</Field>
+        <Field label="Identities" error={shown.identities}>
+          {(p) => (
+            <input
+              {...p}
+              className="input input-num"
+              inputMode="numeric"
+              value={values.identities}
+              onChange={set('identities')}
+            />
+          )}
+        </Field>
+        <Field label="Images per identity" error={shown.perIdentity}>
+          {(p) => (
+            <input
+              {...p}
+              className="input input-num"
+              inputMode="numeric"
+              value={values.perIdentity}
+              onChange={set('perIdentity')}
+            />
+          )}
+        </Field>
         <Field label="Image size (px)" error={shown.size}>
           {(p) => (
             <select {...p} className="input" value={values.size} onChange={set('size')}>
-              {[32, 48, 64, 96, 112, 128].map((size) => <option key={size} value={size}>{size}</option>)}
+              {[32, 48, 64, 96, 112, 128].map((size) => (
+                <option key={size} value={size}>
+                  {size}
+                </option>
+              ))}
             </select>
           )}
         </Field>
-        <Field label="Seed" error={shown.seed}>{(p) => <input {...p} className="input input-num" inputMode="numeric" value={values.seed} onChange={set('seed')} />}</Field>
-        <Field label="Name (optional)" error={shown.name}>{(p) => <input {...p} className="input" value={values.name} placeholder={`synthfaces-${values.preset}`} onChange={set('name')} />}</Field>
+        <Field label="Seed" error={shown.seed}>
+          {(p) => (
+            <input {...p} className="input input-num" inputMode="numeric" value={values.seed} onChange={set('seed')} />
+          )}
+        </Field>
+        <Field label="Name (optional)" error={shown.name}>
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              value={values.name}
+              placeholder={`synthfaces-${values.preset}`}
+              onChange={set('name')}
+            />
+          )}
+        </Field>
       </div>
       <ErrorMessage error={shown['']} />
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={busy || Object.keys(local).length > 0}>
           {busy ? 'Starting…' : `Generate ${Number.isFinite(imageCount) ? formatCount(imageCount) : ''} images`}
         </button>
-        <button type="button" className="button" onClick={onClose}>Close</button>
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
       </div>
     </form>
   );

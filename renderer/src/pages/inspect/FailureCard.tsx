@@ -5,16 +5,32 @@ import { formatAttribute, formatNumber } from '../../lib/format.js';
 type FailureImage = FailurePair['a'];
 
 /** One mistake: both images, the score against the threshold, the pair type and the attributes that matter. */
-export function FailureCard({ pair, rank, shownAttributes, onOpen }: { pair: FailurePair; rank: number; shownAttributes: string[]; onOpen: (image: FailureImage) => void }) {
+export function FailureCard({
+  pair,
+  rank,
+  shownAttributes,
+  onOpen,
+}: {
+  pair: FailurePair;
+  rank: number;
+  shownAttributes: string[];
+  onOpen: (image: FailureImage) => void;
+}) {
   const falseReject = pair.kind === 'false-reject';
   return (
-    <article className={`failure-card failure-${pair.kind}`} aria-label={`Mistake ${rank}: ${pair.kind}, score ${formatNumber(pair.score, 3)}`}>
+    <article
+      className={`failure-card failure-${pair.kind}`}
+      aria-label={`Mistake ${rank}: ${pair.kind}, score ${formatNumber(pair.score, 3)}`}
+    >
       <header className="failure-head">
         <span className="failure-rank">#{rank}</span>
-        <span className={`badge ${falseReject ? 'badge-reject' : 'badge-accept'}`}>{falseReject ? 'false reject' : 'false accept'}</span>
+        <span className={`badge ${falseReject ? 'badge-reject' : 'badge-accept'}`}>
+          {falseReject ? 'false reject' : 'false accept'}
+        </span>
         {pair.pairType ? <span className={`badge badge-type badge-${pair.pairType}`}>{pair.pairType}</span> : null}
         <span className="failure-score" title={`threshold ${formatNumber(pair.threshold, 4)}`}>
-          score <strong>{formatNumber(pair.score, 3)}</strong> {falseReject ? '<' : '>'} {formatNumber(pair.threshold, 3)}
+          score <strong>{formatNumber(pair.score, 3)}</strong> {falseReject ? '<' : '>'}{' '}
+          {formatNumber(pair.threshold, 3)}
         </span>
       </header>
       <div className="failure-images">
@@ -25,17 +41,35 @@ export function FailureCard({ pair, rank, shownAttributes, onOpen }: { pair: Fai
   );
 }
 
-function FailureSide({ image, shownAttributes, onOpen }: { image: FailureImage; shownAttributes: string[]; onOpen: (image: FailureImage) => void }) {
+function FailureSide({
+  image,
+  shownAttributes,
+  onOpen,
+}: {
+  image: FailureImage;
+  shownAttributes: string[];
+  onOpen: (image: FailureImage) => void;
+}) {
   return (
     <div className="failure-side">
-      <button type="button" className="thumb-button" onClick={() => onOpen(image)} aria-label={`Details of ${image.path} (${image.identity})`}>
+      <button
+        type="button"
+        className="thumb-button"
+        onClick={() => onOpen(image)}
+        aria-label={`Details of ${image.path} (${image.identity})`}
+      >
         <ImageThumb datasetId={image.datasetId} imageId={image.imageId} size={128} alt="" />
       </button>
       <div className="failure-meta">
-        <div className="failure-identity" title={image.path}>{image.identity}</div>
+        <div className="failure-identity" title={image.path}>
+          {image.identity}
+        </div>
         <dl className="mini-facts">
           {shownAttributes.map((name) => (
-            <div key={name}><dt>{name}</dt><dd>{formatAttribute(image.attributes[name])}</dd></div>
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{formatAttribute(image.attributes[name])}</dd>
+            </div>
           ))}
         </dl>
       </div>

@@ -5,19 +5,45 @@ import { Field } from '../../components/Field.js';
 import { useLabQuery } from '../../hooks/use-lab-query.js';
 import { fieldErrorsFromLabError, type FieldErrors } from '../../lib/form-errors.js';
 import {
-  checkRunForm, defaultMarginFor, defaultRunForm, describeInherited, fieldApplies, fieldHelp, runFieldSpecs, withStageSuggestions,
-  type FieldSpec, type RunForm, type SectionName,
+  checkRunForm,
+  defaultMarginFor,
+  defaultRunForm,
+  describeInherited,
+  fieldApplies,
+  fieldHelp,
+  runFieldSpecs,
+  withStageSuggestions,
+  type FieldSpec,
+  type RunForm,
+  type SectionName,
 } from '../../lib/run-form.js';
 
 const sections: SectionName[] = ['Optimisation', 'DDL', 'Model', 'Head', 'Logging'];
 
 /** The run config with the contract's suggested values; every message next to its field; launch stage 1 or 2. */
-export function RunConfigForm({ datasetId, initialSplitId, fineTuneFrom, onLaunched }: { datasetId: string; initialSplitId?: string; fineTuneFrom?: RunDetail; onLaunched: (run: RunSummary) => void }) {
+export function RunConfigForm({
+  datasetId,
+  initialSplitId,
+  fineTuneFrom,
+  onLaunched,
+}: {
+  datasetId: string;
+  initialSplitId?: string;
+  fineTuneFrom?: RunDetail;
+  onLaunched: (run: RunSummary) => void;
+}) {
   const splits = useLabQuery('splits.list', { datasetId }, { tags: ['splits'] });
   const runs = useLabQuery('runs.list', { datasetId }, { tags: ['runs'] });
   const [form, setForm] = useState<RunForm>(() => {
     const initial = defaultRunForm(datasetId, initialSplitId ?? '');
-    return fineTuneFrom ? { ...withStageSuggestions(initial, 2), parentRunId: fineTuneFrom.id, splitId: fineTuneFrom.splitId, seed: String(fineTuneFrom.seed) } : initial;
+    return fineTuneFrom
+      ? {
+          ...withStageSuggestions(initial, 2),
+          parentRunId: fineTuneFrom.id,
+          splitId: fineTuneFrom.splitId,
+          seed: String(fineTuneFrom.seed),
+        }
+      : initial;
   });
   const [parent, setParent] = useState<RunDetail | undefined>(fineTuneFrom);
   const [touched, setTouched] = useState<Set<string>>(new Set());
@@ -36,7 +62,8 @@ export function RunConfigForm({ datasetId, initialSplitId, fineTuneFrom, onLaunc
   const parents = (runs.data?.runs ?? []).filter((r) => r.stage === 1 && r.status === 'completed');
   const check = useMemo(() => checkRunForm(form), [form]);
   const errors: FieldErrors = {};
-  for (const [path, message] of Object.entries(check.errors)) if (submitted || touched.has(path)) errors[path] = message;
+  for (const [path, message] of Object.entries(check.errors))
+    if (submitted || touched.has(path)) errors[path] = message;
   Object.assign(errors, serverErrors);
   const isStage2 = form.stage === '2';
 
@@ -83,65 +110,170 @@ export function RunConfigForm({ datasetId, initialSplitId, fineTuneFrom, onLaunc
   };
 
   const input = (spec: FieldSpec) => (
-    <Field key={spec.path} label={spec.label} error={errors[spec.path]} help={fieldHelp(spec, form)} className={spec.kind === 'bool' ? 'field-checkbox' : undefined}>
-      {(p) => spec.kind === 'bool' ? (
-        <input {...p} type="checkbox" className="checkbox-input" checked={form[spec.path] === true} onChange={(e) => set(spec.path, e.target.checked)} />
-      ) : spec.kind === 'select' ? (
-        <select {...p} className="input" value={String(form[spec.path] ?? '')} onChange={(e) => set(spec.path, e.target.value)}>
-          {spec.options?.map((option) => <option key={option} value={option}>{option}</option>)}
-        </select>
-      ) : (
-        <input
-          {...p}
-          className="input"
-          inputMode={spec.kind === 'text' ? 'text' : 'decimal'}
-          value={String(form[spec.path] ?? '')}
-          placeholder={spec.path === 'head.m' ? String(defaultMarginFor(String(form['head.type'])) ?? '') : spec.optional ? 'default' : undefined}
-          onChange={(e) => set(spec.path, e.target.value)}
-        />
-      )}
+    <Field
+      key={spec.path}
+      label={spec.label}
+      error={errors[spec.path]}
+      help={fieldHelp(spec, form)}
+      className={spec.kind === 'bool' ? 'field-checkbox' : undefined}
+    >
+      {(p) =>
+        spec.kind === 'bool' ? (
+          <input
+            {...p}
+            type="checkbox"
+            className="checkbox-input"
+            checked={form[spec.path] === true}
+            onChange={(e) => set(spec.path, e.target.checked)}
+          />
+        ) : spec.kind === 'select' ? (
+          <select
+            {...p}
+            className="input"
+            value={String(form[spec.path] ?? '')}
+            onChange={(e) => set(spec.path, e.target.value)}
+          >
+            {spec.options?.map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            {...p}
+            className="input"
+            inputMode={spec.kind === 'text' ? 'text' : 'decimal'}
+            value={String(form[spec.path] ?? '')}
+            placeholder={
+              spec.path === 'head.m'
+                ? String(defaultMarginFor(String(form['head.type'])) ?? '')
+                : spec.optional
+                  ? 'default'
+                  : undefined
+            }
+            onChange={(e) => set(spec.path, e.target.value)}
+          />
+        )
+      }
     </Field>
   );
 
   const errorCount = Object.keys(check.errors).length;
-  const sectionErrors = (section: SectionName) => runFieldSpecs.some((s) => s.section === section && fieldApplies(s, form) && errors[s.path]);
+  const sectionErrors = (section: SectionName) =>
+    runFieldSpecs.some((s) => s.section === section && fieldApplies(s, form) && errors[s.path]);
   return (
     <form className="run-form" onSubmit={submit} aria-label="New run" noValidate>
       <div className="panel">
-        <div className="panel-header"><h2 className="panel-title">New run</h2></div>
+        <div className="panel-header">
+          <h2 className="panel-title">New run</h2>
+        </div>
         <fieldset className="radio-row">
           <legend className="field-label">Stage</legend>
-          <label className="radio"><input type="radio" name="stage" value="1" checked={!isStage2} onChange={() => setStage(1)} /> 1 · baseline (margin loss)</label>
-          <label className="radio"><input type="radio" name="stage" value="2" checked={isStage2} onChange={() => setStage(2)} /> 2 · fine-tune a stage-1 run</label>
+          <label className="radio">
+            <input type="radio" name="stage" value="1" checked={!isStage2} onChange={() => setStage(1)} /> 1 · baseline
+            (margin loss)
+          </label>
+          <label className="radio">
+            <input type="radio" name="stage" value="2" checked={isStage2} onChange={() => setStage(2)} /> 2 · fine-tune
+            a stage-1 run
+          </label>
         </fieldset>
         {isStage2 ? (
           <>
-            <Field label="Parent run (stage 1, completed)" error={errors.parentRunId} help={parents.length === 0 ? 'complete a stage-1 run first' : parent ? `reuses its checkpoint: ${describeInherited(parent.config)}` : 'its last checkpoint, network and head are reused'}>
+            <Field
+              label="Parent run (stage 1, completed)"
+              error={errors.parentRunId}
+              help={
+                parents.length === 0
+                  ? 'complete a stage-1 run first'
+                  : parent
+                    ? `reuses its checkpoint: ${describeInherited(parent.config)}`
+                    : 'its last checkpoint, network and head are reused'
+              }
+            >
               {(p) => (
-                <select {...p} className="input" value={String(form.parentRunId)} onChange={(e) => { void chooseParent(e.target.value); }}>
+                <select
+                  {...p}
+                  className="input"
+                  value={String(form.parentRunId)}
+                  onChange={(e) => {
+                    void chooseParent(e.target.value);
+                  }}
+                >
                   <option value="">choose…</option>
-                  {parents.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+                  {parents.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {r.name}
+                    </option>
+                  ))}
                 </select>
               )}
             </Field>
             <fieldset className="radio-row">
               <legend className="field-label">Objective</legend>
-              <label className="radio"><input type="radio" name="objective" value="ddl" checked={form.objective === 'ddl'} onChange={() => set('objective', 'ddl')} /> DDL</label>
-              <label className="radio"><input type="radio" name="objective" value="classification" checked={form.objective === 'classification'} onChange={() => set('objective', 'classification')} /> classification only (fair baseline)</label>
+              <label className="radio">
+                <input
+                  type="radio"
+                  name="objective"
+                  value="ddl"
+                  checked={form.objective === 'ddl'}
+                  onChange={() => set('objective', 'ddl')}
+                />{' '}
+                DDL
+              </label>
+              <label className="radio">
+                <input
+                  type="radio"
+                  name="objective"
+                  value="classification"
+                  checked={form.objective === 'classification'}
+                  onChange={() => set('objective', 'classification')}
+                />{' '}
+                classification only (fair baseline)
+              </label>
             </fieldset>
             {errors.objective ? <div className="field-error">{errors.objective}</div> : null}
           </>
         ) : null}
-        <Field label="Split" error={errors.splitId} help={splitList && splitList.length === 0 ? 'save a split on the Split page first' : isStage2 && form.parentRunId ? 'the parent run’s split' : undefined}>
+        <Field
+          label="Split"
+          error={errors.splitId}
+          help={
+            splitList && splitList.length === 0
+              ? 'save a split on the Split page first'
+              : isStage2 && form.parentRunId
+                ? 'the parent run’s split'
+                : undefined
+          }
+        >
           {(p) => (
-            <select {...p} className="input" value={String(form.splitId)} onChange={(e) => set('splitId', e.target.value)} disabled={isStage2 && Boolean(form.parentRunId)}>
+            <select
+              {...p}
+              className="input"
+              value={String(form.splitId)}
+              onChange={(e) => set('splitId', e.target.value)}
+              disabled={isStage2 && Boolean(form.parentRunId)}
+            >
               <option value="">choose…</option>
-              {splitList?.map((s) => <option key={s.id} value={s.id}>{s.name} ({s.summary.usableIdentities} usable ids)</option>)}
+              {splitList?.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name} ({s.summary.usableIdentities} usable ids)
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <Field label="Run name (optional)" error={errors.name}>
-          {(p) => <input {...p} className="input" value={String(form.name)} onChange={(e) => set('name', e.target.value)} placeholder={isStage2 ? (form.objective === 'ddl' ? 'ddl-finetune' : 'cls-finetune') : 'baseline'} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              value={String(form.name)}
+              onChange={(e) => set('name', e.target.value)}
+              placeholder={isStage2 ? (form.objective === 'ddl' ? 'ddl-finetune' : 'cls-finetune') : 'baseline'}
+            />
+          )}
         </Field>
         <ErrorMessage error={errors.backbone ?? errors.head ?? errors.ddl} compact />
       </div>
@@ -149,7 +281,11 @@ export function RunConfigForm({ datasetId, initialSplitId, fineTuneFrom, onLaunc
         const specs = runFieldSpecs.filter((spec) => spec.section === section && fieldApplies(spec, form));
         if (specs.length === 0) return null;
         return (
-          <details key={section} className="panel form-section" open={section === 'Optimisation' || section === 'DDL' || sectionErrors(section)}>
+          <details
+            key={section}
+            className="panel form-section"
+            open={section === 'Optimisation' || section === 'DDL' || sectionErrors(section)}
+          >
             <summary className="panel-title">{section}</summary>
             <div className="form-grid">{specs.map(input)}</div>
           </details>
@@ -157,9 +293,17 @@ export function RunConfigForm({ datasetId, initialSplitId, fineTuneFrom, onLaunc
       })}
       <div className="form-actions form-actions-sticky">
         <button type="submit" className="button button-primary" disabled={launching}>
-          {launching ? 'Launching…' : isStage2 ? `Launch stage 2${form.objective === 'ddl' ? ' (DDL)' : ' (classification)'}` : 'Launch stage 1'}
+          {launching
+            ? 'Launching…'
+            : isStage2
+              ? `Launch stage 2${form.objective === 'ddl' ? ' (DDL)' : ' (classification)'}`
+              : 'Launch stage 1'}
         </button>
-        {submitted && errorCount > 0 ? <span className="field-error" role="alert">{errorCount === 1 ? '1 field needs' : `${errorCount} fields need`} attention</span> : null}
+        {submitted && errorCount > 0 ? (
+          <span className="field-error" role="alert">
+            {errorCount === 1 ? '1 field needs' : `${errorCount} fields need`} attention
+          </span>
+        ) : null}
       </div>
       <ErrorMessage error={serverErrors['']} />
     </form>

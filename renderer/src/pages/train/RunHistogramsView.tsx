@@ -26,7 +26,9 @@ export function RunHistogramsView({ runId, live }: { runId: string; live: boolea
         <span className="toolbar-spacer" />
         {availableSteps.length > 1 ? (
           <>
-            <label className="inline-label" htmlFor="histogram-step">Step</label>
+            <label className="inline-label" htmlFor="histogram-step">
+              Step
+            </label>
             <input
               id="histogram-step"
               type="range"
@@ -37,20 +39,29 @@ export function RunHistogramsView({ runId, live }: { runId: string; live: boolea
               aria-valuetext={`step ${availableSteps[stepIndex] ?? ''}`}
               onChange={(e) => {
                 const index = Number(e.target.value);
-                pinStep(index === availableSteps.length - 1 ? null : availableSteps[index] ?? null);
+                pinStep(index === availableSteps.length - 1 ? null : (availableSteps[index] ?? null));
               }}
             />
-            <output htmlFor="histogram-step" className="slider-value">{availableSteps[stepIndex] ?? ''}</output>
+            <output htmlFor="histogram-step" className="slider-value">
+              {availableSteps[stepIndex] ?? ''}
+            </output>
           </>
         ) : null}
         <label className="checkbox">
-          <input type="checkbox" checked={pinnedStep === null} onChange={(e) => pinStep(e.target.checked ? null : histograms?.step ?? null)} /> follow latest
+          <input
+            type="checkbox"
+            checked={pinnedStep === null}
+            onChange={(e) => pinStep(e.target.checked ? null : (histograms?.step ?? null))}
+          />{' '}
+          follow latest
         </label>
       </div>
       <ErrorMessage error={error} />
       {histograms && histograms.step !== null ? (
         <DistributionPanels histograms={histograms} idPrefix={`run-${runId}`} height={210} />
-      ) : !error ? <p className="muted chart-empty-inline">The first histograms appear after “histograms every” steps.</p> : null}
+      ) : !error ? (
+        <p className="muted chart-empty-inline">The first histograms appear after “histograms every” steps.</p>
+      ) : null}
     </section>
   );
 }

@@ -51,7 +51,10 @@ export function RunMonitor({ runId, onFineTune }: { runId: string; onFineTune: (
   const lastPoint = metrics.points[metrics.points.length - 1];
   const step = Math.max(detail.step, lastPoint?.step ?? 0);
   const speed = [...metrics.points].reverse().find((p) => p.imagesPerSecond !== null)?.imagesPerSecond ?? null;
-  const finishedIn = detail.startedAt && detail.finishedAt ? (Date.parse(detail.finishedAt) - Date.parse(detail.startedAt)) / 1000 : null;
+  const finishedIn =
+    detail.startedAt && detail.finishedAt
+      ? (Date.parse(detail.finishedAt) - Date.parse(detail.startedAt)) / 1000
+      : null;
   const elapsed = finishedIn ?? [...metrics.points].reverse().find((p) => p.time !== null)?.time ?? null;
   return (
     <section className="run-monitor" aria-label={`Run ${detail.name}`}>
@@ -60,29 +63,88 @@ export function RunMonitor({ runId, onFineTune }: { runId: string; onFineTune: (
           <h2 className="section-title">{detail.name}</h2>
           <StatusBadge status={detail.status} />
           <span className="badge badge-neutral">stage {detail.stage}</span>
-          <span className={`badge ${detail.objective === 'ddl' ? 'badge-ddl' : 'badge-neutral'}`}>{detail.objective === 'ddl' ? 'DDL' : 'classification'}</span>
+          <span className={`badge ${detail.objective === 'ddl' ? 'badge-ddl' : 'badge-neutral'}`}>
+            {detail.objective === 'ddl' ? 'DDL' : 'classification'}
+          </span>
         </div>
         <dl className="stat-row">
-          <div className="stat"><dt>Step</dt><dd data-testid="run-step">{formatCount(step)} / {formatCount(detail.totalSteps)}</dd></div>
-          <div className="stat"><dt>Backend</dt><dd data-testid="run-backend">{detail.backend ?? (live ? 'starting…' : '—')}</dd></div>
-          <div className="stat"><dt>Images / s</dt><dd>{formatNumber(speed, 1)}</dd></div>
-          <div className="stat"><dt>Elapsed</dt><dd>{formatDuration(elapsed)}</dd></div>
-          <div className="stat"><dt>Last loss</dt><dd>{formatNumber(lastPoint?.terms.total ?? detail.lastLoss, 4)}</dd></div>
-          <div className="stat"><dt>Seed</dt><dd>{detail.seed}</dd></div>
+          <div className="stat">
+            <dt>Step</dt>
+            <dd data-testid="run-step">
+              {formatCount(step)} / {formatCount(detail.totalSteps)}
+            </dd>
+          </div>
+          <div className="stat">
+            <dt>Backend</dt>
+            <dd data-testid="run-backend">{detail.backend ?? (live ? 'starting…' : '—')}</dd>
+          </div>
+          <div className="stat">
+            <dt>Images / s</dt>
+            <dd>{formatNumber(speed, 1)}</dd>
+          </div>
+          <div className="stat">
+            <dt>Elapsed</dt>
+            <dd>{formatDuration(elapsed)}</dd>
+          </div>
+          <div className="stat">
+            <dt>Last loss</dt>
+            <dd>{formatNumber(lastPoint?.terms.total ?? detail.lastLoss, 4)}</dd>
+          </div>
+          <div className="stat">
+            <dt>Seed</dt>
+            <dd>{detail.seed}</dd>
+          </div>
         </dl>
         <div className="run-actions">
-          {live ? <button type="button" className="button" disabled={acting} onClick={() => act('runs.cancel')}>{acting ? 'Cancelling…' : 'Cancel run'}</button> : null}
-          {detail.status === 'interrupted' || detail.status === 'cancelled' ? <button type="button" className="button" disabled={acting} onClick={() => act('runs.resume')}>Resume from checkpoint</button> : null}
-          {detail.status === 'completed' && detail.stage === 1 ? <button type="button" className="button" onClick={() => onFineTune(detail)}>Fine-tune (stage 2)…</button> : null}
-          {detail.status === 'completed' ? <button type="button" className="button button-primary" onClick={() => navigate('runs', { select: detail.id })}>Evaluate in Runs →</button> : null}
+          {live ? (
+            <button type="button" className="button" disabled={acting} onClick={() => act('runs.cancel')}>
+              {acting ? 'Cancelling…' : 'Cancel run'}
+            </button>
+          ) : null}
+          {detail.status === 'interrupted' || detail.status === 'cancelled' ? (
+            <button type="button" className="button" disabled={acting} onClick={() => act('runs.resume')}>
+              Resume from checkpoint
+            </button>
+          ) : null}
+          {detail.status === 'completed' && detail.stage === 1 ? (
+            <button type="button" className="button" onClick={() => onFineTune(detail)}>
+              Fine-tune (stage 2)…
+            </button>
+          ) : null}
+          {detail.status === 'completed' ? (
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => navigate('runs', { select: detail.id })}
+            >
+              Evaluate in Runs →
+            </button>
+          ) : null}
         </div>
       </div>
-      {live ? <ProgressBar value={detail.totalSteps ? step / detail.totalSteps : null} label={`Run ${detail.name} progress`} /> : null}
-      {detail.error ? <ErrorMessage error={detail.status === 'failed' ? detail.error : `Stopped: ${detail.error}`} /> : null}
+      {live ? (
+        <ProgressBar
+          value={detail.totalSteps ? step / detail.totalSteps : null}
+          label={`Run ${detail.name} progress`}
+        />
+      ) : null}
+      {detail.error ? (
+        <ErrorMessage error={detail.status === 'failed' ? detail.error : `Stopped: ${detail.error}`} />
+      ) : null}
       <ErrorMessage error={actionError ?? metrics.error} />
       <RunCharts points={metrics.points} objective={detail.objective} live={live} />
-      {detail.stage === 2 ? <RunHistogramsView runId={runId} live={live} /> : (
-        <p className="muted chart-empty-inline">Stage 1 trains the baseline on classification alone; the teacher/student similarity histograms are recorded by stage-2 fine-tunes. {detail.status === 'completed' ? <button type="button" className="link-button" onClick={() => onFineTune(detail)}>Fine-tune this run</button> : null}</p>
+      {detail.stage === 2 ? (
+        <RunHistogramsView runId={runId} live={live} />
+      ) : (
+        <p className="muted chart-empty-inline">
+          Stage 1 trains the baseline on classification alone; the teacher/student similarity histograms are recorded by
+          stage-2 fine-tunes.{' '}
+          {detail.status === 'completed' ? (
+            <button type="button" className="link-button" onClick={() => onFineTune(detail)}>
+              Fine-tune this run
+            </button>
+          ) : null}
+        </p>
       )}
     </section>
   );
