@@ -154,6 +154,7 @@ export async function writeCheckpoint(
 
 export function readCheckpoint(dir: string): LoadedCheckpoint {
   const stateFile = join(dir, 'state.json');
+  if (!existsSync(dir)) throw new Error(`checkpoint ${dir} does not exist (was it deleted?)`);
   if (!existsSync(stateFile)) throw new Error(`checkpoint ${dir} is incomplete: state.json is missing`);
   let file: StateFile;
   try {

@@ -1,16 +1,18 @@
-import { readFileSync, statSync, truncateSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { loadBackbone } from '../models/index.js';
 import { checkpointFolder, listCheckpoints } from '../store/runs-checkpoints.js';
-import { getRunRecord, requestRunCancel } from '../store/runs-repository.js';
+import { getRunRecord, markRunStarted, requestRunCancel, requeueRun } from '../store/runs-repository.js';
 import { countMetricRows, metricNames, metricSeries } from '../store/runs-series.js';
 import type { RunEvent } from './events.js';
 import { RunManager } from './run-manager.js';
 import { workerLogFile } from './run-supervisor.js';
 import { createSynthFixture, type SynthFixture } from './test-support/synth-fixture.js';
 import { trainInProcess } from './test-support/train-in-process.js';
+import { parseResolvedRunConfig } from './run-checks.js';
+import { train } from './trainer.js';
 
 // Resuming runs whose last attempt left them in a bad state, in real run processes: a damaged
 // newest checkpoint, and steps recorded after the last checkpoint by a process that was killed.
@@ -108,4 +110,32 @@ describe('resuming a run', () => {
     expect(listCheckpoints(db, runId).at(-1)!.step).toBe(checkpointStep);
     expect(getRunRecord(db, runId)!.lastStep).toBe(checkpointStep);
   }, 120_000);
+
+  it('refuses to resume, dropping nothing, when none of the checkpoints loads', async () => {
+    const { db, dataDir, datasetId, splitId } = fixture;
+    const { runId } = await trainInProcess(db, dataDir, { datasetId, splitId, config: stage1(12, 4) }, (s) =>
+      s >= 8 ? 'cancel' : undefined,
+    );
+    truncateSync(join(checkpointFolder(dataDir, { runId, step: 8 }), 'arrays.bin'), 10);
+    rmSync(checkpointFolder(dataDir, { runId, step: 4 }), { recursive: true });
+    requeueRun(db, runId);
+    markRunStarted(db, runId, { pid: process.pid, backend: 'test' });
+    const run = getRunRecord(db, runId)!;
+    await expect(
+      train({
+        db,
+        dataDir,
+        run,
+        config: parseResolvedRunConfig(run.config),
+        callbacks: { stopRequested: () => undefined },
+      }),
+    ).rejects.toThrow(
+      new RegExp(
+        `^run ${runId} cannot resume: none of its checkpoints loads \\(step 8: checkpoint .* arrays\\.bin is truncated \\(classifier\\); step 4: checkpoint .* does not exist \\(was it deleted\\?\\)\\)\\. Restore the folder .* from a backup, or start a new run\\.$`,
+      ),
+    );
+    expect(listCheckpoints(db, runId).map((c) => c.step)).toEqual([4, 8]);
+    expect(getRunRecord(db, runId)!.lastStep).toBe(8);
+    expect(metricSeries(db, runId, { names: ['total'] }).total!.map((p) => p.step)).toEqual(steps(1, 8));
+  }, 60_000);
 });
