@@ -50,6 +50,13 @@ beforeAll(async () => {
   expect(trained.outcome).toMatchObject({ status: 'cancelled', step: 8 });
   runId = trained.runId;
   expect(listCheckpoints(db, runId).map((c) => c.step)).toEqual([4, 8]);
+  // The rows as DDL Lab wrote them before: the absolute folders of this lab.
+  for (const step of [4, 8])
+    db.prepare('UPDATE run_checkpoints SET path = ? WHERE run_id = ? AND step = ?').run(
+      checkpointFolder(dataDir, { runId, step }),
+      runId,
+      step,
+    );
   pairListId = (
     db.prepare('SELECT id FROM pair_lists WHERE dataset_id = ? ORDER BY id LIMIT 1').get(datasetId) as { id: number }
   ).id;
