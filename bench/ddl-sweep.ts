@@ -14,7 +14,7 @@ import { initBackend } from '../app/engine/backend.js';
 import { Random } from '../app/engine/random.js';
 import type { DdlConfigInput } from '../app/losses/ddl/ddl-config.js';
 import { openLabDatabase, type LabDatabase } from '../app/store/db.js';
-import { latestCheckpoint } from '../app/store/runs-checkpoints.js';
+import { checkpointFolder, latestCheckpoint } from '../app/store/runs-checkpoints.js';
 import type { RunRecord } from '../app/store/runs-repository.js';
 import { splitMembers } from '../app/store/splits-repo.js';
 import type { RunRequest } from '../app/train/run-checks.js';
@@ -104,7 +104,7 @@ async function similarityRange(
 ): Promise<string> {
   const checkpoint = latestCheckpoint(db, runId);
   if (!checkpoint) return `run ${runId} has no checkpoint`;
-  const e = await embedDataset(db, dataDir, train.datasetId, join(checkpoint.path, 'backbone'));
+  const e = await embedDataset(db, dataDir, train.datasetId, join(checkpointFolder(dataDir, checkpoint), 'backbone'));
   const { easy, hard } = splitMembers(db, train.splitId);
   const byIdentity = (ids: number[]) => {
     const m = new Map<number, number[]>();

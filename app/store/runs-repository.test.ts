@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempLabDatabases } from './test-support/temp-lab-database.js';
 import { createDataset } from './datasets-repo.js';
 import type { LabDatabase } from './db.js';
-import { insertCheckpoint, latestCheckpoint, listCheckpoints } from './runs-checkpoints.js';
+import { checkpointFolder, insertCheckpoint, latestCheckpoint, listCheckpoints } from './runs-checkpoints.js';
 import {
   finishRun,
   getRunRecord,
@@ -13,6 +14,7 @@ import {
   requestRunCancel,
   requeueRun,
 } from './runs-repository.js';
+import { rewindRun } from './runs-rewind.js';
 import { countMetricRows, histogramsAt, histogramSteps, metricSeries, recordSteps } from './runs-series.js';
 
 const open = tempLabDatabases('ddl-runs-');
@@ -126,16 +128,54 @@ describe('run series', () => {
     expect(histogramsAt(db, run.id, 5)).toBeUndefined();
   });
 
-  it('indexes checkpoints by step', () => {
+  it('indexes checkpoints by step and finds their folders in the data dir in use, whatever a row holds', () => {
     const db = open();
     const run = newRun(db);
-    insertCheckpoint(db, run.id, 2, '/a');
-    insertCheckpoint(db, run.id, 4, '/b');
-    insertCheckpoint(db, run.id, 4, '/b2');
-    expect(listCheckpoints(db, run.id).map((c) => [c.step, c.path])).toEqual([
-      [2, '/a'],
-      [4, '/b2'],
-    ]);
+    insertCheckpoint(db, run.id, 2);
+    insertCheckpoint(db, run.id, 4);
+    insertCheckpoint(db, run.id, 4);
+    expect(listCheckpoints(db, run.id).map((c) => c.step)).toEqual([2, 4]);
     expect(latestCheckpoint(db, run.id)?.step).toBe(4);
+    const stored = db.prepare('SELECT path FROM run_checkpoints WHERE run_id = ? ORDER BY step').all(run.id);
+    expect(stored).toEqual([
+      { path: `runs/${run.id}/checkpoints/step-000002` },
+      { path: `runs/${run.id}/checkpoints/step-000004` },
+    ]);
+    // A row written by an older DDL Lab holds the absolute folder of the lab it was written in.
+    db.prepare('UPDATE run_checkpoints SET path = ? WHERE run_id = ? AND step = 4').run(
+      `/home/someone/original-lab/runs/${run.id}/checkpoints/step-000004`,
+      run.id,
+    );
+    const [, legacy] = listCheckpoints(db, run.id);
+    expect(checkpointFolder(join('/labs', 'copy'), legacy!)).toBe(
+      join('/labs', 'copy', 'runs', String(run.id), 'checkpoints', 'step-000004'),
+    );
+  });
+
+  it('rewinds a run to the checkpoint it resumes from: later rows go, the last step follows', () => {
+    const db = open();
+    const run = newRun(db);
+    const other = newRun(db);
+    const histogram = { branch: 'teacherPositive' as const, lo: 0, hi: 1, bins: [1], mean: 0.5, count: 1 };
+    for (const r of [run, other]) {
+      recordSteps(
+        db,
+        r.id,
+        [1, 2, 3, 4, 5, 6].map((step) => ({ step, metrics: { total: step }, histograms: [histogram] })),
+      );
+      for (const step of [2, 4, 6]) insertCheckpoint(db, r.id, step);
+    }
+    expect(rewindRun(db, run.id, 4)).toEqual([6]);
+    expect(getRunRecord(db, run.id)?.lastStep).toBe(4);
+    expect(metricSeries(db, run.id).total!.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(histogramSteps(db, run.id)).toEqual([1, 2, 3, 4]);
+    expect(listCheckpoints(db, run.id).map((c) => c.step)).toEqual([2, 4]);
+    // Another run's rows are not touched.
+    expect(getRunRecord(db, other.id)?.lastStep).toBe(6);
+    expect(countMetricRows(db, other.id)).toBe(6);
+    expect(listCheckpoints(db, other.id).map((c) => c.step)).toEqual([2, 4, 6]);
+    expect(rewindRun(db, run.id, 0)).toEqual([2, 4]);
+    expect(getRunRecord(db, run.id)?.lastStep).toBe(0);
+    expect(countMetricRows(db, run.id)).toBe(0);
   });
 });

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   checkpointDirectory,
+  deletableCheckpointFolder,
   readCheckpoint,
   removeStaleCheckpointTemps,
   writeCheckpoint,
@@ -80,5 +81,27 @@ describe('checkpoint files', () => {
     expect(readdirSync(join(dir, 'checkpoints'))).toEqual([]);
     mkdirSync(join(dir, 'checkpoints', 'step-000040'));
     expect(() => readCheckpoint(join(dir, 'checkpoints', 'step-000040'))).toThrow(/incomplete: state.json is missing/);
+  });
+
+  it("lets only folders inside the run's own folder be deleted, links never followed", async () => {
+    const dataDir = runDir();
+    const elsewhere = runDir();
+    const own = join(dataDir, 'runs', '3');
+    const written = await writeCheckpoint(own, state, arrays, saveBackbone);
+    expect(deletableCheckpointFolder(dataDir, { runId: 3, step: 20 })).toBe(written);
+    expect(deletableCheckpointFolder(dataDir, { runId: 3, step: 30 })).toBeUndefined(); // nothing there
+
+    // A checkpoint folder that is a link to another lab's checkpoint.
+    const foreign = await writeCheckpoint(join(elsewhere, 'runs', '3'), state, arrays, saveBackbone);
+    symlinkSync(foreign, checkpointDirectory(own, 40));
+    expect(() => deletableCheckpointFolder(dataDir, { runId: 3, step: 40 })).toThrow(
+      /not deleting checkpoint step 40 of run 3 at .*step-000040: it is a link/,
+    );
+    // A run folder that is a link: its checkpoints resolve outside <dataDir>/runs/4/.
+    symlinkSync(join(elsewhere, 'runs', '3'), join(dataDir, 'runs', '4'));
+    expect(() => deletableCheckpointFolder(dataDir, { runId: 4, step: 20 })).toThrow(
+      /not deleting checkpoint step 20 of run 4 .*: it resolves to .*, outside the run's folder/,
+    );
+    expect(existsSync(join(foreign, 'state.json'))).toBe(true);
   });
 });

@@ -1,5 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { checkpointFolder, checkpointFolderName, runFolder } from '../store/runs-checkpoints.js';
 import type { SgdState } from './sgd.js';
 
 // A checkpoint is one folder, written in full under a temporary name and renamed into place, so a
@@ -47,11 +58,42 @@ interface StateFile extends CheckpointState {
 }
 
 export function runDirectory(dataDir: string, runId: number): string {
-  return join(dataDir, 'runs', String(runId));
+  return runFolder(dataDir, runId);
 }
 
 export function checkpointDirectory(runDir: string, step: number): string {
-  return join(runDir, 'checkpoints', `step-${String(step).padStart(6, '0')}`);
+  return join(runDir, 'checkpoints', checkpointFolderName(step));
+}
+
+/**
+ * The checkpoint's folder, checked before it is deleted: undefined when it does not exist; an
+ * error when it is a link or resolves (links above it followed) to anywhere but a folder under
+ * `<dataDir>/runs/<runId>/`, so deleting a checkpoint can never reach another lab's files.
+ */
+export function deletableCheckpointFolder(
+  dataDir: string,
+  checkpoint: { runId: number; step: number },
+): string | undefined {
+  const dir = checkpointFolder(dataDir, checkpoint);
+  const stat = lstatSync(dir, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  const refuse = (why: string) =>
+    new Error(`not deleting checkpoint step ${checkpoint.step} of run ${checkpoint.runId} at ${dir}: ${why}`);
+  if (stat.isSymbolicLink()) throw refuse(`it is a link (to ${realpathOrSelf(dir)}), not the run's own folder`);
+  const own = join(realpathSync(dataDir), 'runs', String(checkpoint.runId));
+  const real = realpathSync(dir);
+  const inside = relative(own, real);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside))
+    throw refuse(`it resolves to ${real}, outside the run's folder ${own}`);
+  return dir;
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
@@ -112,15 +154,21 @@ export async function writeCheckpoint(
 
 export function readCheckpoint(dir: string): LoadedCheckpoint {
   const stateFile = join(dir, 'state.json');
+  if (!existsSync(dir)) throw new Error(`checkpoint ${dir} does not exist (was it deleted?)`);
   if (!existsSync(stateFile)) throw new Error(`checkpoint ${dir} is incomplete: state.json is missing`);
-  const file = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
+  let file: StateFile;
+  try {
+    file = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
+  } catch (error) {
+    throw new Error(`checkpoint ${dir}: state.json cannot be read (${(error as Error).message})`);
+  }
   if (file.format !== checkpointFormatVersion) {
     throw new Error(
       `checkpoint ${dir} has format ${file.format}; this DDL Lab reads format ${checkpointFormatVersion}`,
     );
   }
   const bytes = readFileSync(join(dir, 'arrays.bin'));
-  const packed = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const packed = new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
   const slice = (e: ArrayEntry) => {
     if (e.offset + e.length > packed.length) throw new Error(`checkpoint ${dir}: arrays.bin is truncated (${e.name})`);
     return packed.slice(e.offset, e.offset + e.length);

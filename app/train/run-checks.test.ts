@@ -101,7 +101,7 @@ describe('run request (against the database)', () => {
       totalSteps: 10,
     });
     finishRun(db, parent.id, 'completed', null, ['queued']);
-    insertCheckpoint(db, parent.id, 10, '/nowhere');
+    insertCheckpoint(db, parent.id, 10);
     const stage2 = { stage: 2, parentRunId: parent.id, batchSize: 16, steps: 10, lr: 0.001 };
     expect(problems(() => checkRunRequest(db, { datasetId, splitId, config: stage2 }))).toEqual([
       'split has 3 identities with hard images; DDL needs at least b = 16',

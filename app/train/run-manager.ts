@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { LabDatabase } from '../store/db.js';
-import { listCheckpoints, type CheckpointRecord } from '../store/runs-checkpoints.js';
+import { checkpointFolder, listCheckpoints, type CheckpointRecord } from '../store/runs-checkpoints.js';
 import {
   countRuns,
   deleteRunRecord,
@@ -34,7 +34,8 @@ export class RunStateError extends Error {
 }
 
 export interface RunDetails extends RunRecord {
-  checkpoints: CheckpointRecord[];
+  /** With each checkpoint's folder in this data dir. */
+  checkpoints: (CheckpointRecord & { path: string })[];
 }
 
 export interface RunManagerOptions {
@@ -131,7 +132,9 @@ export class RunManager {
 
   get(runId: number): RunDetails | undefined {
     const run = getRunRecord(this.db, runId);
-    return run ? { ...run, checkpoints: listCheckpoints(this.db, runId) } : undefined;
+    if (!run) return undefined;
+    const checkpoints = listCheckpoints(this.db, runId).map((c) => ({ ...c, path: checkpointFolder(this.dataDir, c) }));
+    return { ...run, checkpoints };
   }
 
   list(filter: RunFilter = {}): RunRecord[] {

@@ -83,7 +83,10 @@ async function main(): Promise<number> {
               void post({ type: 'run.histograms', runId, step: s.step, histograms: s.histograms });
           },
           onCheckpoint: (step, path) => void post({ type: 'run.checkpoint', runId, step, path }),
-          log: (message) => void post({ type: 'run.log', runId, level: 'info', message }),
+          log: (message) => {
+            process.stderr.write(`run-worker: run ${runId}: ${message}\n`); // kept in the run's worker.log
+            void post({ type: 'run.log', runId, level: 'info', message });
+          },
         },
       });
     } catch (error) {

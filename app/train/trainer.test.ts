@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
-import { listCheckpoints } from '../store/runs-checkpoints.js';
+import { checkpointFolder, listCheckpoints } from '../store/runs-checkpoints.js';
 import { finishRun, getRunRecord, markRunStarted, requeueRun, type RunRecord } from '../store/runs-repository.js';
 import { histogramSteps, histogramsAt, metricNames, metricSeries } from '../store/runs-series.js';
 import { checkRunRequest, parseResolvedRunConfig } from './run-checks.js';
@@ -217,14 +217,15 @@ describe('trainer', () => {
     );
     expect(first).toMatchObject({ status: 'interrupted', step: 2 });
     const [checkpoint] = listCheckpoints(db, runId);
-    const state = JSON.parse(readFileSync(join(checkpoint!.path, 'state.json'), 'utf8')) as {
+    const folder = checkpointFolder(fixture.dataDir, checkpoint!);
+    const state = JSON.parse(readFileSync(join(folder, 'state.json'), 'utf8')) as {
       arrays: { name: string; offset: number; length: number }[];
     };
-    const bytes = readFileSync(join(checkpoint!.path, 'arrays.bin'));
+    const bytes = readFileSync(join(folder, 'arrays.bin'));
     const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     for (const entry of state.arrays.filter((a) => a.name.startsWith('momentum/')))
       values.fill(Number.NaN, entry.offset, entry.offset + entry.length);
-    writeFileSync(join(checkpoint!.path, 'arrays.bin'), bytes);
+    writeFileSync(join(folder, 'arrays.bin'), bytes);
 
     requeueRun(db, runId);
     const outcome = await attempt(getRunRecord(db, runId)!);

@@ -9,20 +9,22 @@ import { createHead } from '../losses/heads/create-head.js';
 import { createBackbone, loadBackbone } from '../models/index.js';
 import type { LabDatabase } from '../store/db.js';
 import {
+  checkpointFolder,
   deleteCheckpointRecord,
   insertCheckpoint,
-  latestCheckpoint,
   listCheckpoints,
 } from '../store/runs-checkpoints.js';
 import type { RunRecord } from '../store/runs-repository.js';
 import { recordSteps, type HistogramRecord, type StepRecord } from '../store/runs-series.js';
 import {
+  deletableCheckpointFolder,
   readCheckpoint,
   removeStaleCheckpointTemps,
   runDirectory,
   writeCheckpoint,
   type LoadedCheckpoint,
 } from './checkpoint-files.js';
+import { loadResumeCheckpoint } from './checkpoint-resume.js';
 import { histogramRecord } from './histogram-records.js';
 import type { ResolvedRunConfig } from './run-checks.js';
 import { learningRateAt } from './schedule.js';
@@ -61,8 +63,8 @@ export interface TrainContext {
 export async function train({ db, dataDir, run, config, callbacks }: TrainContext): Promise<TrainOutcome> {
   const runDir = runDirectory(dataDir, run.id);
   removeStaleCheckpointTemps(runDir);
-  const resumeFrom = loadOwnCheckpoint(db, run.id);
-  const startFrom = resumeFrom ?? (config.stage === 2 ? loadParentCheckpoint(db, config) : undefined);
+  const resumeFrom = await loadResumeCheckpoint(db, dataDir, run.id, callbacks.log);
+  const startFrom = resumeFrom ?? (config.stage === 2 ? loadParentCheckpoint(db, dataDir, config) : undefined);
   const random = resumeFrom ? Random.restore(resumeFrom.randomState) : new Random(config.seed);
 
   // Data: stage 1 draws uniform classification batches from every image of the dataset; stage 2
@@ -152,9 +154,9 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
       },
       (dir) => backbone.save(dir),
     );
-    insertCheckpoint(db, run.id, step, path);
+    insertCheckpoint(db, run.id, step);
     lastCheckpointStep = step;
-    pruneCheckpoints(db, run.id, config.keepCheckpoints, step);
+    pruneCheckpoints(db, dataDir, run.id, config.keepCheckpoints, step, callbacks.log);
     callbacks.onCheckpoint?.(step, path);
   };
 
@@ -289,12 +291,7 @@ function readHistograms(
   ];
 }
 
-function loadOwnCheckpoint(db: LabDatabase, runId: number): LoadedCheckpoint | undefined {
-  const last = latestCheckpoint(db, runId);
-  return last ? readCheckpoint(last.path) : undefined;
-}
-
-function loadParentCheckpoint(db: LabDatabase, config: ResolvedRunConfig): LoadedCheckpoint {
+function loadParentCheckpoint(db: LabDatabase, dataDir: string, config: ResolvedRunConfig): LoadedCheckpoint {
   if (config.stage !== 2) throw new Error('only stage 2 has a parent');
   const all = listCheckpoints(db, config.parentRunId);
   const chosen =
@@ -305,14 +302,31 @@ function loadParentCheckpoint(db: LabDatabase, config: ResolvedRunConfig): Loade
     throw new Error(
       `parent run ${config.parentRunId} has no checkpoint${config.parentCheckpointStep === undefined ? '' : ` at step ${config.parentCheckpointStep}`} to fine-tune from (it may have been deleted)`,
     );
-  return readCheckpoint(chosen.path);
+  return readCheckpoint(checkpointFolder(dataDir, chosen));
 }
 
-/** Keeps the newest `keep` checkpoints (the final one always stays: it is the newest at the end). */
-function pruneCheckpoints(db: LabDatabase, runId: number, keep: number, newest: number): void {
+/**
+ * Keeps the newest `keep` checkpoints (the final one always stays: it is the newest at the end).
+ * Only folders inside this run's own folder are deleted; one that is not stays, row and all.
+ */
+function pruneCheckpoints(
+  db: LabDatabase,
+  dataDir: string,
+  runId: number,
+  keep: number,
+  newest: number,
+  log: ((message: string) => void) | undefined,
+): void {
   const old = listCheckpoints(db, runId).filter((c) => c.step !== newest);
   for (const c of old.slice(0, Math.max(0, old.length - (keep - 1)))) {
+    let dir: string | undefined;
+    try {
+      dir = deletableCheckpointFolder(dataDir, c);
+    } catch (error) {
+      log?.(`${(error as Error).message}; it is kept`);
+      continue;
+    }
     deleteCheckpointRecord(db, runId, c.step);
-    rmSync(c.path, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }

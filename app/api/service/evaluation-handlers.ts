@@ -105,7 +105,7 @@ export function evaluationHandlers(
     'evaluations.run': async ({ runId, pairListId, flipTest, checkpointStep, threshold }) => {
       const request = { runId: dbId(runId, 'run'), pairListId: dbId(pairListId, 'pair list'), checkpointStep };
       try {
-        resolveEvaluationTarget(db(), request); // refuse now what the job would refuse
+        resolveEvaluationTarget(db(), { ...request, dataDir: context.options.dataDir }); // refuse now what the job would refuse
       } catch (error) {
         if (!(error instanceof EvaluationRequestError)) throw error;
         const field = error.field === 'splitId' ? undefined : error.field;

@@ -6,7 +6,7 @@ import { embedDataset, type EmbedRequest, type ImageEmbeddings } from '../../eva
 import { getDataset } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
 import { findHardnessEvaluation, imageHardness } from '../../store/evaluations-hardness.js';
-import { latestCheckpoint, type CheckpointRecord } from '../../store/runs-checkpoints.js';
+import { checkpointFolder, latestCheckpoint, type CheckpointRecord } from '../../store/runs-checkpoints.js';
 import { getRunRecord } from '../../store/runs-repository.js';
 
 // Embeddings of a dataset under a run's checkpoint (app/eval/run's embedDataset), computed in this
@@ -76,7 +76,7 @@ export class RunEmbeddings {
     const entry = { revision: null } as Entry;
     entry.pending = initBackend()
       .then(() =>
-        embedDataset(this.db(), this.dataDir, datasetId, join(checkpoint.path, 'backbone'), {
+        embedDataset(this.db(), this.dataDir, datasetId, join(checkpointFolder(this.dataDir, checkpoint), 'backbone'), {
           flipTest,
           signal: options.signal,
           onProgress: options.onProgress,

@@ -34,7 +34,11 @@ beforeAll(async () => {
 afterAll(() => fixture?.cleanup());
 
 const backboneDir = () =>
-  resolveEvaluationTarget(fixture.db, { runId: fixture.runId, pairListId: fixture.pairListId }).backboneDir;
+  resolveEvaluationTarget(fixture.db, {
+    dataDir: fixture.dataDir,
+    runId: fixture.runId,
+    pairListId: fixture.pairListId,
+  }).backboneDir;
 
 describe('evaluateRun', () => {
   it('stores the evaluation and reads the same back through another connection', () => {

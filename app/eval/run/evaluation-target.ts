@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabDatabase } from '../../store/db.js';
 import { getPairList, type PairListRecord } from '../../store/pairs-repo.js';
-import { latestCheckpoint, listCheckpoints, type CheckpointRecord } from '../../store/runs-checkpoints.js';
+import {
+  checkpointFolder,
+  latestCheckpoint,
+  listCheckpoints,
+  type CheckpointRecord,
+} from '../../store/runs-checkpoints.js';
 import { getRunRecord, type RunRecord } from '../../store/runs-repository.js';
 
 // What an evaluation needs before any work starts: the run, one of its checkpoints (the latest by
@@ -32,7 +37,7 @@ export interface EvaluationTarget {
 
 export function resolveEvaluationTarget(
   db: LabDatabase,
-  request: { runId: number; pairListId: number; checkpointStep?: number },
+  request: { dataDir: string; runId: number; pairListId: number; checkpointStep?: number },
 ): EvaluationTarget {
   const run = getRunRecord(db, request.runId);
   if (!run)
@@ -63,10 +68,11 @@ export function resolveEvaluationTarget(
       );
     }
   }
-  const backboneDir = join(checkpoint.path, 'backbone');
+  const folder = checkpointFolder(request.dataDir, checkpoint);
+  const backboneDir = join(folder, 'backbone');
   if (!existsSync(join(backboneDir, 'model.json'))) {
     throw new EvaluationRequestError(
-      `the step-${checkpoint.step} checkpoint of run ${run.id} is missing from ${checkpoint.path} (moved or deleted?); evaluate another checkpoint.`,
+      `the step-${checkpoint.step} checkpoint of run ${run.id} is missing from ${folder} (deleted?); evaluate another checkpoint.`,
       'missing-checkpoint',
       'checkpointStep',
     );
