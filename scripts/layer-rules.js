@@ -191,11 +191,11 @@ const compiled = appLayers.map((entry) => ({
   typeOnlyAllowed: (entry.typeOnly ?? []).map(globToRegExp),
 }));
 
-const folderOf = (file) =>
-  file
-    .split('/')
-    .slice(0, file.startsWith('app/api/') ? 3 : 2)
-    .join('/');
+/** app/<folder>, or app/api/<folder> (app/api for the files directly in app/api). */
+function folderOf(file) {
+  const parts = file.split('/');
+  return parts.slice(0, parts[1] === 'api' && parts.length > 3 ? 3 : 2).join('/');
+}
 
 /** The local rule: resolves each relative import of an app/ file and checks it against appLayers. */
 const codeImportPatterns = {
