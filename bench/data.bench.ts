@@ -18,7 +18,7 @@ import { insertAttributeValues, setAttributeColumns } from '../app/store/attribu
 import { createDataset, updateDataset } from '../app/store/datasets-repo.js';
 import { openDatabase } from '../app/store/db.js';
 import { insertIdentities, insertImages, type NewImage } from '../app/store/images-repo.js';
-import { Random } from '../app/engine/random.js';
+import { Random } from '../app/util/random.js';
 
 const { values } = parseArgs({
   options: {

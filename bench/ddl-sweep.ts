@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { embedDataset } from '../app/eval/run/index.js';
 import { initBackend } from '../app/engine/backend.js';
-import { Random } from '../app/engine/random.js';
+import { Random } from '../app/util/random.js';
 import type { DdlConfigInput } from '../app/losses/ddl/ddl-config.js';
 import { openLabDatabase, type LabDatabase } from '../app/store/db.js';
 import { checkpointFolder, latestCheckpoint } from '../app/store/runs-checkpoints.js';

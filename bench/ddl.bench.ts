@@ -1,7 +1,7 @@
 // `npm run bench:ddl`: forward and forward + backward time of ddlLoss at the reference size
 // (b = 256 per branch, R = 1000 bins, embedding 512) on the wasm and cpu backends; median of runs.
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../app/engine/random.js';
+import { Random } from '../app/util/random.js';
 import { defaultDdlConfig } from '../app/losses/ddl/ddl-config.js';
 import { ddlLoss, type DdlBranches } from '../app/losses/ddl/ddl-loss.js';
 

@@ -1,7 +1,7 @@
 // `npm run bench:eval`: time of the verification report on 10⁶ impostor + 10⁴ genuine scores with
 // three pair types, stage by stage (the same functions computeVerificationReport composes), then the
 // whole report, failure mining and identification. Figures are from this one run.
-import { Random } from '../app/engine/random.js';
+import { Random } from '../app/util/random.js';
 import { scoreDistributions } from '../app/eval/distributions.js';
 import { mineFailures } from '../app/eval/failures.js';
 import { assignFolds } from '../app/eval/folds.js';

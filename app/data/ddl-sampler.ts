@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LabDatabase } from '../store/db.js';
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import { deriveSeed, newImageBatch, putImage, type ImageBatch } from './image-batch.js';
 import { openSamplerSource } from './sampler-source.js';
 

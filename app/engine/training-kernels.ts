@@ -9,7 +9,6 @@ import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
 import { sgdKernelName, sgdMomentumKernel } from './kernels/sgd-kernel.js';
 
 export { setWasmTrainingKernels } from './kernels/wasm/wasm-kernels.js';
-export { fusedSgdAvailable, sgdKernelName } from './kernels/sgd-kernel.js';
 
 // The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). On wasm the
 // convolution (forward too), its gradients and the transposed matmuls are our own wasm SIMD
@@ -24,7 +23,7 @@ export { fusedSgdAvailable, sgdKernelName } from './kernels/sgd-kernel.js';
 //   Identity (wasm): copies the data where sharing it is enough (clones, saved tensors)
 // BatchNorm and PReLU get analytic backward passes as ops (batch-norm.ts, prelu.ts), used by
 // app/models; on wasm they run on fused per-channel kernels of ours (Lab* kernel names), as does
-// app/train's SGD update (LabSgdMomentum).
+// the SGD update sgd-update.ts gives app/train (LabSgdMomentum).
 
 type Composed = (
   args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap },

@@ -1,5 +1,5 @@
 // Deterministic fold assignment for the k-fold accuracy protocol (see FoldAssignment for the rules).
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import type { FoldAssignment } from './report-types.js';
 
 export interface FoldPlan {

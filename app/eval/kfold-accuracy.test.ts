@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import { assignFolds } from './folds.js';
 import { bestThreshold, bestThresholdsPerFold } from './kfold-accuracy.js';
 import { sortPairs } from './sorted-pairs.js';

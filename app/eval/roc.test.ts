@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import { nextAbove, operatingPointAtFar, rocFromSorted, thinRoc } from './roc.js';
 import { sortPairs } from './sorted-pairs.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import { ascendingOrder } from './sort-order.js';
 
 function reference(scores: ArrayLike<number>): number[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import { computeVerificationReport } from './verification-report.js';
 
 // Eight scores worked out by hand. Binary fractions keep every midpoint exact.

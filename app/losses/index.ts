@@ -26,13 +26,6 @@ export { hardestNegatives, type NegativesMode } from './ddl/hardest-negatives.js
 export { pairSimilarities, positiveWeights } from './ddl/positive-pairs.js';
 export { expectation } from './ddl/expectation.js';
 export { orderLoss } from './ddl/order-loss.js';
-export { computeLossReport, formatLossReport, type LossReport } from './ddl/loss-report.js';
-export {
-  LossInputError,
-  parseLossInput,
-  readLossInput,
-  type LossInput,
-  type LossInputBranch,
-} from './ddl/loss-input.js';
+export { lossTerms, type BranchTerms, type EmbeddingBranch, type LossTerms } from './ddl/loss-terms.js';
 export { l2NormalizeColumns, l2NormalizeRows } from './normalize.js';
 export { stopGradient } from './stop-gradient.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import { ForwardBuilder } from './forward-builder.js';
 import { saveLayersModel } from './layers-format.js';
 import type { NetworkBuilder } from './network.js';

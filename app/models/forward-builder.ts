@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormInfer, batchNormTrain, type BatchNormState } from '../engine/batch-norm.js';
 import { prelu } from '../engine/prelu.js';
-import type { Random } from '../engine/random.js';
+import type { Random } from '../util/random.js';
 import { bnEpsilon, bnMomentum, type NetworkBuilder } from './network.js';
 import type { ParamStore } from './params.js';
 

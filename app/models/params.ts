@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import type { TrainableVariable } from './types.js';
 
 // A backbone's weights by name, created in a fixed order from one seeded generator, so the same

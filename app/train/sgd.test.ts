@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
 import { seededNormal } from '../engine/testing.js';
-import { fusedSgdAvailable, sgdKernelName } from '../engine/training-kernels.js';
 import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
 
 beforeAll(async () => {
@@ -14,7 +13,7 @@ afterAll(async () => {
 });
 
 describe('SGD with momentum and weight decay', () => {
-  it('takes one fused wasm kernel per parameter on wasm, with the same result as the tfjs ops on cpu', async () => {
+  it('gives the same result on wasm (fused update, app/engine) as on cpu', async () => {
     const run = () => {
       const params = tf.tidy(() => [
         { variable: tf.variable(tf.tensor2d(seededNormal([7, 9], 1), [7, 9]), true, 'fused-test/w'), decay: true },
@@ -42,12 +41,8 @@ describe('SGD with momentum and weight decay', () => {
     const onCpu = run();
     await tf.setBackend('wasm');
     try {
-      expect(fusedSgdAvailable()).toBe(true);
-      const spy = vi.spyOn(tf.engine(), 'runKernel');
       const tensors = tf.memory().numTensors;
       const onWasm = run();
-      expect(spy.mock.calls.filter(([name]) => name === sgdKernelName)).toHaveLength(3 * 2);
-      spy.mockRestore();
       expect(tf.memory().numTensors).toBe(tensors);
       onWasm.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(onCpu[i]![j]!, 5)));
     } finally {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { fusedSgdAvailable, sgdKernelName } from '../engine/training-kernels.js';
+import { sgdMomentumUpdate } from '../engine/sgd-update.js';
 
 // SGD with momentum and decoupled-from-BN weight decay, written out so the update reads like the
 // maths (PyTorch semantics, as insightface uses): g += wd * w (decayed weights only);
@@ -37,30 +37,14 @@ export class SgdMomentum {
   /** One update from `grads` (keyed by variable name, as tf.variableGrads returns them). */
   apply(grads: tf.NamedTensorMap, lr: number): void {
     const { momentum, weightDecay } = this.options;
-    const fused = fusedSgdAvailable();
     tf.tidy(() => {
       this.parameters.forEach((p, i) => {
         const grad = grads[p.variable.name];
         if (!grad) return; // a parameter the loss does not reach (e.g. frozen): leave it alone
-        if (fused) {
-          // One wasm pass per parameter (app/engine): the same update as below.
-          const decay = p.decay ? weightDecay : 0;
-          const [w, v] = tf
-            .engine()
-            .runKernel(
-              sgdKernelName,
-              { w: p.variable, v: this.buffers[i]!, g: grad },
-              { lr, momentum, decay },
-            ) as unknown as tf.Tensor[];
-          this.buffers[i]!.assign(v!);
-          p.variable.assign(w!);
-          return;
-        }
-        const decayed = p.decay && weightDecay > 0 ? grad.add(p.variable.mul(weightDecay)) : grad;
         const buffer = this.buffers[i] as tf.Variable;
-        const next = momentum > 0 ? buffer.mul(momentum).add(decayed) : decayed;
-        buffer.assign(next);
-        p.variable.assign(p.variable.sub(next.mul(lr)));
+        const next = sgdMomentumUpdate(p.variable, buffer, grad, { lr, momentum, decay: p.decay ? weightDecay : 0 });
+        buffer.assign(next.v);
+        p.variable.assign(next.w);
       });
     });
   }

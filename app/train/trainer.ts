@@ -4,7 +4,7 @@ import { createClassificationSampler } from '../data/classification-sampler.js';
 import { createDdlSampler, type DdlBatch } from '../data/ddl-sampler.js';
 import { ensureImageCache } from '../data/ensure-image-cache.js';
 import type { ImageBatch } from '../data/image-batch.js';
-import { Random } from '../engine/random.js';
+import { Random } from '../util/random.js';
 import { createHead } from '../losses/heads/create-head.js';
 import { createBackbone, loadBackbone } from '../models/index.js';
 import type { LabDatabase } from '../store/db.js';

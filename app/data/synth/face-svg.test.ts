@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { faceSvg, type Scene } from './face-svg.js';
 import { sampleIdentity } from './identity.js';
 import { normalQuantile, normalTable } from './normal-table.js';

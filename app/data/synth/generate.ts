@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'nod
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { attributeColumns, attributesHeader, attributesRow, imageAttributes } from './attributes.js';
 import { type HardRule, isHard } from './hard-rule.js';
 import { sampleIdentity } from './identity.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { clampToVisible, headShape, limbAngles, projectSurface, type View } from './head-geometry.js';
 import { sampleIdentity } from './identity.js';
 

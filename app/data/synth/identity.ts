@@ -1,7 +1,7 @@
 // Identity parameters of a SynthFace: everything that stays the same across one person's images.
 // Head units: the head's half-height is 1; u is the angle around the head (0 = front), v the level
 // (-1 = top of the head, 0 = eye/cheekbone level, 1 = chin).
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { type Rgb, mix, paletteAt } from './colour.js';
 
 export type Fringe = 'straight' | 'side' | 'middle' | 'peak' | 'bangs' | 'receding';

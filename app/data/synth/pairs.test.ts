@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { buildPairs, type IdentityImages, PAIRS_PER_IDENTITY } from './pairs.js';
 
 const groups: IdentityImages[] = Array.from({ length: 5 }, (_, k) => ({

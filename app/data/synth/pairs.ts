@@ -1,7 +1,7 @@
 // pairs.csv: verification pairs `path1,path2,same,type`, type easy-easy | easy-hard | hard-hard
 // (easy image first in easy-hard). Per type: up to PAIRS_PER_IDENTITY genuine pairs per identity,
 // and exactly as many impostor pairs between random identities. Deterministic from the seed.
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 
 export const pairTypes = ['easy-easy', 'easy-hard', 'hard-hard'] as const;
 export type SynthPairType = (typeof pairTypes)[number];

@@ -1,6 +1,6 @@
 // Presets: how nuisances are drawn for easy and hard images, and the rule that tells them apart.
 // pose: hard = |yaw| >= 45. resolution: hard = resolution factor <= 0.25. mixed: either, or dark light.
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { hsl } from './colour.js';
 import { type Scene } from './face-svg.js';
 import { type HardRule } from './hard-rule.js';

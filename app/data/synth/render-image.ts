@@ -1,7 +1,7 @@
 // Renders one SynthFace to JPEG bytes: SVG -> pixels (sharp/librsvg), light, down-sampling to the
 // resolution factor, sensor noise at that resolution, up-sampling back, JPEG. Pure in its inputs.
 import sharp from 'sharp';
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { type Pose, type Scene, faceSvg } from './face-svg.js';
 import { type IdentityParams } from './identity.js';
 import { normalTable } from './normal-table.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { l2NormalizeRows } from '../normalize.js';
 import { checkGradient, expectClose, randomNormals } from '../test-utils.js';
 import { hardestNegatives } from './hardest-negatives.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows } from './gather-rows.js';
+import { gatherRows } from '../../engine/gather-rows.js';
+import { matMulTransposeB } from '../../engine/matmul-transpose-b.js';
 
 export type NegativesMode = 'clean' | 'reference';
 
@@ -18,8 +19,7 @@ export function hardestNegatives(singles: tf.Tensor2D, mode: NegativesMode): tf.
     throw new Error(`hardestNegatives: got ${count} single(s); a hardest negative needs at least 2 identities`);
   const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = inputs as [tf.Tensor2D, tf.GradSaveFunc];
-    // x @ transpose(x): the matmul's own transpose flag is ~10x slower on wasm.
-    const similarity = tf.matMul(x, tf.transpose(x));
+    const similarity = matMulTransposeB(x, x);
     const candidates =
       mode === 'clean' ? similarity.add(selfExclusion(count)) : similarity.mul(strictUpperTriangle(count));
     const value = candidates.max(1) as tf.Tensor1D;

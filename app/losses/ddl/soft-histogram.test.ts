@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../../engine/random.js';
+import { Random } from '../../util/random.js';
 import { checkGradient, expectClose } from '../test-utils.js';
 import { defaultDdlConfig } from './ddl-config.js';
 import { binCenters, softHistogram } from './soft-histogram.js';

@@ -3,8 +3,11 @@ import { isGreater } from '../stop-gradient.js';
 import { cosineLogits, labelMask, sineOf, targetCosine, withTarget } from './cosine-logits.js';
 import type { HeadConfig, MarginHead } from './head-config.js';
 
-/** ArcFace: the target logit is s * cos(theta_y + m), with the usual fallback when theta_y + m > pi. */
-export class ArcFaceHead implements MarginHead {
+/**
+ * ArcFace's additive angular margin on the target cosine, shared with CurricularFace: cos(theta + m),
+ * with the usual fallback when theta + m > pi.
+ */
+export class AngularMargin {
   private readonly cosM: number;
   private readonly sinM: number;
   // theta + m > pi exactly when cos(theta) < cos(pi - m); there cos(theta + m) would stop falling.
@@ -12,21 +15,35 @@ export class ArcFaceHead implements MarginHead {
   // ...so the fallback subtracts a CosFace-like margin instead: cos(theta) - m * sin(m).
   private readonly fallbackMargin: number;
 
+  constructor(m: number) {
+    this.cosM = Math.cos(m);
+    this.sinM = Math.sin(m);
+    this.threshold = Math.cos(Math.PI - m);
+    this.fallbackMargin = Math.sin(Math.PI - m) * m;
+  }
+
+  /** For the target cosines [b, 1]: cos(theta + m), and the target logit (that, or the fallback). */
+  apply(target: tf.Tensor2D): { withMargin: tf.Tensor2D; adjusted: tf.Tensor2D } {
+    const withMargin = target.mul(this.cosM).sub(sineOf(target).mul(this.sinM)) as tf.Tensor2D; // cos(theta + m)
+    const adjusted = tf.where(isGreater(target, this.threshold), withMargin, target.sub(this.fallbackMargin));
+    return { withMargin, adjusted: adjusted as tf.Tensor2D };
+  }
+}
+
+/** ArcFace: the target logit is s * cos(theta_y + m), with the usual fallback when theta_y + m > pi. */
+export class ArcFaceHead implements MarginHead {
+  private readonly margin: AngularMargin;
+
   constructor(readonly config: HeadConfig) {
-    this.cosM = Math.cos(config.m);
-    this.sinM = Math.sin(config.m);
-    this.threshold = Math.cos(Math.PI - config.m);
-    this.fallbackMargin = Math.sin(Math.PI - config.m) * config.m;
+    this.margin = new AngularMargin(config.m);
   }
 
   logits(embeddings: tf.Tensor2D, classWeights: tf.Tensor2D, labels: tf.Tensor1D, _training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
       const cosine = cosineLogits(embeddings, classWeights);
       const mask = labelMask(labels, cosine.shape[1]);
-      const target = targetCosine(cosine, mask);
-      const withMargin = target.mul(this.cosM).sub(sineOf(target).mul(this.sinM)); // cos(theta + m)
-      const adjusted = tf.where(isGreater(target, this.threshold), withMargin, target.sub(this.fallbackMargin));
-      return withTarget(cosine, mask, adjusted as tf.Tensor2D).mul(this.config.s);
+      const { adjusted } = this.margin.apply(targetCosine(cosine, mask));
+      return withTarget(cosine, mask, adjusted).mul(this.config.s);
     });
   }
 

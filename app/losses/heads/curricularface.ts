@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { isGreater, stopGradient } from '../stop-gradient.js';
-import { cosineLogits, labelMask, sineOf, targetCosine, withTarget } from './cosine-logits.js';
+import { AngularMargin } from './arcface.js';
+import { cosineLogits, labelMask, targetCosine, withTarget } from './cosine-logits.js';
 import type { HeadConfig, MarginHead } from './head-config.js';
 
 /**
@@ -9,18 +10,12 @@ import type { HeadConfig, MarginHead } from './head-config.js';
  * easy negatives early in training, hard ones later.
  */
 export class CurricularFaceHead implements MarginHead {
-  private readonly cosM: number;
-  private readonly sinM: number;
-  private readonly threshold: number; // cos(pi - m): below it theta + m > pi (ArcFace's fallback)
-  private readonly fallbackMargin: number;
+  private readonly margin: AngularMargin;
   // Not trainable: updated by the forward pass while training, saved in checkpoints as a number.
   private readonly t: tf.Variable;
 
   constructor(readonly config: HeadConfig) {
-    this.cosM = Math.cos(config.m);
-    this.sinM = Math.sin(config.m);
-    this.threshold = Math.cos(Math.PI - config.m);
-    this.fallbackMargin = Math.sin(Math.PI - config.m) * config.m;
+    this.margin = new AngularMargin(config.m);
     this.t = tf.variable(tf.scalar(0), false);
   }
 
@@ -29,8 +24,7 @@ export class CurricularFaceHead implements MarginHead {
       const cosine = cosineLogits(embeddings, classWeights);
       const mask = labelMask(labels, cosine.shape[1]);
       const target = targetCosine(cosine, mask);
-      const withMargin = target.mul(this.cosM).sub(sineOf(target).mul(this.sinM)); // cos(theta_y + m)
-      const adjusted = tf.where(isGreater(target, this.threshold), withMargin, target.sub(this.fallbackMargin));
+      const { withMargin, adjusted } = this.margin.apply(target); // cos(theta_y + m), ArcFace's fallback
       if (training) {
         const alpha = this.config.tMomentum;
         this.t.assign(
@@ -42,7 +36,7 @@ export class CurricularFaceHead implements MarginHead {
       }
       const hard = isGreater(cosine, withMargin);
       const emphasised = tf.where(hard, cosine.mul(this.t.add(cosine)), cosine) as tf.Tensor2D;
-      return withTarget(emphasised, mask, adjusted as tf.Tensor2D).mul(this.config.s);
+      return withTarget(emphasised, mask, adjusted).mul(this.config.s);
     });
   }
 

@@ -111,6 +111,28 @@ describe('margin heads on a hand-worked 3-class example', () => {
     head.dispose();
   });
 
+  it('CurricularFace takes the same target logit as ArcFace, the fallback past theta + m > pi included', () => {
+    // Target cosines -0.95 (fallback) and -0.8 (cos(theta + m)), as in the ArcFace fallback case.
+    const targets = (type: 'arcface' | 'curricularface') => {
+      const head = createHead({ type });
+      const out = tf.tidy(() => {
+        const e = tf.tensor2d([
+          [-0.95, Math.sqrt(1 - 0.95 ** 2)],
+          [-0.8, 0.6],
+        ]);
+        const w = tf.tensor2d([
+          [1, 0],
+          [0, 1],
+        ]);
+        return Array.from(head.logits(e, w, tf.tensor1d([0, 0], 'int32'), false).dataSync());
+      });
+      head.dispose();
+      return [out[0]!, out[2]!];
+    };
+    expectClose(targets('curricularface'), [-76.1416172, -63.3421679]);
+    expectClose(targets('curricularface'), targets('arcface'));
+  });
+
   it('CurricularFace t is saved and restored as a plain number', () => {
     const head = createHead({ type: 'curricularface' });
     head.restore({ t: 0.25 });

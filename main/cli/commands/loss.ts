@@ -1,7 +1,8 @@
 // `ddl-lab loss --in FILE.json [--compat clean|reference]`: the DDL terms (each KL, order, total,
 // expectations, histograms) for given embeddings, JSON in and out, to check our numbers against
-// another implementation. The work is in app/losses/ddl.
-import { LossInputError, readLossInput } from '../../../app/losses/ddl/loss-input.js';
+// another implementation. The maths is in app/losses/ddl; reading, checking and printing in
+// main/cli (loss-input.ts, loss-report.ts).
+import { LossInputError, readLossInput } from '../loss-input.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 
 const fail = commandFailure('loss');
@@ -49,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
     const input = await readLossInput(values.in);
     // tfjs loads only once the input is known to be good: bad input fails fast.
     const tf = await import('@tensorflow/tfjs');
-    const { computeLossReport, formatLossReport } = await import('../../../app/losses/ddl/loss-report.js');
+    const { computeLossReport, formatLossReport } = await import('../loss-report.js');
     tf.enableProdMode(); // also silences tfjs's "install tfjs-node" banner
     await tf.setBackend('cpu'); // small, exact float32 work: the plain backend is enough
     const report = computeLossReport(input, values.in, compat ? { compat } : {});

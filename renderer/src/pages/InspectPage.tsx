@@ -5,10 +5,9 @@ import { EmptyState } from '../components/EmptyState.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { ImageDetails } from '../components/ImageDetails.js';
 import { PageHeader } from '../components/PageHeader.js';
-import { VirtualGrid } from '../components/VirtualGrid.js';
+import { PagedGrid } from '../components/PagedGrid.js';
 import { useDebouncedValue } from '../hooks/use-debounced-value.js';
 import { useLabQuery } from '../hooks/use-lab-query.js';
-import { usePagedItems } from '../hooks/use-paged-items.js';
 import { formatCount, formatNumber, formatPercent, formatTimestamp } from '../lib/format.js';
 import { draftToFilters, groupDraft } from '../lib/rule-builder.js';
 import { FailureCard } from './inspect/FailureCard.js';
@@ -121,7 +120,6 @@ function FailureGallery({ evaluationId }: { evaluationId: string }) {
     },
     [evaluationId, requestKey],
   );
-  const failures = usePagedItems<FailurePair>(requestKey ? `${evaluationId}|${requestKey}` : null, 60, fetchPage);
 
   const shownAttributes = useMemo(() => {
     const used = filters.attributes.items.flatMap((item) =>
@@ -137,68 +135,66 @@ function FailureGallery({ evaluationId }: { evaluationId: string }) {
     <div className="inspect-layout">
       <FailureFilters state={filters} onChange={setFilters} attributes={attributes} errors={errors} />
       <div className="inspect-main">
-        <ErrorMessage error={detail.error ?? failures.error} />
-        {evaluation ? (
-          <dl className="stat-row inspect-facts">
-            <div className="stat">
-              <dt>Threshold</dt>
-              <dd>{formatNumber(evaluation.threshold, 4)}</dd>
-            </div>
-            <div className="stat">
-              <dt>Accuracy</dt>
-              <dd>{formatPercent(evaluation.overall.accuracy, 2)}</dd>
-            </div>
-            <div className="stat">
-              <dt>Pairs</dt>
-              <dd>{formatCount(evaluation.overall.pairs)}</dd>
-            </div>
-            {(['easy-easy', 'easy-hard', 'hard-hard'] as const).map((type) =>
-              evaluation.byType[type] ? (
-                <div key={type} className="stat">
-                  <dt>{type} accuracy</dt>
-                  <dd>{formatPercent(evaluation.byType[type]?.accuracy, 1)}</dd>
+        <ErrorMessage error={detail.error} />
+        <PagedGrid<FailurePair>
+          listKey={requestKey ? `${evaluationId}|${requestKey}` : null}
+          pageSize={60}
+          fetchPage={fetchPage}
+          header={(total) =>
+            evaluation ? (
+              <dl className="stat-row inspect-facts">
+                <div className="stat">
+                  <dt>Threshold</dt>
+                  <dd>{formatNumber(evaluation.threshold, 4)}</dd>
                 </div>
-              ) : null,
-            )}
-            <div className="stat stat-key">
-              <dt>Mistakes shown</dt>
-              <dd data-testid="failure-count">{failures.total === undefined ? '…' : formatCount(failures.total)}</dd>
-            </div>
-          </dl>
-        ) : null}
-        {failures.total === 0 ? (
-          <p className="muted">
-            No mistakes match these filters
-            {filters.kind !== 'all' || filters.pairType || (attributeFilters?.length ?? 0) > 0
-              ? ': loosen them to see more'
-              : ' at this threshold'}
-            .
-          </p>
-        ) : failures.total !== undefined ? (
-          <VirtualGrid
-            label="Failure gallery"
-            className="failure-grid"
-            total={failures.total}
-            itemAt={failures.itemAt}
-            ensureRange={failures.ensureRange}
-            cellWidth={400}
-            cellHeight={258}
-            gap={10}
-            stretch
-            renderCell={(pair, index) =>
-              pair ? (
-                <FailureCard
-                  pair={pair}
-                  rank={index + 1}
-                  shownAttributes={shownAttributes}
-                  onOpen={(image) => setOpen({ datasetId: image.datasetId, imageId: image.imageId })}
-                />
-              ) : (
-                <div className="failure-card failure-placeholder" aria-hidden="true" />
-              )
-            }
-          />
-        ) : null}
+                <div className="stat">
+                  <dt>Accuracy</dt>
+                  <dd>{formatPercent(evaluation.overall.accuracy, 2)}</dd>
+                </div>
+                <div className="stat">
+                  <dt>Pairs</dt>
+                  <dd>{formatCount(evaluation.overall.pairs)}</dd>
+                </div>
+                {(['easy-easy', 'easy-hard', 'hard-hard'] as const).map((type) =>
+                  evaluation.byType[type] ? (
+                    <div key={type} className="stat">
+                      <dt>{type} accuracy</dt>
+                      <dd>{formatPercent(evaluation.byType[type]?.accuracy, 1)}</dd>
+                    </div>
+                  ) : null,
+                )}
+                <div className="stat stat-key">
+                  <dt>Mistakes shown</dt>
+                  <dd data-testid="failure-count">{total === undefined ? '…' : formatCount(total)}</dd>
+                </div>
+              </dl>
+            ) : null
+          }
+          empty={
+            <p className="muted">
+              No mistakes match these filters
+              {filters.kind !== 'all' || filters.pairType || (attributeFilters?.length ?? 0) > 0
+                ? ': loosen them to see more'
+                : ' at this threshold'}
+              .
+            </p>
+          }
+          label="Failure gallery"
+          className="failure-grid"
+          cellWidth={400}
+          cellHeight={258}
+          gap={10}
+          stretch
+          renderItem={(pair, index) => (
+            <FailureCard
+              pair={pair}
+              rank={index + 1}
+              shownAttributes={shownAttributes}
+              onOpen={(image) => setOpen({ datasetId: image.datasetId, imageId: image.imageId })}
+            />
+          )}
+          renderPlaceholder={() => <div className="failure-card failure-placeholder" aria-hidden="true" />}
+        />
       </div>
       {open ? (
         <ImageDetails datasetId={open.datasetId} imageId={open.imageId} attributes={attributes} onClose={close} />

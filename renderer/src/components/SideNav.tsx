@@ -1,5 +1,5 @@
-import { useDatasetSelection } from './dataset-selection.js';
-import { useNavigation } from './navigation.js';
+import { useDatasetSelection } from '../state/dataset-selection.js';
+import { useNavigation } from '../state/navigation.js';
 import type { PageName } from '../lib/routes.js';
 
 const pages: Array<{ page: PageName; label: string; hint: string }> = [

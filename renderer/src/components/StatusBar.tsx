@@ -1,4 +1,4 @@
-import { useJobs } from './jobs.js';
+import { useJobs } from '../state/jobs.js';
 import { useLabQuery } from '../hooks/use-lab-query.js';
 import { lab } from '../api/index.js';
 
