@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import type { PairListFormat } from '../store/pairs-repo.js';
-import { pairTypes, type PairType } from '../vocabulary/index.js';
+import { isPairType, type PairType } from '../vocabulary/index.js';
 import type { IssueLog } from './issue-log.js';
 import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js';
 
@@ -23,8 +23,6 @@ export interface PairFileInfo {
   folds: number;
   entries: number;
 }
-
-const pairTypeNames = new Set<string>(pairTypes);
 
 export function pairFileFormat(file: string, firstLine: string): PairListFormat {
   const ext = extname(file).toLowerCase();
@@ -176,7 +174,7 @@ async function readCsvPairs(
     let type: PairType | null = null;
     const typeText = cols.type === null ? '' : (fields[cols.type] ?? '').toLowerCase();
     if (typeText) {
-      if (pairTypeNames.has(typeText)) type = typeText as PairType;
+      if (isPairType(typeText)) type = typeText;
       else
         issues.add(
           line,

@@ -10,4 +10,5 @@ export * from './backbone.js';
 export * from './ddl-options.js';
 export * from './schedule.js';
 export * from './run-config.js';
+export * from './metrics.js';
 export * from './split-rule.js';

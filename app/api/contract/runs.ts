@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { idSchema, runConfigInputSchema, runStatusSchema, type RunConfigInput } from '../../vocabulary/index.js';
+import {
+  idSchema,
+  metricPointSchema,
+  runConfigInputSchema,
+  runStatusSchema,
+  type RunConfigInput,
+} from '../../vocabulary/index.js';
 import { timestampSchema } from './common.js';
 import { similarityHistogramsSchema } from './distributions.js';
 
@@ -70,19 +76,6 @@ export const runDetailSchema = runSummarySchema.extend({
   evaluationIds: z.array(idSchema),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
-
-/** One recorded step, chart-ready. `terms` holds each loss term: cls, clsEasy, clsHard, posKL, negKL, order, total. */
-export const metricPointSchema = z.object({
-  step: z.int().min(0),
-  /** Seconds since the run started. */
-  time: z.number(),
-  lr: z.number().nullable(),
-  imagesPerSecond: z.number().nullable(),
-  terms: z.record(z.string(), z.number()),
-  /** Other per-step scalars: gradNorm, and in stage 2 the batch's teacherPosMean, teacherNegMean, studentPosMean, studentNegMean. */
-  extras: z.record(z.string(), z.number()),
-});
-export type MetricPoint = z.infer<typeof metricPointSchema>;
 
 export const runHistogramsSchema = similarityHistogramsSchema.extend({
   runId: idSchema,

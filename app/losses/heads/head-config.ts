@@ -2,14 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { HeadConfig } from '../../vocabulary/index.js';
 
 // The head's config (type, s, m, tMomentum) is the lab's vocabulary; this is what a head does with it.
-export {
-  defaultHeadMargins,
-  headConfigSchema,
-  headTypes,
-  type HeadConfig,
-  type HeadConfigInput,
-  type HeadType,
-} from '../../vocabulary/index.js';
+export * from '../../vocabulary/heads.js';
 
 /** Maps embeddings to (margin-adjusted, scaled) cosine logits; the cross-entropy is separate. */
 export interface MarginHead {
