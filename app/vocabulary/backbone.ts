@@ -1,8 +1,9 @@
 import { shown } from './messages.js';
 import { z } from './zod.js';
 
-// The backbone part of a run config. The bounds here are coarse (any family); the input sizes and
-// stage lists a family supports are checked against the models registry before a run starts.
+// The backbone part of a run config. The input sizes, embedding sizes and stage lists a family
+// supports are checked against the models registry before a run starts (with the family's range
+// in the message), so they are not guessed here.
 
 export const backboneNames = ['ir-lite', 'ir18', 'ir34', 'ir50'] as const;
 export const backboneNameSchema = z.enum(backboneNames, {
@@ -26,14 +27,11 @@ export const backboneConfigSchema = z.strictObject({
   inputSize: z
     .number()
     .int({ error: (iss) => `input size must be a whole number of pixels, got ${shown(iss.input)}` })
-    .min(16, { error: (iss) => `input size must be at least 16 px, got ${shown(iss.input)}` })
-    .max(224, { error: (iss) => `input size must be at most 224 px, got ${shown(iss.input)}` })
     .optional(),
   embeddingSize: z
     .number()
     .int()
     .min(2, { error: (iss) => `embedding size must be at least 2, got ${shown(iss.input)}` })
-    .max(4096, { error: (iss) => `embedding size must be at most 4096, got ${shown(iss.input)}` })
     .optional(),
   /** ir-lite: channel width of each stage. */
   widths: positiveInts('backbone widths').optional(),
