@@ -5,6 +5,7 @@ import { sql } from '../store/statements.js';
 import { compileSplit, type SplitScores } from './compile-rule.js';
 import { loadDatasetColumns, type DatasetColumns } from './dataset-columns.js';
 import { parseSplitDefinition, type SplitDefinition } from './split-rule.js';
+import type { AttributeSplitCounts, SplitSummary as SplitCounts } from '../vocabulary/index.js';
 
 // Evaluates a split rule over a dataset: which images are easy, hard or excluded, and the counts
 // the Split page shows live (identities usable for DDL, per-attribute easy/hard counts, images
@@ -14,16 +15,7 @@ export const EASY = 0;
 export const HARD = 1;
 export const EXCLUDED = -1;
 
-export interface AttributeSplitCounts {
-  attribute: string;
-  source: 'file' | 'measured';
-  kind: 'numeric' | 'categorical';
-  /** Numeric: equal-width bins over the attribute's range. */
-  bins?: Array<{ x0: number; x1: number; easy: number; hard: number }>;
-  /** Categorical: counts per value (the 30 most frequent). */
-  categories?: Array<{ value: string; easy: number; hard: number }>;
-  missing: { easy: number; hard: number };
-}
+export type { AttributeSplitCounts } from '../vocabulary/index.js';
 
 export interface BoundaryExample {
   imageId: number;
@@ -33,27 +25,10 @@ export interface BoundaryExample {
   margin: number;
 }
 
-export interface SplitSummary {
+/** The vocabulary's split summary (what the Split page shows), plus what the lab keeps with it. */
+export interface SplitSummary extends SplitCounts {
   datasetId: number;
-  images: number;
-  easyImages: number;
-  hardImages: number;
-  /** In neither side (an `easy` rule was given, or tagged "exclude"). */
-  excludedImages: number;
-  /** Identities with an image on either side. */
-  identities: number;
-  identitiesWithEasy: number;
-  identitiesWithHard: number;
-  /** At least 2 easy images (can give an easy positive pair). */
-  identitiesWithTwoEasy: number;
-  identitiesWithTwoHard: number;
-  /** At least 2 easy and 1 hard image: what DDL draws from. */
-  usableIdentities: number;
-  forcedByTags: { easy: number; hard: number; exclude: number };
-  perAttribute: AttributeSplitCounts[];
   boundary: { easy: BoundaryExample[]; hard: BoundaryExample[] };
-  /** Plain-language problems. */
-  warnings: string[];
   evaluationMs: number;
 }
 

@@ -30,12 +30,10 @@ export { measuredAttributeNames, isMeasuredAttribute } from './measured-attribut
 export {
   parseSplitDefinition,
   SplitRuleError,
-  comparisonOps,
   type SplitDefinition,
   type SplitRuleGroup,
   type SplitCondition,
   type SplitNode,
-  type ComparisonOp,
   type SplitRuleIssue,
 } from './split-rule.js';
 export { compileSplit, quantile, type SplitScores, type CompiledSplit } from './compile-rule.js';

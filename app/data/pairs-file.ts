@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
-import type { PairListFormat, PairType } from '../store/pairs-repo.js';
+import type { PairListFormat } from '../store/pairs-repo.js';
+import { isPairType, type PairType } from '../vocabulary/index.js';
 import type { IssueLog } from './issue-log.js';
 import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js';
 
@@ -22,8 +23,6 @@ export interface PairFileInfo {
   folds: number;
   entries: number;
 }
-
-const pairTypes = new Set<PairType>(['easy-easy', 'easy-hard', 'hard-hard']);
 
 export function pairFileFormat(file: string, firstLine: string): PairListFormat {
   const ext = extname(file).toLowerCase();
@@ -175,7 +174,7 @@ async function readCsvPairs(
     let type: PairType | null = null;
     const typeText = cols.type === null ? '' : (fields[cols.type] ?? '').toLowerCase();
     if (typeText) {
-      if (pairTypes.has(typeText as PairType)) type = typeText as PairType;
+      if (isPairType(typeText)) type = typeText;
       else
         issues.add(
           line,

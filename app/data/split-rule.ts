@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import {
+  splitComparisonOps,
+  type SplitCondition as RuleCondition,
+  type SplitDefinition as RuleDefinition,
+  type SplitRule,
+} from '../vocabulary/index.js';
 
 // Split rules: what "hard" (and optionally "easy") means for a dataset, as plain JSON.
-// The canonical form is the LabApi contract's (app/api/contract/splits.ts) — groups
+// The canonical form is the lab's vocabulary (app/vocabulary/split-rule.ts) — groups
 // `{ "combine": "and"|"or", "conditions": [...] }` of conditions with a `kind` — extended with
 // `in`, `not`, named per-image scores and tags. Hand-written rules may use shorthands, which
 // parse to the same thing:
@@ -12,34 +18,13 @@ import { z } from 'zod';
 //   { "tag": "blurry" }, { "images": [12, 13] }
 // Missing values never match a comparison (so `not` of one does).
 
-export const comparisonOps = ['<', '<=', '>', '>=', '==', '!=', 'in'] as const;
-export type ComparisonOp = (typeof comparisonOps)[number];
 export type ScalarValue = number | string;
 
-export type SplitCondition =
-  /** A file or measured attribute against a threshold; `abs` compares |value| (|yaw| >= 45). */
-  | { kind: 'attribute'; attribute: string; op: ComparisonOp; value: ScalarValue | ScalarValue[]; abs?: boolean }
-  /** The image's per-image score (from a model: `score` names it, or `runId` for a run's score) is in the lowest `below` / highest `above` percent. */
-  | { kind: 'percentile'; score?: string; runId?: string; below?: number; above?: number }
-  /** Exactly these images. */
-  | { kind: 'images'; imageIds: Array<number | string> }
-  /** Images carrying this manual tag. */
-  | { kind: 'tag'; tag: string }
-  | { kind: 'not'; condition: SplitCondition | SplitRuleGroup };
-
-export interface SplitRuleGroup {
-  combine: 'and' | 'or';
-  conditions: Array<SplitCondition | SplitRuleGroup>;
-}
-
-export interface SplitDefinition {
-  /** Images matching this are hard. */
-  hard: SplitRuleGroup;
-  /** When given, only images matching it (and not hard) are easy; the rest are excluded. Default: every image not hard. */
-  easy?: SplitRuleGroup;
-  /** Manual tags "easy" / "hard" force an image to that side and "exclude" drops it; default true. */
-  manualTags?: boolean;
-}
+// The vocabulary's rule types; a hand-written rule may name images by number as well as by id.
+type ImageRef = number | string;
+export type SplitCondition = RuleCondition<ImageRef>;
+export type SplitRuleGroup = SplitRule<ImageRef>;
+export type SplitDefinition = RuleDefinition<ImageRef>;
 
 export type SplitNode = SplitCondition | SplitRuleGroup;
 
@@ -60,7 +45,7 @@ const attributeSchema = z
   .strictObject({
     kind: z.literal('attribute'),
     attribute: z.string({ error: 'attribute must be a name, e.g. "yaw"' }).min(1, 'name the attribute, e.g. "yaw"'),
-    op: z.enum(comparisonOps, { error: `op must be one of ${comparisonOps.join(' ')}` }),
+    op: z.enum(splitComparisonOps, { error: `op must be one of ${splitComparisonOps.join(' ')}` }),
     value: z.union([scalar, z.array(scalar).min(1, '"in" needs at least one value')], {
       error: 'value must be a number, a text, or (for "in") a list',
     }),

@@ -2,7 +2,7 @@
 export { createHead } from './heads/create-head.js';
 export { crossEntropy } from './heads/cross-entropy.js';
 export {
-  defaultMargins,
+  defaultHeadMargins,
   headConfigSchema,
   headTypes,
   type HeadConfig,

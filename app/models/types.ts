@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { BackboneName } from '../vocabulary/index.js';
 
 // The backbone contract the trainer and evaluator use (DESIGN.md §3).
 
-export const backboneNames = ['ir-lite', 'ir18', 'ir34', 'ir50'] as const;
-export type BackboneName = (typeof backboneNames)[number];
+export { backboneNames, type BackboneName } from '../vocabulary/index.js';
 
 export interface BackboneSpec {
   name: BackboneName;

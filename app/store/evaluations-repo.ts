@@ -4,6 +4,7 @@ import type {
   IdentificationReport,
   VerificationReport,
 } from '../eval/report-types.js';
+import type { EvaluationStatus, FailureKind } from '../vocabulary/index.js';
 import type { LabDatabase } from './db.js';
 import { ensureEvaluationTables } from './evaluations-tables.js';
 import { nowIso, sql } from './statements.js';
@@ -12,12 +13,11 @@ import { nowIso, sql } from './statements.js';
 // list, written with its failures and per-image hardness in one transaction, so a reader never
 // sees an evaluation without them.
 
-export type EvaluationStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+export type { EvaluationStatus, FailureKind } from '../vocabulary/index.js';
 /** Where the pair types came from: the pair list itself, the run's split, or nowhere (untyped). */
 export type PairTypesSource = 'list' | 'split' | 'none';
 /** Where each image's easy/hard side came from (identification, hardness by side). */
 export type SidesSource = 'split' | 'pair-types' | 'none';
-export type FailureKind = 'false-reject' | 'false-accept';
 
 export interface SideHardness {
   images: number;

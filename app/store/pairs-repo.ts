@@ -1,7 +1,8 @@
+import type { PairType } from '../vocabulary/index.js';
 import type { LabDatabase } from './db.js';
 import { nowIso, sql } from './statements.js';
 
-export type PairType = 'easy-easy' | 'easy-hard' | 'hard-hard';
+export type { PairType } from '../vocabulary/index.js';
 export type PairListFormat = 'lfw' | 'csv';
 
 export interface NewPair {

@@ -1,3 +1,4 @@
+import type { RunStatus } from '../vocabulary/index.js';
 import type { LabDatabase } from './db.js';
 import { sql } from './statements.js';
 
@@ -5,8 +6,7 @@ import { sql } from './statements.js';
 // Status changes are compare-and-set (`from` lists the statuses allowed before), so the run
 // process and its supervisor can never overwrite each other's final word.
 
-export const runStatuses = ['queued', 'running', 'completed', 'cancelled', 'failed', 'interrupted'] as const;
-export type RunStatus = (typeof runStatuses)[number];
+export { runStatuses, type RunStatus } from '../vocabulary/index.js';
 
 /** Statuses after which no process works on the run any more. */
 export const finishedStatuses: readonly RunStatus[] = ['completed', 'cancelled', 'failed', 'interrupted'];

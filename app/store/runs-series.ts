@@ -62,7 +62,7 @@ export function metricNames(db: LabDatabase, runId: number): string[] {
   ).map((r) => r.name);
 }
 
-export interface MetricPoint {
+export interface SeriesPoint {
   step: number;
   value: number | null;
 }
@@ -75,15 +75,15 @@ export function metricSeries(
   db: LabDatabase,
   runId: number,
   options: { names?: string[]; afterStep?: number; maxPoints?: number } = {},
-): Record<string, MetricPoint[]> {
+): Record<string, SeriesPoint[]> {
   const names = options.names ?? metricNames(db, runId);
   const select = sql(
     db,
     'SELECT step, value FROM run_metrics WHERE run_id = ? AND name = ? AND step > ? ORDER BY step',
   );
-  const series: Record<string, MetricPoint[]> = {};
+  const series: Record<string, SeriesPoint[]> = {};
   for (const name of names) {
-    const points = select.all(runId, name, options.afterStep ?? -1) as MetricPoint[];
+    const points = select.all(runId, name, options.afterStep ?? -1) as SeriesPoint[];
     series[name] = thin(points, options.maxPoints);
   }
   return series;
@@ -151,7 +151,7 @@ export function histogramsAt(
 }
 
 /** Each metric's most recent value (and its step): the runs table's "last loss" and friends. */
-export function latestMetrics(db: LabDatabase, runId: number): Record<string, MetricPoint> {
+export function latestMetrics(db: LabDatabase, runId: number): Record<string, SeriesPoint> {
   const rows = sql(
     db,
     `

@@ -1,5 +1,5 @@
 import { backboneInputRange, resolveBackboneSpec } from '../models/index.js';
-import type { BackboneConfig } from './backbone-config.js';
+import type { BackboneConfig } from '../vocabulary/index.js';
 
 // Checks a backbone config against the models registry before a run starts: the input size in
 // the family's range (DESIGN.md §3: ir-lite 32–64 px, IResNets 112 px), then everything else

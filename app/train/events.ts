@@ -1,34 +1,12 @@
-import type { RunStatus } from '../store/runs-repository.js';
+import type { LossTermName, RunStatus } from '../vocabulary/index.js';
 import type { HistogramRecord } from '../store/runs-series.js';
 
 // Messages between a run process and its supervisor. The worker has already written each of
 // these facts to SQLite when it sends the event: events are for live display, the database is
 // the record.
 
-/** Loss terms, by the names charts and the API use. Stage 1: cls, total. Stage 2: clsEasy, clsHard, posKL, negKL, order, total. */
-export const lossTermNames = ['cls', 'clsEasy', 'clsHard', 'posKL', 'negKL', 'order', 'total'] as const;
-export type LossTermName = (typeof lossTermNames)[number];
-
-/**
- * Other per-step series: learning rate, throughput (moving average), seconds of training so far
- * (summed over resumes), gradient norm before clipping; in stage 2 also the DDL total (recorded
- * even when the objective is classification only), the batch's four similarity expectations and
- * how many positive pairs passed positiveThreshold in each branch.
- */
-export const stepMetricNames = [
-  'lr',
-  'imagesPerSecond',
-  'time',
-  'gradNorm',
-  'ddl',
-  'teacherPosMean',
-  'teacherNegMean',
-  'studentPosMean',
-  'studentNegMean',
-  'teacherPosKept',
-  'studentPosKept',
-] as const;
-export type StepMetricName = (typeof stepMetricNames)[number];
+// The names of the recorded loss terms and step metrics are the lab's vocabulary.
+export { lossTermNames, stepMetricNames, type LossTermName, type StepMetricName } from '../vocabulary/index.js';
 
 export interface RunStatusEvent {
   type: 'run.status';

@@ -1,5 +1,5 @@
 import type { RunRecord } from '../store/runs-repository.js';
-import type { MetricPoint } from '../store/runs-series.js';
+import type { SeriesPoint } from '../store/runs-series.js';
 import type { RunProgressEvent } from './events.js';
 
 // Words and bars for terminals: one progress line per step event, one summary line per run.
@@ -23,7 +23,7 @@ export function describeProgress(event: RunProgressEvent, width = 24): string {
 }
 
 /** One line for `runs list`. */
-export function describeRun(run: RunRecord, latest?: Record<string, MetricPoint>): string {
+export function describeRun(run: RunRecord, latest?: Record<string, SeriesPoint>): string {
   const config = run.config as { objective?: string };
   const kind = run.stage === 1 ? 'stage 1' : `stage 2 ${config.objective ?? ''} from run ${run.parentRunId}`;
   const loss = latest?.total?.value;

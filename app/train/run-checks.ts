@@ -6,7 +6,8 @@ import { listCheckpoints } from '../store/runs-checkpoints.js';
 import { getSplit } from '../store/splits-repo.js';
 import { sql } from '../store/statements.js';
 import { checkBackboneSupport } from './backbone-support.js';
-import { parseRunConfig, RunConfigError, type RunConfig, type Stage1Config } from './run-config.js';
+import type { Stage1Config, TrainerRunConfig } from '../vocabulary/index.js';
+import { parseRunConfig, RunConfigError } from './run-config.js';
 
 // Checks that need the database, run before a run is created: the dataset and split exist,
 // the split has enough identities for b, the parent of a stage-2 run is a finished stage-1 run
@@ -30,9 +31,9 @@ export interface CheckedRunRequest {
 }
 
 /** A config ready to train: every stage knows its backbone and head. */
-export type ResolvedRunConfig = RunConfig & {
+export type ResolvedRunConfig = TrainerRunConfig & {
   backbone: Stage1Config['backbone'];
-  head: NonNullable<RunConfig['head']>;
+  head: NonNullable<TrainerRunConfig['head']>;
 };
 
 /** Identities of a split by what they can give a DDL batch. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabApiError, runConfigSchema } from '../../app/api/contract/index.js';
+import { LabApiError, runConfigInputSchema } from '../../app/api/contract/index.js';
 import { fieldErrorsFromLabError, fieldErrorsFromZod } from '../../renderer/src/lib/form-errors.js';
 import {
   checkRunForm,
@@ -13,7 +13,7 @@ describe('run config form', () => {
   it('starts from a valid stage-1 config (the contract’s suggestion and defaults)', () => {
     const { config, errors } = checkRunForm(defaultRunForm('7', '3'));
     expect(errors).toEqual({});
-    const parsed = runConfigSchema.parse(config);
+    const parsed = runConfigInputSchema.parse(config);
     expect(parsed).toMatchObject({
       datasetId: '7',
       splitId: '3',
@@ -30,7 +30,7 @@ describe('run config form', () => {
     const { config, errors } = checkRunForm(form);
     expect(config).toBeUndefined();
     expect(errors.lr).toBe('"fast" is not a number');
-    expect(errors.batchSize).toBe('batch size must be at least 2');
+    expect(errors.batchSize).toBe('batch size must be at least 2, got 1');
   });
 
   it('reports the cross-field rule of the contract on its field', () => {
@@ -57,7 +57,7 @@ describe('run config form', () => {
       ddl: { lambdaPos: 0.1, bins: { count: 1000 } },
     });
     expect(config).not.toHaveProperty('backbone');
-    expect(runConfigSchema.safeParse(config).success).toBe(true);
+    expect(runConfigInputSchema.safeParse(config).success).toBe(true);
     const classification = checkRunForm({ ...form, objective: 'classification' }).config;
     expect(classification).not.toHaveProperty('ddl');
   });
@@ -73,11 +73,18 @@ describe('run config form', () => {
 
 describe('zod and service errors -> field messages', () => {
   it('keys zod issues by dotted path, first message wins, prefix stripped', () => {
-    const result = runConfigSchema.safeParse({ datasetId: 'x', splitId: 'y', stage: 1, batchSize: 1, steps: 0, lr: 1 });
+    const result = runConfigInputSchema.safeParse({
+      datasetId: 'x',
+      splitId: 'y',
+      stage: 1,
+      batchSize: 1,
+      steps: 0,
+      lr: 1,
+    });
     expect(result.success).toBe(false);
     const errors = fieldErrorsFromZod(result.error!);
-    expect(errors.batchSize).toBe('batch size must be at least 2');
-    expect(errors.steps).toBe('steps must be at least 1');
+    expect(errors.batchSize).toBe('batch size must be at least 2, got 1');
+    expect(errors.steps).toBe('steps must be at least 1, got 0');
     expect(
       fieldErrorsFromZod(
         { issues: [{ code: 'custom', path: ['config', 'lr'], message: 'too big', input: 1 }] },

@@ -1,14 +1,9 @@
+// The vocabulary comes first: it sets zod up for the page before any schema is built.
+import { idSchema } from '../../vocabulary/index.js';
 import { z } from 'zod';
 
-// Building blocks shared by every part of the contract: ids, paging, histograms.
-
-// The UI runs under a CSP without 'unsafe-eval'. zod's JIT probes `new Function`, which such a CSP
-// reports as a violation even though zod catches it; in a page, parse without the JIT.
-if ((globalThis as { document?: unknown }).document !== undefined) z.config({ jitless: true });
-
-/** Ids are opaque strings, safe in URLs and file names (SQLite integer ids are sent as strings). */
-export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id: 1-64 letters, digits, "-" or "_"');
-export type Id = z.infer<typeof idSchema>;
+// Building blocks shared by every part of the contract: paging, histograms, filters. Ids, pair
+// types and the rest of the words the core shares come from app/vocabulary (re-exported by index.ts).
 
 /** ISO-8601 timestamp, e.g. "2025-01-31T12:00:00.000Z". */
 export const timestampSchema = z.string();
@@ -50,10 +45,6 @@ export const attributeFilterSchema = z.strictObject({
   abs: z.boolean().default(false),
 });
 export type AttributeFilter = z.infer<typeof attributeFilterSchema>;
-
-/** Pair types of DESIGN.md §6: every metric is reported per type. */
-export const pairTypeSchema = z.enum(['easy-easy', 'easy-hard', 'hard-hard']);
-export type PairType = z.infer<typeof pairTypeSchema>;
 
 /** Reference to a long job (import, generation, evaluation): progress arrives as `job.*` events. */
 export const jobRefSchema = z.object({ jobId: idSchema });

@@ -8,7 +8,7 @@ import {
   labMethodNames,
   parseImageMediaPath,
   parseThumbnailSize,
-  runConfigSchema,
+  runConfigInputSchema,
   splitDefinitionSchema,
   suggestedRunConfigs,
 } from './index.js';
@@ -26,7 +26,7 @@ describe('LabApi contract', () => {
   });
 
   it('fills run config defaults and explains bad values by field', () => {
-    const config = runConfigSchema.parse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1 });
+    const config = runConfigInputSchema.parse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1 });
     expect(config).toMatchObject({
       stage: 1,
       batchSize: 64,
@@ -34,17 +34,17 @@ describe('LabApi contract', () => {
       clipGradNorm: 5,
       head: { type: 'arcface', s: 32 },
     });
-    const bad = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1, lr: 0 });
+    const bad = runConfigInputSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage1, lr: 0 });
     const messages = bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
-    expect(messages).toContain('lr: learning rate must be above 0');
+    expect(messages).toContain('lr: learning rate must be positive, got 0');
   });
 
   it('requires a parent run for stage 2, and a backbone and head for stage 1', () => {
-    const stage2 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage2 });
+    const stage2 = runConfigInputSchema.safeParse({ datasetId: '1', splitId: '2', ...suggestedRunConfigs.stage2 });
     expect(stage2.error?.issues.map((i) => i.path.join('.'))).toEqual(['parentRunId']);
-    const stage1 = runConfigSchema.safeParse({ datasetId: '1', splitId: '2', batchSize: 8, steps: 10, lr: 0.1 });
+    const stage1 = runConfigInputSchema.safeParse({ datasetId: '1', splitId: '2', batchSize: 8, steps: 10, lr: 0.1 });
     expect(stage1.error?.issues.map((i) => i.path.join('.'))).toEqual(['backbone', 'head']);
-    const ddl1 = runConfigSchema.safeParse({
+    const ddl1 = runConfigInputSchema.safeParse({
       datasetId: '1',
       splitId: '2',
       ...suggestedRunConfigs.stage1,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { idSchema } from '../../vocabulary/index.js';
 import {
   attributeFilterSchema,
   attributesSchema,
   categoryCountSchema,
-  idSchema,
   jobRefSchema,
   noParams,
   numericBinSchema,

@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import {
+  evaluationStatusSchema,
+  failureKindSchema,
+  failureKinds,
+  idSchema,
+  pairTypeSchema,
+} from '../../vocabulary/index.js';
+import {
   attributeFilterSchema,
   attributesSchema,
-  idSchema,
   jobRefSchema,
   numericBinSchema,
   pageParams,
   pagedSchema,
-  pairTypeSchema,
   timestampSchema,
 } from './common.js';
 
@@ -40,8 +45,6 @@ export const verificationMetricsSchema = z.object({
   impostorHistogram: z.array(numericBinSchema),
 });
 export type VerificationMetrics = z.infer<typeof verificationMetricsSchema>;
-
-export const evaluationStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled']);
 
 export const evaluationSummarySchema = z.object({
   id: idSchema,
@@ -87,7 +90,7 @@ export const failureImageSchema = z.object({
 export const failurePairSchema = z.object({
   id: idSchema,
   /** false-reject: a genuine pair scored below the threshold; false-accept: an impostor pair above it. */
-  kind: z.enum(['false-reject', 'false-accept']),
+  kind: failureKindSchema,
   pairType: pairTypeSchema.nullable(),
   score: z.number(),
   threshold: z.number(),
@@ -131,7 +134,7 @@ export const evaluationMethods = {
     params: z.strictObject({
       evaluationId: idSchema,
       ...pageParams,
-      kind: z.enum(['false-reject', 'false-accept', 'all']).default('all'),
+      kind: z.enum([...failureKinds, 'all']).default('all'),
       pairType: pairTypeSchema.optional(),
       /** Keep pairs where either image matches every filter. */
       filters: z.array(attributeFilterSchema).max(20).default([]),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { idSchema } from './common.js';
+import { idSchema, runStatusSchema } from '../../vocabulary/index.js';
 import { jobInfoSchema } from './jobs.js';
-import { runHistogramsSchema, runStatusSchema } from './runs.js';
+import { runHistogramsSchema } from './runs.js';
 
 // Events pushed by the lab (IPC in Electron, the /api/events WebSocket in server mode).
 

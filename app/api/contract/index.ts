@@ -1,4 +1,6 @@
 // The LabApi contract (see methods.ts for the overview). Pure: zod only; the renderer imports it.
+// The words it shares with the core come from app/vocabulary and are part of it.
+export * from '../../vocabulary/index.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './system.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { idSchema, noParams } from './common.js';
+import { idSchema } from '../../vocabulary/index.js';
+import { noParams } from './common.js';
 
 // jobs.*: long work that is not a training run (import, generation, evaluation). Cancellable.
 

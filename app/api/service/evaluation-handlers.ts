@@ -1,4 +1,4 @@
-import { LabApiError, type FailurePair, type PairType } from '../contract/index.js';
+import { isPairType, LabApiError, type FailurePair, type PairType } from '../contract/index.js';
 import { loadDatasetColumns, type DatasetColumns } from '../../data/dataset-columns.js';
 import {
   evaluateRun,
@@ -88,9 +88,6 @@ function failureImage(columns: DatasetColumns, image: FailureImage) {
     attributes,
   };
 }
-
-const isPairType = (type: string | null): type is PairType =>
-  type === 'easy-easy' || type === 'easy-hard' || type === 'hard-hard';
 
 export function evaluationHandlers(
   context: ServiceContext,

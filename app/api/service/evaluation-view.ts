@@ -5,7 +5,7 @@ import type {
   PairType,
   VerificationMetrics,
 } from '../contract/index.js';
-import { pairTypeSchema } from '../contract/index.js';
+import { isPairType } from '../contract/index.js';
 import type {
   HistogramCounts,
   PairSetMetrics,
@@ -18,9 +18,6 @@ import type { EvaluationRecord, EvaluationSummaryRecord } from '../../store/eval
 import { apiId } from './ids.js';
 
 // Stored evaluations (app/eval's VerificationReport inside) -> the contract's chart-ready shapes.
-
-const pairTypes = new Set<string>(pairTypeSchema.options);
-const isPairType = (type: string | null): type is PairType => type !== null && pairTypes.has(type);
 
 function bins(histogram: ScoreHistograms, counts: HistogramCounts): NumericBin[] {
   const width = (histogram.max - histogram.min) / histogram.bins;

@@ -1,5 +1,4 @@
-import type { MetricPoint, RunConfig, RunSummary } from '../contract/index.js';
-import { lossTermNames } from '../../train/events.js';
+import { lossTermNames, type MetricPoint, type RunConfig, type RunSummary } from '../contract/index.js';
 import type { LabDatabase } from '../../store/db.js';
 import type { RunRecord } from '../../store/runs-repository.js';
 import { latestMetrics, metricSeries } from '../../store/runs-series.js';

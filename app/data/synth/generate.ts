@@ -7,19 +7,12 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { Random } from '../../util/random.js';
+import type { PairType } from '../../vocabulary/index.js';
 import { attributeColumns, attributesHeader, attributesRow, imageAttributes } from './attributes.js';
 import { type HardRule, isHard } from './hard-rule.js';
 import { sampleIdentity } from './identity.js';
 import { type SynthOptions, parseSynthOptions } from './options.js';
-import {
-  type IdentityImages,
-  PAIRS_PER_IDENTITY,
-  type SynthPairType,
-  buildPairs,
-  pairRow,
-  pairTypes,
-  pairsHeader,
-} from './pairs.js';
+import { type IdentityImages, PAIRS_PER_IDENTITY, buildPairs, pairRow, pairTypes, pairsHeader } from './pairs.js';
 import { type PresetName, type PresetParameters, getPreset, sampleNuisance } from './presets.js';
 import { JPEG_QUALITY, type ImageNuisance, renderFaceJpeg } from './render-image.js';
 import { mapPool } from './pool.js';
@@ -44,7 +37,7 @@ export interface SynthManifest {
   hard: number;
   /** Identities with at least 2 easy and 1 hard image (all of them, by construction). */
   identitiesUsableForDdl: number;
-  pairs: Record<SynthPairType, { genuine: number; impostor: number }>;
+  pairs: Record<PairType, { genuine: number; impostor: number }>;
   pairsPerIdentity: number;
   hardRule: HardRule;
   parameters: PresetParameters;

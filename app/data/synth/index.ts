@@ -14,5 +14,5 @@ export { type SynthOptions, SynthOptionsError, DEFAULT_SEED, MAX_IMAGES } from '
 export { type HardRule, type HardCondition, type ComparisonOp, hardRuleSchema, isHard } from './hard-rule.js';
 export { presetNames, getPreset, type PresetName, type PresetParameters, type NuisanceRanges } from './presets.js';
 export { attributeColumns, attributesHeader } from './attributes.js';
-export { pairTypes, pairsHeader, PAIRS_PER_IDENTITY, type SynthPairType } from './pairs.js';
+export { pairTypes, pairsHeader, PAIRS_PER_IDENTITY } from './pairs.js';
 export { contactSheet } from './contact-sheet.js';

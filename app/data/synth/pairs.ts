@@ -2,9 +2,9 @@
 // (easy image first in easy-hard). Per type: up to PAIRS_PER_IDENTITY genuine pairs per identity,
 // and exactly as many impostor pairs between random identities. Deterministic from the seed.
 import { Random } from '../../util/random.js';
+import { pairTypes, type PairType } from '../../vocabulary/index.js';
 
-export const pairTypes = ['easy-easy', 'easy-hard', 'hard-hard'] as const;
-export type SynthPairType = (typeof pairTypes)[number];
+export { pairTypes } from '../../vocabulary/index.js';
 export const PAIRS_PER_IDENTITY = 3;
 export const pairsHeader = 'path1,path2,same,type';
 
@@ -17,10 +17,10 @@ export interface Pair {
   path1: string;
   path2: string;
   same: boolean;
-  type: SynthPairType;
+  type: PairType;
 }
 
-function genuineCandidates(images: IdentityImages, type: SynthPairType): [string, string][] {
+function genuineCandidates(images: IdentityImages, type: PairType): [string, string][] {
   const out: [string, string][] = [];
   const within = (list: string[]) => {
     for (let a = 0; a < list.length; a++) for (let b = a + 1; b < list.length; b++) out.push([list[a]!, list[b]!]);
@@ -31,7 +31,7 @@ function genuineCandidates(images: IdentityImages, type: SynthPairType): [string
   return out;
 }
 
-function sides(type: SynthPairType): ['easy' | 'hard', 'easy' | 'hard'] {
+function sides(type: PairType): ['easy' | 'hard', 'easy' | 'hard'] {
   return type === 'easy-easy' ? ['easy', 'easy'] : type === 'hard-hard' ? ['hard', 'hard'] : ['easy', 'hard'];
 }
 

@@ -1,7 +1,7 @@
 import {
+  ddlConfigSchema,
   defaultHeadMargins,
-  ddlOptionsSchema,
-  runConfigSchema,
+  runConfigInputSchema,
   suggestedRunConfigs,
   type RunConfig,
   type RunConfigInput,
@@ -261,13 +261,13 @@ const scheduleDefaults: RunForm = {
  * default filled in, plus the defaults stage 2 would use (kept ready for a switch of stage).
  */
 export function defaultRunForm(datasetId = '', splitId = ''): RunForm {
-  const stage1Config = runConfigSchema.parse({
+  const stage1Config = runConfigInputSchema.parse({
     ...suggestedRunConfigs.stage1,
     datasetId: 'placeholder',
     splitId: 'placeholder',
   });
   return {
-    ...formValuesFrom({ ddl: ddlOptionsSchema.parse({}), histogramEvery: suggestedRunConfigs.stage2.histogramEvery }),
+    ...formValuesFrom({ ddl: ddlConfigSchema.parse({}), histogramEvery: suggestedRunConfigs.stage2.histogramEvery }),
     ...scheduleDefaults,
     ...formValuesFrom(stage1Config),
     'head.m': '',
@@ -348,7 +348,7 @@ export function checkRunForm(form: RunForm): FormCheck {
   if (errors.datasetId) errors.datasetId = 'choose a dataset';
   if (errors.splitId) errors.splitId = 'choose a split (save one on the Split page)';
   if (errors.parentRunId) errors.parentRunId = 'choose the stage-1 run to fine-tune';
-  const result = runConfigSchema.safeParse(config);
+  const result = runConfigInputSchema.safeParse(config);
   if (!result.success) {
     for (const [path, message] of Object.entries(fieldErrorsFromZod(result.error)))
       if (!(path in errors)) errors[path] = message;

@@ -1,10 +1,16 @@
-import { z } from 'zod';
+import { shown } from './messages.js';
+import { z } from './zod.js';
 
-// The backbone part of a stage-1 run config: the models registry's BackboneSpec as zod, so a
-// config file is checked before a process starts. Ranges the registry supports are checked in
-// run-checks.ts; the init seed defaults to the run's seed.
+// The backbone part of a run config. The input sizes, embedding sizes and stage lists a family
+// supports are checked against the models registry before a run starts (with the family's range
+// in the message), so they are not guessed here.
 
-const shown = (value: unknown) => (typeof value === 'number' ? String(value) : JSON.stringify(value));
+export const backboneNames = ['ir-lite', 'ir18', 'ir34', 'ir50'] as const;
+export const backboneNameSchema = z.enum(backboneNames, {
+  error: (iss) => `backbone must be one of ${backboneNames.join(', ')}, got ${shown(iss.input)}`,
+});
+export type BackboneName = (typeof backboneNames)[number];
+
 const positiveInts = (field: string) =>
   z
     .array(
@@ -15,12 +21,9 @@ const positiveInts = (field: string) =>
     )
     .min(1);
 
-export const backboneNames = ['ir-lite', 'ir18', 'ir34', 'ir50'] as const;
-
 export const backboneConfigSchema = z.strictObject({
-  name: z.enum(backboneNames, {
-    error: (iss) => `backbone must be one of ${backboneNames.join(', ')}, got ${shown(iss.input)}`,
-  }),
+  /** ir-lite: CPU-sized, inputs 32-64 px; ir18/34/50: insightface IResNet at 112 px (GPU). */
+  name: backboneNameSchema,
   inputSize: z
     .number()
     .int({ error: (iss) => `input size must be a whole number of pixels, got ${shown(iss.input)}` })
@@ -30,13 +33,16 @@ export const backboneConfigSchema = z.strictObject({
     .int()
     .min(2, { error: (iss) => `embedding size must be at least 2, got ${shown(iss.input)}` })
     .optional(),
+  /** ir-lite: channel width of each stage. */
   widths: positiveInts('backbone widths').optional(),
+  /** ir-lite: residual blocks per stage. */
   depths: positiveInts('backbone depths').optional(),
   dropout: z
     .number()
     .min(0)
     .lt(1, { error: (iss) => `dropout must be in [0, 1), got ${shown(iss.input)}` })
     .optional(),
+  /** Weight-init seed (default: the run's seed). */
   seed: z.number().int().min(0).optional(),
 });
 export type BackboneConfig = z.output<typeof backboneConfigSchema>;
