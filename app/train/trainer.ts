@@ -39,7 +39,7 @@ export interface TrainerCallbacks {
   /** After each step's metrics (and histograms) are in the database. */
   onStep?(record: StepRecord & { totalSteps: number; lr: number; imagesPerSecond: number }): void;
   onCheckpoint?(step: number, path: string): void;
-  /** Polled before every step. */
+  /** Polled before every step, after the event loop has had a turn (so a stop is seen within one step). */
   stopRequested(): StopRequest | undefined;
   log?(message: string): void;
 }
@@ -161,6 +161,9 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
   try {
     // The loop.
     while (step < config.steps) {
+      // Steps are synchronous tfjs work: without this turn of the event loop, IPC commands, signals
+      // and the parent's disconnect would only be seen at the next checkpoint's await.
+      await yieldToEventLoop();
       const stop = callbacks.stopRequested();
       if (stop) {
         if (step > 0 && lastCheckpointStep !== step) await checkpoint();
@@ -238,6 +241,11 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
     head.dispose();
     backbone.dispose();
   }
+}
+
+/** One pass of the event loop (microseconds): lets pending messages and signal handlers run. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function countDdlImages(batch: DdlBatch): number {
