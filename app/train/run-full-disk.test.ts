@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRunRecord, type RunRecord } from '../store/runs-repository.js';
 import { metricSeries } from '../store/runs-series.js';
+import { recoverInterruptedRuns } from './run-control.js';
 import { RunManager } from './run-manager.js';
 import { waitUntil } from './test-support/processes.js';
 import { createSynthFixture, type SynthFixture } from './test-support/synth-fixture.js';
@@ -92,6 +93,11 @@ describe.skipIf(!mounted)('a full disk (tmpfs, needs root to mount)', () => {
       new RegExp(`run ${handle.runId}: could not record how its process ended \\(.*SQLITE_FULL\\).*trying again`),
     );
     expect(manager.list().map((r) => r.id)).toContain(handle.runId); // still serving
+    // Start-up recovery on a full disk logs too, and throws nothing.
+    expect(recoverInterruptedRuns(db, undefined, (m) => logs.push(m))).toEqual([]);
+    expect(logs.join('\n')).toMatch(
+      new RegExp(`could not mark run ${handle.runId} interrupted \\(.*SQLITE_FULL.*\\); it is tried again`),
+    );
 
     rmSync(filler);
     const final = await waitUntil(

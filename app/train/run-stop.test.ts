@@ -4,7 +4,7 @@ import type { LabDatabase } from '../store/db.js';
 import { listCheckpoints } from '../store/runs-checkpoints.js';
 import { getRunRecord, markRunStarted, type RunRecord } from '../store/runs-repository.js';
 import { countMetricRows, metricNames, metricSeries } from '../store/runs-series.js';
-import { isProcessAlive, isRunWorkerAlive } from './process-liveness.js';
+import { identifyRunWorker, isProcessAlive, isRunWorkerAlive, runWorkerEnvMarker } from './process-liveness.js';
 import { recoverInterruptedRuns } from './run-control.js';
 import { RunManager } from './run-manager.js';
 import { startSupervisorProcess, waitUntil } from './test-support/processes.js';
@@ -101,4 +101,24 @@ describe('stopping a run within one step', () => {
     }
     expect(statusOf(db, live.runId)).toBe('cancelled');
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    "recognises a worker by its supervisor's environment marker when its command line cannot tell (utilityProcess)",
+    async () => {
+      const marked = spawn('sleep', ['60'], { stdio: 'ignore', env: { ...process.env, [runWorkerEnvMarker]: '41' } });
+      const plain = spawn('sleep', ['60'], { stdio: 'ignore' });
+      try {
+        await waitUntil('both sleeps to run', () =>
+          isProcessAlive(marked.pid as number) && isProcessAlive(plain.pid as number) ? true : undefined,
+        );
+        expect(identifyRunWorker(marked.pid as number, 41)).toBe('worker');
+        expect(identifyRunWorker(marked.pid as number, 42)).toBe('other');
+        expect(identifyRunWorker(plain.pid as number, 41)).toBe('other');
+        expect(identifyRunWorker(process.pid, 41)).toBe('other'); // vitest itself: alive, no worker
+      } finally {
+        marked.kill('SIGKILL');
+        plain.kill('SIGKILL');
+      }
+    },
+  );
 });
