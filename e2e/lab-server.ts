@@ -11,9 +11,10 @@ export interface LabServer {
   dataDir: string;
 }
 
-// Starts a real `ddl-lab serve` on a free port with a fresh data directory, one per test file.
-async function startLabServer(): Promise<{ lab: LabServer; child: ChildProcess }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ddl-lab-e2e-'));
+// Starts a real `ddl-lab serve` on a free port, with a fresh data directory unless given one.
+export async function startLabServer(
+  dataDir = mkdtempSync(join(tmpdir(), 'ddl-lab-e2e-')),
+): Promise<{ lab: LabServer; child: ChildProcess }> {
   const child = spawn(process.execPath, ['bin/ddl-lab.js', 'serve', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DDL_LAB_DATA_DIR: dataDir },

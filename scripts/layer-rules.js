@@ -95,6 +95,22 @@ export const appLayers = [
       'app/vocabulary/**',
     ],
   },
+  // Training. Its integration tests also check what the service reads of a run (embeddings).
+  {
+    target: 'app/train/**/*.test.ts',
+    restrictions: [
+      'app/train/**',
+      'app/data/**',
+      'app/eval/**',
+      'app/store/**',
+      'app/models/**',
+      'app/losses/**',
+      'app/engine/**',
+      'app/util/**',
+      'app/vocabulary/**',
+      'app/api/service/**',
+    ],
+  },
   {
     target: 'app/train/**',
     restrictions: [

@@ -1,29 +1,39 @@
 import type { LabDatabase } from '../store/db.js';
 import { latestCheckpoint } from '../store/runs-checkpoints.js';
 import { finishRun, getRunRecord, listRunRecords, requestRunCancel, type RunRecord } from '../store/runs-repository.js';
-import { isProcessAlive, looksLikeRunWorker } from './process-liveness.js';
+import { describeWriteError } from '../store/write-errors.js';
+import { isRunWorkerAlive } from './process-liveness.js';
 
 // Run bookkeeping that works from any process, through the database alone: start-up recovery
 // of runs whose process died, and cancelling a run that another process supervises.
 
 /**
- * Marks `interrupted` every run left `running` whose process is gone (a crash, a kill, a reboot).
- * Call on start-up, before showing runs. Returns the runs it changed.
+ * Marks `interrupted` every run left `running` whose process is gone (a crash, a kill, a reboot),
+ * or whose pid now belongs to another process (pid reuse). Call on start-up, before showing runs.
+ * Returns the runs it changed. A write that fails (a full disk) is logged and left for the next
+ * start-up: the run stays `running` meanwhile, and nothing else is lost.
  */
 export function recoverInterruptedRuns(
   db: LabDatabase,
-  isAlive: (pid: number) => boolean = isProcessAlive,
+  isAlive: (pid: number, runId: number) => boolean = isRunWorkerAlive,
+  log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
 ): RunRecord[] {
   const changed: RunRecord[] = [];
   for (const run of listRunRecords(db, { status: ['running'] })) {
-    if (run.pid !== null && isAlive(run.pid)) continue;
+    if (run.pid !== null && isAlive(run.pid, run.id)) continue;
     const checkpoint = latestCheckpoint(db, run.id);
     const error =
       `the run process${run.pid !== null ? ` (pid ${run.pid})` : ''} is gone: it crashed or was killed at step ${run.lastStep} of ${run.totalSteps}; ` +
       (checkpoint
         ? `resume continues from its last checkpoint, step ${checkpoint.step}`
         : 'it has no checkpoint, so resume starts it again');
-    if (finishRun(db, run.id, 'interrupted', error, ['running'])) changed.push(getRunRecord(db, run.id) as RunRecord);
+    try {
+      if (finishRun(db, run.id, 'interrupted', error, ['running'])) changed.push(getRunRecord(db, run.id) as RunRecord);
+    } catch (failure) {
+      log(
+        `could not mark run ${run.id} interrupted (${describeWriteError(failure)}); it is tried again at the next start-up`,
+      );
+    }
   }
   return changed;
 }
@@ -53,12 +63,12 @@ export async function cancelRunEverywhere(
   while (Date.now() < deadline) {
     const now = getRunRecord(db, runId) as RunRecord;
     if (now.status !== 'running' && now.status !== 'queued') return now;
-    if (now.pid !== null && !isProcessAlive(now.pid)) break;
+    if (now.pid !== null && !isRunWorkerAlive(now.pid, runId)) break;
     await sleep(pollMs);
   }
   const last = getRunRecord(db, runId) as RunRecord;
   if (last.status !== 'running' && last.status !== 'queued') return last;
-  if (last.pid !== null && isProcessAlive(last.pid) && looksLikeRunWorker(last.pid)) {
+  if (last.pid !== null && isRunWorkerAlive(last.pid, runId)) {
     try {
       process.kill(last.pid, 'SIGKILL');
     } catch {

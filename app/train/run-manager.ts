@@ -42,6 +42,8 @@ export interface RunManagerOptions {
   launcher?: RunProcessLauncher;
   /** Extra environment for run processes (e.g. LAB_BACKEND). */
   env?: Record<string, string>;
+  /** Problems of the supervision itself, e.g. a final status that could not be written (default: stderr). */
+  log?: (message: string) => void;
 }
 
 export class RunManager {
@@ -87,6 +89,7 @@ export class RunManager {
     const handle = superviseRun(this.db, this.dataDir, runId, {
       launcher: this.options.launcher,
       env: { ...this.options.env, ...options.env },
+      log: this.options.log,
       onEvent: (event) => {
         for (const listener of this.listeners) listener(event);
       },
@@ -160,9 +163,9 @@ export class RunManager {
     rmSync(runDirectory(this.dataDir, runId), { recursive: true, force: true });
   }
 
-  /** Start-up: runs left `running` by a dead process become `interrupted`. */
+  /** Start-up: runs left `running` by a dead process (or a pid now used by another one) become `interrupted`. */
   recover(): RunRecord[] {
-    return recoverInterruptedRuns(this.db);
+    return recoverInterruptedRuns(this.db, undefined, this.options.log);
   }
 
   /** App shutdown: every run this manager started stops at its next step, checkpoints, and ends `interrupted`. */

@@ -32,6 +32,15 @@ async function main(): Promise<number> {
     if (!stop) suspendReason = 'the process that started the run went away';
     stop ??= 'suspend';
   });
+  // Electron's utilityProcess has no disconnect event, and a channel may close late: a changed
+  // parent pid (the orphan was re-parented) says the same, and costs one getppid per step.
+  const parentPid = process.ppid;
+  const parentGone = () => {
+    if (channel && !stop && process.ppid !== parentPid) {
+      suspendReason = 'the process that started the run went away';
+      stop = 'suspend';
+    }
+  };
   // Ctrl-C in a terminal reaches the whole process group: treat it as the user's cancel.
   process.on('SIGINT', () => {
     stop ??= 'cancel';
@@ -64,7 +73,10 @@ async function main(): Promise<number> {
         run,
         config: parseResolvedRunConfig(run.config),
         callbacks: {
-          stopRequested: () => stop ?? (isCancelRequested(db, runId) ? 'cancel' : undefined),
+          stopRequested: () => {
+            parentGone();
+            return stop ?? (isCancelRequested(db, runId) ? 'cancel' : undefined);
+          },
           onStep: (s) => {
             const terms = Object.fromEntries(
               lossTermNames.filter((n) => s.metrics[n] !== undefined).map((n) => [n, s.metrics[n] as number]),

@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { rmSync } from 'node:fs';
-import { createClassificationSampler } from '../data/classification-sampler.js';
-import { createDdlSampler, type DdlBatch } from '../data/ddl-sampler.js';
 import { ensureImageCache } from '../data/ensure-image-cache.js';
-import type { ImageBatch } from '../data/image-batch.js';
 import { Random } from '../util/random.js';
 import { createHead } from '../losses/heads/create-head.js';
 import { createBackbone, loadBackbone } from '../models/index.js';
@@ -15,7 +12,7 @@ import {
   listCheckpoints,
 } from '../store/runs-checkpoints.js';
 import type { RunRecord } from '../store/runs-repository.js';
-import { recordSteps, type HistogramRecord, type StepRecord } from '../store/runs-series.js';
+import { recordSteps, type StepRecord } from '../store/runs-series.js';
 import {
   deletableCheckpointFolder,
   readCheckpoint,
@@ -25,11 +22,11 @@ import {
   type LoadedCheckpoint,
 } from './checkpoint-files.js';
 import { loadResumeCheckpoint } from './checkpoint-resume.js';
-import { histogramRecord } from './histogram-records.js';
 import type { ResolvedRunConfig } from './run-checks.js';
 import { learningRateAt } from './schedule.js';
 import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
-import { disposeStepLoss, stage1Loss, stage2Loss, type StepLoss, type StepModel } from './train-steps.js';
+import { openStage } from './stages/index.js';
+import { disposeStepLoss, type StepLoss, type StepModel } from './train-steps.js';
 
 // The training loop of both stages, top to bottom like insightface's train.py: data, model,
 // head, optimiser, then the loop with its callbacks (record, histograms, checkpoint). A run that
@@ -41,7 +38,7 @@ export interface TrainerCallbacks {
   /** After each step's metrics (and histograms) are in the database. */
   onStep?(record: StepRecord & { totalSteps: number; lr: number; imagesPerSecond: number }): void;
   onCheckpoint?(step: number, path: string): void;
-  /** Polled before every step. */
+  /** Polled before every step, after the event loop has had a turn (so a stop is seen within one step). */
   stopRequested(): StopRequest | undefined;
   log?(message: string): void;
 }
@@ -68,32 +65,11 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
   const random = resumeFrom ? Random.restore(resumeFrom.randomState) : new Random(config.seed);
 
   // Data: stage 1 draws uniform classification batches from every image of the dataset; stage 2
-  // draws DDL batches from the split. The seed is the run's, so the DDL and classification-only
-  // fine-tunes of one parent see exactly the same batches.
+  // draws DDL batches from the split (stages/).
   const inputSize = config.backbone.inputSize ?? 32;
   await ensureImageCache(db, run.datasetId, inputSize, { dataDir });
-  const sampler =
-    config.stage === 1
-      ? createClassificationSampler({
-          db,
-          dataDir,
-          datasetId: run.datasetId,
-          inputSize,
-          batchSize: config.batchSize,
-          seed: config.seed,
-          flip: config.flip,
-        })
-      : createDdlSampler({
-          db,
-          dataDir,
-          datasetId: run.datasetId,
-          splitId: run.splitId,
-          inputSize,
-          batch: config.batchSize,
-          studentPairs: config.ddl.studentPairs,
-          seed: config.seed,
-          flip: config.flip,
-        });
+  const stage = openStage(config, { db, dataDir, datasetId: run.datasetId, splitId: run.splitId, inputSize });
+  const { sampler } = stage;
   if (resumeFrom) sampler.restore(resumeFrom.samplerState);
 
   // Model: a fresh backbone, the parent's (stage 2), or our own checkpoint's (resume).
@@ -163,6 +139,9 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
   try {
     // The loop.
     while (step < config.steps) {
+      // Steps are synchronous tfjs work: without this turn of the event loop, IPC commands, signals
+      // and the parent's disconnect would only be seen at the next checkpoint's await.
+      await yieldToEventLoop();
       const stop = callbacks.stopRequested();
       if (stop) {
         if (step > 0 && lastCheckpointStep !== step) await checkpoint();
@@ -176,16 +155,8 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
       const lr = learningRateAt(config.schedule, config.lr, next, config.steps);
       const started = performance.now();
 
-      const batch = sampler.next();
-      let loss: StepLoss | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        loss =
-          config.stage === 1
-            ? stage1Loss(model, batch as ImageBatch)
-            : stage2Loss(model, batch as DdlBatch, config.ddl, config.objective);
-        return loss.total;
-      }, variables);
-      const stepLoss = loss as unknown as StepLoss;
+      const batch = stage.next();
+      const { value, grads, loss: stepLoss } = lossAndGradients(() => batch.loss(model), variables);
       const { grads: clipped, norm } = clipByGlobalNorm(grads, config.clipGradNorm);
       const names = Object.keys(stepLoss.scalars);
       const values = tf.tidy(() => tf.stack(names.map((n) => stepLoss.scalars[n] as tf.Scalar)).dataSync());
@@ -205,15 +176,11 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
         };
       }
       sgd.apply(clipped, lr);
-      const histograms =
-        config.stage === 2 && (next % config.histogramEvery === 0 || next === config.steps)
-          ? readHistograms(
-              stepLoss,
-              config.ddl.bins,
-              Object.fromEntries(names.map((n, i) => [n, values[i] as number])),
-              batch as DdlBatch,
-            )
-          : undefined;
+      const histograms = batch.histograms(
+        stepLoss,
+        Object.fromEntries(names.map((n, i) => [n, values[i] as number])),
+        next,
+      );
       tf.dispose([value, grads, clipped]);
       disposeStepLoss(stepLoss);
       step = next;
@@ -221,7 +188,7 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
       // Callbacks: record the step, then checkpoint when due.
       const seconds = (performance.now() - started) / 1000;
       trainSeconds += seconds;
-      const images = config.stage === 1 ? config.batchSize : countDdlImages(batch as DdlBatch);
+      const images = batch.images;
       // A moving average, restarted at the second step of each attempt (the first one compiles kernels).
       stepsThisAttempt += 1;
       imagesPerSecond = stepsThisAttempt <= 2 ? images / seconds : 0.9 * imagesPerSecond + 0.1 * (images / seconds);
@@ -242,53 +209,20 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
   }
 }
 
-function countDdlImages(batch: DdlBatch): number {
-  return (
-    batch.easySingles.count +
-    batch.hardSingles.count +
-    batch.easyPairs.reduce((s, p) => s + p.count, 0) +
-    batch.hardPairs.reduce((s, p) => s + p.count, 0)
-  );
+/** One pass of the event loop (microseconds): lets pending messages and signal handlers run. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
-function readHistograms(
-  loss: StepLoss,
-  range: { min: number; max: number },
-  scalars: Record<string, number>,
-  batch: DdlBatch,
-): HistogramRecord[] {
-  const h = loss.histograms;
-  if (!h) return [];
-  return [
-    histogramRecord(
-      'teacherPositive',
-      h.teacherPos.dataSync(),
-      range,
-      scalars.teacherPosMean ?? NaN,
-      scalars.teacherPosKept ?? 0,
-    ),
-    histogramRecord(
-      'teacherNegative',
-      h.teacherNeg.dataSync(),
-      range,
-      scalars.teacherNegMean ?? NaN,
-      batch.easySingles.count,
-    ),
-    histogramRecord(
-      'studentPositive',
-      h.studentPos.dataSync(),
-      range,
-      scalars.studentPosMean ?? NaN,
-      scalars.studentPosKept ?? 0,
-    ),
-    histogramRecord(
-      'studentNegative',
-      h.studentNeg.dataSync(),
-      range,
-      scalars.studentNegMean ?? NaN,
-      batch.hardSingles.count,
-    ),
-  ];
+/** The loss and its gradients; the loss's kept tensors come back for reading and disposal. */
+function lossAndGradients(
+  loss: () => StepLoss,
+  variables: tf.Variable[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap; loss: StepLoss } {
+  const out: { loss?: StepLoss } = {};
+  const { value, grads } = tf.variableGrads(() => (out.loss = loss()).total, variables);
+  if (!out.loss) throw new Error('tf.variableGrads did not run the loss');
+  return { value, grads, loss: out.loss };
 }
 
 function loadParentCheckpoint(db: LabDatabase, dataDir: string, config: ResolvedRunConfig): LoadedCheckpoint {

@@ -19,9 +19,9 @@ export interface SynthFixture {
 }
 
 export async function createSynthFixture(
-  options: { identities?: number; perIdentity?: number; seed?: number } = {},
+  options: { identities?: number; perIdentity?: number; seed?: number; under?: string } = {},
 ): Promise<SynthFixture> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ddl-train-'));
+  const dataDir = mkdtempSync(join(options.under ?? tmpdir(), 'ddl-train-'));
   const root = join(dataDir, 'synth');
   await generateSynthFaces({
     outDir: root,
