@@ -1,7 +1,7 @@
-import { defaultDdlConfig, parseDdlConfig, type DdlConfigInput } from '../../losses/ddl/ddl-config.js';
-import type { HeadConfigInput } from '../../losses/heads/head-config.js';
-import type { BackboneConfig } from '../backbone-config.js';
-import type { Schedule } from '../schedule.js';
+import { defaultDdlConfig, parseDdlConfig, type DdlConfigInput } from '../losses/ddl/ddl-config.js';
+import type { HeadConfigInput } from '../losses/heads/head-config.js';
+import type { BackboneConfig } from '../train/backbone-config.js';
+import type { Schedule } from '../train/schedule.js';
 
 // The demo's embedded defaults: one SynthFaces `pose` dataset to train on and a second one, of
 // other identities (another seed), to validate on. Validation identities are never trained on,
