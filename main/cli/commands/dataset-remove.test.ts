@@ -39,6 +39,7 @@ describe('ddl-lab dataset remove', () => {
     expect(dataset).toMatchObject({ id: 1, status: 'failed', root: faces });
     expect(dataset.error).toMatch(new RegExp(`^import interrupted: the importing process \\(pid ${killed.pid}, `));
     expect(cli(dataDir, 'dataset', 'list').stdout).toMatch(/^1\tfaces\tsynth\tfailed\t/);
+    expect(cli(dataDir, 'dataset', 'show', '1').stdout).toMatch(/\(synth, failed\).*\nError: import interrupted: /);
 
     const removed = cli(dataDir, 'dataset', 'remove', '1');
     expect(removed.stderr).toBe('');

@@ -166,6 +166,7 @@ function showCommand(lab: Lab, target: string, json: boolean): number {
   process.stdout.write(
     `Dataset ${dataset.id} "${dataset.name}" (${dataset.kind}, ${dataset.status}): ${dataset.imageCount} images, ${dataset.identityCount} identities, root ${dataset.root}\n`,
   );
+  if (dataset.error) process.stdout.write(`Error: ${dataset.error}\n`);
   process.stdout.write(
     `Cached sizes: ${dataset.inputSizes.join(', ') || 'none'}\nAttributes: ${detail.attributes.map((a) => `${a.name} (${a.kind})`).join(', ') || 'none'}\n`,
   );
