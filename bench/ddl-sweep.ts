@@ -19,11 +19,11 @@ import type { RunRecord } from '../app/store/runs-repository.js';
 import { splitMembers } from '../app/store/splits-repo.js';
 import type { RunRequest } from '../app/train/run-checks.js';
 import { RunManager } from '../app/train/run-manager.js';
-import { ensureDemoData, type DemoData } from '../app/train/demo/demo-data.js';
-import { evaluateRun, type RunEvaluation } from '../app/train/demo/demo-evaluate.js';
-import { quickDemo, type DemoSettings } from '../app/train/demo/demo-settings.js';
-import { aggregate, metricRows, type Aggregate } from '../app/train/demo/demo-table.js';
-import { runToCompletion, sideBySideEnv, stage1Request, stage2Request } from '../app/train/demo/run-demo.js';
+import { ensureDemoData, type DemoData } from '../app/demo/demo-data.js';
+import { evaluateRun, type RunEvaluation } from '../app/demo/demo-evaluate.js';
+import { quickDemo, type DemoSettings } from '../app/demo/demo-settings.js';
+import { aggregate, metricRows, type Aggregate } from '../app/demo/demo-table.js';
+import { runToCompletion, sideBySideEnv, stage1Request, stage2Request } from '../app/demo/run-demo.js';
 
 type Stage2 = DemoSettings['stage2'];
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
@@ -8,20 +7,28 @@ import {
   type AttributeValue,
 } from '../store/attributes-repo.js';
 import { insertBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
-import { createDataset, deleteDataset, updateDataset, type DatasetKind } from '../store/datasets-repo.js';
+import {
+  createDataset,
+  deleteDataset,
+  updateDataset,
+  type DatasetKind,
+  type DatasetPatch,
+} from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
-import { insertIdentities, insertImages, type NewImage } from '../store/images-repo.js';
+import { insertIdentities } from '../store/images-repo.js';
 import { insertPairList, type NewPair, type PairListFormat } from '../store/pairs-repo.js';
 import { readAttributesCsv } from './attributes-csv.js';
-import { decodeImage, defaultMaxPixels, type DecodedImage, type ResizeFit } from './decode-image.js';
-import { ImageFileError } from './image-error.js';
+import { defaultMaxPixels, type ResizeFit } from './decode-image.js';
+import { ImageCatalog } from './import-catalog.js';
+import { importImages } from './import-images.js';
+import { removeImportMarker, writeImportMarker } from './import-marker.js';
 import { IssueLog } from './issue-log.js';
 import { measuredAttributeNames } from './measured-attributes.js';
-import { mapOrdered, newPoolStats, type PoolStats } from './ordered-pool.js';
+import type { PoolStats } from './ordered-pool.js';
 import { readPairsFile } from './pairs-file.js';
 import { saveSplit } from './evaluate-split.js';
-import { dataDirOf, PixelCacheWriter, removeDatasetCache } from './pixel-cache.js';
-import { defaultMaxFileBytes, readImageFile } from './read-image-file.js';
+import { dataDirOf, removeDatasetCache } from './pixel-cache.js';
+import { defaultMaxFileBytes } from './read-image-file.js';
 import { scanImageFolder, type ImageCandidate } from './scan-image-folder.js';
 import { scanListFile } from './scan-list-file.js';
 
@@ -108,191 +115,119 @@ export interface ImportResult {
   stream: PoolStats & { concurrency: number };
 }
 
-type Decoded =
-  | { ok: true; candidate: ImageCandidate; sha1: string; fileSize: number; fileMtimeMs: number; image: DecodedImage }
-  | { ok: false; candidate: ImageCandidate; error: ImageFileError };
+/** What an import will do, every default resolved: the output of the options stage. */
+interface ImportPlan {
+  root: string;
+  name: string;
+  kind: DatasetKind;
+  dataDir: string;
+  listFile: string | undefined;
+  attributesFile: string | null;
+  pairsFile: string | null;
+  splitRuleFile: string | null;
+  inputSize: number;
+  maxPixels: number;
+  maxFileBytes: number;
+  concurrency: number;
+  fit: ResizeFit;
+}
 
-const flushEvery = 500;
-
+// The pipeline: options -> register -> scan -> images (read/measure -> dedupe -> write) ->
+// identities and problems -> attributes -> pairs -> finish (status) -> split rule. Each stage is a
+// named function; a failure anywhere marks the dataset failed, an abort removes it.
 export async function importDataset(options: ImportOptions): Promise<ImportResult> {
   const started = performance.now();
   const { db, signal, onProgress } = options;
-  const root = resolve(options.root);
-  const inputSize = options.inputSize ?? 112;
-  const maxPixels = options.maxPixels ?? defaultMaxPixels;
-  const concurrency = Math.max(1, options.concurrency ?? 4);
-  const fit = options.fit ?? 'cover';
-  checkInputs(root, options, inputSize);
-  const listFile = options.listFile ? resolve(options.listFile) : undefined;
-  const attributesFile = defaultFile(root, options.attributesFile, ['attributes.csv']);
-  const pairsFile = defaultFile(root, options.pairsFile, ['pairs.csv', 'pairs.txt']);
-  const splitRuleFile = defaultFile(root, options.splitRuleFile, ['split-rule.json']);
-  const kind: DatasetKind = listFile ? 'list' : existsSync(join(root, 'synthfaces.json')) ? 'synth' : 'imagefolder';
-  const name = options.name ?? basename(root);
-  const dataDir = dataDirOf(db, options.dataDir);
-
-  const datasetId = createDataset(db, { name, kind, root, listFile: listFile ?? null, maxPixels });
-  let writer: PixelCacheWriter | null = null;
+  const plan = planImport(options);
+  const datasetId = registerImport(db, plan);
   try {
     onProgress?.({ phase: 'scanning', done: 0, total: 0, bad: 0 });
-    const listIssues = new IssueLog('list', listFile ?? '');
-    const scanned = listFile
-      ? { candidates: await scanListFile(root, listFile, listIssues), bad: [] }
-      : await scanImageFolder(root, signal);
-    const imageBad: BadFileRecord[] = [...scanned.bad];
+    const listIssues = new IssueLog('list', plan.listFile ?? '');
+    const scanned = await scanCandidates(plan, listIssues, signal);
     const total = scanned.candidates.length;
 
-    writer = new PixelCacheWriter(dataDir, datasetId, inputSize);
-    const stats = newPoolStats();
-    const pathToIdx = new Map<string, number>();
-    const duplicateOf = new Map<string, number>();
-    const skippedReason = new Map<string, string>();
-    const byHash = new Map<string, { idx: number; path: string }>();
-    const identityIdx = new Map<string, number>();
-    const identityNames: string[] = [];
-    const identityCounts: number[] = [];
-    const imageIdentity: number[] = [];
-    const idxToId: number[] = [];
-    let pending: NewImage[] = [];
-    let count = 0;
-    let done = 0;
-    let duplicates = 0;
-    const flush = () => {
-      insertImages(db, datasetId, pending).forEach((id, i) => {
-        idxToId[pending[i]!.idx] = id;
-      });
-      pending = [];
-    };
-
-    const decodeOne = async (candidate: ImageCandidate): Promise<Decoded> => {
-      try {
-        const file = await readImageFile(candidate.absolute, options.maxFileBytes ?? defaultMaxFileBytes);
-        const sha1 = createHash('sha1').update(file.bytes).digest('hex');
-        const image = await decodeImage(file.bytes, { size: inputSize, maxPixels, fit });
-        return { ok: true, candidate, sha1, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, image };
-      } catch (error) {
-        if (error instanceof ImageFileError) return { ok: false, candidate, error };
-        throw error;
-      }
-    };
-
-    for await (const result of mapOrdered(scanned.candidates, concurrency, decodeOne, { signal, stats })) {
-      done++;
-      const { candidate } = result;
-      const seen = result.ok ? byHash.get(result.sha1) : undefined;
-      if (!result.ok) {
-        imageBad.push({
-          source: 'image',
-          path: candidate.path,
-          line: null,
-          reason: result.error.reason,
-          detail: result.error.detail,
-        });
-        skippedReason.set(candidate.path, result.error.reason);
-      } else if (seen) {
-        duplicates++;
-        duplicateOf.set(candidate.path, seen.idx);
-        imageBad.push({
-          source: 'image',
-          path: candidate.path,
-          line: null,
-          reason: 'duplicate',
-          detail: `same content as ${seen.path} (SHA-1 ${result.sha1.slice(0, 12)}…); only the first copy is imported.`,
-        });
-      } else {
-        let identity = identityIdx.get(candidate.identityKey);
-        if (identity === undefined) {
-          identity = identityNames.length;
-          identityIdx.set(candidate.identityKey, identity);
-          identityNames.push(candidate.identity);
-          identityCounts.push(0);
-        }
-        identityCounts[identity]! += 1;
-        const idx = count++;
-        writer.write(idx, result.image.rgb);
-        const { image } = result;
-        pending.push({
-          idx,
-          path: candidate.path,
-          pathBytes: candidate.pathBytes,
-          identityIdx: identity,
-          fileSize: result.fileSize,
-          fileMtimeMs: result.fileMtimeMs,
-          sha1: result.sha1,
-          format: image.format,
-          width: image.width,
-          height: image.height,
-          sharpness: image.sharpness,
-          brightness: image.brightness,
-          contrast: image.contrast,
-        });
-        byHash.set(result.sha1, { idx, path: candidate.path });
-        pathToIdx.set(candidate.path, idx);
-        imageIdentity[idx] = identity;
-        if (pending.length >= flushEvery) flush();
-      }
-      onProgress?.({ phase: 'images', done, total, bad: imageBad.length, path: candidate.path });
-    }
-    signal?.throwIfAborted();
-    if (pending.length) flush();
-
-    if (count > 0) writer.commit(count, fit);
-    else writer.discard();
-    writer = null;
-    insertIdentities(
+    const catalog = new ImageCatalog(scanned.bad);
+    const images = await importImages(scanned.candidates, catalog, {
       db,
       datasetId,
-      identityNames.map((n, i) => ({ idx: i, name: n, imageCount: identityCounts[i]! })),
-    );
-    insertBadFiles(db, datasetId, imageBad);
+      dataDir: plan.dataDir,
+      inputSize: plan.inputSize,
+      maxPixels: plan.maxPixels,
+      maxFileBytes: plan.maxFileBytes,
+      fit: plan.fit,
+      concurrency: plan.concurrency,
+      signal,
+      onImage: (done, path) => onProgress?.({ phase: 'images', done, total, bad: catalog.bad.length, path }),
+    });
+    const count = catalog.count;
+    insertIdentities(db, datasetId, catalog.identityRows());
+    insertBadFiles(db, datasetId, catalog.bad);
 
-    const resolvePath = (path: string): number | undefined => pathToIdx.get(path) ?? duplicateOf.get(path);
+    const resolvePath = (path: string) => catalog.resolvePath(path);
     const attributes =
-      attributesFile && count > 0
-        ? await importAttributes(db, datasetId, attributesFile, resolvePath, idxToId, count, skippedReason)
+      plan.attributesFile && count > 0
+        ? await importAttributes(
+            db,
+            datasetId,
+            plan.attributesFile,
+            resolvePath,
+            images.idxToId,
+            count,
+            catalog.skipped,
+          )
         : null;
     signal?.throwIfAborted();
-    onProgress?.({ phase: 'pairs', done: 0, total: 0, bad: imageBad.length });
+    onProgress?.({ phase: 'pairs', done: 0, total: 0, bad: catalog.bad.length });
     const pairs =
-      pairsFile && count > 0
-        ? await importPairs(db, datasetId, pairsFile, resolvePath, idxToId, imageIdentity, identityNames, skippedReason)
+      plan.pairsFile && count > 0
+        ? await importPairs(
+            db,
+            datasetId,
+            plan.pairsFile,
+            resolvePath,
+            images.idxToId,
+            catalog.imageIdentity,
+            catalog.identityNames,
+            catalog.skipped,
+          )
         : null;
     const listBad = listIssues.finish();
     insertBadFiles(db, datasetId, listBad);
-    const warnings: string[] = [];
 
-    const bad = [...imageBad, ...listBad, ...(attributes?.issues ?? []), ...(pairs?.issues ?? [])];
+    const bad = [...catalog.bad, ...listBad, ...(attributes?.issues ?? []), ...(pairs?.issues ?? [])];
     const error =
       count === 0
-        ? `No image could be imported from ${root} (${scanned.candidates.length} candidates, ${imageBad.length} bad files).`
+        ? `No image could be imported from ${plan.root} (${total} candidates, ${catalog.bad.length} bad files).`
         : null;
-    updateDataset(db, datasetId, {
+    finishImport(db, datasetId, plan, {
       status: count > 0 ? 'ready' : 'failed',
       error,
       imageCount: count,
-      identityCount: identityNames.length,
+      identityCount: catalog.identityNames.length,
       badCount: bad.length,
-      inputSizes: count > 0 ? [inputSize] : [],
-      attributesFile: attributes ? attributesFile : null,
+      inputSizes: count > 0 ? [plan.inputSize] : [],
+      attributesFile: attributes ? plan.attributesFile : null,
     });
-    const split = splitRuleFile && count > 0 ? saveRuleFile(db, datasetId, root, splitRuleFile, warnings) : null;
-    onProgress?.({ phase: 'done', done, total, bad: bad.length });
+    const warnings: string[] = [];
+    const split =
+      plan.splitRuleFile && count > 0 ? saveRuleFile(db, datasetId, plan.root, plan.splitRuleFile, warnings) : null;
+    onProgress?.({ phase: 'done', done: images.done, total, bad: bad.length });
     const seconds = (performance.now() - started) / 1000;
     return {
       id: datasetId,
-      name,
-      kind,
-      root,
+      name: plan.name,
+      kind: plan.kind,
+      root: plan.root,
       status: count > 0 ? 'ready' : 'failed',
       error,
       images: count,
-      identities: identityNames.length,
+      identities: catalog.identityNames.length,
       bad,
-      duplicates,
-      singleImageIdentities: identityNames.filter((_, i) => identityCounts[i] === 1),
+      duplicates: catalog.duplicates,
+      singleImageIdentities: catalog.singleImageIdentities(),
       attributes: attributes
         ? {
-            file: attributesFile!,
+            file: plan.attributesFile!,
             columns: attributes.columns,
             rows: attributes.rows,
             matched: attributes.matched,
@@ -301,7 +236,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
         : null,
       pairs: pairs
         ? {
-            file: pairsFile!,
+            file: plan.pairsFile!,
             listId: pairs.listId,
             format: pairs.format,
             folds: pairs.folds,
@@ -311,21 +246,85 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
         : null,
       split,
       warnings,
-      inputSize,
+      inputSize: plan.inputSize,
       seconds,
-      imagesPerSecond: done / Math.max(seconds, 1e-9),
-      stream: { ...stats, concurrency },
+      imagesPerSecond: images.done / Math.max(seconds, 1e-9),
+      stream: { ...images.stats, concurrency: plan.concurrency },
     };
   } catch (error) {
-    writer?.discard();
-    if (signal?.aborted) {
-      // A cancelled import leaves nothing behind.
-      deleteDataset(db, datasetId);
-      removeDatasetCache(dataDir, datasetId);
-    } else {
-      updateDataset(db, datasetId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
-    }
+    abandonImport(db, datasetId, plan.dataDir, error, signal);
     throw error;
+  }
+}
+
+/** Options stage: checks every input (checkInputs), then resolves the defaults. Nothing is written before it passes. */
+function planImport(options: ImportOptions): ImportPlan {
+  const root = resolve(options.root);
+  const inputSize = options.inputSize ?? 112;
+  checkInputs(root, options, inputSize);
+  const listFile = options.listFile ? resolve(options.listFile) : undefined;
+  return {
+    root,
+    name: options.name ?? basename(root),
+    kind: listFile ? 'list' : existsSync(join(root, 'synthfaces.json')) ? 'synth' : 'imagefolder',
+    dataDir: dataDirOf(options.db, options.dataDir),
+    listFile,
+    attributesFile: defaultFile(root, options.attributesFile, ['attributes.csv']),
+    pairsFile: defaultFile(root, options.pairsFile, ['pairs.csv', 'pairs.txt']),
+    splitRuleFile: defaultFile(root, options.splitRuleFile, ['split-rule.json']),
+    inputSize,
+    maxPixels: options.maxPixels ?? defaultMaxPixels,
+    maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes,
+    concurrency: Math.max(1, options.concurrency ?? 4),
+    fit: options.fit ?? 'cover',
+  };
+}
+
+/** Register stage: the `importing` row and the marker naming this process, together or not at all. */
+function registerImport(db: LabDatabase, plan: ImportPlan): number {
+  return db.transaction(() => {
+    const id = createDataset(db, {
+      name: plan.name,
+      kind: plan.kind,
+      root: plan.root,
+      listFile: plan.listFile ?? null,
+      maxPixels: plan.maxPixels,
+    });
+    writeImportMarker(plan.dataDir, id);
+    return id;
+  })();
+}
+
+/** Scan stage: the candidate images of the folder (or of the list file), with the files that cannot be. */
+async function scanCandidates(
+  plan: ImportPlan,
+  listIssues: IssueLog,
+  signal: AbortSignal | undefined,
+): Promise<{ candidates: ImageCandidate[]; bad: BadFileRecord[] }> {
+  if (plan.listFile) return { candidates: await scanListFile(plan.root, plan.listFile, listIssues), bad: [] };
+  return scanImageFolder(plan.root, signal);
+}
+
+/** Finish stage: the final status is stored first, then the marker goes (an importing row without a live marker is a dead import). */
+function finishImport(db: LabDatabase, datasetId: number, plan: ImportPlan, patch: DatasetPatch): void {
+  updateDataset(db, datasetId, patch);
+  removeImportMarker(plan.dataDir, datasetId);
+}
+
+/** A cancelled import leaves nothing behind; a failed one stays, `failed` with the reason. */
+function abandonImport(
+  db: LabDatabase,
+  datasetId: number,
+  dataDir: string,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): void {
+  if (signal?.aborted) {
+    deleteDataset(db, datasetId);
+    removeDatasetCache(dataDir, datasetId);
+  } else {
+    updateDataset(db, datasetId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+    removeImportMarker(dataDir, datasetId);
   }
 }
 

@@ -157,8 +157,24 @@ export const datasetMethods = {
     params: z.strictObject({ datasetId: idSchema, ...pageParams }),
     result: pagedSchema(badFileSchema),
   },
-  /** Forget a dataset (its records, cache, splits); image files on disk are left untouched. */
-  'datasets.remove': { params: datasetIdParams, result: z.object({ removed: z.boolean() }) },
+  /**
+   * Forget a dataset (its records, cache, splits); image files on disk are left untouched. Refused
+   * (conflict) while its import runs, and while it has runs or evaluations unless `withRuns`, which
+   * removes them too with their checkpoint folders. The result says what went.
+   */
+  'datasets.remove': {
+    params: datasetIdParams.extend({ withRuns: z.boolean().optional() }),
+    result: z.object({
+      removed: z.boolean(),
+      images: z.int().min(0).optional(),
+      splits: z.int().min(0).optional(),
+      pairLists: z.int().min(0).optional(),
+      runs: z.array(idSchema).optional(),
+      evaluations: z.int().min(0).optional(),
+      /** Folders deleted from the data directory (the cache, the runs' checkpoint folders). */
+      folders: z.array(z.string()).optional(),
+    }),
+  },
 } as const;
 
 export const synthPresetSchema = z.enum(['pose', 'resolution', 'mixed']);

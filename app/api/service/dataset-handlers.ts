@@ -2,14 +2,20 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { LabApiError } from '../contract/index.js';
 import { loadDatasetColumns } from '../../data/dataset-columns.js';
-import { importDataset } from '../../data/import-dataset.js';
-import { removeDatasetCache } from '../../data/pixel-cache.js';
+import {
+  getDataset,
+  importDataset,
+  listDatasets,
+  recoverInterruptedImports,
+  removeDataset,
+  type DatasetRecord,
+} from '../../lab/datasets.js';
+import { LabOperationError, type Lab } from '../../lab/lab.js';
 import { badFileReasons, listBadFiles } from '../../store/bad-files-repo.js';
-import { deleteDataset, getDataset, listDatasets, type DatasetRecord } from '../../store/datasets-repo.js';
+import { getDataset as getDatasetRow } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
 import { getImage, identityNames, listIdentities } from '../../store/images-repo.js';
 import { listPairLists } from '../../store/pairs-repo.js';
-import { countRuns } from '../../store/runs-repository.js';
 import { splitMembers, getSplit } from '../../store/splits-repo.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { attributeHistogram, datasetSummary, filterPredicate, imageItem } from './dataset-view.js';
@@ -17,8 +23,22 @@ import { apiId, dbId } from './ids.js';
 
 // datasets.*: import by folder path (a job), browse, filter, histograms, bad files, remove.
 
+// Datasets are read through app/lab (an import whose process died shows as failed); the first
+// call recovers such imports for good (this service's start-up) and deletes their partial caches.
+const recoveredLabs = new WeakSet<LabDatabase>();
+
+/** The service's Lab; the first time per database, imports left by a dead process are recovered. */
+export function serviceLab(context: ServiceContext): Lab {
+  const lab = { db: context.db(), dataDir: context.options.dataDir };
+  if (!recoveredLabs.has(lab.db)) {
+    recoveredLabs.add(lab.db);
+    recoverInterruptedImports(lab);
+  }
+  return lab;
+}
+
 export function requireDatasetRecord(db: LabDatabase, datasetId: string): DatasetRecord {
-  const record = getDataset(db, dbId(datasetId, 'dataset'));
+  const record = getDatasetRow(db, dbId(datasetId, 'dataset'));
   if (!record)
     throw new LabApiError(
       'not_found',
@@ -59,9 +79,7 @@ export function startImportJob(
   request: { root: string; name?: string; attributesFile?: string; pairsFile?: string },
 ) {
   return context.jobs.start('import', async ({ signal, progress }) => {
-    const result = await importDataset({
-      db: context.db(),
-      dataDir: context.options.dataDir,
+    const result = await importDataset(serviceLab(context), {
       root: request.root,
       name: request.name,
       attributesFile: request.attributesFile,
@@ -88,10 +106,12 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
       return { jobId: job.id };
     },
 
-    'datasets.list': async () => ({ datasets: listDatasets(db()).map((record) => datasetSummary(db(), record)) }),
+    'datasets.list': async () => ({
+      datasets: listDatasets(serviceLab(context)).map((record) => datasetSummary(db(), record)),
+    }),
 
     'datasets.get': async ({ datasetId }) => {
-      const record = requireDatasetRecord(db(), datasetId);
+      const record = getDataset(serviceLab(context), requireDatasetRecord(db(), datasetId).id)!;
       const columns = record.status === 'ready' ? loadDatasetColumns(db(), record.id) : undefined;
       return {
         ...datasetSummary(db(), record, columns),
@@ -186,19 +206,23 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
       };
     },
 
-    'datasets.remove': async ({ datasetId }) => {
+    'datasets.remove': async ({ datasetId, withRuns }) => {
       const record = requireDatasetRecord(db(), datasetId);
-      if (record.status === 'importing')
-        throw new LabApiError('conflict', `Dataset ${datasetId} is still importing; cancel its import job first.`);
-      const runs = countRuns(db(), { datasetId: record.id });
-      if (runs > 0)
-        throw new LabApiError(
-          'conflict',
-          `Dataset ${datasetId} has ${runs} run${runs > 1 ? 's' : ''}; delete them before removing the dataset.`,
-        );
-      const removed = deleteDataset(db(), record.id);
-      removeDatasetCache(context.options.dataDir, record.id);
-      return { removed };
+      try {
+        const removal = removeDataset(serviceLab(context), record.id, { withRuns });
+        return {
+          removed: true,
+          images: removal.images,
+          splits: removal.splits,
+          pairLists: removal.pairLists,
+          runs: removal.runs.map(apiId),
+          evaluations: removal.evaluations,
+          folders: removal.folders,
+        };
+      } catch (error) {
+        if (error instanceof LabOperationError) throw new LabApiError(error.code, error.message);
+        throw error;
+      }
     },
   };
 }

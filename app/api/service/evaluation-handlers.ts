@@ -1,11 +1,11 @@
 import { isPairType, LabApiError, type FailurePair, type PairType } from '../contract/index.js';
 import { loadDatasetColumns, type DatasetColumns } from '../../data/dataset-columns.js';
 import {
-  evaluateRun,
   EvaluationRequestError,
   resolveEvaluationTarget,
   type EvaluationRequestProblem,
 } from '../../eval/run/index.js';
+import { evaluateRun } from '../../lab/evaluations.js';
 import type { LabDatabase } from '../../store/db.js';
 import { listFailures, type FailureImage } from '../../store/evaluations-failures.js';
 import {
@@ -113,16 +113,17 @@ export function evaluationHandlers(
         );
       }
       const job = context.jobs.start('evaluation', async ({ signal, progress }) => {
-        const { evaluation } = await evaluateRun({
-          db: db(),
-          dataDir: context.options.dataDir,
-          ...request,
-          flipTest,
-          threshold,
-          signal,
-          embed: (embedRequest) => embeddings.forEvaluation(embedRequest),
-          onProgress: progress,
-        });
+        const { evaluation } = await evaluateRun(
+          { db: db(), dataDir: context.options.dataDir },
+          {
+            ...request,
+            flipTest,
+            threshold,
+            signal,
+            embed: (embedRequest) => embeddings.forEvaluation(embedRequest),
+            onProgress: progress,
+          },
+        );
         return { evaluationId: apiId(evaluation.id) };
       });
       return { jobId: job.id };

@@ -163,7 +163,15 @@ describe('datasets', () => {
     expect(bad.items).toEqual([
       expect.objectContaining({ source: 'image', path: 'bob/notes.jpg', reason: 'not an image' }),
     ]);
-    expect(await call('datasets.remove', { datasetId: id })).toEqual({ removed: true });
+    expect(await call('datasets.remove', { datasetId: id })).toEqual({
+      removed: true,
+      images: 4,
+      splits: 0,
+      pairLists: 0,
+      runs: [],
+      evaluations: 0,
+      folders: [join(root, 'data', 'cache', `dataset-${id}`)],
+    });
     expect((await refused('datasets.get', { datasetId: id })).code).toBe('not_found');
   });
 

@@ -5,11 +5,11 @@ import {
   HARD,
   evaluateSplit,
   evaluateSplitSides,
-  saveSplit,
   type SplitSummary as CoreSplitSummary,
 } from '../../data/evaluate-split.js';
 import type { SplitScores } from '../../data/compile-rule.js';
 import { SplitRuleError } from '../../data/split-rule.js';
+import { createSplit } from '../../lab/splits.js';
 import type { LabDatabase } from '../../store/db.js';
 import { getImage, identityNames } from '../../store/images-repo.js';
 import { getSplit, listSplits, type SplitRecord } from '../../store/splits-repo.js';
@@ -105,7 +105,9 @@ export function splitHandlers(
         );
       }
       try {
-        return splitInfo(saveSplit(db(), record.id, name, definition, scores));
+        return splitInfo(
+          createSplit({ db: db(), dataDir: context.options.dataDir }, record.id, { name, rule: definition, scores }),
+        );
       } catch (error) {
         return asRuleError(error);
       }

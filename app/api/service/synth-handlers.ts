@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSynthFaces } from '../../data/synth/index.js';
-import { importDataset } from '../../data/import-dataset.js';
+import { importDataset } from '../../lab/datasets.js';
 import type { HandlersOf, ServiceContext } from './context.js';
+import { serviceLab } from './dataset-handlers.js';
 import { apiId } from './ids.js';
 
 // synth.generate: SynthFaces written into the data directory, then imported like any folder
@@ -33,9 +34,7 @@ export function synthHandlers(context: ServiceContext): HandlersOf<'synth'> {
           signal,
           onProgress: (done, total) => progress('generating', done, total),
         });
-        const result = await importDataset({
-          db: context.db(),
-          dataDir: context.options.dataDir,
+        const result = await importDataset(serviceLab(context), {
           root: outDir,
           name: name ?? `SynthFaces ${preset} ${identities}×${perIdentity} (seed ${seed})`,
           inputSize: Math.min(size, 112),

@@ -1,15 +1,16 @@
-// `ddl-lab dataset import|list|show|cache|remove`: local face datasets. The work is in app/data.
+// `ddl-lab dataset import|list|show|cache|remove`: local face datasets. The work is in app/lab/datasets.ts.
 import { parseArgs } from 'node:util';
-import { ensureImageCache } from '../../../app/data/ensure-image-cache.js';
-import { importDataset, type ImportProgress } from '../../../app/data/import-dataset.js';
-import { removeDatasetCache } from '../../../app/data/pixel-cache.js';
-import { attributeColumns } from '../../../app/store/attributes-repo.js';
-import { badFileReasons, listBadFiles } from '../../../app/store/bad-files-repo.js';
-import { defaultDataDir } from '../../../app/store/data-dir.js';
-import { deleteDataset, findDataset, listDatasets } from '../../../app/store/datasets-repo.js';
-import { openLabDatabase, type LabDatabase } from '../../../app/store/db.js';
-import { listPairLists } from '../../../app/store/pairs-repo.js';
-import { listSplits } from '../../../app/store/splits-repo.js';
+import {
+  cacheDataset,
+  datasetDetail,
+  describeRemoval,
+  findDataset,
+  importDataset,
+  listDatasets,
+  removeDataset,
+  type ImportProgress,
+} from '../../../app/lab/datasets.js';
+import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
 
 const fail = commandFailure('dataset');
@@ -20,13 +21,15 @@ const usage = `Usage:
   ddl-lab dataset list [--data-dir D] [--json]
   ddl-lab dataset show DATASET [--data-dir D] [--json]
   ddl-lab dataset cache DATASET --size S [--data-dir D] [--json]
-  ddl-lab dataset remove DATASET [--data-dir D]
+  ddl-lab dataset remove DATASET [--with-runs] [--data-dir D] [--json]
 
 DIR is an ImageFolder (DIR/<identity>/<image>) or, with --list, the root the list's paths are
 relative to ("path label" per line). DIR/attributes.csv, DIR/pairs.csv (or pairs.txt) and
 DIR/split-rule.json are read when present (SynthFaces writes them). --size is the cached input
 size (default 112). DATASET is an id or a name. Bad files are reported, never fatal; the import
-exits 0 when at least one image was imported.
+exits 0 when at least one image was imported. An import that was killed shows as failed
+(interrupted); remove it and import again. remove refuses a dataset that has runs or evaluations
+unless --with-runs, which removes them too, checkpoint folders included; it says what it removed.
 `;
 
 const options = {
@@ -37,6 +40,7 @@ const options = {
   name: { type: 'string' },
   'max-pixels': { type: 'string' },
   concurrency: { type: 'string' },
+  'with-runs': { type: 'boolean', default: false },
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -60,16 +64,16 @@ export async function run(args: string[]): Promise<number> {
     case 'import':
       return target ? importCommand(target, values, dataDir) : fail(`import needs the dataset folder.\n\n${usage}`, 2);
     case 'list':
-      return withDb(dataDir, (db) => listCommand(db, values.json));
+      return withLab(dataDir, (lab) => listCommand(lab, values.json));
     case 'show':
       return target
-        ? withDb(dataDir, (db) => showCommand(db, target, values.json))
+        ? withLab(dataDir, (lab) => showCommand(lab, target, values.json))
         : fail('show needs a DATASET (id or name).', 2);
     case 'cache':
       return target ? cacheCommand(target, values, dataDir) : fail('cache needs a DATASET (id or name).', 2);
     case 'remove':
       return target
-        ? withDb(dataDir, (db) => removeCommand(db, dataDir, target))
+        ? withLab(dataDir, (lab) => removeCommand(lab, target, values))
         : fail('remove needs a DATASET (id or name).', 2);
     default:
       return fail(`unknown action "${action}".\n\n${usage}`, 2);
@@ -85,11 +89,9 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
   const concurrency = values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, 1, 64);
   if (concurrency === null)
     return fail(`--concurrency must be a whole number from 1 to 64, got "${values.concurrency}".`, 2);
-  return withDb(dataDir, async (db) => {
-    const result = await importDataset({
-      db,
+  return withLab(dataDir, async (lab) => {
+    const result = await importDataset(lab, {
       root: dir,
-      dataDir,
       name: values.name,
       listFile: values.list,
       attributesFile: values.attributes,
@@ -138,8 +140,8 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
   });
 }
 
-function listCommand(db: LabDatabase, json: boolean): number {
-  const datasets = listDatasets(db);
+function listCommand(lab: Lab, json: boolean): number {
+  const datasets = listDatasets(lab);
   if (json) {
     process.stdout.write(`${JSON.stringify(datasets, null, 2)}\n`);
   } else if (datasets.length === 0) {
@@ -153,17 +155,10 @@ function listCommand(db: LabDatabase, json: boolean): number {
   return 0;
 }
 
-function showCommand(db: LabDatabase, target: string, json: boolean): number {
-  const dataset = findDataset(db, target);
+function showCommand(lab: Lab, target: string, json: boolean): number {
+  const dataset = findDataset(lab, target);
   if (!dataset) return notFound(target);
-  const detail = {
-    ...dataset,
-    attributes: attributeColumns(db, dataset.id),
-    pairLists: listPairLists(db, dataset.id),
-    splits: listSplits(db, dataset.id).map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt })),
-    badFileReasons: badFileReasons(db, dataset.id),
-    bad: listBadFiles(db, dataset.id, 0, 100_000).items,
-  };
+  const detail = datasetDetail(lab, dataset);
   if (json) {
     process.stdout.write(`${JSON.stringify(detail, null, 2)}\n`);
     return 0;
@@ -171,6 +166,7 @@ function showCommand(db: LabDatabase, target: string, json: boolean): number {
   process.stdout.write(
     `Dataset ${dataset.id} "${dataset.name}" (${dataset.kind}, ${dataset.status}): ${dataset.imageCount} images, ${dataset.identityCount} identities, root ${dataset.root}\n`,
   );
+  if (dataset.error) process.stdout.write(`Error: ${dataset.error}\n`);
   process.stdout.write(
     `Cached sizes: ${dataset.inputSizes.join(', ') || 'none'}\nAttributes: ${detail.attributes.map((a) => `${a.name} (${a.kind})`).join(', ') || 'none'}\n`,
   );
@@ -186,10 +182,10 @@ function showCommand(db: LabDatabase, target: string, json: boolean): number {
 async function cacheCommand(target: string, values: Values, dataDir: string): Promise<number> {
   const size = wholeNumber(values.size ?? '', 8, 1024);
   if (size === null) return fail('cache needs --size S (8 to 1024).', 2);
-  return withDb(dataDir, async (db) => {
-    const dataset = findDataset(db, target);
+  return withLab(dataDir, async (lab) => {
+    const dataset = findDataset(lab, target);
     if (!dataset) return notFound(target);
-    const result = await ensureImageCache(db, dataset.id, size, { dataDir });
+    const result = await cacheDataset(lab, dataset.id, size);
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else
       process.stdout.write(
@@ -199,21 +195,18 @@ async function cacheCommand(target: string, values: Values, dataDir: string): Pr
   });
 }
 
-function removeCommand(db: LabDatabase, dataDir: string, target: string): number {
-  const dataset = findDataset(db, target);
+function removeCommand(lab: Lab, target: string, values: Values): number {
+  const dataset = findDataset(lab, target);
   if (!dataset) return notFound(target);
-  deleteDataset(db, dataset.id);
-  removeDatasetCache(dataDir, dataset.id);
-  process.stdout.write(
-    `Removed dataset ${dataset.id} "${dataset.name}" (its files in ${dataset.root} are untouched).\n`,
-  );
+  const removal = removeDataset(lab, dataset.id, { withRuns: values['with-runs'] });
+  process.stdout.write(values.json ? `${JSON.stringify(removal, null, 2)}\n` : describeRemoval(removal));
   return 0;
 }
 
-async function withDb(dataDir: string, work: (db: LabDatabase) => number | Promise<number>): Promise<number> {
+async function withLab(dataDir: string, work: (lab: Lab) => number | Promise<number>): Promise<number> {
   const db = openLabDatabase(dataDir);
   try {
-    return await work(db);
+    return await work({ db, dataDir });
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error), 1);
   } finally {

@@ -4,10 +4,9 @@
 // identities and prints the comparison.
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../../app/engine/backend.js';
-import { defaultDataDir } from '../../../app/store/data-dir.js';
-import { openLabDatabase } from '../../../app/store/db.js';
-import { runDemo } from '../../../app/train/demo/run-demo.js';
-import { armTitles, formatSummaryTable, metricRows, type DemoArm } from '../../../app/train/demo/demo-table.js';
+import { armTitles, formatSummaryTable, metricRows, type DemoArm } from '../../../app/demo/demo-table.js';
+import { runDemo } from '../../../app/demo/run-demo.js';
+import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
 import type { RunProgressEvent } from '../../../app/train/events.js';
 import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';

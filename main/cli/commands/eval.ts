@@ -1,10 +1,13 @@
 // `ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--step S] [--json] [--data-dir D]`: evaluates
 // a run's checkpoint on a pair list, stores the evaluation (failures and per-image hardness included)
 // and prints every metric overall and per pair type. The work is in app/eval/run.
-import { EvaluationRequestError, evaluateRun, formatEvaluation } from '../../../app/eval/run/index.js';
-import { defaultDataDir } from '../../../app/store/data-dir.js';
-import { openLabDatabase } from '../../../app/store/db.js';
-import { listFailures } from '../../../app/store/evaluations-failures.js';
+import {
+  EvaluationRequestError,
+  evaluateRun,
+  evaluationFailures,
+  formatEvaluation,
+} from '../../../app/lab/evaluations.js';
+import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
 import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
@@ -86,10 +89,9 @@ export async function run(args: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.5 });
   const db = openLabDatabase(dataDir);
+  const lab: Lab = { db, dataDir };
   try {
-    const result = await evaluateRun({
-      db,
-      dataDir,
+    const result = await evaluateRun(lab, {
       runId,
       pairListId,
       flipTest: values.flip,
@@ -104,12 +106,12 @@ export async function run(args: string[]): Promise<number> {
     });
     progress.line(`stored evaluation ${result.evaluation.id} in ${dataDir}`);
     if (values.json) {
-      const worst = listFailures(db, result.evaluation.id, { limit: shown, attributes: true });
+      const worst = evaluationFailures(lab, result.evaluation.id, { limit: shown, attributes: true });
       process.stdout.write(
         `${JSON.stringify({ evaluation: result.evaluation, failures: { note: result.failureNote, ...worst } }, null, 2)}\n`,
       );
     } else {
-      process.stdout.write(formatEvaluation(db, result.evaluation, result.failures, { failuresShown: shown }));
+      process.stdout.write(formatEvaluation(lab, result.evaluation, result.failures, { failuresShown: shown }));
       if (result.failureNote) process.stdout.write(`No failures mined: ${result.failureNote}\n`);
     }
     return 0;

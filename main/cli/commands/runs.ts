@@ -1,10 +1,14 @@
 // `ddl-lab runs list|show|cancel|resume|delete`: the run records in the data directory.
-import { defaultDataDir } from '../../../app/store/data-dir.js';
-import { openLabDatabase } from '../../../app/store/db.js';
-import { runStatuses, type RunStatus } from '../../../app/store/runs-repository.js';
-import { histogramsAt, latestMetrics } from '../../../app/store/runs-series.js';
+import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import {
+  openRunManager,
+  runHistograms,
+  runLatestMetrics,
+  runStatuses,
+  RunStateError,
+  type RunStatus,
+} from '../../../app/lab/runs.js';
 import { describeRun } from '../../../app/train/progress-text.js';
-import { RunManager, RunStateError } from '../../../app/train/run-manager.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 
 const fail = commandFailure('runs');
@@ -44,10 +48,11 @@ export async function run(args: string[]): Promise<number> {
   const needId = () => (idText && /^\d+$/.test(idText) ? Number(idText) : undefined);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir);
+  const lab: Lab = { db, dataDir };
+  const latestMetrics = (runId: number) => runLatestMetrics(lab, runId);
   const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   try {
-    const manager = new RunManager(db, dataDir);
-    manager.recover();
+    const manager = openRunManager(lab);
     switch (action) {
       case 'list': {
         const status = values.status?.split(',').map((s) => s.trim()) ?? [];
@@ -56,12 +61,12 @@ export async function run(args: string[]): Promise<number> {
           return fail(`unknown status ${unknown.join(', ')}; statuses are ${runStatuses.join(', ')}`);
         const datasetId = values.dataset === undefined ? undefined : Number(values.dataset);
         const runs = manager.list({ datasetId, status: status as RunStatus[] });
-        if (values.json) print({ runs: runs.map((r) => ({ ...r, latestMetrics: latestMetrics(db, r.id) })) });
+        if (values.json) print({ runs: runs.map((r) => ({ ...r, latestMetrics: latestMetrics(r.id) })) });
         else
           process.stdout.write(
             runs.length === 0
               ? `no runs in ${dataDir}\n`
-              : `${runs.map((r) => describeRun(r, latestMetrics(db, r.id))).join('\n')}\n`,
+              : `${runs.map((r) => describeRun(r, latestMetrics(r.id))).join('\n')}\n`,
           );
         return 0;
       }
@@ -70,8 +75,8 @@ export async function run(args: string[]): Promise<number> {
         if (id === undefined) return fail('runs show needs a run id, e.g. "ddl-lab runs show 3"');
         const details = manager.get(id);
         if (!details) return fail(`no run ${id} in ${dataDir}`, 1);
-        const latest = latestMetrics(db, id);
-        const histograms = histogramsAt(db, id);
+        const latest = latestMetrics(id);
+        const histograms = runHistograms(lab, id);
         if (values.json) {
           print({ run: details, latestMetrics: latest, histograms: histograms ?? null });
           return 0;

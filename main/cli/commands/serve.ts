@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLabService } from '../../../app/api/service/index.js';
-import { defaultDataDir } from '../../../app/store/data-dir.js';
+import { defaultDataDir } from '../../../app/lab/lab.js';
 import { builtRendererDir, projectRoot } from '../../project-root.js';
 import { startServer } from '../../server/server.js';
 import { newToken } from '../../server/token.js';

@@ -1,14 +1,18 @@
 // `ddl-lab split create|preview|list|show`: easy/hard splits of a dataset from JSON rules.
-// The work is in app/data (rule validation, evaluation, storage).
+// The work is in app/lab/splits.ts (rules validated and evaluated by app/data).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { SplitScores } from '../../../app/data/compile-rule.js';
-import { evaluateSplit, loadSplit, saveSplit, type SplitSummary } from '../../../app/data/evaluate-split.js';
-import { SplitRuleError } from '../../../app/data/split-rule.js';
-import { defaultDataDir } from '../../../app/store/data-dir.js';
-import { findDataset } from '../../../app/store/datasets-repo.js';
-import { openLabDatabase, type LabDatabase } from '../../../app/store/db.js';
-import { findSplit, listSplits } from '../../../app/store/splits-repo.js';
+import { findDataset } from '../../../app/lab/datasets.js';
+import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import {
+  createSplit,
+  listSplitSummaries,
+  loadSplit,
+  previewSplit,
+  SplitRuleError,
+  type SplitScores,
+  type SplitSummary,
+} from '../../../app/lab/splits.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 
 const fail = commandFailure('split');
@@ -46,11 +50,13 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return action || values.help ? 0 : 2;
   }
-  const db = openLabDatabase(values['data-dir'] ?? defaultDataDir());
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const db = openLabDatabase(dataDir);
+  const lab: Lab = { db, dataDir };
   try {
-    if (action === 'list') return listCommand(db, datasetArg, values.json);
+    if (action === 'list') return listCommand(lab, datasetArg, values.json);
     if (!datasetArg) return fail(`${action} needs a DATASET (id or name).\n\n${usage}`, 2);
-    const dataset = findDataset(db, datasetArg);
+    const dataset = findDataset(lab, datasetArg);
     if (!dataset) return fail(`no dataset "${datasetArg}"; "ddl-lab dataset list" shows the datasets there are.`, 1);
     switch (action) {
       case 'create':
@@ -58,20 +64,18 @@ export async function run(args: string[]): Promise<number> {
         if (!values.rule) return fail(`${action} needs --rule FILE.json.\n\n${usage}`, 2);
         const rule = readJson(values.rule, 'rule');
         const scores = values.scores ? (readJson(values.scores, 'scores') as SplitScores) : undefined;
-        if (action === 'preview') return printSummary(evaluateSplit(db, dataset.id, rule, scores), values.json, null);
-        const name =
-          values.name ??
-          freeName(
-            db,
-            dataset.id,
-            values.rule.trim().startsWith('{') ? 'split' : basename(values.rule).replace(/\.json$/i, ''),
-          );
-        const saved = saveSplit(db, dataset.id, name, rule, scores);
+        if (action === 'preview') return printSummary(previewSplit(lab, dataset.id, rule, scores), values.json, null);
+        const saved = createSplit(lab, dataset.id, {
+          rule,
+          scores,
+          name: values.name,
+          nameBase: values.rule.trim().startsWith('{') ? 'split' : basename(values.rule).replace(/\.json$/i, ''),
+        });
         return printSummary(saved.summary, values.json, { id: saved.id, name: saved.name });
       }
       case 'show': {
         if (!splitArg) return fail('show needs DATASET and SPLIT (id or name).', 2);
-        const split = loadSplit(db, dataset.id, splitArg);
+        const split = loadSplit(lab, dataset.id, splitArg);
         if (values.json) {
           process.stdout.write(
             `${JSON.stringify({ id: split.id, name: split.name, datasetId: split.datasetId, rule: split.rule, summary: split.summary, createdAt: split.createdAt, easy: split.easy, hard: split.hard }, null, 2)}\n`,
@@ -93,18 +97,10 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
-function listCommand(db: LabDatabase, datasetArg: string | undefined, json: boolean): number {
-  const dataset = datasetArg === undefined ? undefined : findDataset(db, datasetArg);
+function listCommand(lab: Lab, datasetArg: string | undefined, json: boolean): number {
+  const dataset = datasetArg === undefined ? undefined : findDataset(lab, datasetArg);
   if (datasetArg !== undefined && !dataset) return fail(`no dataset "${datasetArg}".`, 1);
-  const splits = listSplits<unknown, SplitSummary>(db, dataset?.id).map((s) => ({
-    id: s.id,
-    datasetId: s.datasetId,
-    name: s.name,
-    createdAt: s.createdAt,
-    easyImages: s.summary.easyImages,
-    hardImages: s.summary.hardImages,
-    usableIdentities: s.summary.usableIdentities,
-  }));
+  const splits = listSplitSummaries(lab, dataset?.id);
   if (json) process.stdout.write(`${JSON.stringify(splits, null, 2)}\n`);
   else if (splits.length === 0)
     process.stdout.write('No splits yet; "ddl-lab split create DATASET --rule FILE.json" adds one.\n');
@@ -142,12 +138,5 @@ function readJson(arg: string, what: string): unknown {
     throw new Error(
       `--${what} ${arg.length > 60 ? `${arg.slice(0, 60)}…` : arg} is not valid JSON (${(error as Error).message}).`,
     );
-  }
-}
-
-function freeName(db: LabDatabase, datasetId: number, base: string): string {
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? base : `${base}-${n}`;
-    if (!findSplit(db, datasetId, name)) return name;
   }
 }

@@ -2,14 +2,12 @@
 // one training run in its own process, followed in the foreground. Ctrl-C cancels gracefully
 // (the run checkpoints and can be resumed); a second Ctrl-C stops it at once.
 import { readFileSync } from 'node:fs';
-import { findDataset } from '../../../app/store/datasets-repo.js';
-import { defaultDataDir } from '../../../app/store/data-dir.js';
-import { openLabDatabase } from '../../../app/store/db.js';
-import { latestMetrics } from '../../../app/store/runs-series.js';
-import { findSplit } from '../../../app/store/splits-repo.js';
+import { findDataset } from '../../../app/lab/datasets.js';
+import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { openRunManager, runLatestMetrics, RunStateError } from '../../../app/lab/runs.js';
+import { findSplit } from '../../../app/lab/splits.js';
 import { describeProgress, describeRun } from '../../../app/train/progress-text.js';
 import { RunConfigError } from '../../../app/train/run-config.js';
-import { RunManager, RunStateError } from '../../../app/train/run-manager.js';
 import type { RunHandle } from '../../../app/train/run-supervisor.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
@@ -48,9 +46,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir);
+  const lab: Lab = { db, dataDir };
   try {
-    const manager = new RunManager(db, dataDir);
-    manager.recover();
+    const manager = openRunManager(lab);
     let handle: RunHandle;
     try {
       if (values.resume) {
@@ -59,10 +57,10 @@ export async function run(args: string[]): Promise<number> {
       } else {
         if (!values.dataset || !values.split || !values.config)
           return fail(`--dataset, --split and --config are required (or --resume RUN)\n\n${usage}`);
-        const dataset = findDataset(db, values.dataset);
+        const dataset = findDataset(lab, values.dataset);
         if (!dataset)
           return fail(`no dataset "${values.dataset}"; "ddl-lab dataset list" shows the datasets there are`);
-        const split = findSplit(db, dataset.id, values.split);
+        const split = findSplit(lab, dataset.id, values.split);
         if (!split) return fail(`dataset ${dataset.id} has no split "${values.split}"`);
         let config: unknown;
         try {
@@ -101,7 +99,7 @@ export async function run(args: string[]): Promise<number> {
     const final = await handle.done;
     process.off('SIGINT', onInterrupt);
 
-    const latest = latestMetrics(db, final.id);
+    const latest = runLatestMetrics(lab, final.id);
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ run: manager.get(final.id), latestMetrics: latest }, null, 2)}\n`);
     } else {

@@ -71,10 +71,11 @@ export function DatasetDetail({ datasetId }: { datasetId: string }) {
 function DatasetFacts({ dataset }: { dataset: Detail }) {
   const { invalidate } = useRefresh();
   const [confirming, setConfirming] = useState(false);
+  const [withRuns, setWithRuns] = useState(false);
   const [error, setError] = useState<unknown>();
   const remove = async () => {
     try {
-      await lab.call('datasets.remove', { datasetId: dataset.id });
+      await lab.call('datasets.remove', { datasetId: dataset.id, withRuns });
       invalidate('datasets', 'splits', 'runs');
     } catch (failure) {
       setError(failure);
@@ -120,6 +121,10 @@ function DatasetFacts({ dataset }: { dataset: Detail }) {
         {confirming ? (
           <>
             <span className="muted">Forget this dataset? Files on disk stay.</span>
+            <label className="muted">
+              <input type="checkbox" checked={withRuns} onChange={(e) => setWithRuns(e.target.checked)} /> also its
+              runs, evaluations and checkpoints
+            </label>
             <button type="button" className="button button-danger button-small" onClick={remove}>
               Remove
             </button>

@@ -1,4 +1,4 @@
-import type { PairSetMetrics } from '../../eval/index.js';
+import type { PairSetMetrics } from '../eval/index.js';
 import type { RunEvaluation } from './demo-evaluate.js';
 
 // The demo's comparison: rows of metrics, columns stage 1 | classification-only fine-tune | DDL

@@ -1,6 +1,6 @@
-import { evaluateRun as evaluateStoredRun } from '../../eval/run/index.js';
-import type { IdentificationReport, VerificationReport } from '../../eval/index.js';
-import type { LabDatabase } from '../../store/db.js';
+import { evaluateRun as evaluateStoredRun } from '../eval/run/index.js';
+import type { IdentificationReport, VerificationReport } from '../eval/index.js';
+import type { LabDatabase } from '../store/db.js';
 import type { DemoData } from './demo-data.js';
 
 // One run's final checkpoint on the validation identities, through app/eval/run (so the demo's

@@ -1,6 +1,6 @@
-import { defaultDdlConfig, parseDdlConfig, type DdlConfigInput } from '../../losses/ddl/ddl-config.js';
-import type { HeadConfigInput } from '../../losses/heads/head-config.js';
-import type { BackboneConfig, Schedule } from '../../vocabulary/index.js';
+import { defaultDdlConfig, parseDdlConfig, type DdlConfigInput } from '../losses/ddl/ddl-config.js';
+import type { HeadConfigInput } from '../losses/heads/head-config.js';
+import type { BackboneConfig, Schedule } from '../vocabulary/index.js';
 
 // The demo's embedded defaults: one SynthFaces `pose` dataset to train on and a second one, of
 // other identities (another seed), to validate on. Validation identities are never trained on,

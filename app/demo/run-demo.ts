@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { initBackend } from '../../engine/backend.js';
-import type { LabDatabase } from '../../store/db.js';
-import { getRunRecord, type RunRecord } from '../../store/runs-repository.js';
-import type { RunEvent } from '../events.js';
-import type { RunProcessLauncher } from '../process-launcher.js';
-import type { RunRequest } from '../run-checks.js';
-import { RunManager } from '../run-manager.js';
+import { initBackend } from '../engine/backend.js';
+import type { LabDatabase } from '../store/db.js';
+import { getRunRecord, type RunRecord } from '../store/runs-repository.js';
+import type { RunEvent } from '../train/events.js';
+import type { RunProcessLauncher } from '../train/process-launcher.js';
+import type { RunRequest } from '../train/run-checks.js';
+import { RunManager } from '../train/run-manager.js';
 import { ensureDemoData, type DemoData } from './demo-data.js';
 import { evaluateRun, type RunEvaluation } from './demo-evaluate.js';
 import { describeDemoDdl, fullDemo, quickDemo, type DemoSettings } from './demo-settings.js';

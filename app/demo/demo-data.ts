@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveSplit } from '../../data/evaluate-split.js';
-import { importDataset } from '../../data/import-dataset.js';
-import { generateSynthFaces, MANIFEST_FILE } from '../../data/synth/index.js';
-import { getPreset } from '../../data/synth/presets.js';
-import { listDatasets } from '../../store/datasets-repo.js';
-import type { LabDatabase } from '../../store/db.js';
-import { listPairLists } from '../../store/pairs-repo.js';
-import { listSplits } from '../../store/splits-repo.js';
+import { saveSplit } from '../data/evaluate-split.js';
+import { generateSynthFaces, MANIFEST_FILE } from '../data/synth/index.js';
+import { getPreset } from '../data/synth/presets.js';
+import { importDataset, listDatasets } from '../lab/datasets.js';
+import type { Lab } from '../lab/lab.js';
+import type { LabDatabase } from '../store/db.js';
+import { listPairLists } from '../store/pairs-repo.js';
+import { listSplits } from '../store/splits-repo.js';
 import type { DemoDataset, DemoSettings } from './demo-settings.js';
 
 // The demo's datasets: generated into the data directory the first time, imported, split by the
@@ -43,8 +43,9 @@ export async function ensureDemoData(
   const spec = role === 'train' ? settings.train : settings.validation;
   const name = demoDatasetName(settings, role, spec);
   const splitName = `${settings.preset} preset rule`;
+  const lab: Lab = { db, dataDir };
   let created = false;
-  let dataset = listDatasets(db).find((d) => d.name === name && d.status === 'ready');
+  let dataset = listDatasets(lab).find((d) => d.name === name && d.status === 'ready');
   if (!dataset) {
     const root = join(
       dataDir,
@@ -62,10 +63,8 @@ export async function ensureDemoData(
         onProgress: (done, total) => onProgress?.(`generating ${role} faces`, done, total),
       });
     }
-    const imported = await importDataset({
-      db,
+    const imported = await importDataset(lab, {
       root,
-      dataDir,
       name,
       inputSize: settings.backbone.inputSize ?? 32,
       onProgress: (p) => {
@@ -74,7 +73,7 @@ export async function ensureDemoData(
     });
     if (imported.status !== 'ready')
       throw new Error(`importing the demo ${role} dataset from ${root} failed: ${imported.error}`);
-    dataset = listDatasets(db).find((d) => d.id === imported.id);
+    dataset = listDatasets(lab).find((d) => d.id === imported.id);
     created = true;
   }
   if (!dataset) throw new Error(`the demo ${role} dataset "${name}" vanished after import`);

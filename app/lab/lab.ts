@@ -1,0 +1,24 @@
+import type { LabDatabase } from '../store/db.js';
+
+// The lab's domain operations (datasets, splits, runs, evaluations) live in app/lab and take a
+// Lab: the open database and the data directory beside it (caches, checkpoints). Every front end
+// (the CLI, the LabApi service, the demo) calls them, so each policy has one home.
+
+export interface Lab {
+  db: LabDatabase;
+  dataDir: string;
+}
+
+/** A domain operation refused: `not_found` (no such thing) or `conflict` (not in a state that allows it). */
+export class LabOperationError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'not_found' | 'conflict',
+  ) {
+    super(message);
+    this.name = 'LabOperationError';
+  }
+}
+
+export { openLabDatabase, type LabDatabase } from '../store/db.js';
+export { defaultDataDir } from '../store/data-dir.js';
