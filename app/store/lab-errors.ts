@@ -32,7 +32,7 @@ export function explainDatabaseError(file: string, error: unknown, doing: string
   const head = `Cannot ${doing} the lab database ${file} (${code ? `${code}: ` : ''}${detail})`;
   if (/^SQLITE_(NOTADB|CORRUPT)/.test(code))
     return new LabDatabaseError(
-      `${head}: the file is damaged or is not a DDL Lab database. Restore lab.sqlite from a backup (with its -wal file if there is one), or ${resetAdvice(dataDir)}.`,
+      `${head}: the file is damaged or is not a DDL Lab database, and DDL Lab will not use it. Restore lab.sqlite from a backup (with its -wal file if there is one), or ${resetAdvice(dataDir)}.`,
       file,
       'damaged',
     );

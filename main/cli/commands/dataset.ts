@@ -60,10 +60,10 @@ export async function run(args: string[]): Promise<number> {
     case 'import':
       return target ? importCommand(target, values, dataDir) : fail(`import needs the dataset folder.\n\n${usage}`, 2);
     case 'list':
-      return withDb(dataDir, (db) => listCommand(db, values.json));
+      return withDb(dataDir, (db) => listCommand(db, values.json), 'read');
     case 'show':
       return target
-        ? withDb(dataDir, (db) => showCommand(db, target, values.json))
+        ? withDb(dataDir, (db) => showCommand(db, target, values.json), 'read')
         : fail('show needs a DATASET (id or name).', 2);
     case 'cache':
       return target ? cacheCommand(target, values, dataDir) : fail('cache needs a DATASET (id or name).', 2);
@@ -210,8 +210,12 @@ function removeCommand(db: LabDatabase, dataDir: string, target: string): number
   return 0;
 }
 
-async function withDb(dataDir: string, work: (db: LabDatabase) => number | Promise<number>): Promise<number> {
-  const db = openLabDatabase(dataDir);
+async function withDb(
+  dataDir: string,
+  work: (db: LabDatabase) => number | Promise<number>,
+  mode: 'read' | 'write' = 'write',
+): Promise<number> {
+  const db = openLabDatabase(dataDir, { mode });
   try {
     return await work(db);
   } catch (error) {

@@ -43,11 +43,11 @@ export async function run(args: string[]): Promise<number> {
   }
   const needId = () => (idText && /^\d+$/.test(idText) ? Number(idText) : undefined);
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const db = openLabDatabase(dataDir);
+  const db = openLabDatabase(dataDir, { mode: action === 'list' || action === 'show' ? 'read' : 'write' });
   const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   try {
     const manager = new RunManager(db, dataDir);
-    manager.recover();
+    if (!db.readonly) manager.recover(); // list/show write nothing
     switch (action) {
       case 'list': {
         const status = values.status?.split(',').map((s) => s.trim()) ?? [];

@@ -46,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return action || values.help ? 0 : 2;
   }
-  const db = openLabDatabase(values['data-dir'] ?? defaultDataDir());
+  const db = openLabDatabase(values['data-dir'] ?? defaultDataDir(), { mode: action === 'create' ? 'write' : 'read' });
   try {
     if (action === 'list') return listCommand(db, datasetArg, values.json);
     if (!datasetArg) return fail(`${action} needs a DATASET (id or name).\n\n${usage}`, 2);
