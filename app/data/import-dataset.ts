@@ -11,6 +11,7 @@ import { insertBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
 import { createDataset, deleteDataset, updateDataset, type DatasetKind } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
 import { insertIdentities, insertImages, type NewImage } from '../store/images-repo.js';
+import { readLabId } from '../store/lab-meta.js';
 import { insertPairList, type NewPair, type PairListFormat } from '../store/pairs-repo.js';
 import { readAttributesCsv } from './attributes-csv.js';
 import { decodeImage, defaultMaxPixels, type DecodedImage, type ResizeFit } from './decode-image.js';
@@ -142,7 +143,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
     const imageBad: BadFileRecord[] = [...scanned.bad];
     const total = scanned.candidates.length;
 
-    writer = new PixelCacheWriter(dataDir, datasetId, inputSize);
+    writer = new PixelCacheWriter(dataDir, datasetId, inputSize, readLabId(db));
     const stats = newPoolStats();
     const pathToIdx = new Map<string, number>();
     const duplicateOf = new Map<string, number>();

@@ -25,6 +25,7 @@ import {
 } from './checkpoint-files.js';
 import { histogramRecord } from './histogram-records.js';
 import type { ResolvedRunConfig } from './run-checks.js';
+import { claimRunFolder } from './run-folder.js';
 import { learningRateAt } from './schedule.js';
 import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
 import { disposeStepLoss, stage1Loss, stage2Loss, type StepLoss, type StepModel } from './train-steps.js';
@@ -60,6 +61,7 @@ export interface TrainContext {
 
 export async function train({ db, dataDir, run, config, callbacks }: TrainContext): Promise<TrainOutcome> {
   const runDir = runDirectory(dataDir, run.id);
+  claimRunFolder(db, dataDir, run.id); // never write into another lab's runs/<id>
   removeStaleCheckpointTemps(runDir);
   const resumeFrom = loadOwnCheckpoint(db, run.id);
   const startFrom = resumeFrom ?? (config.stage === 2 ? loadParentCheckpoint(db, config) : undefined);

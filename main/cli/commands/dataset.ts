@@ -193,7 +193,7 @@ async function cacheCommand(target: string, values: Values, dataDir: string): Pr
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else
       process.stdout.write(
-        `${size}×${size} cache of dataset ${dataset.id}: ${result.built ? 'built' : 'up to date'}, ${result.changed.length} changed files refreshed, ${result.failed.length} unreadable.\n`,
+        `${size}×${size} cache of dataset ${dataset.id}: ${result.built ? 'built' : 'up to date'}, ${result.changed.length} changed files refreshed, ${result.failed.length} unreadable.${result.rebuiltBecause ? ` Rebuilt because ${result.rebuiltBecause}.` : ''}\n`,
       );
     return 0;
   });
