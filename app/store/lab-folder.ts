@@ -11,15 +11,26 @@ import { LabDatabaseError, resetAdvice } from './lab-errors.js';
 /** Entries of a data folder that only a lab writes, beside lab.sqlite. */
 export const labDataEntryNames = ['runs', 'cache', 'lab.sqlite-wal', 'lab.sqlite-journal'] as const;
 
-/** The lab-data entries present in `dataDir` that hold something (an empty folder or file holds nothing to lose). */
+// What in each entry is a lab's: run folders are named by run id, cache folders by dataset id. An
+// empty folder holds nothing to lose, and the desktop app's data folder (Electron's userData) has
+// a Chromium `Cache` folder, the same folder as `cache` where names ignore case (macOS, Windows).
+const labContent: Record<(typeof labDataEntryNames)[number], RegExp | 'bytes'> = {
+  runs: /^\d+$/,
+  cache: /^dataset-\d+$/,
+  'lab.sqlite-wal': 'bytes',
+  'lab.sqlite-journal': 'bytes',
+};
+
+/** The lab-data entries present in `dataDir` that hold a lab's files. */
 export function labDataEntries(dataDir: string): string[] {
-  return labDataEntryNames.filter((name) => holdsSomething(join(dataDir, name)));
+  return labDataEntryNames.filter((name) => holdsLabData(join(dataDir, name), labContent[name]));
 }
 
-function holdsSomething(path: string): boolean {
+function holdsLabData(path: string, content: RegExp | 'bytes'): boolean {
   try {
     const stat = statSync(path);
-    return stat.isDirectory() ? readdirSync(path).length > 0 : stat.size > 0;
+    if (content === 'bytes') return stat.isFile() && stat.size > 0;
+    return stat.isDirectory() && readdirSync(path).some((name) => content.test(name));
   } catch {
     return false;
   }

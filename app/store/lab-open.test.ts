@@ -81,14 +81,16 @@ describe('openLabDatabase: a used folder without its database', () => {
     if (state !== 'missing') expect(statSync(databasePath(dir)).size).toBe(0);
   });
 
-  it('refuses a leftover lab.sqlite-wal alone, but not empty runs/ and cache/ folders', () => {
+  it('refuses a leftover lab.sqlite-wal alone, but not empty runs/ or a cache/ without dataset caches', () => {
     const walOnly = tempDir();
     writeFileSync(join(walOnly, 'lab.sqlite-wal'), 'x');
     expect(thrown(() => openLabDatabase(walOnly)).message).toContain('holds lab data (lab.sqlite-wal)');
-    const emptyFolders = tempDir();
-    mkdirSync(join(emptyFolders, 'runs'));
-    mkdirSync(join(emptyFolders, 'cache'));
-    expect(schemaVersion(keep(openLabDatabase(emptyFolders)))).toBe(4);
+    // The desktop app's userData: Chromium's Cache folder is `cache` where names ignore case.
+    const userData = tempDir();
+    mkdirSync(join(userData, 'runs'));
+    mkdirSync(join(userData, 'cache', 'Cache_Data'), { recursive: true });
+    writeFileSync(join(userData, 'cache', 'Cache_Data', 'index'), 'chromium');
+    expect(schemaVersion(keep(openLabDatabase(userData)))).toBe(4);
   });
 
   it('gives a new lab an id, and a different one to the next new lab', () => {
