@@ -73,11 +73,12 @@ function openForReading(dataDir: string, file: string): LabDatabase {
       db.close();
       return emptyLab();
     }
-    if (schemaVersion(db) < allMigrations.length) {
+    const version = schemaVersion(db);
+    if (version < allMigrations.length) {
       // An older lab: upgrade it once (a write), then read as asked.
       db.close();
       db = undefined;
-      openForWriting(dataDir, file).close();
+      upgradeForReading(dataDir, file, version);
       db = openReadOnly(file);
     }
     migrate(db, allMigrations); // checks the version; nothing left to apply
@@ -85,6 +86,19 @@ function openForReading(dataDir: string, file: string): LabDatabase {
   } catch (error) {
     db?.close();
     throw explainDatabaseError(file, error, 'read');
+  }
+}
+
+function upgradeForReading(dataDir: string, file: string, version: number): void {
+  try {
+    openForWriting(dataDir, file).close();
+  } catch (error) {
+    const why = error instanceof LabDatabaseError ? error.message : String(error);
+    throw new LabDatabaseError(
+      `The lab database ${file} is at schema version ${version}; this DDL Lab reads version ${allMigrations.length} and must upgrade it once, which needs write access (then read-only use works again). ${why}`,
+      file,
+      error instanceof LabDatabaseError ? error.code : 'other',
+    );
   }
 }
 

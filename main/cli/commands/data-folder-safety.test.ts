@@ -22,7 +22,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../../app/data/import-dataset.js';
 import { readPixelCacheManifest } from '../../../app/data/pixel-cache.js';
 import { writeImageFolder } from '../../../app/data/test-fixtures.js';
-import { openLabDatabase } from '../../../app/store/db.js';
+import { openDatabase, openLabDatabase } from '../../../app/store/db.js';
+import { migration001 } from '../../../app/store/migrations/001-datasets.js';
+import { migration002 } from '../../../app/store/migrations/002-runs.js';
+import { migration003 } from '../../../app/store/migrations/003-evaluations.js';
 import { readLabId } from '../../../app/store/lab-meta.js';
 import { insertSplit } from '../../../app/store/splits-repo.js';
 
@@ -214,6 +217,21 @@ describe('a read-only data folder', () => {
       expect(remove.stderr).toContain(`Cannot open the lab database ${join(dataDir, 'lab.sqlite')}`);
       expect(remove.stderr).toMatch(/may write to them.*or choose another folder with --data-dir/);
       expect(snapshot(dataDir)).toEqual(before);
+    } finally {
+      chmodSync(dataDir, 0o755);
+    }
+  }, 60_000);
+
+  it('an older lab there says it needs one upgrade with write access', async () => {
+    const dataDir = join(dir, 'read-only-old');
+    openDatabase(join(dataDir, 'lab.sqlite'), [migration001, migration002, migration003]).close();
+    chmodSync(dataDir, 0o555);
+    try {
+      const list = await ddlLab(['dataset', 'list', '--data-dir', dataDir], { uid: isRoot ? 65534 : undefined });
+      expect(list.code).toBe(1);
+      expect(list.stderr).toContain(
+        `The lab database ${join(dataDir, 'lab.sqlite')} is at schema version 3; this DDL Lab reads version 4 and must upgrade it once, which needs write access`,
+      );
     } finally {
       chmodSync(dataDir, 0o755);
     }
