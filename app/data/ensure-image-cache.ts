@@ -1,16 +1,26 @@
 import { createHash } from 'node:crypto';
 import { requireDataset, updateDataset } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
+import { readLabId } from '../store/lab-meta.js';
 import { iterateImages, updateImageFile } from '../store/images-repo.js';
 import { decodeImage, type ResizeFit } from './decode-image.js';
 import { ImageFileError } from './image-error.js';
 import { mapOrdered } from './ordered-pool.js';
-import { dataDirOf, overwritePixelCacheRows, PixelCacheWriter, readPixelCacheManifest } from './pixel-cache.js';
+import {
+  adoptPixelCache,
+  dataDirOf,
+  foreignCacheReason,
+  overwritePixelCacheRows,
+  PixelCacheWriter,
+  readPixelCacheManifest,
+  type PixelCacheManifest,
+} from './pixel-cache.js';
 import { readImageFile, statFollowing } from './read-image-file.js';
 
 // Makes sure a dataset has a pixel cache at `size` that matches the files on disk: builds it when
 // missing, and (verify) re-decodes any image whose size or modification time changed since import,
-// updating its measured attributes and its row in every cached size.
+// updating its measured attributes and its row in every cached size. A cache another lab left
+// under this dataset's id is rebuilt, and the result says why.
 
 export interface EnsureCacheOptions {
   dataDir?: string;
@@ -30,6 +40,8 @@ export interface EnsureCacheResult {
   changed: Array<{ imageId: number; path: string }>;
   /** Images whose file can no longer be read: their cached pixels are kept (or black in a new cache). */
   failed: Array<{ imageId: number; path: string; reason: string; detail: string }>;
+  /** Set when an existing cache was not this lab's dataset's and was rebuilt: why. */
+  rebuiltBecause?: string;
 }
 
 interface FileRef {
@@ -64,11 +76,24 @@ export async function ensureImageCache(
     });
   }
   const result: EnsureCacheResult = { size, built: false, changed: [], failed: [] };
-  const manifest = readPixelCacheManifest(dataDir, datasetId, size);
+  const labId = readLabId(db);
+  // This lab's manifest at size s, or null (none, or another lab's: rebuilt below, never read).
+  const ownManifest = (s: number): PixelCacheManifest | null => {
+    const found = readPixelCacheManifest(dataDir, datasetId, s);
+    if (!found) return null;
+    const foreign = foreignCacheReason(found, labId, dataset.createdAt, dataDir);
+    if (foreign) {
+      if (s === size) result.rebuiltBecause = foreign;
+      return null;
+    }
+    if (found.labId === undefined) adoptPixelCache(dataDir, found, labId);
+    return found;
+  };
+  const manifest = ownManifest(size);
 
   if (!manifest || manifest.count !== refs.length) {
     result.built = true;
-    const writer = new PixelCacheWriter(dataDir, datasetId, size);
+    const writer = new PixelCacheWriter(dataDir, datasetId, size, labId);
     const black = Buffer.alloc(size * size * 3);
     let done = 0;
     try {
@@ -102,7 +127,7 @@ export async function ensureImageCache(
   if (options.verify === false) return result;
 
   // Verify: stat every file; re-decode the ones whose fingerprint moved.
-  const sizes = requireDataset(db, datasetId).inputSizes.filter((s) => readPixelCacheManifest(dataDir, datasetId, s));
+  const sizes = requireDataset(db, datasetId).inputSizes.filter((s) => ownManifest(s));
   let done = 0;
   const check = async (ref: FileRef) => {
     try {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LabDatabase } from '../store/db.js';
+import { readLabId } from '../store/lab-meta.js';
 import { insertImages, type NewImage } from '../store/images-repo.js';
 import { decodeImage, type DecodedImage, type ResizeFit } from './decode-image.js';
 import { ImageFileError } from './image-error.js';
@@ -90,7 +91,7 @@ export async function importImages(
   options: ImageStageOptions,
 ): Promise<ImageStageResult> {
   const { signal, concurrency } = options;
-  const cache = new PixelCacheWriter(options.dataDir, options.datasetId, options.inputSize);
+  const cache = new PixelCacheWriter(options.dataDir, options.datasetId, options.inputSize, readLabId(options.db));
   const rows = new ImageRowWriter(options.db, options.datasetId);
   const stats = newPoolStats();
   let done = 0;

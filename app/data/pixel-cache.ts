@@ -18,6 +18,8 @@ import type { LabDatabase } from '../store/db.js';
 // The per-dataset pixel cache: for each input size S one flat file of N rows of S*S*3 uint8 RGB
 // (row = image idx), so any image is one read at a known offset. A JSON manifest beside it says
 // what it holds; a cache being written is a `.partial` file renamed into place when complete.
+// The manifest records the id of the lab that wrote it: a cache folder left by another lab (whose
+// dataset had the same id) is never read as this lab's.
 
 export const pixelCacheFormat = 'ddl-lab/pixel-cache';
 
@@ -29,6 +31,8 @@ export interface PixelCacheManifest {
   count: number;
   fit: string;
   createdAt: string;
+  /** The lab that wrote it (lab_meta); absent in caches written before labs had ids. */
+  labId?: string;
 }
 
 /** The data directory of a database file: caches live beside it. */
@@ -74,6 +78,32 @@ function fstatSizeOf(file: string): number {
   }
 }
 
+/**
+ * Why the cache described by `manifest` is not this lab's dataset's, or null when it is. A cache
+ * from before lab ids is taken as this lab's only if it was written after the dataset was created
+ * (a leftover of an older dataset with the same id predates it).
+ */
+export function foreignCacheReason(
+  manifest: PixelCacheManifest,
+  labId: string,
+  datasetCreatedAt: string,
+  dataDir: string,
+): string | null {
+  const where = pixelCachePaths(dataDir, manifest.datasetId, manifest.size).pixels;
+  if (manifest.labId !== undefined && manifest.labId !== labId)
+    return `the ${manifest.size}×${manifest.size} pixel cache ${where} was written by another lab (lab id ${manifest.labId}; this lab is ${labId}), for another dataset ${manifest.datasetId}`;
+  if (manifest.labId === undefined && manifest.createdAt < datasetCreatedAt)
+    return `the ${manifest.size}×${manifest.size} pixel cache ${where} (written ${manifest.createdAt}) is older than dataset ${manifest.datasetId} (created ${datasetCreatedAt}): it belongs to an earlier dataset with the same id`;
+  return null;
+}
+
+/** Records this lab's id in a cache written before labs had ids (once it is known to be this lab's). */
+export function adoptPixelCache(dataDir: string, manifest: PixelCacheManifest, labId: string): void {
+  const file = pixelCachePaths(dataDir, manifest.datasetId, manifest.size).manifest;
+  writeFileSync(`${file}.tmp`, JSON.stringify({ ...manifest, labId }, null, 2));
+  renameSync(`${file}.tmp`, file);
+}
+
 export function removeDatasetCache(dataDir: string, datasetId: number): void {
   rmSync(datasetCacheDir(dataDir, datasetId), { recursive: true, force: true });
 }
@@ -88,6 +118,7 @@ export class PixelCacheWriter {
     private readonly dataDir: string,
     private readonly datasetId: number,
     readonly size: number,
+    private readonly labId: string,
   ) {
     const { pixels } = pixelCachePaths(dataDir, datasetId, size);
     mkdirSync(dirname(pixels), { recursive: true });
@@ -115,6 +146,7 @@ export class PixelCacheWriter {
       count,
       fit,
       createdAt: new Date().toISOString(),
+      labId: this.labId,
     };
     writeFileSync(`${manifest}.tmp`, JSON.stringify(content, null, 2));
     renameSync(`${manifest}.tmp`, manifest);
@@ -178,12 +210,17 @@ export class PixelCacheReader {
     dataDir: string,
     datasetId: number,
     size: number,
-    options: { expectedCount?: number; residentLimit?: number } = {},
+    options: { expectedCount?: number; residentLimit?: number; labId?: string } = {},
   ): PixelCacheReader {
     const manifest = readPixelCacheManifest(dataDir, datasetId, size);
     if (!manifest) {
       throw new Error(
         `Dataset ${datasetId} has no ${size}×${size} pixel cache in ${datasetCacheDir(dataDir, datasetId)}; build it with ensureImageCache(db, ${datasetId}, ${size}) or import with --size ${size}.`,
+      );
+    }
+    if (manifest.labId !== undefined && options.labId !== undefined && manifest.labId !== options.labId) {
+      throw new Error(
+        `The ${size}×${size} pixel cache in ${datasetCacheDir(dataDir, datasetId)} was written by another lab (lab id ${manifest.labId}; this lab is ${options.labId}); ensureImageCache rebuilds it for this lab's dataset ${datasetId}.`,
       );
     }
     if (options.expectedCount !== undefined && manifest.count !== options.expectedCount) {

@@ -1,5 +1,6 @@
 import { requireDataset } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
+import { readLabId } from '../store/lab-meta.js';
 import { findSplit, splitMembers } from '../store/splits-repo.js';
 import { loadDatasetColumns, type DatasetColumns } from './dataset-columns.js';
 import { dataDirOf, PixelCacheReader } from './pixel-cache.js';
@@ -43,6 +44,7 @@ export function openSamplerSource(opts: {
   const cache = PixelCacheReader.open(dataDirOf(opts.db, opts.dataDir), opts.datasetId, opts.inputSize, {
     expectedCount: columns.count,
     residentLimit: opts.residentLimit,
+    labId: readLabId(opts.db),
   });
   return { columns, cache, classes: dataset.identityCount, split };
 }

@@ -22,3 +22,7 @@ export class LabOperationError extends Error {
 
 export { openLabDatabase, type LabDatabase } from '../store/db.js';
 export { defaultDataDir } from '../store/data-dir.js';
+export { databasePath } from '../store/db.js';
+export { checkLabDatabase } from '../store/lab-check.js';
+export { planLabReset, resetLab } from '../store/lab-reset.js';
+export { explainDatabaseError } from '../store/lab-errors.js';

@@ -12,7 +12,7 @@ export type { SeriesPoint } from '../store/runs-series.js';
 /** The runs of a lab, after start-up recovery (runs whose process died become `interrupted`). */
 export function openRunManager(lab: Lab, options: RunManagerOptions = {}): RunManager {
   const manager = new RunManager(lab.db, lab.dataDir, options);
-  manager.recover();
+  if (!lab.db.readonly) manager.recover(); // a read-only open (list, show) writes nothing
   return manager;
 }
 

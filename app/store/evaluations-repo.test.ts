@@ -202,7 +202,7 @@ describe('evaluation store', () => {
     early.close();
     const db = openLabDatabase(dir);
     databases.push(db);
-    expect(schemaVersion(db)).toBe(3);
+    expect(schemaVersion(db)).toBe(4);
     expect(listEvaluations(db)).toEqual([]);
     const s = seeded(db);
     expect(getEvaluation(db, insertEvaluation(db, newEvaluation(s), [], []))).toBeDefined();

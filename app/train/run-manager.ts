@@ -5,6 +5,7 @@ import {
   countRuns,
   deleteRunRecord,
   getRunRecord,
+  finishRun,
   insertRun,
   listRunRecords,
   requeueRun,
@@ -13,6 +14,7 @@ import {
   type RunRecord,
 } from '../store/runs-repository.js';
 import { runDirectory } from './checkpoint-files.js';
+import { claimRunFolder, isOtherLabsRunFolder, RunFolderError } from './run-folder.js';
 import type { RunEvent } from './events.js';
 import type { RunProcessLauncher } from './process-launcher.js';
 import { checkRunRequest, type RunRequest } from './run-checks.js';
@@ -86,6 +88,13 @@ export class RunManager {
         'conflict',
       );
     if (this.handles.has(runId)) throw new RunStateError(`run ${runId} already has a process`, 'conflict');
+    try {
+      claimRunFolder(this.db, this.dataDir, runId); // before the process writes its log there
+    } catch (error) {
+      if (!(error instanceof RunFolderError)) throw error;
+      finishRun(this.db, runId, 'failed', error.message, ['queued']);
+      throw new RunStateError(error.message, 'conflict');
+    }
     const handle = superviseRun(this.db, this.dataDir, runId, {
       launcher: this.options.launcher,
       env: { ...this.options.env, ...options.env },
@@ -159,8 +168,9 @@ export class RunManager {
         `run ${runId} is the parent of run${children.length > 1 ? 's' : ''} ${children.map((c) => c.id).join(', ')}; delete those first`,
         'conflict',
       );
+    const othersFolder = isOtherLabsRunFolder(this.db, this.dataDir, runId);
     deleteRunRecord(this.db, runId);
-    rmSync(runDirectory(this.dataDir, runId), { recursive: true, force: true });
+    if (!othersFolder) rmSync(runDirectory(this.dataDir, runId), { recursive: true, force: true });
   }
 
   /** Start-up: runs left `running` by a dead process (or a pid now used by another one) become `interrupted`. */

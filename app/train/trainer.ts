@@ -23,6 +23,7 @@ import {
 } from './checkpoint-files.js';
 import { loadResumeCheckpoint } from './checkpoint-resume.js';
 import type { ResolvedRunConfig } from './run-checks.js';
+import { claimRunFolder } from './run-folder.js';
 import { learningRateAt } from './schedule.js';
 import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
 import { openStage } from './stages/index.js';
@@ -59,6 +60,7 @@ export interface TrainContext {
 
 export async function train({ db, dataDir, run, config, callbacks }: TrainContext): Promise<TrainOutcome> {
   const runDir = runDirectory(dataDir, run.id);
+  claimRunFolder(db, dataDir, run.id); // never write into another lab's runs/<id>
   removeStaleCheckpointTemps(runDir);
   const resumeFrom = await loadResumeCheckpoint(db, dataDir, run.id, callbacks.log);
   const startFrom = resumeFrom ?? (config.stage === 2 ? loadParentCheckpoint(db, dataDir, config) : undefined);

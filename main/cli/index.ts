@@ -1,4 +1,5 @@
 // `ddl-lab <command> ...`: every command is a thin module in ./commands that calls into app/.
+import { failureText } from './failure-text.js';
 import { commandNames, loadCommand } from './registry.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -24,7 +25,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`ddl-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`ddl-lab: ${failureText(error, process.argv.slice(2))}\n`);
     process.exitCode = 1;
   },
 );

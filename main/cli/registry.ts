@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   dataset: () => import('./commands/dataset.js'),
   split: () => import('./commands/split.js'),
   synth: () => import('./commands/synth.js'),
+  lab: () => import('./commands/lab.js'),
 };
 
 export function commandNames(): string[] {

@@ -4,5 +4,7 @@ import type { Database } from 'better-sqlite3';
 export interface Migration {
   version: number;
   name: string;
+  /** The step rebuilds tables others refer to: run it with foreign keys off, then check them all. */
+  rebuildsTables?: boolean;
   up(db: Database): void;
 }

@@ -64,10 +64,10 @@ export async function run(args: string[]): Promise<number> {
     case 'import':
       return target ? importCommand(target, values, dataDir) : fail(`import needs the dataset folder.\n\n${usage}`, 2);
     case 'list':
-      return withLab(dataDir, (lab) => listCommand(lab, values.json));
+      return withLab(dataDir, (lab) => listCommand(lab, values.json), 'read');
     case 'show':
       return target
-        ? withLab(dataDir, (lab) => showCommand(lab, target, values.json))
+        ? withLab(dataDir, (lab) => showCommand(lab, target, values.json), 'read')
         : fail('show needs a DATASET (id or name).', 2);
     case 'cache':
       return target ? cacheCommand(target, values, dataDir) : fail('cache needs a DATASET (id or name).', 2);
@@ -189,7 +189,7 @@ async function cacheCommand(target: string, values: Values, dataDir: string): Pr
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else
       process.stdout.write(
-        `${size}×${size} cache of dataset ${dataset.id}: ${result.built ? 'built' : 'up to date'}, ${result.changed.length} changed files refreshed, ${result.failed.length} unreadable.\n`,
+        `${size}×${size} cache of dataset ${dataset.id}: ${result.built ? 'built' : 'up to date'}, ${result.changed.length} changed files refreshed, ${result.failed.length} unreadable.${result.rebuiltBecause ? ` Rebuilt because ${result.rebuiltBecause}.` : ''}\n`,
       );
     return 0;
   });
@@ -203,8 +203,12 @@ function removeCommand(lab: Lab, target: string, values: Values): number {
   return 0;
 }
 
-async function withLab(dataDir: string, work: (lab: Lab) => number | Promise<number>): Promise<number> {
-  const db = openLabDatabase(dataDir);
+async function withLab(
+  dataDir: string,
+  work: (lab: Lab) => number | Promise<number>,
+  mode: 'read' | 'write' = 'write',
+): Promise<number> {
+  const db = openLabDatabase(dataDir, { mode });
   try {
     return await work({ db, dataDir });
   } catch (error) {

@@ -47,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const needId = () => (idText && /^\d+$/.test(idText) ? Number(idText) : undefined);
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const db = openLabDatabase(dataDir);
+  const db = openLabDatabase(dataDir, { mode: action === 'list' || action === 'show' ? 'read' : 'write' });
   const lab: Lab = { db, dataDir };
   const latestMetrics = (runId: number) => runLatestMetrics(lab, runId);
   const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLabService } from '../../../app/api/service/index.js';
-import { defaultDataDir } from '../../../app/lab/lab.js';
+import { checkLabDatabase, defaultDataDir } from '../../../app/lab/lab.js';
 import { builtRendererDir, projectRoot } from '../../project-root.js';
 import { startServer } from '../../server/server.js';
 import { newToken } from '../../server/token.js';
@@ -36,6 +36,13 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ddl-lab serve: --port must be a whole number from 0 to 65535, got "${values.port}".\n`);
     return 2;
   }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  try {
+    checkLabDatabase(dataDir, 'write'); // opens (or creates) the lab and checks every page before serving it
+  } catch (error) {
+    process.stderr.write(`ddl-lab serve: ${(error as Error).message}\n`);
+    return 1;
+  }
   const rendererDir = builtRendererDir();
   if (!existsSync(rendererDir)) {
     process.stderr.write(
@@ -43,7 +50,6 @@ export async function run(args: string[]): Promise<number> {
     );
     return 1;
   }
-  const dataDir = values['data-dir'] ?? defaultDataDir();
   const appVersion = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: string })
     .version;
   const service = createLabService({ dataDir, shell: 'server', appVersion });

@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     return action || values.help ? 0 : 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const db = openLabDatabase(dataDir);
+  const db = openLabDatabase(dataDir, { mode: action === 'create' ? 'write' : 'read' });
   const lab: Lab = { db, dataDir };
   try {
     if (action === 'list') return listCommand(lab, datasetArg, values.json);

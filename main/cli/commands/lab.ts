@@ -1,0 +1,80 @@
+// `ddl-lab lab check|reset`: the state of the lab in a data folder, and the explicit way to start
+// over when its database is missing, empty or damaged. The work is in app/store, reached through app/lab.
+import { checkLabDatabase, defaultDataDir, planLabReset, resetLab } from '../../../app/lab/lab.js';
+import { commandFailure, parseCommandLine } from '../command-line.js';
+
+const fail = commandFailure('lab');
+
+const usage = `Usage:
+  ddl-lab lab check [--data-dir D] [--json]
+  ddl-lab lab reset [--data-dir D] --yes
+
+check  opens the lab read-only and checks every page of lab.sqlite (SQLite's quick_check);
+       prints its path, lab id and schema version. Exit 1 when it is missing beside lab files,
+       damaged or unreadable.
+reset  for a data folder whose lab.sqlite is missing, empty (0 bytes) or damaged while runs/,
+       cache/ or a -wal file remain: moves lab.sqlite*, runs/ and cache/ into a new folder
+       D/reset-<time>/ (nothing is deleted; the old checkpoints and caches stay there) so that
+       the next command starts a new, empty lab in D. Without --yes it only says what it would
+       move. A healthy lab is never reset: use another --data-dir for a second lab.
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandLine(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        yes: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    },
+    usage,
+    fail,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const [action] = positionals;
+  if (values.help || !action) {
+    process.stdout.write(usage);
+    return values.help ? 0 : 2;
+  }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  try {
+    if (action === 'check') {
+      const check = checkLabDatabase(dataDir, 'read');
+      if (values.json) process.stdout.write(`${JSON.stringify({ dataDir, ...check, intact: true }, null, 2)}\n`);
+      else
+        process.stdout.write(
+          check.exists
+            ? `${check.file}: intact; lab id ${check.labId}, schema version ${check.schemaVersion}.\n`
+            : `${dataDir} holds no lab yet; the first command that writes creates one.\n`,
+        );
+      return 0;
+    }
+    if (action === 'reset') {
+      const plan = planLabReset(dataDir);
+      if (plan.state !== 'orphaned' && plan.state !== 'damaged') return fail(plan.reason, 1);
+      const list = plan.entries.join(', ');
+      if (!values.yes) {
+        process.stdout.write(
+          `${plan.reason}\n\nReset would move ${list} from ${dataDir} into a new folder ${dataDir}/reset-<time>/. Nothing moved; add --yes to do it.\n`,
+        );
+        return 1;
+      }
+      const result = resetLab(dataDir, plan);
+      if (values.json) process.stdout.write(`${JSON.stringify({ dataDir, ...result }, null, 2)}\n`);
+      else
+        process.stdout.write(
+          `Moved ${result.moved.join(', ')} from ${dataDir} into ${result.movedTo} (nothing was deleted). The next command starts a new, empty lab in ${dataDir}.\n`,
+        );
+      return 0;
+    }
+    return fail(`unknown action "${action}".\n\n${usage}`, 2);
+  } catch (error) {
+    if (error instanceof Error) return fail(error.message, 1);
+    throw error;
+  }
+}
