@@ -15,6 +15,7 @@ import { insertPairList, type NewPair, type PairListFormat } from '../store/pair
 import { readAttributesCsv } from './attributes-csv.js';
 import { decodeImage, defaultMaxPixels, type DecodedImage, type ResizeFit } from './decode-image.js';
 import { ImageFileError } from './image-error.js';
+import { checkImportInputs, type InputPathPolicy } from './input-path-policy.js';
 import { IssueLog } from './issue-log.js';
 import { measuredAttributeNames } from './measured-attributes.js';
 import { mapOrdered, newPoolStats, type PoolStats } from './ordered-pool.js';
@@ -63,6 +64,8 @@ export interface ImportOptions {
   maxFileBytes?: number;
   /** Images decoded at once, default 4. */
   concurrency?: number;
+  /** Which list files may be read (input-path-policy.ts); default: only those inside the dataset folder. */
+  pathPolicy?: InputPathPolicy;
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -127,6 +130,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
   const attributesFile = defaultFile(root, options.attributesFile, ['attributes.csv']);
   const pairsFile = defaultFile(root, options.pairsFile, ['pairs.csv', 'pairs.txt']);
   const splitRuleFile = defaultFile(root, options.splitRuleFile, ['split-rule.json']);
+  checkImportInputs({ root, files: { listFile, attributesFile, pairsFile, splitRuleFile } }, options.pathPolicy);
   const kind: DatasetKind = listFile ? 'list' : existsSync(join(root, 'synthfaces.json')) ? 'synth' : 'imagefolder';
   const name = options.name ?? basename(root);
   const dataDir = dataDirOf(db, options.dataDir);
@@ -356,7 +360,10 @@ function saveRuleFile(
       usableIdentities: saved.summary.usableIdentities,
     };
   } catch (error) {
-    warnings.push(`${file}: not saved as a split (${error instanceof Error ? error.message : String(error)}).`);
+    // JSON.parse's message quotes the text; the file's content is not repeated.
+    const why =
+      error instanceof SyntaxError ? 'it is not valid JSON' : error instanceof Error ? error.message : String(error);
+    warnings.push(`${file}: not saved as a split (${why}).`);
     return null;
   }
 }
@@ -404,7 +411,11 @@ async function importAttributes(
       const idx = resolvePath(row.path);
       if (idx === undefined) {
         if (!skipped.has(row.path))
-          issues.add(row.line, 'unknown image', `line ${row.line}: no image ${row.path} in the dataset; row ignored.`);
+          issues.add(
+            row.line,
+            'unknown image',
+            `line ${row.line}: the path (first column) is not an image of the dataset; row ignored.`,
+          );
         return;
       }
       if (hasRow[idx]) {
@@ -458,10 +469,11 @@ async function importPairs(
         skippedPairs++;
         const missing = a === undefined ? p.path1 : p.path2;
         const why = skipped.get(missing);
+        // A skipped image's name is one of the dataset's files; any other text is the list's, not quoted.
         issues.add(
           p.line,
           'missing image',
-          `line ${p.line}: ${missing} ${why ? `was not imported (${why})` : 'is not in the dataset'}; pair skipped.`,
+          `line ${p.line}: ${why ? `${missing} was not imported (${why})` : `the ${a === undefined ? 'first' : 'second'} image is not in the dataset`}; pair skipped.`,
         );
         return;
       }

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ensureImageCache } from '../../../app/data/ensure-image-cache.js';
 import { importDataset, type ImportProgress } from '../../../app/data/import-dataset.js';
+import { commandLineInputPolicy } from '../../../app/data/input-path-policy.js';
 import { removeDatasetCache } from '../../../app/data/pixel-cache.js';
 import { attributeColumns } from '../../../app/store/attributes-repo.js';
 import { badFileReasons, listBadFiles } from '../../../app/store/bad-files-repo.js';
@@ -94,6 +95,8 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
       listFile: values.list,
       attributesFile: values.attributes,
       pairsFile: values.pairs,
+      // The command line's user owns the files named: --pairs etc. may be outside DIR.
+      pathPolicy: commandLineInputPolicy,
       inputSize: size,
       maxPixels,
       concurrency,
