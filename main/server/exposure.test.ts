@@ -230,7 +230,7 @@ describe('request bodies', () => {
     const running = await serve();
     let rule = '{"kind":"tag","tag":"x"}';
     for (let i = 0; i < 5000; i++) rule = `{"kind":"not","condition":${rule}}`;
-    const body = `{"datasetId":"1","hard":{"combine":"and","conditions":[${rule}]}}`;
+    const body = `{"datasetId":"1","definition":{"hard":{"combine":"and","conditions":[${rule}]}}}`;
     const { hostname: host, port } = new URL(running.origin);
     const response = await new Promise<RawResponse>((resolve, reject) => {
       const req = httpRequest(
