@@ -63,6 +63,26 @@ test('the served page reaches the LabApi over HTTP and WebSocket under its CSP',
   expect(violations).toEqual([]);
 });
 
+test('the token leaves the address bar once the page has loaded; a reload still works', async ({ page, lab }) => {
+  await page.goto(lab.url);
+  await expect.poll(() => new URL(page.url()).searchParams.has('token')).toBe(false);
+  const history = await page.evaluate(() => String((globalThis as any).location.href));
+  expect(history).not.toContain(lab.token);
+  // The port-scoped HttpOnly cookie carries the token from now on.
+  const reloaded = await page.reload();
+  expect(reloaded?.status()).toBe(200);
+  const info = await page.evaluate(async () => {
+    const g = globalThis as any;
+    const response = await g.fetch('/api/system.info', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    return response.status as number;
+  });
+  expect(info).toBe(200);
+});
+
 test('without the token the API, images and events are refused; images only by id', async ({ request, lab }) => {
   expect((await request.post(`${lab.origin}/api/system.info`, { data: {} })).status()).toBe(401);
   expect((await request.get(`${lab.origin}/media/1/1`)).status()).toBe(401);

@@ -183,6 +183,11 @@ export const appLayers = [
     ],
   },
   // dispatch.ts: the one call path of every transport, over the contract.
+  // dispatch.ts; its tests drive it with the real service.
+  {
+    target: 'app/api/*.test.ts',
+    restrictions: ['app/api/*', 'app/api/contract/**', 'app/api/service/**', 'app/vocabulary/**'],
+  },
   { target: 'app/api/*', restrictions: ['app/api/*', 'app/api/contract/**', 'app/vocabulary/**'] },
 ];
 

@@ -21,7 +21,17 @@ export async function dispatchLabCall(
     return { ok: false, error: { code: 'not_found', message: `Unknown LabApi method "${method}".` } };
   }
   const entry = labApiMethods[method];
-  const parsed = entry.params.safeParse(params ?? {});
+  let parsed;
+  try {
+    parsed = entry.params.safeParse(params ?? {});
+  } catch (error) {
+    // Validation recurses once per nesting level: params nested deep enough exhaust the stack.
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      ok: false,
+      error: { code: 'invalid_params', message: `${method}: the params are nested too deeply to be checked.` },
+    };
+  }
   if (!parsed.success) return { ok: false, error: invalidParams(method, parsed.error).toJSON() };
   try {
     const handler = handlers[method] as (p: unknown) => Promise<unknown>;

@@ -5,7 +5,7 @@ import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js'
 // Attributes CSV: `path,<attr>...` with a header. A column is numeric when all its values but a
 // few (at most 2, or 5%) are numbers - those few are reported as bad numbers - and categorical
 // otherwise. Nothing in the file is fatal: short rows, bad numbers and duplicate rows are logged
-// with their line number and the rest is kept.
+// with their line number and the rest is kept. Reports never quote a row's text or values.
 
 export type AttributeCell = number | string | null;
 
@@ -92,7 +92,7 @@ export async function readAttributesCsv(
       if (column.kind === 'categorical') return v;
       const n = parseNumber(v);
       if (n === null)
-        issues.add(line, 'bad number', `line ${line}: ${column.name} = "${v}" is not a number; left missing.`);
+        issues.add(line, 'bad number', `line ${line}: the ${column.name} value is not a number; left missing.`);
       return n;
     });
     options.onRow({ line, path, values }, columns);
@@ -109,7 +109,7 @@ async function readHeader(file: string, reserved: readonly string[], issues: Iss
       issues.add(
         line,
         'bad header',
-        `the first line must be a header starting with "path" (e.g. "path,yaw,pitch"); found "${text.slice(0, 80)}". No attributes were read.`,
+        `the first line must be a header starting with "path" (e.g. "path,yaw,pitch"); its first column is not one of ${[...pathHeaders].join(', ')}. No attributes were read.`,
       );
       return null;
     }

@@ -22,6 +22,7 @@ import { defaultMaxPixels, type ResizeFit } from './decode-image.js';
 import { ImageCatalog } from './import-catalog.js';
 import { importImages } from './import-images.js';
 import { removeImportMarker, writeImportMarker } from './import-marker.js';
+import { checkImportInputs, type InputPathPolicy } from './input-path-policy.js';
 import { IssueLog } from './issue-log.js';
 import { measuredAttributeNames } from './measured-attributes.js';
 import type { PoolStats } from './ordered-pool.js';
@@ -70,6 +71,8 @@ export interface ImportOptions {
   maxFileBytes?: number;
   /** Images decoded at once, default 4. */
   concurrency?: number;
+  /** Which list files may be read (input-path-policy.ts); default: only those inside the dataset folder. */
+  pathPolicy?: InputPathPolicy;
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -263,15 +266,20 @@ function planImport(options: ImportOptions): ImportPlan {
   const inputSize = options.inputSize ?? 112;
   checkInputs(root, options, inputSize);
   const listFile = options.listFile ? resolve(options.listFile) : undefined;
+  const attributesFile = defaultFile(root, options.attributesFile, ['attributes.csv']);
+  const pairsFile = defaultFile(root, options.pairsFile, ['pairs.csv', 'pairs.txt']);
+  const splitRuleFile = defaultFile(root, options.splitRuleFile, ['split-rule.json']);
+  // Only files the policy allows are ever read (never /proc, /sys, /dev; over the API, only inside root).
+  checkImportInputs({ root, files: { listFile, attributesFile, pairsFile, splitRuleFile } }, options.pathPolicy);
   return {
     root,
     name: options.name ?? basename(root),
     kind: listFile ? 'list' : existsSync(join(root, 'synthfaces.json')) ? 'synth' : 'imagefolder',
     dataDir: dataDirOf(options.db, options.dataDir),
     listFile,
-    attributesFile: defaultFile(root, options.attributesFile, ['attributes.csv']),
-    pairsFile: defaultFile(root, options.pairsFile, ['pairs.csv', 'pairs.txt']),
-    splitRuleFile: defaultFile(root, options.splitRuleFile, ['split-rule.json']),
+    attributesFile,
+    pairsFile,
+    splitRuleFile,
     inputSize,
     maxPixels: options.maxPixels ?? defaultMaxPixels,
     maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes,
@@ -355,7 +363,10 @@ function saveRuleFile(
       usableIdentities: saved.summary.usableIdentities,
     };
   } catch (error) {
-    warnings.push(`${file}: not saved as a split (${error instanceof Error ? error.message : String(error)}).`);
+    // JSON.parse's message quotes the text; the file's content is not repeated.
+    const why =
+      error instanceof SyntaxError ? 'it is not valid JSON' : error instanceof Error ? error.message : String(error);
+    warnings.push(`${file}: not saved as a split (${why}).`);
     return null;
   }
 }
@@ -403,7 +414,11 @@ async function importAttributes(
       const idx = resolvePath(row.path);
       if (idx === undefined) {
         if (!skipped.has(row.path))
-          issues.add(row.line, 'unknown image', `line ${row.line}: no image ${row.path} in the dataset; row ignored.`);
+          issues.add(
+            row.line,
+            'unknown image',
+            `line ${row.line}: the path (first column) is not an image of the dataset; row ignored.`,
+          );
         return;
       }
       if (hasRow[idx]) {
@@ -457,10 +472,11 @@ async function importPairs(
         skippedPairs++;
         const missing = a === undefined ? p.path1 : p.path2;
         const why = skipped.get(missing);
+        // A skipped image's name is one of the dataset's files; any other text is the list's, not quoted.
         issues.add(
           p.line,
           'missing image',
-          `line ${p.line}: ${missing} ${why ? `was not imported (${why})` : 'is not in the dataset'}; pair skipped.`,
+          `line ${p.line}: ${why ? `${missing} was not imported (${why})` : `the ${a === undefined ? 'first' : 'second'} image is not in the dataset`}; pair skipped.`,
         );
         return;
       }

@@ -7,7 +7,8 @@ import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js'
 // Verification pair lists. LFW pairs.txt: an optional header ("10 300" = 10 folds of 300
 // same + 300 different pairs, or a single count as in pairsDevTrain.txt), then lines
 // `name n1 n2` (same person) or `name1 n1 name2 n2` (different people); the image of `name n`
-// is `name/name_000n.jpg`. CSV: `path1,path2,same[,type]`, header optional.
+// is `name/name_000n.jpg`. CSV: `path1,path2,same[,type]`, header optional. Problems are reported
+// by line number and column, never with the line's text: the file may not be a pair list at all.
 
 export interface PairEntry {
   line: number;
@@ -100,7 +101,7 @@ async function readLfwPairs(
       issues.add(
         line,
         'bad line',
-        `line ${line}: expected "name n1 n2" or "name1 n1 name2 n2"; found "${text.trim().slice(0, 80)}".`,
+        `line ${line}: expected "name n1 n2" or "name1 n1 name2 n2" (numbers n); found ${tokens.length} words that do not fit.`,
       );
     }
   }
@@ -151,7 +152,7 @@ async function readCsvPairs(
           issues.add(
             line,
             'bad header',
-            `line ${line}: a CSV pair list needs columns path1,path2,same[,type]; found "${text.slice(0, 80)}". No pairs were read.`,
+            `line ${line}: a CSV pair list needs a header with columns path1,path2,same[,type], or no header and 1/0/true/false in the third column; this first line has ${fields.length} columns and neither. No pairs were read.`,
           );
           return { format: 'csv', folds: 1, entries: 0 };
         }
@@ -164,11 +165,12 @@ async function readCsvPairs(
     const path2 = normaliseRelativePath(fields[cols.path2] ?? '');
     const sameText = (fields[cols.same] ?? '').toLowerCase();
     if (!path1 || !path2 || !sameValues.has(sameText)) {
-      issues.add(
-        line,
-        'bad line',
-        `line ${line}: expected path1,path2,same (same = 1/0/true/false); found "${text.slice(0, 80)}".`,
-      );
+      const problem = !path1
+        ? `column ${cols.path1 + 1} (path1) is empty`
+        : !path2
+          ? `column ${cols.path2 + 1} (path2) is empty`
+          : `column ${cols.same + 1} (same) is not 1/0/true/false`;
+      issues.add(line, 'bad line', `line ${line}: ${problem}; expected path1,path2,same (same = 1/0/true/false).`);
       continue;
     }
     let type: PairType | null = null;
@@ -179,7 +181,7 @@ async function readCsvPairs(
         issues.add(
           line,
           'bad value',
-          `line ${line}: pair type "${typeText}" is not easy-easy, easy-hard or hard-hard; kept untyped.`,
+          `line ${line}: the pair type (column ${cols.type! + 1}) is not easy-easy, easy-hard or hard-hard; kept untyped.`,
         );
     }
     onPair({ line, path1, path2, same: sameValues.get(sameText)!, type, fold: null });

@@ -186,7 +186,13 @@ describe('list files ("path label" per line)', () => {
       ].join('\n'),
     );
     const db = openDatabase(join(dir, 'list-data', 'lab.sqlite'));
-    const result = await importDataset({ db, root, listFile: list, inputSize: 8 });
+    const result = await importDataset({
+      db,
+      root,
+      listFile: list,
+      inputSize: 8,
+      pathPolicy: { outsideFiles: 'allow' },
+    });
     expect(result).toMatchObject({ kind: 'list', images: 5, identities: 3 });
     expect(result.bad.map((b) => [b.path, b.reason])).toEqual([['id_000/gone.png', 'missing']]);
     expect(

@@ -28,6 +28,11 @@ export interface ScanResult {
 
 const slash = Buffer.from('/');
 const maxDepth = 16;
+/**
+ * Files without an image extension named in the report; the rest are counted. A folder that is
+ * not a dataset (a home or system folder) would otherwise have its whole listing reported.
+ */
+export const maxNamedNonImages = 20;
 
 export function displayPath(bytes: Buffer): string {
   return bytes.toString('utf8');
@@ -39,6 +44,8 @@ export async function scanImageFolder(root: string, signal?: AbortSignal): Promi
   const bad: BadFileRecord[] = [];
   const report = (rel: Buffer, error: ImageFileError) =>
     bad.push({ source: 'image', path: displayPath(rel), line: null, reason: error.reason, detail: error.detail });
+
+  let nonImages = 0;
 
   const top = await readDirectory(rootBytes);
   const rootStat = await fs.stat(rootBytes);
@@ -116,7 +123,7 @@ export async function scanImageFolder(root: string, signal?: AbortSignal): Promi
         }
         const shown = displayPath(childRel);
         if (!hasImageExtension(shown)) {
-          if (kind === 'file')
+          if (kind === 'file' && ++nonImages <= maxNamedNonImages)
             report(
               childRel,
               new ImageFileError(
@@ -136,6 +143,14 @@ export async function scanImageFolder(root: string, signal?: AbortSignal): Promi
       }
     }
   }
+  if (nonImages > maxNamedNonImages)
+    bad.push({
+      source: 'image',
+      path: '…',
+      line: null,
+      reason: 'not an image type',
+      detail: `…and ${nonImages - maxNamedNonImages} more files without an image extension (first ${maxNamedNonImages} listed, the others not named).`,
+    });
   candidates.sort((a, b) =>
     a.identityKey < b.identityKey
       ? -1

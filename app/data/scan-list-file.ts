@@ -5,6 +5,7 @@ import { normaliseRelativePath, readLines } from './text-lines.js';
 
 // List file: one image per line, `path label`, the path relative to the dataset root (it may
 // contain spaces: the label is the last word). Blank lines and lines starting with # are skipped.
+// Problems are reported by line number, never with the line's text; paths may not leave the root.
 
 /** Sorts numeric labels numerically (before text labels), text labels as text. */
 export function labelSortKey(label: string): string {
@@ -12,14 +13,14 @@ export function labelSortKey(label: string): string {
 }
 
 export async function scanListFile(root: string, listFile: string, issues: IssueLog): Promise<ImageCandidate[]> {
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   const out: ImageCandidate[] = [];
   for await (const { line, text } of readLines(listFile)) {
     const trimmed = text.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
     const match = /^(.*\S)\s+(\S+)$/.exec(trimmed);
     if (!match) {
-      issues.add(line, 'bad line', `line ${line}: expected "path label"; found "${trimmed.slice(0, 80)}".`);
+      issues.add(line, 'bad line', `line ${line}: expected "path label" (a path, a space, a label).`);
       continue;
     }
     let path = match[1]!;
@@ -27,17 +28,22 @@ export async function scanListFile(root: string, listFile: string, issues: Issue
     if (isAbsolute(path)) {
       const inside = relative(root, path);
       if (inside.startsWith('..')) {
-        issues.add(line, 'outside root', `line ${line}: ${path} is not inside the dataset root ${root}; skipped.`);
+        issues.add(line, 'outside root', `line ${line}: the path is not inside the dataset root ${root}; skipped.`);
         continue;
       }
       path = inside;
     }
     path = normaliseRelativePath(path);
-    if (seen.has(path)) {
-      issues.add(line, 'duplicate entry', `line ${line}: ${path} is listed again; the first entry counts.`);
+    if (path.split('/').includes('..')) {
+      issues.add(line, 'outside root', `line ${line}: the path leaves the dataset root ${root} (..); skipped.`);
       continue;
     }
-    seen.add(path);
+    const first = seen.get(path);
+    if (first !== undefined) {
+      issues.add(line, 'duplicate entry', `line ${line}: the same path as line ${first}; the first entry counts.`);
+      continue;
+    }
+    seen.set(path, line);
     out.push({ identity: label, identityKey: labelSortKey(label), path, pathBytes: null, absolute: join(root, path) });
   }
   out.sort((a, b) =>

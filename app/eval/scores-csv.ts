@@ -28,6 +28,29 @@ export interface ParsedScores {
 
 export interface ParseOptions {
   maxProblems?: number;
+  /** Longest line read (default 4096 characters); a longer one stops the parse (ScoresLineTooLongError). */
+  maxLineChars?: number;
+}
+
+/** A score line is a few dozen characters: a far longer one means the file is not a scores CSV. */
+export const defaultMaxLineChars = 4096;
+
+export class ScoresLineTooLongError extends Error {
+  override name = 'ScoresLineTooLongError';
+  constructor(
+    readonly line: number,
+    readonly length: number,
+    readonly limit: number,
+  ) {
+    super(
+      `line ${line} is ${length} characters long; a score,label[,type] line has at most ${limit}. Is this a scores CSV?`,
+    );
+  }
+}
+
+/** A value as quoted in a problem: at most 40 characters. */
+function quote(text: string): string {
+  return `'${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`;
 }
 
 interface Columns {
@@ -42,6 +65,7 @@ interface Columns {
 
 export function parseScoresCsv(text: string, options: ParseOptions = {}): ParsedScores {
   const maxProblems = options.maxProblems ?? 100;
+  const maxLineChars = options.maxLineChars ?? defaultMaxLineChars;
   const rawLines = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
   const problems: CsvProblem[] = [];
   const notes: string[] = [];
@@ -69,6 +93,7 @@ export function parseScoresCsv(text: string, options: ParseOptions = {}): Parsed
   let anyMissing = false;
   for (let k = 0; k < rawLines.length; k++) {
     const raw = rawLines[k]!;
+    if (raw.length > maxLineChars) throw new ScoresLineTooLongError(k + 1, raw.length, maxLineChars);
     if (raw.length === 0 || raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
     dataLines++;
     const fields = splitCsvLine(raw);
@@ -159,9 +184,9 @@ function checkFields(fields: string[], columns: Columns): string | null {
     return `expected at most ${columns.maxFields} fields (score,label,type), got ${fields.length}`;
   }
   const score = fields[columns.score]!.trim();
-  if (!isNumber(score)) return `score must be a finite number, got '${score}'`;
+  if (!isNumber(score)) return `score must be a finite number, got ${quote(score)}`;
   const label = fields[columns.label]!.trim();
-  if (label !== '0' && label !== '1') return `label must be 0 or 1, got '${label}'`;
+  if (label !== '0' && label !== '1') return `label must be 0 or 1, got ${quote(label)}`;
   return null;
 }
 

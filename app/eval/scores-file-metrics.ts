@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { mineFailures } from './failures.js';
 import type { FailurePair, FailureReport, VerificationReport } from './report-types.js';
-import { parseScoresCsv, type CsvProblem } from './scores-csv.js';
+import { parseScoresCsv, ScoresLineTooLongError, type CsvProblem, type ParsedScores } from './scores-csv.js';
 import { computeVerificationReport } from './verification-report.js';
 import type { VerificationOptionsInput } from './verification-options.js';
 
@@ -59,7 +59,13 @@ export function metricsFromScoresFile(file: string, options: ScoresFileOptions =
       message: `cannot read scores file "${file}": ${why}. Give a CSV file with lines score,label[,type].`,
     };
   }
-  const parsed = parseScoresCsv(text);
+  let parsed: ParsedScores;
+  try {
+    parsed = parseScoresCsv(text);
+  } catch (error) {
+    if (error instanceof ScoresLineTooLongError) return { ok: false, message: `"${file}" ${error.message}` };
+    throw error;
+  }
   if (parsed.scores.length === 0) {
     const detail =
       parsed.dataLines === 0

@@ -10,7 +10,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = await loadCommand(name);
   if (!command) {
-    process.stderr.write(`ddl-lab: unknown command "${name}".\n\n${usage()}`);
+    process.stderr.write(`ddl-lab: unknown command '${name}'.\n\n${usage()}`);
     return 2;
   }
   return command.run(rest);

@@ -3,25 +3,27 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-const commands: Record<string, () => Promise<CliCommand>> = {
-  serve: () => import('./commands/serve.js'),
-  demo: () => import('./commands/demo.js'),
-  loss: () => import('./commands/loss.js'),
-  metrics: () => import('./commands/metrics.js'),
-  eval: () => import('./commands/eval.js'),
-  train: () => import('./commands/train.js'),
-  runs: () => import('./commands/runs.js'),
-  dataset: () => import('./commands/dataset.js'),
-  split: () => import('./commands/split.js'),
-  synth: () => import('./commands/synth.js'),
-  lab: () => import('./commands/lab.js'),
-};
+// A Map, not an object literal: a name such as "constructor" or "__proto__" must not find what
+// every object inherits.
+const commands = new Map<string, () => Promise<CliCommand>>([
+  ['serve', () => import('./commands/serve.js')],
+  ['demo', () => import('./commands/demo.js')],
+  ['loss', () => import('./commands/loss.js')],
+  ['metrics', () => import('./commands/metrics.js')],
+  ['eval', () => import('./commands/eval.js')],
+  ['train', () => import('./commands/train.js')],
+  ['runs', () => import('./commands/runs.js')],
+  ['dataset', () => import('./commands/dataset.js')],
+  ['split', () => import('./commands/split.js')],
+  ['synth', () => import('./commands/synth.js')],
+  ['lab', () => import('./commands/lab.js')],
+]);
 
 export function commandNames(): string[] {
-  return Object.keys(commands).sort();
+  return [...commands.keys()].sort();
 }
 
 export async function loadCommand(name: string): Promise<CliCommand | undefined> {
-  const load = commands[name];
+  const load = commands.get(name);
   return load ? load() : undefined;
 }

@@ -2,7 +2,7 @@
 // lab-image://, runs in utilityProcess. Holds no lab logic: everything is the LabApi service.
 import { app, BrowserWindow, session, webContents } from 'electron';
 import { createLabService, type LabService } from '../../app/api/service/index.js';
-import { pickFolder } from './folder-picker.js';
+import { pickFolder, PickedPaths } from './folder-picker.js';
 import { forwardLabEvents, registerLabIpc } from './ipc.js';
 import { desktopPaths } from './paths.js';
 import { registerProtocols } from './protocols.js';
@@ -23,12 +23,14 @@ export async function startDesktopApp(): Promise<void> {
 
   await app.whenReady();
   const paths = desktopPaths();
+  const picked = new PickedPaths();
   const service: LabService = createLabService({
     dataDir: paths.dataDir,
     shell: 'electron',
     appVersion: app.getVersion(),
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
-    pickFolder,
+    pickFolder: (title) => pickFolder(title, picked),
+    pickedPaths: () => picked.list(),
     runLauncher: utilityProcessLauncher(paths.runWorker),
   });
   hardenSession(session.defaultSession);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { labMethodNames, type LabMethod, type LabResponse } from '../../app/api/contract/index.js';
 import { dispatchLabCall, httpStatusForError } from '../../app/api/dispatch.js';
 import type { LabService } from '../../app/api/service/index.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import { BodyTooLargeError, parseJsonBody, readBody } from './read-body.js';
 
 // POST /api/<method> with a JSON body: one route per LabApi method, generated from the contract.
 
@@ -53,7 +53,7 @@ export async function handleApiCall(
   let params: unknown;
   try {
     const body = await readBody(req, maxBodyBytes);
-    params = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    params = body.length === 0 ? {} : parseJsonBody(body.toString('utf8'));
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       sendJson(
@@ -69,7 +69,7 @@ export async function handleApiCall(
       ok: false,
       error: {
         code: 'invalid_params',
-        message: `${method}: the body is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+        message: `${method}: the body is not usable JSON (${error instanceof Error ? error.message : String(error)}).`,
       },
     });
     return;

@@ -99,15 +99,17 @@ describe('ddl-lab serve: token', () => {
     expect((await api('system.info', {}, { authorization: `Bearer ${'b'.repeat(48)}` })).status).toBe(401);
     expect((await api('system.info', {}, { authorization: 'Bearer short' })).status).toBe(401);
     expect((await raw(`/?token=${'b'.repeat(48)}`)).status).toBe(401);
-    expect((await raw('/', { headers: { cookie: `ddl_lab_token=${'c'.repeat(48)}` } })).status).toBe(401);
+    const cookieName = `ddl_lab_token_${new URL(server.origin).port}`;
+    expect((await raw('/', { headers: { cookie: `${cookieName}=${'c'.repeat(48)}` } })).status).toBe(401);
   });
 
   it('accepts the token as Bearer header, ?token= or the cookie set when the page loads', async () => {
     const page = await raw(`/?token=${token}`);
     expect(page.status).toBe(200);
     const cookie = String(page.headers['set-cookie']);
-    expect(cookie).toMatch(/^ddl_lab_token=a{48}; HttpOnly; SameSite=Strict; Path=\//);
-    expect((await api('system.info', {}, { cookie: `ddl_lab_token=${token}` })).status).toBe(200);
+    const cookieName = `ddl_lab_token_${new URL(server.origin).port}`;
+    expect(cookie).toMatch(new RegExp(`^${cookieName}=a{48}; HttpOnly; SameSite=Strict; Path=/`));
+    expect((await api('system.info', {}, { cookie: `${cookieName}=${token}` })).status).toBe(200);
     expect((await api('system.info', {})).status).toBe(200);
     expect(
       (

@@ -6,7 +6,8 @@ import { contentSecurityPolicy, securityHeaders } from './content-security-polic
 import { createEventsSocket, eventsPath, refuseUpgrade } from './events-socket.js';
 import { handleMedia } from './media-route.js';
 import { readStaticFile } from './static-files.js';
-import { requestToken, tokenCookie, tokenMatches } from './token.js';
+import { allowedHostNames, hostAllowed } from './host-check.js';
+import { requestToken, tokenCookieName, tokenMatches } from './token.js';
 
 export interface ServeOptions {
   host: string;
@@ -16,7 +17,29 @@ export interface ServeOptions {
   service: LabService;
   /** Largest accepted request body (default 4 MiB). */
   maxBodyBytes?: number;
+  /** Host names the Host header may carry besides this server's own (e.g. a DNS name of the machine). */
+  allowedHosts?: readonly string[];
+  /** Slow-client limits; tests shorten them. */
+  limits?: Partial<ServerLimits>;
 }
+
+export interface ServerLimits {
+  /** The whole request (headers and body) must arrive within this time, else 408 and the socket closes. */
+  requestTimeoutMs: number;
+  /** The headers must arrive within this time. */
+  headersTimeoutMs: number;
+  /** How often the server looks for requests over those limits. */
+  checkIntervalMs: number;
+  /** Open connections at once; more are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const defaultServerLimits: ServerLimits = {
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 128,
+};
 
 export interface RunningServer {
   server: Server;
@@ -27,9 +50,19 @@ export interface RunningServer {
 
 export const defaultMaxBodyBytes = 4 * 1024 * 1024;
 
-function unauthorized(res: ServerResponse): void {
-  res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
-  res.end('401: this DDL Lab server needs the token printed when it started (open the URL it printed).\n');
+/**
+ * Answers and closes the connection without reading the request body: a client that is refused
+ * must not hold a socket open by sending its body slowly.
+ */
+function refuseAndClose(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...headers });
+  res.end(message, () => req.socket.destroy());
 }
 
 /** A browser's Origin header, when sent, must be this server itself (no cross-site calls). */
@@ -44,23 +77,38 @@ function originAllowed(req: IncomingMessage): boolean {
 }
 
 // `ddl-lab serve`: the lab UI and the LabApi over HTTP (POST /api/<method>), events over a
-// WebSocket (/api/events) and dataset images by id (/media/...). Every request needs the token.
+// WebSocket (/api/events) and dataset images by id (/media/...). Every request must name this server
+// in its Host header and carry the token; refused ones are closed before their body is read.
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  const limits = { ...defaultServerLimits, ...options.limits };
   const csp = contentSecurityPolicy();
   const events = createEventsSocket(options.service);
+  const allowedHosts = allowedHostNames(options.host, options.allowedHosts);
+  let tokenCookie = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const given = requestToken(req, url);
-    if (!tokenMatches(options.token, given)) return unauthorized(res);
-    if (!originAllowed(req)) {
-      res
-        .writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
-        .end('403: cross-origin requests are refused.\n');
-      return;
+    if (!hostAllowed(req.headers.host, allowedHosts)) {
+      return refuseAndClose(
+        req,
+        res,
+        403,
+        `403: the Host header "${String(req.headers.host ?? '').slice(0, 100)}" does not name this server; open the URL it printed (a name of your own: ddl-lab serve --allow-host NAME).\n`,
+      );
     }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const given = requestToken(req, url, tokenCookie);
+    if (!tokenMatches(options.token, given)) {
+      return refuseAndClose(
+        req,
+        res,
+        401,
+        '401: this DDL Lab server needs the token printed when it started (open the URL it printed).\n',
+        { 'www-authenticate': 'Bearer' },
+      );
+    }
+    if (!originAllowed(req)) return refuseAndClose(req, res, 403, '403: cross-origin requests are refused.\n');
     if (url.pathname.startsWith('/api/')) {
       return handleApiCall(req, res, url.pathname.slice('/api/'.length), options.service, maxBodyBytes);
     }
@@ -84,16 +132,26 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     res.end(req.method === 'HEAD' ? undefined : file.body);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`500: ${error instanceof Error ? error.message : String(error)}\n`);
-    });
-  });
+  const server = createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`500: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!hostAllowed(req.headers.host, allowedHosts)) return refuseUpgrade(socket, 403, 'Forbidden');
     if (url.pathname !== eventsPath) return refuseUpgrade(socket, 404, 'Not Found');
-    if (!tokenMatches(options.token, requestToken(req, url))) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (!tokenMatches(options.token, requestToken(req, url, tokenCookie)))
+      return refuseUpgrade(socket, 401, 'Unauthorized');
     if (!originAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden');
     events.handleUpgrade(req, socket, head);
   });
@@ -103,6 +161,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server.listen(options.port, options.host, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  tokenCookie = tokenCookieName(port);
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const origin = `http://${hostForUrl}:${port}`;
   return {

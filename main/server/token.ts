@@ -6,9 +6,15 @@ export function newToken(): string {
   return randomBytes(24).toString('hex');
 }
 
-export const tokenCookie = 'ddl_lab_token';
+/**
+ * The cookie's name carries the port: browsers keep cookies per host, not per port, so with one
+ * name a second server on the same host would overwrite (log out) the first one's cookie.
+ */
+export function tokenCookieName(port: number): string {
+  return `ddl_lab_token_${port}`;
+}
 
-export function requestToken(req: IncomingMessage, url: URL): string | undefined {
+export function requestToken(req: IncomingMessage, url: URL, tokenCookie: string): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
   const fromQuery = url.searchParams.get('token');

@@ -3,6 +3,12 @@ import { isAbsolute, resolve } from 'node:path';
 import { LabApiError } from '../contract/index.js';
 import { loadDatasetColumns } from '../../data/dataset-columns.js';
 import {
+  checkImportFolder,
+  checkInputFile,
+  InputPathError,
+  type InputPathPolicy,
+} from '../../data/input-path-policy.js';
+import {
   getDataset,
   importDataset,
   listDatasets,
@@ -66,12 +72,27 @@ export function checkFolder(path: string, field: string): string {
   return full;
 }
 
-function checkFile(path: string | undefined, field: string): string | undefined {
+function checkFile(path: string | undefined, field: string, root: string, policy: InputPathPolicy): string | undefined {
   if (path === undefined) return undefined;
   if (!isAbsolute(path) || !existsSync(path) || !statSync(path).isFile()) {
     throw new LabApiError('invalid_params', `${field}: ${path} is not an existing file (give its full path).`, field);
   }
+  asFieldError(() => checkInputFile(path, field, root, policy), field);
   return resolve(path);
+}
+
+function asFieldError(check: () => void, field: string): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof InputPathError) throw new LabApiError('invalid_params', `${field}: ${error.message}`, field);
+    throw error;
+  }
+}
+
+/** Over the LabApi a list file must be in the dataset folder or in a folder picked in the desktop app. */
+function importPolicy(context: ServiceContext): InputPathPolicy {
+  return { outsideFiles: 'refuse', picked: context.options.pickedPaths?.() ?? [] };
 }
 
 export function startImportJob(
@@ -84,6 +105,7 @@ export function startImportJob(
       name: request.name,
       attributesFile: request.attributesFile,
       pairsFile: request.pairsFile,
+      pathPolicy: importPolicy(context),
       signal,
       onProgress: (p) => progress(p.phase === 'images' ? 'reading images' : p.phase, p.done, p.total || null),
     });
@@ -97,11 +119,13 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
   return {
     'datasets.import': async ({ path, name, attributesFile, pairsFile }) => {
       const root = checkFolder(path, 'path');
+      asFieldError(() => checkImportFolder(root), 'path');
+      const policy = importPolicy(context);
       const job = startImportJob(context, {
         root,
         name,
-        attributesFile: checkFile(attributesFile, 'attributesFile'),
-        pairsFile: checkFile(pairsFile, 'pairsFile'),
+        attributesFile: checkFile(attributesFile, 'attributesFile', root, policy),
+        pairsFile: checkFile(pairsFile, 'pairsFile', root, policy),
       });
       return { jobId: job.id };
     },

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import sharp, { type Sharp } from 'sharp';
 import { LabApiError, type ThumbnailSize } from '../contract/index.js';
@@ -7,11 +5,13 @@ import { decodeImage } from '../../data/decode-image.js';
 import { getDataset } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
 import { getImage, type ImageRecord } from '../../store/images-repo.js';
+import { openRecordedImage } from './recorded-image-file.js';
 import { dbId } from './ids.js';
 import type { LabImage } from './types.js';
 
 // Pixels of a registered dataset's image, found by (dataset id, image id): the file is the one the
-// database recorded at import, under the dataset's root. Callers never supply a path.
+// database recorded at import, under the dataset's root, unchanged since (recorded-image-file.ts).
+// Callers never supply a path.
 // Thumbnails are made with sharp (bounded by the dataset's pixel limit) and kept in a small LRU.
 
 const browserFormats: Record<string, string> = {
@@ -22,18 +22,6 @@ const browserFormats: Record<string, string> = {
   gif: 'image/gif',
 };
 const thumbnailCacheEntries = 4000;
-
-/** The image file as bytes-safe path (Buffer when its name is not UTF-8). */
-export function imageFilePath(root: string, image: ImageRecord): string | Buffer {
-  const segments = image.path.split('/');
-  if (image.path.startsWith('/') || segments.some((s) => s === '..' || s === '')) {
-    throw new LabApiError(
-      'not_found',
-      `Image ${image.id} has a stored path that leaves its dataset folder; it is not served.`,
-    );
-  }
-  return image.pathBytes ? Buffer.concat([Buffer.from(`${root}/`), image.pathBytes]) : `${root}/${image.path}`;
-}
 
 export class ImageSource {
   private readonly thumbnails = new Map<string, Buffer>();
@@ -47,13 +35,15 @@ export class ImageSource {
     if (!dataset || !image || image.datasetId !== dataset.id) {
       throw new LabApiError('not_found', `Dataset ${datasetId} has no image ${imageId}.`);
     }
-    const file = imageFilePath(dataset.root, image);
     if (thumb === undefined) {
       const type = browserFormats[image.format];
-      if (type) return { contentType: type, data: createReadStream(file) };
+      if (type) {
+        const handle = await openRecordedImage(dataset.root, image);
+        return { contentType: type, data: handle.createReadStream() };
+      }
       return {
         contentType: 'image/png',
-        data: Readable.from(await this.convert(file, image.format, dataset.maxPixels, 512, (s) => s.png())),
+        data: Readable.from(await this.convert(dataset.root, image, dataset.maxPixels, 512, (s) => s.png())),
       };
     }
     const key = `${image.id}:${thumb}:${image.fileMtimeMs}:${image.fileSize}`;
@@ -61,7 +51,7 @@ export class ImageSource {
     if (body) {
       this.thumbnails.delete(key);
     } else {
-      body = await this.convert(file, image.format, dataset.maxPixels, thumb, (s) =>
+      body = await this.convert(dataset.root, image, dataset.maxPixels, thumb, (s) =>
         s.resize(thumb, thumb, { fit: 'inside' }).webp({ quality: 82 }),
       );
       if (this.thumbnails.size >= thumbnailCacheEntries)
@@ -72,23 +62,26 @@ export class ImageSource {
   }
 
   private async convert(
-    file: string | Buffer,
-    format: string,
+    root: string,
+    image: ImageRecord,
     maxPixels: number,
     side: number,
     finish: (s: Sharp) => Sharp,
   ): Promise<Buffer> {
+    const handle = await openRecordedImage(root, image);
     let bytes: Buffer;
     try {
-      bytes = await readFile(file);
+      bytes = await handle.readFile();
     } catch (error) {
       throw new LabApiError(
         'not_found',
         `The image file can no longer be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); was the dataset folder moved?`,
       );
+    } finally {
+      await handle.close();
     }
     try {
-      if (format === 'bmp') {
+      if (image.format === 'bmp') {
         // sharp cannot read BMP; app/data's decoder can (letterboxed to a square).
         const decoded = await decodeImage(bytes, { size: side, maxPixels, fit: 'contain' });
         return await finish(sharp(decoded.rgb, { raw: { width: side, height: side, channels: 3 } })).toBuffer();

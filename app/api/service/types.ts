@@ -25,6 +25,8 @@ export interface LabServiceOptions {
   shell: SystemInfo['shell'];
   /** Native folder dialog; absent in server mode. */
   pickFolder?: (title?: string) => Promise<string | null>;
+  /** Paths the person chose in that dialog: an import may read list files under them (else only inside its folder). */
+  pickedPaths?: () => readonly string[];
   /** App version (package.json) for system.info. */
   appVersion?: string;
   /** Starts run processes (Electron: utilityProcess); default: app/train's child_process.fork launcher. */

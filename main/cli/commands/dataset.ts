@@ -1,5 +1,6 @@
 // `ddl-lab dataset import|list|show|cache|remove`: local face datasets. The work is in app/lab/datasets.ts.
 import { parseArgs } from 'node:util';
+import { commandLineInputPolicy } from '../../../app/data/input-path-policy.js';
 import {
   cacheDataset,
   datasetDetail,
@@ -96,6 +97,8 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
       listFile: values.list,
       attributesFile: values.attributes,
       pairsFile: values.pairs,
+      // The command line's user owns the files named: --pairs etc. may be outside DIR.
+      pathPolicy: commandLineInputPolicy,
       inputSize: size,
       maxPixels,
       concurrency,

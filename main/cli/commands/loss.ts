@@ -4,6 +4,7 @@
 // main/cli (loss-input.ts, loss-report.ts).
 import { LossInputError, readLossInput } from '../loss-input.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
+import { describeNonFinite, firstNonFinite } from '../finite-output.js';
 
 const fail = commandFailure('loss');
 
@@ -54,6 +55,14 @@ export async function run(args: string[]): Promise<number> {
     tf.enableProdMode(); // also silences tfjs's "install tfjs-node" banner
     await tf.setBackend('cpu'); // small, exact float32 work: the plain backend is enough
     const report = computeLossReport(input, values.in, compat ? { compat } : {});
+    const bad = firstNonFinite(report);
+    if (bad) {
+      const { sigma, bins } = report.options;
+      return fail(
+        `${describeNonFinite(bad)}: the DDL terms of ${values.in} cannot be computed in float32 with these options (sigma ${sigma}, bins ${bins.min}..${bins.max} × ${bins.count}); a sigma far below the bin width underflows. Nothing was printed.`,
+        1,
+      );
+    }
     process.stdout.write(`${formatLossReport(report)}\n`);
     return 0;
   } catch (error) {

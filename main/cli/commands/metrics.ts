@@ -3,6 +3,7 @@
 import { formatVerificationReport } from '../../../app/eval/format-report.js';
 import { metricsFromScoresFile } from '../../../app/eval/scores-file-metrics.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
+import { describeNonFinite, firstNonFinite } from '../finite-output.js';
 
 const fail = commandFailure('metrics');
 
@@ -63,6 +64,12 @@ export async function run(args: string[]): Promise<number> {
   });
   if (!result.ok) return fail(result.message, 1);
   const { metrics } = result;
+  const bad = firstNonFinite(metrics);
+  if (bad)
+    return fail(
+      `${describeNonFinite(bad)}: the scores of ${metrics.file} are too large in magnitude to compute with (sums of squares overflow); rescale them, e.g. to [-1, 1]. Nothing was printed.`,
+      1,
+    );
   const { input } = metrics;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);

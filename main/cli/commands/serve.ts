@@ -1,10 +1,11 @@
-// `ddl-lab serve [--port P] [--host H] [--data-dir D]`: the lab UI and LabApi in a browser, for headless machines.
+// `ddl-lab serve [--port P] [--host H] [--allow-host NAME] [--data-dir D]`: the lab UI and LabApi in a browser, for headless machines.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLabService } from '../../../app/api/service/index.js';
 import { checkLabDatabase, defaultDataDir } from '../../../app/lab/lab.js';
 import { builtRendererDir, projectRoot } from '../../project-root.js';
+import { plainHttpWarning } from '../../server/host-check.js';
 import { startServer } from '../../server/server.js';
 import { newToken } from '../../server/token.js';
 
@@ -14,6 +15,7 @@ export async function run(args: string[]): Promise<number> {
     options: {
       port: { type: 'string', default: '8737' },
       host: { type: 'string', default: '127.0.0.1' },
+      'allow-host': { type: 'string', multiple: true, default: [] },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -21,11 +23,13 @@ export async function run(args: string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(
       [
-        'Usage: ddl-lab serve [--port 8737] [--host 127.0.0.1] [--data-dir DIR]',
+        'Usage: ddl-lab serve [--port 8737] [--host 127.0.0.1] [--allow-host NAME]... [--data-dir DIR]',
         '',
         'Serves the lab UI and its API on http://HOST:PORT with a per-launch token (open the printed URL).',
         'It binds 127.0.0.1 by default; --host 0.0.0.0 exposes it to your network (the token still guards it;',
-        'prefer an SSH tunnel: ssh -L 8737:127.0.0.1:8737 server).',
+        'prefer an SSH tunnel: ssh -L 8737:127.0.0.1:8737 server). Requests must name this server in their Host',
+        "header (localhost, the bound address, or for 0.0.0.0 this machine's addresses and host name);",
+        '--allow-host NAME accepts another name, e.g. a DNS name of the machine.',
         '',
       ].join('\n'),
     );
@@ -43,6 +47,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ddl-lab serve: ${(error as Error).message}\n`);
     return 1;
   }
+  const warning = plainHttpWarning(values.host);
+  if (warning) process.stderr.write(`${warning}\n`);
   const rendererDir = builtRendererDir();
   if (!existsSync(rendererDir)) {
     process.stderr.write(
@@ -53,7 +59,14 @@ export async function run(args: string[]): Promise<number> {
   const appVersion = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: string })
     .version;
   const service = createLabService({ dataDir, shell: 'server', appVersion });
-  const running = await startServer({ host: values.host, port, token: newToken(), rendererDir, service });
+  const running = await startServer({
+    host: values.host,
+    port,
+    token: newToken(),
+    rendererDir,
+    service,
+    allowedHosts: values['allow-host'],
+  });
   process.stdout.write(`DDL Lab is serving at ${running.url}\n`);
   process.stdout.write(`Data directory: ${dataDir}\n`);
   await new Promise<void>((resolveStop) => {

@@ -77,6 +77,17 @@ function eventStream(origin: string) {
   };
 }
 
+/**
+ * The printed URL carries the token (?token=...); by the time the page's code runs the server has
+ * put it in the HttpOnly cookie, so it is dropped from the address bar, history and bookmarks.
+ */
+export function dropTokenFromAddress(win: Window): void {
+  const url = new URL(win.location.href);
+  if (!url.searchParams.has('token')) return;
+  url.searchParams.delete('token');
+  win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+}
+
 export function httpTransport(origin: string): LabTransport {
   const subscribe = eventStream(origin);
   return {

@@ -4,7 +4,7 @@
 import type { LabBridge } from '../../../app/api/contract/index.js';
 import { createLabClient, type LabClient } from './client.js';
 import { electronTransport } from './electron-transport.js';
-import { httpTransport } from './http-transport.js';
+import { dropTokenFromAddress, httpTransport } from './http-transport.js';
 
 declare global {
   interface Window {
@@ -13,7 +13,9 @@ declare global {
 }
 
 export function pickTransport(win: Window = window) {
-  return win.labApi ? electronTransport(win.labApi) : httpTransport(win.location.origin);
+  if (win.labApi) return electronTransport(win.labApi);
+  dropTokenFromAddress(win);
+  return httpTransport(win.location.origin);
 }
 
 export const lab: LabClient = createLabClient(pickTransport());
