@@ -7,52 +7,70 @@ import type { RunProcess, RunProcessLauncher } from './process-launcher.js';
 
 // RunProcessLauncher on child_process.fork. From a source checkout the worker is TypeScript and
 // runs through tsx's loader (by absolute path, so any working directory works); from a build it is
-// plain JavaScript beside this file.
+// plain JavaScript beside the module that names it. The run worker is run-worker.ts; other
+// workers (app/eval/run's evaluation worker) use the same launcher with their own entry.
 
-export function runWorkerEntry(): { path: string; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const path = fileURLToPath(new URL(fromSource ? './run-worker.ts' : './run-worker.js', import.meta.url));
+export interface WorkerEntry {
+  path: string;
+  execArgv: string[];
+}
+
+/** The worker module `name` (no extension) beside the module at `base` (its import.meta.url). */
+export function workerEntry(base: string, name: string): WorkerEntry {
+  const fromSource = base.endsWith('.ts');
+  const path = fileURLToPath(new URL(`./${name}${fromSource ? '.ts' : '.js'}`, base));
   if (!fromSource) return { path, execArgv: [] };
-  const tsxLoader = createRequire(import.meta.url).resolve('tsx');
+  const tsxLoader = createRequire(base).resolve('tsx');
   return { path, execArgv: ['--import', pathToFileURL(tsxLoader).href] };
 }
 
-export const forkLauncher: RunProcessLauncher = {
-  launch({ args, logFile, env }) {
-    const entry = runWorkerEntry();
-    mkdirSync(dirname(logFile), { recursive: true });
-    const log = openSync(logFile, 'a');
-    const child = (() => {
-      try {
-        return fork(entry.path, args, {
-          execArgv: entry.execArgv,
-          stdio: ['ignore', log, log, 'ipc'],
-          env: { ...process.env, ...env },
+export function runWorkerEntry(): WorkerEntry {
+  return workerEntry(import.meta.url, 'run-worker');
+}
+
+/** A fork launcher for the worker `entry()` names. */
+export function forkLauncherFor(entry: () => WorkerEntry): RunProcessLauncher {
+  return { launch: (request) => forkWorker(entry(), request) };
+}
+
+export const forkLauncher: RunProcessLauncher = forkLauncherFor(runWorkerEntry);
+
+function forkWorker(
+  entry: WorkerEntry,
+  { args, logFile, env }: Parameters<RunProcessLauncher['launch']>[0],
+): RunProcess {
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = openSync(logFile, 'a');
+  const child = (() => {
+    try {
+      return fork(entry.path, args, {
+        execArgv: entry.execArgv,
+        stdio: ['ignore', log, log, 'ipc'],
+        env: { ...process.env, ...env },
+      });
+    } finally {
+      closeSync(log); // the child holds its own copy of the descriptor
+    }
+  })();
+  const handle: RunProcess = {
+    pid: child.pid,
+    send(command) {
+      if (child.connected)
+        child.send(command, (error) => {
+          if (error) {
+            /* the worker is exiting; nothing to tell */
+          }
         });
-      } finally {
-        closeSync(log); // the child holds its own copy of the descriptor
-      }
-    })();
-    const handle: RunProcess = {
-      pid: child.pid,
-      send(command) {
-        if (child.connected)
-          child.send(command, (error) => {
-            if (error) {
-              /* the worker is exiting; nothing to tell */
-            }
-          });
-      },
-      onMessage(listener) {
-        child.on('message', listener);
-      },
-      onExit(listener) {
-        child.on('exit', (code, signal) => listener({ code, signal }));
-      },
-      kill() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      },
-    };
-    return handle;
-  },
-};
+    },
+    onMessage(listener) {
+      child.on('message', listener);
+    },
+    onExit(listener) {
+      child.on('exit', (code, signal) => listener({ code, signal }));
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+  return handle;
+}

@@ -111,7 +111,7 @@ function describeExit(run: RunRecord, exit: RunProcessExit, logTail: string, che
 }
 
 /** The last few lines the worker printed in this attempt, on one line. */
-function readLogTail(logFile: string, from: number, maxChars = 600): string {
+export function readLogTail(logFile: string, from: number, maxChars = 600): string {
   try {
     const text = readFileSync(logFile, 'utf8').slice(from).trim();
     return text

@@ -1,9 +1,9 @@
 import { LabApiError, type FailurePair, type PairType } from '../contract/index.js';
 import { loadDatasetColumns, type DatasetColumns } from '../../data/dataset-columns.js';
 import {
-  evaluateRun,
   EvaluationRequestError,
   resolveEvaluationTarget,
+  runEvaluationProcess,
   type EvaluationRequestProblem,
 } from '../../eval/run/index.js';
 import type { LabDatabase } from '../../store/db.js';
@@ -14,17 +14,16 @@ import {
   listEvaluations,
   type EvaluationRecord,
 } from '../../store/evaluations-repo.js';
-import type { RunManager } from '../../train/run-manager.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { filterPredicate } from './dataset-view.js';
 import { evaluationDetail, evaluationSummary } from './evaluation-view.js';
 import { apiId, dbId } from './ids.js';
-import type { RunEmbeddings } from './run-embeddings.js';
 
 // evaluations.*: a run's checkpoint on a pair list, evaluated by app/eval/run (verification per pair
 // type and the gaps, identification, failures, per-image hardness) and stored in the lab database
-// (migration 3), so evaluations survive a restart. Embeddings come from the service's cache, shared
-// with the Split page.
+// (migration 3), so evaluations survive a restart. Each evaluation runs in its own process
+// (app/eval/run's eval-worker, through the shell's launcher) so the app stays responsive; the
+// worker stores the result and the job reports its progress.
 
 /** The lab database's evaluations, as the rest of the service asks for them. */
 export class EvaluationStore {
@@ -92,12 +91,7 @@ function failureImage(columns: DatasetColumns, image: FailureImage) {
 const isPairType = (type: string | null): type is PairType =>
   type === 'easy-easy' || type === 'easy-hard' || type === 'hard-hard';
 
-export function evaluationHandlers(
-  context: ServiceContext,
-  _runs: () => RunManager,
-  embeddings: RunEmbeddings,
-  store: EvaluationStore,
-): HandlersOf<'evaluations'> {
+export function evaluationHandlers(context: ServiceContext, store: EvaluationStore): HandlersOf<'evaluations'> {
   const db = () => context.db();
   store.connect(db);
 
@@ -116,17 +110,14 @@ export function evaluationHandlers(
         );
       }
       const job = context.jobs.start('evaluation', async ({ signal, progress }) => {
-        const { evaluation } = await evaluateRun({
-          db: db(),
+        const { evaluationId } = await runEvaluationProcess({
           dataDir: context.options.dataDir,
-          ...request,
-          flipTest,
-          threshold,
+          request: { ...request, flipTest, threshold },
+          launcher: context.options.evaluationLauncher,
           signal,
-          embed: (embedRequest) => embeddings.forEvaluation(embedRequest),
           onProgress: progress,
         });
-        return { evaluationId: apiId(evaluation.id) };
+        return { evaluationId: apiId(evaluationId) };
       });
       return { jobId: job.id };
     },

@@ -29,6 +29,8 @@ export interface LabServiceOptions {
   appVersion?: string;
   /** Starts run processes (Electron: utilityProcess); default: app/train's child_process.fork launcher. */
   runLauncher?: RunProcessLauncher;
+  /** Starts evaluation processes the same way; default: app/eval/run's child_process.fork launcher. */
+  evaluationLauncher?: RunProcessLauncher;
   /** Electron version info for system.info. */
   versions?: { electron?: string; chrome?: string };
 }
