@@ -1,5 +1,5 @@
 // Electron main process: one hardened window on the lab UI, the LabApi over IPC, images over
-// lab-image://, runs in utilityProcess. Holds no lab logic: everything is the LabApi service.
+// lab-image://, runs and evaluations in utilityProcess. Holds no lab logic: everything is the LabApi service.
 import { app, BrowserWindow, session, webContents } from 'electron';
 import { createLabService, type LabService } from '../../app/api/service/index.js';
 import { pickFolder } from './folder-picker.js';
@@ -30,6 +30,7 @@ export async function startDesktopApp(): Promise<void> {
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
     pickFolder,
     runLauncher: utilityProcessLauncher(paths.runWorker),
+    evaluationLauncher: utilityProcessLauncher(paths.evalWorker, { serviceName: 'DDL Lab evaluation' }),
   });
   hardenSession(session.defaultSession);
   registerProtocols(paths.renderer, service);

@@ -8,6 +8,7 @@ export function desktopPaths() {
   return {
     preload: join(root, 'dist', 'electron', 'preload.cjs'),
     runWorker: join(root, 'dist', 'electron', 'run-worker.cjs'),
+    evalWorker: join(root, 'dist', 'electron', 'eval-worker.cjs'),
     renderer: join(root, 'dist', 'renderer'),
     dataDir: app.getPath('userData'),
   };
