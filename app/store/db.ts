@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { migrations as allMigrations } from './migrations/index.js';
 import type { Migration } from './migrations/types.js';
+import { nativeBinding } from './native-binding.js';
 
 export type LabDatabase = Database.Database;
 
@@ -15,7 +16,8 @@ export function databasePath(dataDir: string): string {
 // Opens (creating if needed) the lab database in WAL mode and brings its schema up to date.
 export function openDatabase(file: string, migrations: Migration[] = allMigrations): LabDatabase {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const binding = nativeBinding(); // the Electron build in the desktop app (native-binding.ts)
+  const db = new Database(file, binding ? { nativeBinding: binding } : {});
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

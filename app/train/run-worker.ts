@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend } from '../engine/backend.js';
 import { openLabDatabase } from '../store/db.js';
+import { setNativeBinding, workerNativeBinding } from '../store/native-binding.js';
 import { finishRun, getRunRecord, isCancelRequested, markRunStarted } from '../store/runs-repository.js';
 import { lossTermNames, type RunEvent } from './events.js';
 import { connectToParent } from './parent-channel.js';
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
     stop ??= 'cancel';
   });
 
+  setNativeBinding(workerNativeBinding()); // the Electron build when Electron started this as a utility process
   const db = openLabDatabase(dataDir);
   try {
     const run = getRunRecord(db, runId);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 export function desktopPaths() {
   const root = app.getAppPath();
   return {
+    appPath: root,
     preload: join(root, 'dist', 'electron', 'preload.cjs'),
     runWorker: join(root, 'dist', 'electron', 'run-worker.cjs'),
     evalWorker: join(root, 'dist', 'electron', 'eval-worker.cjs'),

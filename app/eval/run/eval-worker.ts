@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../engine/backend.js';
 import { openLabDatabase } from '../../store/db.js';
+import { setNativeBinding, workerNativeBinding } from '../../store/native-binding.js';
 import { connectToParent } from '../../train/parent-channel.js';
 import { evaluateRun } from './evaluate-run.js';
 import { parseEvaluationRequest, type EvaluationWorkerMessage } from './evaluation-messages.js';
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
   // Listening now: a cancel sent before this point may have been dropped, so the parent resends it.
   void post({ type: 'evaluation.started', pid: process.pid });
   await initBackend();
+  setNativeBinding(workerNativeBinding()); // the Electron build when Electron started this as a utility process
   const db = openLabDatabase(dataDir);
   try {
     const { evaluation } = await evaluateRun({
