@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: build the renderer and the Electron main/preload bundles, then launch Electron.
+// `npm start`: build the renderer, the Electron bundles and better-sqlite3 for Electron's ABI
+// (native/electron, once per Electron version), then launch Electron.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,6 +53,8 @@ if (!electron.binary) {
 
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
 run(process.execPath, ['scripts/build-electron.mjs']);
+// Skipped when native/electron already holds the build for this Electron; says what to do when it fails.
+run(process.execPath, ['scripts/build-sqlite-electron.mjs']);
 // `electron .` starts package.json's main (dist/electron/main.cjs) with the project root as the app path.
 const child = spawn(electron.binary, ['.'], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

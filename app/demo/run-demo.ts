@@ -3,7 +3,7 @@ import { initBackend } from '../engine/backend.js';
 import type { LabDatabase } from '../store/db.js';
 import { getRunRecord, type RunRecord } from '../store/runs-repository.js';
 import type { RunEvent } from '../train/events.js';
-import type { RunProcessLauncher } from '../train/process-launcher.js';
+import type { RunProcessLauncher } from '../process/process-launcher.js';
 import type { RunRequest } from '../train/run-checks.js';
 import { RunManager } from '../train/run-manager.js';
 import { ensureDemoData, type DemoData } from './demo-data.js';

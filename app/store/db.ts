@@ -6,6 +6,7 @@ import { LabDatabaseError, explainDatabaseError } from './lab-errors.js';
 import { migrations as allMigrations } from './migrations/index.js';
 import type { Migration } from './migrations/types.js';
 import { openReadOnlyCopy } from './read-only-copy.js';
+import { connectDatabase } from './native-binding.js';
 
 export type LabDatabase = Database.Database;
 
@@ -19,7 +20,7 @@ export function databasePath(dataDir: string): string {
 // No data-folder policy: openLabDatabase is what the lab's commands use.
 export function openDatabase(file: string, migrations: Migration[] = allMigrations): LabDatabase {
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = connectDatabase(file);
   try {
     configureForWriting(db);
     migrate(db, migrations);
@@ -49,7 +50,7 @@ function openForWriting(dataDir: string, file: string): LabDatabase {
   let db: LabDatabase | undefined;
   try {
     mkdirSync(dataDir, { recursive: true });
-    db = new Database(file);
+    db = connectDatabase(file);
     if (state === 'present') checkLabSchema(db, dataDir, file);
     configureForWriting(db);
     migrate(db, allMigrations);
@@ -103,7 +104,7 @@ function upgradeForReading(dataDir: string, file: string, version: number): void
 }
 
 function openReadOnly(file: string): LabDatabase {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = connectDatabase(file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   try {
     schemaVersion(db); // the first read: SQLite opens the WAL index here
@@ -139,7 +140,7 @@ function refuseIfUsed(dataDir: string, file: string, state: string): void {
 
 /** A folder with no lab yet, as read commands see it: the full schema, no rows, nothing on disk. */
 function emptyLab(): LabDatabase {
-  const db = new Database(':memory:');
+  const db = connectDatabase(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db, allMigrations);
   return db;

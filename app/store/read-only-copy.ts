@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectDatabase } from './native-binding.js';
 
 // Reading a WAL-mode database needs its -shm index file, which SQLite creates beside the database
 // when no other connection has it open. In a folder this user may not write (a colleague's lab, a
@@ -16,7 +17,7 @@ export function openReadOnlyCopy(file: string): Database.Database {
     const copy = join(dir, 'lab.sqlite');
     copyFileSync(file, copy);
     if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-    const db = new Database(copy, { readonly: true, fileMustExist: true });
+    const db = connectDatabase(copy, { readonly: true, fileMustExist: true });
     const close = db.close.bind(db);
     process.once('exit', cleanup);
     db.close = () => {

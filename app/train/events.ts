@@ -57,10 +57,6 @@ export type RunEvent = RunStatusEvent | RunProgressEvent | RunHistogramsEvent | 
  * Supervisor -> worker: stop after the current step and checkpoint. `cancel` ends the run as
  * `cancelled` (the user asked); `suspend` ends it as `interrupted` (the app is quitting; resume later).
  */
-export interface WorkerCommand {
-  type: 'cancel' | 'suspend';
-}
-
 const eventTypes = new Set<string>(['run.status', 'run.progress', 'run.histograms', 'run.checkpoint', 'run.log']);
 
 export function isRunEvent(message: unknown): message is RunEvent {
@@ -72,7 +68,4 @@ export function isRunEvent(message: unknown): message is RunEvent {
   );
 }
 
-export function isWorkerCommand(message: unknown): message is WorkerCommand {
-  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-  return type === 'cancel' || type === 'suspend';
-}
+export { isWorkerCommand, type WorkerCommand } from '../process/worker-command.js';

@@ -16,7 +16,7 @@ import {
 import { runDirectory } from './checkpoint-files.js';
 import { claimRunFolder, isOtherLabsRunFolder, RunFolderError } from './run-folder.js';
 import type { RunEvent } from './events.js';
-import type { RunProcessLauncher } from './process-launcher.js';
+import type { RunProcessLauncher } from '../process/process-launcher.js';
 import { checkRunRequest, type RunRequest } from './run-checks.js';
 import { cancelRunEverywhere, recoverInterruptedRuns } from './run-control.js';
 import { defaultCancelGraceMs, superviseRun, type RunHandle } from './run-supervisor.js';

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabDatabase } from '../store/db.js';
 import { latestCheckpoint } from '../store/runs-checkpoints.js';
@@ -7,7 +7,8 @@ import { describeWriteError } from '../store/write-errors.js';
 import { runDirectory } from './checkpoint-files.js';
 import { isRunEvent, type RunEvent } from './events.js';
 import { forkLauncher } from './fork-launcher.js';
-import type { RunProcessExit, RunProcessLauncher } from './process-launcher.js';
+import { readLogTail } from '../process/log-tail.js';
+import type { RunProcessExit, RunProcessLauncher } from '../process/process-launcher.js';
 import { runWorkerEnvMarker } from './process-liveness.js';
 
 // The parent's side of one run process: starts it, relays its events, and has the last word
@@ -142,17 +143,3 @@ function describeExit(run: RunRecord, exit: RunProcessExit, logTail: string, che
 }
 
 /** The last few lines the worker printed in this attempt, on one line. */
-function readLogTail(logFile: string, from: number, maxChars = 600): string {
-  try {
-    const text = readFileSync(logFile, 'utf8').slice(from).trim();
-    return text
-      .slice(-maxChars)
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .slice(-5)
-      .join(' | ');
-  } catch {
-    return '';
-  }
-}

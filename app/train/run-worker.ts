@@ -5,9 +5,10 @@
 import { parseArgs } from 'node:util';
 import { initBackend } from '../engine/backend.js';
 import { openLabDatabase } from '../store/db.js';
+import { setNativeBinding, workerNativeBinding } from '../store/native-binding.js';
 import { finishRun, getRunRecord, isCancelRequested, markRunStarted } from '../store/runs-repository.js';
 import { lossTermNames, type RunEvent } from './events.js';
-import { connectToParent } from './parent-channel.js';
+import { connectToParent } from '../process/parent-channel.js';
 import { parseResolvedRunConfig } from './run-checks.js';
 import { train, type StopRequest, type TrainOutcome } from './trainer.js';
 
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const channel = connectToParent();
+  const channel = connectToParent<RunEvent>();
   const post = (event: RunEvent) => channel?.post(event) ?? Promise.resolve();
   let stop: StopRequest | undefined;
   let suspendReason = 'the app asked the run to pause';
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
     stop ??= 'cancel';
   });
 
+  setNativeBinding(workerNativeBinding()); // the Electron build when Electron started this as a utility process
   const db = openLabDatabase(dataDir);
   try {
     const run = getRunRecord(db, runId);

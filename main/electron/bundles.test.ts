@@ -7,11 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JobInfo, LabMethod, LabParams, LabResult } from '../../app/api/contract/index.js';
 import { dispatchLabCall } from '../../app/api/dispatch.js';
 import { createLabService } from '../../app/api/service/index.js';
-import type { RunProcessLauncher } from '../../app/train/process-launcher.js';
+import type { RunProcessLauncher } from '../../app/process/process-launcher.js';
 
-// What `npm start` runs: the esbuild bundles of main, preload and the run worker. The preload
-// must need nothing but `electron` (sandbox); the bundled run worker must train a real run
-// (here forked by Node, as utilityProcess would start it in the app).
+// What `npm start` runs: the esbuild bundles of main, preload and the run and evaluation workers.
+// The preload must need nothing but `electron` (sandbox); the bundled run worker must train a real
+// run and the bundled evaluation worker evaluate it (here forked by Node, as utilityProcess would
+// start them in the app).
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Inside the project: the bundles load tfjs, sharp and better-sqlite3 from its node_modules.
@@ -59,11 +60,12 @@ describe('Electron bundles', () => {
     expect(preload).toContain('exposeInMainWorld');
   });
 
-  it('the bundled run worker trains a run end to end', async () => {
+  it('the bundled run worker trains a run end to end, and the bundled evaluation worker evaluates it', async () => {
     const service = createLabService({
       dataDir,
       shell: 'test',
       runLauncher: bundledWorkerLauncher(join(outDir, 'run-worker.cjs')),
+      evaluationLauncher: bundledWorkerLauncher(join(outDir, 'eval-worker.cjs')),
     });
     const call = async <M extends LabMethod>(method: M, params: LabParams<M>) => {
       const response = await dispatchLabCall(service.handlers, method, params);
@@ -96,7 +98,7 @@ describe('Electron bundles', () => {
       const ended = until<{ status: string; error: string | null; backend: string | null }>(
         (e) => e.type === 'run.status' && ['completed', 'failed', 'interrupted'].includes(e.payload.status),
       );
-      await call('runs.create', {
+      const run = await call('runs.create', {
         config: {
           datasetId,
           splitId: split.id,
@@ -111,6 +113,14 @@ describe('Electron bundles', () => {
       const end = await ended;
       expect(end.status, end.error ?? '').toBe('completed');
       expect(end.backend).toBeTruthy();
+
+      const pairList = (await call('datasets.get', { datasetId })).pairLists[0]!;
+      const evaluated = until<JobInfo>((e) => e.type === 'job.finished');
+      await call('evaluations.run', { runId: run.id, pairListId: pairList.id });
+      const job = await evaluated;
+      expect(job.status, job.error ?? '').toBe('completed');
+      const evaluation = await call('evaluations.get', { evaluationId: job.result!.evaluationId! });
+      expect(evaluation).toMatchObject({ runId: run.id, pairListId: pairList.id, checkpointStep: 3 });
     } finally {
       await service.close();
     }

@@ -1,13 +1,15 @@
 // Electron main process: one hardened window on the lab UI, the LabApi over IPC, images over
-// lab-image://, runs in utilityProcess. Holds no lab logic: everything is the LabApi service.
+// lab-image://, runs and evaluations in utilityProcess. Holds no lab logic: everything is the LabApi service.
 import { app, BrowserWindow, session, webContents } from 'electron';
 import { createLabService, type LabService } from '../../app/api/service/index.js';
+import { setNativeBinding } from '../../app/store/native-binding.js';
 import { pickFolder, PickedPaths } from './folder-picker.js';
 import { forwardLabEvents, registerLabIpc } from './ipc.js';
 import { desktopPaths } from './paths.js';
 import { registerProtocols } from './protocols.js';
 import { registerPrivilegedSchemes } from './schemes.js';
 import { hardenSession, hardenWebContents } from './security.js';
+import { chooseSqliteBinding } from './sqlite-binding.js';
 import { utilityProcessLauncher } from './utility-process-launcher.js';
 import { createMainWindow } from './window.js';
 
@@ -24,6 +26,9 @@ export async function startDesktopApp(): Promise<void> {
   await app.whenReady();
   const paths = desktopPaths();
   const picked = new PickedPaths();
+  // better-sqlite3 built for Electron's ABI, here and in the utility processes.
+  const sqlite = chooseSqliteBinding(paths.appPath);
+  setNativeBinding(sqlite.path);
   const service: LabService = createLabService({
     dataDir: paths.dataDir,
     shell: 'electron',
@@ -31,7 +36,11 @@ export async function startDesktopApp(): Promise<void> {
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
     pickFolder: (title) => pickFolder(title, picked),
     pickedPaths: () => picked.list(),
-    runLauncher: utilityProcessLauncher(paths.runWorker),
+    runLauncher: utilityProcessLauncher(paths.runWorker, { env: sqlite.workerEnv }),
+    evaluationLauncher: utilityProcessLauncher(paths.evalWorker, {
+      serviceName: 'DDL Lab evaluation',
+      env: sqlite.workerEnv,
+    }),
   });
   hardenSession(session.defaultSession);
   registerProtocols(paths.renderer, service);

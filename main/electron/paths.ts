@@ -6,8 +6,10 @@ import { join } from 'node:path';
 export function desktopPaths() {
   const root = app.getAppPath();
   return {
+    appPath: root,
     preload: join(root, 'dist', 'electron', 'preload.cjs'),
     runWorker: join(root, 'dist', 'electron', 'run-worker.cjs'),
+    evalWorker: join(root, 'dist', 'electron', 'eval-worker.cjs'),
     renderer: join(root, 'dist', 'renderer'),
     dataDir: app.getPath('userData'),
   };

@@ -43,6 +43,21 @@ describe('utilityProcess launcher', () => {
     expect(fork.child.posted).toHaveLength(1);
   });
 
+  it('names the process and adds the shell-wide environment (an evaluation worker under its own name)', () => {
+    recorded.reset();
+    const launcher = utilityProcessLauncher('/app/dist/electron/eval-worker.cjs', {
+      serviceName: 'DDL Lab evaluation',
+      env: { DDL_LAB_WORKER_FLAG: 'shell' },
+    });
+    launcher.launch({ args: ['--data-dir', root], logFile: join(root, 'eval.log'), env: { LAB_BACKEND: 'cpu' } });
+    const fork = recorded.utilityForks[0]!;
+    expect(fork.modulePath).toBe('/app/dist/electron/eval-worker.cjs');
+    expect(fork.options.serviceName).toBe('DDL Lab evaluation');
+    expect(fork.options.env).toMatchObject({ DDL_LAB_WORKER_FLAG: 'shell', LAB_BACKEND: 'cpu' });
+    utilityProcessLauncher('/w.cjs').launch({ args: [], logFile: join(root, 'run.log') });
+    expect(recorded.utilityForks[1]!.options.serviceName).toBe('DDL Lab run');
+  });
+
   it('kills by force with SIGKILL (no chance to checkpoint)', async () => {
     recorded.reset();
     const sleeper = spawn('sleep', ['30']);

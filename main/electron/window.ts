@@ -1,4 +1,4 @@
-import { BrowserWindow } from 'electron';
+import { app, BrowserWindow } from 'electron';
 import { appEntryUrl } from './schemes.js';
 import { hardenWebContents } from './security.js';
 
@@ -29,6 +29,8 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       spellcheck: false,
       // Middle-click would open links in new windows (electronegativity AUXCLICK).
       disableBlinkFeatures: 'Auxclick',
+      // DevTools for development (`npm start`) only; a packaged app cannot open them.
+      devTools: !app.isPackaged,
     },
   });
   hardenWebContents(window.webContents);

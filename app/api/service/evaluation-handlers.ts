@@ -3,9 +3,9 @@ import { loadDatasetColumns, type DatasetColumns } from '../../data/dataset-colu
 import {
   EvaluationRequestError,
   resolveEvaluationTarget,
+  runEvaluationProcess,
   type EvaluationRequestProblem,
 } from '../../eval/run/index.js';
-import { evaluateRun } from '../../lab/evaluations.js';
 import type { LabDatabase } from '../../store/db.js';
 import { listFailures, type FailureImage } from '../../store/evaluations-failures.js';
 import {
@@ -14,17 +14,16 @@ import {
   listEvaluations,
   type EvaluationRecord,
 } from '../../store/evaluations-repo.js';
-import type { RunManager } from '../../train/run-manager.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { filterPredicate } from './dataset-view.js';
 import { evaluationDetail, evaluationSummary } from './evaluation-view.js';
 import { apiId, dbId } from './ids.js';
-import type { RunEmbeddings } from './run-embeddings.js';
 
 // evaluations.*: a run's checkpoint on a pair list, evaluated by app/eval/run (verification per pair
 // type and the gaps, identification, failures, per-image hardness) and stored in the lab database
-// (migration 3), so evaluations survive a restart. Embeddings come from the service's cache, shared
-// with the Split page.
+// (migration 3), so evaluations survive a restart. Each evaluation runs in its own process
+// (app/eval/run's eval-worker, through the shell's launcher) so the app stays responsive; the
+// worker stores the result and the job reports its progress.
 
 /** The lab database's evaluations, as the rest of the service asks for them. */
 export class EvaluationStore {
@@ -89,12 +88,7 @@ function failureImage(columns: DatasetColumns, image: FailureImage) {
   };
 }
 
-export function evaluationHandlers(
-  context: ServiceContext,
-  _runs: () => RunManager,
-  embeddings: RunEmbeddings,
-  store: EvaluationStore,
-): HandlersOf<'evaluations'> {
+export function evaluationHandlers(context: ServiceContext, store: EvaluationStore): HandlersOf<'evaluations'> {
   const db = () => context.db();
   store.connect(db);
 
@@ -113,18 +107,14 @@ export function evaluationHandlers(
         );
       }
       const job = context.jobs.start('evaluation', async ({ signal, progress }) => {
-        const { evaluation } = await evaluateRun(
-          { db: db(), dataDir: context.options.dataDir },
-          {
-            ...request,
-            flipTest,
-            threshold,
-            signal,
-            embed: (embedRequest) => embeddings.forEvaluation(embedRequest),
-            onProgress: progress,
-          },
-        );
-        return { evaluationId: apiId(evaluation.id) };
+        const { evaluationId } = await runEvaluationProcess({
+          dataDir: context.options.dataDir,
+          request: { ...request, flipTest, threshold },
+          launcher: context.options.evaluationLauncher,
+          signal,
+          onProgress: progress,
+        });
+        return { evaluationId: apiId(evaluationId) };
       });
       return { jobId: job.id };
     },

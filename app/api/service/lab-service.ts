@@ -71,7 +71,7 @@ export function createLabService(options: LabServiceOptions): LabService {
       embeddings,
     ),
     ...runHandlers(context, runs),
-    ...evaluationHandlers(context, runs, embeddings, evaluations),
+    ...evaluationHandlers(context, evaluations),
     ...jobHandlers(context),
   } as LabApiHandlers;
 

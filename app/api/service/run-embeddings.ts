@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { LabApiError } from '../contract/index.js';
 import { initBackend } from '../../engine/backend.js';
 import { cosineToIdentityMean } from '../../eval/index.js';
-import { embedDataset, type EmbedRequest, type ImageEmbeddings } from '../../eval/run/index.js';
+import { embedDataset, type ImageEmbeddings } from '../../eval/run/index.js';
 import { getDataset } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
 import { findHardnessEvaluation, imageHardness } from '../../store/evaluations-hardness.js';
@@ -11,8 +11,9 @@ import { getRunRecord } from '../../store/runs-repository.js';
 
 // Embeddings of a dataset under a run's checkpoint (app/eval/run's embedDataset), computed in this
 // process and kept for the last few (run, checkpoint, dataset, flip-test) asked for: the Split
-// page's distributions and model-based rule and an evaluation share them. An entry is dropped when
-// the dataset's revision moves past the one seen after embedding (building a cache bumps it once).
+// page's distributions and model-based rule share them (evaluations embed in their own process).
+// An entry is dropped when the dataset's revision moves past the one seen after embedding
+// (building a cache bumps it once).
 
 const kept = 2;
 
@@ -50,15 +51,6 @@ export class RunEmbeddings {
     onProgress?: (done: number, total: number) => void,
   ): Promise<ImageEmbeddings> {
     return this.embeddingsAt(runId, this.checkpointOf(runId), datasetId, { onProgress });
-  }
-
-  /** What app/eval/run's evaluateRun asks for, answered from (and into) this cache. */
-  forEvaluation(request: EmbedRequest): Promise<ImageEmbeddings> {
-    return this.embeddingsAt(request.target.run.id, request.target.checkpoint, request.datasetId, {
-      flipTest: request.flipTest,
-      onProgress: request.onProgress,
-      signal: request.signal,
-    });
   }
 
   private async embeddingsAt(

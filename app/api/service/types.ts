@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { LabApiHandlers, LabEvent, SystemInfo, ThumbnailSize } from '../contract/index.js';
-import type { RunProcessLauncher } from '../../train/process-launcher.js';
+import type { RunProcessLauncher } from '../../process/process-launcher.js';
 
 /** Pixels of one dataset image, found by id (never by a path from the caller). */
 export interface LabImage {
@@ -31,6 +31,8 @@ export interface LabServiceOptions {
   appVersion?: string;
   /** Starts run processes (Electron: utilityProcess); default: app/train's child_process.fork launcher. */
   runLauncher?: RunProcessLauncher;
+  /** Starts evaluation processes the same way; default: app/eval/run's child_process.fork launcher. */
+  evaluationLauncher?: RunProcessLauncher;
   /** Electron version info for system.info. */
   versions?: { electron?: string; chrome?: string };
 }

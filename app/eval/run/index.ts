@@ -29,3 +29,12 @@ export {
   type EvaluationPhase,
 } from './evaluate-run.js';
 export { formatEvaluation } from './format-evaluation.js';
+export {
+  defaultEvaluationGraceMs,
+  EvaluationCancelledError,
+  evaluationForkLauncher,
+  evaluationLogFile,
+  runEvaluationProcess,
+  type EvaluationProcessOptions,
+} from './evaluation-process.js';
+export type { EvaluationWorkerMessage, EvaluationWorkerRequest } from './evaluation-messages.js';

@@ -94,6 +94,8 @@ export class FakeBrowserWindow extends EventEmitter {
 export const BrowserWindow = FakeBrowserWindow;
 
 export const app = {
+  /** Set it to true to see what a packaged app does. */
+  isPackaged: false,
   enableSandbox() {
     recorded.sandboxEnabled = true;
   },

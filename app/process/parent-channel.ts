@@ -1,13 +1,12 @@
-import type { RunEvent, WorkerCommand } from './events.js';
-import { isWorkerCommand } from './events.js';
+import { isWorkerCommand, type WorkerCommand } from './worker-command.js';
 
 // The worker's side of the link to its supervisor: process.send under child_process.fork,
 // process.parentPort under Electron's utilityProcess, nothing when started by hand (then the
 // database is the only output).
 
-export interface ParentChannel {
+export interface ParentChannel<Event> {
   /** Resolves once the message is handed to the transport (await it before exiting). */
-  post(event: RunEvent): Promise<void>;
+  post(event: Event): Promise<void>;
   onCommand(listener: (command: WorkerCommand) => void): void;
   /** The supervisor went away (fork only). */
   onDisconnect(listener: () => void): void;
@@ -18,7 +17,8 @@ interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
 }
 
-export function connectToParent(): ParentChannel | undefined {
+/** The link to the parent; `Event` is what this worker sends (RunEvent for the run worker). */
+export function connectToParent<Event>(): ParentChannel<Event> | undefined {
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
   if (parentPort) {
     return {

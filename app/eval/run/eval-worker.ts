@@ -1,0 +1,68 @@
+// The evaluation process: `eval-worker --data-dir DIR --request JSON`. Started by a
+// RunProcessLauncher (child_process.fork, or Electron's utilityProcess) so that loading the
+// checkpoint, embedding every image and measuring never block the app's main process. Like the
+// run worker it writes its result to SQLite itself (one transaction: a cancelled or killed
+// evaluation leaves no row) and streams progress to its parent.
+import { parseArgs } from 'node:util';
+import { initBackend } from '../../engine/backend.js';
+import { openLabDatabase } from '../../store/db.js';
+import { setNativeBinding, workerNativeBinding } from '../../store/native-binding.js';
+import { connectToParent } from '../../process/parent-channel.js';
+import { evaluateRun } from './evaluate-run.js';
+import { parseEvaluationRequest, type EvaluationWorkerMessage } from './evaluation-messages.js';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, request: { type: 'string' } } });
+  const dataDir = values['data-dir'];
+  if (!dataDir || !values.request) {
+    process.stderr.write('usage: eval-worker --data-dir DIR --request \'{"runId":1,"pairListId":1}\'\n');
+    return 2;
+  }
+  const request = parseEvaluationRequest(values.request);
+
+  const channel = connectToParent<EvaluationWorkerMessage>();
+  const post = (message: EvaluationWorkerMessage) => channel?.post(message) ?? Promise.resolve();
+  // Cancel from the parent, the parent gone, or Ctrl-C / SIGTERM: stop at the next batch.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  channel?.onCommand(stop);
+  channel?.onDisconnect(stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  // Listening now: a cancel sent before this point may have been dropped, so the parent resends it.
+  void post({ type: 'evaluation.started', pid: process.pid });
+  await initBackend();
+  setNativeBinding(workerNativeBinding()); // the Electron build when Electron started this as a utility process
+  const db = openLabDatabase(dataDir);
+  try {
+    const { evaluation } = await evaluateRun({
+      db,
+      dataDir,
+      ...request,
+      signal: controller.signal,
+      onProgress: (phase, done, total) => void post({ type: 'evaluation.progress', phase, done, total }),
+    });
+    await post({ type: 'evaluation.done', evaluationId: evaluation.id });
+    return 0;
+  } catch (error) {
+    if (controller.signal.aborted) {
+      await post({ type: 'evaluation.cancelled' });
+      return 0;
+    }
+    process.stderr.write(`eval-worker: ${error instanceof Error ? error.stack : String(error)}\n`);
+    await post({ type: 'evaluation.failed', error: error instanceof Error ? error.message : String(error) });
+    return 1;
+  } finally {
+    db.close();
+  }
+}
+
+// Exit explicitly: the IPC channel would keep the process alive.
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`eval-worker: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { isEvaluationWorkerMessage, parseEvaluationRequest } from './evaluation-messages.js';
+
+// The evaluation worker's `--request` argument and the messages it sends its parent.
+
+describe('parseEvaluationRequest', () => {
+  it('reads what the parent sends', () => {
+    expect(parseEvaluationRequest('{"runId":3,"pairListId":7,"flipTest":true,"threshold":0.3}')).toEqual({
+      runId: 3,
+      pairListId: 7,
+      flipTest: true,
+      threshold: 0.3,
+    });
+    expect(parseEvaluationRequest('{"runId":3,"pairListId":7,"checkpointStep":40}').checkpointStep).toBe(40);
+  });
+
+  it('names the field and the value it refuses', () => {
+    expect(() => parseEvaluationRequest('{runId: 3}')).toThrow('--request is not JSON: {runId: 3}');
+    expect(() => parseEvaluationRequest('{"pairListId":7}')).toThrow(
+      '--request.runId is undefined; expected a whole number.',
+    );
+    expect(() => parseEvaluationRequest('{"runId":3,"pairListId":"7"}')).toThrow('--request.pairListId is "7"');
+    expect(() => parseEvaluationRequest('{"runId":3,"pairListId":7,"checkpointStep":1.5}')).toThrow(
+      '--request.checkpointStep is 1.5',
+    );
+    expect(() => parseEvaluationRequest('{"runId":3,"pairListId":7,"flipTest":"yes"}')).toThrow(
+      '--request.flipTest is "yes"; expected true or false.',
+    );
+    expect(() => parseEvaluationRequest('{"runId":3,"pairListId":7,"threshold":"0.3"}')).toThrow(
+      '--request.threshold is "0.3"; expected a number.',
+    );
+  });
+});
+
+describe('isEvaluationWorkerMessage', () => {
+  it('accepts the worker messages and nothing else', () => {
+    expect(isEvaluationWorkerMessage({ type: 'evaluation.progress', phase: 'embedding', done: 1, total: 2 })).toBe(
+      true,
+    );
+    expect(isEvaluationWorkerMessage({ type: 'evaluation.done', evaluationId: 4 })).toBe(true);
+    expect(isEvaluationWorkerMessage({ type: 'run.progress', runId: 1 })).toBe(false);
+    expect(isEvaluationWorkerMessage(null)).toBe(false);
+    expect(isEvaluationWorkerMessage('evaluation.done')).toBe(false);
+  });
+});

@@ -1,0 +1,58 @@
+import type { EvaluationPhase } from './evaluate-run.js';
+
+// What goes between an evaluation process (eval-worker.ts) and its parent (evaluation-process.ts).
+// The worker stores the evaluation in SQLite itself; the messages are for progress and the outcome.
+
+/** What to evaluate: evaluateRun's options that travel as the worker's `--request` JSON. */
+export interface EvaluationWorkerRequest {
+  runId: number;
+  pairListId: number;
+  checkpointStep?: number;
+  flipTest?: boolean;
+  threshold?: number;
+}
+
+export type EvaluationWorkerMessage =
+  | { type: 'evaluation.started'; pid: number }
+  | { type: 'evaluation.progress'; phase: EvaluationPhase; done: number; total: number | null }
+  | { type: 'evaluation.done'; evaluationId: number }
+  | { type: 'evaluation.failed'; error: string }
+  | { type: 'evaluation.cancelled' };
+
+const messageTypes = new Set([
+  'evaluation.started',
+  'evaluation.progress',
+  'evaluation.done',
+  'evaluation.failed',
+  'evaluation.cancelled',
+]);
+
+export function isEvaluationWorkerMessage(message: unknown): message is EvaluationWorkerMessage {
+  return (
+    typeof message === 'object' && message !== null && messageTypes.has((message as { type?: unknown }).type as string)
+  );
+}
+
+/** The worker's `--request` argument, checked: every id a whole number, the options of the right type. */
+export function parseEvaluationRequest(text: string): EvaluationWorkerRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`--request is not JSON: ${text.slice(0, 80)}`);
+  }
+  const r = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const wholeNumber = (key: string, optional: boolean) => {
+    if (optional && r[key] === undefined) return;
+    if (!Number.isInteger(r[key]))
+      throw new Error(`--request.${key} is ${JSON.stringify(r[key])}; expected a whole number.`);
+  };
+  wholeNumber('runId', false);
+  wholeNumber('pairListId', false);
+  wholeNumber('checkpointStep', true);
+  if (r.flipTest !== undefined && typeof r.flipTest !== 'boolean')
+    throw new Error(`--request.flipTest is ${JSON.stringify(r.flipTest)}; expected true or false.`);
+  if (r.threshold !== undefined && typeof r.threshold !== 'number')
+    throw new Error(`--request.threshold is ${JSON.stringify(r.threshold)}; expected a number.`);
+  return r as unknown as EvaluationWorkerRequest;
+}

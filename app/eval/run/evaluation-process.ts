@@ -1,0 +1,98 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { forkLauncherFor, workerEntry } from '../../process/fork-launcher.js';
+import type { RunProcessExit, RunProcessLauncher } from '../../process/process-launcher.js';
+import { readLogTail } from '../../process/log-tail.js';
+import type { EvaluationPhase } from './evaluate-run.js';
+import { isEvaluationWorkerMessage, type EvaluationWorkerRequest } from './evaluation-messages.js';
+
+// The parent's side of one evaluation process (eval-worker.ts): starts it through a
+// RunProcessLauncher (fork by default; the Electron shell passes utilityProcess), relays its
+// progress, and settles with the id of the evaluation it stored. Cancel (the signal) asks the
+// worker to stop at its next batch, then kills it after `graceMs`.
+
+/** child_process.fork of eval-worker.ts (source) or eval-worker.js (build), beside this module. */
+export const evaluationForkLauncher: RunProcessLauncher = forkLauncherFor(() =>
+  workerEntry(import.meta.url, 'eval-worker'),
+);
+
+export const defaultEvaluationGraceMs = 10_000;
+const exitSettleMs = 100;
+
+export interface EvaluationProcessOptions {
+  dataDir: string;
+  request: EvaluationWorkerRequest;
+  launcher?: RunProcessLauncher;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  onProgress?: (phase: EvaluationPhase | 'loading', done: number, total: number | null) => void;
+  /** Time the worker gets to stop by itself after a cancel before it is killed (SIGKILL). */
+  graceMs?: number;
+}
+
+/** The evaluation ended without a result because it was cancelled; `forced` when it had to be killed. */
+export class EvaluationCancelledError extends Error {
+  constructor(readonly forced: boolean) {
+    super(forced ? 'cancelled: the evaluation process was killed after the grace period' : 'cancelled by the user');
+    this.name = 'EvaluationCancelledError';
+  }
+}
+
+export function evaluationLogFile(dataDir: string): string {
+  return join(dataDir, 'logs', 'evaluation-worker.log');
+}
+
+export async function runEvaluationProcess(options: EvaluationProcessOptions): Promise<{ evaluationId: number }> {
+  const { dataDir, request, signal } = options;
+  if (signal?.aborted) throw new EvaluationCancelledError(false);
+  const logFile = evaluationLogFile(dataDir);
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
+  const child = (options.launcher ?? evaluationForkLauncher).launch({
+    args: ['--data-dir', dataDir, '--request', JSON.stringify(request)],
+    logFile,
+    env: options.env,
+  });
+  options.onProgress?.('loading', 0, null);
+
+  let timer: NodeJS.Timeout | undefined;
+  let forced = false;
+  const cancel = () => {
+    child.send({ type: 'cancel' });
+    timer = setTimeout(() => {
+      forced = true;
+      child.kill();
+    }, options.graceMs ?? defaultEvaluationGraceMs);
+  };
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    return await new Promise<{ evaluationId: number }>((resolve, reject) => {
+      let failure: string | undefined;
+      child.onMessage((message) => {
+        if (!isEvaluationWorkerMessage(message)) return;
+        // A cancel sent while the worker was still loading may have found no listener: repeat it.
+        if (message.type === 'evaluation.started' && signal?.aborted) child.send({ type: 'cancel' });
+        else if (message.type === 'evaluation.progress')
+          options.onProgress?.(message.phase, message.done, message.total);
+        // Stored and committed: the evaluation exists whatever the process does next.
+        else if (message.type === 'evaluation.done') resolve({ evaluationId: message.evaluationId });
+        else if (message.type === 'evaluation.failed') failure = message.error;
+      });
+      child.onExit((exit) => {
+        // An exit can be reported before the last messages are read: give them a moment.
+        setTimeout(() => {
+          if (signal?.aborted) reject(new EvaluationCancelledError(forced));
+          else if (failure !== undefined) reject(new Error(failure));
+          else reject(new Error(describeExit(exit, readLogTail(logFile, logStart))));
+        }, exitSettleMs);
+      });
+    });
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    clearTimeout(timer);
+  }
+}
+
+function describeExit(exit: RunProcessExit, logTail: string): string {
+  const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+  return `the evaluation process ${how} before it stored an evaluation${logTail ? `. Last output: ${logTail}` : ''}`;
+}
