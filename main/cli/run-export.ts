@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runJson, runSeriesCsv, tensorboardEvents } from '../../app/export/index.js';
@@ -12,9 +12,14 @@ import type { Fail } from './command-line.js';
 export const exportFormats = ['csv', 'json', 'tensorboard'] as const;
 
 export function writeFileWhole(file: string, data: string | Uint8Array): void {
+  if (isDirectory(file)) throw new Error(`${file} is a folder; give a file name`);
   const temporary = join(dirname(file), `.${process.pid}.partial`);
-  writeFileSync(temporary, data);
-  renameSync(temporary, file);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 export function exportRun(
@@ -58,6 +63,14 @@ function writeExport(db: LabDatabase, runId: number, format: string | undefined,
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }

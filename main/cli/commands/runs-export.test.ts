@@ -104,6 +104,10 @@ describe('ddl-lab runs export', () => {
     const onFile = await ddlLab('runs', 'export', run(), '--format', 'tensorboard', '--out', file, ...data());
     expect(onFile.code).toBe(2);
     expect(readFileSync(file, 'utf8')).toBe('keep me');
+    const onFolder = await ddlLab('runs', 'export', run(), '--format', 'csv', '--out', out, ...data());
+    expect(onFolder.code).toBe(1);
+    expect(onFolder.stderr).toContain('is a folder; give a file name');
+    expect(readdirSync(out).filter((f) => f.endsWith('.partial'))).toEqual([]);
     const missing = await ddlLab('runs', 'export', '999', '--format', 'csv', ...data());
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no run 999');
