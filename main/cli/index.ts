@@ -1,12 +1,17 @@
 // `ddl-lab <command> ...`: every command is a thin module in ./commands that calls into app/.
 import { failureText } from './failure-text.js';
 import { commandNames, loadCommand } from './registry.js';
+import { packageVersion } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name ? 0 : 1;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
   }
   const command = await loadCommand(name);
   if (!command) {
@@ -17,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function usage(): string {
-  return `Usage: ddl-lab <command> [options]\n\nCommands: ${commandNames().join(', ')}\nRun "ddl-lab <command> --help" for a command's options.\n`;
+  return `Usage: ddl-lab <command> [options]\n\nCommands: ${commandNames().join(', ')}\nOptions: --version (-v) prints the version.\nRun "ddl-lab <command> --help" for a command's options.\n`;
 }
 
 main(process.argv.slice(2)).then(

@@ -63,6 +63,10 @@ export interface EvaluateRunResult {
   failures: FailureReport | null;
   /** Why there are no failures, when there are none to mine. */
   failureNote: string | null;
+  /** Cosine score of each pair, in pair-list order (what per-pair score exports write). */
+  scores: Float64Array;
+  /** The pair type each pair was measured as, or null when the evaluation had no types. */
+  pairTypes: Array<PairType | null> | null;
 }
 
 const defaultEmbed = (dataDir: string, db: LabDatabase) => (request: EmbedRequest) =>
@@ -184,5 +188,11 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluate
     result.failureRows,
     result.hardnessRows,
   );
-  return { evaluation: getEvaluation(db, id)!, failures: result.failures, failureNote: result.failureNote };
+  return {
+    evaluation: getEvaluation(db, id)!,
+    failures: result.failures,
+    failureNote: result.failureNote,
+    scores: result.scores,
+    pairTypes: labels.types,
+  };
 }

@@ -1,6 +1,8 @@
 // `ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--step S] [--json] [--data-dir D]`: evaluates
 // a run's checkpoint on a pair list, stores the evaluation (failures and per-image hardness included)
 // and prints every metric overall and per pair type. The work is in app/eval/run.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
   EvaluationRequestError,
   evaluateRun,
@@ -11,11 +13,12 @@ import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.
 import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
+import { writeScoresFile } from '../scores-out.js';
 
 const fail = commandFailure('eval');
 
 const usage = `Usage: ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--far F] [--step S] [--split ID]
-                    [--failures N] [--json] [--data-dir DIR]
+                    [--failures N] [--scores-out FILE] [--json] [--data-dir DIR]
   RUN            run id ("ddl-lab runs list")
   --pairs ID     pair list id ("ddl-lab dataset show DATASET" lists a dataset's pair lists)
   --flip         flip-test: each image embedded as the sum of its and its mirror's embeddings
@@ -25,6 +28,7 @@ const usage = `Usage: ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--fa
   --split ID     easy/hard images from this split of the pair list's dataset
                  (default: the run's split on its own dataset, else the list's pair types)
   --failures N   failing pairs listed per kind (default 5; with --json, the N worst with images)
+  --scores-out FILE  per-pair scores as CSV path1,path2,label,type,score ("ddl-lab metrics --scores FILE" reads it)
   --json         the stored evaluation as JSON on stdout (progress goes to stderr)
 The evaluation is stored in the data directory with its failures and per-image hardness.
 `;
@@ -46,6 +50,7 @@ export async function run(args: string[]): Promise<number> {
         step: { type: 'string' },
         split: { type: 'string' },
         failures: { type: 'string', default: '5' },
+        'scores-out': { type: 'string' },
         json: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -86,6 +91,10 @@ export async function run(args: string[]): Promise<number> {
   if (far !== undefined && !(far > 0 && far < 1))
     return fail(`--far must be a rate between 0 and 1 (e.g. 0.01), got "${values.far}".`, 2);
 
+  const scoresOut = values['scores-out'];
+  if (scoresOut !== undefined && !existsSync(dirname(resolve(scoresOut))))
+    return fail(`--scores-out ${scoresOut}: the folder ${dirname(resolve(scoresOut))} does not exist.`, 2);
+
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.5 });
   const db = openLabDatabase(dataDir);
@@ -105,6 +114,11 @@ export async function run(args: string[]): Promise<number> {
       },
     });
     progress.line(`stored evaluation ${result.evaluation.id} in ${dataDir}`);
+    if (scoresOut !== undefined) {
+      const written = writeScoresFile(db, pairListId, result, scoresOut);
+      if (written !== null) return fail(written, 1);
+      progress.line(`wrote ${result.scores.length} pair scores to ${scoresOut}`);
+    }
     if (values.json) {
       const worst = evaluationFailures(lab, result.evaluation.id, { limit: shown, attributes: true });
       process.stdout.write(

@@ -11,6 +11,8 @@ const usage = `Usage: ddl-lab metrics --scores FILE.csv [--json] [--bins N] [--r
                        [--folds K] [--fold-assignment stratified-shuffle|contiguous] [--seed S]
 
 FILE.csv has one pair per line: score,label[,type]  (label 1 genuine, 0 impostor; header optional).
+A header naming score and label (and type) columns reads them by name in any order, other columns
+ignored: the path1,path2,label,type,score files of "ddl-lab eval --scores-out" are read as they are.
 A pair is accepted when score >= threshold. Bad lines are skipped and reported by line number.
 `;
 

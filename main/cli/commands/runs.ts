@@ -10,6 +10,7 @@ import {
 } from '../../../app/lab/runs.js';
 import { describeRun } from '../../../app/train/progress-text.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
+import { exportRun } from '../run-export.js';
 
 const fail = commandFailure('runs');
 
@@ -17,6 +18,8 @@ const usage = `Usage: ddl-lab runs list [--dataset ID] [--status S] [--json]
        ddl-lab runs show RUN [--json]
        ddl-lab runs cancel RUN [--timeout SECONDS]   graceful, then forced after the timeout (default 60)
        ddl-lab runs delete RUN
+       ddl-lab runs export RUN --format csv|json [--out FILE]   metric series (CSV step,name,value) or the run as JSON
+       ddl-lab runs export RUN --format tensorboard --out DIR   a TensorBoard event file: scalars, similarity histograms
 To resume a stopped run: ddl-lab train --resume RUN
 Common: --data-dir DIR
 `;
@@ -30,6 +33,8 @@ export async function run(args: string[]): Promise<number> {
         dataset: { type: 'string' },
         status: { type: 'string' },
         timeout: { type: 'string', default: '60' },
+        format: { type: 'string' },
+        out: { type: 'string' },
         'data-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -117,6 +122,12 @@ export async function run(args: string[]): Promise<number> {
         manager.delete(id);
         process.stdout.write(`deleted run ${id}\n`);
         return 0;
+      }
+      case 'export': {
+        const id = needId();
+        if (id === undefined) return fail('runs export needs a run id, e.g. "ddl-lab runs export 3 --format csv"');
+        if (!manager.get(id)) return fail(`no run ${id} in ${dataDir}`, 1);
+        return exportRun(db, id, values.format, values.out, fail);
       }
       default:
         return fail(`unknown action "${action}"\n\n${usage}`);
