@@ -1,4 +1,4 @@
-// Lint config. The layer rules below keep DESIGN.md §1 true; test/layers.test.ts proves they bite.
+// Lint config. The layer rules below keep docs/architecture.md#layers true; test/layers.test.ts proves they bite.
 import tseslint from 'typescript-eslint';
 import { layerRules } from './scripts/layer-rules.js';
 

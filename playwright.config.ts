@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './e2e/chromium.js';
 
-// End-to-end tests drive Debian's Chromium against `ddl-lab serve` (DESIGN.md §9).
+// End-to-end tests drive Debian's Chromium against `ddl-lab serve` (README.md#test-it).
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',

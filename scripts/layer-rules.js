@@ -304,14 +304,20 @@ export const layerRules = [
         'error',
         {
           paths: [
-            { name: 'electron', message: 'app/ is pure Node: it never imports electron (DESIGN.md §1).' },
-            { name: 'react', message: 'app/ is pure Node: it never imports react (DESIGN.md §1).' },
-            { name: 'react-dom', message: 'app/ is pure Node: it never imports react-dom (DESIGN.md §1).' },
+            {
+              name: 'electron',
+              message: 'app/ is pure Node: it never imports electron (docs/architecture.md#layers).',
+            },
+            { name: 'react', message: 'app/ is pure Node: it never imports react (docs/architecture.md#layers).' },
+            {
+              name: 'react-dom',
+              message: 'app/ is pure Node: it never imports react-dom (docs/architecture.md#layers).',
+            },
           ],
           patterns: [
             {
               group: ['**/main/**', '**/renderer/**', 'electron/*', 'react/*', 'react-dom/*'],
-              message: 'app/ never imports main/, renderer/, electron or react (DESIGN.md §1).',
+              message: 'app/ never imports main/, renderer/, electron or react (docs/architecture.md#layers).',
             },
           ],
         },
@@ -327,17 +333,20 @@ export const layerRules = [
           paths: [
             {
               name: 'electron',
-              message: 'renderer/ talks only to the LabApi client, never to electron (DESIGN.md §1).',
+              message: 'renderer/ talks only to the LabApi client, never to electron (docs/architecture.md#layers).',
             },
-            ...nodeBuiltins.map((name) => ({ name, message: 'renderer/ never imports Node modules (DESIGN.md §1).' })),
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'renderer/ never imports Node modules (docs/architecture.md#layers).',
+            })),
           ],
           patterns: [
-            { group: ['node:*'], message: 'renderer/ never imports Node modules (DESIGN.md §1).' },
+            { group: ['node:*'], message: 'renderer/ never imports Node modules (docs/architecture.md#layers).' },
             {
               regex: '(^|/)app/(?!api/contract(/|$))',
-              message: 'renderer/ may import only app/api/contract from app/ (DESIGN.md §1).',
+              message: 'renderer/ may import only app/api/contract from app/ (docs/architecture.md#layers).',
             },
-            { group: ['**/main/**'], message: 'renderer/ never imports main/ (DESIGN.md §1).' },
+            { group: ['**/main/**'], message: 'renderer/ never imports main/ (docs/architecture.md#layers).' },
           ],
         },
       ],
@@ -350,11 +359,14 @@ export const layerRules = [
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only main/electron/** imports electron (DESIGN.md §1).' }],
+          paths: [
+            { name: 'electron', message: 'Only main/electron/** imports electron (docs/architecture.md#layers).' },
+          ],
           patterns: [
             {
               group: ['**/renderer/**', 'electron/*'],
-              message: 'main/ (outside main/electron) never imports electron or renderer/ (DESIGN.md §1).',
+              message:
+                'main/ (outside main/electron) never imports electron or renderer/ (docs/architecture.md#layers).',
             },
           ],
         },

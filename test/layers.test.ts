@@ -1,7 +1,7 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The layer rule of DESIGN.md §1 must actually fail on a violation, not only exist in the config.
+// The layer rules of docs/architecture.md#layers must actually fail on a violation, not only exist in the config.
 async function lintAs(filePath: string, code: string, ruleId = 'no-restricted-imports') {
   const eslint = new ESLint({ cwd: process.cwd() });
   const [result] = await eslint.lintText(code, { filePath });
@@ -13,7 +13,7 @@ function matrixOn(filePath: string, code: string) {
   return lintAs(filePath, code, 'layers/code-import-patterns');
 }
 
-describe('import layers (DESIGN.md §1)', () => {
+describe('import layers (docs/architecture.md#layers)', () => {
   it('refuses electron in app/', async () => {
     const messages = await lintAs('app/engine/leak.ts', "import { app } from 'electron';\nexport const x = app;\n");
     expect(messages.join('\n')).toMatch(/app\/ is pure Node/);

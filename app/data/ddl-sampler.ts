@@ -4,7 +4,7 @@ import { Random } from '../util/random.js';
 import { deriveSeed, newImageBatch, putImage, type ImageBatch } from './image-batch.js';
 import { openSamplerSource } from './sampler-source.js';
 
-// DDL batches (DESIGN.md §4): four branches of b items each, identity-balanced.
+// DDL batches (docs/architecture.md#ddl-in-one-page): four branches of b items each, identity-balanced.
 //   easy singles: b easy images of b distinct identities
 //   hard singles: b hard images of b distinct identities
 //   easy pairs:   b positive pairs of two easy images (b distinct identities)

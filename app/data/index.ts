@@ -1,4 +1,4 @@
-// The data layer's public API (DESIGN.md §5): import, pixel cache, split rules, samplers.
+// The data layer's public API (app/data/README.md): import, pixel cache, split rules, samplers.
 // SynthFaces lives in ./synth (its own index).
 export { importDataset, type ImportOptions, type ImportProgress, type ImportResult } from './import-dataset.js';
 export { ensureImageCache, type EnsureCacheOptions, type EnsureCacheResult } from './ensure-image-cache.js';

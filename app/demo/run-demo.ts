@@ -11,7 +11,7 @@ import { evaluateRun, type RunEvaluation } from './demo-evaluate.js';
 import { describeDemoDdl, fullDemo, quickDemo, type DemoSettings } from './demo-settings.js';
 import { demoArms, summarise, type DemoArm, type SummaryRow } from './demo-table.js';
 
-// The main job, headless (DESIGN.md §4 protocol): datasets -> split -> stage 1 -> two stage-2
+// The main job, headless (docs/architecture.md#ddl-in-one-page, the protocol): datasets -> split -> stage 1 -> two stage-2
 // fine-tunes from the same checkpoint and seed (DDL, classification only; same batches, same
 // steps) -> evaluation of all three on held-out identities -> one comparison per seed.
 

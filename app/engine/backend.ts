@@ -3,7 +3,7 @@ import os from 'node:os';
 import { installTrainingKernels } from './training-kernels.js';
 import { loadThreadedWasm, unrefPoolWorkers } from './wasm-threads.js';
 
-// Backend chain (DESIGN.md §2): tfjs-node-gpu → tfjs-node → wasm → cpu, first that loads wins.
+// Backend chain (app/engine/README.md): tfjs-node-gpu → tfjs-node → wasm → cpu, first that loads wins.
 // LAB_BACKEND forces one; LAB_THREADS sets the wasm thread count.
 
 export type BackendChoice = 'tensorflow' | 'wasm' | 'cpu';

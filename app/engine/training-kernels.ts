@@ -10,7 +10,7 @@ import { sgdKernelName, sgdMomentumKernel } from './kernels/sgd-kernel.js';
 
 export { setWasmTrainingKernels } from './kernels/wasm/wasm-kernels.js';
 
-// The training kernels app/engine adds to the wasm and cpu backends (DESIGN.md §2). On wasm the
+// The training kernels app/engine adds to the wasm and cpu backends (app/engine/README.md). On wasm the
 // convolution (forward too), its gradients and the transposed matmuls are our own wasm SIMD
 // kernels (kernels/wasm/) where
 // the channel counts allow (multiples of 8), split over worker threads on the threaded build;

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackboneName } from '../vocabulary/index.js';
 
-// The backbone contract the trainer and evaluator use (DESIGN.md §3).
+// The backbone contract the trainer and evaluator use (app/models/index.ts).
 
 export { backboneNames, type BackboneName } from '../vocabulary/index.js';
 

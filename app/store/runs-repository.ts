@@ -2,7 +2,7 @@ import type { RunStatus } from '../vocabulary/index.js';
 import type { LabDatabase } from './db.js';
 import { sql } from './statements.js';
 
-// The `runs` table: one row per training run, its config, status and timings (DESIGN.md §7).
+// The `runs` table: one row per training run, its config, status and timings (docs/architecture.md#a-run).
 // Status changes are compare-and-set (`from` lists the statuses allowed before), so the run
 // process and its supervisor can never overwrite each other's final word.
 

@@ -2,7 +2,7 @@ import { backboneInputRange, resolveBackboneSpec } from '../models/index.js';
 import type { BackboneConfig } from '../vocabulary/index.js';
 
 // Checks a backbone config against the models registry before a run starts: the input size in
-// the family's range (DESIGN.md §3: ir-lite 32–64 px, IResNets 112 px), then everything else
+// the family's range (app/models: ir-lite 32–64 px, IResNets 112 px), then everything else
 // the registry validates (stage lists, embedding size...).
 
 export function checkBackboneSupport(spec: BackboneConfig): string[] {

@@ -11,7 +11,7 @@ import { recorded } from './test-support/fake-electron.js';
 
 vi.mock('electron', () => import('./test-support/fake-electron.js'));
 
-// DESIGN.md §1: Electron IPC and HTTP are two transports of one contract. Every contract method
+// docs/architecture.md#layers: Electron IPC and HTTP are two transports of one contract. Every contract method
 // must be reachable through both, and the contract must keep every documented method.
 
 /** The documented LabApi: removing a method from the contract must be a deliberate change here too. */

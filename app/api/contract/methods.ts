@@ -1,5 +1,5 @@
 /**
- * The LabApi contract: the only way the UI and the lab core talk (DESIGN.md §1).
+ * The LabApi contract: the only way the UI and the lab core talk (docs/architecture.md#layers).
  *
  * `labApiMethods` is one flat table, `'<area>.<verb>': { params, result }`, of zod schemas. Every
  * transport is generated from it: Electron IPC (main/electron/ipc.ts, preload `window.labApi`),

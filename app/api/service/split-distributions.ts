@@ -2,7 +2,7 @@ import type { SimilarityHistograms } from '../contract/index.js';
 import type { ImageEmbeddings } from '../../eval/run/index.js';
 
 // The four similarity distributions a split gives under a model, defined as a DDL batch draws them
-// (DESIGN.md §4) but over a sample of the whole split: teacher positives = pairs of two easy images
+// (docs/architecture.md#ddl-in-one-page) but over a sample of the whole split: teacher positives = pairs of two easy images
 // of one identity; student positives = (easy anchor, hard image) pairs of one identity; teacher /
 // student negatives = each easy / hard image's highest cosine to an image of another identity on
 // the same side. Histograms are normalised to sum 1 over [-1, 1].

@@ -1,4 +1,4 @@
-// SynthFaces: the built-in procedural face dataset (DESIGN.md §5).
+// SynthFaces: the built-in procedural face dataset (app/data/README.md).
 export {
   generateSynthFaces,
   SynthCancelledError,

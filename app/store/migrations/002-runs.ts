@@ -1,6 +1,6 @@
 import type { Migration } from './types.js';
 
-// Schema for runs, metric series, histograms, checkpoints (runs issue, DESIGN.md §7).
+// Schema for runs, metric series, histograms, checkpoints (docs/architecture.md#a-run).
 // split_id has no foreign key on purpose: a run keeps its history if its split is deleted.
 // Series are keyed by (run, name|branch, step) so a resumed run that replays steps overwrites
 // instead of duplicating; WITHOUT ROWID keeps those keyed tables compact.

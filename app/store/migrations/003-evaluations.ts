@@ -1,6 +1,6 @@
 import type { Migration } from './types.js';
 
-// Evaluations of a run's checkpoint on a pair list (DESIGN.md §6, §7), the pairs it gets wrong and
+// Evaluations of a run's checkpoint on a pair list (docs/architecture.md#evaluation-protocol, #an-evaluation), the pairs it gets wrong and
 // the per-image hardness it measured. Deleting a run, pair list or dataset deletes its evaluations,
 // and an evaluation's failures and hardness go with it.
 // - evaluations: the reports as JSON (what the UI charts), headline numbers as columns (what tables sort).

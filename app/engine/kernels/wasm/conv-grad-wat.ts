@@ -1,4 +1,4 @@
-// WebAssembly text of our two conv-gradient kernels (DESIGN.md §2), part of the module in
+// WebAssembly text of our two conv-gradient kernels (app/engine/README.md), part of the module in
 // kernels-wat.ts. They run on tfjs-wasm's own
 // heap (the module imports its memory), read x, dy and the filter in their NHWC / HWIO layouts
 // and write the gradient in place: no transposes, patch matrices or packed copies, which is
