@@ -41,6 +41,37 @@ const nodeBuiltins = [
   'tls',
 ];
 
+const evalImports = [
+  'app/eval/**',
+  'app/data/**',
+  'app/store/**',
+  'app/models/**',
+  'app/engine/**',
+  'app/process/**',
+  'app/util/**',
+  'app/vocabulary/**',
+];
+const trainImports = [
+  'app/train/**',
+  'app/data/**',
+  'app/eval/**',
+  'app/store/**',
+  'app/models/**',
+  'app/losses/**',
+  'app/engine/**',
+  'app/process/**',
+  'app/util/**',
+  'app/vocabulary/**',
+];
+const exportImports = [
+  'app/export/**',
+  'app/store/**',
+  'app/eval/**',
+  'app/data/**',
+  'app/util/**',
+  'app/vocabulary/**',
+];
+
 // Which app/ folder may import which, in VS Code's code-import-patterns style: a file takes the
 // first entry whose `target` glob matches it, and may import from app/ only what one of its
 // `restrictions` globs matches (imports of packages and Node are the other rules' business).
@@ -74,80 +105,30 @@ export const appLayers = [
   // Evaluation. Its tests and test-support train a small run to evaluate.
   {
     target: ['app/eval/**/*.test.ts', 'app/eval/**/test-support/**'],
-    restrictions: [
-      'app/eval/**',
-      'app/data/**',
-      'app/store/**',
-      'app/models/**',
-      'app/engine/**',
-      'app/process/**',
-      'app/util/**',
-      'app/vocabulary/**',
-      'app/train/**',
-    ],
+    restrictions: [...evalImports, 'app/train/**'],
   },
   {
     target: 'app/eval/**',
-    restrictions: [
-      'app/eval/**',
-      'app/data/**',
-      'app/store/**',
-      'app/models/**',
-      'app/engine/**',
-      'app/process/**',
-      'app/util/**',
-      'app/vocabulary/**',
-    ],
+    restrictions: evalImports,
   },
   // Training. Its integration tests also check what the service reads of a run (embeddings).
   {
     target: 'app/train/**/*.test.ts',
-    restrictions: [
-      'app/train/**',
-      'app/data/**',
-      'app/eval/**',
-      'app/store/**',
-      'app/models/**',
-      'app/losses/**',
-      'app/engine/**',
-      'app/process/**',
-      'app/util/**',
-      'app/vocabulary/**',
-      'app/api/service/**',
-    ],
+    restrictions: [...trainImports, 'app/api/service/**'],
   },
   {
     target: 'app/train/**',
-    restrictions: [
-      'app/train/**',
-      'app/data/**',
-      'app/eval/**',
-      'app/store/**',
-      'app/models/**',
-      'app/losses/**',
-      'app/engine/**',
-      'app/process/**',
-      'app/util/**',
-      'app/vocabulary/**',
-    ],
+    restrictions: trainImports,
   },
   // Getting results out (metric series, TensorBoard files, per-pair scores): pure functions over
   // the store. Its tests train a small run and evaluate it, so they may reach train and eval's fixtures.
   {
     target: 'app/export/**/*.test.ts',
-    restrictions: [
-      'app/export/**',
-      'app/store/**',
-      'app/eval/**',
-      'app/data/**',
-      'app/util/**',
-      'app/vocabulary/**',
-      'app/train/**',
-    ],
+    restrictions: [...exportImports, 'app/train/**'],
   },
   {
     target: 'app/export/**',
-    restrictions: ['app/export/**', 'app/store/**', 'app/eval/**', 'app/data/**', 'app/util/**', 'app/vocabulary/**'],
+    restrictions: exportImports,
   },
   // Domain operations over the lab (one home per operation).
   {

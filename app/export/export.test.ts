@@ -131,7 +131,8 @@ describe('tensorboardEvents', () => {
   // DDL_LAB_TENSORBOARD_PYTHON (e.g. a venv's bin/python); skipped without one.
   const python = process.env.DDL_LAB_TENSORBOARD_PYTHON;
   it.skipIf(!python)(
-    "is read by TensorBoard's EventAccumulator: every scalar and the four histograms",
+    "is read by TensorBoard's EventAccumulator: every scalar and the four histograms" +
+      (python ? '' : ' (skipped: DDL_LAB_TENSORBOARD_PYTHON names no Python with tensorboard)'),
     () => {
       const file = tensorboardEvents(fixture.db, ddlRunId, { host: 'test' });
       const logdir = join(out, 'tb');

@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { datasetCacheDir } from '../data/pixel-cache.js';
 import { createDataset, getDataset as getDatasetRow } from '../store/datasets-repo.js';
 import { openLabDatabase } from '../store/db.js';
 import { getRunRecord, listRunRecords, markRunStarted } from '../store/runs-repository.js';
+import { runWorkerEnvMarker } from '../train/process-liveness.js';
 import { insertFakeSplit } from '../train/test-support/fake-dataset.js';
 import { listDatasets, recoverInterruptedImports, removeDataset } from './datasets.js';
 import { LabOperationError, type Lab } from './lab.js';
@@ -89,7 +91,7 @@ describe('removeDataset', () => {
     expect(existsSync(seeded.otherRunFolder)).toBe(true);
   });
 
-  it('refuses while one of its runs is running, even with withRuns; a run whose process died does not block', () => {
+  it('refuses while one of its runs is running, even with withRuns; a run whose process died does not block', async () => {
     const lab = tempLab();
     const { datasetId, splitId } = insertFakeSplit(lab.db, { identities: 3, easyPerIdentity: 2, hardIdentities: 3 });
     const run = lab.db
@@ -98,9 +100,16 @@ describe('removeDataset', () => {
         VALUES (?, ?, 1, '{}', 'queued', 1, 10, ?) RETURNING id`,
       )
       .get(datasetId, splitId, new Date().toISOString()) as { id: number };
-    markRunStarted(lab.db, run.id, { pid: process.pid, backend: 'cpu' });
-    const error = refusal(() => removeDataset(lab, datasetId, { withRuns: true }));
-    expect(error.message).toMatch(/has 1 run \(1\) still running; cancel it first \("ddl-lab runs cancel 1"\)/);
+    // A live process that says it is this run's worker (the marker its supervisor sets).
+    const worker = spawn('sleep', ['60'], { env: { ...process.env, [runWorkerEnvMarker]: String(run.id) } });
+    await once(worker, 'spawn');
+    try {
+      markRunStarted(lab.db, run.id, { pid: worker.pid!, backend: 'cpu' });
+      const error = refusal(() => removeDataset(lab, datasetId, { withRuns: true }));
+      expect(error.message).toMatch(/has 1 run \(1\) still running; cancel it first \("ddl-lab runs cancel 1"\)/);
+    } finally {
+      worker.kill('SIGKILL');
+    }
     lab.db.prepare('UPDATE runs SET pid = ? WHERE id = ?').run(deadPid(), run.id);
     expect(removeDataset(lab, datasetId, { withRuns: true }).runs).toEqual([run.id]);
     expect(getRunRecord(lab.db, run.id)).toBeUndefined();
