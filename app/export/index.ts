@@ -28,6 +28,7 @@ export { encodeNpyFloat32, npyHeader } from './npy.js';
 export {
   embeddingRowsCsv,
   embeddingsCsv,
+  embeddingsCsvLines,
   embeddingsNpy,
   runEmbeddings,
   type RunEmbeddings,

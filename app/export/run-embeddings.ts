@@ -63,14 +63,17 @@ export async function runEmbeddings(request: RunEmbeddingsRequest): Promise<RunE
 
 /** CSV `path,identity,e0..e(d-1)`, one row per image; values in shortest round-trip float32 text. */
 export function embeddingsCsv(e: RunEmbeddings): string {
-  const header = ['path', 'identity', ...Array.from({ length: e.dim }, (_, j) => `e${j}`)].join(',');
-  const lines = [header];
+  return [...embeddingsCsvLines(e)].join('');
+}
+
+/** The CSV a line at a time (each ending in a newline): a large set need not be one string. */
+export function* embeddingsCsvLines(e: RunEmbeddings): Generator<string> {
+  yield `${['path', 'identity', ...Array.from({ length: e.dim }, (_, j) => `e${j}`)].join(',')}\n`;
   for (let row = 0; row < e.paths.length; row++) {
     const values: string[] = [];
     for (let j = 0; j < e.dim; j++) values.push(String(e.embeddings[row * e.dim + j]));
-    lines.push(`${csvField(e.paths[row]!)},${csvField(e.identities[row]!)},${values.join(',')}`);
+    yield `${csvField(e.paths[row]!)},${csvField(e.identities[row]!)},${values.join(',')}\n`;
   }
-  return `${lines.join('\n')}\n`;
 }
 
 /** The .npy matrix (N, d) float32. */

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { embeddingRowsCsv, embeddingsCsv, embeddingsNpy, runEmbeddings } from '../../app/export/index.js';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { embeddingRowsCsv, embeddingsCsvLines, embeddingsNpy, runEmbeddings } from '../../app/export/index.js';
 import type { Lab } from '../../app/lab/lab.js';
 import { progressBar } from '../../app/train/progress-text.js';
 import { TerminalProgress } from '../../app/train/terminal-progress.js';
@@ -35,6 +35,7 @@ export async function exportEmbeddings(
     return fail(`runs embeddings needs --out FILE (the ${format === 'npy' ? '.npy' : 'CSV'} file).`);
   if (!existsSync(dirname(resolve(out))))
     return fail(`--out ${out}: the folder ${dirname(resolve(out))} does not exist.`);
+  if (existsSync(out) && statSync(out).isDirectory()) return fail(`--out ${out} is a folder; give a file name.`);
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.5 });
   try {
     const embeddings = await runEmbeddings({
@@ -53,11 +54,27 @@ export async function exportEmbeddings(
         `wrote ${out} (${rows} × ${embeddings.dim} float32, checkpoint step ${embeddings.checkpointStep}) and its rows to ${npyRowsFile(out)}`,
       );
     } else {
-      writeFileWhole(out, embeddingsCsv(embeddings));
+      writeLinesWhole(out, embeddingsCsvLines(embeddings));
       progress.line(`wrote ${out} (${rows} images × ${embeddings.dim}, checkpoint step ${embeddings.checkpointStep})`);
     }
     return 0;
   } catch (error) {
     return fail(`embedding dataset ${datasetId} with run ${runId} failed: ${(error as Error).message}`, 1);
+  }
+}
+
+/** Lines written to a temporary file beside `file`, then renamed over it: never a half file. */
+function writeLinesWhole(file: string, lines: Iterable<string>): void {
+  const temporary = join(dirname(file), `.${process.pid}.partial`);
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      for (const line of lines) writeSync(fd, line);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+  } finally {
+    rmSync(temporary, { force: true });
   }
 }

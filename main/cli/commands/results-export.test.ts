@@ -192,6 +192,9 @@ describe('ddl-lab runs embeddings', () => {
     );
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toContain('got "h5"');
+    const folder = await ddlLab('runs', 'embeddings', run, '--dataset', '1', '--out', out, ...data());
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('is a folder');
     const missingDataset = await ddlLab(
       'runs',
       'embeddings',
