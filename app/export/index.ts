@@ -1,5 +1,6 @@
 // Getting results out of the lab: a run's metric series (CSV, JSON), its TensorBoard event file and
-// an evaluation's per-pair scores. Pure functions over the store; the callers write the files.
+// embeddings (CSV, .npy); an evaluation's report (JSON, per-type metrics CSV), per-pair scores and
+// failures. Pure functions over the store; the callers write the files.
 export { runSeriesCsv, runSeriesCsvHeader } from './run-series-csv.js';
 export { runJson, runJsonFormat, runJsonVersion, type RunJson } from './run-json.js';
 export {
@@ -14,3 +15,22 @@ export {
 } from './tensorboard-events.js';
 export { pairScoresCsv, type PairScoresInput } from './pair-scores-csv.js';
 export { crc32c, maskedCrc32c, tfRecord } from './tfrecord.js';
+export {
+  evaluationJson,
+  evaluationJsonFormat,
+  evaluationJsonVersion,
+  storedEvaluation,
+  type EvaluationJson,
+} from './evaluation-json.js';
+export { evaluationMetricsCsv, tarColumn } from './evaluation-metrics-csv.js';
+export { failuresCsv } from './failures-csv.js';
+export { encodeNpyFloat32, npyHeader } from './npy.js';
+export {
+  embeddingRowsCsv,
+  embeddingsCsv,
+  embeddingsCsvLines,
+  embeddingsNpy,
+  runEmbeddings,
+  type RunEmbeddings,
+  type RunEmbeddingsRequest,
+} from './run-embeddings.js';

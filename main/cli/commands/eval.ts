@@ -13,6 +13,7 @@ import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.
 import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
+import { runEvalExport } from '../eval-export.js';
 import { writeScoresFile } from '../scores-out.js';
 
 const fail = commandFailure('eval');
@@ -31,6 +32,7 @@ const usage = `Usage: ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--fa
   --scores-out FILE  per-pair scores as CSV path1,path2,label,type,score ("ddl-lab metrics --scores FILE" reads it)
   --json         the stored evaluation as JSON on stdout (progress goes to stderr)
 The evaluation is stored in the data directory with its failures and per-image hardness.
+       ddl-lab eval export EVALUATION --format json|csv|failures-csv [--out FILE]   ("eval export --help")
 `;
 
 /** An optional whole-number flag: undefined when absent, null when not a whole number ≥ min. */
@@ -38,6 +40,7 @@ const optionalWhole = (text: string | undefined, min = 0): number | null | undef
   text === undefined ? undefined : wholeNumber(text, min);
 
 export async function run(args: string[]): Promise<number> {
+  if (args[0] === 'export') return runEvalExport(args.slice(1));
   const parsed = parseCommandLine(
     {
       args,

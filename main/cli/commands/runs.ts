@@ -10,6 +10,7 @@ import {
 } from '../../../app/lab/runs.js';
 import { describeRun } from '../../../app/train/progress-text.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
+import { exportEmbeddings } from '../embeddings-export.js';
 import { exportRun } from '../run-export.js';
 
 const fail = commandFailure('runs');
@@ -20,6 +21,9 @@ const usage = `Usage: ddl-lab runs list [--dataset ID] [--status S] [--json]
        ddl-lab runs delete RUN
        ddl-lab runs export RUN --format csv|json [--out FILE]   metric series (CSV step,name,value) or the run as JSON
        ddl-lab runs export RUN --format tensorboard --out DIR   a TensorBoard event file: scalars, similarity histograms
+       ddl-lab runs embeddings RUN --dataset ID [--format csv|npy] --out FILE
+                 every image's embedding from the run's latest checkpoint: CSV path,identity,e0..,
+                 or an (N, d) float32 .npy with its rows in FILE.rows.csv (row,path,identity)
 To resume a stopped run: ddl-lab train --resume RUN
 Common: --data-dir DIR
 `;
@@ -128,6 +132,13 @@ export async function run(args: string[]): Promise<number> {
         if (id === undefined) return fail('runs export needs a run id, e.g. "ddl-lab runs export 3 --format csv"');
         if (!manager.get(id)) return fail(`no run ${id} in ${dataDir}`, 1);
         return exportRun(db, id, values.format, values.out, fail);
+      }
+      case 'embeddings': {
+        const id = needId();
+        if (id === undefined)
+          return fail('runs embeddings needs a run id, e.g. "ddl-lab runs embeddings 3 --dataset 1 --out e.csv"');
+        if (!manager.get(id)) return fail(`no run ${id} in ${dataDir}`, 1);
+        return await exportEmbeddings(lab, id, values, fail);
       }
       default:
         return fail(`unknown action "${action}"\n\n${usage}`);
