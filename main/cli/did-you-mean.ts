@@ -1,17 +1,7 @@
 // "Did you mean …?" for a mistyped command, action or flag: the closest known word within two edits.
+import { editDistance } from '../../app/lab/close-names.js';
 
-/** Levenshtein distance between a and b (insertions, deletions, substitutions; each costs 1). */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
+export { editDistance };
 
 /**
  * The known word closest to `typed` within `maxDistance` edits (ties: the first in `known`), or

@@ -12,6 +12,7 @@ import {
   type ImportProgress,
 } from '../../../app/lab/datasets.js';
 import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveDatasetRef } from '../../../app/lab/refs.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
 
 const fail = commandFailure('dataset');
@@ -159,7 +160,7 @@ function listCommand(lab: Lab, json: boolean): number {
 }
 
 function showCommand(lab: Lab, target: string, json: boolean): number {
-  const dataset = findDataset(lab, target);
+  const dataset = findDataset(lab, resolveDatasetRef(lab, target));
   if (!dataset) return notFound(target);
   const detail = datasetDetail(lab, dataset);
   if (json) {
@@ -186,7 +187,7 @@ async function cacheCommand(target: string, values: Values, dataDir: string): Pr
   const size = wholeNumber(values.size ?? '', 8, 1024);
   if (size === null) return fail('cache needs --size S (8 to 1024).', 2);
   return withLab(dataDir, async (lab) => {
-    const dataset = findDataset(lab, target);
+    const dataset = findDataset(lab, resolveDatasetRef(lab, target));
     if (!dataset) return notFound(target);
     const result = await cacheDataset(lab, dataset.id, size);
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -199,7 +200,7 @@ async function cacheCommand(target: string, values: Values, dataDir: string): Pr
 }
 
 function removeCommand(lab: Lab, target: string, values: Values): number {
-  const dataset = findDataset(lab, target);
+  const dataset = findDataset(lab, resolveDatasetRef(lab, target));
   if (!dataset) return notFound(target);
   const removal = removeDataset(lab, dataset.id, { withRuns: values['with-runs'] });
   process.stdout.write(values.json ? `${JSON.stringify(removal, null, 2)}\n` : describeRemoval(removal));

@@ -1,5 +1,6 @@
 // `ddl-lab runs list|show|cancel|resume|delete`: the run records in the data directory.
-import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { defaultDataDir, LabOperationError, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveDatasetRef, resolveRunRef } from '../../../app/lab/refs.js';
 import {
   openRunManager,
   runHistograms,
@@ -14,14 +15,14 @@ import { exportRun } from '../run-export.js';
 
 const fail = commandFailure('runs');
 
-const usage = `Usage: ddl-lab runs list [--dataset ID] [--status S] [--json]
+const usage = `Usage: ddl-lab runs list [--dataset DATASET] [--status S] [--json]
        ddl-lab runs show RUN [--json]
        ddl-lab runs cancel RUN [--timeout SECONDS]   graceful, then forced after the timeout (default 60)
        ddl-lab runs delete RUN
        ddl-lab runs export RUN --format csv|json [--out FILE]   metric series (CSV step,name,value) or the run as JSON
        ddl-lab runs export RUN --format tensorboard --out DIR   a TensorBoard event file: scalars, similarity histograms
 To resume a stopped run: ddl-lab train --resume RUN
-Common: --data-dir DIR
+RUN and DATASET are an id or a name. Common: --data-dir DIR
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -50,7 +51,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return values.help ? 0 : 2;
   }
-  const needId = () => (idText && /^\d+$/.test(idText) ? Number(idText) : undefined);
+  // RUN is an id or a name; an unknown or ambiguous one is a LabOperationError (exit 1).
+  const needId = () => (idText ? resolveRunRef(lab, idText) : undefined);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir, { mode: action === 'list' || action === 'show' ? 'read' : 'write' });
   const lab: Lab = { db, dataDir };
@@ -64,7 +66,7 @@ export async function run(args: string[]): Promise<number> {
         const unknown = status.filter((s) => !runStatuses.includes(s as RunStatus));
         if (unknown.length > 0)
           return fail(`unknown status ${unknown.join(', ')}; statuses are ${runStatuses.join(', ')}`);
-        const datasetId = values.dataset === undefined ? undefined : Number(values.dataset);
+        const datasetId = values.dataset === undefined ? undefined : resolveDatasetRef(lab, values.dataset);
         const runs = manager.list({ datasetId, status: status as RunStatus[] });
         if (values.json) print({ runs: runs.map((r) => ({ ...r, latestMetrics: latestMetrics(r.id) })) });
         else
@@ -133,7 +135,7 @@ export async function run(args: string[]): Promise<number> {
         return fail(`unknown action "${action}"\n\n${usage}`);
     }
   } catch (error) {
-    if (error instanceof RunStateError) return fail(error.message, 1);
+    if (error instanceof RunStateError || error instanceof LabOperationError) return fail(error.message, 1);
     throw error;
   } finally {
     db.close();

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { findDataset } from '../../../app/lab/datasets.js';
 import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveDatasetRef, resolveSplitRef } from '../../../app/lab/refs.js';
 import {
   createSplit,
   listSplitSummaries,
@@ -56,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     if (action === 'list') return listCommand(lab, datasetArg, values.json);
     if (!datasetArg) return fail(`${action} needs a DATASET (id or name).\n\n${usage}`, 2);
-    const dataset = findDataset(lab, datasetArg);
+    const dataset = findDataset(lab, resolveDatasetRef(lab, datasetArg));
     if (!dataset) return fail(`no dataset "${datasetArg}"; "ddl-lab dataset list" shows the datasets there are.`, 1);
     switch (action) {
       case 'create':
@@ -75,7 +76,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'show': {
         if (!splitArg) return fail('show needs DATASET and SPLIT (id or name).', 2);
-        const split = loadSplit(lab, dataset.id, splitArg);
+        const split = loadSplit(lab, dataset.id, resolveSplitRef(lab, dataset.id, splitArg));
         if (values.json) {
           process.stdout.write(
             `${JSON.stringify({ id: split.id, name: split.name, datasetId: split.datasetId, rule: split.rule, summary: split.summary, createdAt: split.createdAt, easy: split.easy, hard: split.hard }, null, 2)}\n`,
@@ -98,7 +99,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function listCommand(lab: Lab, datasetArg: string | undefined, json: boolean): number {
-  const dataset = datasetArg === undefined ? undefined : findDataset(lab, datasetArg);
+  const dataset = datasetArg === undefined ? undefined : findDataset(lab, resolveDatasetRef(lab, datasetArg));
   if (datasetArg !== undefined && !dataset) return fail(`no dataset "${datasetArg}".`, 1);
   const splits = listSplitSummaries(lab, dataset?.id);
   if (json) process.stdout.write(`${JSON.stringify(splits, null, 2)}\n`);

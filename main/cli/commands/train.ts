@@ -2,10 +2,9 @@
 // one training run in its own process, followed in the foreground. Ctrl-C cancels gracefully
 // (the run checkpoints and can be resumed); a second Ctrl-C stops it at once.
 import { readFileSync } from 'node:fs';
-import { findDataset } from '../../../app/lab/datasets.js';
-import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { defaultDataDir, LabOperationError, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveDatasetRef, resolveRunRef, resolveSplitRef } from '../../../app/lab/refs.js';
 import { openRunManager, runLatestMetrics, RunStateError } from '../../../app/lab/runs.js';
-import { findSplit } from '../../../app/lab/splits.js';
 import { describeProgress, describeRun } from '../../../app/train/progress-text.js';
 import { RunConfigError } from '../../../app/train/run-config.js';
 import type { RunHandle } from '../../../app/train/run-supervisor.js';
@@ -14,9 +13,10 @@ import { commandFailure, parseCommandLine } from '../command-line.js';
 
 const fail = commandFailure('train');
 
-const usage = `Usage: ddl-lab train --dataset ID --split ID --config FILE.json [--name NAME] [--data-dir DIR] [--json]
+const usage = `Usage: ddl-lab train --dataset DATASET --split SPLIT --config FILE.json [--name NAME] [--data-dir DIR] [--json]
        ddl-lab train --resume RUN [--data-dir DIR] [--json]
 Trains one run (stage 1 or 2, as its config says) in its own process and follows it.
+DATASET, SPLIT and RUN are an id or a name.
 Exit code: 0 completed, 1 failed or interrupted, 2 bad arguments or config, 3 cancelled.
 `;
 
@@ -52,16 +52,12 @@ export async function run(args: string[]): Promise<number> {
     let handle: RunHandle;
     try {
       if (values.resume) {
-        if (!/^\d+$/.test(values.resume)) return fail(`--resume needs a run id (a number), got "${values.resume}"`);
-        handle = manager.resume(Number(values.resume));
+        handle = manager.resume(resolveRunRef(lab, values.resume));
       } else {
         if (!values.dataset || !values.split || !values.config)
           return fail(`--dataset, --split and --config are required (or --resume RUN)\n\n${usage}`);
-        const dataset = findDataset(lab, values.dataset);
-        if (!dataset)
-          return fail(`no dataset "${values.dataset}"; "ddl-lab dataset list" shows the datasets there are`);
-        const split = findSplit(lab, dataset.id, values.split);
-        if (!split) return fail(`dataset ${dataset.id} has no split "${values.split}"`);
+        const datasetId = resolveDatasetRef(lab, values.dataset);
+        const splitId = resolveSplitRef(lab, datasetId, values.split);
         let config: unknown;
         try {
           config = JSON.parse(readFileSync(values.config, 'utf8'));
@@ -70,12 +66,12 @@ export async function run(args: string[]): Promise<number> {
             `cannot read the config ${values.config}: ${error instanceof Error ? error.message : String(error)}`,
           );
         }
-        handle = manager.createAndStart({ datasetId: dataset.id, splitId: split.id, config, name: values.name });
+        handle = manager.createAndStart({ datasetId, splitId, config, name: values.name });
       }
     } catch (error) {
       if (error instanceof RunConfigError)
         return fail(`the run config has problems:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
-      if (error instanceof RunStateError) return fail(error.message);
+      if (error instanceof RunStateError || error instanceof LabOperationError) return fail(error.message);
       throw error;
     }
 
