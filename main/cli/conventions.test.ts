@@ -65,12 +65,13 @@ describe('ddl-lab conventions', () => {
   }, 240_000);
 
   it('suggests the closest command and flag, and treats no command as a usage error', async () => {
-    const [command, flag, far, none, help] = await inBatches([
+    const [command, flag, far, none, help, action] = await inBatches([
       () => cli('datset'),
       () => cli('dataset', 'list', '--jsno'),
       () => cli('frobnicate'),
       () => cli(),
       () => cli('--help'),
+      () => cli('dataset', 'lst'),
     ]);
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/^ddl-lab: unknown command 'datset'\. Did you mean "dataset"\?\n\nUsage: ddl-lab/);
@@ -80,6 +81,8 @@ describe('ddl-lab conventions', () => {
     expect(far.stderr).not.toContain('Did you mean');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: ddl-lab <command>');
+    expect(action.code).toBe(2);
+    expect(action.stderr).toMatch(/^ddl-lab dataset: unknown action "lst"\. Did you mean "list"\?\n\nUsage:/);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: ddl-lab <command>');
   }, 120_000);

@@ -14,6 +14,7 @@ import {
 import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
 import { resolveDatasetRef } from '../../../app/lab/refs.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
+import { didYouMean } from '../did-you-mean.js';
 
 const fail = commandFailure('dataset');
 
@@ -78,7 +79,10 @@ export async function run(args: string[]): Promise<number> {
         ? withLab(dataDir, (lab) => removeCommand(lab, target, values))
         : fail('remove needs a DATASET (id or name).', 2);
     default:
-      return fail(`unknown action "${action}".\n\n${usage}`, 2);
+      return fail(
+        `unknown action "${action}".${didYouMean(action, ['import', 'list', 'show', 'cache', 'remove'])}\n\n${usage}`,
+        2,
+      );
   }
 }
 

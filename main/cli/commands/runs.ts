@@ -11,6 +11,7 @@ import {
 } from '../../../app/lab/runs.js';
 import { describeRun } from '../../../app/train/progress-text.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
+import { didYouMean } from '../did-you-mean.js';
 import { exportRun } from '../run-export.js';
 
 const fail = commandFailure('runs');
@@ -132,7 +133,9 @@ export async function run(args: string[]): Promise<number> {
         return exportRun(db, id, values.format, values.out, fail);
       }
       default:
-        return fail(`unknown action "${action}"\n\n${usage}`);
+        return fail(
+          `unknown action "${action}".${didYouMean(action, ['list', 'show', 'cancel', 'delete', 'export'])}\n\n${usage}`,
+        );
     }
   } catch (error) {
     if (error instanceof RunStateError || error instanceof LabOperationError) return fail(error.message, 1);

@@ -15,6 +15,7 @@ import {
   type SplitSummary,
 } from '../../../app/lab/splits.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
+import { didYouMean } from '../did-you-mean.js';
 
 const fail = commandFailure('split');
 
@@ -87,7 +88,10 @@ export async function run(args: string[]): Promise<number> {
         return printSummary(split.summary, false, { id: split.id, name: split.name });
       }
       default:
-        return fail(`unknown action "${action}".\n\n${usage}`, 2);
+        return fail(
+          `unknown action "${action}".${didYouMean(action, ['list', 'create', 'preview', 'show'])}\n\n${usage}`,
+          2,
+        );
     }
   } catch (error) {
     if (error instanceof SplitRuleError)
