@@ -64,6 +64,16 @@ describe('ddl-lab conventions', () => {
     });
   }, 240_000);
 
+  it('a missing action or argument is a usage error: the usage on stderr, exit 2', async () => {
+    const cases = [['runs'], ['runs', 'show'], ['dataset'], ['dataset', 'remove'], ['lab']];
+    const results = await inBatches(cases.map((args) => () => cli(...args)));
+    cases.forEach((args, i) => {
+      const { code, stdout, stderr } = results[i]!;
+      expect({ args, code, stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(stderr, args.join(' ')).toMatch(new RegExp(`Usage:[\\s\\S]*ddl-lab ${args[0]}\\b`));
+    });
+  }, 120_000);
+
   it('suggests the closest command and flag, and treats no command as a usage error', async () => {
     const [command, flag, far, none, help, action] = await inBatches([
       () => cli('datset'),

@@ -59,8 +59,8 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [action, target] = positionals;
   if (values.help || !action) {
-    process.stdout.write(usage);
-    return action || values.help ? 0 : 2;
+    (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
+    return values.help ? 0 : 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   switch (action) {
@@ -71,13 +71,15 @@ export async function run(args: string[]): Promise<number> {
     case 'show':
       return target
         ? withLab(dataDir, (lab) => showCommand(lab, target, values.json), 'read')
-        : fail('show needs a DATASET (id or name).', 2);
+        : fail(`show needs a DATASET (id or name).\n\n${usage}`, 2);
     case 'cache':
-      return target ? cacheCommand(target, values, dataDir) : fail('cache needs a DATASET (id or name).', 2);
+      return target
+        ? cacheCommand(target, values, dataDir)
+        : fail(`cache needs a DATASET (id or name).\n\n${usage}`, 2);
     case 'remove':
       return target
         ? withLab(dataDir, (lab) => removeCommand(lab, target, values))
-        : fail('remove needs a DATASET (id or name).', 2);
+        : fail(`remove needs a DATASET (id or name).\n\n${usage}`, 2);
     default:
       return fail(
         `unknown action "${action}".${didYouMean(action, ['import', 'list', 'show', 'cache', 'remove'])}\n\n${usage}`,

@@ -39,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [action] = positionals;
   if (values.help || !action) {
-    process.stdout.write(usage);
+    (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
     return values.help ? 0 : 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();

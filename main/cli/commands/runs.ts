@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [action, idText] = positionals;
   if (values.help || !action) {
-    process.stdout.write(usage);
+    (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
     return values.help ? 0 : 2;
   }
   // RUN is an id or a name; an unknown or ambiguous one is a LabOperationError (exit 1).
@@ -80,7 +80,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'show': {
         const id = needId();
-        if (id === undefined) return fail('runs show needs a run id, e.g. "ddl-lab runs show 3"');
+        if (id === undefined) return fail(`show needs a RUN (id or name), e.g. "ddl-lab runs show 3".\n\n${usage}`);
         const details = manager.get(id);
         if (!details) return fail(`no run ${id} in ${dataDir}`, 1);
         const latest = latestMetrics(id);
@@ -110,7 +110,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'cancel': {
         const id = needId();
-        if (id === undefined) return fail('runs cancel needs a run id');
+        if (id === undefined) return fail(`cancel needs a RUN (id or name).\n\n${usage}`);
         const graceMs = Number(values.timeout) * 1000;
         if (!Number.isFinite(graceMs) || graceMs < 0)
           return fail(`--timeout must be a number of seconds, got "${values.timeout}"`);
@@ -121,7 +121,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'delete': {
         const id = needId();
-        if (id === undefined) return fail('runs delete needs a run id');
+        if (id === undefined) return fail(`delete needs a RUN (id or name).\n\n${usage}`);
         manager.delete(id);
         process.stdout.write(`deleted run ${id}\n`);
         return 0;

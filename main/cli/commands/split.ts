@@ -49,8 +49,8 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [action, datasetArg, splitArg] = positionals;
   if (values.help || !action) {
-    process.stdout.write(usage);
-    return action || values.help ? 0 : 2;
+    (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
+    return values.help ? 0 : 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir, { mode: action === 'create' ? 'write' : 'read' });
@@ -76,7 +76,7 @@ export async function run(args: string[]): Promise<number> {
         return printSummary(saved.summary, values.json, { id: saved.id, name: saved.name });
       }
       case 'show': {
-        if (!splitArg) return fail('show needs DATASET and SPLIT (id or name).', 2);
+        if (!splitArg) return fail(`show needs DATASET and SPLIT (id or name).\n\n${usage}`, 2);
         const split = loadSplit(lab, dataset.id, resolveSplitRef(lab, dataset.id, splitArg));
         if (values.json) {
           process.stdout.write(
