@@ -114,10 +114,17 @@ export const stage2ConfigSchema = z.strictObject({
   ...runFields,
 });
 
+/** A config file's editor aids: a "$schema" reference and "//" comments, dropped before parsing. */
+const editorKeys = new Set(['$schema', '//']);
+
 /** A run config file / stored run config: stage 1 when no stage is given. */
 export const trainerRunConfigSchema = z
   .preprocess(
-    (input) => (typeof input === 'object' && input !== null && !('stage' in input) ? { ...input, stage: 1 } : input),
+    (input) => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+      const fields = Object.fromEntries(Object.entries(input).filter(([key]) => !editorKeys.has(key)));
+      return 'stage' in fields ? fields : { ...fields, stage: 1 };
+    },
     z.discriminatedUnion('stage', [stage1ConfigSchema, stage2ConfigSchema], {
       error: (iss) => `stage must be 1 or 2, got ${shown((iss.input as { stage?: unknown } | undefined)?.stage)}`,
     }),

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './did-you-mean.js';
 
 // What every ddl-lab command does with its arguments: parse them (a bad flag is a usage error,
 // exit 2, not an exception), report problems as "ddl-lab <command>: …" on stderr, read numbers.
@@ -13,16 +14,31 @@ export function commandFailure(command: string): Fail {
   };
 }
 
-/** parseArgs(config), or the exit code after reporting a bad flag together with the usage. */
+/**
+ * parseArgs(config), or the exit code after reporting a bad flag together with the usage (and the
+ * closest real flag for a mistyped one). A `help` option also answers to `-h`, on every command.
+ */
 export function parseCommandLine<T extends ParseArgsConfig>(
   config: T,
   usage: string,
   fail: Fail,
 ): ReturnType<typeof parseArgs<T>> | number {
+  const options = config.options ?? {};
+  const help = options.help;
+  const withShortHelp =
+    help && !help.short ? { ...config, options: { ...options, help: { ...help, short: 'h' } } } : config;
   try {
-    return parseArgs(config);
+    return parseArgs(withShortHelp) as ReturnType<typeof parseArgs<T>>;
   } catch (error) {
-    return fail(`${(error as Error).message}\n\n${usage}`, 2);
+    const message = (error as Error).message;
+    const flag = /^Unknown option '(--[^'=]+)'/.exec(message)?.[1];
+    const hint = flag
+      ? didYouMean(
+          flag,
+          Object.keys(options).map((name) => `--${name}`),
+        )
+      : '';
+    return fail(`${hint ? `Unknown option '${flag}'.${hint}` : message}\n\n${usage}`, 2);
   }
 }
 

@@ -1,13 +1,18 @@
 // `ddl-lab <command> ...`: every command is a thin module in ./commands that calls into app/.
+import { didYouMean } from './did-you-mean.js';
 import { failureText } from './failure-text.js';
 import { commandNames, loadCommand } from './registry.js';
 import { packageVersion } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
-    return name ? 0 : 1;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     process.stdout.write(`${packageVersion()}\n`);
@@ -15,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = await loadCommand(name);
   if (!command) {
-    process.stderr.write(`ddl-lab: unknown command '${name}'.\n\n${usage()}`);
+    process.stderr.write(`ddl-lab: unknown command '${name}'.${didYouMean(name, commandNames())}\n\n${usage()}`);
     return 2;
   }
   return command.run(rest);

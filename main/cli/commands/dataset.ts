@@ -12,7 +12,9 @@ import {
   type ImportProgress,
 } from '../../../app/lab/datasets.js';
 import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveDatasetRef } from '../../../app/lab/refs.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
+import { didYouMean } from '../did-you-mean.js';
 
 const fail = commandFailure('dataset');
 
@@ -57,8 +59,8 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [action, target] = positionals;
   if (values.help || !action) {
-    process.stdout.write(usage);
-    return action || values.help ? 0 : 2;
+    (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
+    return values.help ? 0 : 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   switch (action) {
@@ -69,15 +71,20 @@ export async function run(args: string[]): Promise<number> {
     case 'show':
       return target
         ? withLab(dataDir, (lab) => showCommand(lab, target, values.json), 'read')
-        : fail('show needs a DATASET (id or name).', 2);
+        : fail(`show needs a DATASET (id or name).\n\n${usage}`, 2);
     case 'cache':
-      return target ? cacheCommand(target, values, dataDir) : fail('cache needs a DATASET (id or name).', 2);
+      return target
+        ? cacheCommand(target, values, dataDir)
+        : fail(`cache needs a DATASET (id or name).\n\n${usage}`, 2);
     case 'remove':
       return target
         ? withLab(dataDir, (lab) => removeCommand(lab, target, values))
-        : fail('remove needs a DATASET (id or name).', 2);
+        : fail(`remove needs a DATASET (id or name).\n\n${usage}`, 2);
     default:
-      return fail(`unknown action "${action}".\n\n${usage}`, 2);
+      return fail(
+        `unknown action "${action}".${didYouMean(action, ['import', 'list', 'show', 'cache', 'remove'])}\n\n${usage}`,
+        2,
+      );
   }
 }
 
@@ -159,7 +166,7 @@ function listCommand(lab: Lab, json: boolean): number {
 }
 
 function showCommand(lab: Lab, target: string, json: boolean): number {
-  const dataset = findDataset(lab, target);
+  const dataset = findDataset(lab, resolveDatasetRef(lab, target));
   if (!dataset) return notFound(target);
   const detail = datasetDetail(lab, dataset);
   if (json) {
@@ -186,7 +193,7 @@ async function cacheCommand(target: string, values: Values, dataDir: string): Pr
   const size = wholeNumber(values.size ?? '', 8, 1024);
   if (size === null) return fail('cache needs --size S (8 to 1024).', 2);
   return withLab(dataDir, async (lab) => {
-    const dataset = findDataset(lab, target);
+    const dataset = findDataset(lab, resolveDatasetRef(lab, target));
     if (!dataset) return notFound(target);
     const result = await cacheDataset(lab, dataset.id, size);
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -199,7 +206,7 @@ async function cacheCommand(target: string, values: Values, dataDir: string): Pr
 }
 
 function removeCommand(lab: Lab, target: string, values: Values): number {
-  const dataset = findDataset(lab, target);
+  const dataset = findDataset(lab, resolveDatasetRef(lab, target));
   if (!dataset) return notFound(target);
   const removal = removeDataset(lab, dataset.id, { withRuns: values['with-runs'] });
   process.stdout.write(values.json ? `${JSON.stringify(removal, null, 2)}\n` : describeRemoval(removal));

@@ -2,7 +2,6 @@
 // headless. Makes the SynthFaces `pose` datasets if missing, trains stage 1, fine-tunes it twice
 // (DDL and classification only, same checkpoint, seed and steps), evaluates all three on held-out
 // identities and prints the comparison.
-import { parseArgs } from 'node:util';
 import { initBackend } from '../../../app/engine/backend.js';
 import { armTitles, formatSummaryTable, metricRows, type DemoArm } from '../../../app/demo/demo-table.js';
 import { runDemo } from '../../../app/demo/run-demo.js';
@@ -10,6 +9,7 @@ import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
 import type { RunProgressEvent } from '../../../app/train/events.js';
 import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
+import { commandFailure, parseCommandLine } from '../command-line.js';
 
 const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--json] [--data-dir DIR]
   --quick     tiny settings (about 2 minutes on 2 CPU cores, wasm)
@@ -18,16 +18,22 @@ const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--json] [--data-dir DI
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      quick: { type: 'boolean', default: false },
-      seeds: { type: 'string', default: '1' },
-      json: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', default: false },
+  const parsed = parseCommandLine(
+    {
+      args,
+      options: {
+        quick: { type: 'boolean', default: false },
+        seeds: { type: 'string', default: '1' },
+        json: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
     },
-  });
+    usage,
+    commandFailure('demo'),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.help) {
     process.stdout.write(usage);
     return 0;

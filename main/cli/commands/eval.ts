@@ -9,7 +9,8 @@ import {
   evaluationFailures,
   formatEvaluation,
 } from '../../../app/lab/evaluations.js';
-import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { defaultDataDir, LabOperationError, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveRunRef } from '../../../app/lab/refs.js';
 import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
@@ -20,7 +21,7 @@ const fail = commandFailure('eval');
 
 const usage = `Usage: ddl-lab eval RUN --pairs ID [--flip] [--threshold T] [--far F] [--step S] [--split ID]
                     [--failures N] [--scores-out FILE] [--json] [--data-dir DIR]
-  RUN            run id ("ddl-lab runs list")
+  RUN            run id or name ("ddl-lab runs list")
   --pairs ID     pair list id ("ddl-lab dataset show DATASET" lists a dataset's pair lists)
   --flip         flip-test: each image embedded as the sum of its and its mirror's embeddings
   --threshold T  failures at this cosine threshold (default: the threshold of FAR --far on all pairs)
@@ -69,8 +70,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) return fail(`give one run id, e.g. "ddl-lab eval 3 --pairs 1".\n\n${usage}`, 2);
-  const runId = optionalWhole(positionals[0], 1);
-  if (!runId) return fail(`the run id must be a whole number, got "${positionals[0]}".`, 2);
+  const runText = positionals[0]!;
+  let runId = /^\d+$/.test(runText) ? Number(runText) : undefined; // else a name, looked up once the lab is open
   const pairListId = optionalWhole(values.pairs, 1);
   if (pairListId === undefined)
     return fail(
@@ -103,6 +104,7 @@ export async function run(args: string[]): Promise<number> {
   const db = openLabDatabase(dataDir);
   const lab: Lab = { db, dataDir };
   try {
+    runId ??= resolveRunRef(lab, runText);
     const result = await evaluateRun(lab, {
       runId,
       pairListId,
@@ -133,8 +135,8 @@ export async function run(args: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof EvaluationRequestError) return fail(error.message, 1);
-    return fail(`evaluating run ${runId} on pair list ${pairListId} failed: ${(error as Error).message}`, 1);
+    if (error instanceof EvaluationRequestError || error instanceof LabOperationError) return fail(error.message, 1);
+    return fail(`evaluating run ${runId ?? runText} on pair list ${pairListId} failed: ${(error as Error).message}`, 1);
   } finally {
     db.close();
   }

@@ -2,6 +2,7 @@
 // over when its database is missing, empty or damaged. The work is in app/store, reached through app/lab.
 import { checkLabDatabase, defaultDataDir, planLabReset, resetLab } from '../../../app/lab/lab.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
+import { didYouMean } from '../did-you-mean.js';
 
 const fail = commandFailure('lab');
 
@@ -38,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [action] = positionals;
   if (values.help || !action) {
-    process.stdout.write(usage);
+    (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
     return values.help ? 0 : 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
@@ -72,7 +73,7 @@ export async function run(args: string[]): Promise<number> {
         );
       return 0;
     }
-    return fail(`unknown action "${action}".\n\n${usage}`, 2);
+    return fail(`unknown action "${action}".${didYouMean(action, ['check', 'reset'])}\n\n${usage}`, 2);
   } catch (error) {
     if (error instanceof Error) return fail(error.message, 1);
     throw error;

@@ -1,5 +1,6 @@
 // `ddl-lab runs list|show|cancel|resume|delete`: the run records in the data directory.
-import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { defaultDataDir, LabOperationError, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveDatasetRef, resolveRunRef } from '../../../app/lab/refs.js';
 import {
   openRunManager,
   runHistograms,
@@ -10,12 +11,13 @@ import {
 } from '../../../app/lab/runs.js';
 import { describeRun } from '../../../app/train/progress-text.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
+import { didYouMean } from '../did-you-mean.js';
 import { exportEmbeddings } from '../embeddings-export.js';
 import { exportRun } from '../run-export.js';
 
 const fail = commandFailure('runs');
 
-const usage = `Usage: ddl-lab runs list [--dataset ID] [--status S] [--json]
+const usage = `Usage: ddl-lab runs list [--dataset DATASET] [--status S] [--json]
        ddl-lab runs show RUN [--json]
        ddl-lab runs cancel RUN [--timeout SECONDS]   graceful, then forced after the timeout (default 60)
        ddl-lab runs delete RUN
@@ -25,7 +27,7 @@ const usage = `Usage: ddl-lab runs list [--dataset ID] [--status S] [--json]
                  every image's embedding from the run's latest checkpoint: CSV path,identity,e0..,
                  or an (N, d) float32 .npy with its rows in FILE.rows.csv (row,path,identity)
 To resume a stopped run: ddl-lab train --resume RUN
-Common: --data-dir DIR
+RUN and DATASET are an id or a name. Common: --data-dir DIR
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -51,10 +53,11 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [action, idText] = positionals;
   if (values.help || !action) {
-    process.stdout.write(usage);
+    (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
     return values.help ? 0 : 2;
   }
-  const needId = () => (idText && /^\d+$/.test(idText) ? Number(idText) : undefined);
+  // RUN is an id or a name; an unknown or ambiguous one is a LabOperationError (exit 1).
+  const needId = () => (idText ? resolveRunRef(lab, idText) : undefined);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir, { mode: action === 'list' || action === 'show' ? 'read' : 'write' });
   const lab: Lab = { db, dataDir };
@@ -68,7 +71,7 @@ export async function run(args: string[]): Promise<number> {
         const unknown = status.filter((s) => !runStatuses.includes(s as RunStatus));
         if (unknown.length > 0)
           return fail(`unknown status ${unknown.join(', ')}; statuses are ${runStatuses.join(', ')}`);
-        const datasetId = values.dataset === undefined ? undefined : Number(values.dataset);
+        const datasetId = values.dataset === undefined ? undefined : resolveDatasetRef(lab, values.dataset);
         const runs = manager.list({ datasetId, status: status as RunStatus[] });
         if (values.json) print({ runs: runs.map((r) => ({ ...r, latestMetrics: latestMetrics(r.id) })) });
         else
@@ -81,7 +84,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'show': {
         const id = needId();
-        if (id === undefined) return fail('runs show needs a run id, e.g. "ddl-lab runs show 3"');
+        if (id === undefined) return fail(`show needs a RUN (id or name), e.g. "ddl-lab runs show 3".\n\n${usage}`);
         const details = manager.get(id);
         if (!details) return fail(`no run ${id} in ${dataDir}`, 1);
         const latest = latestMetrics(id);
@@ -111,7 +114,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'cancel': {
         const id = needId();
-        if (id === undefined) return fail('runs cancel needs a run id');
+        if (id === undefined) return fail(`cancel needs a RUN (id or name).\n\n${usage}`);
         const graceMs = Number(values.timeout) * 1000;
         if (!Number.isFinite(graceMs) || graceMs < 0)
           return fail(`--timeout must be a number of seconds, got "${values.timeout}"`);
@@ -122,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'delete': {
         const id = needId();
-        if (id === undefined) return fail('runs delete needs a run id');
+        if (id === undefined) return fail(`delete needs a RUN (id or name).\n\n${usage}`);
         manager.delete(id);
         process.stdout.write(`deleted run ${id}\n`);
         return 0;
@@ -141,10 +144,12 @@ export async function run(args: string[]): Promise<number> {
         return await exportEmbeddings(lab, id, values, fail);
       }
       default:
-        return fail(`unknown action "${action}"\n\n${usage}`);
+        return fail(
+          `unknown action "${action}".${didYouMean(action, ['list', 'show', 'cancel', 'delete', 'export', 'embeddings'])}\n\n${usage}`,
+        );
     }
   } catch (error) {
-    if (error instanceof RunStateError) return fail(error.message, 1);
+    if (error instanceof RunStateError || error instanceof LabOperationError) return fail(error.message, 1);
     throw error;
   } finally {
     db.close();

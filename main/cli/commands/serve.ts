@@ -1,38 +1,44 @@
 // `ddl-lab serve [--port P] [--host H] [--allow-host NAME] [--data-dir D]`: the lab UI and LabApi in a browser, for headless machines.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createLabService } from '../../../app/api/service/index.js';
 import { checkLabDatabase, defaultDataDir } from '../../../app/lab/lab.js';
 import { builtRendererDir, projectRoot } from '../../project-root.js';
 import { plainHttpWarning } from '../../server/host-check.js';
 import { startServer } from '../../server/server.js';
 import { newToken } from '../../server/token.js';
+import { commandFailure, parseCommandLine } from '../command-line.js';
+
+const usage = [
+  'Usage: ddl-lab serve [--port 8737] [--host 127.0.0.1] [--allow-host NAME]... [--data-dir DIR]',
+  '',
+  'Serves the lab UI and its API on http://HOST:PORT with a per-launch token (open the printed URL).',
+  'It binds 127.0.0.1 by default; --host 0.0.0.0 exposes it to your network (the token still guards it;',
+  'prefer an SSH tunnel: ssh -L 8737:127.0.0.1:8737 server). Requests must name this server in their Host',
+  "header (localhost, the bound address, or for 0.0.0.0 this machine's addresses and host name);",
+  '--allow-host NAME accepts another name, e.g. a DNS name of the machine.',
+  '',
+].join('\n');
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string', default: '8737' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'allow-host': { type: 'string', multiple: true, default: [] },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', default: false },
+  const parsed = parseCommandLine(
+    {
+      args,
+      options: {
+        port: { type: 'string', default: '8737' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'allow-host': { type: 'string', multiple: true, default: [] },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
     },
-  });
+    usage,
+    commandFailure('serve'),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.help) {
-    process.stdout.write(
-      [
-        'Usage: ddl-lab serve [--port 8737] [--host 127.0.0.1] [--allow-host NAME]... [--data-dir DIR]',
-        '',
-        'Serves the lab UI and its API on http://HOST:PORT with a per-launch token (open the printed URL).',
-        'It binds 127.0.0.1 by default; --host 0.0.0.0 exposes it to your network (the token still guards it;',
-        'prefer an SSH tunnel: ssh -L 8737:127.0.0.1:8737 server). Requests must name this server in their Host',
-        "header (localhost, the bound address, or for 0.0.0.0 this machine's addresses and host name);",
-        '--allow-host NAME accepts another name, e.g. a DNS name of the machine.',
-        '',
-      ].join('\n'),
-    );
+    process.stdout.write(usage);
     return 0;
   }
   const port = Number(values.port);

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { findDataset } from '../../../app/lab/datasets.js';
 import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveDatasetRef, resolveSplitRef } from '../../../app/lab/refs.js';
 import {
   createSplit,
   listSplitSummaries,
@@ -14,6 +15,7 @@ import {
   type SplitSummary,
 } from '../../../app/lab/splits.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
+import { didYouMean } from '../did-you-mean.js';
 
 const fail = commandFailure('split');
 
@@ -47,8 +49,8 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [action, datasetArg, splitArg] = positionals;
   if (values.help || !action) {
-    process.stdout.write(usage);
-    return action || values.help ? 0 : 2;
+    (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
+    return values.help ? 0 : 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir, { mode: action === 'create' ? 'write' : 'read' });
@@ -56,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     if (action === 'list') return listCommand(lab, datasetArg, values.json);
     if (!datasetArg) return fail(`${action} needs a DATASET (id or name).\n\n${usage}`, 2);
-    const dataset = findDataset(lab, datasetArg);
+    const dataset = findDataset(lab, resolveDatasetRef(lab, datasetArg));
     if (!dataset) return fail(`no dataset "${datasetArg}"; "ddl-lab dataset list" shows the datasets there are.`, 1);
     switch (action) {
       case 'create':
@@ -74,8 +76,8 @@ export async function run(args: string[]): Promise<number> {
         return printSummary(saved.summary, values.json, { id: saved.id, name: saved.name });
       }
       case 'show': {
-        if (!splitArg) return fail('show needs DATASET and SPLIT (id or name).', 2);
-        const split = loadSplit(lab, dataset.id, splitArg);
+        if (!splitArg) return fail(`show needs DATASET and SPLIT (id or name).\n\n${usage}`, 2);
+        const split = loadSplit(lab, dataset.id, resolveSplitRef(lab, dataset.id, splitArg));
         if (values.json) {
           process.stdout.write(
             `${JSON.stringify({ id: split.id, name: split.name, datasetId: split.datasetId, rule: split.rule, summary: split.summary, createdAt: split.createdAt, easy: split.easy, hard: split.hard }, null, 2)}\n`,
@@ -86,7 +88,10 @@ export async function run(args: string[]): Promise<number> {
         return printSummary(split.summary, false, { id: split.id, name: split.name });
       }
       default:
-        return fail(`unknown action "${action}".\n\n${usage}`, 2);
+        return fail(
+          `unknown action "${action}".${didYouMean(action, ['list', 'create', 'preview', 'show'])}\n\n${usage}`,
+          2,
+        );
     }
   } catch (error) {
     if (error instanceof SplitRuleError)
@@ -98,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function listCommand(lab: Lab, datasetArg: string | undefined, json: boolean): number {
-  const dataset = datasetArg === undefined ? undefined : findDataset(lab, datasetArg);
+  const dataset = datasetArg === undefined ? undefined : findDataset(lab, resolveDatasetRef(lab, datasetArg));
   if (datasetArg !== undefined && !dataset) return fail(`no dataset "${datasetArg}".`, 1);
   const splits = listSplitSummaries(lab, dataset?.id);
   if (json) process.stdout.write(`${JSON.stringify(splits, null, 2)}\n`);

@@ -1,22 +1,27 @@
 // `ddl-lab train --dataset ID --split ID --config FILE.json [--resume RUN] [--data-dir D] [--json]`:
 // one training run in its own process, followed in the foreground. Ctrl-C cancels gracefully
 // (the run checkpoints and can be resumed); a second Ctrl-C stops it at once.
-import { readFileSync } from 'node:fs';
-import { findDataset } from '../../../app/lab/datasets.js';
-import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defaultDataDir, LabOperationError, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
+import { resolveDatasetRef, resolveRunRef, resolveSplitRef } from '../../../app/lab/refs.js';
 import { openRunManager, runLatestMetrics, RunStateError } from '../../../app/lab/runs.js';
-import { findSplit } from '../../../app/lab/splits.js';
 import { describeProgress, describeRun } from '../../../app/train/progress-text.js';
+import { runConfigSchemaFile, startingRunConfig } from '../../../app/train/run-config-file.js';
 import { RunConfigError } from '../../../app/train/run-config.js';
 import type { RunHandle } from '../../../app/train/run-supervisor.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
+import { projectRoot } from '../../project-root.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 
 const fail = commandFailure('train');
 
-const usage = `Usage: ddl-lab train --dataset ID --split ID --config FILE.json [--name NAME] [--data-dir DIR] [--json]
+const usage = `Usage: ddl-lab train --dataset DATASET --split SPLIT --config FILE.json [--name NAME] [--data-dir DIR] [--json]
        ddl-lab train --resume RUN [--data-dir DIR] [--json]
+       ddl-lab train --init FILE.json   writes a commented starting config (never over an existing file)
 Trains one run (stage 1 or 2, as its config says) in its own process and follows it.
+DATASET, SPLIT and RUN are an id or a name.
 Exit code: 0 completed, 1 failed or interrupted, 2 bad arguments or config, 3 cancelled.
 `;
 
@@ -30,6 +35,7 @@ export async function run(args: string[]): Promise<number> {
         config: { type: 'string' },
         name: { type: 'string' },
         resume: { type: 'string' },
+        init: { type: 'string' },
         'data-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -44,6 +50,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  if (values.init !== undefined) return writeStartingConfig(values.init);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const db = openLabDatabase(dataDir);
   const lab: Lab = { db, dataDir };
@@ -52,16 +59,12 @@ export async function run(args: string[]): Promise<number> {
     let handle: RunHandle;
     try {
       if (values.resume) {
-        if (!/^\d+$/.test(values.resume)) return fail(`--resume needs a run id (a number), got "${values.resume}"`);
-        handle = manager.resume(Number(values.resume));
+        handle = manager.resume(resolveRunRef(lab, values.resume));
       } else {
         if (!values.dataset || !values.split || !values.config)
           return fail(`--dataset, --split and --config are required (or --resume RUN)\n\n${usage}`);
-        const dataset = findDataset(lab, values.dataset);
-        if (!dataset)
-          return fail(`no dataset "${values.dataset}"; "ddl-lab dataset list" shows the datasets there are`);
-        const split = findSplit(lab, dataset.id, values.split);
-        if (!split) return fail(`dataset ${dataset.id} has no split "${values.split}"`);
+        const datasetId = resolveDatasetRef(lab, values.dataset);
+        const splitId = resolveSplitRef(lab, datasetId, values.split);
         let config: unknown;
         try {
           config = JSON.parse(readFileSync(values.config, 'utf8'));
@@ -70,12 +73,12 @@ export async function run(args: string[]): Promise<number> {
             `cannot read the config ${values.config}: ${error instanceof Error ? error.message : String(error)}`,
           );
         }
-        handle = manager.createAndStart({ datasetId: dataset.id, splitId: split.id, config, name: values.name });
+        handle = manager.createAndStart({ datasetId, splitId, config, name: values.name });
       }
     } catch (error) {
       if (error instanceof RunConfigError)
         return fail(`the run config has problems:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
-      if (error instanceof RunStateError) return fail(error.message);
+      if (error instanceof RunStateError || error instanceof LabOperationError) return fail(error.message);
       throw error;
     }
 
@@ -109,4 +112,24 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+/** `--init FILE`: a starting config whose "$schema" points at the shipped schema, for editor completion. */
+function writeStartingConfig(file: string): number {
+  const schemaUrl = pathToFileURL(join(projectRoot(), runConfigSchemaFile)).href;
+  try {
+    writeFileSync(file, `${JSON.stringify(startingRunConfig(schemaUrl), null, 2)}\n`, { flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(
+      code === 'EEXIST'
+        ? `${file} already exists; give --init a new file name (nothing was written).`
+        : `cannot write ${file}: ${(error as Error).message}`,
+      1,
+    );
+  }
+  process.stdout.write(
+    `wrote ${file}; edit it, then: ddl-lab train --dataset DATASET --split SPLIT --config ${file}\n`,
+  );
+  return 0;
 }
