@@ -4,6 +4,7 @@ import { metricSeries } from '../app/store/runs-series.js';
 import { createSynthFixture } from '../app/train/test-support/synth-fixture.js';
 import { expect, startLabServer } from './lab-server.js';
 import { test } from '@playwright/test';
+import { tinyStage1 } from '../app/train/test-support/tiny-stage1.js';
 
 // Stopping `ddl-lab serve` while a run trains (no browser): SIGTERM to the real server process.
 // The run's worker is told to suspend, sees it within one step, checkpoints that step and ends
@@ -22,14 +23,7 @@ test('SIGTERM to a serve that trains: it exits within 5 s, the run is interrupte
           name: 'stopped with the server',
           datasetId: String(fixture.datasetId),
           splitId: String(fixture.splitId),
-          stage: 1,
-          backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
-          head: { type: 'cosface', s: 16, m: 0.2 },
-          batchSize: 16,
-          steps: 100_000,
-          lr: 0.05,
-          seed: 11,
-          checkpointEvery: 100_000, // no checkpoint but the one written when it stops
+          ...tinyStage1(100_000, 100_000), // no checkpoint but the one written when it stops
         },
       }),
     });

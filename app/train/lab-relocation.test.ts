@@ -12,6 +12,7 @@ import { metricSeries } from '../store/runs-series.js';
 import { RunManager } from './run-manager.js';
 import { createSynthFixture, type SynthFixture } from './test-support/synth-fixture.js';
 import { trainInProcess } from './test-support/train-in-process.js';
+import { tinyStage1 } from './test-support/tiny-stage1.js';
 
 // A lab folder copied or moved as a whole (a backup restored elsewhere, a new disk): its runs
 // resume, fine-tune and evaluate from their own checkpoints, in real run processes, and a copy
@@ -33,17 +34,7 @@ beforeAll(async () => {
     {
       datasetId,
       splitId,
-      config: {
-        stage: 1,
-        backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
-        head: { type: 'cosface', s: 16, m: 0.2 },
-        batchSize: 16,
-        steps: 12,
-        lr: 0.05,
-        seed: 11,
-        checkpointEvery: 4,
-        keepCheckpoints: 2,
-      },
+      config: tinyStage1(12, 4),
     },
     (step) => (step >= 8 ? 'cancel' : undefined),
   );

@@ -13,6 +13,7 @@ import { createSynthFixture, type SynthFixture } from './test-support/synth-fixt
 import { trainInProcess } from './test-support/train-in-process.js';
 import { parseResolvedRunConfig } from './run-checks.js';
 import { train } from './trainer.js';
+import { tinyStage1 } from './test-support/tiny-stage1.js';
 
 // Resuming runs whose last attempt left them in a bad state, in real run processes: a damaged
 // newest checkpoint, and steps recorded after the last checkpoint by a process that was killed.
@@ -24,17 +25,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fixture?.cleanup());
 
-const stage1 = (steps: number, checkpointEvery: number) => ({
-  stage: 1,
-  backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
-  head: { type: 'cosface', s: 16, m: 0.2 },
-  batchSize: 16,
-  steps,
-  lr: 0.05,
-  seed: 11,
-  checkpointEvery,
-  keepCheckpoints: 2,
-});
+const stage1 = tinyStage1;
 
 const steps = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

@@ -9,6 +9,7 @@ import { recoverInterruptedRuns } from './run-control.js';
 import { RunManager } from './run-manager.js';
 import { waitUntil } from './test-support/processes.js';
 import { createSynthFixture, type SynthFixture } from './test-support/synth-fixture.js';
+import { tinyStage1 } from './test-support/tiny-stage1.js';
 
 // A full disk while a run trains, for real: the lab lives on a small tmpfs that the test fills up,
 // so SQLite's writes fail with SQLITE_FULL. The supervisor (this process, as in the app) must log
@@ -64,16 +65,7 @@ describe.skipIf(!mounted)('a full disk (tmpfs, needs root to mount)', () => {
     const handle = manager.createAndStart({
       datasetId,
       splitId,
-      config: {
-        stage: 1,
-        backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
-        head: { type: 'cosface', s: 16, m: 0.2 },
-        batchSize: 16,
-        steps: 100_000,
-        lr: 0.05,
-        seed: 11,
-        checkpointEvery: 100_000,
-      },
+      config: tinyStage1(100_000, 100_000),
     });
     await waitUntil('2 recorded steps', () =>
       (metricSeries(db, handle.runId, { names: ['total'] }).total ?? []).length >= 2 ? true : undefined,

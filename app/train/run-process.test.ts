@@ -8,6 +8,7 @@ import { recoverInterruptedRuns } from './run-control.js';
 import { RunManager } from './run-manager.js';
 import { workerLogFile } from './run-supervisor.js';
 import { createSynthFixture, type SynthFixture } from './test-support/synth-fixture.js';
+import { tinyStage1 } from './test-support/tiny-stage1.js';
 
 // Runs in their own processes (child_process.fork of run-worker.ts through tsx), as the app runs them.
 
@@ -17,17 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.cleanup());
 
-const stage1 = (steps: number, checkpointEvery: number) => ({
-  stage: 1,
-  backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
-  head: { type: 'cosface', s: 16, m: 0.2 },
-  batchSize: 16,
-  steps,
-  lr: 0.05,
-  seed: 11,
-  checkpointEvery,
-  keepCheckpoints: 2,
-});
+const stage1 = tinyStage1;
 
 function waitFor<T>(subscribe: (listener: (value: T) => void) => void, test: (value: T) => boolean): Promise<T> {
   return new Promise((resolve) =>

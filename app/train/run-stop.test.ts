@@ -9,6 +9,7 @@ import { recoverInterruptedRuns } from './run-control.js';
 import { RunManager } from './run-manager.js';
 import { startSupervisorProcess, waitUntil } from './test-support/processes.js';
 import { createSynthFixture, type SynthFixture } from './test-support/synth-fixture.js';
+import { tinyStage1 } from './test-support/tiny-stage1.js';
 
 // Stops reach a training worker within one step (its loop yields every step), and a pid that
 // now belongs to another process does not keep a run `running`. Real processes, real kills.
@@ -20,17 +21,7 @@ beforeAll(async () => {
 afterAll(() => fixture?.cleanup());
 
 // Long enough never to finish in these tests, and no checkpoint before the stop.
-const longStage1 = {
-  stage: 1,
-  backbone: { name: 'ir-lite', inputSize: 32, embeddingSize: 32, widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] },
-  head: { type: 'cosface', s: 16, m: 0.2 },
-  batchSize: 16,
-  steps: 100_000,
-  lr: 0.05,
-  seed: 11,
-  checkpointEvery: 100_000,
-  keepCheckpoints: 2,
-};
+const longStage1 = tinyStage1(100_000, 100_000);
 
 function lastMetricStep(db: LabDatabase, runId: number): number {
   const total = metricSeries(db, runId, { names: ['total'] }).total ?? [];
