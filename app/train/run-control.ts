@@ -21,12 +21,7 @@ export function recoverInterruptedRuns(
   const changed: RunRecord[] = [];
   for (const run of listRunRecords(db, { status: ['running'] })) {
     if (run.pid !== null && isAlive(run.pid, run.id)) continue;
-    const checkpoint = latestCheckpoint(db, run.id);
-    const error =
-      `the run process${run.pid !== null ? ` (pid ${run.pid})` : ''} is gone: it crashed or was killed at step ${run.lastStep} of ${run.totalSteps}; ` +
-      (checkpoint
-        ? `resume continues from its last checkpoint, step ${checkpoint.step}`
-        : 'it has no checkpoint, so resume starts it again');
+    const error = goneProcessMessage(db, run);
     try {
       if (finishRun(db, run.id, 'interrupted', error, ['running'])) changed.push(getRunRecord(db, run.id) as RunRecord);
     } catch (failure) {
@@ -36,6 +31,29 @@ export function recoverInterruptedRuns(
     }
   }
   return changed;
+}
+
+function goneProcessMessage(db: LabDatabase, run: RunRecord): string {
+  const checkpoint = latestCheckpoint(db, run.id);
+  return (
+    `the run process${run.pid !== null ? ` (pid ${run.pid})` : ''} is gone: it crashed or was killed at step ${run.lastStep} of ${run.totalSteps}; ` +
+    (checkpoint
+      ? `resume continues from its last checkpoint, step ${checkpoint.step}`
+      : 'it has no checkpoint, so resume starts it again')
+  );
+}
+
+/**
+ * A run as it stands now, without writing (read-only opens): one left `running` by a process that
+ * is gone reads as `interrupted`, with the reason recovery would record.
+ */
+export function runAsSeenNow(
+  db: LabDatabase,
+  run: RunRecord,
+  isAlive: (pid: number, runId: number) => boolean = isRunWorkerAlive,
+): RunRecord {
+  if (run.status !== 'running' || (run.pid !== null && isAlive(run.pid, run.id))) return run;
+  return { ...run, status: 'interrupted', error: goneProcessMessage(db, run) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

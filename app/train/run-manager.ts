@@ -18,7 +18,7 @@ import { claimRunFolder, isOtherLabsRunFolder, RunFolderError } from './run-fold
 import type { RunEvent } from './events.js';
 import type { RunProcessLauncher } from '../process/process-launcher.js';
 import { checkRunRequest, type RunRequest } from './run-checks.js';
-import { cancelRunEverywhere, recoverInterruptedRuns } from './run-control.js';
+import { cancelRunEverywhere, recoverInterruptedRuns, runAsSeenNow } from './run-control.js';
 import { defaultCancelGraceMs, superviseRun, type RunHandle } from './run-supervisor.js';
 
 // Everything a shell (CLI, HTTP server, Electron main) does with runs, in one object: create
@@ -143,14 +143,20 @@ export class RunManager {
   }
 
   get(runId: number): RunDetails | undefined {
-    const run = getRunRecord(this.db, runId);
-    if (!run) return undefined;
+    const record = getRunRecord(this.db, runId);
+    if (!record) return undefined;
+    const run = this.seen(record);
     const checkpoints = listCheckpoints(this.db, runId).map((c) => ({ ...c, path: checkpointFolder(this.dataDir, c) }));
     return { ...run, checkpoints };
   }
 
   list(filter: RunFilter = {}): RunRecord[] {
-    return listRunRecords(this.db, filter);
+    return listRunRecords(this.db, filter).map((run) => this.seen(run));
+  }
+
+  /** A read-only open cannot recover dead runs, so it shows them as recovery would leave them. */
+  private seen(run: RunRecord): RunRecord {
+    return this.db.readonly ? runAsSeenNow(this.db, run) : run;
   }
 
   count(filter: RunFilter = {}): number {
