@@ -1,6 +1,10 @@
 // `npm run bench:ddl`: forward and forward + backward time of ddlLoss at the reference size
 // (b = 256 per branch, R = 1000 bins, embedding 512) on the wasm and cpu backends; median of runs.
+// The reference row is TFace's DDL in PyTorch on one CPU thread (bench/reference/ddl_torch.py),
+// timed in the same run, in rounds alternating with ours (skipped with a message without python3-torch).
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../app/engine/backend.js';
+import { loadAverage, median, runReference } from './reference.js';
 import { Random } from '../app/util/random.js';
 import { defaultDdlConfig } from '../app/losses/ddl/ddl-config.js';
 import { ddlLoss, type DdlBranches } from '../app/losses/ddl/ddl-loss.js';
@@ -30,12 +34,6 @@ function makeBranches(): DdlBranches {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 type Timing = { wall: number[]; cpu: number[] };
 
 // Wall time, and this process's CPU time (user + system), which other load on a shared machine
@@ -54,7 +52,7 @@ async function timeIt(runs: number, step: () => Promise<void>): Promise<Timing> 
   return timing;
 }
 
-async function benchBackend(name: string, runs: number): Promise<void> {
+async function benchBackend(name: string, runs: number): Promise<{ forward: Timing; forwardBackward: Timing }> {
   await tf.setBackend(name);
   await tf.ready();
   const branches = makeBranches();
@@ -75,14 +73,16 @@ async function benchBackend(name: string, runs: number): Promise<void> {
     await Promise.all(grads.map((g) => g.data()));
     tf.dispose(grads);
   });
-  const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
   const line = (label: string, t: Timing) =>
     `${label} ${fmt(median(t.wall))} wall (min ${fmt(Math.min(...t.wall))}), ${fmt(median(t.cpu))} cpu`;
   process.stdout.write(
     `${name.padEnd(5)} ${line('forward', forward)}   ${line('forward+backward', forwardBackward)}\n`,
   );
   tf.dispose(inputs);
+  return { forward, forwardBackward };
 }
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
   tf.enableProdMode();
@@ -90,8 +90,42 @@ async function main(): Promise<void> {
   process.stdout.write(
     `ddlLoss: b = ${batch} per branch (4 branches, ${batch} pairs each), R = ${config.bins.count} bins, embedding ${embedding}, compat ${config.compat}; median of ${runs} runs\n`,
   );
-  await import('@tensorflow/tfjs-backend-wasm');
-  for (const backend of ['wasm', 'cpu']) await benchBackend(backend, runs);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  // The lab's backend setup (our kernels installed), on one thread like the reference.
+  const info = await initBackend({ preferred: 'wasm', threads: 1 });
+  process.stdout.write(`backend: ${info.detail}\n`);
+  process.stdout.write(`load average ${loadAverage()}; ${rounds} rounds of ours (wasm) then PyTorch\n`);
+  const keys = ['forward', 'forwardBackward', 'forwardCpu', 'forwardBackwardCpu'] as const;
+  const ours = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<(typeof keys)[number], number[]>;
+  const torch = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<(typeof keys)[number], number[]>;
+  let skipped: string | undefined;
+  for (let round = 0; round < rounds; round++) {
+    const t = await benchBackend('wasm', runs);
+    ours.forward.push(...t.forward.wall);
+    ours.forwardBackward.push(...t.forwardBackward.wall);
+    ours.forwardCpu.push(...t.forward.cpu);
+    ours.forwardBackwardCpu.push(...t.forwardBackward.cpu);
+    if (skipped) continue;
+    const ref = runReference('ddl_torch.py', [batch, embedding, config.bins.count, runs]);
+    if (!ref.ok) skipped = ref.reason;
+    else {
+      for (const key of keys) torch[key].push(...(ref.value[key] as number[]));
+      process.stdout.write(
+        `torch forward ${fmt(median(ref.value.forward as number[]))} wall   forward+backward ${fmt(median(ref.value.forwardBackward as number[]))} wall (PyTorch ${String(ref.value.torch)}, 1 thread)\n`,
+      );
+    }
+  }
+  if (skipped) process.stdout.write(`PyTorch reference skipped: ${skipped}\n`);
+  else
+    for (const key of keys) {
+      const [a, b] = [median(ours[key]), median(torch[key])];
+      const label = key.endsWith('Cpu') ? `${key.slice(0, -3)} (cpu time)` : `${key} (wall)`;
+      process.stdout.write(
+        `${label.padEnd(28)} ours (wasm) ${fmt(a)}  PyTorch 1 thread ${fmt(b)}  ratio ${(a / b).toFixed(2)}× (medians of ${ours[key].length} and ${torch[key].length} runs)\n`,
+      );
+    }
+  if (process.env.BENCH_CPU !== '0') await benchBackend('cpu', Math.min(runs, 3));
+  process.stdout.write(`load average at the end ${loadAverage()}\n`);
 }
 
 await main();

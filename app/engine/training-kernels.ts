@@ -3,6 +3,12 @@ import { channelKernelFunc, channelKernels } from './kernels/channel-kernels.js'
 import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
 import { conv2dForward } from './kernels/conv2d-forward.js';
+import {
+  gaussianCountsGradKernel,
+  gaussianCountsGradKernelName,
+  gaussianCountsKernel,
+  gaussianCountsKernelName,
+} from './kernels/gaussian-counts-kernel.js';
 import { identityShared } from './kernels/identity-shared.js';
 import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
 import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
@@ -41,6 +47,11 @@ const replacements: { kernelName: string; backendName: string; kernel: Composed 
   // New kernels (no stock one): fused BatchNorm/PReLU passes, used by batch-norm.ts and prelu.ts.
   ...channelKernels.map((k) => ({ kernelName: k.kernelName, backendName: 'wasm', kernel: channelKernelFunc(k) })),
   { kernelName: sgdKernelName, backendName: 'wasm', kernel: sgdMomentumKernel },
+  // The soft histogram's Gaussian kernel, forward and backward fused (gaussian-bin-counts.ts).
+  ...['wasm', 'cpu'].flatMap((backendName) => [
+    { kernelName: gaussianCountsKernelName, backendName, kernel: gaussianCountsKernel },
+    { kernelName: gaussianCountsGradKernelName, backendName, kernel: gaussianCountsGradKernel },
+  ]),
 ];
 
 const installed = new Set<string>();

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedGaussianBinCounts, fusedGaussianBinCountsAvailable } from '../../engine/gaussian-bin-counts.js';
 
 /**
  * Unnormalised soft counts: counts_r = sum_n w_n exp(-(s_n - t_r)^2 / (2 sigma^2)), for similarities
@@ -7,9 +8,21 @@ import * as tf from '@tensorflow/tfjs';
  * backward is one [n x R] x [R x 2] matmul over the saved kernel:
  *   d counts_r / d s_n = w_n K_nr (t_r - s_n) / sigma^2,
  *   so ds_n = (w_n / sigma^2) * ((K (g * t))_n - s_n (K g)_n).
- * Weights and centres get no gradient (they are constants for the loss).
+ * Weights and centres get no gradient (they are constants for the loss). Where app/engine has its
+ * fused kernels (wasm, cpu) those run instead: one pass forward, one backward, nothing [n x R] kept.
  */
 export function gaussianBinCounts(
+  similarities: tf.Tensor1D,
+  centers: tf.Tensor1D,
+  sigma: number,
+  weights: tf.Tensor1D,
+): tf.Tensor1D {
+  if (fusedGaussianBinCountsAvailable()) return fusedGaussianBinCounts(similarities, centers, sigma, weights);
+  return composedGaussianBinCounts(similarities, centers, sigma, weights);
+}
+
+/** The same counts and gradient from tfjs ops (the fused kernels' reference in tests). */
+export function composedGaussianBinCounts(
   similarities: tf.Tensor1D,
   centers: tf.Tensor1D,
   sigma: number,

@@ -2,11 +2,13 @@ import { channelFunctions } from './channel-wat.js';
 import { convForwardFunctions } from './conv-forward-wat.js';
 import { convGradFunctions } from './conv-grad-wat.js';
 import { gemmFunctions } from './gemm-wat.js';
+import { histogramFunctions } from './histogram-wat.js';
 import { optimizerFunctions } from './optimizer-wat.js';
 
 // The one WebAssembly module of our training kernels: conv gradients (conv-grad-wat.ts),
 // transposed matrix products (gemm-wat.ts), fused per-channel passes for BatchNorm and PReLU
-// (channel-wat.ts) and the SGD update (optimizer-wat.ts), on tfjs-wasm's own memory. Text, not a binary, so
+// (channel-wat.ts), the SGD update (optimizer-wat.ts) and the soft histogram's Gaussian kernel
+// (histogram-wat.ts), on tfjs-wasm's own memory. Text, not a binary, so
 // the source is readable; scripts/build-wasm-kernels.ts assembles it with wabt into
 // kernels-binary.ts, and a test checks that file is current.
 
@@ -20,6 +22,7 @@ export function kernelsWat(options: { shared: boolean }): string {
   ${gemmFunctions}
   ${channelFunctions}
   ${optimizerFunctions}
+  ${histogramFunctions}
 )
 `;
 }

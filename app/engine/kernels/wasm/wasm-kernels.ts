@@ -52,6 +52,10 @@ export interface WasmKernels {
     momentum: number,
     decay: number,
   ): void;
+  /** counts[r] = Σ_n w_n exp(−((s_n − t_r)·scale)²) (histogram-wat.ts). */
+  gaussianCounts(s: number, w: number, t: number, counts: number, n: number, r: number, scale: number): void;
+  /** ds[n] = −2·scale·w_n Σ_r g_r x exp(−x²), x = (s_n − t_r)·scale: the backward of gaussianCounts. */
+  gaussianCountsGrad(s: number, w: number, t: number, g: number, ds: number, n: number, r: number, scale: number): void;
   /** Scratch bytes a gemm call with reduction length k needs (every thread's part). */
   gemmScratchBytes(k: number): number;
   /** Threads a call is split over. */
@@ -145,6 +149,8 @@ export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernel
     // Memory-bound single passes: they stay on the calling thread.
     channelPass: (name, ...args) => (local as unknown as Record<string, Raw>)[name]!(...args),
     sgdMomentum: (...args) => (local as unknown as Record<string, Raw>).sgdMomentum!(...args),
+    gaussianCounts: (...args) => (local as unknown as Record<string, Raw>).gaussianCounts!(...args),
+    gaussianCountsGrad: (...args) => (local as unknown as Record<string, Raw>).gaussianCountsGrad!(...args),
   };
   instances.set(memory, kernels);
   return kernels;
