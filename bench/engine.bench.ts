@@ -8,6 +8,8 @@
 // version: XNNPACK compositions); "before" = the same net with tfjs's stock kernels.
 // Each configuration runs in its own process: a tfjs backend is chosen once per process.
 // --quick skips the cpu backend (minutes of plain-JavaScript convolutions).
+// The reference rows are the same nets in PyTorch on one CPU thread (bench/reference/train_step_torch.py),
+// run right after our one-thread wasm rows of the same net; skipped with a message without python3-torch.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { initBackend, type BackendInfo } from '../app/engine/backend.js';
 import { setWasmTrainingKernels, uninstallTrainingKernels } from '../app/engine/training-kernels.js';
 import { createBackbone } from '../app/models/index.js';
+import { runReference } from './reference.js';
 
 type Net = 'probe' | 'ir-lite';
 /** ours: as shipped; composed: without our wasm conv-gradient kernels (XNNPACK compositions only); stock: tfjs's own. */
@@ -48,6 +51,7 @@ const { values } = parseArgs({
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+type Timing = { wallMs: number; cpuMs: number };
 
 /** The probe net as (forward, loss, variables), seeded. */
 function probeNet(): { forward: () => tf.Tensor; loss: () => tf.Scalar; variables: tf.Variable[]; batch: number } {
@@ -240,9 +244,10 @@ async function parent(): Promise<void> {
   ) => configs.push({ label, env, net, kernels, steps: n, warmup, profile });
   for (const net of ['probe', 'ir-lite'] as Net[]) {
     if (tensorflowAvailable) add('tensorflow', { LAB_BACKEND: 'tensorflow' }, net, 'ours');
-    add('wasm', { LAB_BACKEND: 'wasm' }, net, 'ours', steps, 3, true);
-    add('wasm', { LAB_BACKEND: 'wasm' }, net, 'composed');
-    add('wasm', { LAB_BACKEND: 'wasm' }, net, 'stock', 2, 1);
+    // One thread, whatever the default (the idle cores) would pick: the reference runs on one too.
+    add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, net, 'ours', steps, 3, true);
+    add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, net, 'composed');
+    add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, net, 'stock', 2, 1);
     if (cpus().length > 1)
       add(
         `wasm ${Math.min(cpus().length, 2)} threads`,
@@ -256,9 +261,25 @@ async function parent(): Promise<void> {
       if (net === 'probe') add('cpu', { LAB_BACKEND: 'cpu' }, net, 'stock', 1, 0);
     }
   }
+  const torchRows = new Map<Net, { forward: Timing; train: Timing } | string>();
   const results = configs.map((config) => {
     process.stderr.write(`running ${config.label} ${config.net} (${config.kernels} kernels)…\n`);
-    return runChild(config);
+    const result = runChild(config);
+    if (config.label === 'wasm' && config.kernels === 'ours') {
+      process.stderr.write(`running PyTorch ${config.net} (1 thread)…\n`);
+      const ref = runReference('train_step_torch.py', [config.net, steps, 3]);
+      const medians = (t: { wall: number[]; cpu: number[] }) => ({ wallMs: median(t.wall), cpuMs: median(t.cpu) });
+      torchRows.set(
+        config.net,
+        ref.ok
+          ? {
+              forward: medians(ref.value.forward as { wall: number[]; cpu: number[] }),
+              train: medians(ref.value.train as { wall: number[]; cpu: number[] }),
+            }
+          : ref.reason,
+      );
+    }
+    return result;
   });
 
   const fmt = (x: number | undefined, digits = 1) => (x === undefined ? '—' : x.toFixed(digits));
@@ -283,12 +304,30 @@ async function parent(): Promise<void> {
       `${r.net.padEnd(8)} ${label.padEnd(28)} ${String(r.threads).padStart(7)}  ${`${fmt(r.forward.wallMs)} (${fmt(r.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(r.train.wallMs)} (${fmt(r.train.cpuMs)})`.padEnd(18)}  ${fmt(imagesPerSecond, 0).padStart(5)}  ${fmt(r.train.wallMs / r.forward.wallMs, 2).padStart(9)}  ${String(r.train.steps).padStart(5)}  ${before}`,
     );
   }
+  for (const [net, row] of torchRows) {
+    if (typeof row === 'string') {
+      say(`${net.padEnd(8)} PyTorch 1.13, 1 thread: skipped (${row})`);
+      continue;
+    }
+    say(
+      `${net.padEnd(8)} ${'PyTorch 1.13 cpu'.padEnd(28)} ${'1'.padStart(7)}  ${`${fmt(row.forward.wallMs)} (${fmt(row.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(row.train.wallMs)} (${fmt(row.train.cpuMs)})`.padEnd(18)}  ${fmt((64 * 1000) / row.train.wallMs, 0).padStart(5)}  ${fmt(row.train.wallMs / row.forward.wallMs, 2).padStart(9)}  ${String(steps).padStart(5)}`,
+    );
+  }
+  for (const [net, row] of torchRows) {
+    const ours = results.find((x) => x.label === 'wasm' && x.net === net && x.kernels === 'ours');
+    if (typeof row === 'string' || !ours?.train) continue;
+    say(
+      `${net} train step, ours (wasm, 1 thread) / PyTorch (1 thread): ${(ours.train.wallMs / row.train.wallMs).toFixed(2)}× wall, ${(ours.train.cpuMs / row.train.cpuMs).toFixed(2)}× CPU time`,
+    );
+  }
   say('');
   say(
     `Medians of ${steps} timed steps after 3 warm-up steps, except where "steps" says fewer: the cpu backend's plain-JavaScript convolutions take seconds per step, and its stock kernels ~30 s.`,
   );
   say(
-    'PyTorch 1.13 CPU on this machine (quoted from issue 3, not measured here): probe net forward 6 ms, train step 22 ms.',
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   for (const r of results.filter((x) => x.profile)) {
     say(
