@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { candidateOrder, initBackend, threadCount } from './backend.js';
+import { candidateOrder, idleCoreThreads, initBackend, threadCount, xnnpackThreads } from './backend.js';
 import { installedTrainingKernels } from './training-kernels.js';
 
 describe('initBackend', () => {
@@ -38,6 +38,18 @@ describe('initBackend', () => {
     expect(threadCount({ threads: 3 }, {})).toBe(3);
     expect(threadCount({}, { VITEST: 'true' })).toBe(1);
     expect(threadCount({}, {})).toBeGreaterThanOrEqual(1);
+    // The default: the idle cores, 1 to 8.
+    expect(idleCoreThreads(2, 0.1)).toBe(2);
+    expect(idleCoreThreads(2, 1.2)).toBe(1);
+    expect(idleCoreThreads(2, 30)).toBe(1);
+    expect(idleCoreThreads(16, 3.4)).toBe(8);
+    expect(idleCoreThreads(4, 1.6)).toBe(2);
+    // XNNPACK's own pool: one thread unless LAB_XNNPACK_THREADS says otherwise (at most the count).
+    expect(xnnpackThreads(4, {})).toBe(1);
+    expect(xnnpackThreads(4, { LAB_XNNPACK_THREADS: '4' })).toBe(4);
+    expect(() => xnnpackThreads(2, { LAB_XNNPACK_THREADS: '3' })).toThrow(
+      /LAB_XNNPACK_THREADS=3 must be a whole number from 1 to the thread count \(2\)/,
+    );
     expect(() => threadCount({}, { LAB_THREADS: 'many' })).toThrow(
       /LAB_THREADS=many must be a whole number from 1 to 64/,
     );

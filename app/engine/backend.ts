@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { installTrainingKernels } from './training-kernels.js';
+import { setKernelPoolThreads } from './kernels/wasm/wasm-kernels.js';
 import { loadThreadedWasm, unrefPoolWorkers } from './wasm-threads.js';
 
 // Backend chain (app/engine/README.md): tfjs-node-gpu → tfjs-node → wasm → cpu, first that loads wins.
@@ -27,7 +28,7 @@ export interface BackendInfo {
 export interface BackendOptions {
   /** Tried first, before the default chain. LAB_BACKEND, when set, wins over this. */
   preferred?: BackendChoice;
-  /** wasm thread count; LAB_THREADS wins over this. Default: half the logical cores (1–8), 1 under vitest. */
+  /** wasm thread count; LAB_THREADS wins over this. Default: the idle cores (1–8), 1 under vitest. */
   threads?: number;
 }
 
@@ -70,9 +71,16 @@ export function threadCount(options: BackendOptions = {}, env: NodeJS.ProcessEnv
   }
   // vitest runs test files in parallel processes: one thread each keeps the cores from thrashing.
   if (env.VITEST) return 1;
-  // tfjs-wasm's own policy: half the logical cores (hyper-threads share a core's SIMD units), max 8.
-  // Measured here (2 vCPUs shared with other work): a second pool thread waits on the busy core.
-  return Math.max(1, Math.min(8, Math.floor(os.availableParallelism() / 2)));
+  return idleCoreThreads(os.availableParallelism(), os.loadavg()[0]!);
+}
+
+/**
+ * Default thread count: the cores other work leaves idle (cores minus the 1-minute load average,
+ * rounded), 1 to 8. All cores on an idle machine; on a busy one a thread that waits for a core
+ * slows every kernel call it takes part in. (loadavg is 0 on Windows: all cores.)
+ */
+export function idleCoreThreads(cores: number, load: number): number {
+  return Math.max(1, Math.min(8, cores - Math.round(Math.max(0, load))));
 }
 
 /** The backends initBackend tries, in order: LAB_BACKEND alone, else preferred then the chain. */
@@ -180,7 +188,11 @@ async function tryWasm(threads: number, tried: BackendInfo['tried']): Promise<Ba
     const packageFactory = registry.wasm?.factory;
     try {
       const module = await loadThreadedWasm(threads);
-      wasm.setThreadsCount(threads);
+      // XNNPACK (tfjs's own kernels) on one thread, our kernels' pool on all: XNNPACK's pool
+      // threads spin for ~1M iterations after every op, so with both pools a spinning XNNPACK
+      // thread holds the core our pool's thread needs next, and step times jump around.
+      wasm.setThreadsCount(xnnpackThreads(threads));
+      setKernelPoolThreads(threads);
       const BackendWasm = wasm.BackendWasm as unknown as new (module: unknown) => tf.KernelBackend;
       tf.removeBackend('wasm');
       tf.registerBackend('wasm', () => new BackendWasm(module), 2);
@@ -188,6 +200,7 @@ async function tryWasm(threads: number, tried: BackendInfo['tried']): Promise<Ba
       unrefPoolWorkers(module);
       threaded = true;
     } catch (error) {
+      setKernelPoolThreads(undefined);
       tried.push({ name: `wasm (threaded, ${threads} threads)`, error: reason(error) });
       if (packageFactory) {
         tf.removeBackend('wasm');
@@ -202,7 +215,7 @@ async function tryWasm(threads: number, tried: BackendInfo['tried']): Promise<Ba
     return undefined;
   }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const actual = wasm.getThreadsCount();
+  const actual = threaded ? threads : wasm.getThreadsCount();
   tried.push({ name: threaded ? `wasm (threaded, ${actual} threads)` : 'wasm' });
   return {
     name: 'wasm',
@@ -212,6 +225,16 @@ async function tryWasm(threads: number, tried: BackendInfo['tried']): Promise<Ba
     versions: { ...baseVersions(), 'tfjs-backend-wasm': wasm.version_wasm },
     detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threaded ? 'threaded build' : 'single-threaded build'}, ${actual} thread${actual === 1 ? '' : 's'})`,
   };
+}
+
+/** XNNPACK's pool size on the threaded build: LAB_XNNPACK_THREADS (1 to `threads`), default 1. */
+export function xnnpackThreads(threads: number, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = env.LAB_XNNPACK_THREADS?.trim();
+  if (!fromEnv) return 1;
+  const n = Number(fromEnv);
+  if (!Number.isInteger(n) || n < 1 || n > threads)
+    throw new Error(`LAB_XNNPACK_THREADS=${fromEnv} must be a whole number from 1 to the thread count (${threads})`);
+  return n;
 }
 
 function baseVersions(): Record<string, string> {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { kernelPoolThreads } from './wasm/wasm-kernels.js';
 
 // Composes a kernel out of the backend's own kernels, the way tfjs backends do internally: each
 // call returns a TensorInfo the composing kernel must release (dispose) unless it returns it.
@@ -37,7 +38,7 @@ export interface WasmHeap {
   allocate: (shape: number[]) => TensorInfo;
   /** The WebAssembly.Memory holding the heap, for our own wasm kernels. */
   memory: () => WebAssembly.Memory | undefined;
-  /** The threads tfjs-wasm runs XNNPACK on (1 for the single-threaded build). */
+  /** The threads our kernels split over (1 for the single-threaded build; see setKernelPoolThreads). */
   threads: () => number;
 }
 
@@ -158,7 +159,10 @@ export class KernelRunner {
       allocate: (shape) => this.track(backend.makeOutput!(shape, 'float32')),
       // The threaded build creates its shared memory in JavaScript; the single-threaded one exports it.
       memory: () => backend.wasm!.wasmMemory ?? backend.wasm!.asm?.memory,
-      threads: () => backend.wasm!._get_threads_count?.() ?? 1,
+      threads: () => {
+        const own = kernelPoolThreads();
+        return own !== undefined && backend.wasm!.wasmMemory ? own : (backend.wasm!._get_threads_count?.() ?? 1);
+      },
     };
   }
 

@@ -65,6 +65,21 @@ export interface WasmKernels {
 }
 
 let enabled = true;
+let poolThreads: number | undefined;
+
+/**
+ * Threads our kernels split over on the threaded build, when that differs from tfjs-wasm's own
+ * (XNNPACK's) count: backend.ts runs XNNPACK on one thread and our pool on all of them, because
+ * XNNPACK's pool threads spin for milliseconds after every op and would take the cores our
+ * kernels' threads need. Undefined: the same count as XNNPACK.
+ */
+export function setKernelPoolThreads(threads: number | undefined): void {
+  poolThreads = threads;
+}
+
+export function kernelPoolThreads(): number | undefined {
+  return poolThreads;
+}
 
 /**
  * Turns our wasm kernels off (the XNNPACK compositions then run everywhere) or back on: for
