@@ -3,6 +3,8 @@
 // (DDL and classification only, same checkpoint, seed and steps), evaluates all three on held-out
 // identities and prints the comparison.
 import { initBackend } from '../../../app/engine/backend.js';
+import { formatDuration, remainingDemoSeconds, type DemoPosition } from '../../../app/demo/demo-eta.js';
+import { fullDemo, quickDemo } from '../../../app/demo/demo-settings.js';
 import { armTitles, formatSummaryTable, metricRows, type DemoArm } from '../../../app/demo/demo-table.js';
 import { runDemo } from '../../../app/demo/run-demo.js';
 import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
@@ -51,6 +53,13 @@ export async function run(args: string[]): Promise<number> {
   );
 
   const live = new Map<DemoArm, RunProgressEvent>();
+  // Remaining time from the images/s of the runs training now (demo-eta.ts).
+  const position: DemoPosition = { seed: 1, steps: {} };
+  const eta = () => {
+    const rate = [...live.values()].reduce((sum, e) => sum + e.imagesPerSecond, 0);
+    const left = remainingDemoSeconds(values.quick ? quickDemo : fullDemo, seeds, position, rate);
+    return left === undefined ? '' : ` | ~${formatDuration(left)} left`;
+  };
   const db = openLabDatabase(dataDir);
   try {
     const result = await runDemo(db, {
@@ -63,14 +72,16 @@ export async function run(args: string[]): Promise<number> {
       },
       onProgress: (what, done, total) =>
         progress.update(`${what} ${progressBar(done / total)} ${done}/${total}`, done / total),
-      onRunEvent: (event, arm) => {
+      onRunEvent: (event, arm, seed) => {
         if (event.type === 'run.progress') {
           live.set(arm, event);
+          if (seed !== position.seed) Object.assign(position, { seed, steps: {} });
+          position.steps[arm] = event.step;
           const parts = [...live.entries()].map(
             ([a, e]) =>
               `${armTitles[a]} ${e.step}/${e.totalSteps} ${progressBar(e.step / e.totalSteps, 12)} loss ${(e.terms.total ?? Number.NaN).toFixed(3)} ${Math.round(e.imagesPerSecond)} img/s`,
           );
-          progress.update(parts.join(' | '), Math.min(...[...live.values()].map((e) => e.step / e.totalSteps)));
+          progress.update(parts.join(' | ') + eta(), Math.min(...[...live.values()].map((e) => e.step / e.totalSteps)));
         } else if (event.type === 'run.status' && event.status !== 'running') {
           progress.line(`${armTitles[arm]} run ${event.runId} ${event.status}${event.error ? `: ${event.error}` : ''}`);
         }
