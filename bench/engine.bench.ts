@@ -255,6 +255,14 @@ async function parent(): Promise<void> {
         net,
         'ours',
       );
+    // Before the thread fix: XNNPACK's own pool on the same threads as our kernels' pool.
+    if (cpus().length > 1 && net === 'ir-lite')
+      add(
+        `wasm 2 threads, XNNPACK 2`,
+        { LAB_BACKEND: 'wasm', LAB_THREADS: '2', LAB_XNNPACK_THREADS: '2' },
+        net,
+        'ours',
+      );
     if (!values.quick) {
       // Plain-JavaScript convolutions: a few steps only (said in the table).
       add('cpu', { LAB_BACKEND: 'cpu' }, net, 'ours', net === 'probe' ? 3 : 1, 1);
