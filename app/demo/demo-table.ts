@@ -27,6 +27,7 @@ export interface MetricRow {
 const byType = (e: RunEvaluation, type: string): PairSetMetrics | undefined =>
   e.verification.byType.find((m) => m.type === type);
 const margin = (m: PairSetMetrics | undefined) => m?.distributions.margin ?? null;
+const hardestMargin = (m: PairSetMetrics | undefined) => m?.hardestImpostor?.margin ?? null;
 const accuracy = (m: PairSetMetrics | undefined) => m?.accuracy?.mean ?? null;
 const tarAt = (m: PairSetMetrics | undefined, far: number) => m?.tarAtFar.find((t) => t.far === far)?.tar ?? null;
 const difference = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
@@ -60,6 +61,20 @@ export function metricRows(): MetricRow[] {
         digits: 3,
         get: (e) => margin(byType(e, type)),
       },
+      {
+        key: `${short}.hardestNegMean`,
+        label: `${short} E[S-] hardest impostor`,
+        better: 'lower',
+        digits: 3,
+        get: (e) => byType(e, type)?.hardestImpostor?.mean ?? null,
+      },
+      {
+        key: `${short}.hardestMargin`,
+        label: `${short} margin to hardest`,
+        better: 'higher',
+        digits: 3,
+        get: (e) => hardestMargin(byType(e, type)),
+      },
     );
   }
   rows.push(
@@ -69,6 +84,13 @@ export function metricRows(): MetricRow[] {
       better: 'lower',
       digits: 3,
       get: (e) => difference(margin(byType(e, 'easy-easy')), margin(byType(e, 'easy-hard'))),
+    },
+    {
+      key: 'marginGapHardest',
+      label: 'margin gap to hardest (ee - eh)',
+      better: 'lower',
+      digits: 3,
+      get: (e) => difference(hardestMargin(byType(e, 'easy-easy')), hardestMargin(byType(e, 'easy-hard'))),
     },
     {
       key: 'easy-easy.accuracy',
