@@ -98,6 +98,14 @@ export function finishExperiment(
   ).run(status, error, nowIso(), id);
 }
 
+/** A stopped experiment back to `queued` (app shutdown: the next start picks it up). */
+export function requeueExperiment(db: LabDatabase, id: number): boolean {
+  return (
+    sql(db, `UPDATE experiments SET status = 'queued' WHERE id = ? AND status IN ('interrupted', 'running')`).run(id)
+      .changes === 1
+  );
+}
+
 export function setExperimentData(db: LabDatabase, id: number, data: unknown): void {
   sql(db, 'UPDATE experiments SET data = ? WHERE id = ?').run(JSON.stringify(data), id);
 }
