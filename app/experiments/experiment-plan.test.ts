@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { quickDemo } from '../demo/demo-settings.js';
 import { ExperimentSpecError, parseExperimentSpec, variantSettings } from './experiment-plan.js';
@@ -66,6 +67,18 @@ describe('experiment spec', () => {
     expect(problems({ name: 'x', variants: [], seeds: [1] })).toEqual([
       'variants: an experiment needs at least one variant',
     ]);
+  });
+});
+
+describe('the experiment files in docs/experiments', () => {
+  it('are all valid experiments', () => {
+    const folder = new URL('../../docs/experiments/', import.meta.url);
+    const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const { spec } = parseExperimentSpec(JSON.parse(readFileSync(new URL(file, folder), 'utf8')), file);
+      expect(spec.variants.length, file).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import type { ExperimentView } from './experiment-results.js';
 // same file made, so running the file again picks it up), and the results as CSV.
 
 export { ExperimentSpecError } from './experiment-plan.js';
+export { listExperiments } from '../store/experiments-repo.js';
 
 /** The JSON of an experiment file; a missing or broken file throws ExperimentSpecError naming it. */
 export function readExperimentFile(file: string): unknown {

@@ -8,12 +8,12 @@ import {
   experimentCsv,
   ExperimentSpecError,
   findUnfinishedExperiment,
+  listExperiments,
   readExperimentFile,
 } from '../../../app/experiments/experiments.js';
 import { formatExperiment } from '../../../app/experiments/format-experiment.js';
 import { ExperimentBusyError, runExperiment } from '../../../app/experiments/run-experiment.js';
 import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
-import { listExperiments } from '../../../app/store/experiments-repo.js';
 import { RunConfigError } from '../../../app/train/run-config.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 import { progressBar } from '../../../app/train/progress-text.js';
