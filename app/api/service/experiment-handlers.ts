@@ -53,8 +53,9 @@ export class ExperimentRunners {
       for (const e of listExperiments(this.context.db()))
         if (e.status === 'queued' || (e.status === 'running' && (e.runnerPid === null || !isProcessAlive(e.runnerPid))))
           this.start(e.id);
-    } catch (error) {
-      process.stderr.write(`experiments were not resumed: ${(error as Error).message}\n`);
+    } catch {
+      // The lab cannot be opened for writing (read-only folder, newer schema...): every call says
+      // why, and with no writable lab there is nothing to resume.
     }
   }
 
