@@ -126,28 +126,36 @@ async function runSeed(runner: CellRunner, spec: ExperimentSpec, settings: DemoS
         stage1Request(settings, train, seed, `${runner.label} seed ${seed}: stage 1`),
       )
     : null;
+  // The classification-only arm ignores every DDL option but the batches' make-up (studentPairs):
+  // variants that differ only in DDL options share one, run once (its cell names the same run).
+  const sharedCls = new Map<string, { key: CellKey; done: Promise<RunRecord> }>();
   await Promise.all(
     spec.variants.flatMap((variant) => {
       const own = variantSettings(settings, variant);
       const parentRunId = variant.parentRunId ?? stage1!.id;
-      return (['ddl', 'classification'] as const).map((arm) =>
-        runner.cell({ seed, variant: variant.name, arm }, () => {
-          const request = stage2Request(
-            own,
-            train,
-            parentRunId,
-            arm,
-            seed,
-            `${runner.label} seed ${seed}: ${variant.name} ${arm === 'ddl' ? 'DDL' : 'cls-only'}`,
-          );
-          const steps = own.stage2.steps;
-          // Checkpoints along the way, so a stopped fine-tune resumes instead of starting again.
-          return {
-            ...request,
-            config: { ...(request.config as object), checkpointEvery: Math.max(1, Math.ceil(steps / 3)) },
-          };
-        }),
-      );
+      const request = (arm: 'ddl' | 'classification') => () => {
+        const made = stage2Request(
+          own,
+          train,
+          parentRunId,
+          arm,
+          seed,
+          `${runner.label} seed ${seed}: ${variant.name} ${arm === 'ddl' ? 'DDL' : 'cls-only'}`,
+        );
+        // Checkpoints along the way, so a stopped fine-tune resumes instead of starting again.
+        const checkpointEvery = Math.max(1, Math.ceil(own.stage2.steps / 3));
+        return { ...made, config: { ...(made.config as object), checkpointEvery } };
+      };
+      const ddl = runner.cell({ seed, variant: variant.name, arm: 'ddl' }, request('ddl'));
+      const clsKey: CellKey = { seed, variant: variant.name, arm: 'classification' };
+      const { batchSize, steps, lr, schedule, ddl: options } = own.stage2;
+      const sameBatches = JSON.stringify([parentRunId, batchSize, steps, lr, schedule, options?.studentPairs ?? null]);
+      const shared = sharedCls.get(sameBatches);
+      const cls = shared
+        ? runner.link(clsKey, shared.key, shared.done)
+        : runner.cell(clsKey, request('classification'));
+      if (!shared) sharedCls.set(sameBatches, { key: clsKey, done: cls });
+      return [ddl, cls];
     }),
   );
 }
@@ -217,6 +225,19 @@ class CellRunner {
       this.evaluations = job.catch(() => undefined);
       await job;
     }
+    this.options.onCellDone?.(key, run);
+    return run;
+  }
+
+  /** A cell whose run is another cell's (a shared classification-only arm): the same run and evaluation. */
+  async link(key: CellKey, source: CellKey, done: Promise<RunRecord>): Promise<RunRecord> {
+    const run = await done;
+    const from = getExperimentCell(this.db, { experimentId: this.experimentId, ...source });
+    const ids = { experimentId: this.experimentId, ...key };
+    this.db.transaction(() => {
+      setCellRun(this.db, ids, run.id);
+      if (from?.evaluationId) setCellEvaluation(this.db, ids, from.evaluationId);
+    })();
     this.options.onCellDone?.(key, run);
     return run;
   }

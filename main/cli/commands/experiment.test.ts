@@ -96,11 +96,13 @@ describe('ddl-lab experiment', () => {
       expect(stderr).toMatch(/resuming from step \d+ \(it was interrupted\)/);
       const view = JSON.parse(stdout) as ExperimentView;
       expect(view.status).toBe('completed');
-      expect(view.progress).toEqual({ done: 10, total: 10 }); // 2 seeds × (stage 1 + 2 variants × 2 arms)
+      expect(view.progress).toEqual({ done: 10, total: 10 }); // 2 seeds × (stage 1 + 2 variants × 2 arms) cells
 
-      // Nothing made twice: one run per cell; the killed run went on to its last step.
+      // Nothing made twice: per seed a stage 1, a DDL run per variant and one classification-only
+      // run that both variants share (they differ only in DDL options, so its batches are the same);
+      // the killed run went on to its last step.
       const runs = listRunRecords(db);
-      expect(runs).toHaveLength(10);
+      expect(runs).toHaveLength(2 * (1 + 2 + 1));
       expect(runs.length).toBeGreaterThanOrEqual(before);
       const resumed = getRunRecord(db, killedRun)!;
       expect(resumed).toMatchObject({ status: 'completed', lastStep: 24 });
@@ -115,6 +117,12 @@ describe('ddl-lab experiment', () => {
           expect(run.seed).toBe(seed);
           expect(c.evaluationId).not.toBeNull();
         }
+      }
+      for (const seed of [3, 4]) {
+        const cls = cells.filter((c) => c.seed === seed && c.arm === 'classification');
+        expect(cls.map((c) => c.variant).sort()).toEqual(['reference', 'x10 stop']);
+        expect(cls[0]!.runId).toBe(cls[1]!.runId);
+        expect(cls[0]!.evaluationId).toBe(cls[1]!.evaluationId);
       }
       const config = (variant: string, arm: string) =>
         getRunRecord(db, cells.find((c) => c.variant === variant && c.arm === arm && c.seed === 3)!.runId!)!.config as {
