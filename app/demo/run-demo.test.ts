@@ -84,7 +84,7 @@ describe('demo', () => {
     } finally {
       db.close();
     }
-  });
+  }, 300_000); // nine run processes: minutes on a loaded 2-core machine
 });
 
 describe('demo DDL settings', () => {
