@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 // uses the whole machine (or device) per run, so its runs go one after another.
 
 export function experimentConcurrency(backend: string, cores = availableParallelism()): number {
-  if (backend === 'wasm' || backend === 'cpu') return Math.max(1, Math.min(4, Math.floor(cores / 1)));
+  if (backend === 'wasm' || backend === 'cpu') return Math.max(1, Math.min(4, cores));
   return 1;
 }
 
