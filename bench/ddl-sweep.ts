@@ -56,7 +56,7 @@ const columns: { key: string; title: string }[] = [
   { key: 'easy-hard.posMean', title: 'e-h E[S+]' },
   { key: 'easy-hard.margin', title: 'e-h margin' },
   { key: 'easy-easy.margin', title: 'e-e margin' },
-  { key: 'gap.margin', title: 'margin gap' },
+  { key: 'marginGap', title: 'margin gap' },
   { key: 'easy-hard.accuracy', title: 'e-h acc' },
   { key: 'gap.accuracy', title: 'acc gap' },
   { key: 'rank1', title: 'rank-1' },
@@ -270,7 +270,7 @@ async function main(): Promise<number> {
           }),
         ),
       );
-      const gapDiffs = list.map(([d, cls]) => get('gap.margin')(d)! - get('gap.margin')(cls)!);
+      const gapDiffs = list.map(([d, cls]) => get('marginGap')(d)! - get('marginGap')(cls)!);
       return [
         v.title,
         ...diffs.map(cell),

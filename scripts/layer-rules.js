@@ -165,6 +165,25 @@ export const appLayers = [
       'app/vocabulary/**',
     ],
   },
+  // Experiments: variants × seeds of paired stage-2 comparisons, on the lab's run queue.
+  {
+    target: 'app/experiments/**',
+    restrictions: [
+      'app/experiments/**',
+      'app/demo/**',
+      'app/lab/**',
+      'app/train/**',
+      'app/eval/**',
+      'app/data/**',
+      'app/store/**',
+      'app/models/**',
+      'app/losses/**',
+      'app/engine/**',
+      'app/process/**',
+      'app/util/**',
+      'app/vocabulary/**',
+    ],
+  },
   // The API contract is what the UI sees: zod shapes only. Its parity test checks them against train's.
   {
     target: 'app/api/contract/**/*.test.ts',
@@ -180,6 +199,7 @@ export const appLayers = [
       'app/api/*',
       'app/lab/**',
       'app/demo/**',
+      'app/experiments/**',
       'app/train/**',
       'app/eval/**',
       'app/data/**',

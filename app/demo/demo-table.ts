@@ -1,4 +1,10 @@
 import type { PairSetMetrics } from '../eval/index.js';
+import {
+  armStatistics,
+  pairedDifference,
+  type ArmStatistics,
+  type PairedDifference,
+} from '../eval/paired-statistics.js';
 import type { RunEvaluation } from './demo-evaluate.js';
 
 // The demo's comparison: rows of metrics, columns stage 1 | classification-only fine-tune | DDL
@@ -21,6 +27,7 @@ export interface MetricRow {
 const byType = (e: RunEvaluation, type: string): PairSetMetrics | undefined =>
   e.verification.byType.find((m) => m.type === type);
 const margin = (m: PairSetMetrics | undefined) => m?.distributions.margin ?? null;
+const hardestMargin = (m: PairSetMetrics | undefined) => m?.hardestImpostor?.margin ?? null;
 const accuracy = (m: PairSetMetrics | undefined) => m?.accuracy?.mean ?? null;
 const tarAt = (m: PairSetMetrics | undefined, far: number) => m?.tarAtFar.find((t) => t.far === far)?.tar ?? null;
 const difference = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
@@ -54,15 +61,36 @@ export function metricRows(): MetricRow[] {
         digits: 3,
         get: (e) => margin(byType(e, type)),
       },
+      {
+        key: `${short}.hardestNegMean`,
+        label: `${short} E[S-] hardest impostor`,
+        better: 'lower',
+        digits: 3,
+        get: (e) => byType(e, type)?.hardestImpostor?.mean ?? null,
+      },
+      {
+        key: `${short}.hardestMargin`,
+        label: `${short} margin to hardest`,
+        better: 'higher',
+        digits: 3,
+        get: (e) => hardestMargin(byType(e, type)),
+      },
     );
   }
   rows.push(
     {
-      key: 'gap.margin',
+      key: 'marginGap',
       label: 'margin gap (easy-easy - easy-hard)',
       better: 'lower',
       digits: 3,
       get: (e) => difference(margin(byType(e, 'easy-easy')), margin(byType(e, 'easy-hard'))),
+    },
+    {
+      key: 'marginGapHardest',
+      label: 'margin gap to hardest (ee - eh)',
+      better: 'lower',
+      digits: 3,
+      get: (e) => difference(hardestMargin(byType(e, 'easy-easy')), hardestMargin(byType(e, 'easy-hard'))),
     },
     {
       key: 'easy-easy.accuracy',
@@ -161,6 +189,8 @@ export interface SummaryRow {
   arms: Record<DemoArm, Aggregate>;
   /** DDL - classification-only, per seed then aggregated (the paired difference). */
   ddlMinusClassification: Aggregate;
+  /** The same paired difference with its 95 % CI and p (Student's t over seeds). */
+  difference: PairedDifference;
 }
 
 export function summarise(evaluations: Record<DemoArm, RunEvaluation>[]): SummaryRow[] {
@@ -168,9 +198,49 @@ export function summarise(evaluations: Record<DemoArm, RunEvaluation>[]): Summar
     const arms = Object.fromEntries(
       demoArms.map((arm) => [arm, aggregate(evaluations.map((e) => row.get(e[arm])))]),
     ) as Record<DemoArm, Aggregate>;
+    const ddl = evaluations.map((e) => row.get(e.ddl));
+    const cls = evaluations.map((e) => row.get(e.classification));
     const diffs = evaluations.map((e) => difference(row.get(e.ddl), row.get(e.classification)));
-    return { key: row.key, label: row.label, better: row.better, arms, ddlMinusClassification: aggregate(diffs) };
+    return {
+      key: row.key,
+      label: row.label,
+      better: row.better,
+      arms,
+      ddlMinusClassification: aggregate(diffs),
+      difference: pairedDifference(ddl, cls),
+    };
   });
+}
+
+/** One metric of the demo's `--json` summary: each fine-tune's mean and sd, and DDL − classification-only paired. */
+export interface SummaryEntry {
+  label: string;
+  better: 'higher' | 'lower';
+  stage1: Pick<ArmStatistics, 'mean' | 'sd'>;
+  clsOnly: Pick<ArmStatistics, 'mean' | 'sd'>;
+  ddl: Pick<ArmStatistics, 'mean' | 'sd'>;
+  difference: Pick<PairedDifference, 'mean' | 'sd' | 'ci95' | 'p'>;
+}
+
+/** The summary keyed by metric (`marginGap`, `easy-hard.margin`, `rank1`...), as `demo --json` prints it. */
+export function summaryByMetric(rows: SummaryRow[]): Record<string, SummaryEntry> {
+  const arm = (a: Aggregate) => {
+    const { mean, sd } = armStatistics(a.values);
+    return { mean, sd };
+  };
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.key,
+      {
+        label: r.label,
+        better: r.better,
+        stage1: arm(r.arms.stage1),
+        clsOnly: arm(r.arms.classification),
+        ddl: arm(r.arms.ddl),
+        difference: { mean: r.difference.mean, sd: r.difference.sd, ci95: r.difference.ci95, p: r.difference.p },
+      },
+    ]),
+  );
 }
 
 function cell(a: Aggregate, digits: number, signed = false): string {
@@ -182,7 +252,13 @@ function cell(a: Aggregate, digits: number, signed = false): string {
 
 /** The table as text, with a marker on the DDL - cls column where DDL is better (▲) or worse (▼). */
 export function formatSummaryTable(rows: SummaryRow[], seeds: number): string {
-  const header = ['metric (validation identities)', ...demoArms.map((a) => armTitles[a]), 'DDL - cls'];
+  const withCi = seeds > 1;
+  const header = [
+    'metric (validation identities)',
+    ...demoArms.map((a) => armTitles[a]),
+    'DDL - cls',
+    ...(withCi ? ['95% CI', 'p'] : []),
+  ];
   const body = rows.map((r) => {
     const d = r.ddlMinusClassification.mean;
     // Differences that round to zero at the shown precision get no marker.
@@ -191,13 +267,16 @@ export function formatSummaryTable(rows: SummaryRow[], seeds: number): string {
       r.label,
       ...demoArms.map((a) => cell(r.arms[a], 3)),
       `${cell(r.ddlMinusClassification, 3, true)} ${better}`,
+      ...(withCi ? ciCells(r.difference) : []),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] as string).length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const note = seeds > 1 ? `mean ± sd over ${seeds} seeds; ` : '';
+  const note = withCi
+    ? `mean ± sd over ${seeds} seeds; CI and p of the paired difference by Student's t over seeds, * = p < 0.05; `
+    : '';
   return [
     line(header),
     rule,
@@ -205,4 +284,10 @@ export function formatSummaryTable(rows: SummaryRow[], seeds: number): string {
     rule,
     `${note}▲ = DDL better than classification-only fine-tuning at equal steps, ▼ = worse`,
   ].join('\n');
+}
+
+function ciCells(d: PairedDifference): [string, string] {
+  if (d.ci95 === null || d.p === null) return ['n/a', 'n/a'];
+  const f = (v: number) => (Number(v.toFixed(3)) === 0 ? 0 : v).toFixed(3);
+  return [`[${f(d.ci95[0])}, ${f(d.ci95[1])}]`, `${d.p < 0.001 ? '<0.001' : d.p.toFixed(3)}${d.p < 0.05 ? '*' : ' '}`];
 }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLabDatabase } from '../store/db.js';
 import { metricSeries } from '../store/runs-series.js';
 import { describeDemoDdl, fullDemo, quickDemo, type DemoSettings } from './demo-settings.js';
-import { formatSummaryTable } from './demo-table.js';
+import { formatSummaryTable, summaryByMetric } from './demo-table.js';
 import { runDemo, stage2Request } from './run-demo.js';
 
 // The demo's whole path at toy scale: data made once, stage 1, two fine-tunes, evaluation, table.
@@ -49,17 +49,42 @@ describe('demo', () => {
       expect(table).toContain('easy-hard margin E[S+]-E[S-]');
       expect(table).toContain('DDL - cls');
 
-      // A second demo finds the datasets again instead of generating them.
+      // A second demo finds the datasets again instead of generating them; any seeds can be drawn.
       const again = await runDemo(db, {
         dataDir,
+        seeds: 2,
+        firstSeed: 7,
         settings: { ...toy, stage1: { ...toy.stage1, steps: 2 }, stage2: { ...toy.stage2, steps: 1 } },
       });
       expect(again.train.created).toBe(false);
       expect(again.train.datasetId).toBe(result.train.datasetId);
+      expect(again.seeds.map((s) => s.seed)).toEqual([7, 8]);
+      expect(again.seeds.map((s) => s.runs.ddl.seed)).toEqual([7, 8]);
+      // The --json summary: per metric each arm's mean and sd, and the paired difference with CI and p.
+      const gap = summaryByMetric(again.summary).marginGap!;
+      const perSeed = again.seeds.map((s) => {
+        const m = (arm: 'ddl' | 'classification', type: string) =>
+          s.evaluations[arm].verification.byType.find((t) => t.type === type)!.distributions.margin!;
+        return (
+          m('ddl', 'easy-easy') -
+          m('ddl', 'easy-hard') -
+          (m('classification', 'easy-easy') - m('classification', 'easy-hard'))
+        );
+      });
+      expect(gap.difference.mean).toBeCloseTo((perSeed[0]! + perSeed[1]!) / 2, 10);
+      const [low, high] = gap.difference.ci95!;
+      expect(low).toBeLessThanOrEqual(gap.difference.mean!);
+      expect(high).toBeGreaterThanOrEqual(gap.difference.mean!);
+      // Two seeds: the half-width is t(0.975, 1) = 12.706 times the standard error.
+      expect(high - gap.difference.mean!).toBeCloseTo((12.7062047364 * Math.abs(perSeed[0]! - perSeed[1]!)) / 2, 6);
+      expect(gap.difference.p).toEqual(expect.any(Number));
+      expect(gap.clsOnly.mean).toEqual(expect.any(Number));
+      expect(gap.ddl.sd).toEqual(expect.any(Number));
+      expect(formatSummaryTable(again.summary, 2)).toContain('95% CI');
     } finally {
       db.close();
     }
-  });
+  }, 300_000); // nine run processes: minutes on a loaded 2-core machine
 });
 
 describe('demo DDL settings', () => {

@@ -18,8 +18,10 @@ import { demoArms, summarise, type DemoArm, type SummaryRow } from './demo-table
 export interface DemoOptions {
   dataDir: string;
   quick?: boolean;
-  /** Independent repeats (each its own stage 1 and fine-tunes), seeds 1..N. */
+  /** Independent repeats (each its own stage 1 and fine-tunes), seeds firstSeed..firstSeed+N-1. */
   seeds?: number;
+  /** The first seed (default 1), so any run of seeds can be drawn. */
+  firstSeed?: number;
   /** Run the two fine-tunes at the same time (default: when the machine has at least 2 cores). */
   parallelFineTunes?: boolean;
   launcher?: RunProcessLauncher;
@@ -53,6 +55,7 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
   const started = performance.now();
   const settings = options.settings ?? (options.quick ? quickDemo : fullDemo);
   const seedCount = options.seeds ?? 1;
+  const firstSeed = options.firstSeed ?? 1;
   const phase = (text: string) => options.onPhase?.(text);
   const manager = new RunManager(db, options.dataDir, { launcher: options.launcher, env: options.env });
   manager.recover();
@@ -76,7 +79,7 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
   const seeds: DemoSeedResult[] = [];
   let trainingSeconds = 0;
   let evaluationSeconds = 0;
-  for (let seed = 1; seed <= seedCount; seed++) {
+  for (let seed = firstSeed; seed < firstSeed + seedCount; seed++) {
     const trainingStarted = performance.now();
     phase(`stage 1 (seed ${seed}): ${settings.stage1.steps} steps on all training images`);
     const stage1 = manager.create(stage1Request(settings, train, seed, `demo seed ${seed}: stage 1`));

@@ -148,6 +148,19 @@ export interface ScoreDistributions {
   histogram: ScoreHistograms;
 }
 
+/**
+ * E[S⁻] over the hardest impostor of each probe (its most similar image of another identity on
+ * the pair type's other side), from embeddings: the negatives DDL trains on.
+ */
+export interface HardestImpostorStats {
+  /** Probes measured (evenly thinned when probes × candidates exceeds the budget). */
+  probes: number;
+  /** Images on the probe side. */
+  probeCandidates: number;
+  /** Mean over probes of the hardest impostor's cosine; null with no probe. */
+  mean: number | null;
+}
+
 /** A metric of PairSetMetrics that can be null, used as a key of `unavailable`. */
 export type NullableMetric = 'auc' | 'eer' | 'accuracy' | 'roc' | 'margin' | 'dPrime' | 'overlap';
 
@@ -165,6 +178,11 @@ export interface PairSetMetrics {
   accuracy: KFoldAccuracy | null;
   roc: RocSummary | null;
   distributions: ScoreDistributions;
+  /**
+   * Per pair type of an evaluation with easy/hard sides: E[S⁻] over each probe's hardest impostor and
+   * the margin E[S⁺] − that (E[S⁺] of this pair set). Absent from reports made before it existed.
+   */
+  hardestImpostor?: HardestImpostorStats & { margin: number | null };
   /** Why each null metric above is null (metric name -> "n/a: ..."). */
   unavailable: Partial<Record<NullableMetric, string>>;
 }

@@ -12,3 +12,4 @@ export * from './schedule.js';
 export * from './run-config.js';
 export * from './metrics.js';
 export * from './split-rule.js';
+export * from './experiment.js';

@@ -5,6 +5,7 @@ import { RefreshProvider } from './state/refresh.js';
 import { SideNav } from './components/SideNav.js';
 import { StatusBar } from './components/StatusBar.js';
 import { DatasetsPage } from './pages/DatasetsPage.js';
+import { ExperimentsPage } from './pages/ExperimentsPage.js';
 import { InspectPage } from './pages/InspectPage.js';
 import { RunsPage } from './pages/RunsPage.js';
 import { SplitPage } from './pages/SplitPage.js';
@@ -44,5 +45,7 @@ function CurrentPage() {
       return <RunsPage />;
     case 'inspect':
       return <InspectPage evaluationId={route.params.evaluation} />;
+    case 'experiments':
+      return <ExperimentsPage />;
   }
 }

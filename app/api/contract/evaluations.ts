@@ -38,6 +38,9 @@ export const verificationMetricsSchema = z.object({
   meanGenuine: z.number().nullable(),
   meanImpostor: z.number().nullable(),
   margin: z.number().nullable(),
+  /** E[S-] over each probe's hardest impostor and E[S+] minus it (evaluations with easy/hard sides; absent before). */
+  meanHardestImpostor: z.number().nullable().optional(),
+  hardestMargin: z.number().nullable().optional(),
   overlap: z.number().nullable(),
   dPrime: z.number().nullable(),
   roc: z.array(rocPointSchema),

@@ -9,6 +9,7 @@ export * from './distributions.js';
 export * from './splits.js';
 export * from './runs.js';
 export * from './evaluations.js';
+export * from './experiments.js';
 export * from './jobs.js';
 export * from './events.js';
 export * from './media.js';

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { noParams } from './common.js';
 import { datasetMethods, synthMethods } from './datasets.js';
 import { evaluationMethods } from './evaluations.js';
+import { experimentMethods } from './experiments.js';
 import { jobMethods } from './jobs.js';
 import { runMethods } from './runs.js';
 import { splitMethods } from './splits.js';
@@ -32,6 +33,7 @@ export const labApiMethods = {
   ...runMethods,
   ...evaluationMethods,
   ...jobMethods,
+  ...experimentMethods,
 } as const;
 
 export type LabApiMethods = typeof labApiMethods;

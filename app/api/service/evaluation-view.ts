@@ -42,6 +42,9 @@ export function verificationMetrics(set: PairSetMetrics): VerificationMetrics {
     meanGenuine: distributions.genuine?.mean ?? null,
     meanImpostor: distributions.impostor?.mean ?? null,
     margin: distributions.margin,
+    ...(set.hardestImpostor
+      ? { meanHardestImpostor: set.hardestImpostor.mean, hardestMargin: set.hardestImpostor.margin }
+      : {}),
     overlap: distributions.overlap,
     dPrime: distributions.dPrime,
     roc: (set.roc?.points ?? []).map((p) => ({ far: p.far, tar: p.tar })),

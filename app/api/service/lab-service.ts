@@ -7,6 +7,7 @@ import { datasetHandlers } from './dataset-handlers.js';
 import { LabEventBus } from './event-bus.js';
 import { ImageSource } from './image-source.js';
 import { EvaluationStore, evaluationHandlers } from './evaluation-handlers.js';
+import { ExperimentRunners, experimentHandlers } from './experiment-handlers.js';
 import { jobHandlers } from './job-handlers.js';
 import { RunEmbeddings } from './run-embeddings.js';
 import { modelScores } from './model-scores.js';
@@ -41,6 +42,7 @@ export function createLabService(options: LabServiceOptions): LabService {
   const images = new ImageSource(context.db);
   const embeddings = new RunEmbeddings(context.db, options.dataDir);
   const evaluations = new EvaluationStore();
+  const experiments = new ExperimentRunners(context);
 
   // Methods whose core module is not built yet answer `not_available` (never made-up data); listed here.
   const pendingCore: Partial<Record<LabMethod, string>> = {};
@@ -73,10 +75,12 @@ export function createLabService(options: LabServiceOptions): LabService {
     ...runHandlers(context, runs),
     ...evaluationHandlers(context, evaluations),
     ...jobHandlers(context),
+    ...experimentHandlers(context, experiments),
   } as LabApiHandlers;
 
   const missing = labMethodNames.filter((method) => typeof handlers[method] !== 'function');
   if (missing.length > 0) throw new Error(`createLabService: no handler for ${missing.join(', ')}`);
+  experiments.resumeUnfinished(); // picks up experiments the last app left running
 
   return {
     handlers,
@@ -84,6 +88,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     openImage: (datasetId, imageId, thumb) => images.open(datasetId, imageId, thumb),
     close: async () => {
       await jobs.cancelAll();
+      await experiments.closeAll(); // their runs end interrupted; the next start resumes them
       // Runs are suspended (checkpoint, `interrupted`): resume them after the next start.
       await runManager?.shutdown({ graceMs: shutdownGraceMs });
       bus.clear();

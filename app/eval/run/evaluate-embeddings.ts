@@ -1,6 +1,7 @@
 import { cosineToIdentityMean } from '../hardness.js';
 import { galleryAndProbes, identification } from '../identification.js';
 import { mineFailures } from '../failures.js';
+import { hardestImpostorMeans, type SidedPairType } from '../hardest-impostors.js';
 import type { FailureReport, IdentificationReport, VerificationReport } from '../report-types.js';
 import { computeVerificationReport } from '../verification-report.js';
 import type { VerificationOptionsInput } from '../verification-options.js';
@@ -55,6 +56,7 @@ export function evaluateEmbeddings(input: EvaluationInput): EvaluationResult {
   const typed = input.types !== null && input.types.some((t) => t !== null);
   const typeNames = typed ? input.types!.map((t) => t ?? 'untyped') : null;
   const report = computeVerificationReport(scores, pairs.same, typeNames, input.verification);
+  if (sides) addHardestImpostors(report, embedded, sides);
 
   let failures: FailureReport | null = null;
   let failureNote: string | null = null;
@@ -108,6 +110,25 @@ export function evaluateEmbeddings(input: EvaluationInput): EvaluationResult {
     accuracy: report.overall.accuracy?.mean ?? null,
     easyHardGap: reference?.accuracy ?? null,
   };
+}
+
+/** Each pair type's E[S⁻] over hardest impostors (all images with a side), and its margin to the type's E[S⁺]. */
+function addHardestImpostors(report: VerificationReport, embedded: ImageEmbeddings, sides: ImageSides): void {
+  const hardest = hardestImpostorMeans({
+    embeddings: embedded.embeddings,
+    dim: embedded.dim,
+    labels: embedded.labels,
+    sides: Uint8Array.from(embedded.imageIds, (id) => sides.get(id) ?? 2),
+  });
+  for (const set of report.byType) {
+    const stats = hardest.get(set.type as SidedPairType);
+    if (!stats) continue;
+    const positive = set.distributions.genuine?.mean;
+    set.hardestImpostor = {
+      ...stats,
+      margin: positive !== undefined && stats.mean !== null ? positive - stats.mean : null,
+    };
+  }
 }
 
 /** Gallery: the first easy image of each identity; probes: every hard image. Null when either is empty. */

@@ -62,6 +62,16 @@ describe('evaluateRun', () => {
     expect(evaluation.identification!.evaluatedProbes).toBe(splitMembers(fixture.db, fixture.splitId).hard.length);
     expect(evaluation.thresholdSource).toMatchObject({ kind: 'far', targetFar: 0.01 });
     expect(evaluation.failureCounts![0]!.type).toBeNull();
+    // Beside the all-impostor E[S-], each pair type has E[S-] over each probe's hardest impostor, stored.
+    for (const set of evaluation.report.byType) {
+      const hardest = set.hardestImpostor!;
+      expect(hardest.probes).toBeGreaterThan(0);
+      expect(hardest.mean!).toBeGreaterThan(set.distributions.impostor!.mean);
+      expect(hardest.margin).toBeCloseTo(set.distributions.genuine!.mean - hardest.mean!, 12);
+    }
+    expect(evaluation.report.byType.find((t) => t.type === 'easy-hard')!.hardestImpostor!.probes).toBe(
+      splitMembers(fixture.db, fixture.splitId).hard.length,
+    );
 
     const other = openLabDatabase(fixture.dataDir);
     try {

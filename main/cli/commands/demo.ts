@@ -1,11 +1,17 @@
-// `ddl-lab demo [--quick] [--seeds N] [--json] [--data-dir D]` (= `npm run demo`): the main job
+// `ddl-lab demo [--quick] [--seeds N] [--first-seed S] [--json] [--data-dir D]` (= `npm run demo`): the main job
 // headless. Makes the SynthFaces `pose` datasets if missing, trains stage 1, fine-tunes it twice
 // (DDL and classification only, same checkpoint, seed and steps), evaluates all three on held-out
 // identities and prints the comparison.
 import { initBackend } from '../../../app/engine/backend.js';
 import { formatDuration, remainingDemoSeconds, type DemoPosition } from '../../../app/demo/demo-eta.js';
 import { fullDemo, quickDemo } from '../../../app/demo/demo-settings.js';
-import { armTitles, formatSummaryTable, metricRows, type DemoArm } from '../../../app/demo/demo-table.js';
+import {
+  armTitles,
+  formatSummaryTable,
+  metricRows,
+  summaryByMetric,
+  type DemoArm,
+} from '../../../app/demo/demo-table.js';
 import { runDemo } from '../../../app/demo/run-demo.js';
 import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
 import type { RunProgressEvent } from '../../../app/train/events.js';
@@ -13,9 +19,11 @@ import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 
-const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--json] [--data-dir DIR]
-  --quick     tiny settings (about 2 minutes on 2 CPU cores, wasm)
-  --seeds N   repeat the whole comparison with seeds 1..N and report mean ± sd
+const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--first-seed S] [--json] [--data-dir DIR]
+  --quick         tiny settings (about 2 minutes on 2 CPU cores, wasm)
+  --seeds N       repeat the whole comparison with N seeds and report mean ± sd, and the paired
+                  DDL - cls difference with its 95% CI and p (Student's t over seeds)
+  --first-seed S  the first seed (default 1): seeds S..S+N-1
   --json      machine-readable result on stdout (progress still goes to stderr)
 `;
 
@@ -26,6 +34,7 @@ export async function run(args: string[]): Promise<number> {
       options: {
         quick: { type: 'boolean', default: false },
         seeds: { type: 'string', default: '1' },
+        'first-seed': { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -45,11 +54,18 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ddl-lab demo: --seeds must be a whole number from 1 to 20, got "${values.seeds}"\n`);
     return 2;
   }
+  const firstSeed = Number(values['first-seed']);
+  if (!Number.isInteger(firstSeed) || firstSeed < 0 || firstSeed + seeds - 1 > 2 ** 31 - 1) {
+    process.stderr.write(
+      `ddl-lab demo: --first-seed must be a whole number from 0 to ${2 ** 31 - seeds}, got "${values['first-seed']}"\n`,
+    );
+    return 2;
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.25 });
   const backend = await initBackend();
   progress.line(
-    `DDL Lab demo (${values.quick ? 'quick' : 'full'}, ${seeds} seed${seeds > 1 ? 's' : ''}); data in ${dataDir}; backend ${backend.name}`,
+    `DDL Lab demo (${values.quick ? 'quick' : 'full'}, ${seeds > 1 ? `seeds ${firstSeed}..${firstSeed + seeds - 1}` : `seed ${firstSeed}`}); data in ${dataDir}; backend ${backend.name}`,
   );
 
   const live = new Map<DemoArm, RunProgressEvent>();
@@ -66,6 +82,7 @@ export async function run(args: string[]): Promise<number> {
       dataDir,
       quick: values.quick,
       seeds,
+      firstSeed,
       onPhase: (text) => {
         live.clear();
         progress.line(`== ${text}`);
@@ -109,7 +126,8 @@ export async function run(args: string[]): Promise<number> {
                 ]),
               ),
             })),
-            summary: result.summary,
+            summary: summaryByMetric(result.summary),
+            summaryRows: result.summary,
           },
           null,
           2,

@@ -8,6 +8,7 @@ const pages: Array<{ page: PageName; label: string; hint: string }> = [
   { page: 'train', label: 'Train', hint: 'baseline and DDL runs' },
   { page: 'runs', label: 'Runs', hint: 'evaluate and compare' },
   { page: 'inspect', label: 'Inspect', hint: 'the pairs it gets wrong' },
+  { page: 'experiments', label: 'Experiments', hint: 'DDL vs baseline over seeds' },
 ];
 
 /** Left navigation: the five pages in the order of the job, and the dataset they work on. */

@@ -1,7 +1,7 @@
 // Hash routes (#/runs, #/inspect?evaluation=7): bookmarkable pages without a server-side router,
 // and the same in Electron (file://) and in the browser.
 
-export const pageNames = ['datasets', 'split', 'train', 'runs', 'inspect'] as const;
+export const pageNames = ['datasets', 'split', 'train', 'runs', 'inspect', 'experiments'] as const;
 export type PageName = (typeof pageNames)[number];
 
 export interface Route {
