@@ -189,6 +189,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
             count,
             catalog.skipped,
             options.faces ? faceAttributeNames : [],
+            (idx) => catalog.imagesOfFile(idx),
           )
         : null;
     signal?.throwIfAborted();
@@ -416,6 +417,7 @@ async function importAttributes(
   count: number,
   skipped: Map<string, string>,
   estimatedNames: readonly string[],
+  facesOf: (idx: number) => readonly number[],
 ) {
   const issues = new IssueLog('attributes', file);
   // Columns already stored (the face stage's estimates) stay; a CSV column of the same name is renamed.
@@ -441,18 +443,21 @@ async function importAttributes(
         issues.add(row.line, 'duplicate row', `line ${row.line}: ${row.path} already has a row; this one is ignored.`);
         return;
       }
-      hasRow[idx] = 1;
-      matched++;
-      const imageId = idxToId[idx]!;
-      row.values.forEach((v, c) => {
-        if (v === null) return;
-        batch.push({
-          imageId,
-          name: rowColumns[c]!.name,
-          num: typeof v === 'number' ? v : null,
-          text: typeof v === 'string' ? v : null,
+      // With --faces detect-all one file is several images (one per face): the row is each one's.
+      for (const faceIdx of facesOf(idx)) {
+        hasRow[faceIdx] = 1;
+        matched++;
+        const imageId = idxToId[faceIdx]!;
+        row.values.forEach((v, c) => {
+          if (v === null) return;
+          batch.push({
+            imageId,
+            name: rowColumns[c]!.name,
+            num: typeof v === 'number' ? v : null,
+            text: typeof v === 'string' ? v : null,
+          });
         });
-      });
+      }
       if (batch.length >= 5000) {
         insertAttributeValues(db, datasetId, batch);
         batch = [];
