@@ -85,6 +85,34 @@ async function decodeForFaces(bytes: Buffer, format: string, maxPixels: number):
   return { rgb: data, width: info.width, height: info.height };
 }
 
+/**
+ * The `size`×`size` aligned crop of a face whose five points (source pixels) are known, and its
+ * measures: the pixel cache uses it to build another size, or refresh a changed file, without
+ * detecting again.
+ */
+export async function realignFace(
+  bytes: Buffer,
+  points: ReadonlyArray<readonly [number, number]>,
+  size: number,
+  maxPixels: number,
+): Promise<{
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  sharpness: number;
+  brightness: number;
+  contrast: number;
+  format: string;
+}> {
+  const checked = await decodeImage(bytes, { size: 8, maxPixels, fit: 'cover' });
+  const image = await decodeForFaces(bytes, checked.format, maxPixels);
+  const k = image.width / checked.width;
+  const work = points.map(([x, y]) => ({ x: x * k, y: y * k })) as FivePoints;
+  const { rgb } = alignFace(image, work, size);
+  const m = measureRgb(rgb, size, size);
+  return { rgb, width: checked.width, height: checked.height, format: checked.format, ...m };
+}
+
 function scaled(points: FivePoints, k: number): FivePoints {
   return points.map((p) => ({ x: p.x * k, y: p.y * k })) as FivePoints;
 }

@@ -10,7 +10,7 @@ import { PixelCacheReader } from '../data/pixel-cache.js';
 import { listBadFiles } from '../store/bad-files-repo.js';
 import { openLabDatabase } from '../store/db.js';
 import { datasetImages } from './dataset-images.js';
-import { importDataset } from './datasets.js';
+import { cacheDataset, importDataset } from './datasets.js';
 import type { Lab } from './lab.js';
 
 // `--faces detect|detect-all` end to end on real photos in a temp ImageFolder and a real lab:
@@ -144,6 +144,21 @@ describe('dataset import --faces', () => {
     let diff = 0;
     for (let i = 0; i < row.length; i++) diff += Math.abs(row[i]! - plain[i]!);
     expect(diff / row.length).toBeGreaterThan(20);
+
+    // Another input size is re-aligned from the stored points: the 56×56 row is the 112×112 crop
+    // made smaller, not the photo squashed.
+    const built = await cacheDataset(lab, result.id, 56);
+    expect(built).toMatchObject({ built: true, failed: [] });
+    const small = PixelCacheReader.open(lab.dataDir, result.id, 56, { expectedCount: 4 });
+    const row56 = Buffer.from(small.row(by['alice/group.jpg']!.idx));
+    small.close();
+    const shrunk = await sharp(row, { raw: { width: 112, height: 112, channels: 3 } })
+      .resize(56, 56)
+      .raw()
+      .toBuffer();
+    let near = 0;
+    for (let i = 0; i < row56.length; i++) near += Math.abs(row56[i]! - shrunk[i]!);
+    expect(near / row56.length).toBeLessThan(8);
 
     // Estimated attributes work in split rules like ground truth.
     const rule = (op: '>=' | '<', value: number, abs: boolean) => ({
