@@ -3,6 +3,7 @@ import type { AttributeInfo } from '../api/index.js';
 import { useLabQuery } from '../hooks/use-lab-query.js';
 import { formatAttribute } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { FaceOverlay } from './FaceOverlay.js';
 import { ImageThumb } from './ImageThumb.js';
 
 const measuredNames = new Set(['sharpness', 'brightness', 'contrast', 'width', 'height']);
@@ -52,13 +53,17 @@ export function ImageDetails({
           Close
         </button>
       </div>
-      <ImageThumb
-        datasetId={datasetId}
-        imageId={imageId}
-        size={256}
-        alt={image ? `${image.identity}: ${image.path}` : 'Selected image'}
-        className="drawer-image"
-      />
+      {image?.face ? (
+        <FaceOverlay datasetId={datasetId} image={image} face={image.face} />
+      ) : (
+        <ImageThumb
+          datasetId={datasetId}
+          imageId={imageId}
+          size={256}
+          alt={image ? `${image.identity}: ${image.path}` : 'Selected image'}
+          className="drawer-image"
+        />
+      )}
       <ErrorMessage error={query.error} />
       {image ? (
         <>
