@@ -26,6 +26,7 @@ import { openDatabase, openLabDatabase } from '../../../app/store/db.js';
 import { migration001 } from '../../../app/store/migrations/001-datasets.js';
 import { migration002 } from '../../../app/store/migrations/002-runs.js';
 import { migration003 } from '../../../app/store/migrations/003-evaluations.js';
+import { migrations } from '../../../app/store/migrations/index.js';
 import { readLabId } from '../../../app/store/lab-meta.js';
 import { insertSplit } from '../../../app/store/splits-repo.js';
 
@@ -226,7 +227,7 @@ describe('a read-only data folder', () => {
     }
   }, 60_000);
 
-  it('an older lab there says it needs one upgrade with write access', async () => {
+  it('an older lab there says it needs an upgrade with write access', async () => {
     const dataDir = join(dir, 'read-only-old');
     openDatabase(join(dataDir, 'lab.sqlite'), [migration001, migration002, migration003]).close();
     chmodSync(dataDir, 0o555);
@@ -234,7 +235,7 @@ describe('a read-only data folder', () => {
       const list = await ddlLab(['dataset', 'list', '--data-dir', dataDir], { uid: isRoot ? 65534 : undefined });
       expect(list.code).toBe(1);
       expect(list.stderr).toContain(
-        `The lab database ${join(dataDir, 'lab.sqlite')} is at schema version 3; this DDL Lab reads version 4 and must upgrade it once, which needs write access`,
+        `The lab database ${join(dataDir, 'lab.sqlite')} is at schema version 3; this DDL Lab reads version ${migrations.at(-1)!.version} and must upgrade it once, which needs write access`,
       );
     } finally {
       chmodSync(dataDir, 0o755);
