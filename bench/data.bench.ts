@@ -6,7 +6,8 @@
 //  - batches/s of the DDL sampler (b = 32, four branches) and the classification sampler (128), cache in memory and read per row;
 //  - split-rule evaluation on 50 000 images (the Split page's live counts);
 //  - a 50 000-image import (the generated JPEGs re-used with a unique JPEG comment each, so every file is distinct),
-//    with peak RSS, when the measured rate says it takes under 5 minutes (else extrapolated, and said so).
+//    with peak RSS, when the measured rate says it takes under 5 minutes (else extrapolated, and said so);
+//  - detect + align + attributes (faces), images/s for 1920×1280 photos and 250×250 crops, 1 and 2 threads.
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { createClassificationSampler } from '../app/data/classification-sampler.
 import { createDdlSampler } from '../app/data/ddl-sampler.js';
 import { evaluateSplit } from '../app/data/evaluate-split.js';
 import { importDataset, type ImportResult } from '../app/data/import-dataset.js';
+import { faceBenchRows } from './faces.bench.js';
 import { generateSynthFaces } from '../app/data/synth/index.js';
 import { insertAttributeValues, setAttributeColumns } from '../app/store/attributes-repo.js';
 import { createDataset, updateDataset } from '../app/store/datasets-repo.js';
@@ -292,6 +294,8 @@ try {
     bigDb.close();
   }
   db.close();
+  // Faces: detect + align + attributes, 1 and 2 wasm threads (bench/faces.bench.ts).
+  results.faces = faceBenchRows(say);
   results.machine = { ...(results.machine as object), loadAverageAtEnd: loadavg().map((l) => +l.toFixed(2)) };
   say(JSON.stringify(results));
 } finally {

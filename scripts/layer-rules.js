@@ -100,6 +100,13 @@ export const appLayers = [
     // The stored report's JSON shape (types only, no code); its home should become app/vocabulary.
     typeOnly: ['app/eval/report-types.*'],
   },
+  // Face detection and landmarks (tfjs graph models from node_modules) on the engine; the
+  // alignment maths and the import's face stage are data's. Its tests import real photos.
+  {
+    target: 'app/faces/**/*.test.ts',
+    restrictions: ['app/faces/**', 'app/engine/**', 'app/data/**', 'app/store/**', 'app/util/**'],
+  },
+  { target: 'app/faces/**', restrictions: ['app/faces/**', 'app/engine/**', 'app/data/**', 'app/util/**'] },
   // Image import, splits, samplers, SynthFaces: files and rows, no tensors.
   { target: 'app/data/**', restrictions: ['app/data/**', 'app/store/**', 'app/util/**', 'app/vocabulary/**'] },
   // Evaluation. Its tests and test-support train a small run to evaluate.
@@ -135,6 +142,7 @@ export const appLayers = [
     target: 'app/lab/**',
     restrictions: [
       'app/lab/**',
+      'app/faces/**',
       'app/store/**',
       'app/data/**',
       'app/train/**',

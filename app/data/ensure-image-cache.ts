@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { requireDataset, updateDataset } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
+import { datasetFaces } from '../store/faces-repo.js';
 import { iterateImages, updateImageFile } from '../store/images-repo.js';
 import { decodeImage, type ResizeFit } from './decode-image.js';
 import { ImageFileError } from './image-error.js';
+import { realignFace } from './import-faces.js';
 import { mapOrdered } from './ordered-pool.js';
 import {
   adoptPixelCache,
@@ -77,6 +79,13 @@ export async function ensureImageCache(
   }
   const result: EnsureCacheResult = { size, built: false, changed: [], failed: [] };
   const labId = readLabId(db);
+  // A face dataset's rows are aligned crops: re-aligned from the stored five points, never resized photos.
+  const faces = datasetFaces(db, datasetId);
+  const decodeRow = async (id: number, bytes: Buffer, s: number) => {
+    const face = faces.get(id);
+    if (face) return realignFace(bytes, face.points, s, dataset.maxPixels);
+    return decodeImage(bytes, { size: s, maxPixels: dataset.maxPixels, fit });
+  };
   // This lab's manifest at size s, or null (none, or another lab's: rebuilt below, never read).
   const ownManifest = (s: number): PixelCacheManifest | null => {
     const found = readPixelCacheManifest(dataDir, datasetId, s);
@@ -100,7 +109,7 @@ export async function ensureImageCache(
       const decodeOne = async (ref: FileRef) => {
         try {
           const file = await readImageFile(ref.absolute);
-          return { ref, rgb: (await decodeImage(file.bytes, { size, maxPixels: dataset.maxPixels, fit })).rgb };
+          return { ref, rgb: (await decodeRow(ref.id, file.bytes, size)).rgb };
         } catch (error) {
           if (error instanceof ImageFileError) return { ref, error };
           throw error;
@@ -111,7 +120,7 @@ export async function ensureImageCache(
           writer.write(r.ref.idx, black);
           result.failed.push({ imageId: r.ref.id, path: r.ref.path, reason: r.error.reason, detail: r.error.detail });
         } else {
-          writer.write(r.ref.idx, (r as { rgb: Buffer }).rgb);
+          writer.write(r.ref.idx, (r as { rgb: Uint8Array }).rgb);
         }
         options.onProgress?.(++done, refs.length);
       }
@@ -134,9 +143,7 @@ export async function ensureImageCache(
       const stat = await statFollowing(ref.absolute);
       if (stat.size === ref.fileSize && stat.mtimeMs === ref.fileMtimeMs) return { ref };
       const file = await readImageFile(ref.absolute);
-      const decoded = await Promise.all(
-        sizes.map((s) => decodeImage(file.bytes, { size: s, maxPixels: dataset.maxPixels, fit })),
-      );
+      const decoded = await Promise.all(sizes.map((s) => decodeRow(ref.id, file.bytes, s)));
       return { ref, file, decoded };
     } catch (error) {
       if (error instanceof ImageFileError) return { ref, error };

@@ -16,7 +16,10 @@ export type ImageProblem =
   | 'directory cycle'
   | 'duplicate'
   | 'not an image type'
-  | 'no identity folder';
+  | 'no identity folder'
+  // --faces detect / detect-all (import-faces.ts)
+  | 'no face'
+  | 'face too small';
 
 export class ImageFileError extends Error {
   constructor(

@@ -16,6 +16,8 @@ export class ImageCatalog {
   duplicates = 0;
   private readonly identityIdx = new Map<string, number>();
   private readonly pathToIdx = new Map<string, number>();
+  /** Images cut from the same file (detect-all keeps one per face), by the file's first image. */
+  private readonly sameFile = new Map<number, number[]>();
   private readonly duplicateOf = new Map<string, number>();
   private readonly byHash = new Map<string, { idx: number; path: string }>();
   /** Paths skipped as unreadable, with the reason. */
@@ -64,6 +66,13 @@ export class ImageCatalog {
     this.identityCounts[identity]! += 1;
     const idx = this.imageIdentity.length;
     this.imageIdentity.push(identity);
+    const first = this.pathToIdx.get(candidate.path);
+    if (first !== undefined && this.byHash.get(sha1)?.idx === first) {
+      const faces = this.sameFile.get(first);
+      if (faces) faces.push(idx);
+      else this.sameFile.set(first, [first, idx]);
+      return { idx, identity };
+    }
     this.byHash.set(sha1, { idx, path: candidate.path });
     this.pathToIdx.set(candidate.path, idx);
     return { idx, identity };
@@ -72,6 +81,11 @@ export class ImageCatalog {
   /** The kept image a dataset-relative path names (a duplicate resolves to the copy kept). */
   resolvePath(path: string): number | undefined {
     return this.pathToIdx.get(path) ?? this.duplicateOf.get(path);
+  }
+
+  /** Every image made from the file of image `idx` (itself, plus its other faces with detect-all). */
+  imagesOfFile(idx: number): readonly number[] {
+    return this.sameFile.get(idx) ?? [idx];
   }
 
   identityRows(): Array<{ idx: number; name: string; imageCount: number }> {

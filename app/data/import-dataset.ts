@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
+  attributeColumns,
   setAttributeColumns,
   insertAttributeValues,
   type AttributeColumn,
@@ -21,6 +22,8 @@ import { readAttributesCsv } from './attributes-csv.js';
 import { defaultMaxPixels, type ResizeFit } from './decode-image.js';
 import { ImageCatalog } from './import-catalog.js';
 import { importImages } from './import-images.js';
+import { faceAttributeNames } from './face-attributes.js';
+import { importFaceImages, type FaceStageOptions, type FaceStageReport } from './import-faces.js';
 import { removeImportMarker, writeImportMarker } from './import-marker.js';
 import { checkImportInputs, type InputPathPolicy } from './input-path-policy.js';
 import { IssueLog } from './issue-log.js';
@@ -73,6 +76,8 @@ export interface ImportOptions {
   concurrency?: number;
   /** Which list files may be read (input-path-policy.ts); default: only those inside the dataset folder. */
   pathPolicy?: InputPathPolicy;
+  /** Find and align faces (import-faces.ts); absent: images are used as they are. */
+  faces?: FaceStageOptions;
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -109,6 +114,8 @@ export interface ImportResult {
     hardImages: number;
     usableIdentities: number;
   } | null;
+  /** With `faces`: faces imported, files without a face, files with several (import-faces.ts). */
+  faces?: FaceStageReport;
   /** Problems that are not about one file line, e.g. a split-rule file that does not validate. */
   warnings: string[];
   inputSize: number;
@@ -150,7 +157,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
     const total = scanned.candidates.length;
 
     const catalog = new ImageCatalog(scanned.bad);
-    const images = await importImages(scanned.candidates, catalog, {
+    const stageOptions = {
       db,
       datasetId,
       dataDir: plan.dataDir,
@@ -160,8 +167,12 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
       fit: plan.fit,
       concurrency: plan.concurrency,
       signal,
-      onImage: (done, path) => onProgress?.({ phase: 'images', done, total, bad: catalog.bad.length, path }),
-    });
+      onImage: (done: number, path: string) =>
+        onProgress?.({ phase: 'images', done, total, bad: catalog.bad.length, path }),
+    };
+    const images = options.faces
+      ? await importFaceImages(scanned.candidates, catalog, stageOptions, options.faces)
+      : await importImages(scanned.candidates, catalog, stageOptions);
     const count = catalog.count;
     insertIdentities(db, datasetId, catalog.identityRows());
     insertBadFiles(db, datasetId, catalog.bad);
@@ -177,6 +188,8 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
             images.idxToId,
             count,
             catalog.skipped,
+            options.faces ? faceAttributeNames : [],
+            (idx) => catalog.imagesOfFile(idx),
           )
         : null;
     signal?.throwIfAborted();
@@ -248,6 +261,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
           }
         : null,
       split,
+      ...('faces' in images ? { faces: images.faces as FaceStageReport } : {}),
       warnings,
       inputSize: plan.inputSize,
       seconds,
@@ -402,14 +416,18 @@ async function importAttributes(
   idxToId: number[],
   count: number,
   skipped: Map<string, string>,
+  estimatedNames: readonly string[],
+  facesOf: (idx: number) => readonly number[],
 ) {
   const issues = new IssueLog('attributes', file);
+  // Columns already stored (the face stage's estimates) stay; a CSV column of the same name is renamed.
+  const stored = attributeColumns(db, datasetId);
   const hasRow = new Uint8Array(count);
   let batch: AttributeValue[] = [];
   let matched = 0;
   const { columns, rows } = await readAttributesCsv(file, {
     issues,
-    reservedNames: measuredAttributeNames,
+    reservedNames: [...measuredAttributeNames, ...estimatedNames],
     onRow: (row, rowColumns) => {
       const idx = resolvePath(row.path);
       if (idx === undefined) {
@@ -425,18 +443,21 @@ async function importAttributes(
         issues.add(row.line, 'duplicate row', `line ${row.line}: ${row.path} already has a row; this one is ignored.`);
         return;
       }
-      hasRow[idx] = 1;
-      matched++;
-      const imageId = idxToId[idx]!;
-      row.values.forEach((v, c) => {
-        if (v === null) return;
-        batch.push({
-          imageId,
-          name: rowColumns[c]!.name,
-          num: typeof v === 'number' ? v : null,
-          text: typeof v === 'string' ? v : null,
+      // With --faces detect-all one file is several images (one per face): the row is each one's.
+      for (const faceIdx of facesOf(idx)) {
+        hasRow[faceIdx] = 1;
+        matched++;
+        const imageId = idxToId[faceIdx]!;
+        row.values.forEach((v, c) => {
+          if (v === null) return;
+          batch.push({
+            imageId,
+            name: rowColumns[c]!.name,
+            num: typeof v === 'number' ? v : null,
+            text: typeof v === 'string' ? v : null,
+          });
         });
-      });
+      }
       if (batch.length >= 5000) {
         insertAttributeValues(db, datasetId, batch);
         batch = [];
@@ -444,7 +465,7 @@ async function importAttributes(
     },
   });
   if (batch.length) insertAttributeValues(db, datasetId, batch);
-  setAttributeColumns(db, datasetId, columns);
+  setAttributeColumns(db, datasetId, [...stored, ...columns]);
   const all = issues.finish();
   insertBadFiles(db, datasetId, all);
   return { columns, rows, matched, issues: all };

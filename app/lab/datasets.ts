@@ -2,6 +2,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { ensureImageCache, type EnsureCacheOptions, type EnsureCacheResult } from '../data/ensure-image-cache.js';
 import { importDataset as runImport, type ImportOptions, type ImportResult } from '../data/import-dataset.js';
 import { importerState, type ImportMarker } from '../data/import-marker.js';
+import type { FaceMode } from '../data/face-attributes.js';
+import { FaceFinder } from '../faces/index.js';
 import { datasetCacheDir } from '../data/pixel-cache.js';
 import { attributeColumns, type AttributeColumn } from '../store/attributes-repo.js';
 import { badFileReasons, listBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
@@ -99,12 +101,29 @@ export function recoverInterruptedImports(lab: Lab): DatasetRecord[] {
   return recovered;
 }
 
-export type DatasetImportOptions = Omit<ImportOptions, 'db' | 'dataDir'>;
+export type DatasetImportOptions = Omit<ImportOptions, 'db' | 'dataDir' | 'faces'> & {
+  /** `detect`: align the largest face of each photo; `detect-all`: every face; `none` (default): images as they are. */
+  faces?: FaceMode;
+  /** Narrowest face that is aligned (source pixels), default 24. */
+  minFaceSize?: number;
+};
+
+// The face models load once per process (a few hundred ms) and serve every later import.
+let faceFinder: Promise<FaceFinder> | undefined;
+function loadFaceFinder(): Promise<FaceFinder> {
+  faceFinder ??= FaceFinder.load().catch((error: unknown) => {
+    faceFinder = undefined;
+    throw error;
+  });
+  return faceFinder;
+}
 
 /** Imports a folder (or list file) as a new dataset; see app/data/import-dataset.ts for the stages. */
 export async function importDataset(lab: Lab, options: DatasetImportOptions): Promise<ImportResult> {
   recoverInterruptedImports(lab);
-  return runImport({ ...options, db: lab.db, dataDir: lab.dataDir });
+  const { faces: mode = 'none', minFaceSize, ...rest } = options;
+  const faces = mode === 'none' ? undefined : { mode, detector: await loadFaceFinder(), minFaceSize };
+  return runImport({ ...rest, faces, db: lab.db, dataDir: lab.dataDir });
 }
 
 /** Builds (or refreshes) a dataset's pixel cache at `size`; only a `ready` dataset has images to cache. */

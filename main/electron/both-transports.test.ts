@@ -23,6 +23,7 @@ const documentedMethods = [
   'datasets.get',
   'datasets.images',
   'datasets.image',
+  'datasets.cachedPixels',
   'datasets.identities',
   'datasets.histograms',
   'datasets.badFiles',

@@ -71,8 +71,25 @@ export const imageItemSchema = z.object({
   width: z.int().min(0),
   height: z.int().min(0),
   attributes: attributesSchema,
+  /**
+   * The face this image was cut from, when imported with "Find and align faces": its index among
+   * the file's faces (largest first), the detector box and the five alignment points (eye centres,
+   * nose tip, mouth corners) in source pixels. Absent or null for images used as they are.
+   */
+  face: z
+    .object({
+      index: z.int().min(0),
+      box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+      points: z.array(z.tuple([z.number(), z.number()])),
+    })
+    .nullable()
+    .optional(),
 });
 export type ImageItem = z.infer<typeof imageItemSchema>;
+
+/** How an import treats faces: as they are, the largest face of each photo aligned, or every face. */
+export const faceModeSchema = z.enum(['none', 'detect', 'detect-all']);
+export type FaceImportMode = z.infer<typeof faceModeSchema>;
 
 export const identityItemSchema = z.object({ identity: z.string(), imageCount: z.int().min(0) });
 export type IdentityItem = z.infer<typeof identityItemSchema>;
@@ -118,6 +135,8 @@ export const datasetMethods = {
       attributesFile: z.string().min(1).optional(),
       /** Pairs list (LFW pairs.txt or CSV path1,path2,same); default: `pairs.txt`/`pairs.csv` in the folder. */
       pairsFile: z.string().min(1).optional(),
+      /** "Find and align faces": `detect` keeps the largest face of each photo, `detect-all` every face; default `none`. */
+      faces: faceModeSchema.optional(),
     }),
     result: jobRefSchema,
   },
@@ -135,6 +154,14 @@ export const datasetMethods = {
       side: z.enum(['easy', 'hard']).optional(),
     }),
     result: pagedSchema(imageItemSchema),
+  },
+  /**
+   * The cached input pixels of images (the aligned crops of a face dataset) as PNG data URLs, at
+   * the dataset's first cached size; at most 200 per call (one grid page).
+   */
+  'datasets.cachedPixels': {
+    params: z.strictObject({ datasetId: idSchema, imageIds: z.array(idSchema).min(1).max(200) }),
+    result: z.object({ size: z.int().min(1), items: z.array(z.object({ imageId: idSchema, dataUrl: z.string() })) }),
   },
   /** One image with every attribute (the Inspect page's detail view). */
   'datasets.image': { params: z.strictObject({ datasetId: idSchema, imageId: idSchema }), result: imageItemSchema },

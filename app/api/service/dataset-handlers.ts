@@ -20,11 +20,13 @@ import { LabOperationError, type Lab } from '../../lab/lab.js';
 import { badFileReasons, listBadFiles } from '../../store/bad-files-repo.js';
 import { getDataset as getDatasetRow } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
+import { datasetFaces, imageFace } from '../../store/faces-repo.js';
 import { getImage, identityNames, listIdentities } from '../../store/images-repo.js';
 import { listPairLists } from '../../store/pairs-repo.js';
 import { splitMembers, getSplit } from '../../store/splits-repo.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { attributeHistogram, datasetSummary, filterPredicate, imageItem } from './dataset-view.js';
+import { cachedPixels } from './cached-pixels.js';
 import { apiId, dbId } from './ids.js';
 
 // datasets.*: import by folder path (a job), browse, filter, histograms, bad files, remove.
@@ -97,7 +99,13 @@ function importPolicy(context: ServiceContext): InputPathPolicy {
 
 export function startImportJob(
   context: ServiceContext,
-  request: { root: string; name?: string; attributesFile?: string; pairsFile?: string },
+  request: {
+    root: string;
+    name?: string;
+    attributesFile?: string;
+    pairsFile?: string;
+    faces?: 'none' | 'detect' | 'detect-all';
+  },
 ) {
   return context.jobs.start('import', async ({ signal, progress }) => {
     const result = await importDataset(serviceLab(context), {
@@ -105,6 +113,7 @@ export function startImportJob(
       name: request.name,
       attributesFile: request.attributesFile,
       pairsFile: request.pairsFile,
+      faces: request.faces,
       pathPolicy: importPolicy(context),
       signal,
       onProgress: (p) => progress(p.phase === 'images' ? 'reading images' : p.phase, p.done, p.total || null),
@@ -117,7 +126,7 @@ export function startImportJob(
 export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'> {
   const db = () => context.db();
   return {
-    'datasets.import': async ({ path, name, attributesFile, pairsFile }) => {
+    'datasets.import': async ({ path, name, attributesFile, pairsFile, faces }) => {
       const root = checkFolder(path, 'path');
       asFieldError(() => checkImportFolder(root), 'path');
       const policy = importPolicy(context);
@@ -126,6 +135,7 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
         name,
         attributesFile: checkFile(attributesFile, 'attributesFile', root, policy),
         pairsFile: checkFile(pairsFile, 'pairsFile', root, policy),
+        faces,
       });
       return { jobId: job.id };
     },
@@ -172,9 +182,10 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
       }
       const matches: number[] = [];
       for (let i = 0; i < columns.count; i++) if (tests.every((test) => test(i))) matches.push(i);
+      const faces = datasetFaces(db(), record.id);
       const items = matches
         .slice(offset, offset + limit)
-        .map((i) => imageItem(getImage(db(), columns.ids[i]!)!, columns, names));
+        .map((i) => imageItem(getImage(db(), columns.ids[i]!)!, columns, names, faces.get(columns.ids[i]!)));
       return { total: matches.length, offset, items };
     },
 
@@ -183,8 +194,16 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
       const image = getImage(db(), dbId(imageId, 'image'));
       if (!image || image.datasetId !== record.id)
         throw new LabApiError('not_found', `Dataset ${datasetId} has no image ${imageId}.`);
-      return imageItem(image, loadDatasetColumns(db(), record.id), identityNames(db(), record.id));
+      return imageItem(
+        image,
+        loadDatasetColumns(db(), record.id),
+        identityNames(db(), record.id),
+        imageFace(db(), image.id),
+      );
     },
+
+    'datasets.cachedPixels': async ({ datasetId, imageIds }) =>
+      cachedPixels(serviceLab(context), requireDatasetRecord(db(), datasetId), imageIds),
 
     'datasets.identities': async ({ datasetId, offset, limit, search }) => {
       const record = requireDatasetRecord(db(), datasetId);

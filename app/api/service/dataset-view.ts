@@ -11,6 +11,7 @@ import { measuredAttributeNames } from '../../data/measured-attributes.js';
 import { attributeColumns } from '../../store/attributes-repo.js';
 import type { DatasetRecord } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
+import type { ImageFace } from '../../store/faces-repo.js';
 import type { ImageRecord } from '../../store/images-repo.js';
 import { apiId } from './ids.js';
 
@@ -60,7 +61,12 @@ function columnValue(column: AttributeColumnData, i: number): number | string | 
   return code < 0 ? null : (column.categories[code] ?? null);
 }
 
-export function imageItem(image: ImageRecord, columns: DatasetColumns, identityNames: readonly string[]): ImageItem {
+export function imageItem(
+  image: ImageRecord,
+  columns: DatasetColumns,
+  identityNames: readonly string[],
+  face?: ImageFace,
+): ImageItem {
   const i = columns.idToIdx.get(image.id);
   const attributes: Record<string, number | string | null> = {};
   if (i !== undefined) for (const [name, column] of columns.attributes) attributes[name] = columnValue(column, i);
@@ -72,6 +78,7 @@ export function imageItem(image: ImageRecord, columns: DatasetColumns, identityN
     width: image.width,
     height: image.height,
     attributes,
+    face: face ? { index: face.faceIndex, box: face.box, points: face.points } : null,
   };
 }
 

@@ -11,6 +11,8 @@ import {
   removeDataset,
   type ImportProgress,
 } from '../../../app/lab/datasets.js';
+import { datasetImages } from '../../../app/lab/dataset-images.js';
+import { faceModes, type FaceMode } from '../../../app/data/face-attributes.js';
 import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
 import { resolveDatasetRef } from '../../../app/lab/refs.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
@@ -20,16 +22,22 @@ const fail = commandFailure('dataset');
 
 const usage = `Usage:
   ddl-lab dataset import DIR [--attributes FILE] [--pairs FILE] [--list FILE] [--size S] [--name N]
-                             [--max-pixels N] [--concurrency N] [--data-dir D] [--json]
+                             [--max-pixels N] [--concurrency N] [--faces none|detect|detect-all]
+                             [--data-dir D] [--json]
   ddl-lab dataset list [--data-dir D] [--json]
   ddl-lab dataset show DATASET [--data-dir D] [--json]
+  ddl-lab dataset images DATASET [--data-dir D] [--json]
   ddl-lab dataset cache DATASET --size S [--data-dir D] [--json]
   ddl-lab dataset remove DATASET [--with-runs] [--data-dir D] [--json]
 
 DIR is an ImageFolder (DIR/<identity>/<image>) or, with --list, the root the list's paths are
 relative to ("path label" per line). DIR/attributes.csv, DIR/pairs.csv (or pairs.txt) and
 DIR/split-rule.json are read when present (SynthFaces writes them). --size is the cached input
-size (default 112). DATASET is an id or a name. Bad files are reported, never fatal; the import
+size (default 112). --faces detect finds the largest face of each photo and caches it aligned
+on the ArcFace 5-point template, with estimated yaw, pitch, roll, faceSize, eyeDistance,
+faceScore and blur as attributes; detect-all makes every face its own image; none (default)
+uses images as they are. images lists every image with its identity, face and attributes.
+DATASET is an id or a name. Bad files are reported, never fatal; the import
 exits 0 when at least one image was imported. An import that was killed shows as failed
 (interrupted); remove it and import again. remove refuses a dataset that has runs or evaluations
 unless --with-runs, which removes them too, checkpoint folders included; it says what it removed.
@@ -43,6 +51,7 @@ const options = {
   name: { type: 'string' },
   'max-pixels': { type: 'string' },
   concurrency: { type: 'string' },
+  faces: { type: 'string' },
   'with-runs': { type: 'boolean', default: false },
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -72,6 +81,10 @@ export async function run(args: string[]): Promise<number> {
       return target
         ? withLab(dataDir, (lab) => showCommand(lab, target, values.json), 'read')
         : fail(`show needs a DATASET (id or name).\n\n${usage}`, 2);
+    case 'images':
+      return target
+        ? withLab(dataDir, (lab) => imagesCommand(lab, target, values.json), 'read')
+        : fail(`images needs a DATASET (id or name).\n\n${usage}`, 2);
     case 'cache':
       return target
         ? cacheCommand(target, values, dataDir)
@@ -82,7 +95,7 @@ export async function run(args: string[]): Promise<number> {
         : fail(`remove needs a DATASET (id or name).\n\n${usage}`, 2);
     default:
       return fail(
-        `unknown action "${action}".${didYouMean(action, ['import', 'list', 'show', 'cache', 'remove'])}\n\n${usage}`,
+        `unknown action "${action}".${didYouMean(action, ['import', 'list', 'show', 'images', 'cache', 'remove'])}\n\n${usage}`,
         2,
       );
   }
@@ -97,6 +110,9 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
   const concurrency = values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, 1, 64);
   if (concurrency === null)
     return fail(`--concurrency must be a whole number from 1 to 64, got "${values.concurrency}".`, 2);
+  const faces = (values.faces ?? 'none') as FaceMode;
+  if (!faceModes.includes(faces))
+    return fail(`--faces must be one of ${faceModes.join(', ')}, got "${values.faces}".`, 2);
   return withLab(dataDir, async (lab) => {
     const result = await importDataset(lab, {
       root: dir,
@@ -109,6 +125,7 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
       inputSize: size,
       maxPixels,
       concurrency,
+      faces,
       onProgress: progressPrinter(),
     });
     if (values.json) {
@@ -117,6 +134,12 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
       process.stdout.write(
         `Dataset ${result.id} "${result.name}" (${result.kind}): ${result.images} images of ${result.identities} identities from ${result.root}, cached at ${size}×${size} (${result.imagesPerSecond.toFixed(0)} images/s).\n`,
       );
+      if (result.faces) {
+        const f = result.faces;
+        process.stdout.write(
+          `Faces (${f.mode}): ${f.found} aligned; ${f.none} files without a face; ${f.multiple} files with several faces${f.mode === 'detect' && f.multiple ? ' (the largest kept)' : ''}; ${f.tooSmall} faces too small to align.\n`,
+        );
+      }
       if (result.attributes)
         process.stdout.write(
           `Attributes: ${result.attributes.columns.map((c) => `${c.name} (${c.kind})`).join(', ')} for ${result.attributes.matched} images.\n`,
@@ -186,6 +209,25 @@ function showCommand(lab: Lab, target: string, json: boolean): number {
     );
   for (const s of detail.splits) process.stdout.write(`Split ${s.id} ${s.name}\n`);
   for (const [reason, n] of Object.entries(detail.badFileReasons)) process.stdout.write(`Problems: ${n} × ${reason}\n`);
+  return 0;
+}
+
+function imagesCommand(lab: Lab, target: string, json: boolean): number {
+  const dataset = findDataset(lab, resolveDatasetRef(lab, target));
+  if (!dataset) return notFound(target);
+  const images = datasetImages(lab, dataset.id);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
+    return 0;
+  }
+  for (const image of images) {
+    const attributes = Object.entries(image.attributes)
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toFixed(3)) : v}`)
+      .join(' ');
+    process.stdout.write(
+      `${image.id}\t${image.identity}\t${image.path}${image.face === null ? '' : `#face${image.face}`}\t${attributes}\n`,
+    );
+  }
   return 0;
 }
 

@@ -3,9 +3,12 @@ import type { AttributeInfo } from '../api/index.js';
 import { useLabQuery } from '../hooks/use-lab-query.js';
 import { formatAttribute } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { FaceOverlay } from './FaceOverlay.js';
 import { ImageThumb } from './ImageThumb.js';
 
 const measuredNames = new Set(['sharpness', 'brightness', 'contrast', 'width', 'height']);
+/** Estimated by "Find and align faces" (stored like file attributes). */
+const faceNames = new Set(['yaw', 'pitch', 'roll', 'faceSize', 'eyeDistance', 'faceScore', 'blur']);
 
 /** Side panel with one image and every attribute: ground truth from the files, measured at import. */
 export function ImageDetails({
@@ -35,7 +38,9 @@ export function ImageDetails({
   const entries = image ? Object.entries(image.attributes) : [];
   const isMeasured = (name: string) =>
     (source.get(name) ?? (measuredNames.has(name) ? 'measured' : 'file')) === 'measured';
-  const fileEntries = entries.filter(([name]) => !isMeasured(name));
+  const isEstimated = (name: string) => Boolean(image?.face) && faceNames.has(name);
+  const faceEntries = entries.filter(([name]) => isEstimated(name));
+  const fileEntries = entries.filter(([name]) => !isMeasured(name) && !isEstimated(name));
   const measuredEntries = entries.filter(([name]) => isMeasured(name));
 
   return (
@@ -52,13 +57,17 @@ export function ImageDetails({
           Close
         </button>
       </div>
-      <ImageThumb
-        datasetId={datasetId}
-        imageId={imageId}
-        size={256}
-        alt={image ? `${image.identity}: ${image.path}` : 'Selected image'}
-        className="drawer-image"
-      />
+      {image?.face ? (
+        <FaceOverlay datasetId={datasetId} image={image} face={image.face} />
+      ) : (
+        <ImageThumb
+          datasetId={datasetId}
+          imageId={imageId}
+          size={256}
+          alt={image ? `${image.identity}: ${image.path}` : 'Selected image'}
+          className="drawer-image"
+        />
+      )}
       <ErrorMessage error={query.error} />
       {image ? (
         <>
@@ -74,6 +83,7 @@ export function ImageDetails({
             <dt>Image id</dt>
             <dd>{image.id}</dd>
           </dl>
+          <AttributeTable title="Estimated from the face" entries={faceEntries} />
           <AttributeTable title="Attributes (from the dataset files)" entries={fileEntries} />
           <AttributeTable title="Measured at import" entries={measuredEntries} />
         </>

@@ -20,17 +20,30 @@ export function ImagesTab({
   attributes: AttributeInfo[];
 }) {
   const [thumb, setThumb] = useState<ThumbnailSize>(96);
+  // A face dataset's grid can show the photos or the aligned crops (the pixel cache, what training sees).
+  const hasFaces = attributes.some((a) => a.name === 'faceSize') && attributes.some((a) => a.name === 'yaw');
+  const [show, setShow] = useState<'photos' | 'aligned'>('photos');
+  const aligned = hasFaces && show === 'aligned';
   const [selected, setSelected] = useState<string | null>(null);
-  const key = `${datasetId}|${identity ?? ''}`;
+  const key = `${datasetId}|${identity ?? ''}|${aligned ? 'aligned' : 'photos'}`;
   const fetchPage = useCallback(
-    (offset: number, limit: number) =>
-      lab.call('datasets.images', { datasetId, offset, limit, ...(identity ? { identity } : {}) }),
-    [datasetId, identity],
+    async (offset: number, limit: number) => {
+      const page = await lab.call('datasets.images', { datasetId, offset, limit, ...(identity ? { identity } : {}) });
+      if (!aligned || page.items.length === 0) return page;
+      const crops = new Map<string, string>();
+      for (let i = 0; i < page.items.length; i += 200) {
+        const ids = page.items.slice(i, i + 200).map((item) => item.id);
+        for (const c of (await lab.call('datasets.cachedPixels', { datasetId, imageIds: ids })).items)
+          crops.set(c.imageId, c.dataUrl);
+      }
+      return { ...page, items: page.items.map((item) => ({ ...item, crop: crops.get(item.id) })) };
+    },
+    [datasetId, identity, aligned],
   );
   const close = useCallback(() => setSelected(null), []);
   return (
     <div className="tab-body">
-      <PagedGrid<ImageItem>
+      <PagedGrid<ImageItem & { crop?: string }>
         listKey={key}
         pageSize={pageSize}
         fetchPage={fetchPage}
@@ -51,6 +64,22 @@ export function ImagesTab({
               </button>
             ) : null}
             <span className="toolbar-spacer" />
+            {hasFaces ? (
+              <>
+                <label className="inline-label" htmlFor="grid-show">
+                  Show
+                </label>
+                <select
+                  id="grid-show"
+                  className="input input-compact"
+                  value={show}
+                  onChange={(e) => setShow(e.target.value as 'photos' | 'aligned')}
+                >
+                  <option value="photos">photos</option>
+                  <option value="aligned">aligned faces</option>
+                </select>
+              </>
+            ) : null}
             <label className="inline-label" htmlFor="thumb-size">
               Thumbnail size
             </label>
@@ -78,7 +107,11 @@ export function ImagesTab({
             onClick={() => setSelected(image.id)}
             aria-label={`Image ${image.path}, ${image.identity}`}
           >
-            <ImageThumb datasetId={datasetId} imageId={image.id} size={thumb} alt="" />
+            {image.crop ? (
+              <img className="thumb" src={image.crop} alt="" width={thumb} height={thumb} draggable={false} />
+            ) : (
+              <ImageThumb datasetId={datasetId} imageId={image.id} size={thumb} alt="" />
+            )}
             <span className="thumb-caption">{image.identity}</span>
           </button>
         )}

@@ -13,6 +13,7 @@ export function ImportForm({ onStarted, onClose }: { onStarted: (jobId: string) 
   const [name, setName] = useState('');
   const [attributesFile, setAttributesFile] = useState('');
   const [pairsFile, setPairsFile] = useState('');
+  const [faces, setFaces] = useState<'none' | 'detect' | 'detect-all'>('none');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
@@ -38,6 +39,7 @@ export function ImportForm({ onStarted, onClose }: { onStarted: (jobId: string) 
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(attributesFile.trim() ? { attributesFile: attributesFile.trim() } : {}),
         ...(pairsFile.trim() ? { pairsFile: pairsFile.trim() } : {}),
+        ...(faces !== 'none' ? { faces } : {}),
       });
       onStarted(jobId);
     } catch (error) {
@@ -101,6 +103,19 @@ export function ImportForm({ onStarted, onClose }: { onStarted: (jobId: string) 
               placeholder="pairs.txt"
               onChange={(e) => setPairsFile(e.target.value)}
             />
+          )}
+        </Field>
+        <Field
+          label="Find and align faces"
+          error={errors.faces}
+          help="for ordinary photos: detect faces, align them to the ArcFace template, estimate yaw, pitch, roll, size, blur"
+        >
+          {(p) => (
+            <select {...p} className="input" value={faces} onChange={(e) => setFaces(e.target.value as typeof faces)}>
+              <option value="none">no: images are already aligned faces</option>
+              <option value="detect">yes: the largest face of each photo</option>
+              <option value="detect-all">yes: every face, each its own image</option>
+            </select>
           )}
         </Field>
       </div>
