@@ -7,7 +7,8 @@ import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js'
 // Verification pair lists. LFW pairs.txt: an optional header ("10 300" = 10 folds of 300
 // same + 300 different pairs, or a single count as in pairsDevTrain.txt), then lines
 // `name n1 n2` (same person) or `name1 n1 name2 n2` (different people); the image of `name n`
-// is `name/name_000n.jpg`. CSV: `path1,path2,same[,type]`, header optional. Problems are reported
+// is `name/name_000n.jpg`. CSV: `path1,path2,same[,type][,fold]` (fold 0, 1, … only with a header
+// naming it), header optional. Problems are reported
 // by line number and column, never with the line's text: the file may not be a pair list at all.
 
 export interface PairEntry {
@@ -131,8 +132,9 @@ async function readCsvPairs(
   file: string,
   { issues, onPair }: { issues: IssueLog; onPair: (pair: PairEntry) => void },
 ): Promise<PairFileInfo> {
-  let cols = { path1: 0, path2: 1, same: 2, type: 3 as number | null };
+  let cols = { path1: 0, path2: 1, same: 2, type: 3 as number | null, fold: null as number | null };
   let entries = 0;
+  let folds = 1;
   let firstLine = true;
   for await (const { line, text } of readLines(file)) {
     if (text.trim() === '') continue;
@@ -147,6 +149,7 @@ async function readCsvPairs(
           path2: find('path2', 'image2', 'b'),
           same: find('same', 'label', 'issame', 'is_same'),
           type: find('type', 'pair_type'),
+          fold: find('fold'),
         };
         if (header.path1 < 0 || header.path2 < 0 || header.same < 0) {
           issues.add(
@@ -156,7 +159,7 @@ async function readCsvPairs(
           );
           return { format: 'csv', folds: 1, entries: 0 };
         }
-        cols = { ...header, type: header.type >= 0 ? header.type : null };
+        cols = { ...header, type: header.type >= 0 ? header.type : null, fold: header.fold >= 0 ? header.fold : null };
         continue;
       }
     }
@@ -184,8 +187,17 @@ async function readCsvPairs(
           `line ${line}: the pair type (column ${cols.type! + 1}) is not easy-easy, easy-hard or hard-hard; kept untyped.`,
         );
     }
-    onPair({ line, path1, path2, same: sameValues.get(sameText)!, type, fold: null });
+    let fold: number | null = null;
+    if (cols.fold !== null) {
+      const foldText = fields[cols.fold] ?? '';
+      if (/^\d{1,3}$/.test(foldText) && Number(foldText) < 255) {
+        fold = Number(foldText);
+        folds = Math.max(folds, fold + 1);
+      } else
+        issues.add(line, 'bad value', `line ${line}: the fold (column ${cols.fold + 1}) is not a whole number from 0 to 254; kept without a fold.`);
+    }
+    onPair({ line, path1, path2, same: sameValues.get(sameText)!, type, fold });
     entries++;
   }
-  return { format: 'csv', folds: 1, entries };
+  return { format: 'csv', folds, entries };
 }

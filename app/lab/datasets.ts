@@ -2,6 +2,12 @@ import { existsSync, rmSync } from 'node:fs';
 import { ensureImageCache, type EnsureCacheOptions, type EnsureCacheResult } from '../data/ensure-image-cache.js';
 import { importDataset as runImport, type ImportOptions, type ImportResult } from '../data/import-dataset.js';
 import { importerState, type ImportMarker } from '../data/import-marker.js';
+import { extractedFolderOf } from '../data/insightface/extract-insightface.js';
+import {
+  importInsightfaceFile,
+  isInsightfaceFile,
+  type InsightfaceImportResult,
+} from '../data/insightface/import-insightface.js';
 import { datasetCacheDir } from '../data/pixel-cache.js';
 import { attributeColumns, type AttributeColumn } from '../store/attributes-repo.js';
 import { badFileReasons, listBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
@@ -102,8 +108,13 @@ export function recoverInterruptedImports(lab: Lab): DatasetRecord[] {
 export type DatasetImportOptions = Omit<ImportOptions, 'db' | 'dataDir'>;
 
 /** Imports a folder (or list file) as a new dataset; see app/data/import-dataset.ts for the stages. */
-export async function importDataset(lab: Lab, options: DatasetImportOptions): Promise<ImportResult> {
+export async function importDataset(
+  lab: Lab,
+  options: DatasetImportOptions,
+): Promise<ImportResult | InsightfaceImportResult> {
   recoverInterruptedImports(lab);
+  // An insightface .bin / .rec is extracted into the data folder first (app/data/insightface/).
+  if (isInsightfaceFile(options.root)) return importInsightfaceFile({ ...options, db: lab.db, dataDir: lab.dataDir });
   return runImport({ ...options, db: lab.db, dataDir: lab.dataDir });
 }
 
@@ -132,7 +143,7 @@ export interface DatasetRemoval {
   /** Ids of the runs removed with it (only with `withRuns`). */
   runs: number[];
   evaluations: number;
-  /** Folders deleted from the data directory: its cache, its runs' checkpoint folders. */
+  /** Folders deleted from the data directory: its cache, its runs' checkpoint folders, images extracted from an insightface file. */
   folders: string[];
   /** It was an import whose process had died. */
   interruptedImport: boolean;
@@ -142,7 +153,7 @@ export interface DatasetRemoval {
  * Forgets a dataset and everything recorded about it, and deletes its cache. Refuses while its
  * import runs, while any of its runs is queued or running, and, unless `withRuns`, while it has
  * runs or evaluations (which then go too, checkpoint folders included). The image files in its
- * root are never touched.
+ * root are never touched, unless the lab extracted them itself from an insightface file.
  */
 export function removeDataset(lab: Lab, datasetId: number, options: { withRuns?: boolean } = {}): DatasetRemoval {
   const { db, dataDir } = lab;
@@ -168,7 +179,11 @@ export function removeDataset(lab: Lab, datasetId: number, options: { withRuns?:
     })
     .immediate();
   const runIds = dependents.runs.map((r) => r.id);
-  const folders = [datasetCacheDir(dataDir, record.id), ...runIds.map((id) => runDirectory(dataDir, id))].filter(
+  const folders = [
+    datasetCacheDir(dataDir, record.id),
+    ...runIds.map((id) => runDirectory(dataDir, id)),
+    ...extractedFolderOf(dataDir, record.root),
+  ].filter(
     (folder) => {
       if (!existsSync(folder)) return false;
       rmSync(folder, { recursive: true, force: true });

@@ -19,7 +19,7 @@ import { didYouMean } from '../did-you-mean.js';
 const fail = commandFailure('dataset');
 
 const usage = `Usage:
-  ddl-lab dataset import DIR [--attributes FILE] [--pairs FILE] [--list FILE] [--size S] [--name N]
+  ddl-lab dataset import DIR|FILE.bin|FILE.rec [--attributes FILE] [--pairs FILE] [--list FILE] [--size S] [--name N]
                              [--max-pixels N] [--concurrency N] [--data-dir D] [--json]
   ddl-lab dataset list [--data-dir D] [--json]
   ddl-lab dataset show DATASET [--data-dir D] [--json]
@@ -28,7 +28,10 @@ const usage = `Usage:
 
 DIR is an ImageFolder (DIR/<identity>/<image>) or, with --list, the root the list's paths are
 relative to ("path label" per line). DIR/attributes.csv, DIR/pairs.csv (or pairs.txt) and
-DIR/split-rule.json are read when present (SynthFaces writes them). --size is the cached input
+DIR/split-rule.json are read when present (SynthFaces writes them). An insightface verification
+set (lfw.bin, cfp_fp.bin, agedb_30.bin …) or training set (train.rec with train.idx beside it) is
+extracted into the data folder's extracted/ and imported from there; a .bin gives a pair list
+with its 10 folds, which evaluation uses. --size is the cached input
 size (default 112). DATASET is an id or a name. Bad files are reported, never fatal; the import
 exits 0 when at least one image was imported. An import that was killed shows as failed
 (interrupted); remove it and import again. remove refuses a dataset that has runs or evaluations
@@ -117,6 +120,12 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
       process.stdout.write(
         `Dataset ${result.id} "${result.name}" (${result.kind}): ${result.images} images of ${result.identities} identities from ${result.root}, cached at ${size}×${size} (${result.imagesPerSecond.toFixed(0)} images/s).\n`,
       );
+      if ('extracted' in result) {
+        const x = result.extracted;
+        process.stdout.write(
+          `Extracted ${x.images} images${x.repeated ? ` (${x.repeated} repeats written once)` : ''} from ${x.source} into ${x.folder}.\n`,
+        );
+      }
       if (result.attributes)
         process.stdout.write(
           `Attributes: ${result.attributes.columns.map((c) => `${c.name} (${c.kind})`).join(', ')} for ${result.attributes.matched} images.\n`,
