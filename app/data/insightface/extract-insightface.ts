@@ -100,13 +100,11 @@ async function extractVerificationBin(file: string, folder: string, options: Ext
   /** For each sink index: the index of the first image with the same bytes, and where it was written. */
   const canonical: number[] = [];
   const paths = new Map<number, string>();
-  let repeated = 0;
   const bin = await readVerificationBin(file, (bytes, index) => {
     options.signal?.throwIfAborted();
     const sha1 = createHash('sha1').update(bytes).digest('hex');
     const first = firstOfHash.get(sha1);
     if (first !== undefined) {
-      repeated++;
       canonical[index] = first;
     } else {
       firstOfHash.set(sha1, index);
@@ -162,7 +160,7 @@ async function extractVerificationBin(file: string, folder: string, options: Ext
     listFile,
     pairsFile,
     images: bin.images.length,
-    repeated,
+    repeated: bin.images.length - paths.size,
     identities: identityName.size,
     pairs,
     folds: verificationBinFolds,
@@ -188,6 +186,7 @@ async function extractRecordIO(file: string, folder: string, options: ExtractOpt
     for await (const record of readRecords(file, index)) {
       options.signal?.throwIfAborted();
       done++;
+      if (done % 256 === 0 || done === total) options.onProgress?.({ phase: 'extracting', done, total, bad: 0 });
       if (done === 1 && record.flag > 0 && record.image.length === 0 && record.labels && record.labels.length >= 2) {
         firstRangeKey = record.labels[0]!; // insightface's header record: images are keys 1 … label[0]-1
         skippedRecords++;
@@ -212,7 +211,6 @@ async function extractRecordIO(file: string, folder: string, options: ExtractOpt
       if (!list.write(`${path} ${label}\n`)) await new Promise<void>((resolve) => list.once('drain', () => resolve()));
       identities.add(label);
       images++;
-      if (done % 256 === 0 || done === total) options.onProgress?.({ phase: 'extracting', done, total, bad: 0 });
     }
   } finally {
     await new Promise<void>((resolve, reject) =>
