@@ -194,7 +194,11 @@ async function readCsvPairs(
         fold = Number(foldText);
         folds = Math.max(folds, fold + 1);
       } else
-        issues.add(line, 'bad value', `line ${line}: the fold (column ${cols.fold + 1}) is not a whole number from 0 to 254; kept without a fold.`);
+        issues.add(
+          line,
+          'bad value',
+          `line ${line}: the fold (column ${cols.fold + 1}) is not a whole number from 0 to 254; kept without a fold.`,
+        );
     }
     onPair({ line, path1, path2, same: sameValues.get(sameText)!, type, fold });
     entries++;

@@ -183,13 +183,11 @@ export function removeDataset(lab: Lab, datasetId: number, options: { withRuns?:
     datasetCacheDir(dataDir, record.id),
     ...runIds.map((id) => runDirectory(dataDir, id)),
     ...extractedFolderOf(dataDir, record.root),
-  ].filter(
-    (folder) => {
-      if (!existsSync(folder)) return false;
-      rmSync(folder, { recursive: true, force: true });
-      return true;
-    },
-  );
+  ].filter((folder) => {
+    if (!existsSync(folder)) return false;
+    rmSync(folder, { recursive: true, force: true });
+    return true;
+  });
   return {
     dataset: { id: record.id, name: record.name, root: record.root },
     images: dependents.images,
