@@ -34,6 +34,7 @@ import { LabOperationError, type Lab } from './lab.js';
 export type { DatasetRecord, DatasetStatus, DatasetKind } from '../store/datasets-repo.js';
 export type { ImportProgress, ImportResult } from '../data/import-dataset.js';
 export type { EnsureCacheResult } from '../data/ensure-image-cache.js';
+export { isInsightfaceFile } from '../data/insightface/import-insightface.js';
 
 /** Why an `importing` dataset is dead, or null while its importer still runs. */
 function interruptedImportError(lab: Lab, record: DatasetRecord): string | null {
