@@ -2,14 +2,15 @@ import { extname } from 'node:path';
 import type { PairListFormat } from '../store/pairs-repo.js';
 import { isPairType, type PairType } from '../vocabulary/index.js';
 import type { IssueLog } from './issue-log.js';
-import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js';
+import { isProblem, readCsvRecords } from './csv-records.js';
+import { normaliseRelativePath, readLines } from './text-lines.js';
 
 // Verification pair lists. LFW pairs.txt: an optional header ("10 300" = 10 folds of 300
 // same + 300 different pairs, or a single count as in pairsDevTrain.txt), then lines
 // `name n1 n2` (same person) or `name1 n1 name2 n2` (different people); the image of `name n`
-// is `name/name_000n.jpg`. CSV: `path1,path2,same[,type][,fold]` (fold 0, 1, … only with a header
-// naming it), header optional. Problems are reported
-// by line number and column, never with the line's text: the file may not be a pair list at all.
+// is `name/name_000n.jpg`. CSV or TSV (csv-parse, csv-records.ts): `path1,path2,same[,type][,fold]`
+// (fold 0, 1, … only with a header naming it), header optional. Problems are reported by line
+// number and column, never with the line's text: the file may not be a pair list at all.
 
 export interface PairEntry {
   line: number;
@@ -28,9 +29,9 @@ export interface PairFileInfo {
 
 export function pairFileFormat(file: string, firstLine: string): PairListFormat {
   const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
+  if (ext === '.csv' || ext === '.tsv') return 'csv';
   if (ext === '.txt') return 'lfw';
-  return firstLine.includes(',') ? 'csv' : 'lfw';
+  return firstLine.includes(',') || firstLine.includes('\t') ? 'csv' : 'lfw';
 }
 
 export function lfwImagePath(name: string, number: string): string {
@@ -136,9 +137,14 @@ async function readCsvPairs(
   let entries = 0;
   let folds = 1;
   let firstLine = true;
-  for await (const { line, text } of readLines(file)) {
-    if (text.trim() === '') continue;
-    const { fields, error } = parseCsvLine(text);
+  for await (const record of readCsvRecords(file)) {
+    const { line } = record;
+    if (isProblem(record)) {
+      issues.add(line, 'bad line', `line ${line}: ${record.error}; skipped.`);
+      continue;
+    }
+    const { fields } = record;
+    if (fields.length === 1 && fields[0] === '') continue;
     if (firstLine) {
       firstLine = false;
       const lower = fields.map((f) => f.toLowerCase());
@@ -163,7 +169,6 @@ async function readCsvPairs(
         continue;
       }
     }
-    if (error) issues.add(line, 'bad line', `line ${line}: ${error}.`);
     const path1 = normaliseRelativePath(fields[cols.path1] ?? '');
     const path2 = normaliseRelativePath(fields[cols.path2] ?? '');
     const sameText = (fields[cols.same] ?? '').toLowerCase();
