@@ -65,6 +65,7 @@ describe('Electron main: window', () => {
     expect(prefs.experimentalFeatures).toBe(false);
     expect(prefs.webviewTag).toBe(false);
     expect(prefs.preload).toBe(join(root, 'app', 'dist', 'electron', 'preload.cjs'));
+    expect(recorded.windows[0]?.options.icon).toBe(join(root, 'app', 'resources', 'icons', '512x512.png'));
   });
 
   it('loads the UI from the app scheme, not from a remote or file URL', () => {

@@ -14,6 +14,8 @@ export function desktopPaths() {
     runWorker: join(root, 'dist', 'electron', 'run-worker.cjs'),
     evalWorker: join(root, 'dist', 'electron', 'eval-worker.cjs'),
     renderer: join(root, 'dist', 'renderer'),
+    // resources/ is packed into the app (electron-builder.yml `files`), so the same path works packaged.
+    icon: join(root, 'resources', 'icons', '512x512.png'),
     dataDir: defaultDataDir(),
   };
 }
