@@ -1,8 +1,9 @@
 import type { AttributeColumn } from '../store/attributes-repo.js';
 import type { IssueLog } from './issue-log.js';
-import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js';
+import { isProblem, readCsvRecords, type CsvRecord } from './csv-records.js';
+import { normaliseRelativePath } from './text-lines.js';
 
-// Attributes CSV: `path,<attr>...` with a header. A column is numeric when all its values but a
+// Attributes CSV (or TSV): `path,<attr>...` with a header, read with csv-parse (csv-records.ts). A column is numeric when all its values but a
 // few (at most 2, or 5%) are numbers - those few are reported as bad numbers - and categorical
 // otherwise. Nothing in the file is fatal: short rows, bad numbers and duplicate rows are logged
 // with their line number and the rest is kept. Reports never quote a row's text or values.
@@ -41,14 +42,12 @@ export async function readAttributesCsv(
   const { issues } = options;
   const header = await readHeader(file, options.reservedNames ?? [], issues);
   if (!header) return { columns: [], rows: 0 };
-  const width = header.length;
+  const width = header.names.length;
 
   // Pass 1: which columns are numeric.
   const numeric = new Array<number>(width).fill(0);
   const other = new Array<number>(width).fill(0);
-  for await (const { line, text } of readLines(file)) {
-    if (line === 1 || text.trim() === '') continue;
-    const { fields } = parseCsvLine(text);
+  for await (const { fields } of dataRows(file, header.line)) {
     for (let c = 0; c < width; c++) {
       const v = fields[c + 1];
       if (v === undefined || isMissing(v)) continue;
@@ -56,17 +55,14 @@ export async function readAttributesCsv(
       else other[c]! += 1;
     }
   }
-  const columns: AttributeColumn[] = header.map((name, c) => ({
+  const columns: AttributeColumn[] = header.names.map((name, c) => ({
     name,
     kind: numeric[c]! > 0 && other[c]! <= Math.max(2, 0.05 * (numeric[c]! + other[c]!)) ? 'numeric' : 'categorical',
   }));
 
   // Pass 2: the rows.
   let rows = 0;
-  for await (const { line, text } of readLines(file)) {
-    if (line === 1 || text.trim() === '') continue;
-    const { fields, error } = parseCsvLine(text);
-    if (error) issues.add(line, 'bad line', `line ${line}: ${error}; the row is read as far as it goes.`);
+  for await (const { line, fields } of dataRows(file, header.line, issues)) {
     const path = normaliseRelativePath(fields[0] ?? '');
     if (!path) {
       issues.add(line, 'bad line', `line ${line}: the path (first column) is empty; row skipped.`);
@@ -101,9 +97,31 @@ export async function readAttributesCsv(
   return { columns, rows };
 }
 
-async function readHeader(file: string, reserved: readonly string[], issues: IssueLog): Promise<string[] | null> {
-  for await (const { line, text } of readLines(file)) {
-    const { fields } = parseCsvLine(text);
+/** The records after the header, blank ones left out; unreadable ones reported (when `issues` is given) and left out. */
+async function* dataRows(file: string, headerLine: number, issues?: IssueLog): AsyncGenerator<CsvRecord> {
+  for await (const record of readCsvRecords(file)) {
+    if (record.line <= headerLine) continue;
+    if (isProblem(record)) {
+      issues?.add(record.line, 'bad line', `line ${record.line}: ${record.error}; row skipped.`);
+      continue;
+    }
+    if (record.fields.length === 1 && record.fields[0] === '') continue;
+    yield record;
+  }
+}
+
+async function readHeader(
+  file: string,
+  reserved: readonly string[],
+  issues: IssueLog,
+): Promise<{ names: string[]; line: number } | null> {
+  for await (const record of readCsvRecords(file)) {
+    const line = record.line;
+    if (isProblem(record)) {
+      issues.add(line, 'bad header', `line ${line}: ${record.error}. No attributes were read.`);
+      return null;
+    }
+    const { fields } = record;
     const first = (fields[0] ?? '').toLowerCase();
     if (!pathHeaders.has(first)) {
       issues.add(
@@ -131,7 +149,7 @@ async function readHeader(file: string, reserved: readonly string[], issues: Iss
       names.push(name);
     });
     if (names.length === 0) issues.add(line, 'bad header', 'the header has a path column but no attribute columns.');
-    return names;
+    return { names, line };
   }
   issues.add(null, 'bad header', 'the file is empty.');
   return null;

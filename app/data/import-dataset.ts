@@ -42,7 +42,7 @@ import { scanListFile } from './scan-list-file.js';
 // only a missing root (or an abort) stops the import.
 
 export interface ImportProgress {
-  phase: 'scanning' | 'images' | 'attributes' | 'pairs' | 'done';
+  phase: 'extracting' | 'scanning' | 'images' | 'attributes' | 'pairs' | 'done';
   done: number;
   total: number;
   bad: number;

@@ -2,13 +2,15 @@ import { extname } from 'node:path';
 import type { PairListFormat } from '../store/pairs-repo.js';
 import { isPairType, type PairType } from '../vocabulary/index.js';
 import type { IssueLog } from './issue-log.js';
-import { normaliseRelativePath, parseCsvLine, readLines } from './text-lines.js';
+import { isProblem, readCsvRecords } from './csv-records.js';
+import { normaliseRelativePath, readLines } from './text-lines.js';
 
 // Verification pair lists. LFW pairs.txt: an optional header ("10 300" = 10 folds of 300
 // same + 300 different pairs, or a single count as in pairsDevTrain.txt), then lines
 // `name n1 n2` (same person) or `name1 n1 name2 n2` (different people); the image of `name n`
-// is `name/name_000n.jpg`. CSV: `path1,path2,same[,type]`, header optional. Problems are reported
-// by line number and column, never with the line's text: the file may not be a pair list at all.
+// is `name/name_000n.jpg`. CSV or TSV (csv-parse, csv-records.ts): `path1,path2,same[,type][,fold]`
+// (fold 0, 1, … only with a header naming it), header optional. Problems are reported by line
+// number and column, never with the line's text: the file may not be a pair list at all.
 
 export interface PairEntry {
   line: number;
@@ -27,9 +29,9 @@ export interface PairFileInfo {
 
 export function pairFileFormat(file: string, firstLine: string): PairListFormat {
   const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
+  if (ext === '.csv' || ext === '.tsv') return 'csv';
   if (ext === '.txt') return 'lfw';
-  return firstLine.includes(',') ? 'csv' : 'lfw';
+  return firstLine.includes(',') || firstLine.includes('\t') ? 'csv' : 'lfw';
 }
 
 export function lfwImagePath(name: string, number: string): string {
@@ -131,12 +133,18 @@ async function readCsvPairs(
   file: string,
   { issues, onPair }: { issues: IssueLog; onPair: (pair: PairEntry) => void },
 ): Promise<PairFileInfo> {
-  let cols = { path1: 0, path2: 1, same: 2, type: 3 as number | null };
+  let cols = { path1: 0, path2: 1, same: 2, type: 3 as number | null, fold: null as number | null };
   let entries = 0;
+  let folds = 1;
   let firstLine = true;
-  for await (const { line, text } of readLines(file)) {
-    if (text.trim() === '') continue;
-    const { fields, error } = parseCsvLine(text);
+  for await (const record of readCsvRecords(file)) {
+    const { line } = record;
+    if (isProblem(record)) {
+      issues.add(line, 'bad line', `line ${line}: ${record.error}; skipped.`);
+      continue;
+    }
+    const { fields } = record;
+    if (fields.length === 1 && fields[0] === '') continue;
     if (firstLine) {
       firstLine = false;
       const lower = fields.map((f) => f.toLowerCase());
@@ -147,6 +155,7 @@ async function readCsvPairs(
           path2: find('path2', 'image2', 'b'),
           same: find('same', 'label', 'issame', 'is_same'),
           type: find('type', 'pair_type'),
+          fold: find('fold'),
         };
         if (header.path1 < 0 || header.path2 < 0 || header.same < 0) {
           issues.add(
@@ -156,11 +165,10 @@ async function readCsvPairs(
           );
           return { format: 'csv', folds: 1, entries: 0 };
         }
-        cols = { ...header, type: header.type >= 0 ? header.type : null };
+        cols = { ...header, type: header.type >= 0 ? header.type : null, fold: header.fold >= 0 ? header.fold : null };
         continue;
       }
     }
-    if (error) issues.add(line, 'bad line', `line ${line}: ${error}.`);
     const path1 = normaliseRelativePath(fields[cols.path1] ?? '');
     const path2 = normaliseRelativePath(fields[cols.path2] ?? '');
     const sameText = (fields[cols.same] ?? '').toLowerCase();
@@ -184,8 +192,21 @@ async function readCsvPairs(
           `line ${line}: the pair type (column ${cols.type! + 1}) is not easy-easy, easy-hard or hard-hard; kept untyped.`,
         );
     }
-    onPair({ line, path1, path2, same: sameValues.get(sameText)!, type, fold: null });
+    let fold: number | null = null;
+    if (cols.fold !== null) {
+      const foldText = fields[cols.fold] ?? '';
+      if (/^\d{1,3}$/.test(foldText) && Number(foldText) < 255) {
+        fold = Number(foldText);
+        folds = Math.max(folds, fold + 1);
+      } else
+        issues.add(
+          line,
+          'bad value',
+          `line ${line}: the fold (column ${cols.fold + 1}) is not a whole number from 0 to 254; kept without a fold.`,
+        );
+    }
+    onPair({ line, path1, path2, same: sameValues.get(sameText)!, type, fold });
     entries++;
   }
-  return { format: 'csv', folds: 1, entries };
+  return { format: 'csv', folds, entries };
 }

@@ -23,7 +23,7 @@ export function formatVerificationReport(
   const out: string[] = [];
   const { options: o } = report;
   out.push(
-    `A pair is accepted when score >= threshold. ${o.folds}-fold accuracy: ${o.foldAssignment === 'contiguous' ? 'contiguous folds in input order' : `stratified shuffled folds, seed ${o.seed}`}.`,
+    `A pair is accepted when score >= threshold. ${o.folds}-fold accuracy: ${o.foldAssignment === 'contiguous' ? 'contiguous folds in input order' : o.foldAssignment === 'list' ? "the pair list's own folds" : `stratified shuffled folds, seed ${o.seed}`}.`,
   );
   out.push('');
   out.push(...table(['metric', ...sets.map(setName)], metricRows(sets)));

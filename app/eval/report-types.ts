@@ -11,8 +11,10 @@ export type AcceptRule = 'score >= threshold';
  *   and dealt round-robin, so every fold holds the same mix of types and labels (sizes differ by ≤ 1).
  * - `contiguous`: pairs in input order, fold sizes as sklearn KFold(shuffle=False) (the first n % k
  *   folds one larger). Reproduces LFW / insightface when the input is in pairs.txt order.
+ * - `list`: the pair list's own folds (LFW pairs.txt's ten sets, an insightface .bin's ten contiguous
+ *   blocks); an evaluation uses them whenever its pair list gives every pair a fold.
  */
-export type FoldAssignment = 'stratified-shuffle' | 'contiguous';
+export type FoldAssignment = 'stratified-shuffle' | 'contiguous' | 'list';
 
 /** Options of computeVerificationReport, all resolved to their values (defaults filled in). */
 export interface VerificationOptions {
@@ -79,7 +81,7 @@ export interface FoldResult {
 export interface KFoldAccuracy {
   folds: number;
   assignment: FoldAssignment;
-  /** Seed of the shuffle; null for contiguous folds. */
+  /** Seed of the shuffle; null for contiguous and list folds. */
   seed: number | null;
   /** Mean of the fold accuracies. */
   mean: number;

@@ -15,7 +15,7 @@ export const verificationOptionsSchema = z
       )
       .default([-1, 1]),
     folds: z.number().int().min(2).max(255).default(10),
-    foldAssignment: z.enum(['stratified-shuffle', 'contiguous']).default('stratified-shuffle'),
+    foldAssignment: z.enum(['stratified-shuffle', 'contiguous', 'list']).default('stratified-shuffle'),
     seed: z.number().int().default(0),
     farTargets: z.array(z.number().gt(0).lt(1)).min(1).default(defaultFarTargets),
     rocPoints: z.number().int().min(2).max(100_000).default(200),

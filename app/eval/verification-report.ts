@@ -23,22 +23,31 @@ import {
 /**
  * Every verification metric for `scores` (any real numbers, higher = more alike) and `labels`
  * (1 genuine, 0 impostor), overall and per pair type when `types` is given. A pair is accepted
- * when score >= threshold. Throws on malformed input (message names the index and value).
+ * when score >= threshold. `listFolds` (0 … k-1 per pair) are the pair list's own folds, used with
+ * `foldAssignment: 'list'` (k then replaces `folds`). Throws on malformed input (message names the
+ * index and value).
  */
 export function computeVerificationReport(
   scores: ScoreArray,
   labels: LabelArray,
   types?: PairTypes | null,
   options?: VerificationOptionsInput,
+  listFolds?: ArrayLike<number>,
 ): VerificationReport {
-  const resolved = resolveVerificationOptions(options);
+  let resolved = resolveVerificationOptions(options);
   const input = checkPairInput(scores, labels, types);
   const reference = input.typeCodes ? gapReferenceType(input.typeNames, resolved.gapReference) : null;
-  const folds = assignFolds(input.labels, input.typeCodes, {
-    folds: resolved.folds,
-    assignment: resolved.foldAssignment,
-    seed: resolved.seed,
-  });
+  let folds: Uint8Array;
+  if (resolved.foldAssignment === 'list') {
+    folds = checkListFolds(listFolds, input.labels.length);
+    resolved = { ...resolved, folds: Math.max(...folds) + 1 };
+  } else {
+    folds = assignFolds(input.labels, input.typeCodes, {
+      folds: resolved.folds,
+      assignment: resolved.foldAssignment,
+      seed: resolved.seed,
+    });
+  }
   const all = sortPairs(input.scores, input.labels, folds);
   const overall = pairSetMetrics(all, null, resolved);
   const byType = input.typeCodes
@@ -54,6 +63,24 @@ export function computeVerificationReport(
     byType,
     gaps: pairTypeGaps(byType, reference),
   };
+}
+
+/** The list's folds as fold indexes; every pair must have one (0 … 254) and there must be at least 2. */
+function checkListFolds(listFolds: ArrayLike<number> | undefined, n: number): Uint8Array {
+  if (!listFolds) throw new Error(`foldAssignment "list" needs the pair list's folds; this input has none.`);
+  if (listFolds.length !== n)
+    throw new Error(`the pair list gives ${listFolds.length} folds for ${n} pairs; give one fold per pair.`);
+  const folds = new Uint8Array(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const f = listFolds[i]!;
+    if (!Number.isInteger(f) || f < 0 || f > 254)
+      throw new Error(`fold of pair ${i} is ${String(f)}; a list fold is a whole number from 0 to 254.`);
+    folds[i] = f;
+    if (f > max) max = f;
+  }
+  if (max < 1) throw new Error('the pair list puts every pair in one fold; k-fold accuracy needs at least 2 folds.');
+  return folds;
 }
 
 /** All metrics of one set of sorted pairs (`folds` of the sorted pairs already assigned). */
@@ -113,12 +140,14 @@ function foldAccuracy(sorted: SortedPairs, options: VerificationOptions): KFoldA
   for (let i = 0; i < pairs; i++) sizes[sorted.folds[i]!]!++;
   const empty = sizes.indexOf(0);
   if (empty >= 0)
-    return `n/a: fold ${empty} has no pairs of this set (contiguous folds follow the input order; use stratified-shuffle)`;
+    return options.foldAssignment === 'list'
+      ? `n/a: the pair list's fold ${empty} has no pairs of this set`
+      : `n/a: fold ${empty} has no pairs of this set (contiguous folds follow the input order; use stratified-shuffle)`;
   const summary = kFoldAccuracy(sorted, options.folds);
   return {
     folds: options.folds,
     assignment: options.foldAssignment,
-    seed: options.foldAssignment === 'contiguous' ? null : options.seed,
+    seed: options.foldAssignment === 'stratified-shuffle' ? options.seed : null,
     ...summary,
   };
 }

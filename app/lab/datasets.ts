@@ -4,6 +4,12 @@ import { importDataset as runImport, type ImportOptions, type ImportResult } fro
 import { importerState, type ImportMarker } from '../data/import-marker.js';
 import type { FaceMode } from '../data/face-attributes.js';
 import { FaceFinder } from '../faces/index.js';
+import { extractedFolderOf } from '../data/insightface/extract-insightface.js';
+import {
+  importInsightfaceFile,
+  isInsightfaceFile,
+  type InsightfaceImportResult,
+} from '../data/insightface/import-insightface.js';
 import { datasetCacheDir } from '../data/pixel-cache.js';
 import { attributeColumns, type AttributeColumn } from '../store/attributes-repo.js';
 import { badFileReasons, listBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
@@ -30,6 +36,7 @@ import { LabOperationError, type Lab } from './lab.js';
 export type { DatasetRecord, DatasetStatus, DatasetKind } from '../store/datasets-repo.js';
 export type { ImportProgress, ImportResult } from '../data/import-dataset.js';
 export type { EnsureCacheResult } from '../data/ensure-image-cache.js';
+export { isInsightfaceFile } from '../data/insightface/import-insightface.js';
 
 /** Why an `importing` dataset is dead, or null while its importer still runs. */
 function interruptedImportError(lab: Lab, record: DatasetRecord): string | null {
@@ -119,9 +126,14 @@ function loadFaceFinder(): Promise<FaceFinder> {
 }
 
 /** Imports a folder (or list file) as a new dataset; see app/data/import-dataset.ts for the stages. */
-export async function importDataset(lab: Lab, options: DatasetImportOptions): Promise<ImportResult> {
+export async function importDataset(
+  lab: Lab,
+  options: DatasetImportOptions,
+): Promise<ImportResult | InsightfaceImportResult> {
   recoverInterruptedImports(lab);
   const { faces: mode = 'none', minFaceSize, ...rest } = options;
+  // An insightface .bin / .rec (already aligned faces) is extracted into the data folder first (app/data/insightface/).
+  if (isInsightfaceFile(rest.root)) return importInsightfaceFile({ ...rest, db: lab.db, dataDir: lab.dataDir });
   const faces = mode === 'none' ? undefined : { mode, detector: await loadFaceFinder(), minFaceSize };
   return runImport({ ...rest, faces, db: lab.db, dataDir: lab.dataDir });
 }
@@ -151,7 +163,7 @@ export interface DatasetRemoval {
   /** Ids of the runs removed with it (only with `withRuns`). */
   runs: number[];
   evaluations: number;
-  /** Folders deleted from the data directory: its cache, its runs' checkpoint folders. */
+  /** Folders deleted from the data directory: its cache, its runs' checkpoint folders, images extracted from an insightface file. */
   folders: string[];
   /** It was an import whose process had died. */
   interruptedImport: boolean;
@@ -161,7 +173,7 @@ export interface DatasetRemoval {
  * Forgets a dataset and everything recorded about it, and deletes its cache. Refuses while its
  * import runs, while any of its runs is queued or running, and, unless `withRuns`, while it has
  * runs or evaluations (which then go too, checkpoint folders included). The image files in its
- * root are never touched.
+ * root are never touched, unless the lab extracted them itself from an insightface file.
  */
 export function removeDataset(lab: Lab, datasetId: number, options: { withRuns?: boolean } = {}): DatasetRemoval {
   const { db, dataDir } = lab;
@@ -187,13 +199,15 @@ export function removeDataset(lab: Lab, datasetId: number, options: { withRuns?:
     })
     .immediate();
   const runIds = dependents.runs.map((r) => r.id);
-  const folders = [datasetCacheDir(dataDir, record.id), ...runIds.map((id) => runDirectory(dataDir, id))].filter(
-    (folder) => {
-      if (!existsSync(folder)) return false;
-      rmSync(folder, { recursive: true, force: true });
-      return true;
-    },
-  );
+  const folders = [
+    datasetCacheDir(dataDir, record.id),
+    ...runIds.map((id) => runDirectory(dataDir, id)),
+    ...extractedFolderOf(dataDir, record.root),
+  ].filter((folder) => {
+    if (!existsSync(folder)) return false;
+    rmSync(folder, { recursive: true, force: true });
+    return true;
+  });
   return {
     dataset: { id: record.id, name: record.name, root: record.root },
     images: dependents.images,

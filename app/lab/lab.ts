@@ -21,7 +21,7 @@ export class LabOperationError extends Error {
 }
 
 export { openLabDatabase, type LabDatabase } from '../store/db.js';
-export { defaultDataDir } from '../store/data-dir.js';
+export { chooseDataDir, defaultDataDir, type DataDirChoice } from '../store/data-dir.js';
 export { databasePath } from '../store/db.js';
 export { checkLabDatabase } from '../store/lab-check.js';
 export { planLabReset, resetLab } from '../store/lab-reset.js';

@@ -36,7 +36,10 @@ afterEach(() => {
   delete (process.versions as Record<string, string | undefined>).electron;
   vi.restoreAllMocks();
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  delete process.env.DDL_LAB_DATA_DIR;
+});
 
 describe('Electron main: better-sqlite3 for Electron', () => {
   it('opens the lab database with the Electron build in native/electron', async () => {
@@ -47,6 +50,7 @@ describe('Electron main: better-sqlite3 for Electron', () => {
     copyFileSync(nodeBuild, addon);
     process.env.FAKE_ELECTRON_APP_PATH = appPath;
     process.env.FAKE_ELECTRON_USER_DATA = join(root, 'user-data');
+    process.env.DDL_LAB_DATA_DIR = join(root, 'lab-data'); // the lab's folder, never the user's real one
     const { recorded, binding } = await startMain();
     await vi.waitFor(() => expect(recorded.windows).toHaveLength(1));
     expect(binding.nativeBinding()).toBe(addon);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { labIpcMethodChannel, labMethodNames } from '../../app/api/contract/index.js';
+import { platformDataDir } from '../../app/store/data-dir.js';
 import { contentSecurityPolicy } from '../server/content-security-policy.js';
 import { appContentSecurityPolicy } from './security.js';
 import { FakeWebContents, recorded } from './test-support/fake-electron.js';
@@ -12,6 +13,9 @@ vi.mock('electron', () => import('./test-support/fake-electron.js'));
 // The Electron main process with `electron` mocked: what it registers and how the window is hardened.
 
 let root: string;
+const savedEnv = Object.fromEntries(
+  ['HOME', 'XDG_DATA_HOME', 'LOCALAPPDATA', 'DDL_LAB_DATA_DIR'].map((name) => [name, process.env[name]]),
+);
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ddl-lab-electron-'));
@@ -20,6 +24,11 @@ beforeAll(async () => {
   writeFileSync(join(root, 'secret.txt'), 'root:x outside the renderer');
   process.env.FAKE_ELECTRON_APP_PATH = join(root, 'app');
   process.env.FAKE_ELECTRON_USER_DATA = join(root, 'user-data');
+  // The platform's per-user data folder, under this test's root (env-paths reads these at call time).
+  delete process.env.DDL_LAB_DATA_DIR;
+  process.env.HOME = join(root, 'home');
+  process.env.XDG_DATA_HOME = join(root, 'xdg-data');
+  process.env.LOCALAPPDATA = join(root, 'local-app-data');
   recorded.reset();
   await import('./main.js');
   await vi.waitFor(() => expect(recorded.windows).toHaveLength(1));
@@ -27,6 +36,10 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 const event = () => ({ preventDefault: vi.fn() });
@@ -52,6 +65,7 @@ describe('Electron main: window', () => {
     expect(prefs.experimentalFeatures).toBe(false);
     expect(prefs.webviewTag).toBe(false);
     expect(prefs.preload).toBe(join(root, 'app', 'dist', 'electron', 'preload.cjs'));
+    expect(recorded.windows[0]?.options.icon).toBe(join(root, 'app', 'resources', 'icons', '512x512.png'));
   });
 
   it('loads the UI from the app scheme, not from a remote or file URL', () => {
@@ -176,9 +190,12 @@ describe('Electron main: IPC', () => {
     expect(await list(trusted, 'not an object')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
   });
 
-  it('answers system.info as the desktop shell with its data directory', async () => {
+  it("answers system.info as the desktop shell with the command line's data directory, not Electron's userData", async () => {
     const info = await recorded.ipcHandlers.get(labIpcMethodChannel('system.info'))!(trusted, {});
-    expect(info).toMatchObject({ ok: true, result: { shell: 'electron', dataDir: join(root, 'user-data') } });
+    // The folder `ddl-lab` chooses with the same environment (the platform's per-user data folder).
+    expect(platformDataDir().startsWith(root)).toBe(true);
+    expect(info).toMatchObject({ ok: true, result: { shell: 'electron', dataDir: platformDataDir() } });
+    expect(platformDataDir()).not.toBe(join(root, 'user-data'));
   });
 });
 

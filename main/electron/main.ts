@@ -47,13 +47,13 @@ export async function startDesktopApp(): Promise<void> {
   registerLabIpc(service);
   forwardLabEvents(service, () => webContents.getAllWebContents());
 
-  let window = createMainWindow(paths.preload);
+  let window = createMainWindow(paths.preload, paths.icon);
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
     window.focus();
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(paths.preload);
+    if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(paths.preload, paths.icon);
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

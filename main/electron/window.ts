@@ -4,8 +4,10 @@ import { hardenWebContents } from './security.js';
 
 // The lab's one window. webPreferences are written out literally (not built by a helper) so both
 // reviewers and electronegativity see every hardened option where the window is made.
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export function createMainWindow(preloadPath: string, iconPath?: string): BrowserWindow {
   const window = new BrowserWindow({
+    // The window and taskbar icon on Linux and Windows (macOS takes the bundle's icon.icns).
+    ...(iconPath ? { icon: iconPath } : {}),
     width: 1400,
     height: 900,
     minWidth: 960,

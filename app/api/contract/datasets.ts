@@ -126,7 +126,7 @@ export type AttributeHistogram = z.infer<typeof attributeHistogramSchema>;
 const datasetIdParams = z.strictObject({ datasetId: idSchema });
 
 export const datasetMethods = {
-  /** Import a folder (ImageFolder layout) by path; progress as `job.progress`, the new dataset id in `job.finished`. */
+  /** Import a folder (ImageFolder layout), or an insightface .bin / .rec file, by path; progress as `job.progress`, the new dataset id in `job.finished`. */
   'datasets.import': {
     params: z.strictObject({
       path: z.string().min(1, 'choose the folder to import'),

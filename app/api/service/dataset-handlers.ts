@@ -11,6 +11,7 @@ import {
 import {
   getDataset,
   importDataset,
+  isInsightfaceFile,
   listDatasets,
   recoverInterruptedImports,
   removeDataset,
@@ -127,7 +128,8 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
   const db = () => context.db();
   return {
     'datasets.import': async ({ path, name, attributesFile, pairsFile, faces }) => {
-      const root = checkFolder(path, 'path');
+      // An insightface .bin / .rec is imported as the file itself (app/lab extracts it); else a folder.
+      const root = isAbsolute(path) && isInsightfaceFile(path) ? resolve(path) : checkFolder(path, 'path');
       asFieldError(() => checkImportFolder(root), 'path');
       const policy = importPolicy(context);
       const job = startImportJob(context, {

@@ -18,7 +18,8 @@ import { pairScores } from './pair-scores.js';
 export interface EvaluationInput {
   /** Must hold every image of the pairs; identification and hardness use all its rows. */
   embedded: ImageEmbeddings;
-  pairs: Pick<PairColumns, 'image1Ids' | 'image2Ids' | 'same'>;
+  /** `folds` (-1 = none): when every pair has one, accuracy uses the list's own folds (LFW, insightface .bin). */
+  pairs: Pick<PairColumns, 'image1Ids' | 'image2Ids' | 'same'> & Partial<Pick<PairColumns, 'folds'>>;
   /** Pair type of each pair (null = untyped pair), or null when the list has no types at all. */
   types: ReadonlyArray<PairType | null> | null;
   /** Easy (0) / hard (1) side of images, or null when unknown (then no identification). */
@@ -55,7 +56,9 @@ export function evaluateEmbeddings(input: EvaluationInput): EvaluationResult {
   const scores = pairScores(embedded, pairs.image1Ids, pairs.image2Ids);
   const typed = input.types !== null && input.types.some((t) => t !== null);
   const typeNames = typed ? input.types!.map((t) => t ?? 'untyped') : null;
-  const report = computeVerificationReport(scores, pairs.same, typeNames, input.verification);
+  const listFolds = input.verification?.foldAssignment === undefined ? ownFolds(pairs.folds) : undefined;
+  const verification = listFolds ? { ...input.verification, foldAssignment: 'list' as const } : input.verification;
+  const report = computeVerificationReport(scores, pairs.same, typeNames, verification, listFolds);
   if (sides) addHardestImpostors(report, embedded, sides);
 
   let failures: FailureReport | null = null;
@@ -129,6 +132,17 @@ function addHardestImpostors(report: VerificationReport, embedded: ImageEmbeddin
       margin: positive !== undefined && stats.mean !== null ? positive - stats.mean : null,
     };
   }
+}
+
+/** The list's folds when every pair has one and there are at least two; else undefined (the default protocol). */
+function ownFolds(folds: Int16Array | undefined): Int16Array | undefined {
+  if (!folds || folds.length === 0) return undefined;
+  let max = -1;
+  for (let i = 0; i < folds.length; i++) {
+    if (folds[i]! < 0) return undefined;
+    if (folds[i]! > max) max = folds[i]!;
+  }
+  return max >= 1 ? folds : undefined;
 }
 
 /** Gallery: the first easy image of each identity; probes: every hard image. Null when either is empty. */

@@ -21,7 +21,7 @@ import { didYouMean } from '../did-you-mean.js';
 const fail = commandFailure('dataset');
 
 const usage = `Usage:
-  ddl-lab dataset import DIR [--attributes FILE] [--pairs FILE] [--list FILE] [--size S] [--name N]
+  ddl-lab dataset import DIR|FILE.bin|FILE.rec [--attributes FILE] [--pairs FILE] [--list FILE] [--size S] [--name N]
                              [--max-pixels N] [--concurrency N] [--faces none|detect|detect-all]
                              [--data-dir D] [--json]
   ddl-lab dataset list [--data-dir D] [--json]
@@ -32,7 +32,10 @@ const usage = `Usage:
 
 DIR is an ImageFolder (DIR/<identity>/<image>) or, with --list, the root the list's paths are
 relative to ("path label" per line). DIR/attributes.csv, DIR/pairs.csv (or pairs.txt) and
-DIR/split-rule.json are read when present (SynthFaces writes them). --size is the cached input
+DIR/split-rule.json are read when present (SynthFaces writes them). An insightface verification
+set (lfw.bin, cfp_fp.bin, agedb_30.bin …) or training set (train.rec with train.idx beside it) is
+extracted into the data folder's extracted/ and imported from there; a .bin gives a pair list
+with its 10 folds, which evaluation uses. --size is the cached input
 size (default 112). --faces detect finds the largest face of each photo and caches it aligned
 on the ArcFace 5-point template, with estimated yaw, pitch, roll, faceSize, eyeDistance,
 faceScore and blur as attributes; detect-all makes every face its own image; none (default)
@@ -138,6 +141,12 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
         const f = result.faces;
         process.stdout.write(
           `Faces (${f.mode}): ${f.found} aligned; ${f.none} files without a face; ${f.multiple} files with several faces${f.mode === 'detect' && f.multiple ? ' (the largest kept)' : ''}; ${f.tooSmall} faces too small to align.\n`,
+        );
+      }
+      if ('extracted' in result) {
+        const x = result.extracted;
+        process.stdout.write(
+          `Extracted ${x.images} images${x.repeated ? ` (${x.repeated} repeats written once)` : ''} from ${x.source} into ${x.folder}.\n`,
         );
       }
       if (result.attributes)

@@ -1,6 +1,6 @@
 // `ddl-lab lab check|reset`: the state of the lab in a data folder, and the explicit way to start
 // over when its database is missing, empty or damaged. The work is in app/store, reached through app/lab.
-import { checkLabDatabase, defaultDataDir, planLabReset, resetLab } from '../../../app/lab/lab.js';
+import { checkLabDatabase, chooseDataDir, planLabReset, resetLab } from '../../../app/lab/lab.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 import { didYouMean } from '../did-you-mean.js';
 
@@ -11,7 +11,9 @@ const usage = `Usage:
   ddl-lab lab reset [--data-dir D] --yes
 
 check  opens the lab read-only and checks every page of lab.sqlite (SQLite's quick_check);
-       prints its path, lab id and schema version. Exit 1 when it is missing beside lab files,
+       prints its path, lab id and schema version, and why this data folder: --data-dir,
+       DDL_LAB_DATA_DIR, the platform's per-user data folder (the desktop app's too), or the
+       ~/.ddl-lab of an earlier version while the new folder does not exist. Exit 1 when it is missing beside lab files,
        damaged or unreadable.
 reset  for a data folder whose lab.sqlite is missing, empty (0 bytes) or damaged while runs/,
        cache/ or a -wal file remain: moves lab.sqlite*, runs/ and cache/ into a new folder
@@ -42,17 +44,25 @@ export async function run(args: string[]): Promise<number> {
     (values.help ? process.stdout : process.stderr).write(usage); // no action: a usage error
     return values.help ? 0 : 2;
   }
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const chosen = values['data-dir'] === undefined ? chooseDataDir() : null;
+  const dataDir = values['data-dir'] ?? chosen!.dir;
+  const source = chosen?.source ?? 'flag';
   try {
     if (action === 'check') {
       const check = checkLabDatabase(dataDir, 'read');
-      if (values.json) process.stdout.write(`${JSON.stringify({ dataDir, ...check, intact: true }, null, 2)}\n`);
-      else
+      if (values.json)
+        process.stdout.write(
+          `${JSON.stringify({ dataDir, dataDirSource: source, dataDirNote: chosen?.note ?? null, ...check, intact: true }, null, 2)}\n`,
+        );
+      else {
+        if (chosen?.note) process.stderr.write(`ddl-lab: ${chosen.note}\n`);
         process.stdout.write(
           check.exists
             ? `${check.file}: intact; lab id ${check.labId}, schema version ${check.schemaVersion}.\n`
             : `${dataDir} holds no lab yet; the first command that writes creates one.\n`,
         );
+        process.stdout.write(`Data folder: ${dataDir} (${sourceWords[source]}).\n`);
+      }
       return 0;
     }
     if (action === 'reset') {
@@ -79,3 +89,10 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   }
 }
+
+const sourceWords: Record<string, string> = {
+  flag: '--data-dir',
+  env: 'DDL_LAB_DATA_DIR',
+  platform: "the platform's per-user data folder, shared with the desktop app",
+  legacy: 'the folder of an earlier version',
+};
