@@ -18,7 +18,8 @@ import type { RunStatus } from '../vocabulary/index.js';
 //   output/status.json          the worker's last word (replaced atomically)
 //   output/worker.log           the job's stdout and stderr
 //   cancel-requested            written by the lab before `scancel`: SIGTERM then means cancel, not suspend
-//   job.sh                      the generated batch script
+//   job.sh                      this bundle's batch script (a resubmission runs it; an array job's
+//                               script, one task per bundle, is in <shared>/jobs/)
 //   submission.json             written by the lab at each submission: the worker attempts before it
 
 export const bundleFormat = 'ddl-lab/run-bundle';

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { LabDatabase } from '../store/db.js';
 import { latestCheckpoint } from '../store/runs-checkpoints.js';
 import {
@@ -65,18 +65,7 @@ export class SlurmExecutor implements RunExecutor {
   }
 
   async resume(runId: number): Promise<ExecutorJob> {
-    const run = getRunRecord(this.db, runId);
-    const execution = getRunExecution(this.db, runId);
-    if (!run || execution?.executor !== 'slurm' || !execution.bundleDir)
-      throw new Error(`run ${runId} is not a Slurm run with a bundle`);
-    if (!resumableStatuses.includes(run.status))
-      throw new Error(`run ${runId} is ${run.status}; only ${resumableStatuses.join(', ')} runs can be resumed`);
-    if (!requeueRun(this.db, runId)) throw new Error(`run ${runId} changed status meanwhile; try again`);
-    rmSync(bundlePaths(execution.bundleDir).cancelRequested, { force: true });
-    // The same bundle: its output/ keeps the checkpoints the worker resumes from.
-    const { dir } = await createBundle(this.db, this.dataDir, runId, this.settings.sharedDir);
-    const jobId = await this.submit(`ddl-lab-run-${runId}`, [dir]);
-    setRunExecution(this.db, runId, { executor: 'slurm', jobId, jobState: 'PENDING', bundleDir: dir });
+    await resumeSlurmRun(this.db, runId, this.commands);
     return { runId, done: this.follow(runId) };
   }
 
@@ -114,18 +103,51 @@ export class SlurmExecutor implements RunExecutor {
     }
   }
 
+  /** Each bundle gets its own job.sh (what a resubmission runs); several go as one array job. */
   private async submit(name: string, bundles: string[], env: Record<string, string> = {}): Promise<string> {
     const logDir = join(this.settings.sharedDir, 'jobs');
     mkdirSync(logDir, { recursive: true });
-    const script = slurmScript(this.settings, { name, bundles, logDir }, env);
     for (const dir of bundles) {
-      writeFileSync(bundlePaths(dir).script, script, { mode: 0o755 });
-      // A status.json left by an earlier attempt is not this submission's final word.
-      const attemptsBefore = readBundleStatus(dir)?.attempt ?? 0;
-      writeFileAtomic(bundlePaths(dir).submission, `${JSON.stringify({ attemptsBefore })}\n`);
+      const own = slurmScript(this.settings, { name: `ddl-lab-${basename(dir)}`, bundles: [dir], logDir }, env);
+      writeFileSync(bundlePaths(dir).script, own, { mode: 0o755 });
+      markSubmission(dir);
     }
-    return this.commands.submit(bundlePaths(bundles[0]!).script, this.settings.sharedDir);
+    if (bundles.length === 1) return this.commands.submit(bundlePaths(bundles[0]!).script, this.settings.sharedDir);
+    const arrayScript = join(logDir, `${name}.sh`);
+    writeFileSync(arrayScript, slurmScript(this.settings, { name, bundles, logDir }, env), { mode: 0o755 });
+    return this.commands.submit(arrayScript, this.settings.sharedDir);
   }
+}
+
+/** A status.json left by an earlier attempt is not the coming submission's final word. */
+function markSubmission(dir: string): void {
+  const attemptsBefore = readBundleStatus(dir)?.attempt ?? 0;
+  writeFileAtomic(bundlePaths(dir).submission, `${JSON.stringify({ attemptsBefore })}\n`);
+}
+
+/**
+ * Resubmits an interrupted, cancelled or failed Slurm run's bundle (its job.sh, with the settings
+ * of its first submission): the worker continues from the bundle's newest checkpoint.
+ */
+export async function resumeSlurmRun(
+  db: LabDatabase,
+  runId: number,
+  commands: SlurmCommands = slurmCommands,
+): Promise<void> {
+  const run = getRunRecord(db, runId);
+  const execution = getRunExecution(db, runId);
+  if (!run || execution?.executor !== 'slurm' || !execution.bundleDir)
+    throw new Error(`run ${runId} is not a Slurm run with a bundle`);
+  if (!resumableStatuses.includes(run.status))
+    throw new Error(`run ${runId} is ${run.status}; only ${resumableStatuses.join(', ')} runs can be resumed`);
+  const dir = execution.bundleDir;
+  if (!existsSync(bundlePaths(dir).script))
+    throw new Error(`the bundle ${dir} of run ${runId} has no job.sh (was the shared folder cleaned?)`);
+  if (!requeueRun(db, runId)) throw new Error(`run ${runId} changed status meanwhile; try again`);
+  rmSync(bundlePaths(dir).cancelRequested, { force: true });
+  markSubmission(dir);
+  const jobId = await commands.submit(bundlePaths(dir).script, dirname(dir));
+  setRunExecution(db, runId, { executor: 'slurm', jobId, jobState: 'PENDING', bundleDir: dir });
 }
 
 /**

@@ -2,9 +2,11 @@
 // headless. Makes the SynthFaces `pose` datasets if missing, trains stage 1, fine-tunes it twice
 // (DDL and classification only, same checkpoint, seed and steps), evaluates all three on held-out
 // identities and prints the comparison.
+import { join } from 'node:path';
 import { initBackend } from '../../../app/engine/backend.js';
 import { armTitles, formatSummaryTable, metricRows, type DemoArm } from '../../../app/demo/demo-table.js';
 import { runDemo } from '../../../app/demo/run-demo.js';
+import { SlurmExecutor } from '../../../app/executor/slurm-executor.js';
 import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
 import type { RunProgressEvent } from '../../../app/train/events.js';
 import { progressBar } from '../../../app/train/progress-text.js';
@@ -15,6 +17,10 @@ const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--json] [--data-dir DI
   --quick     tiny settings (about 2 minutes on 2 CPU cores, wasm)
   --seeds N   repeat the whole comparison with seeds 1..N and report mean ± sd
   --json      machine-readable result on stdout (progress still goes to stderr)
+  --executor E  where the runs train: local (default) or slurm (batch jobs on run bundles;
+              try it with npm run slurm:local)
+  --shared-dir DIR  slurm: the folder the run bundles go to, visible from the nodes
+              (default DATA_DIR/bundles)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -26,6 +32,8 @@ export async function run(args: string[]): Promise<number> {
         seeds: { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
+        executor: { type: 'string', default: 'local' },
+        'shared-dir': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     },
@@ -43,7 +51,12 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ddl-lab demo: --seeds must be a whole number from 1 to 20, got "${values.seeds}"\n`);
     return 2;
   }
+  if (values.executor !== 'local' && values.executor !== 'slurm') {
+    process.stderr.write(`ddl-lab demo: --executor must be local or slurm, got "${values.executor}"\n`);
+    return 2;
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  const sharedDir = values['shared-dir'] ?? join(dataDir, 'bundles');
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.25 });
   const backend = await initBackend();
   progress.line(
@@ -57,6 +70,10 @@ export async function run(args: string[]): Promise<number> {
       dataDir,
       quick: values.quick,
       seeds,
+      executor:
+        values.executor === 'slurm'
+          ? (manager) => new SlurmExecutor(manager.db, dataDir, { sharedDir, pollSeconds: 2 })
+          : undefined,
       onPhase: (text) => {
         live.clear();
         progress.line(`== ${text}`);
