@@ -9,6 +9,7 @@
 # script did not write is there (a real cluster's: then it stops and says so). All daemon state
 # (controller state, slurmd spool, logs, pid files, the munge socket's pid) lives in a folder of
 # its own, DDL_LAB_SLURM_STATE (default /var/tmp/ddl-lab-slurm); `stop` leaves it for the next start.
+# Up to 4 jobs share a core (OverSubscribe=FORCE:4), as local runs share the machine's cores.
 set -euo pipefail
 
 action="${1:-start}"
@@ -18,6 +19,10 @@ marker="# written by ddl-lab scripts/slurm-local.sh"
 node="$(hostname -s)"
 
 say() { echo "slurm-local: $*"; }
+# One start or stop at a time (test files may start it in parallel).
+mkdir -p "$(dirname "$state")"
+exec 9>"$state.lock"
+flock 9
 die() {
   echo "slurm-local: $*" >&2
   exit 1
@@ -96,7 +101,7 @@ JobCompType=jobcomp/none
 KillWait=10
 MinJobAge=300
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$real_mem State=UNKNOWN
-PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
+PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 EOF
 )"
 if [ ! -f "$conf" ] || [ "$(cat "$conf")" != "$new_conf" ]; then
