@@ -28,7 +28,7 @@ function run(command: string, args: string[], cwd?: string): Promise<string> {
         new SlurmCommandError(
           code === 'ENOENT'
             ? `${command} is not installed or not on PATH; the slurm executor needs Slurm's client tools (on this machine, or start the local one with npm run slurm:local)`
-            : `${command} ${args.join(' ')} failed: ${(stderr || error.message).trim()}`,
+            : `${command} ${args.join(' ')} failed: ${(stderr || error.message).trim()}${/contact slurm controller|slurm\.conf|Zero Bytes|munge/i.test(stderr) ? ' (is Slurm running? To try it on this machine: npm run slurm:local)' : ''}`,
         ),
       );
     });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { LabDatabase } from '../store/db.js';
 import { listCheckpoints } from '../store/runs-checkpoints.js';
 import { getRunExecution } from '../store/runs-executor.js';
@@ -66,6 +66,9 @@ describe.skipIf(missing.length > 0)(title, () => {
 
   it('two seeds as one array job: submitted, followed, imported, with the metrics of the same runs trained locally', async () => {
     const { db, dataDir, datasetId, splitId } = fixture;
+    // The nodes train from the bundle's pixel cache alone: the image files are out of reach here.
+    renameSync(join(dataDir, 'synth'), join(dataDir, 'synth-away'));
+    onTestFinished(() => renameSync(join(dataDir, 'synth-away'), join(dataDir, 'synth')));
     const manager = new RunManager(db, dataDir);
     const create = (seed: number) => manager.create({ datasetId, splitId, config: { ...tinyStage1(6, 3), seed } });
 
