@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -146,14 +146,29 @@ describe.skipIf(missing.length > 0)(title, () => {
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 'SIGKILL');
     const killed = await job!.done;
+    const killedJob = getRunExecution(db, run.id)?.jobId;
     expect(killed.status).toBe('interrupted');
     expect(killed.error).toMatch(/before its worker finished/);
     expect(killed.error).toMatch(/resume resubmits it and continues from checkpoint step \d+/);
     const killedAt = killed.lastStep;
     expect(killedAt).toBeLessThan(24);
 
-    const resumed = await (await slurm.resume(run.id)).done;
+    // Resubmitted from the command line, as a user would; this lab follows the new job.
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/ddl-lab.js', 'slurm', ...args, '--data-dir', dataDir], {
+        cwd: join(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+      });
+    const resubmitted = cli('resume', String(run.id));
+    expect(resubmitted.stderr).toBe('');
+    expect(resubmitted.status).toBe(0);
+    expect(getRunExecution(db, run.id)?.jobId).not.toBe(killedJob);
+    const resumed = await slurm.follow(run.id);
     expect([resumed.status, resumed.lastStep, resumed.attempts]).toEqual(['completed', 24, 2]);
+    const imported = JSON.parse(cli('import', String(run.id), '--json').stdout) as { runs: object[] };
+    expect(imported.runs).toEqual([
+      expect.objectContaining({ id: run.id, status: 'completed', lastStep: 24, executor: 'slurm', bundleDir: bundle }),
+    ]);
     const status = readBundleStatus(bundle)!;
     expect([status.state, status.attempt]).toEqual(['completed', 2]);
     // The bundle's log holds the killed attempt's replayed steps twice; the lab holds each step once.

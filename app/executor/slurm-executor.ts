@@ -25,6 +25,10 @@ import { checkSlurmSettings, type SlurmSettings } from './slurm-settings.js';
 // own database as they come (idempotently). Everything it needs to follow a job is in the runs
 // table (executor, job id, bundle), so a restarted lab picks its jobs up again (`follow`).
 
+// What the command line needs of the runs table, so main/ imports no app/store module.
+export { getRunExecution, listExternalRunsInFlight } from '../store/runs-executor.js';
+export { getRunRecord, type RunRecord } from '../store/runs-repository.js';
+
 const liveJobStates = new Set(['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'REQUEUED', 'RESIZING', 'SUSPENDED']);
 const finalStatuses = new Set(['completed', 'cancelled', 'failed', 'interrupted']);
 

@@ -18,6 +18,7 @@ const commands = new Map<string, () => Promise<CliCommand>>([
   ['synth', () => import('./commands/synth.js')],
   ['lab', () => import('./commands/lab.js')],
   ['worker', () => import('./commands/worker.js')],
+  ['slurm', () => import('./commands/slurm.js')],
 ]);
 
 export function commandNames(): string[] {
