@@ -155,11 +155,26 @@ export const appLayers = [
       'app/vocabulary/**',
     ],
   },
+  // Where runs execute: the local executor, run bundles, the bundle worker and the Slurm executor.
+  {
+    target: 'app/executor/**',
+    restrictions: [
+      'app/executor/**',
+      'app/train/**',
+      'app/data/**',
+      'app/store/**',
+      'app/engine/**',
+      'app/process/**',
+      'app/util/**',
+      'app/vocabulary/**',
+    ],
+  },
   // The demo's orchestration (baseline vs DDL on SynthFaces).
   {
     target: 'app/demo/**',
     restrictions: [
       'app/demo/**',
+      'app/executor/**',
       'app/lab/**',
       'app/train/**',
       'app/eval/**',
@@ -206,6 +221,7 @@ export const appLayers = [
       'app/api/contract/**',
       'app/api/*',
       'app/lab/**',
+      'app/executor/**',
       'app/demo/**',
       'app/experiments/**',
       'app/train/**',

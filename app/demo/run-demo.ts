@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { initBackend } from '../engine/backend.js';
+import type { RunExecutor } from '../executor/run-executor.js';
 import type { LabDatabase } from '../store/db.js';
 import { getRunRecord, type RunRecord } from '../store/runs-repository.js';
 import type { RunEvent } from '../train/events.js';
@@ -33,6 +34,8 @@ export interface DemoOptions {
   /** Live events of the demo's runs, with the arm they belong to. */
   onRunEvent?(event: RunEvent, arm: DemoArm, seed: number): void;
   settings?: DemoSettings;
+  /** Where the runs train (app/executor): default, the lab's own child processes through the manager. */
+  executor?: (manager: RunManager) => RunExecutor;
 }
 
 export interface DemoSeedResult {
@@ -71,9 +74,11 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
     const owner = armOf.get(event.runId);
     if (owner) options.onRunEvent?.(event, owner.arm, owner.seed);
   });
+  const executor = options.executor?.(manager);
   const follow = (runId: number, arm: DemoArm, seed: number, env?: Record<string, string>): Promise<RunRecord> => {
     armOf = new Map(armOf).set(runId, { arm, seed });
-    return runToCompletion(manager, runId, `demo ${arm} run ${runId} (seed ${seed})`, env);
+    const what = `demo ${arm} run ${runId} (seed ${seed})`;
+    return executor ? runWithExecutor(executor, runId, what, env) : runToCompletion(manager, runId, what, env);
   };
 
   const seeds: DemoSeedResult[] = [];
@@ -174,6 +179,20 @@ export async function runToCompletion(
   const final = await manager.start(runId, { env }).done;
   if (final.status !== 'completed')
     throw new Error(`${what} ended ${final.status}: ${final.error ?? 'no reason recorded'}`);
+  return final;
+}
+
+/** runToCompletion through an executor (a Slurm job: submitted, followed, imported). */
+async function runWithExecutor(
+  executor: RunExecutor,
+  runId: number,
+  what: string,
+  env?: Record<string, string>,
+): Promise<RunRecord> {
+  const [job] = await executor.start([runId], { env });
+  const final = await job!.done;
+  if (final.status !== 'completed')
+    throw new Error(`${what} ended ${final.status} on ${executor.name}: ${final.error ?? 'no reason recorded'}`);
   return final;
 }
 

@@ -18,6 +18,7 @@ import {
 } from './evaluations-repo.js';
 import { migration001 } from './migrations/001-datasets.js';
 import { migration002 } from './migrations/002-runs.js';
+import { migrations } from './migrations/index.js';
 import { insertPairList } from './pairs-repo.js';
 import { insertRun } from './runs-repository.js';
 import { migrations } from './migrations/index.js';

@@ -1,5 +1,6 @@
 import type { LabDatabase } from '../store/db.js';
 import { latestCheckpoint } from '../store/runs-checkpoints.js';
+import { isExternalRun } from '../store/runs-executor.js';
 import { finishRun, getRunRecord, listRunRecords, requestRunCancel, type RunRecord } from '../store/runs-repository.js';
 import { describeWriteError } from '../store/write-errors.js';
 import { isRunWorkerAlive } from './process-liveness.js';
@@ -21,6 +22,7 @@ export function recoverInterruptedRuns(
   const changed: RunRecord[] = [];
   for (const run of listRunRecords(db, { status: ['running'] })) {
     if (run.pid !== null && isAlive(run.pid, run.id)) continue;
+    if (isExternalRun(db, run.id)) continue; // a Slurm job: its executor follows it, not a local pid
     const error = goneProcessMessage(db, run);
     try {
       if (finishRun(db, run.id, 'interrupted', error, ['running'])) changed.push(getRunRecord(db, run.id) as RunRecord);
@@ -53,6 +55,7 @@ export function runAsSeenNow(
   isAlive: (pid: number, runId: number) => boolean = isRunWorkerAlive,
 ): RunRecord {
   if (run.status !== 'running' || (run.pid !== null && isAlive(run.pid, run.id))) return run;
+  if (isExternalRun(db, run.id)) return run;
   return { ...run, status: 'interrupted', error: goneProcessMessage(db, run) };
 }
 

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { LabDatabase } from '../store/db.js';
 import { checkpointFolder, listCheckpoints, type CheckpointRecord } from '../store/runs-checkpoints.js';
+import { isExternalRun } from '../store/runs-executor.js';
 import {
   countRuns,
   deleteRunRecord,
@@ -115,6 +116,7 @@ export class RunManager {
   /** Continues an interrupted, cancelled or failed run from its last checkpoint (or from the start if it has none). */
   resume(runId: number): RunHandle {
     const run = this.require(runId);
+    this.refuseExternal(runId, 'resume');
     if (!resumableStatuses.includes(run.status)) {
       throw new RunStateError(
         `run ${runId} is ${run.status}; only ${resumableStatuses.join(', ')} runs can be resumed`,
@@ -132,6 +134,7 @@ export class RunManager {
    */
   async cancel(runId: number, options: { graceMs?: number } = {}): Promise<RunRecord> {
     this.require(runId);
+    this.refuseExternal(runId, 'cancel');
     const handle = this.handles.get(runId);
     if (handle) return handle.cancel({ graceMs: options.graceMs ?? defaultCancelGraceMs });
     return cancelRunEverywhere(this.db, runId, options);
@@ -189,6 +192,15 @@ export class RunManager {
     await Promise.all(
       [...this.handles.values()].map((h) => h.suspend({ graceMs: options.graceMs ?? defaultCancelGraceMs })),
     );
+  }
+
+  /** A Slurm run has no process here: cancelling or resuming it locally would lose track of its job. */
+  private refuseExternal(runId: number, action: 'cancel' | 'resume'): void {
+    if (isExternalRun(this.db, runId))
+      throw new RunStateError(
+        `run ${runId} is a Slurm job; ${action} it with "ddl-lab slurm ${action} ${runId}" or from the app`,
+        'conflict',
+      );
   }
 
   private require(runId: number): RunRecord {

@@ -18,6 +18,8 @@ const commands = new Map<string, () => Promise<CliCommand>>([
   ['synth', () => import('./commands/synth.js')],
   ['lab', () => import('./commands/lab.js')],
   ['experiment', () => import('./commands/experiment.js')],
+  ['worker', () => import('./commands/worker.js')],
+  ['slurm', () => import('./commands/slurm.js')],
 ]);
 
 export function commandNames(): string[] {

@@ -63,6 +63,11 @@ export const runSummarySchema = z.object({
   error: z.string().nullable(),
   /** Last recorded total loss, for the runs table. */
   lastLoss: z.number().nullable(),
+  /** Where the run trains: `local` (the lab's own process) or `slurm` (a batch job on a run bundle). */
+  executor: z.enum(['local', 'slurm']).optional(),
+  /** Slurm: the job id (`123`, or `123_0` for a task of an array job) and the scheduler's last state. */
+  jobId: z.string().nullable().optional(),
+  jobState: z.string().nullable().optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 

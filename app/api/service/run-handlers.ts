@@ -7,6 +7,7 @@ import { histogramSteps, histogramsAt } from '../../store/runs-series.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { histogramRows } from './histogram-rows.js';
 import { apiId, dbId } from './ids.js';
+import { cancelSlurm, isSlurmRun, refreshSlurmRuns, resumeSlurm } from './external-runs.js';
 import { contractRunConfig, metricRows, runSummary } from './run-view.js';
 
 // runs.*: create (validated by app/train), start, cancel, resume, list and read runs, through
@@ -110,6 +111,12 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
           `Run ${runId} is ${run.status}; only a queued or running run can be cancelled.`,
         );
       }
+      if (isSlurmRun(context, run.id)) {
+        await cancelSlurm(context, run.id).catch((error: Error) => {
+          throw new LabApiError('conflict', `Run ${runId}: ${error.message}.`);
+        });
+        return runSummary(db(), requireRun(runId));
+      }
       // Graceful: the process finishes its step and checkpoints; `run.status` tells when it stopped.
       void runs()
         .cancel(run.id, { graceMs: cancelGraceMs })
@@ -119,6 +126,12 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
 
     'runs.resume': async ({ runId }) => {
       const run = requireRun(runId);
+      if (isSlurmRun(context, run.id)) {
+        await resumeSlurm(context, run.id).catch((error: Error) => {
+          throw new LabApiError('conflict', `Run ${runId}: ${error.message}.`);
+        });
+        return runSummary(db(), requireRun(runId));
+      }
       try {
         runs().resume(run.id);
       } catch (error) {
@@ -127,16 +140,17 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
       return runSummary(db(), requireRun(runId));
     },
 
-    'runs.list': async ({ datasetId, status }) => ({
-      runs: runs()
-        .list({
-          datasetId: datasetId === undefined ? undefined : dbId(datasetId, 'dataset'),
-          status: status ? [status] : undefined,
-        })
-        .map((run) => runSummary(db(), run)),
-    }),
+    'runs.list': async ({ datasetId, status }) => {
+      await refreshSlurmRuns(context); // Slurm jobs move without telling anyone
+      const listed = runs().list({
+        datasetId: datasetId === undefined ? undefined : dbId(datasetId, 'dataset'),
+        status: status ? [status] : undefined,
+      });
+      return { runs: listed.map((run) => runSummary(db(), run)) };
+    },
 
     'runs.get': async ({ runId }) => {
+      await refreshSlurmRuns(context);
       const run = requireRun(runId);
       return {
         ...runSummary(db(), run),

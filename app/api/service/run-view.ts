@@ -1,5 +1,6 @@
 import { lossTermNames, type MetricPoint, type RunConfig, type RunSummary } from '../contract/index.js';
 import type { LabDatabase } from '../../store/db.js';
+import { getRunExecution } from '../../store/runs-executor.js';
 import type { RunRecord } from '../../store/runs-repository.js';
 import { latestMetrics, metricSeries } from '../../store/runs-series.js';
 import { apiId } from './ids.js';
@@ -29,6 +30,16 @@ export function runSummary(db: LabDatabase, run: RunRecord): RunSummary {
     finishedAt: run.finishedAt,
     error: run.error,
     lastLoss: latestMetrics(db, run.id).total?.value ?? null,
+    ...executionFields(db, run.id),
+  };
+}
+
+function executionFields(db: LabDatabase, runId: number): Pick<RunSummary, 'executor' | 'jobId' | 'jobState'> {
+  const execution = getRunExecution(db, runId);
+  return {
+    executor: execution?.executor ?? 'local',
+    jobId: execution?.jobId ?? null,
+    jobState: execution?.jobState ?? null,
   };
 }
 

@@ -2,6 +2,7 @@
 // headless. Makes the SynthFaces `pose` datasets if missing, trains stage 1, fine-tunes it twice
 // (DDL and classification only, same checkpoint, seed and steps), evaluates all three on held-out
 // identities and prints the comparison.
+import { join } from 'node:path';
 import { initBackend } from '../../../app/engine/backend.js';
 import { formatDuration, remainingDemoSeconds, type DemoPosition } from '../../../app/demo/demo-eta.js';
 import { fullDemo, quickDemo } from '../../../app/demo/demo-settings.js';
@@ -13,6 +14,7 @@ import {
   type DemoArm,
 } from '../../../app/demo/demo-table.js';
 import { runDemo } from '../../../app/demo/run-demo.js';
+import { SlurmExecutor } from '../../../app/executor/slurm-executor.js';
 import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
 import type { RunProgressEvent } from '../../../app/train/events.js';
 import { progressBar } from '../../../app/train/progress-text.js';
@@ -25,6 +27,10 @@ const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--first-seed S] [--jso
                   DDL - cls difference with its 95% CI and p (Student's t over seeds)
   --first-seed S  the first seed (default 1): seeds S..S+N-1
   --json      machine-readable result on stdout (progress still goes to stderr)
+  --executor E  where the runs train: local (default) or slurm (batch jobs on run bundles;
+              try it with npm run slurm:local)
+  --shared-dir DIR  slurm: the folder the run bundles go to, visible from the nodes
+              (default DATA_DIR/bundles)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -37,6 +43,8 @@ export async function run(args: string[]): Promise<number> {
         'first-seed': { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
+        executor: { type: 'string', default: 'local' },
+        'shared-dir': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     },
@@ -61,7 +69,12 @@ export async function run(args: string[]): Promise<number> {
     );
     return 2;
   }
+  if (values.executor !== 'local' && values.executor !== 'slurm') {
+    process.stderr.write(`ddl-lab demo: --executor must be local or slurm, got "${values.executor}"\n`);
+    return 2;
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  const sharedDir = values['shared-dir'] ?? join(dataDir, 'bundles');
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.25 });
   const backend = await initBackend();
   progress.line(
@@ -83,6 +96,10 @@ export async function run(args: string[]): Promise<number> {
       quick: values.quick,
       seeds,
       firstSeed,
+      executor:
+        values.executor === 'slurm'
+          ? (manager) => new SlurmExecutor(manager.db, dataDir, { sharedDir, pollSeconds: 2 })
+          : undefined,
       onPhase: (text) => {
         live.clear();
         progress.line(`== ${text}`);

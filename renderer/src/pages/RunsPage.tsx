@@ -196,6 +196,11 @@ export function RunsPage() {
                     </td>
                     <td>
                       <StatusBadge status={run.status} />
+                      {run.executor === 'slurm' ? (
+                        <div className="muted small" title="Slurm job id and the scheduler's last state">
+                          Slurm {run.jobId ?? '—'} · {run.jobState ?? '—'}
+                        </div>
+                      ) : null}
                     </td>
                     <td>{run.backend ?? '—'}</td>
                     <td className="num">

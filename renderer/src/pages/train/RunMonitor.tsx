@@ -94,6 +94,14 @@ export function RunMonitor({ runId, onFineTune }: { runId: string; onFineTune: (
             <dt>Seed</dt>
             <dd>{detail.seed}</dd>
           </div>
+          {detail.executor === 'slurm' ? (
+            <div className="stat">
+              <dt>Slurm job</dt>
+              <dd>
+                {detail.jobId ?? '—'} · {detail.jobState ?? '—'}
+              </dd>
+            </div>
+          ) : null}
         </dl>
         <div className="run-actions">
           {live ? (
