@@ -182,6 +182,7 @@ export const appLayers = [
       'app/demo/**',
       'app/train/**',
       'app/eval/**',
+      'app/export/**',
       'app/data/**',
       'app/store/**',
       'app/engine/**',

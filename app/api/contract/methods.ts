@@ -17,6 +17,7 @@ import { noParams } from './common.js';
 import { datasetMethods, synthMethods } from './datasets.js';
 import { evaluationMethods } from './evaluations.js';
 import { jobMethods } from './jobs.js';
+import { runManagementMethods } from './run-management.js';
 import { runMethods } from './runs.js';
 import { splitMethods } from './splits.js';
 import { pickFolderParams, pickFolderResult, systemInfoSchema } from './system.js';
@@ -32,6 +33,7 @@ export const labApiMethods = {
   ...runMethods,
   ...evaluationMethods,
   ...jobMethods,
+  ...runManagementMethods,
 } as const;
 
 export type LabApiMethods = typeof labApiMethods;
