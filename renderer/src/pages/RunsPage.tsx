@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { lab, type LabParams, type RunStatus, type RunSummary } from '../api/index.js';
+import { lab, type BenchmarkCell, type LabParams, type RunStatus, type RunSummary } from '../api/index.js';
 import { useDatasetSelection } from '../state/dataset-selection.js';
 import { useJob, useJobs } from '../state/jobs.js';
 import { useNavigation } from '../state/navigation.js';
@@ -196,6 +196,11 @@ export function RunsPage() {
                       canEvaluate={Boolean(chosenBenchmark)}
                       onEvaluate={() => void evaluate(run)}
                     />
+                    <MistakesButton
+                      run={run}
+                      cells={cells}
+                      onInspect={(id) => navigate('inspect', { evaluation: id })}
+                    />
                     <button type="button" className="button button-small" onClick={() => setOpenRun(run.id)}>
                       Details<span className="sr-only"> of {run.name}</span>
                     </button>
@@ -264,5 +269,24 @@ function EvaluateCell({
         </span>
       ) : null}
     </>
+  );
+}
+
+/** Inspect the run's latest evaluation, whichever benchmark it was on. */
+function MistakesButton({
+  run,
+  cells,
+  onInspect,
+}: {
+  run: RunSummary;
+  cells: BenchmarkCell[];
+  onInspect: (evaluationId: string) => void;
+}) {
+  const latest = cells.filter((c) => c.runId === run.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  if (!latest) return null;
+  return (
+    <button type="button" className="button button-small" onClick={() => onInspect(latest.evaluationId)}>
+      Mistakes<span className="sr-only"> of {run.name}</span>
+    </button>
   );
 }
