@@ -33,6 +33,7 @@ export function ChartSave({ title }: { title: string }) {
         onClick={(e) => void save(e, 'svg')}
         title={`Save "${title}" as SVG`}
       >
+        <span className="sr-only">Save {title} as </span>
         SVG
       </button>
       <button
@@ -41,6 +42,7 @@ export function ChartSave({ title }: { title: string }) {
         onClick={(e) => void save(e, 'png')}
         title={`Save "${title}" as PNG`}
       >
+        <span className="sr-only">Save {title} as </span>
         PNG
       </button>
       {error ? (

@@ -3,10 +3,16 @@ import type { Benchmark, BenchmarkCell, DatasetSummary, RunSummary } from '../..
 import { formatFar, formatPercent } from '../../lib/format.js';
 import { runColumns, type RunColumn } from './run-columns.js';
 
-/** The FAR the table's TAR column shows: 1e-3 when the evaluation measured it, else the smallest it has. */
+/**
+ * The FAR the table's TAR column shows: 1e-3 when some run has a TAR there, else the nearest FAR
+ * with a TAR (a small pair list has too few impostor pairs for 1e-3).
+ */
 export function tableFar(cells: BenchmarkCell[]): number | undefined {
   const fars = [...new Set(cells.flatMap((c) => c.tarAtFar.map((t) => t.far)))].sort((a, b) => a - b);
-  return fars.includes(1e-3) ? 1e-3 : fars[0];
+  const measured = fars.filter((far) => cells.some((c) => c.tarAtFar.some((t) => t.far === far && t.tar !== null)));
+  const distance = (far: number) => Math.abs(Math.log10(far) + 3);
+  const nearest = [...measured].sort((a, b) => distance(a) - distance(b) || b - a)[0];
+  return nearest ?? fars[0];
 }
 
 /**
@@ -52,7 +58,9 @@ export function RunsTable({
       <thead>
         {groups.length > 0 ? (
           <tr className="benchmark-header">
-            <th scope="colgroup" colSpan={columns.length + 1} />
+            <th scope="colgroup" colSpan={columns.length + 1}>
+              <span className="sr-only">Run</span>
+            </th>
             {groups.map((g) => (
               <th
                 key={g.benchmark.id}
@@ -65,7 +73,9 @@ export function RunsTable({
                 <div className="muted small">{g.benchmark.name}</div>
               </th>
             ))}
-            <th scope="colgroup" />
+            <th scope="colgroup">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         ) : null}
         <tr>
@@ -119,10 +129,13 @@ export function RunsTable({
                           type="button"
                           className="link-button"
                           title={`± ${formatPercent(cell.accuracySd, 2)} over folds; checkpoint ${cell.checkpointStep}. Inspect its mistakes.`}
-                          aria-label={`Inspect ${run.name} on ${g.benchmark.datasetName} / ${g.benchmark.name}`}
                           onClick={() => onInspect(cell.evaluationId)}
                         >
                           {formatPercent(cell.accuracy, 2)}
+                          <span className="sr-only">
+                            {' '}
+                            Inspect {run.name} on {g.benchmark.datasetName} / {g.benchmark.name}
+                          </span>
                         </button>
                       ) : (
                         <span className="muted">—</span>
