@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -185,6 +185,7 @@ test('runs trained from the CLI: found, evaluated on another dataset, tagged, co
       await chart.getByRole('button', { name: /as PNG/ }).click();
       const pngPath = join(work, (await png).suggestedFilename());
       await (await png).saveAs(pngPath);
+      copyFileSync(pngPath, test.info().outputPath('chart.png'));
       const bytes = readFileSync(pngPath);
       expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
       expect(bytes.length).toBeGreaterThan(2000);
@@ -192,6 +193,7 @@ test('runs trained from the CLI: found, evaluated on another dataset, tagged, co
       await chart.getByRole('button', { name: /as SVG/ }).click();
       const svgPath = join(work, (await svg).suggestedFilename());
       await (await svg).saveAs(svgPath);
+      copyFileSync(svgPath, test.info().outputPath('chart.svg'));
       const text = readFileSync(svgPath, 'utf8');
       expect(text).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
       expect(text).toContain('recharts-line-curve');

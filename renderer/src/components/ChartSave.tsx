@@ -1,5 +1,5 @@
 import { useState, type MouseEvent } from 'react';
-import { chartFileName, svgMarkup, svgToPng } from '../lib/chart-image.js';
+import { chartFileName, framedSvg, svgToPng } from '../lib/chart-image.js';
 import { saveBlob } from '../lib/download.js';
 
 /** "SVG" and "PNG" buttons for the chart card they sit in (the card's recharts <svg>). */
@@ -8,19 +8,25 @@ export function ChartSave({ title }: { title: string }) {
   const save = async (event: MouseEvent<HTMLButtonElement>, format: 'svg' | 'png') => {
     setError(undefined);
     const card = event.currentTarget.closest('figure');
-    const svg = card?.querySelector<SVGSVGElement>('svg.recharts-surface');
+    // the chart's own <svg> (legend icons are recharts-surface svgs too)
+    const svg = card?.querySelector<SVGSVGElement>('.recharts-wrapper > svg.recharts-surface');
     if (!card || !svg) {
       setError('nothing drawn yet');
       return;
     }
-    const background = getComputedStyle(card).backgroundColor || '#ffffff';
-    const markup = svgMarkup(svg, background);
+    const style = getComputedStyle(card);
+    const paint = (value: string | null | undefined) => (value && value !== 'none' ? value : undefined);
+    const legend = [...card.querySelectorAll<HTMLElement>('.recharts-legend-item')].map((item) => {
+      const icon = item.querySelector('path');
+      return {
+        label: item.querySelector('.recharts-legend-item-text')?.textContent ?? '',
+        color: paint(icon?.getAttribute('stroke')) ?? paint(icon?.getAttribute('fill')) ?? style.color,
+      };
+    });
+    const framed = framedSvg(svg, style.backgroundColor || '#ffffff', { title, legend, ink: style.color || '#1b2230' });
     try {
-      if (format === 'svg') saveBlob(chartFileName(title, 'svg'), new Blob([markup], { type: 'image/svg+xml' }));
-      else {
-        const { width, height } = svg.getBoundingClientRect();
-        saveBlob(chartFileName(title, 'png'), await svgToPng(markup, width, height));
-      }
+      if (format === 'svg') saveBlob(chartFileName(title, 'svg'), new Blob([framed.markup], { type: 'image/svg+xml' }));
+      else saveBlob(chartFileName(title, 'png'), await svgToPng(framed.markup, framed.width, framed.height));
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
     }

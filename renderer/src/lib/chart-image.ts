@@ -8,6 +8,8 @@ export function svgMarkup(svg: SVGSVGElement, background: string): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const { width, height } = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  // recharts sizes its <svg> with style="width: 100%; height: 100%", which has no container in a file
+  clone.removeAttribute('style');
   clone.setAttribute('width', String(Math.round(width)));
   clone.setAttribute('height', String(Math.round(height)));
   clone.setAttribute('viewBox', `0 0 ${Math.round(width)} ${Math.round(height)}`);
@@ -27,6 +29,44 @@ export function svgMarkup(svg: SVGSVGElement, background: string): string {
   rect.setAttribute('fill', background);
   clone.insertBefore(rect, clone.firstChild);
   return new XMLSerializer().serializeToString(clone);
+}
+
+export interface ChartFrame {
+  title: string;
+  /** The legend's entries (recharts draws its legend in HTML, outside the <svg>). */
+  legend: Array<{ label: string; color: string }>;
+  ink: string;
+}
+
+const escapeXml = (text: string) =>
+  text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+/** The chart with its title above and its legend below, as one SVG; returns it with its size. */
+export function framedSvg(
+  svg: SVGSVGElement,
+  background: string,
+  frame: ChartFrame,
+): { markup: string; width: number; height: number } {
+  const { width, height } = svg.getBoundingClientRect();
+  const w = Math.round(width);
+  const top = 26;
+  const bottom = frame.legend.length > 0 ? 24 : 0;
+  const total = Math.round(height) + top + bottom;
+  const inner = svgMarkup(svg, background).replace(/^<svg/, `<svg x="0" y="${top}"`);
+  let x = 12;
+  const items = frame.legend
+    .map((item) => {
+      const entry = `<rect x="${x}" y="${total - 17}" width="12" height="3" fill="${item.color}"/><text x="${x + 16}" y="${total - 12}" font-size="12" font-family="sans-serif" fill="${frame.ink}">${escapeXml(item.label)}</text>`;
+      x += 28 + item.label.length * 7;
+      return entry;
+    })
+    .join('');
+  const markup =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${total}" viewBox="0 0 ${w} ${total}">` +
+    `<rect width="100%" height="100%" fill="${background}"/>` +
+    `<text x="12" y="18" font-size="13" font-weight="600" font-family="sans-serif" fill="${frame.ink}">${escapeXml(frame.title)}</text>` +
+    `${inner}${items}</svg>`;
+  return { markup, width: w, height: total };
 }
 
 /** PNG bytes of SVG text, drawn at `scale` times its size. */

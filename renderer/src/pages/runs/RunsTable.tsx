@@ -12,7 +12,7 @@ export function tableFar(cells: BenchmarkCell[]): number | undefined {
   const measured = fars.filter((far) => cells.some((c) => c.tarAtFar.some((t) => t.far === far && t.tar !== null)));
   const distance = (far: number) => Math.abs(Math.log10(far) + 3);
   const nearest = [...measured].sort((a, b) => distance(a) - distance(b) || b - a)[0];
-  return nearest ?? fars[0];
+  return nearest ?? (fars.includes(1e-3) ? 1e-3 : fars[0]);
 }
 
 /**
