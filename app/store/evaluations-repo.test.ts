@@ -20,6 +20,7 @@ import { migration001 } from './migrations/001-datasets.js';
 import { migration002 } from './migrations/002-runs.js';
 import { insertPairList } from './pairs-repo.js';
 import { insertRun } from './runs-repository.js';
+import { migrations } from './migrations/index.js';
 
 // The evaluation tables on real SQLite files: JSON round trip, the failure gallery's query,
 // hardness, cascades, and databases that recorded the early, empty migration 3.
@@ -202,7 +203,7 @@ describe('evaluation store', () => {
     early.close();
     const db = openLabDatabase(dir);
     databases.push(db);
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(migrations.length);
     expect(listEvaluations(db)).toEqual([]);
     const s = seeded(db);
     expect(getEvaluation(db, insertEvaluation(db, newEvaluation(s), [], []))).toBeDefined();

@@ -15,6 +15,7 @@ import { addTag } from '../tags-repo.js';
 import { migration001 } from './001-datasets.js';
 import { migration002 } from './002-runs.js';
 import { migration003 } from './003-evaluations.js';
+import { migrations } from './index.js';
 
 // Migration 4 on a real lab made by migrations 1-3 with rows in every table that refers to
 // datasets or splits: nothing lost, every foreign key intact, cascades still work, ids never reused.
@@ -108,7 +109,7 @@ describe('migration 4 (lab identity, ids never reused)', () => {
     const before = oldLab(dir);
     const db = openLabDatabase(dir);
     open.push(db);
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(migrations.length);
     expect(Object.fromEntries(tables.map((t) => [t, count(db, t)]))).toEqual(before.counts);
     expect(db.prepare('SELECT * FROM datasets ORDER BY id').all()).toEqual(before.datasetsBefore);
     expect(db.prepare('SELECT * FROM splits ORDER BY id').all()).toEqual(before.splitsBefore);
