@@ -38,8 +38,8 @@ export function ChartSave({ title }: { title: string }) {
         className="chart-save-button"
         onClick={(e) => void save(e, 'svg')}
         title={`Save "${title}" as SVG`}
+        aria-label={`Save ${title} as SVG`}
       >
-        <span className="sr-only">Save {title} as </span>
         SVG
       </button>
       <button
@@ -47,8 +47,8 @@ export function ChartSave({ title }: { title: string }) {
         className="chart-save-button"
         onClick={(e) => void save(e, 'png')}
         title={`Save "${title}" as PNG`}
+        aria-label={`Save ${title} as PNG`}
       >
-        <span className="sr-only">Save {title} as </span>
         PNG
       </button>
       {error ? (
