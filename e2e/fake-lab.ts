@@ -234,6 +234,8 @@ export function trainedLab(options: { steps?: number } = {}) {
     finishedAt: `2030-01-0${i + 1}T00:10:00.000Z`,
     error: null,
     lastLoss: 1.2 - i * 0.1,
+    notes: '',
+    tags: [] as string[],
   }));
   const config = (run: (typeof runs)[number]) =>
     run.stage === 1
@@ -359,6 +361,17 @@ export function trainedLab(options: { steps?: number } = {}) {
       { name: 'light', kind: 'numeric' as const, source: 'file' as const, min: 0.2, max: 1.2 },
     ],
   };
+  const benchmark = {
+    id: '1',
+    name: 'pairs.csv',
+    pairCount: 1200,
+    genuineCount: 600,
+    impostorCount: 600,
+    byType: { 'easy-easy': 400, 'easy-hard': 400, 'hard-hard': 400 },
+    datasetId: '1',
+    datasetName: dataset.name,
+    folds: 10,
+  };
   const handlers: Partial<Record<LabMethod, Handler>> = {
     'datasets.list': () => ({ datasets: [dataset] }),
     'datasets.get': () => ({
@@ -393,6 +406,44 @@ export function trainedLab(options: { steps?: number } = {}) {
         checkpoints: [{ step: totalSteps, createdAt: '2030-01-01T00:10:00.000Z' }],
         logFile: null,
         evaluationIds: evaluations.filter((e) => e.runId === run?.id).map((e) => e.id),
+        codeVersion: '0.0.0-fake',
+      };
+    },
+    'runs.tags': () => ({ tags: [] }),
+    'evaluations.benchmarks': () => ({ benchmarks: [benchmark] }),
+    'evaluations.table': () => ({
+      benchmarks: [benchmark],
+      cells: evaluations.map((e) => ({
+        runId: e.runId,
+        pairListId: '1',
+        evaluationId: e.id,
+        checkpointStep: totalSteps,
+        createdAt: e.createdAt,
+        accuracy: e.overall.accuracy,
+        accuracySd: e.overall.accuracySd,
+        auc: e.overall.auc,
+        eer: e.overall.eer,
+        tarAtFar: e.overall.tarAtFar,
+        easyHardGap: e.easyHardGap,
+      })),
+    }),
+    'runs.compare': (p) => {
+      const ids = p.runIds as string[];
+      const chosen = ids.map((id) => evaluations.find((e) => e.runId === id));
+      const base = ids.indexOf((p.baselineRunId as string | undefined) ?? ids[0]!);
+      const values = chosen.map((e) => e?.overall.accuracy ?? null);
+      return {
+        baselineRunId: ids[base]!,
+        runs: ids.map((id) => ({ id, name: runs.find((r) => r.id === id)?.name ?? id })),
+        lines: [
+          {
+            pairListId: '1',
+            benchmark: 'SynthFaces pose (fake) / pairs.csv',
+            metric: 'accuracy',
+            values,
+            deltas: values.map((v) => (v === null || values[base] == null ? null : v - values[base]!)),
+          },
+        ],
       };
     },
     'runs.metrics': (p) => {

@@ -226,6 +226,7 @@ export const appLayers = [
       'app/experiments/**',
       'app/train/**',
       'app/eval/**',
+      'app/export/**',
       'app/data/**',
       'app/store/**',
       'app/engine/**',

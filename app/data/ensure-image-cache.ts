@@ -4,6 +4,7 @@ import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
 import { datasetFaces } from '../store/faces-repo.js';
 import { iterateImages, updateImageFile } from '../store/images-repo.js';
+import { acquireCacheBuildLock } from './cache-build-lock.js';
 import { decodeImage, type ResizeFit } from './decode-image.js';
 import { ImageFileError } from './image-error.js';
 import { realignFace } from './import-faces.js';
@@ -14,6 +15,7 @@ import {
   foreignCacheReason,
   overwritePixelCacheRows,
   PixelCacheWriter,
+  pixelCachePaths,
   readPixelCacheManifest,
   type PixelCacheManifest,
 } from './pixel-cache.js';
@@ -98,7 +100,14 @@ export async function ensureImageCache(
     if (found.labId === undefined) adoptPixelCache(dataDir, found, labId);
     return found;
   };
-  const manifest = ownManifest(size);
+  let manifest = ownManifest(size);
+  let release: (() => void) | undefined;
+  if (!manifest || manifest.count !== refs.length) {
+    // another process may be building this cache: wait for it, then it may be there
+    release = await acquireCacheBuildLock(`${pixelCachePaths(dataDir, datasetId, size).pixels}.lock`, options.signal);
+    manifest = ownManifest(size);
+    if (manifest && manifest.count === refs.length) release();
+  }
 
   if (!manifest || manifest.count !== refs.length) {
     result.built = true;
@@ -128,6 +137,8 @@ export async function ensureImageCache(
     } catch (error) {
       writer.discard();
       throw error;
+    } finally {
+      release?.();
     }
     const sizes = [...new Set([...requireDataset(db, datasetId).inputSizes, size])].sort((a, b) => a - b);
     updateDataset(db, datasetId, { inputSizes: sizes });

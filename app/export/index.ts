@@ -34,3 +34,12 @@ export {
   type RunEmbeddings,
   type RunEmbeddingsRequest,
 } from './run-embeddings.js';
+export { benchmarkCells, listBenchmarks, type BenchmarkCellRecord, type BenchmarkRecord } from './benchmark-table.js';
+export {
+  comparisonCsv,
+  compareRuns,
+  RunComparisonError,
+  type ComparedRun,
+  type ComparisonLineRecord,
+  type RunComparison,
+} from './run-comparison.js';

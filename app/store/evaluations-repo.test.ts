@@ -21,7 +21,6 @@ import { migration002 } from './migrations/002-runs.js';
 import { migrations } from './migrations/index.js';
 import { insertPairList } from './pairs-repo.js';
 import { insertRun } from './runs-repository.js';
-import { migrations } from './migrations/index.js';
 
 // The evaluation tables on real SQLite files: JSON round trip, the failure gallery's query,
 // hardness, cascades, and databases that recorded the early, empty migration 3.

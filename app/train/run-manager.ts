@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import type { LabDatabase } from '../store/db.js';
 import { checkpointFolder, listCheckpoints, type CheckpointRecord } from '../store/runs-checkpoints.js';
 import { isExternalRun } from '../store/runs-executor.js';
+import { setRunCodeVersion } from '../store/run-annotations.js';
 import {
   countRuns,
   deleteRunRecord,
@@ -14,6 +15,7 @@ import {
   type RunFilter,
   type RunRecord,
 } from '../store/runs-repository.js';
+import { codeVersion } from './code-version.js';
 import { runDirectory } from './checkpoint-files.js';
 import { claimRunFolder, isOtherLabsRunFolder, RunFolderError } from './run-folder.js';
 import type { RunEvent } from './events.js';
@@ -68,7 +70,7 @@ export class RunManager {
   /** Validates the request (throws RunConfigError with every problem) and records a `queued` run. */
   create(request: RunRequest): RunRecord {
     const checked = checkRunRequest(this.db, request);
-    return insertRun(this.db, {
+    const run = insertRun(this.db, {
       name: checked.name,
       datasetId: checked.datasetId,
       splitId: checked.splitId,
@@ -78,6 +80,8 @@ export class RunManager {
       seed: checked.config.seed,
       totalSteps: checked.config.steps,
     });
+    setRunCodeVersion(this.db, run.id, codeVersion());
+    return run;
   }
 
   /** Starts the process of a `queued` run; `env` adds to the manager's environment for this process. */
@@ -168,18 +172,21 @@ export class RunManager {
 
   /** Deletes a finished run, its series and its files. Refuses runs with a process or with stage-2 children. */
   delete(runId: number): void {
-    const run = this.require(runId);
-    if (run.status === 'running' || run.status === 'queued')
-      throw new RunStateError(`run ${runId} is ${run.status}; cancel it first`, 'conflict');
-    const children = listRunRecords(this.db, { parentRunId: runId });
-    if (children.length > 0)
-      throw new RunStateError(
-        `run ${runId} is the parent of run${children.length > 1 ? 's' : ''} ${children.map((c) => c.id).join(', ')}; delete those first`,
-        'conflict',
-      );
+    const blocker = this.deletionBlocker(runId);
+    if (blocker) throw new RunStateError(blocker, 'conflict');
     const othersFolder = isOtherLabsRunFolder(this.db, this.dataDir, runId);
     deleteRunRecord(this.db, runId);
     if (!othersFolder) rmSync(runDirectory(this.dataDir, runId), { recursive: true, force: true });
+  }
+
+  /** Why `delete` would refuse the run now (it has a process, or stage-2 children); null when it would not. */
+  deletionBlocker(runId: number): string | null {
+    const run = this.require(runId);
+    if (run.status === 'running' || run.status === 'queued') return `run ${runId} is ${run.status}; cancel it first`;
+    const children = listRunRecords(this.db, { parentRunId: runId });
+    if (children.length > 0)
+      return `run ${runId} is the parent of run${children.length > 1 ? 's' : ''} ${children.map((c) => c.id).join(', ')}; delete those first`;
+    return null;
   }
 
   /** Start-up: runs left `running` by a dead process (or a pid now used by another one) become `interrupted`. */

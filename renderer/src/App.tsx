@@ -3,6 +3,7 @@ import { JobsProvider } from './state/jobs.js';
 import { NavigationProvider, useNavigation } from './state/navigation.js';
 import { RefreshProvider } from './state/refresh.js';
 import { SideNav } from './components/SideNav.js';
+import { ShortcutHelp } from './components/ShortcutHelp.js';
 import { StatusBar } from './components/StatusBar.js';
 import { DatasetsPage } from './pages/DatasetsPage.js';
 import { ExperimentsPage } from './pages/ExperimentsPage.js';
@@ -24,6 +25,7 @@ export function App() {
                 <CurrentPage />
               </main>
               <StatusBar />
+              <ShortcutHelp />
             </div>
           </DatasetSelectionProvider>
         </JobsProvider>

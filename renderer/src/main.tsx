@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import './styles.css';
+import './tooling.css';
+import './theme-dark.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

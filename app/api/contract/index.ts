@@ -11,6 +11,7 @@ export * from './runs.js';
 export * from './evaluations.js';
 export * from './experiments.js';
 export * from './jobs.js';
+export * from './run-management.js';
 export * from './events.js';
 export * from './media.js';
 export * from './bridge.js';

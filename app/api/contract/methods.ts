@@ -18,6 +18,7 @@ import { datasetMethods, synthMethods } from './datasets.js';
 import { evaluationMethods } from './evaluations.js';
 import { experimentMethods } from './experiments.js';
 import { jobMethods } from './jobs.js';
+import { runManagementMethods } from './run-management.js';
 import { runMethods } from './runs.js';
 import { splitMethods } from './splits.js';
 import { pickFolderParams, pickFolderResult, systemInfoSchema } from './system.js';
@@ -34,6 +35,7 @@ export const labApiMethods = {
   ...evaluationMethods,
   ...jobMethods,
   ...experimentMethods,
+  ...runManagementMethods,
 } as const;
 
 export type LabApiMethods = typeof labApiMethods;

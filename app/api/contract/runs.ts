@@ -68,6 +68,9 @@ export const runSummarySchema = z.object({
   /** Slurm: the job id (`123`, or `123_0` for a task of an array job) and the scheduler's last state. */
   jobId: z.string().nullable().optional(),
   jobState: z.string().nullable().optional(),
+  /** The researcher's note and tags (runs.update). */
+  notes: z.string(),
+  tags: z.array(z.string()),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
@@ -79,6 +82,8 @@ export const runDetailSchema = runSummarySchema.extend({
   /** Where the run process writes its output (stdout/stderr), for the curious. */
   logFile: z.string().nullable(),
   evaluationIds: z.array(idSchema),
+  /** The lab version (and git commit) that created the run; null for runs from before it was recorded. */
+  codeVersion: z.string().nullable(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
@@ -101,7 +106,15 @@ export const runMethods = {
   /** Continue an interrupted or cancelled run from its last checkpoint. */
   'runs.resume': { params: runIdParams, result: runSummarySchema },
   'runs.list': {
-    params: z.strictObject({ datasetId: idSchema.optional(), status: runStatusSchema.optional() }),
+    params: z.strictObject({
+      datasetId: idSchema.optional(),
+      status: runStatusSchema.optional(),
+      /** Words that must all appear in the run's name, notes, tags or id (case-insensitive). */
+      search: z.string().max(200).optional(),
+      tag: z.string().max(200).optional(),
+      /** DDL on (`ddl`) or off (`classification`: stage 1 and classification-only fine-tunes). */
+      objective: z.enum(['classification', 'ddl']).optional(),
+    }),
     result: z.object({ runs: z.array(runSummarySchema) }),
   },
   'runs.get': { params: runIdParams, result: runDetailSchema },

@@ -15,6 +15,7 @@ import {
   type EvaluationRecord,
 } from '../../store/evaluations-repo.js';
 import type { HandlersOf, ServiceContext } from './context.js';
+import type { RunManagementMethod } from './run-management-handlers.js';
 import { filterPredicate } from './dataset-view.js';
 import { evaluationDetail, evaluationSummary } from './evaluation-view.js';
 import { apiId, dbId } from './ids.js';
@@ -88,7 +89,10 @@ function failureImage(columns: DatasetColumns, image: FailureImage) {
   };
 }
 
-export function evaluationHandlers(context: ServiceContext, store: EvaluationStore): HandlersOf<'evaluations'> {
+export function evaluationHandlers(
+  context: ServiceContext,
+  store: EvaluationStore,
+): Omit<HandlersOf<'evaluations'>, RunManagementMethod> {
   const db = () => context.db();
   store.connect(db);
 

@@ -13,6 +13,7 @@ import { RunEmbeddings } from './run-embeddings.js';
 import { modelScores } from './model-scores.js';
 import { JobRegistry } from './jobs.js';
 import { createRunManager, runHandlers } from './run-handlers.js';
+import { runManagementHandlers } from './run-management-handlers.js';
 import { splitHandlers } from './split-handlers.js';
 import { synthHandlers } from './synth-handlers.js';
 import { systemHandlers } from './system-handlers.js';
@@ -74,6 +75,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     ),
     ...runHandlers(context, runs),
     ...evaluationHandlers(context, evaluations),
+    ...runManagementHandlers(context, runs),
     ...jobHandlers(context),
     ...experimentHandlers(context, experiments),
   } as LabApiHandlers;

@@ -5,10 +5,13 @@ import { RunManager, RunStateError } from '../../train/run-manager.js';
 import { workerLogFile } from '../../train/run-supervisor.js';
 import { histogramSteps, histogramsAt } from '../../store/runs-series.js';
 import type { HandlersOf, ServiceContext } from './context.js';
+import type { RunManagementMethod } from './run-management-handlers.js';
 import { histogramRows } from './histogram-rows.js';
 import { apiId, dbId } from './ids.js';
 import { cancelSlurm, isSlurmRun, refreshSlurmRuns, resumeSlurm } from './external-runs.js';
+import { matchesRunFilter } from './run-filter.js';
 import { contractRunConfig, metricRows, runSummary } from './run-view.js';
+import { runCodeVersion } from '../../store/run-annotations.js';
 
 // runs.*: create (validated by app/train), start, cancel, resume, list and read runs, through
 // app/train's RunManager; its live events become the contract's run.* events.
@@ -79,7 +82,10 @@ export function createRunManager(context: ServiceContext): RunManager {
   return manager;
 }
 
-export function runHandlers(context: ServiceContext, runs: () => RunManager): HandlersOf<'runs'> {
+export function runHandlers(
+  context: ServiceContext,
+  runs: () => RunManager,
+): Omit<HandlersOf<'runs'>, RunManagementMethod> {
   const db = () => context.db();
   const requireRun = (runId: string) => {
     const run = runs().get(dbId(runId, 'run'));
@@ -140,13 +146,13 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
       return runSummary(db(), requireRun(runId));
     },
 
-    'runs.list': async ({ datasetId, status }) => {
+    'runs.list': async ({ datasetId, status, ...filter }) => {
       await refreshSlurmRuns(context); // Slurm jobs move without telling anyone
       const listed = runs().list({
         datasetId: datasetId === undefined ? undefined : dbId(datasetId, 'dataset'),
         status: status ? [status] : undefined,
       });
-      return { runs: listed.map((run) => runSummary(db(), run)) };
+      return { runs: listed.map((run) => runSummary(db(), run)).filter((run) => matchesRunFilter(run, filter)) };
     },
 
     'runs.get': async ({ runId }) => {
@@ -158,6 +164,7 @@ export function runHandlers(context: ServiceContext, runs: () => RunManager): Ha
         checkpoints: run.checkpoints.map((c) => ({ step: c.step, createdAt: c.createdAt })),
         logFile: workerLogFile(context.options.dataDir, run.id),
         evaluationIds: context.evaluationIdsOf(run.id),
+        codeVersion: runCodeVersion(db(), run.id),
       };
     },
 

@@ -3,6 +3,7 @@ import type { LabDatabase } from '../../store/db.js';
 import { getRunExecution } from '../../store/runs-executor.js';
 import type { RunRecord } from '../../store/runs-repository.js';
 import { latestMetrics, metricSeries } from '../../store/runs-series.js';
+import { runNotes, runTags } from '../../store/run-annotations.js';
 import { apiId } from './ids.js';
 
 // Run records and series -> the contract's run shapes.
@@ -30,6 +31,8 @@ export function runSummary(db: LabDatabase, run: RunRecord): RunSummary {
     finishedAt: run.finishedAt,
     error: run.error,
     lastLoss: latestMetrics(db, run.id).total?.value ?? null,
+    notes: runNotes(db, run.id),
+    tags: runTags(db, run.id),
     ...executionFields(db, run.id),
   };
 }

@@ -4,11 +4,9 @@ import { migration003 } from './003-evaluations.js';
 import { migration004 } from './004-lab-identity.js';
 import { migration005 } from './005-image-faces.js';
 import { migration006 } from './006-experiments.js';
+import { migration007 } from './007-run-notes-tags.js';
 import { migration008 } from './008-slurm.js';
 import type { Migration } from './types.js';
-
-// Version 7 is the run-management branch's, merged next; this keeps the versions consecutive.
-const pending = (version: number): Migration => ({ version, name: `reserved ${version}`, up: () => undefined });
 
 // Every schema step, in order. Add new ones at the end with the next version number.
 export const migrations: Migration[] = [
@@ -18,6 +16,6 @@ export const migrations: Migration[] = [
   migration004,
   migration005,
   migration006,
-  pending(7),
+  migration007,
   migration008,
 ];

@@ -2,6 +2,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import type { AttributeHistogram } from '../api/index.js';
 import { formatCount, formatNumber } from '../lib/format.js';
 import { accent, gridInk, tickStyle } from './palette.js';
+import { ChartSave } from '../components/ChartSave.js';
 
 /** Distribution of one attribute over the dataset: numeric bins or category counts. */
 export function AttributeHistogramChart({ histogram }: { histogram: AttributeHistogram }) {
@@ -18,6 +19,7 @@ export function AttributeHistogramChart({ histogram }: { histogram: AttributeHis
       <figcaption className="chart-title">
         <span>{histogram.attribute}</span>
         {histogram.missing > 0 ? <span className="chart-value">{formatCount(histogram.missing)} missing</span> : null}
+        <ChartSave title={histogram.attribute} />
       </figcaption>
       <div className="chart-body chart-body-small">
         {rows.length === 0 ? (

@@ -1,6 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../lib/format.js';
 import { gridInk, sideColors, tickStyle } from './palette.js';
+import { ChartSave } from '../components/ChartSave.js';
 
 export interface EasyHardRow {
   label: string;
@@ -15,6 +16,7 @@ export function EasyHardChart({ title, rows }: { title: string; rows: EasyHardRo
     <figure className="chart-card">
       <figcaption className="chart-title">
         <span>{title}</span>
+        <ChartSave title={title} />
       </figcaption>
       <div className="chart-body chart-body-small">
         {rows.length === 0 ? (

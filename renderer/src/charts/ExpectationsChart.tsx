@@ -4,6 +4,7 @@ import { expectationExtras } from '../lib/metric-series.js';
 import { distributionStyles } from '../lib/similarity.js';
 import type { DistributionName } from '../api/index.js';
 import { gridInk, tickStyle } from './palette.js';
+import { ChartSave } from '../components/ChartSave.js';
 
 const names: Record<(typeof expectationExtras)[number], DistributionName> = {
   teacherPosMean: 'teacherPositive',
@@ -18,6 +19,7 @@ export function ExpectationsChart({ rows }: { rows: Array<Record<string, number 
     <figure className="chart-card" aria-label="Batch expectations E[S] of the four branches">
       <figcaption className="chart-title">
         <span title="teacher blue, student orange; dashed = impostor">E[S] per batch</span>
+        <ChartSave title={'E[S] per batch'} />
       </figcaption>
       <div className="chart-body chart-body-small">
         <ResponsiveContainer width="100%" height="100%">

@@ -12,6 +12,7 @@ import {
 import { formatNumber } from '../lib/format.js';
 import { niceTicks } from '../lib/nice-ticks.js';
 import { gridInk, runColors, tickStyle } from './palette.js';
+import { ChartSave } from '../components/ChartSave.js';
 
 export interface GapRow {
   label: string;
@@ -37,6 +38,7 @@ export function GapChart({
     <figure className="chart-card" aria-label={title}>
       <figcaption className="chart-title">
         <span>{title}</span>
+        <ChartSave title={title} />
       </figcaption>
       <div className="chart-body" style={{ height: 210 }}>
         {rows.length === 0 ? (

@@ -2,6 +2,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { formatFar, formatNumber } from '../lib/format.js';
 import { rocForLogAxis } from '../lib/similarity.js';
 import { gridInk, tickStyle } from './palette.js';
+import { ChartSave } from '../components/ChartSave.js';
 
 export interface RocSeries {
   name: string;
@@ -22,6 +23,7 @@ export function RocChart({ series, title, height = 250 }: { series: RocSeries[];
     <figure className="chart-card">
       <figcaption className="chart-title">
         <span>{title}</span>
+        <ChartSave title={title} />
       </figcaption>
       <div className="chart-body" style={{ height }}>
         {drawn.every((s) => s.points.length === 0) ? (

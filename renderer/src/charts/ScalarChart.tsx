@@ -3,6 +3,7 @@ import { formatNumber, formatScalar } from '../lib/format.js';
 import { niceTicks } from '../lib/nice-ticks.js';
 import type { ChartRow } from '../lib/metric-series.js';
 import { accent, gridInk, tickStyle } from './palette.js';
+import { ChartSave } from '../components/ChartSave.js';
 
 /** One TensorBoard-style scalar: the raw series faint, the smoothed one bold, the latest value in the title. */
 export function ScalarChart({
@@ -34,6 +35,7 @@ export function ScalarChart({
         <span className="chart-value" title={last ? `smoothed value at step ${last.step}` : undefined}>
           {last ? formatScalar(last.smoothed) : '—'}
         </span>
+        <ChartSave title={title} />
       </figcaption>
       <div className="chart-body chart-body-small">
         {rows.length === 0 ? (

@@ -4,6 +4,7 @@ import { formatCount, formatNumber } from '../lib/format.js';
 import { niceTicks } from '../lib/nice-ticks.js';
 import type { HistogramPanel } from '../lib/similarity.js';
 import { gridInk, tickStyle } from './palette.js';
+import { ChartSave } from '../components/ChartSave.js';
 
 /** A cosine-similarity axis: whole tenths around the bins, ticks every 0.1, 0.2 or 0.5 by range. */
 export function similarityAxis(xs: number[]): { domain: [number, number]; ticks: number[] } {
@@ -37,6 +38,7 @@ export function SimilarityHistogramChart({
     <figure className="chart-card">
       <figcaption className="chart-title">
         <span>{panel.title}</span>
+        <ChartSave title={panel.title} />
       </figcaption>
       <div className="chart-body" style={{ height }}>
         {empty ? (

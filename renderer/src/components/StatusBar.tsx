@@ -1,12 +1,14 @@
 import { useJobs } from '../state/jobs.js';
 import { useLabQuery } from '../hooks/use-lab-query.js';
 import { lab } from '../api/index.js';
+import { RunsRunning, useLiveRuns } from './RunsRunning.js';
 
 /** The bottom bar: what the lab runs on (backend, threads), where it stores data, work in progress. */
 export function StatusBar() {
   const info = useLabQuery('system.info', {}, { tags: ['system', 'runs'] });
   const { jobs } = useJobs();
   const running = Object.values(jobs).filter((job) => job.status === 'running');
+  const liveRuns = useLiveRuns();
   const system = info.data;
   return (
     <footer className="status-bar" aria-label="Lab status">
@@ -37,10 +39,15 @@ export function StatusBar() {
             </span>
           ) : null}
           <span className="status-spacer" />
+          <RunsRunning runs={liveRuns} />
           {running.length > 0 ? (
-            <span className="status-item status-busy">
+            <a
+              className="status-item status-busy status-link"
+              href="#/runs"
+              title="Imports, generations and evaluations"
+            >
               {running.length} job{running.length === 1 ? '' : 's'} running: {running.map((job) => job.kind).join(', ')}
-            </span>
+            </a>
           ) : null}
           <span className="status-item">
             DDL Lab {system.versions.app} · tfjs {system.versions.tfjs ?? 'n/a'} · node {system.versions.node}

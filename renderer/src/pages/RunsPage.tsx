@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { lab, type EvaluationSummary, type RunSummary } from '../api/index.js';
+import { lab, type BenchmarkCell, type LabParams, type RunStatus, type RunSummary } from '../api/index.js';
 import { useDatasetSelection } from '../state/dataset-selection.js';
 import { useJob, useJobs } from '../state/jobs.js';
 import { useNavigation } from '../state/navigation.js';
@@ -7,35 +7,51 @@ import { EmptyState } from '../components/EmptyState.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { PageHeader } from '../components/PageHeader.js';
-import { StatusBadge } from '../components/StatusBadge.js';
+import { useDebouncedValue } from '../hooks/use-debounced-value.js';
 import { useLabEvent } from '../hooks/use-lab-event.js';
 import { useLabQuery } from '../hooks/use-lab-query.js';
 import { useRefresh } from '../state/refresh.js';
-import { formatCount, formatNumber, formatPercent, formatPointDelta, formatTimestamp } from '../lib/format.js';
+import { formatCount } from '../lib/format.js';
 import { ComparePanel } from './runs/ComparePanel.js';
+import { CompareRuns } from './runs/CompareRuns.js';
+import { RunDetailsPanel } from './runs/RunDetailsPanel.js';
+import { noRunFilters, RunFilters, type RunFilterValues } from './runs/RunFilters.js';
+import { RunsTable } from './runs/RunsTable.js';
 
-/** The latest completed evaluation of each run (the one the table and the comparison use). */
-function latestEvaluations(evaluations: EvaluationSummary[]): Map<string, EvaluationSummary> {
-  const byRun = new Map<string, EvaluationSummary>();
-  for (const evaluation of evaluations) {
-    if (evaluation.status !== 'completed') continue;
-    const known = byRun.get(evaluation.runId);
-    if (!known || evaluation.createdAt > known.createdAt) byRun.set(evaluation.runId, evaluation);
-  }
-  return byRun;
+function filtersFromRoute(params: Record<string, string>): RunFilterValues {
+  return {
+    search: params.q ?? '',
+    tag: params.tag ?? '',
+    status: params.status ?? '',
+    datasetId: params.dataset ?? '',
+    ddl: params.ddl === 'on' || params.ddl === 'off' ? params.ddl : '',
+  };
 }
 
-/** Runs: every run with its status and headline metrics; evaluate, compare two, jump to their mistakes. */
+/** Runs: every run of every dataset, found by name, tag, status, dataset, DDL; evaluated on any benchmark; compared. */
 export function RunsPage() {
   const { dataset, datasets } = useDatasetSelection();
   const { route, navigate } = useNavigation();
   const { invalidate } = useRefresh();
   const { track } = useJobs();
-  const runs = useLabQuery('runs.list', dataset ? { datasetId: dataset.id } : {}, { tags: ['runs'] });
-  const evaluations = useLabQuery('evaluations.list', {}, { tags: ['evaluations'] });
-  const detail = useLabQuery('datasets.get', dataset ? { datasetId: dataset.id } : null, { tags: ['datasets'] });
+  const routeFilters = useMemo(() => filtersFromRoute(route.params), [route.params]);
+  const [filters, setFilters] = useState<RunFilterValues>(routeFilters);
+  useEffect(() => setFilters(routeFilters), [routeFilters]); // the status bar's links set filters
+  const search = useDebouncedValue(filters.search, 250);
+  const listParams: LabParams<'runs.list'> = {
+    ...(search.trim() ? { search: search.trim() } : {}),
+    ...(filters.tag ? { tag: filters.tag } : {}),
+    ...(filters.status ? { status: filters.status as RunStatus } : {}),
+    ...(filters.datasetId ? { datasetId: filters.datasetId } : {}),
+    ...(filters.ddl ? { objective: filters.ddl === 'on' ? ('ddl' as const) : ('classification' as const) } : {}),
+  };
+  const runs = useLabQuery('runs.list', listParams, { tags: ['runs'] });
+  const allRuns = useLabQuery('runs.list', {}, { tags: ['runs'] });
+  const tags = useLabQuery('runs.tags', {}, { tags: ['runs'] });
+  const table = useLabQuery('evaluations.table', {}, { tags: ['evaluations', 'datasets'] });
   const [selected, setSelected] = useState<string[]>(() => (route.params.select ? [route.params.select] : []));
-  const [pairListId, setPairListId] = useState('');
+  const [openRun, setOpenRun] = useState<string | undefined>(route.params.run);
+  const [benchmarkId, setBenchmarkId] = useState('');
   const [flipTest, setFlipTest] = useState(false);
   const [evaluationJobs, setEvaluationJobs] = useState<Record<string, string>>({});
   const [evaluateError, setEvaluateError] = useState<unknown>();
@@ -49,22 +65,25 @@ export function RunsPage() {
     return () => clearInterval(timer);
   }, [anyLive, reloadRuns]);
 
-  const pairLists = detail.data?.pairLists ?? [];
-  const chosenPairList = pairListId || pairLists[0]?.id || '';
-  const latest = useMemo(() => latestEvaluations(evaluations.data?.evaluations ?? []), [evaluations.data]);
+  const benchmarks = table.data?.benchmarks ?? [];
+  // by default, a benchmark of the working dataset (its own pair list), else the first there is
+  const chosenBenchmark =
+    benchmarkId || benchmarks.find((b) => b.datasetId === dataset?.id)?.id || benchmarks[0]?.id || '';
   const runList = useMemo(
     () => [...(runs.data?.runs ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     [runs.data],
   );
+  const everyRun = allRuns.data?.runs ?? [];
+  const selectedRuns = selected
+    .map((id) => everyRun.find((r) => r.id === id))
+    .filter((r): r is RunSummary => r !== undefined);
 
   const toggle = (runId: string) =>
-    setSelected((current) =>
-      current.includes(runId) ? current.filter((id) => id !== runId) : [...current, runId].slice(-2),
-    );
+    setSelected((current) => (current.includes(runId) ? current.filter((id) => id !== runId) : [...current, runId]));
   const evaluate = async (run: RunSummary) => {
     setEvaluateError(undefined);
     try {
-      const { jobId } = await lab.call('evaluations.run', { runId: run.id, pairListId: chosenPairList, flipTest });
+      const { jobId } = await lab.call('evaluations.run', { runId: run.id, pairListId: chosenBenchmark, flipTest });
       track(jobId);
       setEvaluationJobs((jobs) => ({ ...jobs, [run.id]: jobId }));
     } catch (error) {
@@ -72,19 +91,27 @@ export function RunsPage() {
     }
   };
 
-  const [idA, idB] = selected;
-  const runA = runList.find((r) => r.id === idA);
-  const runB = runList.find((r) => r.id === idB);
-  const evalA = idA ? latest.get(idA) : undefined;
-  const evalB = idB ? latest.get(idB) : undefined;
+  // Two runs evaluated on one same benchmark: the detailed two-run view (ROC, pair types, gaps) too.
+  const cells = table.data?.cells ?? [];
+  const pair =
+    selectedRuns.length === 2
+      ? benchmarks
+          .map((b) => ({
+            benchmark: b,
+            a: cells.find((c) => c.runId === selectedRuns[0]!.id && c.pairListId === b.id),
+            b: cells.find((c) => c.runId === selectedRuns[1]!.id && c.pairListId === b.id),
+          }))
+          .find((p) => p.a && p.b)
+      : undefined;
+  const byDataset = [...new Set(benchmarks.map((b) => b.datasetId))];
 
   return (
     <div className="page">
       <PageHeader
         title="Runs"
-        subtitle="Evaluate runs on the dataset's verification pairs, per pair type; tick two runs to compare them."
+        subtitle="Every run of every dataset. Evaluate any run on any dataset's pair list; tick runs to compare them."
         actions={
-          pairLists.length > 0 ? (
+          benchmarks.length > 0 ? (
             <>
               <label className="inline-label" htmlFor="pair-list">
                 Evaluate on
@@ -92,14 +119,21 @@ export function RunsPage() {
               <select
                 id="pair-list"
                 className="input input-compact"
-                value={chosenPairList}
-                onChange={(e) => setPairListId(e.target.value)}
+                value={chosenBenchmark}
+                onChange={(e) => setBenchmarkId(e.target.value)}
               >
-                {pairLists.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name} ({formatCount(p.pairCount)} pairs)
-                  </option>
-                ))}
+                {byDataset.map((datasetId) => {
+                  const lists = benchmarks.filter((b) => b.datasetId === datasetId);
+                  return (
+                    <optgroup key={datasetId} label={lists[0]!.datasetName}>
+                      {lists.map((p) => (
+                        <option key={p.id} value={p.id}>
+                          {p.datasetName} / {p.name} ({formatCount(p.pairCount)} pairs)
+                        </option>
+                      ))}
+                    </optgroup>
+                  );
+                })}
               </select>
               <label className="checkbox">
                 <input type="checkbox" checked={flipTest} onChange={(e) => setFlipTest(e.target.checked)} /> flip test
@@ -108,156 +142,99 @@ export function RunsPage() {
           ) : null
         }
       />
-      <ErrorMessage error={runs.error ?? evaluations.error ?? evaluateError} />
-      {!dataset && datasets && datasets.length === 0 ? (
+      <ErrorMessage error={runs.error ?? table.error ?? evaluateError} />
+      {allRuns.data && everyRun.length === 0 ? (
         <EmptyState
           title="No runs yet"
           actions={
-            <button type="button" className="button button-primary" onClick={() => navigate('datasets')}>
-              Go to Datasets
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => navigate(datasets && datasets.length > 0 ? 'train' : 'datasets')}
+            >
+              {datasets && datasets.length > 0 ? 'Go to Train' : 'Go to Datasets'}
             </button>
           }
         >
-          <p>Runs appear here once you train on a dataset.</p>
+          <p>
+            Runs appear here once you train, in the app or with <code>ddl-lab train</code>: train a stage-1 baseline,
+            fine-tune it with DDL and with classification only, then compare them here.
+          </p>
         </EmptyState>
-      ) : runs.data && runList.length === 0 ? (
-        <EmptyState
-          title="No runs on this dataset yet"
-          actions={
-            <button type="button" className="button button-primary" onClick={() => navigate('train')}>
-              Go to Train
-            </button>
-          }
-        >
-          <p>Train a stage-1 baseline, fine-tune it with DDL and with classification only, then compare them here.</p>
-        </EmptyState>
-      ) : runList.length > 0 ? (
-        <div className="panel table-panel">
-          <table className="table runs-table">
-            <caption className="sr-only">Runs of this dataset</caption>
-            <thead>
-              <tr>
-                <th scope="col">
-                  <span className="sr-only">Compare</span>
-                </th>
-                <th scope="col">Run</th>
-                <th scope="col">Stage</th>
-                <th scope="col">DDL</th>
-                <th scope="col">Status</th>
-                <th scope="col">Backend</th>
-                <th scope="col" className="num">
-                  Steps
-                </th>
-                <th scope="col" className="num">
-                  Last loss
-                </th>
-                <th scope="col" className="num">
-                  Accuracy
-                </th>
-                <th scope="col" className="num" title="easy-easy minus easy-hard accuracy">
-                  Easy–hard gap
-                </th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runList.map((run) => {
-                const evaluation = latest.get(run.id);
-                const slot = selected.indexOf(run.id);
-                return (
-                  <tr
-                    key={run.id}
-                    className={slot >= 0 ? `row-selected row-selected-${slot === 0 ? 'a' : 'b'}` : undefined}
-                  >
-                    <td>
-                      <input
-                        type="checkbox"
-                        checked={slot >= 0}
-                        onChange={() => toggle(run.id)}
-                        aria-label={`Compare ${run.name}`}
-                      />
-                      {slot >= 0 ? (
-                        <span className={`slot slot-${slot === 0 ? 'a' : 'b'}`}>{slot === 0 ? 'A' : 'B'}</span>
-                      ) : null}
-                    </td>
-                    <td>
-                      <a href={`#/train?run=${run.id}`} className="run-link">
-                        {run.name}
-                      </a>
-                      <div className="muted small">{formatTimestamp(run.createdAt)}</div>
-                    </td>
-                    <td>{run.stage}</td>
-                    <td>
-                      {run.objective === 'ddl' ? (
-                        <span className="badge badge-ddl">on</span>
-                      ) : (
-                        <span className="muted">off</span>
-                      )}
-                    </td>
-                    <td>
-                      <StatusBadge status={run.status} />
-                      {run.executor === 'slurm' ? (
-                        <div className="muted small" title="Slurm job id and the scheduler's last state">
-                          Slurm {run.jobId ?? '—'} · {run.jobState ?? '—'}
-                        </div>
-                      ) : null}
-                    </td>
-                    <td>{run.backend ?? '—'}</td>
-                    <td className="num">
-                      {formatCount(run.step)} / {formatCount(run.totalSteps)}
-                    </td>
-                    <td className="num">{formatNumber(run.lastLoss, 4)}</td>
-                    <td className="num">{evaluation ? formatPercent(evaluation.accuracy, 2) : '—'}</td>
-                    <td className="num">{evaluation ? formatPointDelta(evaluation.easyHardGap, 2) : '—'}</td>
-                    <td>
-                      <div className="row-actions">
-                        <EvaluateCell
-                          run={run}
-                          jobId={evaluationJobs[run.id]}
-                          canEvaluate={Boolean(chosenPairList)}
-                          onEvaluate={() => evaluate(run)}
-                        />
-                        {evaluation ? (
-                          <button
-                            type="button"
-                            className="button button-small"
-                            onClick={() => navigate('inspect', { evaluation: evaluation.id })}
-                          >
-                            Mistakes<span className="sr-only"> of {run.name}</span>
-                          </button>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          {pairLists.length === 0 && detail.data ? (
-            <p className="muted table-note">
-              This dataset has no verification pair list, so its runs cannot be evaluated. SynthFaces datasets come with
-              one.
+      ) : (
+        <>
+          <RunFilters
+            value={filters}
+            onChange={setFilters}
+            tags={(tags.data?.tags ?? []).map((t) => t.tag)}
+            datasets={datasets ?? []}
+          />
+          {openRun ? <RunDetailsPanel runId={openRun} onClose={() => setOpenRun(undefined)} /> : null}
+          <div className="panel table-panel">
+            {runs.data && runList.length === 0 ? (
+              <p className="muted table-note">
+                No run matches these filters ({formatCount(everyRun.length)} runs in the lab).{' '}
+                <button type="button" className="link-button" onClick={() => setFilters(noRunFilters)}>
+                  Show all
+                </button>
+              </p>
+            ) : (
+              <RunsTable
+                runs={runList}
+                datasets={datasets ?? []}
+                benchmarks={benchmarks}
+                cells={cells}
+                selected={selected}
+                onToggle={toggle}
+                onOpenRun={setOpenRun}
+                onInspect={(evaluationId) => navigate('inspect', { evaluation: evaluationId })}
+                renderActions={(run) => (
+                  <>
+                    <EvaluateCell
+                      run={run}
+                      jobId={evaluationJobs[run.id]}
+                      canEvaluate={Boolean(chosenBenchmark)}
+                      onEvaluate={() => void evaluate(run)}
+                    />
+                    <MistakesButton
+                      run={run}
+                      cells={cells}
+                      onInspect={(id) => navigate('inspect', { evaluation: id })}
+                    />
+                    <button type="button" className="button button-small" onClick={() => setOpenRun(run.id)}>
+                      Details<span className="sr-only"> of {run.name}</span>
+                    </button>
+                  </>
+                )}
+              />
+            )}
+            {table.data && benchmarks.length === 0 ? (
+              <p className="muted table-note">
+                No dataset has a verification pair list yet, so runs cannot be evaluated. SynthFaces datasets come with
+                one; imports take a pairs.txt or CSV.
+              </p>
+            ) : null}
+          </div>
+          {selectedRuns.length >= 2 ? (
+            <>
+              <CompareRuns runs={selectedRuns} />
+              {pair?.a && pair.b ? (
+                <ComparePanel
+                  evaluationA={pair.a.evaluationId}
+                  evaluationB={pair.b.evaluationId}
+                  nameA={`${selectedRuns[0]!.name} · ${pair.benchmark.datasetName}`}
+                  nameB={`${selectedRuns[1]!.name} · ${pair.benchmark.datasetName}`}
+                />
+              ) : null}
+            </>
+          ) : runList.length > 1 ? (
+            <p className="muted">
+              Tick two or more runs to compare them: loss curves overlaid, every benchmark metric with deltas against a
+              baseline, and a CSV of it.
             </p>
           ) : null}
-        </div>
-      ) : null}
-      {selected.length === 2 && runA && runB ? (
-        evalA && evalB ? (
-          <ComparePanel evaluationA={evalA.id} evaluationB={evalB.id} nameA={runA.name} nameB={runB.name} />
-        ) : (
-          <div className="notice notice-info" role="status">
-            <span className="notice-text">
-              Evaluate both runs to compare them (
-              {[!evalA ? runA.name : '', !evalB ? runB.name : ''].filter(Boolean).join(' and ')} not evaluated yet).
-            </span>
-          </div>
-        )
-      ) : runList.length > 1 ? (
-        <p className="muted">
-          Tick two runs to compare them: ROC on a log-FAR axis, TAR@FAR and accuracy per pair type, and the easy–hard
-          gaps.
-        </p>
-      ) : null}
+        </>
+      )}
     </div>
   );
 }
@@ -292,5 +269,24 @@ function EvaluateCell({
         </span>
       ) : null}
     </>
+  );
+}
+
+/** Inspect the run's latest evaluation, whichever benchmark it was on. */
+function MistakesButton({
+  run,
+  cells,
+  onInspect,
+}: {
+  run: RunSummary;
+  cells: BenchmarkCell[];
+  onInspect: (evaluationId: string) => void;
+}) {
+  const latest = cells.filter((c) => c.runId === run.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  if (!latest) return null;
+  return (
+    <button type="button" className="button button-small" onClick={() => onInspect(latest.evaluationId)}>
+      Mistakes<span className="sr-only"> of {run.name}</span>
+    </button>
   );
 }
