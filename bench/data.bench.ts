@@ -1,6 +1,8 @@
-// `npm run bench:data [-- --identities 100 --per-identity 10 --big 50000 --no-big]`
+// `npm run bench:data [-- --identities 200 --per-identity 10 --rounds 3 --big 50000 --no-big]`
 // Measures, in one run on this machine:
-//  - import (read + hash + decode + measure + resize) of SynthFaces 250×250 JPEGs into a 112×112 cache, images/s;
+//  - import (read + hash + decode + measure + resize) of SynthFaces 250×250 JPEGs into a 112×112 cache, images/s,
+//    beside PIL decoding + resizing the same files on one thread (bench/reference/pil_resize.py; skipped with a
+//    message without python3-pil), in alternating rounds (--rounds);
 //  - batches/s of the DDL sampler (b = 32, four branches) and the classification sampler (128), cache in memory and read per row;
 //  - split-rule evaluation on 50 000 images (the Split page's live counts);
 //  - a 50 000-image import (the generated JPEGs re-used with a unique JPEG comment each, so every file is distinct),
@@ -12,27 +14,30 @@ import { parseArgs } from 'node:util';
 import { createClassificationSampler } from '../app/data/classification-sampler.js';
 import { createDdlSampler } from '../app/data/ddl-sampler.js';
 import { evaluateSplit } from '../app/data/evaluate-split.js';
-import { importDataset } from '../app/data/import-dataset.js';
+import { importDataset, type ImportResult } from '../app/data/import-dataset.js';
 import { generateSynthFaces } from '../app/data/synth/index.js';
 import { insertAttributeValues, setAttributeColumns } from '../app/store/attributes-repo.js';
 import { createDataset, updateDataset } from '../app/store/datasets-repo.js';
 import { openDatabase } from '../app/store/db.js';
 import { insertIdentities, insertImages, type NewImage } from '../app/store/images-repo.js';
 import { Random } from '../app/util/random.js';
+import { median, runReference } from './reference.js';
 
 const { values } = parseArgs({
   options: {
-    identities: { type: 'string', default: '100' },
+    identities: { type: 'string', default: '200' },
     'per-identity': { type: 'string', default: '10' },
     big: { type: 'string', default: '50000' },
     'no-big': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const identities = Number(values.identities);
 const perIdentity = Number(values['per-identity']);
 const bigCount = Number(values.big);
 const concurrency = Number(values.concurrency);
+const rounds = Math.max(1, Number(values.rounds));
 
 const dir = mkdtempSync(join(tmpdir(), 'ddl-bench-data-'));
 const results: Record<string, unknown> = {
@@ -73,22 +78,52 @@ try {
     `SynthFaces: ${images} images 250×250 generated in ${synth.seconds.toFixed(1)} s (${(images / synth.seconds).toFixed(0)} images/s; not part of the import figure).`,
   );
 
-  // 2. Import at 112.
-  const db = openDatabase(join(dir, 'data', 'lab.sqlite'));
-  const imported = await timedAsync(() => importDataset({ db, root: synthDir, inputSize: 112, concurrency }));
-  const rate = imported.value.images / imported.seconds;
+  // 2. Import at 112, in rounds alternating with the PIL reference (same files, same run).
+  const importRates: number[] = [];
+  const importCpu: number[] = [];
+  const pilRates: number[] = [];
+  const pilCpu: number[] = [];
+  let pilSkipped: string | undefined;
+  let imported!: { value: ImportResult; seconds: number; cpuSeconds: number };
+  let lastDb: ReturnType<typeof openDatabase> | undefined;
+  for (let round = 0; round < rounds; round++) {
+    lastDb?.close();
+    const thisDb = openDatabase(join(dir, `data-${round}`, 'lab.sqlite'));
+    lastDb = thisDb;
+    imported = await timedAsync(() => importDataset({ db: thisDb, root: synthDir, inputSize: 112, concurrency }));
+    importRates.push(imported.value.images / imported.seconds);
+    importCpu.push((imported.cpuSeconds * 1000) / imported.value.images);
+    if (pilSkipped) continue;
+    const pil = runReference('pil_resize.py', [synthDir, 112, 1]);
+    if (!pil.ok) pilSkipped = pil.reason;
+    else {
+      const count = pil.value.images as number;
+      pilRates.push(count / (pil.value.seconds as number[])[0]!);
+      pilCpu.push(((pil.value.cpuSeconds as number[])[0]! * 1000) / count);
+    }
+  }
+  const rate = median(importRates);
   say(
-    `Import 250×250 JPEG -> 112×112 cache (decode + measure + resize + SQLite), concurrency ${concurrency}: ${imported.value.images} images in ${imported.seconds.toFixed(2)} s = ${rate.toFixed(0)} images/s (process CPU ${imported.cpuSeconds.toFixed(1)} s; sharp's threads included).`,
+    `Import 250×250 JPEG -> 112×112 cache (decode + measure + resize + SQLite), concurrency ${concurrency}: ${imported.value.images} images, median of ${rounds} rounds ${rate.toFixed(0)} images/s (process CPU ${median(importCpu).toFixed(2)} ms per image; sharp's threads included; load average ${loadavg()[0]!.toFixed(2)}).`,
   );
+  if (pilSkipped) say(`PIL reference skipped: ${pilSkipped}`);
+  else {
+    const pilRate = median(pilRates);
+    say(
+      `PIL decode + resize (BILINEAR) of the same files, one thread: ${pilRate.toFixed(0)} images/s (${median(pilCpu).toFixed(2)} ms CPU per image). Import / PIL = ${(rate / pilRate).toFixed(2)}× (rate), ${(median(pilCpu) / median(importCpu)).toFixed(2)}× (CPU per image).`,
+    );
+  }
   results.import = {
     images: imported.value.images,
     seconds: imported.seconds,
     imagesPerSecond: rate,
-    cpuSeconds: imported.cpuSeconds,
+    cpuMsPerImage: median(importCpu),
     concurrency,
     bad: imported.value.bad.length,
+    pil: pilSkipped ? { skipped: pilSkipped } : { imagesPerSecond: median(pilRates), cpuMsPerImage: median(pilCpu) },
   };
   const datasetId = imported.value.id;
+  const db = lastDb!;
   const split = imported.value.split;
   if (!split) throw new Error('SynthFaces split-rule.json was not saved as a split');
 
