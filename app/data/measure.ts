@@ -9,9 +9,14 @@ export interface ImageMeasures {
   contrast: number;
 }
 
+// Grey values of the image being measured, reused: a fresh 1 MB array per 512 px image is
+// mostly allocation and zeroing. Measuring is synchronous, so one buffer per thread is enough.
+let scratch = new Float32Array(0);
+
 export function measureRgb(rgb: Uint8Array, width: number, height: number): ImageMeasures {
   const n = width * height;
-  const grey = new Float32Array(n);
+  if (scratch.length < n) scratch = new Float32Array(n);
+  const grey = scratch;
   let sum = 0;
   let sumSq = 0;
   for (let i = 0, p = 0; i < n; i++, p += 3) {
