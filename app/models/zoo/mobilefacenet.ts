@@ -73,7 +73,7 @@ export function resolveMobileFaceNetSpec(spec: BackboneSpec): ResolvedBackboneSp
 }
 
 /** The network as builder calls; returns the raw embedding [N, 192]. */
-export function describeMobileFaceNet<T>(_spec: ResolvedBackboneSpec, input: T, net: NetworkBuilder<T>): T {
+export function describeMobileFaceNet<T>(spec: ResolvedBackboneSpec, input: T, net: NetworkBuilder<T>): T {
   let x = net.convBias('Conv2d_0', input, 3, 2, 3, 64, 'same');
   x = net.prelu('Conv2d_0_prelu', x, 64);
   x = net.relu('SeparableConv2d_relu', net.depthwise('SeparableConv2d', x, 3, 1, 64, 'same'));
@@ -90,7 +90,9 @@ export function describeMobileFaceNet<T>(_spec: ResolvedBackboneSpec, input: T, 
   }
   x = net.convBias('Conv2d_7', x, 1, 1, channels, 512, 'same');
   x = net.prelu('Conv2d_7_prelu', x, 512);
-  x = net.depthwise('Logits_SeparableConv2d', x, 7, 1, 512, 'valid');
+  // A 7×7 global depthwise conv at 112 px; the final map's size at any other (test) size.
+  const finalSize = [2, 2, 2, 2].reduce((size, stride) => Math.ceil(size / stride), spec.inputSize);
+  x = net.depthwise('Logits_SeparableConv2d', x, finalSize, 1, 512, 'valid');
   x = net.convBias('Logits_Conv', x, 1, 1, 512, 512, 'same');
   x = net.convBias('Logits_LinearConv1x1', x, 1, 1, 512, mobileFaceNet.embeddingSize, 'same');
   return net.flatten('Logits_SpatialSqueeze', x, mobileFaceNet.embeddingSize);
