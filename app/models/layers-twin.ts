@@ -85,9 +85,11 @@ export class LayersTwinBuilder implements NetworkBuilder<tf.SymbolicTensor> {
     stride: number,
     _channels: number,
     padding: TfPadding,
+    activation?: 'relu',
   ): tf.SymbolicTensor {
     return tf.layers
       .depthwiseConv2d({
+        activation: activation ?? 'linear',
         name,
         kernelSize: kernel,
         strides: stride,

@@ -23,8 +23,16 @@ export interface NetworkBuilder<T> {
     outChannels: number,
     padding: TfPadding,
   ): T;
-  /** k×k depthwise conv (one filter per channel) with bias, TensorFlow padding. */
-  depthwise(name: string, x: T, kernel: number, stride: number, channels: number, padding: TfPadding): T;
+  /** k×k depthwise conv (one filter per channel) with bias, TensorFlow padding, optionally a fused ReLU. */
+  depthwise(
+    name: string,
+    x: T,
+    kernel: number,
+    stride: number,
+    channels: number,
+    padding: TfPadding,
+    activation?: 'relu',
+  ): T;
   relu(name: string, x: T): T;
   /** [N, 1, 1, features] (or any [N, …]) → [N, features], no weights. */
   flatten(name: string, x: T, features: number): T;

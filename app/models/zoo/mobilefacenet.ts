@@ -76,14 +76,13 @@ export function resolveMobileFaceNetSpec(spec: BackboneSpec): ResolvedBackboneSp
 export function describeMobileFaceNet<T>(spec: ResolvedBackboneSpec, input: T, net: NetworkBuilder<T>): T {
   let x = net.convBias('Conv2d_0', input, 3, 2, 3, 64, 'same');
   x = net.prelu('Conv2d_0_prelu', x, 64);
-  x = net.relu('SeparableConv2d_relu', net.depthwise('SeparableConv2d', x, 3, 1, 64, 'same'));
+  x = net.depthwise('SeparableConv2d', x, 3, 1, 64, 'same', 'relu');
   x = net.convBias('Conv', x, 1, 1, 64, 64, 'same');
   let channels = 64;
   for (const block of bottlenecks()) {
     let y = net.convBias(`${block.name}_Conv`, x, 1, 1, channels, block.expand, 'same');
     y = net.prelu(`${block.name}_Conv_prelu`, y, block.expand);
-    y = net.depthwise(`${block.name}_SeparableConv2d`, y, 3, block.stride, block.expand, 'same');
-    y = net.relu(`${block.name}_SeparableConv2d_relu`, y);
+    y = net.depthwise(`${block.name}_SeparableConv2d`, y, 3, block.stride, block.expand, 'same', 'relu');
     y = net.convBias(`${block.name}_Conv_1`, y, 1, 1, block.expand, block.out, 'same');
     x = block.stride === 1 && channels === block.out ? net.add(`${block.name}_Add`, y, x) : y;
     channels = block.out;
