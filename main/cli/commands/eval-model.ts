@@ -3,7 +3,7 @@
 // made once and reused), which `ddl-lab eval` then evaluates: the same report, flags and storage.
 import { pairListDatasetId, pretrainedModelRun } from '../../../app/lab/models.js';
 import { defaultDataDir, LabOperationError, openLabDatabase } from '../../../app/lab/lab.js';
-import { commandFailure, wholeNumber } from '../command-line.js';
+import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
 import { run as runEval } from './eval.js';
 
 const fail = commandFailure('eval-model');
@@ -16,28 +16,44 @@ checkpoint and no training), so it shows in "ddl-lab runs list", can be evaluate
 "ddl-lab eval RUN" and fine-tuned by a stage-2 run. The report is "ddl-lab eval"'s ("eval --help").
 `;
 
-/** The value of --flag in args (either "--flag value" or "--flag=value"). */
-function flagValue(args: string[], flag: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === flag) return args[i + 1];
-    if (args[i]!.startsWith(`${flag}=`)) return args[i]!.slice(flag.length + 1);
-  }
-  return undefined;
-}
-
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  // The options of "ddl-lab eval" (passed on to it as given), so a bad flag is a usage error here.
+  const parsed = parseCommandLine(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        pairs: { type: 'string' },
+        flip: { type: 'boolean' },
+        threshold: { type: 'string' },
+        far: { type: 'string' },
+        step: { type: 'string' },
+        split: { type: 'string' },
+        failures: { type: 'string' },
+        'scores-out': { type: 'string' },
+        json: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    },
+    usage,
+    fail,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  if (values.help) {
     process.stdout.write(usage);
     return 0;
   }
-  const [name, ...rest] = args;
-  if (!name || name.startsWith('-'))
-    return fail(`give a model name, e.g. "ddl-lab eval-model mobilefacenet --pairs 1".\n\n${usage}`, 2);
-  const pairsText = flagValue(rest, '--pairs');
+  if (positionals.length !== 1)
+    return fail(`give one model name, e.g. "ddl-lab eval-model mobilefacenet --pairs 1".\n\n${usage}`, 2);
+  const name = positionals[0]!;
+  const rest = args.filter((a) => a !== name);
+  const pairsText = values.pairs;
   if (pairsText === undefined) return fail(`--pairs ID is required: the pair list to evaluate on.\n\n${usage}`, 2);
   const pairListId = wholeNumber(pairsText, 1);
   if (pairListId === null) return fail(`--pairs must be a pair list id (a whole number), got "${pairsText}".`, 2);
-  const dataDir = flagValue(rest, '--data-dir') ?? defaultDataDir();
+  const dataDir = values['data-dir'] ?? defaultDataDir();
   let runId: number;
   const db = openLabDatabase(dataDir);
   try {
