@@ -2,7 +2,8 @@
 // Forward ms, train-step ms (forward + backward + SGD update), images/s and train/forward per
 // available backend, for (1) the probe net — input 64×32×32×3, conv3×3 s2 'same' 3→32, ReLU,
 // conv 32→64, ReLU, conv 64→128, ReLU, flatten, dense 2048→128, no biases, loss mean(y²) — and
-// (2) ir-lite at 48×48, batch 64. Medians of timed steps after warm-up, wall clock and the
+// (2) ir-lite at 48×48, batch 64, (3) MobileFaceNet at 112×112, batch 64 (1 and 2 threads).
+// Medians of timed steps after warm-up, wall clock and the
 // process's CPU time (the CPU figure is less disturbed by other work on a shared machine).
 // Rows "…, XNNPACK only" = our kernels without the wasm SIMD kernels (the previous
 // version: XNNPACK compositions); "before" = the same net with tfjs's stock kernels.
@@ -20,7 +21,7 @@ import { setWasmTrainingKernels, uninstallTrainingKernels } from '../app/engine/
 import { createBackbone } from '../app/models/index.js';
 import { runReference } from './reference.js';
 
-type Net = 'probe' | 'ir-lite';
+type Net = 'probe' | 'ir-lite' | 'mobilefacenet';
 /** ours: as shipped; composed: without our wasm conv-gradient kernels (XNNPACK compositions only); stock: tfjs's own. */
 type Kernels = 'ours' | 'composed' | 'stock';
 
@@ -83,6 +84,19 @@ function irLite(): { forward: () => tf.Tensor; loss: () => tf.Scalar; variables:
   };
 }
 
+/** MobileFaceNet (app/models/zoo) at 112×112, batch 64: depthwise convs, whose gradients are our kernels on wasm. */
+function mobileFaceNet(): { forward: () => tf.Tensor; loss: () => tf.Scalar; variables: tf.Variable[]; batch: number } {
+  const backbone = createBackbone({ name: 'mobilefacenet', seed: 1 });
+  const x = tf.randomUniform([64, 112, 112, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+  const forward = () => backbone.embed(x, true);
+  return {
+    forward,
+    loss: () => tf.mean(tf.square(forward())) as tf.Scalar,
+    variables: backbone.trainableVariables().map((v) => v.variable),
+    batch: 64,
+  };
+}
+
 function timeSteps(work: () => void, warmup: number, steps: number): { wallMs: number; cpuMs: number; steps: number } {
   for (let i = 0; i < warmup; i++) work();
   const walls: number[] = [],
@@ -133,7 +147,7 @@ async function child(): Promise<void> {
   if (kernels === 'composed') setWasmTrainingKernels(false);
   const steps = Number(values.steps),
     warmup = Number(values.warmup);
-  const model = net === 'probe' ? probeNet() : irLite();
+  const model = net === 'probe' ? probeNet() : net === 'ir-lite' ? irLite() : mobileFaceNet();
   const optimizer = tf.train.sgd(0.001);
   const result: Measured = {
     backend: info.name,
@@ -269,11 +283,17 @@ async function parent(): Promise<void> {
       if (net === 'probe') add('cpu', { LAB_BACKEND: 'cpu' }, net, 'stock', 1, 0);
     }
   }
+  // MobileFaceNet 112 px, batch 64: a few steps (seconds each); stock tfjs-wasm cannot train it
+  // (no depthwise gradient), which its "before" column shows.
+  add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, 'mobilefacenet', 'ours', 3, 1);
+  add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, 'mobilefacenet', 'stock', 1, 0);
+  add('wasm 2 threads', { LAB_BACKEND: 'wasm', LAB_THREADS: '2' }, 'mobilefacenet', 'ours', 3, 1);
   const torchRows = new Map<Net, { forward: Timing; train: Timing } | string>();
   const results = configs.map((config) => {
     process.stderr.write(`running ${config.label} ${config.net} (${config.kernels} kernels)…\n`);
     const result = runChild(config);
-    if (config.label === 'wasm' && config.kernels === 'ours') {
+    // PyTorch reference rows exist for the probe net and ir-lite (bench/reference/train_step_torch.py).
+    if (config.label === 'wasm' && config.kernels === 'ours' && config.net !== 'mobilefacenet') {
       process.stderr.write(`running PyTorch ${config.net} (1 thread)…\n`);
       const ref = runReference('train_step_torch.py', [config.net, steps, 3]);
       const medians = (t: { wall: number[]; cpu: number[] }) => ({ wallMs: median(t.wall), cpuMs: median(t.cpu) });

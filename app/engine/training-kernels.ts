@@ -9,6 +9,7 @@ import {
   gaussianCountsKernel,
   gaussianCountsKernelName,
 } from './kernels/gaussian-counts-kernel.js';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from './kernels/depthwise.js';
 import { identityShared } from './kernels/identity-shared.js';
 import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
 import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
@@ -44,6 +45,9 @@ const replacements: { kernelName: string; backendName: string; kernel: Composed 
   { kernelName: tf._FusedMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf._FusedMatMul) },
   { kernelName: tf.Identity, backendName: 'wasm', kernel: identityShared },
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'cpu', kernel: conv2dBackpropFilter },
+  // Depthwise gradients: tfjs-wasm has none (kernels/depthwise.ts); its XNNPACK forward stays.
+  { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backendName: 'wasm', kernel: depthwiseBackpropInput },
+  { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backendName: 'wasm', kernel: depthwiseBackpropFilter },
   // New kernels (no stock one): fused BatchNorm/PReLU passes, used by batch-norm.ts and prelu.ts.
   ...channelKernels.map((k) => ({ kernelName: k.kernelName, backendName: 'wasm', kernel: channelKernelFunc(k) })),
   { kernelName: sgdKernelName, backendName: 'wasm', kernel: sgdMomentumKernel },

@@ -3,6 +3,7 @@ import { NetworkBackbone, type Describe } from './backbone.js';
 import { describeIResNet, iresnetPresets, resolveIResNetSpec } from './iresnet.js';
 import { readLayersModel } from './layers-format.js';
 import { WeightsBuilder } from './weights-builder.js';
+import { describeMobileFaceNet, mobileFaceNet, resolveMobileFaceNetSpec } from './zoo/mobilefacenet.js';
 import {
   backboneNames,
   type Backbone,
@@ -22,16 +23,20 @@ interface Family {
   inputSize: { min: number; max: number; default: number };
 }
 
-const families: Record<BackboneName, Family> = Object.fromEntries(
-  backboneNames.map((name) => [
-    name,
-    {
-      resolve: resolveIResNetSpec,
-      describe: describeIResNet as Describe,
-      inputSize: iresnetPresets[name].inputSize,
-    },
-  ]),
-) as Record<BackboneName, Family>;
+const families: Record<BackboneName, Family> = {
+  ...(Object.fromEntries(
+    Object.entries(iresnetPresets).map(([name, preset]) => [
+      name,
+      { resolve: resolveIResNetSpec, describe: describeIResNet as Describe, inputSize: preset.inputSize },
+    ]),
+  ) as Record<keyof typeof iresnetPresets, Family>),
+  // Pretrained weights come from app/models/zoo (loadPretrained); createBackbone gives random ones.
+  mobilefacenet: {
+    resolve: resolveMobileFaceNetSpec,
+    describe: describeMobileFaceNet as Describe,
+    inputSize: { min: mobileFaceNet.inputSize, max: mobileFaceNet.inputSize, default: mobileFaceNet.inputSize },
+  },
+};
 
 function familyOf(name: unknown): Family {
   const family = typeof name === 'string' ? families[name as BackboneName] : undefined;

@@ -16,7 +16,7 @@ interface Preset {
   inputSize: { min: number; max: number; default: number };
 }
 
-export const iresnetPresets: Record<BackboneName, Preset> = {
+export const iresnetPresets: Record<Exclude<BackboneName, 'mobilefacenet'>, Preset> = {
   'ir-lite': {
     widths: [16, 32, 64, 128],
     depths: [1, 1, 1, 1],
@@ -50,7 +50,7 @@ const wholeInRange = (field: string, value: number, min: number, max: number) =>
 
 /** Fills in the preset's defaults and checks every field; errors name the field. */
 export function resolveIResNetSpec(spec: BackboneSpec): ResolvedBackboneSpec {
-  const preset = iresnetPresets[spec.name];
+  const preset = iresnetPresets[spec.name as keyof typeof iresnetPresets];
   if (!preset)
     throw new Error(
       `backbone name must be one of ${Object.keys(iresnetPresets).join(', ')}, got ${JSON.stringify(spec.name)}`,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { bnEpsilon, bnMomentum, type NetworkBuilder } from './network.js';
+import { bnEpsilon, bnMomentum, type NetworkBuilder, type TfPadding } from './network.js';
 
 // Interprets a network description as a tf.layers model with the same layer and weight names,
 // so a backbone saves in the standard layers-model format any tfjs program can load
@@ -54,5 +54,58 @@ export class LayersTwinBuilder implements NetworkBuilder<tf.SymbolicTensor> {
     return tf.layers
       .dense({ name: 'fc', units, useBias: true, kernelInitializer: 'zeros' })
       .apply(flat) as tf.SymbolicTensor;
+  }
+
+  convBias(
+    name: string,
+    x: tf.SymbolicTensor,
+    kernel: number,
+    stride: number,
+    _in: number,
+    outChannels: number,
+    padding: TfPadding,
+  ): tf.SymbolicTensor {
+    return tf.layers
+      .conv2d({
+        name,
+        filters: outChannels,
+        kernelSize: kernel,
+        strides: stride,
+        padding,
+        useBias: true,
+        kernelInitializer: 'zeros',
+      })
+      .apply(x) as tf.SymbolicTensor;
+  }
+
+  depthwise(
+    name: string,
+    x: tf.SymbolicTensor,
+    kernel: number,
+    stride: number,
+    _channels: number,
+    padding: TfPadding,
+    activation?: 'relu',
+  ): tf.SymbolicTensor {
+    return tf.layers
+      .depthwiseConv2d({
+        activation: activation ?? 'linear',
+        name,
+        kernelSize: kernel,
+        strides: stride,
+        padding,
+        depthMultiplier: 1,
+        useBias: true,
+        depthwiseInitializer: 'zeros',
+      })
+      .apply(x) as tf.SymbolicTensor;
+  }
+
+  relu(name: string, x: tf.SymbolicTensor): tf.SymbolicTensor {
+    return tf.layers.reLU({ name }).apply(x) as tf.SymbolicTensor;
+  }
+
+  flatten(name: string, x: tf.SymbolicTensor): tf.SymbolicTensor {
+    return tf.layers.flatten({ name }).apply(x) as tf.SymbolicTensor;
   }
 }

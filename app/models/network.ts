@@ -12,7 +12,33 @@ export interface NetworkBuilder<T> {
   add(name: string, a: T, b: T): T;
   /** Flatten → dropout → FC with bias (name 'fc'): [N, features] → [N, units]. */
   flattenDense(x: T, features: number, units: number, dropout: number): T;
+  // For networks ported from TensorFlow graphs (app/models/zoo), where BN is folded into a bias:
+  /** k×k conv with bias and TensorFlow padding ('same' pads stride-2 convs at the bottom/right). */
+  convBias(
+    name: string,
+    x: T,
+    kernel: number,
+    stride: number,
+    inChannels: number,
+    outChannels: number,
+    padding: TfPadding,
+  ): T;
+  /** k×k depthwise conv (one filter per channel) with bias, TensorFlow padding, optionally a fused ReLU. */
+  depthwise(
+    name: string,
+    x: T,
+    kernel: number,
+    stride: number,
+    channels: number,
+    padding: TfPadding,
+    activation?: 'relu',
+  ): T;
+  relu(name: string, x: T): T;
+  /** [N, 1, 1, features] (or any [N, …]) → [N, features], no weights. */
+  flatten(name: string, x: T, features: number): T;
 }
+
+export type TfPadding = 'same' | 'valid';
 
 /** BatchNorm constants shared by every interpreter (PyTorch defaults; momentum in PyTorch's sense). */
 export const bnEpsilon = 1e-5;

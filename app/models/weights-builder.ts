@@ -56,4 +56,29 @@ export class WeightsBuilder implements NetworkBuilder<null> {
     this.params.add('fc/bias', [units], { kind: 'uniform', limit }, { trainable: true, decay: false });
     return null;
   }
+
+  convBias(name: string, _x: null, kernel: number, _stride: number, inChannels: number, outChannels: number): null {
+    this.conv(name, null, kernel, 1, inChannels, outChannels);
+    this.params.add(`${name}/bias`, [outChannels], { kind: 'constant', value: 0 }, { trainable: true, decay: false });
+    return null;
+  }
+
+  depthwise(name: string, _x: null, kernel: number, _stride: number, channels: number): null {
+    this.params.add(
+      `${name}/depthwise_kernel`,
+      [kernel, kernel, channels, 1],
+      { kind: 'heNormal', fanIn: kernel * kernel },
+      { trainable: true, decay: true },
+    );
+    this.params.add(`${name}/bias`, [channels], { kind: 'constant', value: 0 }, { trainable: true, decay: false });
+    return null;
+  }
+
+  relu(): null {
+    return null;
+  }
+
+  flatten(): null {
+    return null;
+  }
 }

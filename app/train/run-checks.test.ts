@@ -55,7 +55,7 @@ describe('run config (schema)', () => {
     ]);
     expect(problems(() => parseRunConfig({ ...stage1, stage: 3 }))).toEqual(['stage must be 1 or 2, got 3']);
     expect(problems(() => parseRunConfig({ ...stage1, backbone: { name: 'resnet' }, extra: 1 }))).toEqual([
-      'backbone must be one of ir-lite, ir18, ir34, ir50, got "resnet"',
+      'backbone must be one of ir-lite, ir18, ir34, ir50, mobilefacenet, got "resnet"',
       'unknown field "extra"',
     ]);
     expect(
@@ -79,6 +79,21 @@ describe('run request (against the database)', () => {
         }),
       ),
     ).toEqual(['input size 20 is not supported by ir-lite (32–64)']);
+  });
+
+  it('refuses pretrained weights on another architecture, and takes them on their own', () => {
+    const db = open();
+    const { datasetId, splitId } = insertFakeSplit(db, { identities: 20, easyPerIdentity: 2, hardIdentities: 20 });
+    const config = { ...stage1, pretrained: 'mobilefacenet' };
+    expect(problems(() => checkRunRequest(db, { datasetId, splitId, config }))).toEqual([
+      'pretrained mobilefacenet needs the backbone "mobilefacenet" (its architecture), got "ir-lite"',
+    ]);
+    const ok = checkRunRequest(db, {
+      datasetId,
+      splitId,
+      config: { ...config, backbone: { name: 'mobilefacenet', inputSize: 112 } },
+    });
+    expect(ok.config).toMatchObject({ pretrained: 'mobilefacenet', backbone: { name: 'mobilefacenet' } });
   });
 
   it('refuses a DDL batch larger than the identities with hard images', () => {

@@ -143,6 +143,10 @@ export function checkRunRequest(db: LabDatabase, request: RunRequest): CheckedRu
 
   const resolvedHead = head ?? { type: 'arcface' as const, s: 64, m: 0.5, tMomentum: 0.01 };
   if (backbone) problems.push(...checkBackboneSupport({ ...backbone, seed: backbone.seed ?? config.seed }));
+  if (config.stage === 1 && config.pretrained && config.backbone.name !== config.pretrained)
+    problems.push(
+      `pretrained ${config.pretrained} needs the backbone "${config.pretrained}" (its architecture), got "${config.backbone.name}"`,
+    );
   if (problems.length > 0) throw new RunConfigError(problems);
   return {
     datasetId: request.datasetId,

@@ -4,6 +4,7 @@ import { ensureImageCache } from '../data/ensure-image-cache.js';
 import { Random } from '../util/random.js';
 import { createHead } from '../losses/heads/create-head.js';
 import { createBackbone, loadBackbone } from '../models/index.js';
+import { loadPretrained } from '../models/zoo/index.js';
 import type { LabDatabase } from '../store/db.js';
 import {
   checkpointFolder,
@@ -24,6 +25,7 @@ import {
 import { loadResumeCheckpoint } from './checkpoint-resume.js';
 import type { ResolvedRunConfig } from './run-checks.js';
 import { claimRunFolder } from './run-folder.js';
+import { pretrainedClassifier } from './pretrained-start.js';
 import { learningRateAt } from './schedule.js';
 import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
 import { openStage } from './stages/index.js';
@@ -75,21 +77,34 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
   if (resumeFrom) sampler.restore(resumeFrom.samplerState);
 
   // Model: a fresh backbone, the parent's (stage 2), or our own checkpoint's (resume).
+  const pretrained = !startFrom && config.stage === 1 ? config.pretrained : undefined;
   const backbone = startFrom
     ? await loadBackbone(startFrom.backboneDir)
-    : createBackbone({ ...config.backbone, seed: config.backbone.seed ?? config.seed });
+    : pretrained
+      ? await loadPretrained(pretrained, { seed: config.backbone.seed ?? config.seed })
+      : createBackbone({ ...config.backbone, seed: config.backbone.seed ?? config.seed });
   if (resumeFrom?.dropoutState !== undefined) backbone.restoreDropoutState(resumeFrom.dropoutState);
   const classes = sampler.classes;
 
   // Head and classifier weights [embeddingSize, classes] (insightface: normal(0, 0.01)).
   const head = createHead(config.head);
+  // From a pretrained model: the identities' normalised class-mean embeddings (pretrained-start.ts).
+  const pretrainedStart =
+    pretrained && config.stage === 1
+      ? await pretrainedClassifier(db, dataDir, run.datasetId, backbone, classes, {
+          init: config.classifierInit ?? 'class-means',
+          seed: config.seed,
+        })
+      : undefined;
   const classifier = tf.variable(
     startFrom
       ? tf.tensor2d(startFrom.classifier.values, startFrom.classifier.shape as [number, number])
-      : tf.randomNormal([backbone.embeddingSize, classes], 0, 0.01, 'float32', random.int(2 ** 31)),
+      : (pretrainedStart ??
+          tf.randomNormal([backbone.embeddingSize, classes], 0, 0.01, 'float32', random.int(2 ** 31))),
     true,
     `run${run.id}/classifier`,
   );
+  pretrainedStart?.dispose();
   if (classifier.shape[1] !== classes || classifier.shape[0] !== backbone.embeddingSize) {
     throw new Error(
       `the checkpoint's classifier is [${classifier.shape}], but this run needs [${backbone.embeddingSize}, ${classes}] (${classes} identities); was it made on another dataset?`,

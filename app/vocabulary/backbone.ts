@@ -5,7 +5,7 @@ import { z } from './zod.js';
 // supports are checked against the models registry before a run starts (with the family's range
 // in the message), so they are not guessed here.
 
-export const backboneNames = ['ir-lite', 'ir18', 'ir34', 'ir50'] as const;
+export const backboneNames = ['ir-lite', 'ir18', 'ir34', 'ir50', 'mobilefacenet'] as const;
 export const backboneNameSchema = z.enum(backboneNames, {
   error: (iss) => `backbone must be one of ${backboneNames.join(', ')}, got ${shown(iss.input)}`,
 });
@@ -22,7 +22,7 @@ const positiveInts = (field: string) =>
     .min(1);
 
 export const backboneConfigSchema = z.strictObject({
-  /** ir-lite: CPU-sized, inputs 32-64 px; ir18/34/50: insightface IResNet at 112 px (GPU). */
+  /** ir-lite: CPU-sized, inputs 32-64 px; ir18/34/50: insightface IResNet at 112 px (GPU); mobilefacenet: 112 px (app/models/zoo). */
   name: backboneNameSchema,
   inputSize: z
     .number()

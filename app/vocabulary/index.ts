@@ -7,6 +7,7 @@ export * from './pair-types.js';
 export * from './statuses.js';
 export * from './heads.js';
 export * from './backbone.js';
+export * from './pretrained.js';
 export * from './ddl-options.js';
 export * from './schedule.js';
 export * from './run-config.js';

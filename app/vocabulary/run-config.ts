@@ -2,6 +2,7 @@ import { backboneConfigSchema } from './backbone.js';
 import { ddlConfigSchema } from './ddl-options.js';
 import { headConfigSchema } from './heads.js';
 import { idSchema } from './ids.js';
+import { classifierInitSchema, pretrainedModelSchema } from './pretrained.js';
 import { shown, wholeNumber } from './messages.js';
 import { scheduleSchema, type Schedule } from './schedule.js';
 import { z } from './zod.js';
@@ -96,9 +97,17 @@ const runNumberSchema = z
   })
   .transform(Number);
 
+/** Stage 1 from a pretrained model (app/models/zoo) instead of random weights. */
+const pretrainedFields = {
+  pretrained: pretrainedModelSchema.optional(),
+  /** Default class-means: each identity's normalised mean embedding; "normal": normal(0, 0.01). */
+  classifierInit: classifierInitSchema.optional(),
+};
+
 export const stage1ConfigSchema = z.strictObject({
   stage: z.literal(1),
   backbone: backboneConfigSchema,
+  ...pretrainedFields,
   ...runFields,
 });
 
@@ -153,6 +162,7 @@ export const runConfigInputSchema = z
     backbone: backboneConfigSchema.optional(),
     /** Stage 2 with DDL. */
     ddl: ddlConfigSchema.optional(),
+    ...pretrainedFields,
     ...runFields,
   })
   .superRefine((config, ctx) => {
@@ -175,6 +185,14 @@ export const runConfigInputSchema = z
         code: 'custom',
         path: ['head'],
         message: 'stage 1 needs a margin head, e.g. { "type": "arcface" }',
+      });
+    }
+    if (config.stage === 2 && (config.pretrained !== undefined || config.classifierInit !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.pretrained !== undefined ? 'pretrained' : 'classifierInit'],
+        message:
+          'stage 2 starts from its parent run; to fine-tune a pretrained model, make its parent a pretrained stage-1 run',
       });
     }
     if (

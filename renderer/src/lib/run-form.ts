@@ -24,6 +24,8 @@ export interface FieldSpec {
   kind: FieldKind;
   section: SectionName | 'Run';
   options?: readonly string[];
+  /** What a select shows for an option (default: the option itself). */
+  optionLabels?: Readonly<Record<string, string>>;
   help?: string | ((form: RunForm) => string);
   /** May be left empty (the service then picks its default). */
   optional?: boolean;
@@ -48,8 +50,19 @@ export const runFieldSpecs: readonly FieldSpec[] = [
     label: 'Backbone',
     kind: 'select',
     section: 'Model',
-    options: ['ir-lite', 'ir18', 'ir34', 'ir50'],
-    help: 'ir-lite is CPU-sized; ir18–50 expect 112 px and a GPU',
+    options: ['ir-lite', 'ir18', 'ir34', 'ir50', 'mobilefacenet'],
+    help: 'ir-lite is CPU-sized; ir18–50 expect 112 px and a GPU; mobilefacenet is 112 px (pretrained below)',
+    when: stage1,
+  },
+  {
+    path: 'pretrained',
+    label: 'Start from',
+    kind: 'select',
+    section: 'Model',
+    options: ['', 'mobilefacenet'],
+    optionLabels: { '': 'random weights', mobilefacenet: 'MobileFaceNet (pretrained)' },
+    help: 'pretrained weights need their backbone (mobilefacenet); the classifier starts at the class-mean embeddings',
+    optional: true,
     when: stage1,
   },
   { path: 'backbone.inputSize', label: 'Input size (px)', kind: 'int', section: 'Model', optional: true, when: stage1 },

@@ -135,7 +135,7 @@ export function RunConfigForm({
           >
             {spec.options?.map((option) => (
               <option key={option} value={option}>
-                {option}
+                {spec.optionLabels?.[option] ?? option}
               </option>
             ))}
           </select>

@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs';
+import { embedWithBackbone } from '../eval/run/embed-images.js';
+import type { Backbone } from '../models/index.js';
+import { loadPretrained, listPretrained } from '../models/zoo/index.js';
+import type { LabDatabase } from '../store/db.js';
+import { insertCheckpoint, latestCheckpoint } from '../store/runs-checkpoints.js';
+import { finishRun, insertRun, listRunRecords, type RunRecord } from '../store/runs-repository.js';
+import { Random } from '../util/random.js';
+import type { ClassifierInit, PretrainedModelName, Stage1Config } from '../vocabulary/index.js';
+import { runDirectory, writeCheckpoint } from './checkpoint-files.js';
+import { parseRunConfig } from './run-config.js';
+
+// Starting from a pretrained model (app/models/zoo) instead of random weights, as the DDL paper
+// does. A stage-1 run whose config names `pretrained` starts from the package's weights and a
+// classifier for the dataset's identities made here. A *pretrained run* (`pretrainedRun`) is such
+// a stage-1 run with no training: one checkpoint at step 0 holding the untouched model, so the
+// pretrained model can be evaluated, compared and fine-tuned (stage 2's parent) like any run.
+
+/**
+ * The classifier [embeddingSize, classes] a pretrained start gets: each column the normalised
+ * mean of its identity's unit embeddings (inference mode), or normal(0, 0.01) (insightface) for
+ * "normal" and for identities without images.
+ */
+export async function pretrainedClassifier(
+  db: LabDatabase,
+  dataDir: string,
+  datasetId: number,
+  backbone: Backbone,
+  classes: number,
+  options: { init: ClassifierInit; seed: number },
+): Promise<tf.Tensor2D> {
+  const dim = backbone.embeddingSize;
+  const random = new Random(options.seed ^ 0xc1a55);
+  const values = new Float32Array(dim * classes);
+  for (let i = 0; i < values.length; i++) values[i] = 0.01 * random.normal();
+  if (options.init === 'class-means') {
+    const embedded = await embedWithBackbone(db, dataDir, datasetId, backbone);
+    const sums = new Float64Array(dim * classes);
+    const counts = new Int32Array(classes);
+    embedded.labels.forEach((label, row) => {
+      if (label < 0 || label >= classes) return;
+      counts[label]! += 1;
+      for (let d = 0; d < dim; d++) sums[label * dim + d]! += embedded.embeddings[row * dim + d]!;
+    });
+    for (let c = 0; c < classes; c++) {
+      if (counts[c] === 0) continue;
+      let norm = 0;
+      for (let d = 0; d < dim; d++) norm += sums[c * dim + d]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let d = 0; d < dim; d++) values[d * classes + c] = sums[c * dim + d]! / norm;
+    }
+  }
+  return tf.tensor2d(values, [dim, classes]);
+}
+
+/** The stage-1 config of a pretrained run (no training: it only records where the weights came from). */
+export function pretrainedRunConfig(model: PretrainedModelName, classifierInit: ClassifierInit): Stage1Config {
+  const info = listPretrained().find((m) => m.name === model)!;
+  return parseRunConfig({
+    stage: 1,
+    name: `${model} (pretrained)`,
+    pretrained: model,
+    classifierInit,
+    backbone: { name: model, inputSize: info.inputSize, embeddingSize: info.embeddingSize },
+    head: { type: 'arcface' },
+    batchSize: 64,
+    steps: 1,
+    lr: 0.01,
+  }) as Stage1Config;
+}
+
+/**
+ * The pretrained run of `model` on a dataset: an existing one (completed, with its checkpoint),
+ * else a new one with a step-0 checkpoint. Embeds the dataset for the class-means classifier.
+ */
+export async function pretrainedRun(
+  db: LabDatabase,
+  dataDir: string,
+  request: { model: PretrainedModelName; datasetId: number; classes: number; classifierInit?: ClassifierInit },
+): Promise<{ run: RunRecord; created: boolean }> {
+  const classifierInit = request.classifierInit ?? 'class-means';
+  const existing = listRunRecords(db, { datasetId: request.datasetId, stage: 1, status: ['completed'] }).find(
+    (run) => isPretrainedRun(run, request.model, classifierInit) && latestCheckpoint(db, run.id)?.step === 0,
+  );
+  if (existing) return { run: existing, created: false };
+  const config = pretrainedRunConfig(request.model, classifierInit);
+  const backbone = await loadPretrained(request.model);
+  try {
+    const classifier = await pretrainedClassifier(db, dataDir, request.datasetId, backbone, request.classes, {
+      init: classifierInit,
+      seed: config.seed,
+    });
+    const run = insertRun(db, {
+      name: config.name,
+      datasetId: request.datasetId,
+      splitId: 0,
+      stage: 1,
+      config,
+      seed: config.seed,
+      totalSteps: 0,
+    });
+    try {
+      await writeCheckpoint(
+        runDirectory(dataDir, run.id),
+        {
+          step: 0,
+          totalSteps: 0,
+          classes: request.classes,
+          headState: {},
+          samplerState: null,
+          randomState: new Random(config.seed).save(),
+          dropoutState: backbone.dropoutState(),
+          trainSeconds: 0,
+        },
+        {
+          classifier: { shape: classifier.shape, values: classifier.dataSync() as Float32Array },
+          optimizer: { names: [], shapes: [], values: [] },
+        },
+        (dir) => backbone.save(dir),
+      );
+    } finally {
+      classifier.dispose();
+    }
+    insertCheckpoint(db, run.id, 0);
+    finishRun(db, run.id, 'completed');
+    return { run: { ...run, status: 'completed' }, created: true };
+  } finally {
+    backbone.dispose();
+  }
+}
+
+/** Whether a run is the untrained pretrained run of `model` (any model when none is given). */
+export function isPretrainedRun(run: RunRecord, model?: string, classifierInit?: ClassifierInit): boolean {
+  if (run.stage !== 1 || run.totalSteps !== 0) return false;
+  const config = run.config as { pretrained?: string; classifierInit?: string } | null;
+  if (!config?.pretrained || (model !== undefined && config.pretrained !== model)) return false;
+  return classifierInit === undefined || (config.classifierInit ?? 'class-means') === classifierInit;
+}
