@@ -50,6 +50,19 @@ const documentedMethods = [
   'jobs.cancel',
   'jobs.get',
   'jobs.list',
+  'experiments.list',
+  'experiments.get',
+  'experiments.create',
+  'experiments.resume',
+  'experiments.stop',
+  'runs.update',
+  'runs.removal',
+  'runs.delete',
+  'runs.tags',
+  'runs.compare',
+  'evaluations.benchmarks',
+  'evaluations.table',
+  'exports.file',
 ];
 
 const token = 't'.repeat(48);
