@@ -17,6 +17,7 @@ const commands = new Map<string, () => Promise<CliCommand>>([
   ['split', () => import('./commands/split.js')],
   ['synth', () => import('./commands/synth.js')],
   ['lab', () => import('./commands/lab.js')],
+  ['system', () => import('./commands/system.js')],
 ]);
 
 export function commandNames(): string[] {
