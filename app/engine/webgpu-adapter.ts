@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
+import { installWebgpuAddN } from './kernels/webgpu-addn.js';
 
 // WebGPU through Dawn (the `webgpu` package: Chromium's implementation as a Node addon, on Vulkan,
 // Metal or Direct3D 12). Opens an adapter, says what it is, and registers tfjs's webgpu backend on
@@ -168,6 +169,7 @@ export async function openWebgpu(
   if (!global.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true });
   Object.defineProperty(global.navigator!, 'gpu', { value: gpu, configurable: true, writable: true });
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  installWebgpuAddN(); // AddN with more inputs than a shader may bind (kernels/webgpu-addn.ts)
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend(
     'webgpu',
