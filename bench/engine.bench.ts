@@ -47,6 +47,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     profile: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    backend: { type: 'string' },
+    reads: { type: 'boolean', default: false },
   },
 });
 
@@ -368,4 +370,9 @@ async function parent(): Promise<void> {
   say(`probe-net wasm train-step ms: ${probe?.train ? probe.train.wallMs.toFixed(1) : 'n/a'}`);
 }
 
-await (values.child ? child() : parent());
+if (values.backend !== undefined && values.backend !== 'webgpu')
+  throw new Error(`--backend ${values.backend}: only webgpu has its own figures; without --backend every backend runs`);
+// --backend webgpu and --reads: bench/webgpu-and-reads.ts.
+if (values.backend === 'webgpu') await (await import('./webgpu-and-reads.js')).webgpuBench(Number(values.steps));
+else if (values.reads) await (await import('./webgpu-and-reads.js')).readsBench(Number(values.steps));
+else await (values.child ? child() : parent());

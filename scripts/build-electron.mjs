@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const nodeExternals = ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*', 'tsx', 'ws'];
+const nodeExternals = ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*', 'tsx', 'ws', 'webgpu'];
 
 const targets = [
   { name: 'main', entry: 'main/electron/main.ts', node: true },

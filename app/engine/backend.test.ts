@@ -12,8 +12,18 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(info.gpu).toBe(false);
     expect(info.threads).toBe(1); // one per vitest worker process
-    expect(info.tried.map((t) => t.name)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', 'wasm']);
+    // webgpu: no adapter in this process (no VK_ICD_FILENAMES), or only a software one, which is not taken unasked.
+    expect(info.tried.map((t) => t.name)).toEqual([
+      '@tensorflow/tfjs-node-gpu',
+      '@tensorflow/tfjs-node',
+      'webgpu',
+      'wasm',
+    ]);
     expect(info.tried[0]!.error).toMatch(/tfjs-node-gpu/);
+    expect(info.tried[2]!.error).toMatch(/no WebGPU adapter|software adapter|none opened/);
+    expect(info.skipped).toEqual([{ name: 'cpu', reason: 'not needed: wasm started first' }]);
+    expect(info.adapter).toBeNull();
+    expect(info.fasterHint).toMatch(/npm run setup:cuda/);
     expect(info.versions['tfjs-core']).toBe(tf.version_core);
     expect(info.versions['tfjs-backend-wasm']).toMatch(/^\d+\.\d+\.\d+$/);
     expect(info.detail).toMatch(/^wasm \(SIMD/);
@@ -24,11 +34,12 @@ describe('initBackend', () => {
   });
 
   it('orders candidates: LAB_BACKEND alone, else the preferred one first', () => {
-    expect(candidateOrder({}, {})).toEqual(['tensorflow', 'wasm', 'cpu']);
-    expect(candidateOrder({ preferred: 'cpu' }, {})).toEqual(['cpu', 'tensorflow', 'wasm']);
+    expect(candidateOrder({}, {})).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(candidateOrder({ preferred: 'cpu' }, {})).toEqual(['cpu', 'tensorflow', 'webgpu', 'wasm']);
+    expect(candidateOrder({}, { LAB_BACKEND: 'webgpu' })).toEqual(['webgpu']);
     expect(candidateOrder({ preferred: 'cpu' }, { LAB_BACKEND: 'wasm' })).toEqual(['wasm']);
     expect(() => candidateOrder({}, { LAB_BACKEND: 'gpu' })).toThrow(
-      /LAB_BACKEND=gpu is not a backend; use one of tensorflow, wasm, cpu/,
+      /LAB_BACKEND=gpu is not a backend; use one of tensorflow, webgpu, wasm, cpu/,
     );
     expect(() => candidateOrder({ preferred: 'webgl' as never }, {})).toThrow(/preferred backend must be one of/);
   });

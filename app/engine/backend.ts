@@ -1,28 +1,37 @@
 import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { installTrainingKernels } from './training-kernels.js';
 import { setKernelPoolThreads } from './kernels/wasm/wasm-kernels.js';
 import { loadThreadedWasm, unrefPoolWorkers } from './wasm-threads.js';
+import { describeAdapter, openWebgpu, type AdapterInfo } from './webgpu-adapter.js';
 
-// Backend chain (app/engine/README.md): tfjs-node-gpu → tfjs-node → wasm → cpu, first that loads wins.
-// LAB_BACKEND forces one; LAB_THREADS sets the wasm thread count.
+// Backend chain (app/engine/README.md): tfjs-node-gpu → tfjs-node → webgpu (hardware adapter) →
+// wasm → cpu, first that loads wins. LAB_BACKEND forces one (webgpu then takes a software adapter
+// too); LAB_GPU picks the adapter; LAB_THREADS sets the wasm thread count.
 
-export type BackendChoice = 'tensorflow' | 'wasm' | 'cpu';
-export const backendChoices: readonly BackendChoice[] = ['tensorflow', 'wasm', 'cpu'];
+export type BackendChoice = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const backendChoices: readonly BackendChoice[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {
-  /** tfjs backend name in use: 'tensorflow' (native), 'wasm' or 'cpu'. */
+  /** tfjs backend name in use: 'tensorflow' (native), 'webgpu', 'wasm' or 'cpu'. */
   name: string;
-  /** True when the native CUDA build (@tensorflow/tfjs-node-gpu) is in use. */
+  /** True when a GPU computes: the CUDA build (@tensorflow/tfjs-node-gpu) or a hardware WebGPU adapter. */
   gpu: boolean;
+  /** The WebGPU adapter in use (webgpu only), else null. */
+  adapter: AdapterInfo | null;
   /** Compute threads: XNNPACK pool size on wasm, 1 on cpu, the machine's cores on native. */
   threads: number;
   /** Package versions in use (tfjs-core, tfjs-backend-wasm, tfjs-node, node). */
   versions: Record<string, string>;
   /** Every candidate tried, in order, with the reason it failed (none for the one in use). */
   tried: { name: string; error?: string }[];
+  /** The candidates after the one in use, never tried: why. */
+  skipped: { name: string; reason: string }[];
   /** One line for logs and run records, e.g. "wasm (SIMD, threaded build, 2 threads)". */
   detail: string;
+  /** How to get a faster backend on this machine, when there may be one (null on a GPU). */
+  fasterHint: string | null;
 }
 
 export interface BackendOptions {
@@ -100,10 +109,12 @@ async function selectBackend(options: BackendOptions): Promise<BackendInfo> {
   const threads = threadCount(options);
   const order = candidateOrder(options);
   const tried: BackendInfo['tried'] = [];
-  for (const choice of order) {
-    const info = await tryBackend(choice, threads, tried);
+  for (const [i, choice] of order.entries()) {
+    const info = await tryBackend(choice, threads, tried, forced === choice);
     if (info) {
       installTrainingKernels();
+      info.skipped = order.slice(i + 1).map((name) => ({ name, reason: `not needed: ${info.name} started first` }));
+      info.fasterHint = fasterHint(info);
       return info;
     }
   }
@@ -117,10 +128,24 @@ function reason(error: unknown): string {
   return text.split('\n')[0]!.slice(0, 300);
 }
 
+/** What to do for a faster backend than the one in use (null when a GPU already computes). */
+export function fasterHint(info: Pick<BackendInfo, 'name' | 'gpu' | 'tried'>): string | null {
+  if (info.gpu) return null;
+  const webgpu = info.tried.find((t) => t.name === 'webgpu');
+  const why = webgpu?.error ? ` (webgpu: ${webgpu.error})` : '';
+  const where = info.name === 'webgpu' ? 'webgpu runs on a software adapter (the CPU)' : `${info.name} runs on the CPU`;
+  return (
+    `${where}${why}. For a GPU: install its Vulkan (Linux/Windows), Metal (macOS) or ` +
+    `Direct3D 12 driver for webgpu, or on NVIDIA with CUDA 11.2 and cuDNN 8.1 run \`npm run setup:cuda\`; ` +
+    `check with \`ddl-lab system info\`.`
+  );
+}
+
 async function tryBackend(
   choice: BackendChoice,
   threads: number,
   tried: BackendInfo['tried'],
+  forced = false,
 ): Promise<BackendInfo | undefined> {
   if (choice === 'tensorflow') {
     for (const [pkg, gpu] of [
@@ -136,8 +161,11 @@ async function tryBackend(
         return {
           name: 'tensorflow',
           gpu,
+          adapter: null,
           threads: cores,
           tried,
+          skipped: [],
+          fasterHint: null,
           versions: {
             ...baseVersions(),
             [pkg.replace('@tensorflow/', '')]: native.version?.['tfjs-node'] ?? 'unknown',
@@ -145,12 +173,18 @@ async function tryBackend(
           detail: `tensorflow (${pkg}, ${gpu ? 'CUDA' : 'native CPU'})`,
         };
       } catch (error) {
-        tried.push({ name: pkg, error: reason(error) });
+        const code = (error as { code?: string }).code;
+        const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && reason(error).includes(pkg);
+        tried.push({
+          name: pkg,
+          error: missing ? `${pkg} is not installed (npm run setup:cuda installs it)` : reason(error),
+        });
       }
     }
     return undefined;
   }
   if (choice === 'wasm') return tryWasm(threads, tried);
+  if (choice === 'webgpu') return tryWebgpu(tried, forced);
   try {
     if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to start');
     quietCpuBackend();
@@ -158,9 +192,12 @@ async function tryBackend(
     return {
       name: 'cpu',
       gpu: false,
+      adapter: null,
       threads: 1,
       versions: baseVersions(),
       tried,
+      skipped: [],
+      fasterHint: null,
       detail: 'cpu (plain JavaScript, 1 thread)',
     };
   } catch (error) {
@@ -220,8 +257,11 @@ async function tryWasm(threads: number, tried: BackendInfo['tried']): Promise<Ba
   return {
     name: 'wasm',
     gpu: false,
+    adapter: null,
     threads: actual,
     tried,
+    skipped: [],
+    fasterHint: null,
     versions: { ...baseVersions(), 'tfjs-backend-wasm': wasm.version_wasm },
     detail: `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threaded ? 'threaded build' : 'single-threaded build'}, ${actual} thread${actual === 1 ? '' : 's'})`,
   };
@@ -235,6 +275,41 @@ export function xnnpackThreads(threads: number, env: NodeJS.ProcessEnv = process
   if (!Number.isInteger(n) || n < 1 || n > threads)
     throw new Error(`LAB_XNNPACK_THREADS=${fromEnv} must be a whole number from 1 to the thread count (${threads})`);
   return n;
+}
+
+/** WebGPU on Dawn: a hardware adapter, or any adapter when LAB_BACKEND=webgpu forces it. */
+async function tryWebgpu(tried: BackendInfo['tried'], forced: boolean): Promise<BackendInfo | undefined> {
+  try {
+    const { adapter } = await openWebgpu({ allowSoftware: forced });
+    if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to start on its device');
+    tried.push({ name: 'webgpu' });
+    return {
+      name: 'webgpu',
+      gpu: !adapter.software,
+      adapter,
+      threads: 1,
+      tried,
+      skipped: [],
+      fasterHint: null,
+      versions: {
+        ...baseVersions(),
+        'tfjs-backend-webgpu': packageVersion('@tensorflow/tfjs-backend-webgpu'),
+        webgpu: packageVersion('webgpu'),
+      },
+      detail: `webgpu (${describeAdapter(adapter)})`,
+    };
+  } catch (error) {
+    tried.push({ name: 'webgpu', error: reason(error) });
+    return undefined;
+  }
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function baseVersions(): Record<string, string> {

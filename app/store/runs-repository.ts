@@ -23,7 +23,7 @@ export interface RunRecord {
   /** The validated run config as stored (JSON); app/train parses it with its schema. */
   config: unknown;
   status: RunStatus;
-  /** tfjs backend the run process used (e.g. "wasm"); null until it starts. */
+  /** tfjs backend the run process used, as its one-line detail (e.g. "wasm (SIMD, …)", on webgpu with the adapter); null until it starts. */
   backend: string | null;
   seed: number;
   totalSteps: number;

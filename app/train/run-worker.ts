@@ -59,13 +59,24 @@ async function main(): Promise<number> {
       return 2;
     }
     const backend = await initBackend();
-    if (!markRunStarted(db, runId, { pid: process.pid, backend: backend.name })) {
+    // The run record keeps the backend's one-line detail: on webgpu it names the adapter (vendor,
+    // architecture, description, software or hardware).
+    if (!markRunStarted(db, runId, { pid: process.pid, backend: backend.detail })) {
       process.stderr.write(
         `run-worker: run ${runId} is ${getRunRecord(db, runId)?.status}, not queued; nothing to do\n`,
       );
       return 0;
     }
-    void post({ type: 'run.status', runId, status: 'running', step: run.lastStep, backend: backend.name, error: null });
+    process.stderr.write(`run-worker: run ${runId} on ${backend.detail}\n`); // kept in the run's worker.log
+    if (backend.fasterHint) process.stderr.write(`run-worker: ${backend.fasterHint}\n`);
+    void post({
+      type: 'run.status',
+      runId,
+      status: 'running',
+      step: run.lastStep,
+      backend: backend.detail,
+      error: null,
+    });
 
     let outcome: TrainOutcome;
     try {
@@ -126,7 +137,7 @@ async function main(): Promise<number> {
       runId,
       status: outcome.status,
       step: outcome.step,
-      backend: backend.name,
+      backend: backend.detail,
       error: outcome.error,
     });
     return 0;

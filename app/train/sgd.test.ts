@@ -14,7 +14,7 @@ afterAll(async () => {
 
 describe('SGD with momentum and weight decay', () => {
   it('gives the same result on wasm (fused update, app/engine) as on cpu', async () => {
-    const run = () => {
+    const run = async () => {
       const params = tf.tidy(() => [
         { variable: tf.variable(tf.tensor2d(seededNormal([7, 9], 1), [7, 9]), true, 'fused-test/w'), decay: true },
         { variable: tf.variable(tf.tensor1d(seededNormal([6], 2)), true, 'fused-test/bn'), decay: false },
@@ -32,17 +32,17 @@ describe('SGD with momentum and weight decay', () => {
       }
       const values = [
         ...params.map((p) => Array.from(p.variable.dataSync())),
-        ...sgd.state().values.map((v) => Array.from(v)),
+        ...(await sgd.state()).values.map((v) => Array.from(v)),
       ];
       sgd.dispose();
       tf.dispose(params.map((p) => p.variable));
       return values;
     };
-    const onCpu = run();
+    const onCpu = await run();
     await tf.setBackend('wasm');
     try {
       const tensors = tf.memory().numTensors;
-      const onWasm = run();
+      const onWasm = await run();
       expect(tf.memory().numTensors).toBe(tensors);
       onWasm.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(onCpu[i]![j]!, 5)));
     } finally {
@@ -50,7 +50,7 @@ describe('SGD with momentum and weight decay', () => {
     }
   });
 
-  it('matches the update written out by hand (PyTorch semantics), decaying only flagged weights', () => {
+  it('matches the update written out by hand (PyTorch semantics), decaying only flagged weights', async () => {
     const weight = tf.variable(tf.tensor1d([1, -2]), true, 'sgd-test/w');
     const scale = tf.variable(tf.tensor1d([0.5]), true, 'sgd-test/bn');
     const sgd = new SgdMomentum(
@@ -75,22 +75,22 @@ describe('SGD with momentum and weight decay', () => {
     expect(Array.from(scale.dataSync())).toEqual([expect.closeTo(0.4 - 0.1 * 1.9, 6)]);
 
     // Momentum survives a save / restore into a fresh optimiser.
-    const state = sgd.state();
+    const state = await sgd.state();
     const again = new SgdMomentum(sgd.parameters, { momentum: 0.9, weightDecay: 0.1 });
     again.restore(state);
-    expect(again.state().values.map((v) => Array.from(v))).toEqual(state.values.map((v) => Array.from(v)));
+    expect((await again.state()).values.map((v) => Array.from(v))).toEqual(state.values.map((v) => Array.from(v)));
     tf.dispose([weight, scale, ...Object.values(grads)]);
     sgd.dispose();
     again.dispose();
   });
 
-  it('clips gradients to a global norm and reports the norm before clipping', () => {
+  it('clips gradients to a global norm and reports the norm before clipping', async () => {
     const grads = { a: tf.tensor1d([3, 0]), b: tf.tensor1d([4]) };
-    const { grads: clipped, norm } = clipByGlobalNorm(grads, 1);
+    const { grads: clipped, norm } = await clipByGlobalNorm(grads, 1);
     expect(norm).toBeCloseTo(5);
     expect(Array.from(clipped.a!.dataSync())).toEqual([expect.closeTo(0.6, 5), 0]);
-    expect(clipByGlobalNorm(grads, 10).grads).toBe(grads);
-    const bad = clipByGlobalNorm({ a: tf.tensor1d([Number.NaN]) }, 1);
+    expect((await clipByGlobalNorm(grads, 10)).grads).toBe(grads);
+    const bad = await clipByGlobalNorm({ a: tf.tensor1d([Number.NaN]) }, 1);
     expect(bad.norm).toBeNaN();
   });
 });

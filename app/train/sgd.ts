@@ -49,11 +49,11 @@ export class SgdMomentum {
     });
   }
 
-  state(): SgdState {
+  async state(): Promise<SgdState> {
     return {
       names: this.parameters.map((p) => p.variable.name),
       shapes: this.buffers.map((b) => b.shape),
-      values: this.buffers.map((b) => b.dataSync() as Float32Array),
+      values: (await Promise.all(this.buffers.map((b) => b.data()))) as Float32Array[],
     };
   }
 
@@ -79,19 +79,30 @@ export class SgdMomentum {
   }
 }
 
+/** The global L2 norm of the gradients, as a tensor (the trainer reads it with the step's other scalars). */
+export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
+  return tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))) as tf.Scalar;
+}
+
 /**
  * Scales gradients so their global L2 norm is at most `maxNorm` (insightface clips at 5).
  * Returns the new gradients and the norm before clipping (NaN/inf if the gradients are bad).
  */
-export function clipByGlobalNorm(
+export async function clipByGlobalNorm(
   grads: tf.NamedTensorMap,
   maxNorm: number,
-): { grads: tf.NamedTensorMap; norm: number } {
-  const tensors = Object.values(grads);
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(tensors.map((g) => tf.sum(tf.square(g))))).dataSync()[0] as number);
-  if (!(maxNorm > 0) || !Number.isFinite(norm) || norm <= maxNorm) return { grads, norm };
+): Promise<{ grads: tf.NamedTensorMap; norm: number }> {
+  const normTensor = globalNorm(grads);
+  const norm = (await normTensor.data())[0] as number;
+  normTensor.dispose();
+  return { grads: clipToNorm(grads, norm, maxNorm), norm };
+}
+
+/** The gradients scaled to `maxNorm` when their global norm `norm` (already read) is above it; else the same map. */
+export function clipToNorm(grads: tf.NamedTensorMap, norm: number, maxNorm: number): tf.NamedTensorMap {
+  if (!(maxNorm > 0) || !Number.isFinite(norm) || norm <= maxNorm) return grads;
   const scale = maxNorm / (norm + 1e-6);
   const clipped: tf.NamedTensorMap = {};
   for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
-  return { grads: clipped, norm };
+  return clipped;
 }

@@ -27,7 +27,7 @@ import type { ResolvedRunConfig } from './run-checks.js';
 import { claimRunFolder } from './run-folder.js';
 import { pretrainedClassifier } from './pretrained-start.js';
 import { learningRateAt } from './schedule.js';
-import { clipByGlobalNorm, SgdMomentum } from './sgd.js';
+import { clipToNorm, globalNorm, SgdMomentum } from './sgd.js';
 import { openStage } from './stages/index.js';
 import { disposeStepLoss, type StepLoss, type StepModel } from './train-steps.js';
 
@@ -135,15 +135,15 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
         step,
         totalSteps: config.steps,
         classes,
-        headState: head.state(),
+        headState: head.readState ? await head.readState() : head.state(),
         samplerState: sampler.state(),
         randomState: random.save(),
         dropoutState: backbone.dropoutState(),
         trainSeconds,
       },
       {
-        classifier: { shape: classifier.shape, values: classifier.dataSync() as Float32Array },
-        optimizer: sgd.state(),
+        classifier: { shape: classifier.shape, values: (await classifier.data()) as Float32Array },
+        optimizer: await sgd.state(),
       },
       (dir) => backbone.save(dir),
     );
@@ -174,14 +174,20 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
 
       const batch = stage.next();
       const { value, grads, loss: stepLoss } = lossAndGradients(() => batch.loss(model), variables);
-      const { grads: clipped, norm } = clipByGlobalNorm(grads, config.clipGradNorm);
+      // One asynchronous read per step for every scalar (terms, total, gradient norm): the GPU
+      // backends cannot read synchronously, and one read is one wait for the device.
       const names = Object.keys(stepLoss.scalars);
-      const values = tf.tidy(() => tf.stack(names.map((n) => stepLoss.scalars[n] as tf.Scalar)).dataSync());
-      const totalLoss = value.dataSync()[0] as number;
+      const scalars = tf.tidy(() =>
+        tf.stack([...names.map((n) => stepLoss.scalars[n] as tf.Scalar), value, globalNorm(grads)]),
+      );
+      const values = await scalars.data();
+      scalars.dispose();
+      const totalLoss = values[names.length] as number;
+      const norm = values[names.length + 1] as number;
 
       // NaN guard: a bad loss or gradient never reaches the weights; the run stops on its last good checkpoint.
       if (!Number.isFinite(totalLoss) || !Number.isFinite(norm)) {
-        tf.dispose([value, grads, clipped]);
+        tf.dispose([value, grads]);
         disposeStepLoss(stepLoss);
         const what = !Number.isFinite(totalLoss) ? `the loss became ${totalLoss}` : `the gradient norm became ${norm}`;
         const kept =
@@ -192,8 +198,9 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
           error: `${what} at step ${next} (lr ${lr.toPrecision(3)}); the update was not applied and ${kept}. Lower the learning rate or lengthen the warm-up.`,
         };
       }
+      const clipped = clipToNorm(grads, norm, config.clipGradNorm);
       sgd.apply(clipped, lr);
-      const histograms = batch.histograms(
+      const histograms = await batch.histograms(
         stepLoss,
         Object.fromEntries(names.map((n, i) => [n, values[i] as number])),
         next,

@@ -23,6 +23,7 @@ const commands = new Map<string, () => Promise<CliCommand>>([
   ['experiment', () => import('./commands/experiment.js')],
   ['worker', () => import('./commands/worker.js')],
   ['slurm', () => import('./commands/slurm.js')],
+  ['system', () => import('./commands/system.js')],
 ]);
 
 export function commandNames(): string[] {

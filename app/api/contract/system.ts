@@ -9,6 +9,21 @@ export const systemInfoSchema = z.object({
   backend: z.string().nullable(),
   /** Backends that loaded on this machine, best first. */
   backendsAvailable: z.array(z.string()),
+  /** The WebGPU adapter the backend computes on (webgpu only), else null. */
+  adapter: z
+    .object({
+      vendor: z.string(),
+      architecture: z.string(),
+      device: z.string(),
+      description: z.string(),
+      /** A CPU implementation of the GPU API (SwiftShader, llvmpipe): correct, slow. */
+      software: z.boolean(),
+    })
+    .nullable(),
+  /** Every backend of the chain, in order, with the reason it was or was not used. */
+  backendsTried: z.array(z.object({ name: z.string(), used: z.boolean(), reason: z.string() })),
+  /** How to get a faster backend on this machine; null when a GPU already computes. */
+  fasterBackend: z.string().nullable(),
   /** Threads the backend uses (wasm threads / native intra-op threads). */
   threads: z.int().min(1),
   cpus: z.int().min(1),

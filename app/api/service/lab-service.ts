@@ -1,5 +1,6 @@
 import { labMethodNames, type LabApiHandlers, type LabMethod } from '../contract/index.js';
 import { initBackend, type BackendInfo } from '../../engine/backend.js';
+import { backendReport } from '../../engine/backend-report.js';
 import { openLabDatabase, type LabDatabase } from '../../store/db.js';
 import type { RunManager } from '../../train/run-manager.js';
 import type { ServiceContext } from './context.js';
@@ -55,10 +56,14 @@ export function createLabService(options: LabServiceOptions): LabService {
       async () => {
         try {
           const info = await (backend ??= initBackend());
+          const report = backendReport(info);
           return {
             backend: info.detail,
             available: info.tried.filter((t) => !t.error).map((t) => t.name),
             threads: info.threads,
+            adapter: report.adapter,
+            tried: report.backends,
+            fasterBackend: report.fasterHint,
           };
         } catch {
           return { backend: null, available: [], threads: null };

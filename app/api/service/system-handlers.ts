@@ -1,5 +1,5 @@
 import { availableParallelism, platform } from 'node:os';
-import { LabApiError } from '../contract/index.js';
+import { LabApiError, type SystemInfo } from '../contract/index.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 
 // system.*: what the lab runs on.
@@ -15,7 +15,14 @@ async function tfjsVersion(): Promise<string | null> {
 
 export function systemHandlers(
   context: ServiceContext,
-  backendInfo: () => Promise<{ backend: string | null; available: string[]; threads: number | null }>,
+  backendInfo: () => Promise<{
+    backend: string | null;
+    available: string[];
+    threads: number | null;
+    adapter?: SystemInfo['adapter'];
+    tried?: SystemInfo['backendsTried'];
+    fasterBackend?: string | null;
+  }>,
   unavailable: () => string[],
 ): HandlersOf<'system'> {
   const { options } = context;
@@ -25,6 +32,9 @@ export function systemHandlers(
       return {
         backend: backend.backend,
         backendsAvailable: backend.available,
+        adapter: backend.adapter ?? null,
+        backendsTried: backend.tried ?? [],
+        fasterBackend: backend.fasterBackend ?? null,
         threads: backend.threads ?? availableParallelism(),
         cpus: availableParallelism(),
         platform: `${platform()} ${process.arch}`,

@@ -63,11 +63,14 @@ export async function embedWithBackbone(
         putImage(batch, slot, cache, rowsIdx[start + slot]!, false);
         if (flipTest) putImage(batch, n + slot, cache, rowsIdx[start + slot]!, true);
       }
-      const rows = tf.tidy(() => {
+      const normalised = tf.tidy(() => {
         let raw = backbone.embed(tf.tensor4d(batch.pixels, [batch.count, size, size, 3]), false);
         if (flipTest) raw = tf.add(raw.slice([0, 0], [n, dim]), raw.slice([n, 0], [n, dim]));
-        return tf.div(raw, tf.maximum(tf.norm(raw, 'euclidean', 1, true), 1e-12)).dataSync() as Float32Array;
+        return tf.div(raw, tf.maximum(tf.norm(raw, 'euclidean', 1, true), 1e-12));
       });
+      // Asynchronous: GPU backends cannot read synchronously, and the wait lets other work run.
+      const rows = (await normalised.data()) as Float32Array;
+      normalised.dispose();
       embeddings.set(rows, start * dim);
       options.onProgress?.(start + n, count);
       // Let a cancel or a progress event through between batches.

@@ -44,6 +44,10 @@ export class CurricularFaceHead implements MarginHead {
     return { t: this.t.dataSync()[0] as number };
   }
 
+  async readState(): Promise<Record<string, number>> {
+    return { t: (await this.t.data())[0] as number };
+  }
+
   restore(state: Record<string, number>): void {
     const t = state.t;
     if (typeof t !== 'number' || !Number.isFinite(t)) {

@@ -14,6 +14,8 @@ export interface MarginHead {
   logits(embeddings: tf.Tensor2D, classWeights: tf.Tensor2D, labels: tf.Tensor1D, training: boolean): tf.Tensor2D;
   /** Plain numbers to store in a checkpoint (empty for stateless heads). */
   state(): Record<string, number>;
+  /** The same, read without blocking (GPU backends cannot read synchronously); heads with tensor state have it. */
+  readState?(): Promise<Record<string, number>>;
   restore(state: Record<string, number>): void;
   /** Frees any tensors the head owns. */
   dispose(): void;

@@ -17,7 +17,11 @@ export interface StageBatch {
    * The histograms to record for `step` (after its update), or undefined when none are due.
    * `scalars` are the step's recorded scalar values by name.
    */
-  histograms(loss: StepLoss, scalars: Record<string, number>, step: number): HistogramRecord[] | undefined;
+  histograms(
+    loss: StepLoss,
+    scalars: Record<string, number>,
+    step: number,
+  ): HistogramRecord[] | undefined | Promise<HistogramRecord[] | undefined>;
 }
 
 export interface TrainingStage {

@@ -49,42 +49,22 @@ function countDdlImages(batch: DdlBatch): number {
   );
 }
 
-function readHistograms(
+async function readHistograms(
   loss: StepLoss,
   range: { min: number; max: number },
   scalars: Record<string, number>,
   batch: DdlBatch,
-): HistogramRecord[] {
+): Promise<HistogramRecord[]> {
   const h = loss.histograms;
   if (!h) return [];
+  // Read asynchronously, all four at once (GPU backends cannot read synchronously).
+  const [teacherPos, teacherNeg, studentPos, studentNeg] = await Promise.all(
+    [h.teacherPos, h.teacherNeg, h.studentPos, h.studentNeg].map((t) => t.data()),
+  );
   return [
-    histogramRecord(
-      'teacherPositive',
-      h.teacherPos.dataSync(),
-      range,
-      scalars.teacherPosMean ?? NaN,
-      scalars.teacherPosKept ?? 0,
-    ),
-    histogramRecord(
-      'teacherNegative',
-      h.teacherNeg.dataSync(),
-      range,
-      scalars.teacherNegMean ?? NaN,
-      batch.easySingles.count,
-    ),
-    histogramRecord(
-      'studentPositive',
-      h.studentPos.dataSync(),
-      range,
-      scalars.studentPosMean ?? NaN,
-      scalars.studentPosKept ?? 0,
-    ),
-    histogramRecord(
-      'studentNegative',
-      h.studentNeg.dataSync(),
-      range,
-      scalars.studentNegMean ?? NaN,
-      batch.hardSingles.count,
-    ),
+    histogramRecord('teacherPositive', teacherPos!, range, scalars.teacherPosMean ?? NaN, scalars.teacherPosKept ?? 0),
+    histogramRecord('teacherNegative', teacherNeg!, range, scalars.teacherNegMean ?? NaN, batch.easySingles.count),
+    histogramRecord('studentPositive', studentPos!, range, scalars.studentPosMean ?? NaN, scalars.studentPosKept ?? 0),
+    histogramRecord('studentNegative', studentNeg!, range, scalars.studentNegMean ?? NaN, batch.hardSingles.count),
   ];
 }

@@ -24,6 +24,17 @@ export function StatusBar() {
           >
             Backend <strong data-testid="status-backend">{system.backend ?? 'not loaded yet'}</strong>
           </span>
+          {system.adapter ? (
+            <span className="status-item" data-testid="status-adapter" title={system.adapter.device}>
+              GPU {system.adapter.vendor} {system.adapter.architecture} · {system.adapter.description} ·{' '}
+              {system.adapter.software ? 'software adapter' : 'hardware'}
+            </span>
+          ) : null}
+          {system.fasterBackend ? (
+            <span className="status-item status-warn" data-testid="status-faster" title={system.fasterBackend}>
+              CPU only: how to use a GPU
+            </span>
+          ) : null}
           <span className="status-item">
             {system.threads} thread{system.threads === 1 ? '' : 's'} · {system.cpus} CPU{system.cpus === 1 ? '' : 's'}
           </span>
