@@ -81,37 +81,40 @@ describe('webgpu adapters', () => {
   });
 });
 
-describe.skipIf(noAdapter)('webgpu backend (skipped: Dawn finds no adapter at all on this machine)', () => {
-  it('LAB_BACKEND=webgpu runs on the adapter, software included, computes a convolution and exits', () => {
-    const { info, error } = runWithBackend(
-      { LAB_BACKEND: 'webgpu' },
-      `info.sum = (await tf.conv2d(tf.ones([2, 8, 8, 3]), tf.ones([3, 3, 3, 4]), 1, 'same').sum().data())[0];`,
-    );
-    expect(error).toBeUndefined();
-    expect(info!.name).toBe('webgpu');
-    expect(info!.tried).toEqual([{ name: 'webgpu' }]);
-    expect(info!.adapter).toMatchObject({ software: expect.any(Boolean), vendor: expect.any(String) });
-    expect(info!.gpu).toBe(!info!.adapter!.software);
-    expect(info!.detail).toMatch(/^webgpu \(.*(software|hardware) adapter\)$/);
-    expect(info!.sum).toBe(2 * 4 * (36 * 27 + 24 * 18 + 4 * 12));
-  });
+describe.skipIf(noAdapter)(
+  noAdapter ? 'webgpu backend (skipped: Dawn finds no adapter at all on this machine)' : 'webgpu backend',
+  () => {
+    it('LAB_BACKEND=webgpu runs on the adapter, software included, computes a convolution and exits', () => {
+      const { info, error } = runWithBackend(
+        { LAB_BACKEND: 'webgpu' },
+        `info.sum = (await tf.conv2d(tf.ones([2, 8, 8, 3]), tf.ones([3, 3, 3, 4]), 1, 'same').sum().data())[0];`,
+      );
+      expect(error).toBeUndefined();
+      expect(info!.name).toBe('webgpu');
+      expect(info!.tried).toEqual([{ name: 'webgpu' }]);
+      expect(info!.adapter).toMatchObject({ software: expect.any(Boolean), vendor: expect.any(String) });
+      expect(info!.gpu).toBe(!info!.adapter!.software);
+      expect(info!.detail).toMatch(/^webgpu \(.*(software|hardware) adapter\)$/);
+      expect(info!.sum).toBe(2 * 4 * (36 * 27 + 24 * 18 + 4 * 12));
+    });
 
-  it('the automatic chain takes a software adapter only when forced: on SwiftShader it goes on to wasm', () => {
-    const { info } = runWithBackend({});
-    const software = adapters.every((name) => /swiftshader|llvmpipe|lavapipe/i.test(name));
-    if (!software) return; // a real GPU here: the chain rightly stops at webgpu (first test covers it)
-    expect(info!.name).toBe('wasm');
-    const webgpu = info!.tried.find((t) => t.name === 'webgpu');
-    expect(webgpu?.error).toMatch(/software adapter: slower than wasm, so it runs only with LAB_BACKEND=webgpu/);
-  });
+    it('the automatic chain takes a software adapter only when forced: on SwiftShader it goes on to wasm', () => {
+      const { info } = runWithBackend({});
+      const software = adapters.every((name) => /swiftshader|llvmpipe|lavapipe/i.test(name));
+      if (!software) return; // a real GPU here: the chain rightly stops at webgpu (first test covers it)
+      expect(info!.name).toBe('wasm');
+      const webgpu = info!.tried.find((t) => t.name === 'webgpu');
+      expect(webgpu?.error).toMatch(/software adapter: slower than wasm, so it runs only with LAB_BACKEND=webgpu/);
+    });
 
-  it('LAB_GPU picks an adapter by number or by part of its name, and names the adapters when none matches', () => {
-    const byName = runWithBackend({ LAB_BACKEND: 'webgpu', LAB_GPU: adapters[0]!.slice(0, 6).toLowerCase() });
-    expect(byName.info?.name).toBe('webgpu');
-    expect(runWithBackend({ LAB_BACKEND: 'webgpu', LAB_GPU: '0' }).info?.name).toBe('webgpu');
-    const missing = runWithBackend({ LAB_BACKEND: 'webgpu', LAB_GPU: '7' });
-    expect(missing.error).toMatch(/webgpu: LAB_GPU=7: no adapter number 7; adapters: 0: /);
-    expect(missing.error).toContain(adapters[0]);
-    expect(missing.error).toMatch(/unset LAB_BACKEND or install what webgpu needs/);
-  });
-});
+    it('LAB_GPU picks an adapter by number or by part of its name, and names the adapters when none matches', () => {
+      const byName = runWithBackend({ LAB_BACKEND: 'webgpu', LAB_GPU: adapters[0]!.slice(0, 6).toLowerCase() });
+      expect(byName.info?.name).toBe('webgpu');
+      expect(runWithBackend({ LAB_BACKEND: 'webgpu', LAB_GPU: '0' }).info?.name).toBe('webgpu');
+      const missing = runWithBackend({ LAB_BACKEND: 'webgpu', LAB_GPU: '7' });
+      expect(missing.error).toMatch(/webgpu: LAB_GPU=7: no adapter number 7; adapters: 0: /);
+      expect(missing.error).toContain(adapters[0]);
+      expect(missing.error).toMatch(/unset LAB_BACKEND or install what webgpu needs/);
+    });
+  },
+);
