@@ -4,7 +4,8 @@ import os from 'node:os';
 import { installTrainingKernels } from './training-kernels.js';
 import { setKernelPoolThreads } from './kernels/wasm/wasm-kernels.js';
 import { loadThreadedWasm, unrefPoolWorkers } from './wasm-threads.js';
-import { describeAdapter, openWebgpu, type AdapterInfo } from './webgpu-adapter.js';
+import { describeAdapter, gpuSelection, openWebgpu, type AdapterInfo } from './webgpu-adapter.js';
+import { probeDefaultAdapter } from './webgpu-probe.js';
 
 // Backend chain (app/engine/README.md): tfjs-node-gpu → tfjs-node → webgpu (hardware adapter) →
 // wasm → cpu, first that loads wins. LAB_BACKEND forces one (webgpu then takes a software adapter
@@ -280,6 +281,18 @@ export function xnnpackThreads(threads: number, env: NodeJS.ProcessEnv = process
 /** WebGPU on Dawn: a hardware adapter, or any adapter when LAB_BACKEND=webgpu forces it. */
 async function tryWebgpu(tried: BackendInfo['tried'], forced: boolean): Promise<BackendInfo | undefined> {
   try {
+    // Unforced and without LAB_GPU: look from a child process first (webgpu-probe.ts); only a
+    // hardware adapter is opened here. A probe that could not run (e.g. Electron with RunAsNode
+    // off) falls through to opening Dawn in this process.
+    if (!forced && gpuSelection().kind === 'default') {
+      const probe = await probeDefaultAdapter();
+      if (probe.kind === 'none')
+        throw new Error('Dawn found no WebGPU adapter (no Vulkan, Metal or Direct3D 12 driver for a GPU)');
+      if (probe.kind === 'adapter' && probe.adapter.software)
+        throw new Error(
+          `the adapter is ${describeAdapter(probe.adapter)}: slower than wasm, so it runs only with LAB_BACKEND=webgpu`,
+        );
+    }
     const { adapter } = await openWebgpu({ allowSoftware: forced });
     if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to start on its device');
     tried.push({ name: 'webgpu' });
