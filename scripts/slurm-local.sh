@@ -21,6 +21,8 @@ node="$(hostname -s)"
 say() { echo "slurm-local: $*"; }
 # One start or stop at a time (test files may start it in parallel).
 mkdir -p "$(dirname "$state")"
+# The daemons below are started with fd 9 closed: a daemon that kept it would hold the lock for
+# its whole life and every later start/stop would wait forever.
 exec 9>"$state.lock"
 flock 9
 die() {
@@ -127,9 +129,9 @@ if ! alive "$state/munge/munged.pid"; then
   if id munge >/dev/null 2>&1; then
     chown munge:munge /run/munge /var/lib/munge /var/log/munge "$state/munge"
     chmod 755 /run/munge
-    runuser -u munge -- munged --pid-file="$state/munge/munged.pid" --log-file="$state/munge/munged.log" --force
+    runuser -u munge -- munged --pid-file="$state/munge/munged.pid" --log-file="$state/munge/munged.log" --force 9>&-
   else
-    munged --pid-file="$state/munge/munged.pid" --log-file="$state/munge/munged.log" --force
+    munged --pid-file="$state/munge/munged.pid" --log-file="$state/munge/munged.log" --force 9>&-
   fi
   for _ in $(seq 50); do alive "$state/munge/munged.pid" && break; sleep 0.1; done
   alive "$state/munge/munged.pid" || die "munged did not start; see $state/munge/munged.log"
@@ -137,13 +139,13 @@ if ! alive "$state/munge/munged.pid"; then
 fi
 
 if ! alive "$state/slurmctld.pid"; then
-  slurmctld -f "$conf"
+  slurmctld -f "$conf" 9>&-
   for _ in $(seq 100); do alive "$state/slurmctld.pid" && scontrol ping >/dev/null 2>&1 && break; sleep 0.1; done
   alive "$state/slurmctld.pid" || die "slurmctld did not start; see $state/log/slurmctld.log"
   say "started slurmctld (pid $(cat "$state/slurmctld.pid"))"
 fi
 if ! alive "$state/slurmd.pid"; then
-  slurmd -f "$conf" -N "$node"
+  slurmd -f "$conf" -N "$node" 9>&-
   for _ in $(seq 100); do alive "$state/slurmd.pid" && break; sleep 0.1; done
   alive "$state/slurmd.pid" || die "slurmd did not start; see $state/log/slurmd.log"
   say "started slurmd (pid $(cat "$state/slurmd.pid"))"
