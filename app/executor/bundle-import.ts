@@ -55,13 +55,24 @@ export function importBundle(db: LabDatabase, dataDir: string, runId: number, di
 
   // Checkpoints first: a metric row never points past what the lab can resume or evaluate from.
   claimRunFolder(db, dataDir, runId);
-  const inBundle = listCheckpointSteps(paths.checkpoints);
+  const listed = listCheckpointSteps(paths.checkpoints);
   const known = new Set(listCheckpoints(db, runId).map((c) => c.step));
-  for (const step of inBundle) {
+  const inBundle: number[] = [];
+  for (const step of listed) {
     const target = checkpointFolder(dataDir, { runId, step });
-    if (known.has(step) && existsSync(target)) continue;
-    copyFolderAtomic(join(paths.checkpoints, checkpointFolderName(step)), target);
-    insertCheckpoint(db, runId, step);
+    if (!(known.has(step) && existsSync(target))) {
+      try {
+        copyFolderAtomic(join(paths.checkpoints, checkpointFolderName(step)), target);
+      } catch (error) {
+        // A running job retires an older checkpoint once a newer one is published: gone while we
+        // copied it means a newer one is there (or comes with the next import).
+        rmSync(`${target}.tmp-${process.pid}`, { recursive: true, force: true });
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      insertCheckpoint(db, runId, step);
+    }
+    inBundle.push(step);
   }
   for (const step of known) {
     if (inBundle.includes(step)) continue;

@@ -31,10 +31,22 @@ let fixture: SynthFixture | undefined;
 beforeAll(async () => {
   if (mounted) fixture = await createSynthFixture({ identities: 16, perIdentity: 6, under: mountPoint });
 });
-afterAll(() => {
+afterAll(async () => {
   if (!mounted) return;
   fixture?.cleanup();
-  execFileSync('umount', [mountPoint]);
+  // A run worker may still be exiting (its files on the mount open): wait for it, then detach.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      execFileSync('umount', [mountPoint], { stdio: 'ignore' });
+      break;
+    } catch {
+      if (attempt >= 50) {
+        execFileSync('umount', ['-l', mountPoint]);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
   rmdirSync(mountPoint);
 });
 

@@ -98,13 +98,15 @@ export function superviseRun(
     timer.unref(); // never keeps the process alive; start-up recovery is the last resort
   };
 
+  const lastSeen = getRunRecord(db, runId); // what `done` gives when the database closed before the exit
   const done = new Promise<RunRecord>((resolve) => {
     child.onExit((exit) => {
       exited = true;
       const logTail = readLogTail(logFile, logStart);
       if (!writeFinalWord(exit, logTail)) retryFinalWord(exit, logTail, finalWordRetryMs);
       // Still `running` when the write failed: the retries (or start-up recovery) settle it.
-      resolve(getRunRecord(db, runId) as RunRecord);
+      // A closed database (the app shut down meanwhile) must not throw from this exit handler.
+      resolve((db.open ? getRunRecord(db, runId) : lastSeen) as RunRecord);
     });
   });
 
