@@ -114,6 +114,9 @@ export const appLayers = [
     target: ['app/eval/**/*.test.ts', 'app/eval/**/test-support/**'],
     restrictions: [...evalImports, 'app/train/**'],
   },
+  // The evaluation process's entry also computes the exports that need the model again
+  // (app/export's computeExport): an entry point composes, nothing imports it.
+  { target: 'app/eval/run/eval-worker.ts', restrictions: [...evalImports, 'app/export/**'] },
   {
     target: 'app/eval/**',
     restrictions: evalImports,

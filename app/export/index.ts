@@ -30,10 +30,19 @@ export {
   embeddingsCsv,
   embeddingsCsvLines,
   embeddingsNpy,
+  npyRowsFile,
   runEmbeddings,
   type RunEmbeddings,
   type RunEmbeddingsRequest,
 } from './run-embeddings.js';
+export { writeFileWhole } from './whole-file.js';
+export {
+  computeExport,
+  parseComputedExportRequest,
+  type ComputedExportRequest,
+  type ComputedFile,
+} from './computed-export.js';
+export { runExportProcess, type ExportProcessOptions } from './export-process.js';
 export { benchmarkCells, listBenchmarks, type BenchmarkCellRecord, type BenchmarkRecord } from './benchmark-table.js';
 export {
   comparisonCsv,

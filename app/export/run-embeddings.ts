@@ -4,7 +4,7 @@ import { embedDataset } from '../eval/run/index.js';
 import { getDataset } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
 import { getImage, identityNames } from '../store/images-repo.js';
-import { checkpointFolder, latestCheckpoint } from '../store/runs-checkpoints.js';
+import { checkpointFolder, latestCheckpoint, listCheckpoints } from '../store/runs-checkpoints.js';
 import { getRunRecord } from '../store/runs-repository.js';
 import { csvField } from './csv-field.js';
 import { encodeNpyFloat32 } from './npy.js';
@@ -31,6 +31,11 @@ export interface RunEmbeddingsRequest {
   dataDir: string;
   runId: number;
   datasetId: number;
+  /** A checkpoint of the run (default its latest). */
+  checkpointStep?: number;
+  /** Each image as the sum of its and its mirror's embeddings (as a flip-test evaluation embeds; default false). */
+  flipTest?: boolean;
+  signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -39,14 +44,26 @@ export async function runEmbeddings(request: RunEmbeddingsRequest): Promise<RunE
   if (!getRunRecord(db, runId)) throw new Error(`no run ${runId} in this lab; "ddl-lab runs list" lists the runs.`);
   if (!getDataset(db, datasetId))
     throw new Error(`no dataset ${datasetId} in this lab; "ddl-lab dataset list" lists the datasets.`);
-  const checkpoint = latestCheckpoint(db, runId);
-  if (!checkpoint) throw new Error(`run ${runId} has no checkpoint yet; embeddings need a saved one.`);
+  const checkpoint =
+    request.checkpointStep === undefined
+      ? latestCheckpoint(db, runId)
+      : listCheckpoints(db, runId).find((c) => c.step === request.checkpointStep);
+  if (!checkpoint)
+    throw new Error(
+      request.checkpointStep === undefined
+        ? `run ${runId} has no checkpoint yet; embeddings need a saved one.`
+        : `run ${runId} has no checkpoint at step ${request.checkpointStep} (retired or never saved); "ddl-lab runs show ${runId}" lists its checkpoints.`,
+    );
   const backboneDir = join(checkpointFolder(dataDir, checkpoint), 'backbone');
   if (!existsSync(join(backboneDir, 'model.json')))
     throw new Error(
       `the step-${checkpoint.step} checkpoint of run ${runId} is missing from ${backboneDir} (deleted?).`,
     );
-  const result = await embedDataset(db, dataDir, datasetId, backboneDir, { onProgress: request.onProgress });
+  const result = await embedDataset(db, dataDir, datasetId, backboneDir, {
+    flipTest: request.flipTest,
+    signal: request.signal,
+    onProgress: request.onProgress,
+  });
   const names = identityNames(db, datasetId);
   const paths = Array.from(result.imageIds, (id) => getImage(db, id)?.path ?? '');
   const identities = Array.from(result.labels, (idx) => names[idx] ?? String(idx));
@@ -80,6 +97,9 @@ export function* embeddingsCsvLines(e: RunEmbeddings): Generator<string> {
 export function embeddingsNpy(e: RunEmbeddings): Uint8Array {
   return encodeNpyFloat32(e.embeddings, [e.paths.length, e.dim]);
 }
+
+/** The file naming the rows of an .npy export, beside it. */
+export const npyRowsFile = (file: string) => `${file}.rows.csv`;
 
 /** The rows of the .npy, as CSV `row,path,identity` (written beside it as FILE.rows.csv). */
 export function embeddingRowsCsv(e: RunEmbeddings): string {

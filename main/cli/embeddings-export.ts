@@ -1,20 +1,23 @@
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { embeddingRowsCsv, embeddingsCsvLines, embeddingsNpy, runEmbeddings } from '../../app/export/index.js';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  embeddingRowsCsv,
+  embeddingsCsvLines,
+  embeddingsNpy,
+  npyRowsFile,
+  runEmbeddings,
+  writeFileWhole,
+} from '../../app/export/index.js';
 import type { Lab } from '../../app/lab/lab.js';
 import { progressBar } from '../../app/train/progress-text.js';
 import { TerminalProgress } from '../../app/train/terminal-progress.js';
 import type { Fail } from './command-line.js';
-import { writeFileWhole } from './run-export.js';
 
 // `ddl-lab runs embeddings RUN --dataset ID [--format csv|npy] --out FILE`: every image of a dataset
 // embedded by the run's latest checkpoint. CSV: path,identity,e0..e(d-1). npy: an (N, d) float32
 // matrix, with its rows named in FILE.rows.csv (row,path,identity) beside it.
 
 export const embeddingFormats = ['csv', 'npy'] as const;
-
-/** The file naming the rows of an .npy export. */
-export const npyRowsFile = (file: string) => `${file}.rows.csv`;
 
 export async function exportEmbeddings(
   lab: Lab,
@@ -54,27 +57,11 @@ export async function exportEmbeddings(
         `wrote ${out} (${rows} × ${embeddings.dim} float32, checkpoint step ${embeddings.checkpointStep}) and its rows to ${npyRowsFile(out)}`,
       );
     } else {
-      writeLinesWhole(out, embeddingsCsvLines(embeddings));
+      writeFileWhole(out, embeddingsCsvLines(embeddings));
       progress.line(`wrote ${out} (${rows} images × ${embeddings.dim}, checkpoint step ${embeddings.checkpointStep})`);
     }
     return 0;
   } catch (error) {
     return fail(`embedding dataset ${datasetId} with run ${runId} failed: ${(error as Error).message}`, 1);
-  }
-}
-
-/** Lines written to a temporary file beside `file`, then renamed over it: never a half file. */
-function writeLinesWhole(file: string, lines: Iterable<string>): void {
-  const temporary = join(dirname(file), `.${process.pid}.partial`);
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      for (const line of lines) writeSync(fd, line);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
-  } finally {
-    rmSync(temporary, { force: true });
   }
 }

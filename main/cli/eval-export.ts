@@ -1,7 +1,6 @@
-import { evaluationJson, evaluationMetricsCsv, failuresCsv } from '../../app/export/index.js';
+import { evaluationJson, evaluationMetricsCsv, failuresCsv, writeFileWhole } from '../../app/export/index.js';
 import { defaultDataDir, openLabDatabase } from '../../app/lab/lab.js';
 import { commandFailure, parseCommandLine, wholeNumber } from './command-line.js';
-import { writeFileWhole } from './run-export.js';
 
 // `ddl-lab eval export EVALUATION --format json|csv|failures-csv [--out FILE]`: a stored evaluation
 // as JSON (the report with its run, pair list and options), its per-type metrics as CSV, or its

@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { runJson, runSeriesCsv, tensorboardEvents } from '../../app/export/index.js';
+import { join } from 'node:path';
+import { runJson, runSeriesCsv, tensorboardEvents, writeFileWhole } from '../../app/export/index.js';
 import type { LabDatabase } from '../../app/lab/lab.js';
 import type { Fail } from './command-line.js';
 
@@ -10,17 +10,6 @@ import type { Fail } from './command-line.js';
 // a folder (TensorBoard) or stdout.
 
 export const exportFormats = ['csv', 'json', 'tensorboard'] as const;
-
-export function writeFileWhole(file: string, data: string | Uint8Array): void {
-  if (isDirectory(file)) throw new Error(`${file} is a folder; give a file name`);
-  const temporary = join(dirname(file), `.${process.pid}.partial`);
-  try {
-    writeFileSync(temporary, data);
-    renameSync(temporary, file);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-}
 
 export function exportRun(
   db: LabDatabase,
@@ -63,14 +52,6 @@ function writeExport(db: LabDatabase, runId: number, format: string | undefined,
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
   } catch {
     return false;
   }

@@ -1,7 +1,6 @@
-import { pairScoresCsv } from '../../app/export/index.js';
+import { pairScoresCsv, writeFileWhole } from '../../app/export/index.js';
 import type { EvaluateRunResult } from '../../app/eval/run/index.js';
 import type { LabDatabase } from '../../app/lab/lab.js';
-import { writeFileWhole } from './run-export.js';
 
 // `ddl-lab eval … --scores-out FILE`: the evaluation's per-pair scores as CSV. Null when written,
 // else what went wrong (the evaluation itself is stored either way).

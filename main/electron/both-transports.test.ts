@@ -63,6 +63,8 @@ const documentedMethods = [
   'evaluations.benchmarks',
   'evaluations.table',
   'exports.file',
+  'exports.compute',
+  'exports.computed',
 ];
 
 const token = 't'.repeat(48);

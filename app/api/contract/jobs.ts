@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { idSchema } from '../../vocabulary/index.js';
 import { noParams } from './common.js';
 
-// jobs.*: long work that is not a training run (import, generation, evaluation). Cancellable.
+// jobs.*: long work that is not a training run (import, generation, evaluation, computed export). Cancellable.
 
-export const jobKindSchema = z.enum(['import', 'synth', 'evaluation']);
+export const jobKindSchema = z.enum(['import', 'synth', 'evaluation', 'export']);
 export const jobStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled']);
 
 /** What a finished job produced. */
-export const jobResultSchema = z.object({ datasetId: idSchema.optional(), evaluationId: idSchema.optional() });
+export const jobResultSchema = z.object({
+  datasetId: idSchema.optional(),
+  evaluationId: idSchema.optional(),
+  /** An export's files, for exports.computed. */
+  exportId: z.string().optional(),
+});
 
 export const jobInfoSchema = z.object({
   id: idSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../../vocabulary/index.js';
-import { noParams, timestampSchema } from './common.js';
+import { jobRefSchema, noParams, timestampSchema } from './common.js';
 import { pairListSummarySchema } from './datasets.js';
 import { tarAtFarSchema } from './evaluations.js';
 import { runSummarySchema } from './runs.js';
@@ -89,10 +89,34 @@ export type ExportRequest = z.input<typeof exportRequestSchema>;
 export const exportFileSchema = z.object({
   fileName: z.string(),
   mimeType: z.string(),
-  /** The file's text (every export offered here is text: CSV or JSON). */
+  /** The file's text (CSV or JSON), or its bytes in base64 when `encoding` says so (an .npy). */
   content: z.string(),
+  encoding: z.enum(['utf8', 'base64']).optional(),
 });
 export type ExportFile = z.infer<typeof exportFileSchema>;
+
+/**
+ * Exports that need the model again, computed as a job: an evaluation's per-pair scores (CSV
+ * path1,path2,label,type,score, as `ddl-lab eval --scores-out`), the embeddings it scored, or a
+ * run's embeddings of any dataset (CSV, or .npy with its rows file, as `ddl-lab runs embeddings`).
+ */
+export const computedExportRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('pair-scores-csv'), evaluationId: idSchema }),
+  z.strictObject({
+    kind: z.literal('evaluation-embeddings'),
+    evaluationId: idSchema,
+    format: z.enum(['csv', 'npy']).default('csv'),
+  }),
+  z.strictObject({
+    kind: z.literal('run-embeddings'),
+    runId: idSchema,
+    datasetId: idSchema,
+    format: z.enum(['csv', 'npy']).default('csv'),
+    /** A checkpoint of the run (runs.get lists them); default its latest. */
+    checkpointStep: z.int().min(0).optional(),
+  }),
+]);
+export type ComputedExportRequest = z.input<typeof computedExportRequestSchema>;
 
 export const runManagementMethods = {
   /** Rename a run, replace its notes or its tags (fields left out stay as they are). */
@@ -132,4 +156,11 @@ export const runManagementMethods = {
   },
   /** A file to download, made by the same app/export functions as the CLI's exports. */
   'exports.file': { params: exportRequestSchema, result: exportFileSchema },
+  /** Start computing an export that needs the model again; progress as `job.progress`, `exportId` in `job.finished`. */
+  'exports.compute': { params: computedExportRequestSchema, result: jobRefSchema },
+  /** The files a finished `exports.compute` job wrote (kept for the last few exports of this session). */
+  'exports.computed': {
+    params: z.strictObject({ exportId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/) }),
+    result: z.object({ files: z.array(exportFileSchema) }),
+  },
 } as const;

@@ -7,6 +7,7 @@ import type { ServiceContext } from './context.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import { LabEventBus } from './event-bus.js';
 import { ImageSource } from './image-source.js';
+import { ComputedExports } from './computed-exports.js';
 import { EvaluationStore, evaluationHandlers } from './evaluation-handlers.js';
 import { ExperimentRunners, experimentHandlers } from './experiment-handlers.js';
 import { jobHandlers } from './job-handlers.js';
@@ -45,6 +46,7 @@ export function createLabService(options: LabServiceOptions): LabService {
   const embeddings = new RunEmbeddings(context.db, options.dataDir);
   const evaluations = new EvaluationStore();
   const experiments = new ExperimentRunners(context);
+  const computedExports = new ComputedExports(context);
 
   // Methods whose core module is not built yet answer `not_available` (never made-up data); listed here.
   const pendingCore: Partial<Record<LabMethod, string>> = {};
@@ -81,6 +83,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     ...runHandlers(context, runs),
     ...evaluationHandlers(context, evaluations),
     ...runManagementHandlers(context, runs),
+    ...computedExports.handlers(),
     ...jobHandlers(context),
     ...experimentHandlers(context, experiments),
   } as LabApiHandlers;
@@ -95,6 +98,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     openImage: (datasetId, imageId, thumb) => images.open(datasetId, imageId, thumb),
     close: async () => {
       await jobs.cancelAll();
+      computedExports.clear();
       await experiments.closeAll(); // their runs end interrupted; the next start resumes them
       // Runs are suspended (checkpoint, `interrupted`): resume them after the next start.
       await runManager?.shutdown({ graceMs: shutdownGraceMs });

@@ -3,7 +3,11 @@
 // checkpoint, embedding every image and measuring never block the app's main process. Like the
 // run worker it writes its result to SQLite itself (one transaction: a cancelled or killed
 // evaluation leaves no row) and streams progress to its parent.
+// `eval-worker --data-dir DIR --export JSON --folder DIR` computes an export that needs the model
+// again (an evaluation's per-pair scores, embeddings: app/export's computeExport) into the folder:
+// the same checkpoint loading and embedding, in the same process every shell already launches.
 import { parseArgs } from 'node:util';
+import { computeExport, parseComputedExportRequest } from '../../export/computed-export.js';
 import { initBackend } from '../../engine/backend.js';
 import { openLabDatabase } from '../../store/db.js';
 import { setNativeBinding, workerNativeBinding } from '../../store/native-binding.js';
@@ -12,13 +16,24 @@ import { evaluateRun } from './evaluate-run.js';
 import { parseEvaluationRequest, type EvaluationWorkerMessage } from './evaluation-messages.js';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, request: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      request: { type: 'string' },
+      export: { type: 'string' },
+      folder: { type: 'string' },
+    },
+  });
   const dataDir = values['data-dir'];
-  if (!dataDir || !values.request) {
-    process.stderr.write('usage: eval-worker --data-dir DIR --request \'{"runId":1,"pairListId":1}\'\n');
+  if (!dataDir || !(values.request || (values.export && values.folder))) {
+    process.stderr.write(
+      'usage: eval-worker --data-dir DIR --request \'{"runId":1,"pairListId":1}\'\n' +
+        '       eval-worker --data-dir DIR --export \'{"kind":"pair-scores-csv","evaluationId":1}\' --folder DIR\n',
+    );
     return 2;
   }
-  const request = parseEvaluationRequest(values.request);
+  const request = values.request ? parseEvaluationRequest(values.request) : undefined;
+  const exportRequest = values.export ? parseComputedExportRequest(values.export) : undefined;
 
   const channel = connectToParent<EvaluationWorkerMessage>();
   const post = (message: EvaluationWorkerMessage) => channel?.post(message) ?? Promise.resolve();
@@ -36,6 +51,14 @@ async function main(): Promise<number> {
   setNativeBinding(workerNativeBinding()); // the Electron build when Electron started this as a utility process
   const db = openLabDatabase(dataDir);
   try {
+    if (!request) {
+      const files = await computeExport(db, dataDir, exportRequest!, values.folder!, {
+        signal: controller.signal,
+        onProgress: (phase, done, total) => void post({ type: 'evaluation.progress', phase, done, total }),
+      });
+      await post({ type: 'export.done', files });
+      return 0;
+    }
     const { evaluation } = await evaluateRun({
       db,
       dataDir,

@@ -77,7 +77,7 @@ const defaultEmbed = (dataDir: string, db: LabDatabase) => (request: EmbedReques
     onProgress: request.onProgress,
   });
 
-interface Labelling {
+export interface Labelling {
   types: Array<PairType | null> | null;
   typesSource: PairTypesSource;
   sides: ImageSides | null;
@@ -86,7 +86,7 @@ interface Labelling {
 }
 
 /** Pair types and image sides: the list's own types, the run's split (same dataset) or a given split, else the types read back. */
-function labelling(
+export function labelling(
   db: LabDatabase,
   target: EvaluationTarget,
   pairs: ReturnType<typeof loadPairs>,

@@ -14,8 +14,10 @@ export interface EvaluationWorkerRequest {
 
 export type EvaluationWorkerMessage =
   | { type: 'evaluation.started'; pid: number }
-  | { type: 'evaluation.progress'; phase: EvaluationPhase; done: number; total: number | null }
+  | { type: 'evaluation.progress'; phase: EvaluationPhase | 'writing'; done: number; total: number | null }
   | { type: 'evaluation.done'; evaluationId: number }
+  /** An export computed from the checkpoint (app/export's computeExport): its files, in its folder. */
+  | { type: 'export.done'; files: Array<{ fileName: string; mimeType: string }> }
   | { type: 'evaluation.failed'; error: string }
   | { type: 'evaluation.cancelled' };
 
@@ -23,6 +25,7 @@ const messageTypes = new Set([
   'evaluation.started',
   'evaluation.progress',
   'evaluation.done',
+  'export.done',
   'evaluation.failed',
   'evaluation.cancelled',
 ]);

@@ -4,7 +4,11 @@ import { forkLauncherFor, workerEntry } from '../../process/fork-launcher.js';
 import type { RunProcessExit, RunProcessLauncher } from '../../process/process-launcher.js';
 import { readLogTail } from '../../process/log-tail.js';
 import type { EvaluationPhase } from './evaluate-run.js';
-import { isEvaluationWorkerMessage, type EvaluationWorkerRequest } from './evaluation-messages.js';
+import {
+  isEvaluationWorkerMessage,
+  type EvaluationWorkerMessage,
+  type EvaluationWorkerRequest,
+} from './evaluation-messages.js';
 
 // The parent's side of one evaluation process (eval-worker.ts): starts it through a
 // RunProcessLauncher (fork by default; the Electron shell passes utilityProcess), relays its
@@ -25,7 +29,7 @@ export interface EvaluationProcessOptions {
   launcher?: RunProcessLauncher;
   env?: Record<string, string>;
   signal?: AbortSignal;
-  onProgress?: (phase: EvaluationPhase | 'loading', done: number, total: number | null) => void;
+  onProgress?: (phase: EvaluationPhase | 'writing' | 'loading', done: number, total: number | null) => void;
   /** Time the worker gets to stop by itself after a cancel before it is killed (SIGKILL). */
   graceMs?: number;
 }
@@ -43,12 +47,33 @@ export function evaluationLogFile(dataDir: string): string {
 }
 
 export async function runEvaluationProcess(options: EvaluationProcessOptions): Promise<{ evaluationId: number }> {
-  const { dataDir, request, signal } = options;
+  return runEvaluationWorker(
+    { ...options, args: ['--request', JSON.stringify(options.request)], produces: 'stored an evaluation' },
+    (message) => (message.type === 'evaluation.done' ? { evaluationId: message.evaluationId } : undefined),
+  );
+}
+
+export interface EvaluationWorkerOptions extends Omit<EvaluationProcessOptions, 'request'> {
+  /** The worker's arguments after `--data-dir DIR` (`--request JSON`, or `--export JSON --folder DIR`). */
+  args: string[];
+  /** What the worker had not done when it exited early, for the error ("stored an evaluation"). */
+  produces: string;
+}
+
+/**
+ * One evaluation process doing what `args` ask, settled by the first message `outcome` maps to a
+ * result: an evaluation here, an export in app/export's export-process.ts.
+ */
+export async function runEvaluationWorker<T>(
+  options: EvaluationWorkerOptions,
+  outcome: (message: EvaluationWorkerMessage) => T | undefined,
+): Promise<T> {
+  const { dataDir, signal } = options;
   if (signal?.aborted) throw new EvaluationCancelledError(false);
   const logFile = evaluationLogFile(dataDir);
   const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
   const child = (options.launcher ?? evaluationForkLauncher).launch({
-    args: ['--data-dir', dataDir, '--request', JSON.stringify(request)],
+    args: ['--data-dir', dataDir, ...options.args],
     logFile,
     env: options.env,
   });
@@ -65,7 +90,7 @@ export async function runEvaluationProcess(options: EvaluationProcessOptions): P
   };
   signal?.addEventListener('abort', cancel, { once: true });
   try {
-    return await new Promise<{ evaluationId: number }>((resolve, reject) => {
+    return await new Promise<T>((resolve, reject) => {
       let failure: string | undefined;
       child.onMessage((message) => {
         if (!isEvaluationWorkerMessage(message)) return;
@@ -73,16 +98,19 @@ export async function runEvaluationProcess(options: EvaluationProcessOptions): P
         if (message.type === 'evaluation.started' && signal?.aborted) child.send({ type: 'cancel' });
         else if (message.type === 'evaluation.progress')
           options.onProgress?.(message.phase, message.done, message.total);
-        // Stored and committed: the evaluation exists whatever the process does next.
-        else if (message.type === 'evaluation.done') resolve({ evaluationId: message.evaluationId });
         else if (message.type === 'evaluation.failed') failure = message.error;
+        else {
+          // Stored and committed (or written): the result exists whatever the process does next.
+          const result = outcome(message);
+          if (result !== undefined) resolve(result);
+        }
       });
       child.onExit((exit) => {
         // An exit can be reported before the last messages are read: give them a moment.
         setTimeout(() => {
           if (signal?.aborted) reject(new EvaluationCancelledError(forced));
           else if (failure !== undefined) reject(new Error(failure));
-          else reject(new Error(describeExit(exit, readLogTail(logFile, logStart))));
+          else reject(new Error(describeExit(exit, options.produces, readLogTail(logFile, logStart))));
         }, exitSettleMs);
       });
     });
@@ -92,7 +120,7 @@ export async function runEvaluationProcess(options: EvaluationProcessOptions): P
   }
 }
 
-function describeExit(exit: RunProcessExit, logTail: string): string {
+function describeExit(exit: RunProcessExit, produces: string, logTail: string): string {
   const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
-  return `the evaluation process ${how} before it stored an evaluation${logTail ? `. Last output: ${logTail}` : ''}`;
+  return `the evaluation process ${how} before it ${produces}${logTail ? `. Last output: ${logTail}` : ''}`;
 }

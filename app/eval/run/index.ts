@@ -35,6 +35,9 @@ export {
   evaluationForkLauncher,
   evaluationLogFile,
   runEvaluationProcess,
+  runEvaluationWorker,
   type EvaluationProcessOptions,
+  type EvaluationWorkerOptions,
 } from './evaluation-process.js';
+export { completedEvaluation, evaluationScores, type EvaluationScores } from './evaluation-scores.js';
 export type { EvaluationWorkerMessage, EvaluationWorkerRequest } from './evaluation-messages.js';
