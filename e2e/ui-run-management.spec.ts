@@ -146,6 +146,28 @@ test('runs trained from the CLI: found, evaluated on another dataset, tagged, co
       await details.getByRole('button', { name: 'Save' }).click();
       await expect(details.getByRole('status')).toHaveText('saved');
       await savePageShot(page, 'runs-manage', { docs: true });
+
+      // Per-pair scores and embeddings are computed again (a job), then downloaded.
+      const row = details.getByRole('row', { name: /faces-b/ });
+      const scores = page.waitForEvent('download', { timeout: 180_000 });
+      await row.getByRole('button', { name: 'Compute & download' }).click();
+      const scoresPath = join(work, (await scores).suggestedFilename());
+      await (await scores).saveAs(scoresPath);
+      expect(readFileSync(scoresPath, 'utf8').split('\n')[0]).toBe('path1,path2,label,type,score');
+      const read = JSON.parse(cli(null, 'metrics', '--scores', scoresPath, '--json')) as {
+        input: { pairs: number; skipped: number };
+      };
+      expect(read.input).toMatchObject({ skipped: 0 });
+      expect(read.input.pairs).toBeGreaterThan(0);
+      const saved: string[] = [];
+      page.on('download', (d) => saved.push(d.suggestedFilename()));
+      await row.getByLabel('Computed export').selectOption('embeddings-npy');
+      await row.getByRole('button', { name: 'Compute & download' }).click();
+      await expect(row.getByRole('status')).toContainText('embeddings.npy.rows.csv', { timeout: 180_000 });
+      await expect
+        .poll(() => saved.sort())
+        .toEqual([expect.stringMatching(/embeddings\.npy$/), expect.stringMatching(/embeddings\.npy\.rows\.csv$/)]);
+      await savePageShot(page, 'runs-computed-export');
       await details.getByRole('button', { name: 'Close' }).click();
       await expect(page.getByRole('list', { name: 'tags of arcface seed1' })).toContainText('keep');
       await page.getByLabel('Tag', { exact: true }).selectOption('keep');

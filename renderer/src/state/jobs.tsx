@@ -31,7 +31,7 @@ export function JobsProvider({ children }: { children: ReactNode }) {
       if (job.status !== 'running' && !finishedSeen.current.has(job.id)) {
         finishedSeen.current.add(job.id);
         if (job.kind === 'evaluation') invalidate('evaluations', 'runs');
-        else invalidate('datasets', 'splits');
+        else if (job.kind !== 'export') invalidate('datasets', 'splits');
       }
     },
     [invalidate],

@@ -7,6 +7,7 @@ import { downloadExport } from '../../lib/download.js';
 import { formatCount, formatPercent, formatTimestamp } from '../../lib/format.js';
 import { useNavigation } from '../../state/navigation.js';
 import { useRefresh } from '../../state/refresh.js';
+import { ComputedExport } from './ComputedExport.js';
 
 const formatBytes = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
@@ -260,6 +261,7 @@ export function RunDetailsPanel({ runId, onClose }: { runId: string; onClose: ()
                       >
                         Failures CSV
                       </button>
+                      <ComputedExport evaluationId={e.id} />
                     </>
                   ) : null}
                 </td>
