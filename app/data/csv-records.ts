@@ -30,9 +30,14 @@ export async function detectDelimiter(file: string): Promise<CsvDelimiter> {
   if (ext === '.tsv' || ext === '.tab') return '\t';
   for await (const { text } of readLines(file)) {
     if (text.trim() === '') continue;
-    return text.includes('\t') && !text.includes(',') ? '\t' : ',';
+    return delimiterOfLine(text);
   }
   return ',';
+}
+
+/** Tab when a list file's first non-blank line has a tab and no comma; else comma. */
+export function delimiterOfLine(text: string): CsvDelimiter {
+  return text.includes('\t') && !text.includes(',') ? '\t' : ',';
 }
 
 /** The records of `file` in order; bad records as `{ line, error }` in their place. */
@@ -105,7 +110,8 @@ export function isProblem(record: CsvRecord | CsvProblemRecord): record is CsvPr
   return 'error' in record;
 }
 
-function describeCsvError(error: CsvError): string {
+/** A csv-parse error in words (never the record's text). */
+export function describeCsvError(error: CsvError): string {
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return 'a quoted field opened here is never closed (every line after it was read into it)';

@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import { metricsFromScoresFile } from './scores-file-metrics.js';
 import { parseScoresCsv } from './scores-csv.js';
 
 describe('parseScoresCsv', () => {
@@ -81,5 +86,60 @@ describe('parseScoresCsv with a named type column', () => {
     ]);
     expect(parsed.types).toEqual(['easy-easy', 'hard-hard']);
     expect(Array.from(parsed.lines)).toEqual([2, 5]);
+  });
+});
+
+describe('parseScoresCsv through csv-parse, on real files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ddl-scores-csv-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const metricsOf = (name: string, text: string | Buffer) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    const read = metricsFromScoresFile(file);
+    if (!read.ok) throw new Error(read.message);
+    return read.metrics;
+  };
+
+  it('reads TSV (by extension or by a first line with tabs), quoted fields with the separator, a BOM', () => {
+    const lines = ['score\tlabel\ttype', '0.9\t1\t"easy\teasy"', '0.2\t0\t"easy\teasy"', '0.7\t1\thard-hard'];
+    for (const name of ['scores.tsv', 'scores.txt']) {
+      const metrics = metricsOf(name, `\uFEFF${lines.join('\r\n')}\r\n`);
+      expect(metrics.input).toMatchObject({ pairs: 3, skipped: 0, hasTypes: true, header: ['score', 'label', 'type'] });
+      expect(metrics.report.byType.map((t) => t.type).sort()).toEqual(['easy\teasy', 'hard-hard']);
+    }
+    const quoted = metricsOf('r-style.csv', '"score","label","type"\n"0.9","1","easy,easy"\n0.2,0,"a ""b"""\n');
+    expect(quoted.input).toMatchObject({ pairs: 2, skipped: 0 });
+    expect(quoted.report.byType.map((t) => t.type).sort()).toEqual(['a "b"', 'easy,easy']);
+  });
+
+  it('a quote left open or closed too early is reported at its line and loses no other line', () => {
+    const text = [
+      'score,label,type', // 1
+      '0.9,1,easy-easy', // 2
+      '0.8,1,"easy-easy', // 3: never closed
+      '0.1,0,easy-easy', // 4
+      '0.2,0,"easy"-easy', // 5: text after the closing quote
+      '0.7,1,easy-easy', // 6
+      'ab"c,"d', // 7: a quote inside a field, then one never closed
+      '0.3,0,easy-easy', // 8
+    ].join('\n');
+    const metrics = metricsOf('bad-quotes.csv', `${text}\n`);
+    expect(metrics.input.problems).toEqual([
+      { line: 3, message: 'unbalanced double quote' },
+      { line: 5, message: 'a quoted field is followed by other characters before the separator' },
+      { line: 7, message: expect.stringMatching(/quote|cannot be read/) },
+    ]);
+    expect(metrics.input).toMatchObject({ pairs: 4, skipped: 3 });
+    expect(metrics.report.overall).toMatchObject({ genuine: 2, impostor: 2 });
+  });
+
+  it('csv-parse alone cannot keep a bad quote to its line (why lines are split first)', () => {
+    // The options that come closest: every line after the quote is lost all the same.
+    const records = parse('0.8,1,"easy\n0.1,0,x\n0.7,1,y\n', {
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_records_with_error: true,
+    }) as string[][];
+    expect(records).toEqual([]);
   });
 });

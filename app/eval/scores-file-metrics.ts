@@ -61,7 +61,7 @@ export function metricsFromScoresFile(file: string, options: ScoresFileOptions =
   }
   let parsed: ParsedScores;
   try {
-    parsed = parseScoresCsv(text);
+    parsed = parseScoresCsv(text, { delimiter: /\.(tsv|tab)$/i.test(file) ? '\t' : undefined });
   } catch (error) {
     if (error instanceof ScoresLineTooLongError) return { ok: false, message: `"${file}" ${error.message}` };
     throw error;
