@@ -34,60 +34,69 @@ export function RunFilters({
         value={value.search}
         onChange={(e) => set({ search: e.target.value })}
       />
-      <select
-        className="input input-compact"
-        aria-label="Tag"
+      <FilterSelect
+        label="Tag"
         value={value.tag}
-        onChange={(e) => set({ tag: e.target.value })}
-      >
-        <option value="">any tag</option>
-        {tags.map((t) => (
-          <option key={t} value={t}>
-            {t}
-          </option>
-        ))}
-      </select>
-      <select
-        className="input input-compact"
-        aria-label="Status"
+        any="any tag"
+        options={tags.map((t) => ({ value: t, label: t }))}
+        onChange={(tag) => set({ tag })}
+      />
+      <FilterSelect
+        label="Status"
         value={value.status}
-        onChange={(e) => set({ status: e.target.value })}
-      >
-        <option value="">any status</option>
-        {runStatuses.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </select>
-      <select
-        className="input input-compact"
-        aria-label="Training dataset"
+        any="any status"
+        options={runStatuses.map((s) => ({ value: s, label: s }))}
+        onChange={(status) => set({ status })}
+      />
+      <FilterSelect
+        label="Training dataset"
         value={value.datasetId}
-        onChange={(e) => set({ datasetId: e.target.value })}
-      >
-        <option value="">all datasets</option>
-        {datasets.map((d) => (
-          <option key={d.id} value={d.id}>
-            {d.name}
-          </option>
-        ))}
-      </select>
-      <select
-        className="input input-compact"
-        aria-label="DDL"
+        any="all datasets"
+        options={datasets.map((d) => ({ value: d.id, label: d.name }))}
+        onChange={(datasetId) => set({ datasetId })}
+      />
+      <FilterSelect
+        label="DDL"
         value={value.ddl}
-        onChange={(e) => set({ ddl: e.target.value as RunFilterValues['ddl'] })}
-      >
-        <option value="">DDL on or off</option>
-        <option value="on">DDL on</option>
-        <option value="off">DDL off</option>
-      </select>
+        any="DDL on or off"
+        options={[
+          { value: 'on', label: 'DDL on' },
+          { value: 'off', label: 'DDL off' },
+        ]}
+        onChange={(ddl) => set({ ddl: ddl as RunFilterValues['ddl'] })}
+      />
       {JSON.stringify(value) !== JSON.stringify(noRunFilters) ? (
         <button type="button" className="button button-small" onClick={() => onChange(noRunFilters)}>
           Clear
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** One filter: a labelled select whose empty value means "no filter". */
+function FilterSelect({
+  label,
+  value,
+  any,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  /** The empty value's text ("any tag"). */
+  any: string;
+  options: Array<{ value: string; label: string }>;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select className="input input-compact" aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{any}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }
