@@ -23,6 +23,8 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const outDir = join(projectRoot, 'dist', `electron-webgpu-test-${process.pid}`);
 let root: string;
 let fixture: SynthFixture | undefined;
+/** Said in a test's name only when it is skipped for it. */
+const noAdapter = adapters.length === 0 ? ' (skipped: Dawn finds no WebGPU adapter at all)' : '';
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'ddl-lab-electron-webgpu-'));
@@ -55,7 +57,7 @@ describe('Electron and webgpu', () => {
   });
 
   it.skipIf(adapters.length === 0)(
-    'the main process engine answers system.info on webgpu with its adapter (skipped without any adapter)',
+    `the main process engine answers system.info on webgpu with its adapter${noAdapter}`,
     async () => {
       mkdirSync(join(root, 'app', 'dist', 'renderer'), { recursive: true });
       writeFileSync(join(root, 'app', 'dist', 'renderer', 'index.html'), '<!doctype html><title>DDL Lab</title>');
@@ -79,7 +81,7 @@ describe('Electron and webgpu', () => {
   );
 
   it.skipIf(adapters.length === 0)(
-    'the bundled run worker trains a run on webgpu and records the adapter (skipped without any adapter)',
+    `the bundled run worker trains a run on webgpu and records the adapter${noAdapter}`,
     async () => {
       const script = join(projectRoot, 'scripts', 'build-electron.mjs');
       const { buildElectron } = (await import(script)) as { buildElectron(out: string): Promise<string[]> };
