@@ -24,6 +24,19 @@ export function isSoftwareAdapter(info: Omit<AdapterInfo, 'software'> & { isFall
   return softwareMarks.test([info.vendor, info.architecture, info.device, info.description].join(' '));
 }
 
+/** Dawn's GPUAdapterInfo (or the probe's copy of it) as the lab records it. */
+export function adapterInfo(
+  raw: Partial<Omit<AdapterInfo, 'software'>> & { isFallbackAdapter?: boolean },
+): AdapterInfo {
+  const named = {
+    vendor: raw.vendor ?? '',
+    architecture: raw.architecture ?? '',
+    device: raw.device ?? '',
+    description: raw.description ?? '',
+  };
+  return { ...named, software: isSoftwareAdapter({ ...named, isFallbackAdapter: raw.isFallbackAdapter }) };
+}
+
 /** One line: "google swiftshader, SwiftShader driver 5.0.0, software adapter". */
 export function describeAdapter(a: AdapterInfo): string {
   const who = [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unknown vendor';
@@ -136,13 +149,7 @@ export async function openWebgpu(
     );
   }
   const raw = adapter.info;
-  const info: AdapterInfo = {
-    vendor: raw.vendor ?? '',
-    architecture: raw.architecture ?? '',
-    device: raw.device ?? '',
-    description: raw.description ?? '',
-    software: isSoftwareAdapter(raw),
-  };
+  const info = adapterInfo(raw);
   if (info.software && !options.allowSoftware) {
     throw new Error(
       `the adapter is ${describeAdapter(info)}: slower than wasm, so it runs only with LAB_BACKEND=webgpu`,

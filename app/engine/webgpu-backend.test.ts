@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fasterHint } from './backend.js';
-import { describeAdapter, gpuSelection, isSoftwareAdapter, parseAdapterList } from './webgpu-adapter.js';
+import { adapterInfo, describeAdapter, gpuSelection, isSoftwareAdapter, parseAdapterList } from './webgpu-adapter.js';
 import { adaptersForTests, webgpuTestEnv } from './webgpu-test-env.js';
 
 // The webgpu link of the backend chain, on whatever adapter Dawn finds (SwiftShader here and in CI).
@@ -58,6 +58,19 @@ describe('webgpu adapters', () => {
     expect(describeAdapter({ ...base, software: true })).toBe(
       'google swiftshader, SwiftShader driver 5.0.0, software adapter',
     );
+  });
+
+  it("records Dawn's adapter info (or the probe's copy): missing names empty, software by flag or name", () => {
+    expect(adapterInfo({ vendor: 'nvidia', description: 'RTX 3060' })).toEqual({
+      vendor: 'nvidia',
+      architecture: '',
+      device: '',
+      description: 'RTX 3060',
+      software: false,
+    });
+    expect(adapterInfo({ vendor: 'nvidia', isFallbackAdapter: true }).software).toBe(true);
+    expect(adapterInfo({ description: 'llvmpipe (LLVM 19.1.7)' })).not.toHaveProperty('isFallbackAdapter');
+    expect(adapterInfo({ description: 'llvmpipe (LLVM 19.1.7)' }).software).toBe(true);
   });
 
   it('reads LAB_GPU as a power preference, an index or part of a name, and parses Dawn adapter list', () => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { isSoftwareAdapter, type AdapterInfo } from './webgpu-adapter.js';
+import { adapterInfo, type AdapterInfo } from './webgpu-adapter.js';
 
 // The automatic backend chain asks a child process which adapter Dawn would open, so Dawn's native
 // warnings about unusable Vulkan drivers (Mesa's lavapipe prints one on every start) go to the
@@ -41,16 +41,8 @@ export function probeDefaultAdapter(env: NodeJS.ProcessEnv = process.env): Promi
         if (error)
           return resolve({ kind: 'failed', reason: `the adapter probe failed: ${error.message.split('\n')[0]}` });
         try {
-          const raw = JSON.parse(stdout) as (Omit<AdapterInfo, 'software'> & { isFallbackAdapter?: boolean }) | null;
-          if (!raw) return resolve({ kind: 'none' });
-          const adapter: AdapterInfo = {
-            vendor: raw.vendor ?? '',
-            architecture: raw.architecture ?? '',
-            device: raw.device ?? '',
-            description: raw.description ?? '',
-            software: isSoftwareAdapter(raw),
-          };
-          resolve({ kind: 'adapter', adapter });
+          const raw = JSON.parse(stdout) as Parameters<typeof adapterInfo>[0] | null;
+          resolve(raw ? { kind: 'adapter', adapter: adapterInfo(raw) } : { kind: 'none' });
         } catch {
           resolve({ kind: 'failed', reason: `the adapter probe printed ${JSON.stringify(stdout.slice(0, 200))}` });
         }
