@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrainedFixture, type TrainedFixture } from '../../../app/eval/run/test-support/trained-run.js';
+import { runCli, type CliResult } from '../test-support/run-cli.js';
 
 // The acceptance path for insightface's verification sets: `ddl-lab dataset import lfw-like.bin`,
 // then `ddl-lab eval RUN --pairs ID` with a real (tiny) trained run reports 10-fold accuracy on
 // the file's own ten contiguous folds.
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../../app/data/insightface/fixtures/lfw-like-p4.bin', import.meta.url));
 let fixture: TrainedFixture;
 
@@ -16,18 +15,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fixture?.cleanup());
 
-function ddlLab(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ddl-lab.js', ...args, '--data-dir', fixture.dataDir], {
-      cwd: root,
-      env: { ...process.env, LAB_THREADS: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function ddlLab(...args: string[]): Promise<CliResult> {
+  return runCli([...args, '--data-dir', fixture.dataDir]);
 }
 
 describe('ddl-lab dataset import FILE.bin, then ddl-lab eval', () => {

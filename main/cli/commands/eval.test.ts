@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrainedFixture, type TrainedFixture } from '../../../app/eval/run/test-support/trained-run.js';
 import { getEvaluation, listEvaluations } from '../../../app/store/evaluations-repo.js';
 import { insertRun } from '../../../app/store/runs-repository.js';
+import { runCli, type CliResult } from '../test-support/run-cli.js';
 
 // The real `ddl-lab eval` command on a data directory holding a real (tiny) trained run: it
 // prints the metrics overall and per pair type, stores the evaluation, and explains bad requests.
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 let fixture: TrainedFixture;
 
 beforeAll(async () => {
@@ -16,22 +14,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => fixture?.cleanup());
 
-function ddlLab(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ddl-lab.js', 'eval', ...args, '--data-dir', fixture.dataDir], {
-      cwd: root,
-      env: { ...process.env, LAB_THREADS: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function ddlLab(...args: string[]): Promise<CliResult> {
+  return runCli(['eval', ...args, '--data-dir', fixture.dataDir]);
 }
 
 describe('ddl-lab eval', () => {

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../app/engine/backend.js';
 import { fsGraphModel, pretrainedGraphPath } from '../../../app/models/zoo/index.js';
@@ -13,12 +11,12 @@ import { listCheckpoints } from '../../../app/store/runs-checkpoints.js';
 import { getRunRecord, listRunRecords } from '../../../app/store/runs-repository.js';
 import { createSynthFixture, type SynthFixture } from '../../../app/train/test-support/synth-fixture.js';
 import { trainInProcess } from '../../../app/train/test-support/train-in-process.js';
+import { runCli, type CliResult } from '../test-support/run-cli.js';
 
 // The real `ddl-lab models`, `embed` and `eval-model` commands: the zoo's list, embeddings of real
 // face crops equal to the original graph model's, and a pretrained model evaluated and fine-tuned
 // as a run on a small SynthFaces dataset.
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 let fixture: SynthFixture;
 let facesDir: string;
 
@@ -33,18 +31,8 @@ afterAll(() => {
   if (facesDir) rmSync(facesDir, { recursive: true, force: true });
 });
 
-function ddlLab(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ddl-lab.js', ...args], {
-      cwd: root,
-      env: { ...process.env, LAB_THREADS: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function ddlLab(...args: string[]): Promise<CliResult> {
+  return runCli(args);
 }
 
 describe('ddl-lab models / embed / eval-model', () => {

@@ -1,34 +1,22 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrainedFixture, type TrainedFixture } from '../../../app/eval/run/test-support/trained-run.js';
 import { getEvaluation } from '../../../app/store/evaluations-repo.js';
 import { listFailures } from '../../../app/store/evaluations-failures.js';
 import { imageCount } from '../../../app/store/images-repo.js';
+import { runCli, type CliResult } from '../test-support/run-cli.js';
 
 // The real `ddl-lab` process: `eval export` (JSON, per-type CSV, failures CSV) of an evaluation that
 // `ddl-lab eval` stored, and `runs embeddings` (CSV, .npy) of a real (tiny) trained run.
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 let fixture: TrainedFixture;
 let out: string;
 let evaluationId: number;
 
-function ddlLab(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ddl-lab.js', ...args], {
-      cwd: root,
-      env: { ...process.env, LAB_THREADS: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function ddlLab(...args: string[]): Promise<CliResult> {
+  return runCli(args);
 }
 
 const data = () => ['--data-dir', fixture.dataDir];

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrainedFixture, type TrainedFixture } from '../../../app/eval/run/test-support/trained-run.js';
 import { countMetricRows } from '../../../app/store/runs-series.js';
+import { runCli, type CliResult } from '../test-support/run-cli.js';
 
 // The real `ddl-lab` process: --version, `runs export` in each format and `eval --scores-out`
 // read back by `metrics --scores`, on a data directory holding a real (tiny) trained run.
@@ -23,18 +23,8 @@ afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
-function ddlLab(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ddl-lab.js', ...args], {
-      cwd: root,
-      env: { ...process.env, LAB_THREADS: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function ddlLab(...args: string[]): Promise<CliResult> {
+  return runCli(args);
 }
 
 describe('ddl-lab --version', () => {
