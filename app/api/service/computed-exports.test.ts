@@ -2,12 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobInfo } from '../contract/index.js';
 import { metricsFromScoresFile } from '../../eval/index.js';
 import { createTrainedFixture, type TrainedFixture } from '../../eval/run/test-support/trained-run.js';
 import { getEvaluation } from '../../store/evaluations-repo.js';
 import { createLabService } from './lab-service.js';
-import { serviceCalls } from './test-support/service-calls.js';
+import { jobFinished, serviceCalls } from './test-support/service-calls.js';
 import type { LabService } from './types.js';
 
 // exports.compute / exports.computed over a real lab: a tiny trained run, a real evaluation process,
@@ -21,16 +20,7 @@ let evaluationId: string;
 let out: string;
 const { call, refused } = serviceCalls(() => service);
 
-function finished(jobId: string): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const stop = service.subscribe((e) => {
-      if (e.type === 'job.finished' && e.payload.id === jobId) {
-        stop();
-        resolve(e.payload);
-      }
-    });
-  });
-}
+const finished = (jobId: string) => jobFinished(service, jobId);
 
 async function computed(params: Parameters<typeof call<'exports.compute'>>[1]) {
   const { jobId } = await call('exports.compute', params);

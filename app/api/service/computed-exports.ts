@@ -9,6 +9,7 @@ import { getPairList } from '../../store/pairs-repo.js';
 import { latestCheckpoint, listCheckpoints } from '../../store/runs-checkpoints.js';
 import { getRunRecord } from '../../store/runs-repository.js';
 import type { HandlersOf, ServiceContext } from './context.js';
+import { requestErrorCodes } from './evaluation-handlers.js';
 import { dbId } from './ids.js';
 
 // exports.compute / exports.computed: exports that need the model again (an evaluation's per-pair
@@ -29,15 +30,6 @@ interface Kept {
   folder: string;
   files: ComputedFile[];
 }
-
-const requestProblemCodes = {
-  'unknown-run': 'not_found',
-  'unknown-pair-list': 'not_found',
-  'unknown-checkpoint': 'not_found',
-  'unknown-split': 'not_found',
-  'no-checkpoint': 'conflict',
-  'missing-checkpoint': 'conflict',
-} as const;
 
 const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
 
@@ -87,7 +79,7 @@ export class ComputedExports {
     } catch (error) {
       if (error instanceof LabApiError) throw error;
       if (error instanceof EvaluationRequestError) {
-        throw new LabApiError(requestProblemCodes[error.problem], capitalised(error.message));
+        throw new LabApiError(requestErrorCodes[error.problem], capitalised(error.message));
       }
       throw new LabApiError('conflict', capitalised((error as Error).message));
     }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobInfo, LabParams } from '../contract/index.js';
+import type { LabParams } from '../contract/index.js';
 import { createTrainedFixture, type TrainedFixture } from '../../eval/run/test-support/trained-run.js';
 import { imageHardness } from '../../store/evaluations-hardness.js';
 import { createLabService } from './lab-service.js';
-import { serviceCalls } from './test-support/service-calls.js';
+import { jobFinished, serviceCalls } from './test-support/service-calls.js';
 import type { LabService } from './types.js';
 
 // evaluations.* over a real data directory with a real (tiny) trained run: evaluations are stored,
@@ -15,16 +15,7 @@ let service: LabService;
 
 const { call, refused } = serviceCalls(() => service);
 
-function finished(jobId: string): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const stop = service.subscribe((e) => {
-      if (e.type === 'job.finished' && e.payload.id === jobId) {
-        stop();
-        resolve(e.payload);
-      }
-    });
-  });
-}
+const finished = (jobId: string) => jobFinished(service, jobId);
 
 async function evaluate(params: Partial<LabParams<'evaluations.run'>> = {}): Promise<string> {
   const { jobId } = await call('evaluations.run', {

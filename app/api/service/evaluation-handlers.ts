@@ -61,7 +61,8 @@ export class EvaluationStore {
   }
 }
 
-const requestErrorCodes: Record<EvaluationRequestProblem, 'not_found' | 'conflict'> = {
+/** The LabApi error code of each reason app/eval/run refuses an evaluation for. */
+export const requestErrorCodes: Record<EvaluationRequestProblem, 'not_found' | 'conflict'> = {
   'unknown-run': 'not_found',
   'unknown-pair-list': 'not_found',
   'unknown-checkpoint': 'not_found',

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobInfo } from '../contract/index.js';
 import { importDataset } from '../../data/import-dataset.js';
 import { generateSynthFaces } from '../../data/synth/index.js';
 import { createTrainedFixture, trainTinyRun, type TrainedFixture } from '../../eval/run/test-support/trained-run.js';
 import { countMetricRows } from '../../store/runs-series.js';
 import { listPairLists } from '../../store/pairs-repo.js';
 import { createLabService } from './lab-service.js';
-import { serviceCalls } from './test-support/service-calls.js';
+import { jobFinished, serviceCalls } from './test-support/service-calls.js';
 import type { LabService } from './types.js';
 
 // Run management and "evaluate anywhere" through the service's validating dispatch, over a real lab:
@@ -22,16 +21,7 @@ let otherPairListId: number;
 let service: LabService;
 const { call, refused } = serviceCalls(() => service);
 
-function finished(jobId: string): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const stop = service.subscribe((e) => {
-      if (e.type === 'job.finished' && e.payload.id === jobId) {
-        stop();
-        resolve(e.payload);
-      }
-    });
-  });
-}
+const finished = (jobId: string) => jobFinished(service, jobId);
 
 async function evaluate(runId: number, pairListId: number): Promise<string> {
   const { jobId } = await call('evaluations.run', { runId: String(runId), pairListId: String(pairListId) });

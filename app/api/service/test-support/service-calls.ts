@@ -1,4 +1,4 @@
-import type { LabMethod, LabParams, LabResponse, LabResult } from '../../contract/index.js';
+import type { JobInfo, LabMethod, LabParams, LabResponse, LabResult } from '../../contract/index.js';
 import { dispatchLabCall } from '../../dispatch.js';
 import type { LabService } from '../types.js';
 
@@ -18,4 +18,16 @@ export function serviceCalls(service: () => LabService) {
       return response.error;
     },
   };
+}
+
+/** For tests: resolves with the job's `job.finished` event (subscribe before the job can finish). */
+export function jobFinished(service: LabService, jobId: string): Promise<JobInfo> {
+  return new Promise((resolve) => {
+    const stop = service.subscribe((e) => {
+      if (e.type === 'job.finished' && e.payload.id === jobId) {
+        stop();
+        resolve(e.payload);
+      }
+    });
+  });
 }
