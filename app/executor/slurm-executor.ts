@@ -36,6 +36,7 @@ export class SlurmExecutor implements RunExecutor {
   readonly name = 'slurm' as const;
   private readonly settings: SlurmSettings;
   private readonly followers = new Map<number, Promise<RunRecord>>();
+  private stopped = new AbortController();
 
   constructor(
     private readonly db: LabDatabase,
@@ -44,6 +45,11 @@ export class SlurmExecutor implements RunExecutor {
     private readonly commands: SlurmCommands = slurmCommands,
   ) {
     this.settings = checkSlurmSettings({ ...settings, sharedDir: resolve(settings.sharedDir) });
+  }
+
+  /** The folder the bundles go to. */
+  get sharedDir(): string {
+    return this.settings.sharedDir;
   }
 
   async start(runIds: number[], options: { env?: Record<string, string> } = {}): Promise<ExecutorJob[]> {
@@ -98,12 +104,33 @@ export class SlurmExecutor implements RunExecutor {
     return refreshSlurmRun(this.db, this.dataDir, runId, this.commands);
   }
 
+  /**
+   * Stops following (the jobs keep running on the cluster): every follower resolves with its run
+   * as last seen, queued or running; a later follow() picks the runs up again.
+   */
+  stopFollowing(): void {
+    this.stopped.abort();
+    this.stopped = new AbortController();
+  }
+
   private async poll(runId: number): Promise<RunRecord> {
     const pollMs = (this.settings.pollSeconds ?? 5) * 1000;
+    const { signal } = this.stopped;
     for (;;) {
       const run = await this.refresh(runId);
-      if (finalStatuses.has(run.status)) return run;
-      await new Promise((r) => setTimeout(r, pollMs));
+      if (finalStatuses.has(run.status) || signal.aborted) return run;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', wake);
+          resolve();
+        }, pollMs);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+      if (signal.aborted) return getRunRecord(this.db, runId) as RunRecord;
     }
   }
 
