@@ -236,9 +236,16 @@ function externalState(
     jobState,
   };
   const now = new Date().toISOString();
-  // The worker's final word wins: it checkpointed and said how it ended.
+  // The worker's final word wins: it checkpointed and said how it ended. The lab stops looking at
+  // an ended run, so a job still winding down is recorded as COMPLETING, never left RUNNING.
   if (status && status.state !== 'running')
-    return { ...base, status: status.state, error: status.error, finishedAt: status.updatedAt };
+    return {
+      ...base,
+      jobState: liveJobStates.has(jobState) ? 'COMPLETING' : jobState,
+      status: status.state,
+      error: status.error,
+      finishedAt: status.updatedAt,
+    };
   if (liveJobStates.has(jobState)) {
     const running = status?.state === 'running' && jobState !== 'PENDING';
     return { ...base, status: running ? 'running' : 'queued', error: null, finishedAt: null };

@@ -68,7 +68,7 @@ export function readSlurmSettingsFile(dataDir: string): SlurmSettingsInput {
 
 /** Replaces the stored settings (checked first; nothing is written when a value is refused). */
 export function writeSlurmSettingsFile(dataDir: string, settings: SlurmSettingsInput): SlurmSettingsInput {
-  const checked = checkSlurmSettingsInput(settings, slurmSettingsPath(dataDir));
+  const checked = checkSlurmSettingsInput(settings, `${slurmSettingsPath(dataDir)} (left unchanged)`);
   const ordered = Object.fromEntries(
     slurmSettingFields.filter((f) => checked[f] !== undefined).map((f) => [f, checked[f]]),
   );

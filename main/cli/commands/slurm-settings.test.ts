@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// `ddl-lab slurm settings`: shows the data folder's slurm.json, changes it with --set/--unset, and
+// refuses a bad value naming the file, the field and the value, leaving the file as it was.
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'ddl-slurm-settings-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const settings = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/ddl-lab.js', 'slurm', 'settings', ...args, '--data-dir', dir], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+
+describe('ddl-lab slurm settings', () => {
+  it('shows the defaults, sets fields, refuses bad values without writing, and unsets', () => {
+    const empty = settings();
+    expect(empty.status).toBe(0);
+    expect(empty.stdout).toContain('not written yet: all defaults');
+    expect(empty.stdout).toContain(`sharedDir   ${join(dir, 'bundles')} (default)`);
+
+    const set = settings(
+      '--set',
+      'partition=gpu',
+      '--set',
+      'cpus=4',
+      '--set',
+      'setup=module load nodejs/20',
+      '--set',
+      'setup=export LAB_BACKEND=wasm',
+      '--json',
+    );
+    expect(set.stderr).toBe('');
+    expect(JSON.parse(set.stdout)).toEqual({
+      file: join(dir, 'slurm.json'),
+      settings: { partition: 'gpu', cpus: 4, setup: ['module load nodejs/20', 'export LAB_BACKEND=wasm'] },
+      sharedDir: join(dir, 'bundles'),
+    });
+    const written = readFileSync(join(dir, 'slurm.json'), 'utf8');
+
+    const bad = settings('--set', 'cpus=lots', '--set', 'time=an hour');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe(
+      `ddl-lab slurm: ${join(dir, 'slurm.json')} (left unchanged): time must be minutes, HH:MM:SS or D-HH:MM:SS, got "an hour"; cpus must be a number, got "lots"\n`,
+    );
+    expect(readFileSync(join(dir, 'slurm.json'), 'utf8')).toBe(written);
+    const unknown = settings('--set', 'partion=gpu');
+    expect([unknown.status, unknown.stderr]).toEqual([1, expect.stringMatching(/unknown field "partion"/)]);
+
+    const unset = settings('--unset', 'setup', '--set', 'cpus=');
+    expect(unset.status).toBe(0);
+    expect(unset.stdout).toMatch(/partition {3}gpu\n/);
+    expect(unset.stdout).toMatch(/cpus {8}\(1\)\n/);
+    expect(unset.stdout).toMatch(/setup {7}\(none\)\n/);
+    expect(JSON.parse(readFileSync(join(dir, 'slurm.json'), 'utf8'))).toEqual({ partition: 'gpu' });
+
+    const misplaced = spawnSync(process.execPath, ['bin/ddl-lab.js', 'slurm', 'status', '--set', 'cpus=2'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(misplaced.status).toBe(2);
+    expect(misplaced.stderr).toMatch(/--set and --unset belong to ddl-lab slurm settings/);
+  });
+});
