@@ -63,6 +63,8 @@ const documentedMethods = [
   'evaluations.benchmarks',
   'evaluations.table',
   'exports.file',
+  'slurm.getSettings',
+  'slurm.setSettings',
 ];
 
 const token = 't'.repeat(48);
