@@ -6,11 +6,14 @@ import {
   applyExternalRunState,
   getRunExecution,
   listExternalRunsInFlight,
+  runStepMetrics,
   setRunExecution,
   setRunJobState,
   type ExternalRunState,
 } from '../store/runs-executor.js';
 import { getRunRecord, requeueRun, resumableStatuses, type RunRecord } from '../store/runs-repository.js';
+import type { RunProgressEvent } from '../train/events.js';
+import { lossTermNames, type LossTermName } from '../vocabulary/index.js';
 import { createBundle } from './bundle-create.js';
 import { importBundle } from './bundle-import.js';
 import { bundlePaths, readBundleStatus, readSubmission, writeFileAtomic, type BundleStatus } from './bundle-layout.js';
@@ -37,6 +40,7 @@ export class SlurmExecutor implements RunExecutor {
   private readonly settings: SlurmSettings;
   private readonly followers = new Map<number, Promise<RunRecord>>();
   private stopped = new AbortController();
+  private readonly progressListeners = new Set<(event: RunProgressEvent) => void>();
 
   constructor(
     private readonly db: LabDatabase,
@@ -105,6 +109,33 @@ export class SlurmExecutor implements RunExecutor {
   }
 
   /**
+   * Live progress of the followed runs: at each poll that imported new steps, the newest step as a
+   * `run.progress` event (the same shape local runs send; steps between two polls are in the rows).
+   */
+  subscribe(listener: (event: RunProgressEvent) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  private reportProgress(run: RunRecord): void {
+    if (this.progressListeners.size === 0) return;
+    const metrics = runStepMetrics(this.db, run.id, run.lastStep);
+    const terms: Partial<Record<LossTermName, number>> = {};
+    for (const name of lossTermNames) if (metrics[name] !== undefined) terms[name] = metrics[name];
+    const event: RunProgressEvent = {
+      type: 'run.progress',
+      runId: run.id,
+      step: run.lastStep,
+      totalSteps: run.totalSteps,
+      lr: metrics.lr ?? Number.NaN,
+      imagesPerSecond: metrics.imagesPerSecond ?? 0,
+      terms,
+      metrics,
+    };
+    for (const listener of this.progressListeners) listener(event);
+  }
+
+  /**
    * Stops following (the jobs keep running on the cluster): every follower resolves with its run
    * as last seen, queued or running; a later follow() picks the runs up again.
    */
@@ -116,8 +147,13 @@ export class SlurmExecutor implements RunExecutor {
   private async poll(runId: number): Promise<RunRecord> {
     const pollMs = (this.settings.pollSeconds ?? 5) * 1000;
     const { signal } = this.stopped;
+    let seen = getRunRecord(this.db, runId)?.lastStep ?? 0;
     for (;;) {
       const run = await this.refresh(runId);
+      if (run.lastStep > seen) {
+        seen = run.lastStep;
+        this.reportProgress(run);
+      }
       if (finalStatuses.has(run.status) || signal.aborted) return run;
       await new Promise<void>((resolve) => {
         const wake = () => {

@@ -287,7 +287,7 @@ class CellRunner {
           this.options.onPhase?.(
             `${what}: following Slurm job ${execution.jobId} (${execution.jobState ?? 'submitted'})`,
           );
-          return this.executors.slurm().follow(id); // submitted by an earlier runner: never submitted twice
+          return this.followRemote(id, key, this.executors.slurm().follow(id)); // submitted by an earlier runner: never twice
         }
         if (now.status === 'running') return this.waitWhileRunning(id); // a worker of a killed runner finishing its step
         if (now.status === 'queued') return this.startRun(id, key);
@@ -296,7 +296,7 @@ class CellRunner {
           this.options.onPhase?.(
             `${what}: resuming from step ${now.lastStep} (it was ${now.status})${remote ? `, resubmitting its bundle` : ''}`,
           );
-          if (remote) return (await this.executors.slurm().resume(id)).done; // from the bundle's checkpoint
+          if (remote) return this.followRemote(id, key, (await this.executors.slurm().resume(id)).done); // from the bundle's checkpoint
           if (!requeueRun(this.db, id)) return getRunRecord(this.db, id)!;
           return this.followLocal(id, key);
         }
@@ -340,7 +340,23 @@ class CellRunner {
   private startRun(runId: number, key: CellKey): Promise<RunRecord> {
     if (this.executors.name === 'local') return this.followLocal(runId, key);
     this.batched ??= new BatchedStarts(this.executors.slurm(), this.options.env);
-    return this.batched.start(runId, key.arm === 'stage1' ? 'stage 1' : `variant ${key.variant}`);
+    return this.followRemote(
+      runId,
+      key,
+      this.batched.start(runId, key.arm === 'stage1' ? 'stage 1' : `variant ${key.variant}`),
+    );
+  }
+
+  /** A Slurm run's live progress (each poll's newest imported step) to the caller, until `done`. */
+  private async followRemote(runId: number, key: CellKey, done: Promise<RunRecord>): Promise<RunRecord> {
+    const unsubscribe = this.executors.slurm().subscribe((event) => {
+      if (event.runId === runId) this.options.onRunEvent?.(event, key);
+    });
+    try {
+      return await done;
+    } finally {
+      unsubscribe();
+    }
   }
 
   private async followLocal(runId: number, key: CellKey): Promise<RunRecord> {

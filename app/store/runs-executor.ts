@@ -204,3 +204,14 @@ export function runSeriesExtent(
   };
   return { lastStep: m.last ?? 0, metricSteps: m.steps, histogramSteps: h.steps };
 }
+
+/** The metrics recorded for one step of a run, by name (a run's live progress as last imported). */
+export function runStepMetrics(db: LabDatabase, runId: number, step: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of sql(db, 'SELECT name, value FROM run_metrics WHERE run_id = ? AND step = ?').all(runId, step) as {
+    name: string;
+    value: number | null;
+  }[])
+    if (row.value !== null) out[row.name] = row.value;
+  return out;
+}

@@ -102,6 +102,7 @@ describe.skipIf(missing.length > 0)(title, () => {
       sharedDir: join(dir, 'elsewhere'),
       time: '30',
       setup: ['export SETTINGS_SEEN=1'],
+      pollSeconds: 1,
     });
 
     // The runner is killed once the stage 1s are submitted; the jobs go on without it.
@@ -129,6 +130,8 @@ describe.skipIf(missing.length > 0)(title, () => {
       .result;
     expect(again.stderr).toMatch(/resuming experiment 1/);
     expect(again.stderr).toMatch(/following Slurm job \d+_[01]/);
+    // Live progress of the Slurm runs, read from their bundles at each poll.
+    expect(again.stderr).toMatch(/seed [12] reference ddl 3\/3/);
     expect(again.code, again.stderr).toBe(0);
     const fromSlurm = JSON.parse(again.stdout) as ExperimentView;
     expect([fromSlurm.status, fromSlurm.progress]).toEqual(['completed', { done: 6, total: 6 }]);
