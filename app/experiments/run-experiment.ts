@@ -110,13 +110,13 @@ export async function runExperiment(
   let slurm: SlurmExecutor | undefined;
   const slurmExecutor = () =>
     (slurm ??= new SlurmExecutor(db, options.dataDir, options.slurm ?? effectiveSlurmSettings(options.dataDir)));
-  if (executor === 'slurm') slurmExecutor(); // bad settings are refused before anything is made
   const stop = () => {
     void manager.shutdown();
     slurm?.stopFollowing(); // the jobs go on; the next runner follows them
   };
   options.signal?.addEventListener('abort', stop);
   try {
+    if (executor === 'slurm') slurmExecutor(); // bad settings are refused (the experiment fails) before anything is made
     manager.recover(); // runs of a killed runner whose workers are gone become interrupted
     const backend = await initBackend(); // evaluations embed in this process
     const limit = options.concurrency ?? experimentConcurrency(backend.name);

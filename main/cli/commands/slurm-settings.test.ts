@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +66,25 @@ describe('ddl-lab slurm settings', () => {
     });
     expect(misplaced.status).toBe(2);
     expect(misplaced.stderr).toMatch(/--set and --unset belong to ddl-lab slurm settings/);
+  });
+
+  it('an experiment on Slurm with a bad slurm.json is refused naming the file, field and value, before anything runs', () => {
+    const lab = join(dir, 'bad-lab');
+    const file = join(dir, 'exp.json');
+    writeFileSync(file, JSON.stringify({ name: 'refused', variants: [{ name: 'a' }], seeds: [1] }));
+    mkdirSync(lab);
+    writeFileSync(join(lab, 'slurm.json'), JSON.stringify({ gpus: -1 }));
+    const refused = spawnSync(
+      process.execPath,
+      ['bin/ddl-lab.js', 'experiment', 'run', file, '--executor', 'slurm', '--data-dir', lab],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`ddl-lab experiment: ${join(lab, 'slurm.json')}: gpus must be at least 0, got -1`);
+    const shown = spawnSync(process.execPath, ['bin/ddl-lab.js', 'experiment', 'list', '--data-dir', lab], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(shown.stdout).toMatch(/refused {2}failed/);
   });
 });
