@@ -46,7 +46,7 @@ const usage = `Usage: ddl-lab slurm status [RUN] [--json]   the job's state, wit
                                              the job runs first, e.g. "module load nodejs/20"; several
                                              --set setup=... make the list), command, pollSeconds;
                                              FIELD= (empty) or --unset FIELD goes back to the default
-Runs go to Slurm with --executor slurm (e.g. ddl-lab demo --executor slurm). RUN is an id or a name.
+Runs go to Slurm with --executor slurm (ddl-lab experiment run FILE.json, ddl-lab demo). RUN is an id or a name.
 Common: --data-dir DIR
 `;
 
