@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run as runSlurm } from './slurm.js';
 
 // `ddl-lab slurm settings`: shows the data folder's slurm.json, changes it with --set/--unset, and
 // refuses a bad value naming the file, the field and the value, leaving the file as it was.
@@ -12,20 +13,30 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ddl-slurm-settings-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const settings = (...args: string[]) =>
-  spawnSync(process.execPath, ['bin/ddl-lab.js', 'slurm', 'settings', ...args, '--data-dir', dir], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+/** The command in this process (as bin/ddl-lab.js runs it), its output captured: no Node start per call. */
+async function settings(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const capture = (stream: 'stdout' | 'stderr') =>
+    vi.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out[stream] += String(chunk);
+      return true;
+    });
+  const spies = [capture('stdout'), capture('stderr')];
+  try {
+    return { status: await runSlurm(['settings', ...args, '--data-dir', dir]), ...out };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
 
 describe('ddl-lab slurm settings', () => {
-  it('shows the defaults, sets fields, refuses bad values without writing, and unsets', () => {
-    const empty = settings();
+  it('shows the defaults, sets fields, refuses bad values without writing, and unsets', async () => {
+    const empty = await settings();
     expect(empty.status).toBe(0);
     expect(empty.stdout).toContain('not written yet: all defaults');
     expect(empty.stdout).toContain(`sharedDir   ${join(dir, 'bundles')} (default)`);
 
-    const set = settings(
+    const set = await settings(
       '--set',
       'partition=gpu',
       '--set',
@@ -44,16 +55,16 @@ describe('ddl-lab slurm settings', () => {
     });
     const written = readFileSync(join(dir, 'slurm.json'), 'utf8');
 
-    const bad = settings('--set', 'cpus=lots', '--set', 'time=an hour');
+    const bad = await settings('--set', 'cpus=lots', '--set', 'time=an hour');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(
       `ddl-lab slurm: ${join(dir, 'slurm.json')} (left unchanged): time must be minutes, HH:MM:SS or D-HH:MM:SS, got "an hour"; cpus must be a number, got "lots"\n`,
     );
     expect(readFileSync(join(dir, 'slurm.json'), 'utf8')).toBe(written);
-    const unknown = settings('--set', 'partion=gpu');
+    const unknown = await settings('--set', 'partion=gpu');
     expect([unknown.status, unknown.stderr]).toEqual([1, expect.stringMatching(/unknown field "partion"/)]);
 
-    const unset = settings('--unset', 'setup', '--set', 'cpus=');
+    const unset = await settings('--unset', 'setup', '--set', 'cpus=');
     expect(unset.status).toBe(0);
     expect(unset.stdout).toMatch(/partition {3}gpu\n/);
     expect(unset.stdout).toMatch(/cpus {8}\(1\)\n/);
@@ -63,7 +74,7 @@ describe('ddl-lab slurm settings', () => {
     const misplaced = spawnSync(process.execPath, ['bin/ddl-lab.js', 'slurm', 'status', '--set', 'cpus=2'], {
       cwd: root,
       encoding: 'utf8',
-    });
+    }); // the real command line, once
     expect(misplaced.status).toBe(2);
     expect(misplaced.stderr).toMatch(/--set and --unset belong to ddl-lab slurm settings/);
   });
