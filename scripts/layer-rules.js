@@ -197,6 +197,7 @@ export const appLayers = [
     restrictions: [
       'app/experiments/**',
       'app/demo/**',
+      'app/executor/**',
       'app/lab/**',
       'app/train/**',
       'app/eval/**',

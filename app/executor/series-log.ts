@@ -80,3 +80,41 @@ export function readSeriesLog<T extends { step: number }>(
   }
   return { steps: [...byStep.values()].sort((a, b) => a.step - b.step), attempts, skipped };
 }
+
+/** One line of a series file as the incremental import applies it, in file order. */
+export type SeriesEntry<T> = { attempt: AttemptLine } | { line: T };
+
+/**
+ * The complete lines of a series file from byte `offset` on (a line still being written is left
+ * for the next read), and the offset after them. Lines are interpreted as readSeriesLog does.
+ */
+export function readSeriesLinesFrom<T extends { step: number }>(
+  file: string,
+  offset: number,
+): { entries: SeriesEntry<T>[]; end: number; skipped: number } {
+  if (!existsSync(file)) return { entries: [], end: offset, skipped: 0 };
+  const bytes = readFileSync(file);
+  const last = bytes.lastIndexOf(0x0a);
+  if (last < offset) return { entries: [], end: offset, skipped: 0 };
+  const entries: SeriesEntry<T>[] = [];
+  let skipped = 0;
+  for (const text of bytes
+    .subarray(offset, last + 1)
+    .toString('utf8')
+    .split('\n')) {
+    if (text.trim() === '') continue;
+    let line: unknown;
+    try {
+      line = JSON.parse(text);
+    } catch {
+      skipped += 1;
+      continue;
+    }
+    const l = (typeof line === 'object' && line !== null ? line : {}) as Partial<AttemptLine> & { step?: unknown };
+    if (typeof l.attempt === 'number' && typeof l.resumeFrom === 'number')
+      entries.push({ attempt: { attempt: l.attempt, resumeFrom: l.resumeFrom } });
+    else if (typeof l.step === 'number' && Number.isInteger(l.step)) entries.push({ line: line as T });
+    else skipped += 1;
+  }
+  return { entries, end: last + 1, skipped };
+}

@@ -6,11 +6,14 @@ import {
   applyExternalRunState,
   getRunExecution,
   listExternalRunsInFlight,
+  runStepMetrics,
   setRunExecution,
   setRunJobState,
   type ExternalRunState,
 } from '../store/runs-executor.js';
 import { getRunRecord, requeueRun, resumableStatuses, type RunRecord } from '../store/runs-repository.js';
+import type { RunProgressEvent } from '../train/events.js';
+import { lossTermNames, type LossTermName } from '../vocabulary/index.js';
 import { createBundle } from './bundle-create.js';
 import { importBundle } from './bundle-import.js';
 import { bundlePaths, readBundleStatus, readSubmission, writeFileAtomic, type BundleStatus } from './bundle-layout.js';
@@ -36,6 +39,8 @@ export class SlurmExecutor implements RunExecutor {
   readonly name = 'slurm' as const;
   private readonly settings: SlurmSettings;
   private readonly followers = new Map<number, Promise<RunRecord>>();
+  private stopped = new AbortController();
+  private readonly progressListeners = new Set<(event: RunProgressEvent) => void>();
 
   constructor(
     private readonly db: LabDatabase,
@@ -44,6 +49,11 @@ export class SlurmExecutor implements RunExecutor {
     private readonly commands: SlurmCommands = slurmCommands,
   ) {
     this.settings = checkSlurmSettings({ ...settings, sharedDir: resolve(settings.sharedDir) });
+  }
+
+  /** The folder the bundles go to. */
+  get sharedDir(): string {
+    return this.settings.sharedDir;
   }
 
   async start(runIds: number[], options: { env?: Record<string, string> } = {}): Promise<ExecutorJob[]> {
@@ -98,12 +108,65 @@ export class SlurmExecutor implements RunExecutor {
     return refreshSlurmRun(this.db, this.dataDir, runId, this.commands);
   }
 
+  /**
+   * Live progress of the followed runs: at each poll that imported new steps, the newest step as a
+   * `run.progress` event (the same shape local runs send; steps between two polls are in the rows).
+   */
+  subscribe(listener: (event: RunProgressEvent) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  private reportProgress(run: RunRecord): void {
+    if (this.progressListeners.size === 0) return;
+    const metrics = runStepMetrics(this.db, run.id, run.lastStep);
+    const terms: Partial<Record<LossTermName, number>> = {};
+    for (const name of lossTermNames) if (metrics[name] !== undefined) terms[name] = metrics[name];
+    const event: RunProgressEvent = {
+      type: 'run.progress',
+      runId: run.id,
+      step: run.lastStep,
+      totalSteps: run.totalSteps,
+      lr: metrics.lr ?? Number.NaN,
+      imagesPerSecond: metrics.imagesPerSecond ?? 0,
+      terms,
+      metrics,
+    };
+    for (const listener of this.progressListeners) listener(event);
+  }
+
+  /**
+   * Stops following (the jobs keep running on the cluster): every follower resolves with its run
+   * as last seen, queued or running; a later follow() picks the runs up again.
+   */
+  stopFollowing(): void {
+    this.stopped.abort();
+    this.stopped = new AbortController();
+  }
+
   private async poll(runId: number): Promise<RunRecord> {
     const pollMs = (this.settings.pollSeconds ?? 5) * 1000;
+    const { signal } = this.stopped;
+    let seen = getRunRecord(this.db, runId)?.lastStep ?? 0;
     for (;;) {
       const run = await this.refresh(runId);
-      if (finalStatuses.has(run.status)) return run;
-      await new Promise((r) => setTimeout(r, pollMs));
+      if (run.lastStep > seen) {
+        seen = run.lastStep;
+        this.reportProgress(run);
+      }
+      if (finalStatuses.has(run.status) || signal.aborted) return run;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', wake);
+          resolve();
+        }, pollMs);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+      if (signal.aborted) return getRunRecord(this.db, runId) as RunRecord;
     }
   }
 
@@ -209,9 +272,16 @@ function externalState(
     jobState,
   };
   const now = new Date().toISOString();
-  // The worker's final word wins: it checkpointed and said how it ended.
+  // The worker's final word wins: it checkpointed and said how it ended. The lab stops looking at
+  // an ended run, so a job still winding down is recorded as COMPLETING, never left RUNNING.
   if (status && status.state !== 'running')
-    return { ...base, status: status.state, error: status.error, finishedAt: status.updatedAt };
+    return {
+      ...base,
+      jobState: liveJobStates.has(jobState) ? 'COMPLETING' : jobState,
+      status: status.state,
+      error: status.error,
+      finishedAt: status.updatedAt,
+    };
   if (liveJobStates.has(jobState)) {
     const running = status?.state === 'running' && jobState !== 'PENDING';
     return { ...base, status: running ? 'running' : 'queued', error: null, finishedAt: null };

@@ -3,6 +3,11 @@ import { evaluateRun } from '../demo/demo-evaluate.js';
 import type { DemoSettings } from '../demo/demo-settings.js';
 import { stage1Request, stage2Request } from '../demo/run-demo.js';
 import { initBackend } from '../engine/backend.js';
+import { BatchedStarts } from '../executor/batched-starts.js';
+import { LocalExecutor } from '../executor/run-executor.js';
+import { SlurmExecutor } from '../executor/slurm-executor.js';
+import { effectiveSlurmSettings } from '../executor/slurm-settings-file.js';
+import type { SlurmSettings } from '../executor/slurm-settings.js';
 import type { RunProcessLauncher } from '../process/process-launcher.js';
 import type { LabDatabase } from '../store/db.js';
 import {
@@ -16,6 +21,7 @@ import {
   type ExperimentCell,
   type ExperimentRecord,
 } from '../store/experiments-repo.js';
+import { getRunExecution, type ExecutorName } from '../store/runs-executor.js';
 import { getRunRecord, requeueRun, resumableStatuses, type RunRecord } from '../store/runs-repository.js';
 import type { RunEvent } from '../train/events.js';
 import { isProcessAlive } from '../train/process-liveness.js';
@@ -32,6 +38,13 @@ import { experimentConcurrency, RunQueue, runShareEnv } from './run-queue.js';
 // queue, and each finished fine-tune is evaluated on the held-out identities (in this process,
 // one at a time). Killing the runner leaves the runs to end `interrupted` at their next step
 // (their workers notice their parent went away); the next runner resumes them.
+//
+// With the slurm executor (the file's `executor`, or the caller's) the runs are batch jobs on run
+// bundles (app/executor): the stage 1s of all seeds go as one array job, then each variant's
+// fine-tunes over the seeds as one array job; the jobs are followed and imported, and evaluated
+// here as local runs are. Stopping or killing the runner leaves the jobs running on the cluster:
+// the next runner follows them (never submits them twice) and resubmits the interrupted ones
+// from their bundle's checkpoint. Every run resumes with the executor it started on.
 
 export interface ExperimentData {
   train: DemoData;
@@ -44,6 +57,10 @@ export interface ExperimentRunOptions {
   concurrency?: number;
   launcher?: RunProcessLauncher;
   env?: Record<string, string>;
+  /** Where new runs train (default: the experiment file's `executor`, else local). */
+  executor?: ExecutorName;
+  /** Settings of the slurm executor (default: the data folder's slurm.json). */
+  slurm?: SlurmSettings;
   onPhase?(text: string): void;
   onProgress?(what: string, done: number, total: number): void;
   /** Live events of the experiment's runs with their cell. */
@@ -88,9 +105,18 @@ export async function runExperiment(
   claim(db, stored);
   const phase = (text: string) => options.onPhase?.(text);
   const manager = new RunManager(db, options.dataDir, { launcher: options.launcher, env: options.env });
-  const stop = () => void manager.shutdown();
+  const executor = options.executor ?? spec.executor ?? 'local';
+  // Slurm runs of this experiment (new, or submitted by an earlier runner) are followed by one executor.
+  let slurm: SlurmExecutor | undefined;
+  const slurmExecutor = () =>
+    (slurm ??= new SlurmExecutor(db, options.dataDir, options.slurm ?? effectiveSlurmSettings(options.dataDir)));
+  const stop = () => {
+    void manager.shutdown();
+    slurm?.stopFollowing(); // the jobs go on; the next runner follows them
+  };
   options.signal?.addEventListener('abort', stop);
   try {
+    if (executor === 'slurm') slurmExecutor(); // bad settings are refused (the experiment fails) before anything is made
     manager.recover(); // runs of a killed runner whose workers are gone become interrupted
     const backend = await initBackend(); // evaluations embed in this process
     const limit = options.concurrency ?? experimentConcurrency(backend.name);
@@ -100,11 +126,24 @@ export async function runExperiment(
       validation: await ensureDemoData(db, options.dataDir, settings, 'validation', options.onProgress),
     };
     setExperimentData(db, experimentId, data);
-    const runner = new CellRunner(db, options, manager, new RunQueue(limit), experimentId, data, runShareEnv(limit));
+    const runner = new CellRunner(db, options, manager, new RunQueue(limit), experimentId, data, runShareEnv(limit), {
+      name: executor,
+      slurm: slurmExecutor,
+    });
+    const shape = `${spec.variants.length} variant${spec.variants.length > 1 ? 's' : ''} × ${spec.seeds.length} seed${spec.seeds.length > 1 ? 's' : ''}`;
     phase(
-      `${spec.variants.length} variant${spec.variants.length > 1 ? 's' : ''} × ${spec.seeds.length} seed${spec.seeds.length > 1 ? 's' : ''}, ${limit} run${limit > 1 ? 's' : ''} at a time`,
+      executor === 'slurm'
+        ? `${shape} as Slurm jobs (array jobs over the seeds; bundles in ${slurmExecutor().sharedDir})`
+        : `${shape}, ${limit} run${limit > 1 ? 's' : ''} at a time`,
     );
-    const outcomes = await Promise.allSettled(spec.seeds.map((seed) => runSeed(runner, spec, settings, seed)));
+    const outcomes =
+      executor === 'slurm'
+        ? [await settle(inWaves(runner, spec, settings))]
+        : await Promise.allSettled(
+            spec.seeds.map(async (seed) =>
+              fineTunes(runner, spec, settings, seed, await stage1Cell(runner, spec, settings, seed)),
+            ),
+          );
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (options.signal?.aborted) finishExperiment(db, experimentId, 'interrupted', 'stopped; run it again to resume');
     else if (failure) finishExperiment(db, experimentId, 'failed', (failure.reason as Error).message);
@@ -118,18 +157,51 @@ export async function runExperiment(
   return getExperiment(db, experimentId)!;
 }
 
-async function runSeed(runner: CellRunner, spec: ExperimentSpec, settings: DemoSettings, seed: number): Promise<void> {
+const settle = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  promise.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+
+/** All the settled outcomes' values, or the first failure once every one settled (nothing left behind running). */
+async function allSettledOrThrow<T>(promises: Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(promises);
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<T>).value);
+}
+
+/** Batch executors: every seed's stage 1 at once (one array job), then every variant's fine-tunes over the seeds. */
+async function inWaves(runner: CellRunner, spec: ExperimentSpec, settings: DemoSettings): Promise<void> {
+  const stage1s = await allSettledOrThrow(spec.seeds.map((seed) => stage1Cell(runner, spec, settings, seed)));
+  await allSettledOrThrow(spec.seeds.map((seed, i) => fineTunes(runner, spec, settings, seed, stage1s[i]!)));
+}
+
+/** The seed's stage 1, unless every variant fine-tunes a given run. */
+async function stage1Cell(
+  runner: CellRunner,
+  spec: ExperimentSpec,
+  settings: DemoSettings,
+  seed: number,
+): Promise<RunRecord | null> {
+  if (!spec.variants.some((v) => v.parentRunId === undefined)) return null;
+  return runner.cell({ seed, variant: '', arm: 'stage1' }, () =>
+    stage1Request(settings, runner.data.train, seed, `${runner.label} seed ${seed}: stage 1`),
+  );
+}
+
+async function fineTunes(
+  runner: CellRunner,
+  spec: ExperimentSpec,
+  settings: DemoSettings,
+  seed: number,
+  stage1: RunRecord | null,
+): Promise<void> {
   const { train } = runner.data;
-  const needsStage1 = spec.variants.some((v) => v.parentRunId === undefined);
-  const stage1 = needsStage1
-    ? await runner.cell({ seed, variant: '', arm: 'stage1' }, () =>
-        stage1Request(settings, train, seed, `${runner.label} seed ${seed}: stage 1`),
-      )
-    : null;
   // The classification-only arm ignores every DDL option but the batches' make-up (studentPairs):
   // variants that differ only in DDL options share one, run once (its cell names the same run).
   const sharedCls = new Map<string, { key: CellKey; done: Promise<RunRecord> }>();
-  await Promise.all(
+  await allSettledOrThrow(
     spec.variants.flatMap((variant) => {
       const own = variantSettings(settings, variant);
       const parentRunId = variant.parentRunId ?? stage1!.id;
@@ -173,9 +245,12 @@ class CellRunner {
     private readonly experimentId: number,
     readonly data: ExperimentData,
     private readonly env: Record<string, string> | undefined,
+    private readonly executors: { name: ExecutorName; slurm: () => SlurmExecutor },
   ) {
     this.label = `experiment ${experimentId}`;
   }
+
+  private batched: BatchedStarts | undefined;
 
   /** The cell's run, completed (created, started or resumed as needed), and its evaluation unless stage 1. */
   async cell(key: CellKey, request: () => RunRequest): Promise<RunRecord> {
@@ -189,27 +264,41 @@ class CellRunner {
 
   private async completeCell(key: CellKey, request: () => RunRequest): Promise<RunRecord> {
     const ids = { experimentId: this.experimentId, ...key };
-    let run = this.runOf(key);
-    if (!run) {
-      run = this.db.transaction(() => {
+    let run: RunRecord =
+      this.runOf(key) ??
+      this.db.transaction(() => {
         const created = this.manager.create(request());
         setCellRun(this.db, ids, created.id);
         return created;
       })();
-    }
     const what = `${this.label} seed ${key.seed}${key.variant ? ` ${key.variant}` : ''} ${key.arm} (run ${run.id})`;
     let resumes = 0;
     while (run.status !== 'completed') {
-      run = await this.queue.run(async () => {
+      const id: number = run.id;
+      const execution = getRunExecution(this.db, id);
+      const remote = execution?.executor === 'slurm' && execution.jobId !== null;
+      // Slurm runs need no slot of the local queue: the scheduler queues them.
+      const slot = <T>(job: () => Promise<T>) =>
+        remote || this.executors.name === 'slurm' ? job() : this.queue.run(job);
+      run = await slot(async (): Promise<RunRecord> => {
         this.checkGoingOn();
-        const now = getRunRecord(this.db, run!.id)!;
-        if (now.status === 'running') return this.waitWhileRunning(now.id); // a worker of a killed runner finishing its step
-        if (now.status === 'queued') return this.follow(now.id, key);
+        const now = getRunRecord(this.db, id)!;
+        if (remote && (now.status === 'queued' || now.status === 'running')) {
+          this.options.onPhase?.(
+            `${what}: following Slurm job ${execution.jobId} (${execution.jobState ?? 'submitted'})`,
+          );
+          return this.followRemote(id, key, this.executors.slurm().follow(id)); // submitted by an earlier runner: never twice
+        }
+        if (now.status === 'running') return this.waitWhileRunning(id); // a worker of a killed runner finishing its step
+        if (now.status === 'queued') return this.startRun(id, key);
         if (resumableStatuses.includes(now.status) && resumes === 0) {
           resumes++;
-          this.options.onPhase?.(`${what}: resuming from step ${now.lastStep} (it was ${now.status})`);
-          if (!requeueRun(this.db, now.id)) return getRunRecord(this.db, now.id)!;
-          return this.follow(now.id, key);
+          this.options.onPhase?.(
+            `${what}: resuming from step ${now.lastStep} (it was ${now.status})${remote ? `, resubmitting its bundle` : ''}`,
+          );
+          if (remote) return this.followRemote(id, key, (await this.executors.slurm().resume(id)).done); // from the bundle's checkpoint
+          if (!requeueRun(this.db, id)) return getRunRecord(this.db, id)!;
+          return this.followLocal(id, key);
         }
         this.checkGoingOn();
         throw new Error(`${what} ended ${now.status}: ${now.error ?? 'no reason recorded'}`);
@@ -247,12 +336,36 @@ class CellRunner {
     return cell?.runId ? getRunRecord(this.db, cell.runId) : undefined;
   }
 
-  private async follow(runId: number, key: CellKey): Promise<RunRecord> {
+  /** A queued run on the experiment's executor; on Slurm, runs of one wave and variant share an array job. */
+  private startRun(runId: number, key: CellKey): Promise<RunRecord> {
+    if (this.executors.name === 'local') return this.followLocal(runId, key);
+    this.batched ??= new BatchedStarts(this.executors.slurm(), this.options.env);
+    return this.followRemote(
+      runId,
+      key,
+      this.batched.start(runId, key.arm === 'stage1' ? 'stage 1' : `variant ${key.variant}`),
+    );
+  }
+
+  /** A Slurm run's live progress (each poll's newest imported step) to the caller, until `done`. */
+  private async followRemote(runId: number, key: CellKey, done: Promise<RunRecord>): Promise<RunRecord> {
+    const unsubscribe = this.executors.slurm().subscribe((event) => {
+      if (event.runId === runId) this.options.onRunEvent?.(event, key);
+    });
+    try {
+      return await done;
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  private async followLocal(runId: number, key: CellKey): Promise<RunRecord> {
     const unsubscribe = this.manager.subscribe((event) => {
       if (event.runId === runId) this.options.onRunEvent?.(event, key);
     });
     try {
-      return await this.manager.start(runId, { env: this.env }).done;
+      const [job] = await new LocalExecutor(this.manager).start([runId], { env: this.env });
+      return await job!.done;
     } finally {
       unsubscribe();
     }

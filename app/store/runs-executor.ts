@@ -145,3 +145,73 @@ export function replaceRunSeries(
         histogram.run(runId, s.step, h.branch, h.lo, h.hi, JSON.stringify(h.bins), h.mean, h.count);
   })();
 }
+
+type MetricStep = { step: number; metrics: Record<string, number | null> };
+type HistogramStep = {
+  step: number;
+  histograms: Array<{ branch: string; lo: number; hi: number; bins: number[]; mean: number | null; count: number }>;
+};
+
+/**
+ * Applies new lines of a bundle's series files to a run's rows, in file order (one transaction):
+ * an attempt line drops the steps after its resumeFrom, a step line replaces that step's rows.
+ * The same rule as a full import, so rows already there are left as they are.
+ */
+export function appendRunSeries(
+  db: LabDatabase,
+  runId: number,
+  metrics: Array<{ attempt: { resumeFrom: number } } | { line: MetricStep }>,
+  histograms: Array<{ attempt: { resumeFrom: number } } | { line: HistogramStep }>,
+): void {
+  const metric = sql(db, 'INSERT OR REPLACE INTO run_metrics (run_id, name, step, value) VALUES (?, ?, ?, ?)');
+  const histogram = sql(
+    db,
+    'INSERT OR REPLACE INTO run_histograms (run_id, step, branch, lo, hi, bins, mean, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  db.transaction(() => {
+    for (const entry of metrics) {
+      if ('attempt' in entry) {
+        sql(db, 'DELETE FROM run_metrics WHERE run_id = ? AND step > ?').run(runId, entry.attempt.resumeFrom);
+        continue;
+      }
+      const { step, metrics: values } = entry.line;
+      sql(db, 'DELETE FROM run_metrics WHERE run_id = ? AND step = ?').run(runId, step);
+      for (const [name, value] of Object.entries(values))
+        metric.run(runId, name, step, typeof value === 'number' && Number.isFinite(value) ? value : null);
+    }
+    for (const entry of histograms) {
+      if ('attempt' in entry) {
+        sql(db, 'DELETE FROM run_histograms WHERE run_id = ? AND step > ?').run(runId, entry.attempt.resumeFrom);
+        continue;
+      }
+      sql(db, 'DELETE FROM run_histograms WHERE run_id = ? AND step = ?').run(runId, entry.line.step);
+      for (const h of entry.line.histograms)
+        histogram.run(runId, entry.line.step, h.branch, h.lo, h.hi, JSON.stringify(h.bins), h.mean, h.count);
+    }
+  })();
+}
+
+/** The imported series' extent: last metric step and the number of metric and histogram steps. */
+export function runSeriesExtent(
+  db: LabDatabase,
+  runId: number,
+): { lastStep: number; metricSteps: number; histogramSteps: number } {
+  const m = sql(db, 'SELECT MAX(step) AS last, COUNT(DISTINCT step) AS steps FROM run_metrics WHERE run_id = ?').get(
+    runId,
+  ) as { last: number | null; steps: number };
+  const h = sql(db, 'SELECT COUNT(DISTINCT step) AS steps FROM run_histograms WHERE run_id = ?').get(runId) as {
+    steps: number;
+  };
+  return { lastStep: m.last ?? 0, metricSteps: m.steps, histogramSteps: h.steps };
+}
+
+/** The metrics recorded for one step of a run, by name (a run's live progress as last imported). */
+export function runStepMetrics(db: LabDatabase, runId: number, step: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of sql(db, 'SELECT name, value FROM run_metrics WHERE run_id = ? AND step = ?').all(runId, step) as {
+    name: string;
+    value: number | null;
+  }[])
+    if (row.value !== null) out[row.name] = row.value;
+  return out;
+}

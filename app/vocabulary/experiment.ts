@@ -2,6 +2,7 @@ import { backboneConfigSchema } from './backbone.js';
 import { headConfigSchema } from './heads.js';
 import { shown, wholeNumber } from './messages.js';
 import { scheduleSchema } from './schedule.js';
+import { executorNameSchema } from './slurm-settings.js';
 import { z } from './zod.js';
 
 // An experiment: variants × seeds of paired stage-2 comparisons. Every variant overrides the
@@ -92,6 +93,8 @@ export const experimentSpecSchema = z
         z.strictObject({ first: seedSchema.default(1), count: wholeNumber('seeds.count', 1).max(100) }),
       ])
       .transform((s) => (Array.isArray(s) ? s : Array.from({ length: s.count }, (_, i) => s.first + i))),
+    /** Where its runs train: the lab's own processes (default) or Slurm jobs (the data folder's slurm.json). */
+    executor: executorNameSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const names = new Set<string>();

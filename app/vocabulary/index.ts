@@ -14,3 +14,4 @@ export * from './run-config.js';
 export * from './metrics.js';
 export * from './split-rule.js';
 export * from './experiment.js';
+export * from './slurm-settings.js';

@@ -65,6 +65,8 @@ const documentedMethods = [
   'exports.file',
   'exports.compute',
   'exports.computed',
+  'slurm.getSettings',
+  'slurm.setSettings',
 ];
 
 const token = 't'.repeat(48);

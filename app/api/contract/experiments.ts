@@ -50,6 +50,10 @@ export const experimentDetailSchema = experimentSummarySchema.extend({
       step: z.int().min(0),
       totalSteps: z.int().min(0),
       evaluated: z.boolean(),
+      /** Where the cell's run trains, and for Slurm its job id and the scheduler's last state. */
+      executor: z.enum(['local', 'slurm']).optional(),
+      jobId: z.string().nullable().optional(),
+      jobState: z.string().nullable().optional(),
     }),
   ),
   /** How the CI and p are computed. */

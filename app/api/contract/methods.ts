@@ -20,6 +20,7 @@ import { experimentMethods } from './experiments.js';
 import { jobMethods } from './jobs.js';
 import { runManagementMethods } from './run-management.js';
 import { runMethods } from './runs.js';
+import { slurmMethods } from './slurm.js';
 import { splitMethods } from './splits.js';
 import { pickFolderParams, pickFolderResult, systemInfoSchema } from './system.js';
 
@@ -36,6 +37,7 @@ export const labApiMethods = {
   ...jobMethods,
   ...experimentMethods,
   ...runManagementMethods,
+  ...slurmMethods,
 } as const;
 
 export type LabApiMethods = typeof labApiMethods;

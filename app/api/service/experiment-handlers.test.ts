@@ -67,6 +67,8 @@ describe('experiments.*', () => {
     const detail = await api.call('experiments.get', { experimentId: created.id });
     expect(detail.progress).toEqual({ done: 6, total: 6 });
     expect(detail.cells).toHaveLength(6);
+    // Local runs: no Slurm job (the Experiments page shows the job id and state of Slurm runs).
+    expect(detail.cells.map((c) => [c.executor, c.jobId])).toEqual(Array(6).fill(['local', null]));
     const gap = detail.variants[0]!.metrics.find((m) => m.key === 'marginGap')!;
     expect(gap.difference.n).toBe(2);
     expect(gap.difference.ci95).toHaveLength(2);

@@ -5,6 +5,7 @@ import { createExperiment, experimentCsv, ExperimentSpecError } from '../../expe
 import { ExperimentBusyError, runExperiment } from '../../experiments/run-experiment.js';
 import { databasePath } from '../../store/db.js';
 import { getExperiment, listExperiments, requeueExperiment } from '../../store/experiments-repo.js';
+import { listRunExecutions, type RunExecution } from '../../store/runs-executor.js';
 import { isProcessAlive } from '../../train/process-liveness.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { apiId, dbId } from './ids.js';
@@ -78,7 +79,11 @@ function summary(view: ExperimentView): ExperimentSummary {
   };
 }
 
-function detail(view: ExperimentView): ExperimentDetail {
+function detail(view: ExperimentView, executions: Map<number, RunExecution>): ExperimentDetail {
+  const execution = (runId: number | null) => {
+    const e = runId === null ? undefined : executions.get(runId);
+    return e ? { executor: e.executor, jobId: e.jobId, jobState: e.jobState } : {};
+  };
   return {
     ...summary(view),
     startedAt: view.startedAt,
@@ -94,6 +99,7 @@ function detail(view: ExperimentView): ExperimentDetail {
       step: c.step,
       totalSteps: c.totalSteps,
       evaluated: c.evaluationId !== null,
+      ...execution(c.runId),
     })),
     method: view.method,
     variants: view.variants.map((v) => ({
@@ -115,7 +121,11 @@ export function experimentHandlers(context: ServiceContext, runners: ExperimentR
     'experiments.list': async () => ({
       experiments: listExperiments(context.db()).map((e) => summary(experimentView(context.db(), e.id)!)),
     }),
-    'experiments.get': async ({ experimentId }) => detail(view(experimentId)),
+    'experiments.get': async ({ experimentId }) => {
+      const found = view(experimentId);
+      const runIds = found.cells.flatMap((c) => (c.runId === null ? [] : [c.runId]));
+      return detail(found, listRunExecutions(context.db(), runIds));
+    },
     'experiments.create': async ({ spec }) => {
       let created;
       try {

@@ -16,6 +16,7 @@ import { modelScores } from './model-scores.js';
 import { JobRegistry } from './jobs.js';
 import { createRunManager, runHandlers } from './run-handlers.js';
 import { runManagementHandlers } from './run-management-handlers.js';
+import { slurmHandlers } from './slurm-handlers.js';
 import { splitHandlers } from './split-handlers.js';
 import { synthHandlers } from './synth-handlers.js';
 import { systemHandlers } from './system-handlers.js';
@@ -86,6 +87,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     ...computedExports.handlers(),
     ...jobHandlers(context),
     ...experimentHandlers(context, experiments),
+    ...slurmHandlers(context),
   } as LabApiHandlers;
 
   const missing = labMethodNames.filter((method) => typeof handlers[method] !== 'function');

@@ -2,7 +2,7 @@
 // headless. Makes the SynthFaces `pose` datasets if missing, trains stage 1, fine-tunes it twice
 // (DDL and classification only, same checkpoint, seed and steps), evaluates all three on held-out
 // identities and prints the comparison.
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { initBackend } from '../../../app/engine/backend.js';
 import { formatDuration, remainingDemoSeconds, type DemoPosition } from '../../../app/demo/demo-eta.js';
 import { fullDemo, quickDemo } from '../../../app/demo/demo-settings.js';
@@ -15,6 +15,8 @@ import {
 } from '../../../app/demo/demo-table.js';
 import { runDemo } from '../../../app/demo/run-demo.js';
 import { SlurmExecutor } from '../../../app/executor/slurm-executor.js';
+import { effectiveSlurmSettings, SlurmSettingsFileError } from '../../../app/executor/slurm-settings-file.js';
+import type { SlurmSettings } from '../../../app/executor/slurm-settings.js';
 import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
 import type { RunProgressEvent } from '../../../app/train/events.js';
 import { progressBar } from '../../../app/train/progress-text.js';
@@ -29,8 +31,9 @@ const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--first-seed S] [--jso
   --json      machine-readable result on stdout (progress still goes to stderr)
   --executor E  where the runs train: local (default) or slurm (batch jobs on run bundles;
               try it with npm run slurm:local)
-  --shared-dir DIR  slurm: the folder the run bundles go to, visible from the nodes
-              (default DATA_DIR/bundles)
+  --shared-dir DIR  slurm: the folder the run bundles go to, visible from the nodes (default: the
+              sharedDir of ddl-lab slurm settings, DATA_DIR/bundles; the other Slurm settings
+              come from there too)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -74,7 +77,21 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const sharedDir = values['shared-dir'] ?? join(dataDir, 'bundles');
+  let slurmSettings: SlurmSettings | undefined;
+  try {
+    const stored = values.executor === 'slurm' ? effectiveSlurmSettings(dataDir) : undefined;
+    // The data folder's slurm.json (ddl-lab slurm settings); --shared-dir wins over its sharedDir.
+    if (stored)
+      slurmSettings = {
+        ...stored,
+        sharedDir: values['shared-dir'] ? resolve(values['shared-dir']) : stored.sharedDir,
+        pollSeconds: stored.pollSeconds ?? 2,
+      };
+  } catch (error) {
+    if (!(error instanceof SlurmSettingsFileError)) throw error;
+    process.stderr.write(`ddl-lab demo: ${error.message}\n`);
+    return 1;
+  }
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.25 });
   const backend = await initBackend();
   progress.line(
@@ -96,10 +113,7 @@ export async function run(args: string[]): Promise<number> {
       quick: values.quick,
       seeds,
       firstSeed,
-      executor:
-        values.executor === 'slurm'
-          ? (manager) => new SlurmExecutor(manager.db, dataDir, { sharedDir, pollSeconds: 2 })
-          : undefined,
+      executor: slurmSettings ? (manager) => new SlurmExecutor(manager.db, dataDir, slurmSettings) : undefined,
       onPhase: (text) => {
         live.clear();
         progress.line(`== ${text}`);

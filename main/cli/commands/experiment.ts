@@ -11,6 +11,8 @@ import {
   listExperiments,
   readExperimentFile,
 } from '../../../app/experiments/experiments.js';
+import { effectiveSlurmSettings, SlurmSettingsFileError } from '../../../app/executor/slurm-settings-file.js';
+import { SlurmSettingsError } from '../../../app/executor/slurm-settings.js';
 import { formatExperiment } from '../../../app/experiments/format-experiment.js';
 import { ExperimentBusyError, runExperiment } from '../../../app/experiments/run-experiment.js';
 import { defaultDataDir, openLabDatabase } from '../../../app/lab/lab.js';
@@ -22,7 +24,7 @@ import { didYouMean } from '../did-you-mean.js';
 
 const fail = commandFailure('experiment');
 
-const usage = `Usage: ddl-lab experiment run FILE.json [--new] [--concurrency N] [--json]
+const usage = `Usage: ddl-lab experiment run FILE.json [--new] [--concurrency N] [--executor local|slurm] [--shared-dir DIR] [--json]
        ddl-lab experiment list [--json]
        ddl-lab experiment show ID [--json | --csv]
   run           runs every variant × seed of the file: per seed a stage 1, then per variant a DDL and a
@@ -30,6 +32,10 @@ const usage = `Usage: ddl-lab experiment run FILE.json [--new] [--concurrency N]
                 held-out identities; running the same file again resumes its unfinished experiment
   --new         start a new experiment even if an unfinished one has the same file
   --concurrency runs at a time (default: from the cores and the backend)
+  --executor    where new runs train: local (default) or slurm (batch jobs on run bundles: per seed a
+                stage 1, then per variant its fine-tunes over the seeds as array jobs; settings from
+                ddl-lab slurm settings); overrides the file's "executor"
+  --shared-dir  slurm: the folder the run bundles go to, visible from the nodes (default: slurm settings)
   show          progress, and per variant and metric both arms' mean ± sd and the paired DDL - cls
                 difference with its 95% CI and p (Student's t over seeds); --csv the same as CSV
 The file format is in docs/experiments.md. Common: --data-dir DIR
@@ -43,6 +49,8 @@ export async function run(args: string[]): Promise<number> {
       options: {
         new: { type: 'boolean', default: false },
         concurrency: { type: 'string' },
+        executor: { type: 'string' },
+        'shared-dir': { type: 'string' },
         csv: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -66,6 +74,9 @@ export async function run(args: string[]): Promise<number> {
   const concurrency = values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, 1, 64);
   if (concurrency === null)
     return fail(`--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
+  if (values.executor !== undefined && values.executor !== 'local' && values.executor !== 'slurm')
+    return fail(`--executor must be local or slurm, got "${values.executor}"`);
+  const executor = values.executor as 'local' | 'slurm' | undefined;
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
@@ -77,6 +88,9 @@ export async function run(args: string[]): Promise<number> {
       try {
         const found = values.new ? undefined : findUnfinishedExperiment(db, input, target);
         const experiment = found ?? createExperiment(db, input, target);
+        const slurm = values['shared-dir']
+          ? { ...effectiveSlurmSettings(dataDir), sharedDir: resolve(values['shared-dir']) }
+          : undefined;
         const progress = new TerminalProgress(process.stderr, { plainEvery: 0.25 });
         const backend = await initBackend();
         progress.line(
@@ -84,7 +98,9 @@ export async function run(args: string[]): Promise<number> {
         );
         const stop = new AbortController();
         const onSignal = () => {
-          progress.line('stopping: the runs checkpoint and end interrupted; run the same command to resume');
+          progress.line(
+            'stopping: local runs checkpoint and end interrupted, Slurm jobs go on; run the same command to resume',
+          );
           stop.abort();
         };
         process.once('SIGINT', onSignal);
@@ -93,6 +109,8 @@ export async function run(args: string[]): Promise<number> {
           const final = await runExperiment(db, experiment.id, {
             dataDir,
             concurrency,
+            executor,
+            slurm,
             signal: stop.signal,
             onPhase: (text) => progress.line(`== ${text}`),
             onProgress: (what, done, total) =>
@@ -122,6 +140,8 @@ export async function run(args: string[]): Promise<number> {
       if (
         error instanceof ExperimentSpecError ||
         error instanceof ExperimentBusyError ||
+        error instanceof SlurmSettingsFileError ||
+        error instanceof SlurmSettingsError ||
         error instanceof RunConfigError
       )
         return fail(error.message, 1);

@@ -3,7 +3,18 @@
 // run too; importing again changes nothing); cancel asks the job to checkpoint and stop (scancel);
 // resume resubmits the bundle of an interrupted, cancelled or failed run, which continues from its
 // last checkpoint. `status` without RUN refreshes every Slurm run still queued or running.
+// `settings` shows or changes the data folder's slurm.json (what every job script is made from).
 import { importBundle } from '../../../app/executor/bundle-import.js';
+import {
+  applySettingChanges,
+  defaultSharedDir,
+  effectiveSlurmSettings,
+  parseSettingAssignment,
+  readSlurmSettingsFile,
+  slurmSettingsPath,
+  SlurmSettingsFileError,
+  writeSlurmSettingsFile,
+} from '../../../app/executor/slurm-settings-file.js';
 import {
   cancelSlurmRun,
   getRunExecution,
@@ -21,14 +32,21 @@ import { commandFailure, parseCommandLine } from '../command-line.js';
 import { didYouMean } from '../did-you-mean.js';
 
 const fail = commandFailure('slurm');
-const actions = ['status', 'import', 'cancel', 'resume', 'follow'];
+const actions = ['status', 'import', 'cancel', 'resume', 'follow', 'settings'];
 
 const usage = `Usage: ddl-lab slurm status [RUN] [--json]   the job's state, with the bundle imported (all in-flight runs without RUN)
        ddl-lab slurm import RUN [--json]     import the run's bundle now (finished or in progress; idempotent)
        ddl-lab slurm cancel RUN              checkpoint and stop the job (scancel)
        ddl-lab slurm resume RUN              resubmit the bundle; it continues from its last checkpoint
        ddl-lab slurm follow                  wait for every in-flight Slurm run, importing as they go
-Runs go to Slurm with --executor slurm (e.g. ddl-lab demo --executor slurm). RUN is an id or a name.
+       ddl-lab slurm settings [--json]       the Slurm settings (the data folder's slurm.json)
+       ddl-lab slurm settings --set FIELD=VALUE ... [--unset FIELD ...]
+                                             change them: sharedDir, partition, account, time (minutes,
+                                             HH:MM:SS, D-HH:MM:SS), cpus, memory (8G), gpus, setup (a line
+                                             the job runs first, e.g. "module load nodejs/20"; several
+                                             --set setup=... make the list), command, pollSeconds;
+                                             FIELD= (empty) or --unset FIELD goes back to the default
+Runs go to Slurm with --executor slurm (ddl-lab experiment run FILE.json, ddl-lab demo). RUN is an id or a name.
 Common: --data-dir DIR
 `;
 
@@ -40,6 +58,8 @@ export async function run(args: string[]): Promise<number> {
       options: {
         'data-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
+        set: { type: 'string', multiple: true },
+        unset: { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
       },
     },
@@ -55,6 +75,8 @@ export async function run(args: string[]): Promise<number> {
   }
   if (!actions.includes(action)) return fail(`unknown action "${action}".${didYouMean(action, actions)}\n\n${usage}`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  if (action === 'settings') return settings(dataDir, values.set ?? [], values.unset ?? [], values.json);
+  if (values.set || values.unset) return fail(`--set and --unset belong to ddl-lab slurm settings.\n\n${usage}`);
   const db = openLabDatabase(dataDir);
   const lab: Lab = { db, dataDir };
   const report = (runs: RunRecord[]) => {
@@ -70,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
   };
   try {
     if (action === 'follow') {
-      const jobs = new SlurmExecutor(db, dataDir, { sharedDir: dataDir }).followAll();
+      const jobs = new SlurmExecutor(db, dataDir, effectiveSlurmSettings(dataDir)).followAll();
       report(await Promise.all(jobs.map((j) => j.done)));
       return 0;
     }
@@ -114,5 +136,45 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   } finally {
     db.close();
+  }
+}
+
+const defaults = {
+  partition: "(the cluster's default)",
+  account: "(the cluster's default)",
+  time: "(the partition's default)",
+  cpus: '(1)',
+  memory: "(the cluster's default)",
+  gpus: '(none)',
+  setup: '(none)',
+  command: "(this lab's Node and bin/ddl-lab.js)",
+  pollSeconds: '(5)',
+};
+
+/** Shows the data folder's slurm.json, after the command line's changes (written only when every value is good). */
+function settings(dataDir: string, set: string[], unset: string[], json: boolean): number {
+  try {
+    let stored = readSlurmSettingsFile(dataDir);
+    if (set.length > 0 || unset.length > 0)
+      stored = writeSlurmSettingsFile(dataDir, applySettingChanges(stored, set.map(parseSettingAssignment), unset));
+    const file = slurmSettingsPath(dataDir);
+    const sharedDir = stored.sharedDir ?? defaultSharedDir(dataDir);
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ file, settings: stored, sharedDir }, null, 2)}\n`);
+      return 0;
+    }
+    const shown = (value: unknown) => (Array.isArray(value) ? value.join('\n              ') : String(value));
+    const lines = [
+      `Slurm settings (${file}${Object.keys(stored).length === 0 ? ', not written yet: all defaults' : ''})`,
+      `  sharedDir   ${sharedDir}${stored.sharedDir ? '' : ' (default)'}`,
+      ...(['partition', 'account', 'time', 'cpus', 'memory', 'gpus', 'setup', 'command', 'pollSeconds'] as const).map(
+        (field) => `  ${field.padEnd(11)} ${stored[field] === undefined ? defaults[field] : shown(stored[field])}`,
+      ),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SlurmSettingsFileError) return fail(error.message, 1);
+    throw error;
   }
 }

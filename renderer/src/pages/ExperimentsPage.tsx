@@ -16,6 +16,7 @@ import {
   type VariantRow,
 } from './experiments/experiment-form.js';
 import { ForestPlot } from './experiments/ForestPlot.js';
+import { SlurmSettingsForm } from './experiments/SlurmSettingsForm.js';
 
 /** Experiments: define variants × seeds of paired DDL vs cls-only fine-tunes, watch them run, read and export the results. */
 export function ExperimentsPage() {
@@ -70,7 +71,23 @@ export function ExperimentsPage() {
             Seeds{' '}
             <input size={4} value={form.seedCount} onChange={(e) => setForm({ ...form, seedCount: e.target.value })} />
           </label>
+          <label>
+            Runs on{' '}
+            <select
+              value={form.executor}
+              onChange={(e) => setForm({ ...form, executor: e.target.value as ExperimentForm['executor'] })}
+            >
+              <option value="local">this machine</option>
+              <option value="slurm">Slurm (array jobs per variant)</option>
+            </select>
+          </label>
         </div>
+        {form.executor === 'slurm' ? (
+          <details className="slurm-settings">
+            <summary>Slurm settings (partition, time, CPUs, memory, GPUs, setup lines, shared folder)</summary>
+            <SlurmSettingsForm />
+          </details>
+        ) : null}
         <table className="table">
           <caption className="sr-only">Variants (empty fields keep the base setting)</caption>
           <thead>
@@ -227,12 +244,15 @@ function ExperimentResults({ experimentId }: { experimentId: string }) {
       />
       <p className="muted">
         {d.progress.done}/{d.progress.total} runs done; seeds {d.seeds.join(', ')}
+        {d.spec.executor === 'slurm' ? '; runs as Slurm jobs' : ''}
       </p>
       {running.map((c) => (
         <p key={`${c.seed}-${c.variant}-${c.arm}`} className="muted">
           seed {c.seed} · {c.variant || 'stage 1'} · {c.arm}: step {c.step}/{c.totalSteps}
+          {c.executor === 'slurm' ? ` · Slurm ${c.jobId ?? '—'} · ${c.jobState ?? '—'}` : ''}
         </p>
       ))}
+      <CellTable cells={d.cells} />
       {d.error ? <p className="error-text">{d.error}</p> : null}
       <div className="form-row">
         {d.status === 'running' ? (
@@ -265,6 +285,55 @@ function ExperimentResults({ experimentId }: { experimentId: string }) {
       ))}
       <p className="muted">Mean ± sd per arm; {d.method}; * p &lt; 0.05; ▲ DDL better, ▼ worse.</p>
     </section>
+  );
+}
+
+/** Every run of the experiment: its status and step, and where it trains (Slurm: job id and state). */
+function CellTable({ cells }: { cells: ExperimentDetail['cells'] }) {
+  if (cells.length === 0) return null;
+  return (
+    <details className="experiment-cells">
+      <summary>
+        Runs ({cells.length}
+        {cells.some((c) => c.executor === 'slurm') ? ', on Slurm' : ''})
+      </summary>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>seed</th>
+            <th>variant</th>
+            <th>arm</th>
+            <th>run</th>
+            <th>status</th>
+            <th>step</th>
+            <th>where</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cells.map((c) => (
+            <tr key={`${c.seed}-${c.variant}-${c.arm}`}>
+              <td>{c.seed}</td>
+              <td>{c.variant || 'stage 1'}</td>
+              <td>{c.arm}</td>
+              <td>{c.runId ? `#${c.runId}` : '—'}</td>
+              <td>{c.status ? <StatusBadge status={c.status} /> : '—'}</td>
+              <td>
+                {c.step}/{c.totalSteps}
+              </td>
+              <td>
+                {c.executor === 'slurm' ? (
+                  <span title="Slurm job id · the scheduler's last state">
+                    Slurm {c.jobId ?? '—'} · {c.jobState ?? '—'}
+                  </span>
+                ) : (
+                  'local'
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 

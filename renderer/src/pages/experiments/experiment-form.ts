@@ -18,6 +18,8 @@ export interface ExperimentForm {
   firstSeed: string;
   seedCount: string;
   variants: VariantRow[];
+  /** Where the runs train: the lab's own processes, or Slurm jobs made from the Slurm settings. */
+  executor: 'local' | 'slurm';
 }
 
 export const newVariant = (name: string): VariantRow => ({
@@ -36,6 +38,7 @@ export const defaultForm: ExperimentForm = {
   base: 'quick',
   firstSeed: '1',
   seedCount: '3',
+  executor: 'local',
   variants: [
     { ...newVariant('reference weights'), lambdaPos: '0.1', lambdaNeg: '0.02' },
     { ...newVariant('x10 weights'), lambdaPos: '1', lambdaNeg: '0.2' },
@@ -58,6 +61,7 @@ export function formToSpec(form: ExperimentForm): Record<string, unknown> {
     name: form.name,
     base: form.base,
     seeds: { first: numberOrText(form.firstSeed), count: numberOrText(form.seedCount) },
+    ...(form.executor === 'slurm' ? { executor: 'slurm' } : {}),
     variants: form.variants.map((v) => ({
       name: v.name,
       stage2: defined({
