@@ -63,6 +63,8 @@ const documentedMethods = [
   'evaluations.benchmarks',
   'evaluations.table',
   'exports.file',
+  'models.list',
+  'models.pretrainedRun',
 ];
 
 const token = 't'.repeat(48);

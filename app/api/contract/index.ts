@@ -12,6 +12,7 @@ export * from './evaluations.js';
 export * from './experiments.js';
 export * from './jobs.js';
 export * from './run-management.js';
+export * from './models.js';
 export * from './events.js';
 export * from './media.js';
 export * from './bridge.js';

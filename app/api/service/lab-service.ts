@@ -10,6 +10,7 @@ import { ImageSource } from './image-source.js';
 import { EvaluationStore, evaluationHandlers } from './evaluation-handlers.js';
 import { ExperimentRunners, experimentHandlers } from './experiment-handlers.js';
 import { jobHandlers } from './job-handlers.js';
+import { modelHandlers } from './model-handlers.js';
 import { RunEmbeddings } from './run-embeddings.js';
 import { modelScores } from './model-scores.js';
 import { JobRegistry } from './jobs.js';
@@ -83,6 +84,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     ...runManagementHandlers(context, runs),
     ...jobHandlers(context),
     ...experimentHandlers(context, experiments),
+    ...modelHandlers(context),
   } as LabApiHandlers;
 
   const missing = labMethodNames.filter((method) => typeof handlers[method] !== 'function');

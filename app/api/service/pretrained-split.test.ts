@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../engine/backend.js';
 import { cosineToIdentityMean } from '../../eval/index.js';
-import { embedImageFolder, pretrainedModelRun } from '../../lab/models.js';
+import { embedImageFolder } from '../../lab/models.js';
 import { listRunRecords } from '../../store/runs-repository.js';
 import { createSynthFixture, type SynthFixture } from '../../train/test-support/synth-fixture.js';
 import { createLabService } from './lab-service.js';
@@ -30,19 +30,24 @@ afterAll(async () => {
 
 describe('hardness from a pretrained model, no training', () => {
   it('the hardest quarter under the pretrained run is the quarter the model finds least like its identity', async () => {
-    const { run } = await pretrainedModelRun(
-      { db: fixture.db, dataDir: fixture.dataDir },
-      { model: 'mobilefacenet', datasetId: fixture.datasetId },
-    );
+    const { models } = await call('models.list', {});
+    expect(models).toEqual([
+      expect.objectContaining({ name: 'mobilefacenet', label: 'MobileFaceNet (pretrained)', inputSize: 112 }),
+    ]);
+    // What the Train page calls when "MobileFaceNet (pretrained)" is picked as the parent: made once.
+    const run = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId: String(fixture.datasetId) });
+    expect(run).toMatchObject({ stage: 1, status: 'completed', step: 0, totalSteps: 0, splitId: '0' });
+    const again = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId: String(fixture.datasetId) });
+    expect(again.id).toBe(run.id);
     // Nothing was trained: the only run is the pretrained one, with no steps.
-    expect(listRunRecords(fixture.db, {}).map((r) => [r.id, r.totalSteps, r.status])).toEqual([
+    expect(listRunRecords(fixture.db, {}).map((r) => [String(r.id), r.totalSteps, r.status])).toEqual([
       [run.id, 0, 'completed'],
     ]);
 
     const split = await call('splits.save', {
       datasetId: String(fixture.datasetId),
       name: 'hardest quarter under MobileFaceNet',
-      definition: { hard: { combine: 'or', conditions: [{ kind: 'percentile', runId: String(run.id), below: 25 }] } },
+      definition: { hard: { combine: 'or', conditions: [{ kind: 'percentile', runId: run.id, below: 25 }] } },
     });
     const members = fixture.db
       .prepare(
