@@ -1,4 +1,4 @@
-// `npx tsx bench/mobilefacenet-input.ts [--synth-identities 40 --synth-per-identity 5]`
+// `npx tsx bench/mobilefacenet-input.ts [--synth-identities 40 --synth-per-identity 5] [--sets real,synth] [--crops aligned,loose]`
 // Measures (never tests) how well the pretrained MobileFaceNet tells people apart under candidate
 // input conventions, to find the one it was trained with: pixel range ([−1, 1], [0, 1], [0, 255]),
 // channel order (RGB, BGR) and crop (the lab's ArcFace-template alignment, or a looser box crop as
@@ -9,7 +9,8 @@
 //  - SynthFaces pose at 112 px (the demo's data): same = two images of one identity.
 // For each: ROC AUC and best accuracy of the raw cosine (what Human's Euclidean distance on the
 // graph's unit embeddings ranks by) and of the centred cosine (unit embeddings minus the mean of
-// the *other* set's unit embeddings, so nothing is fitted on the faces being scored; with one set, its own).
+// the *other* set's unit embeddings, so nothing is fitted on the faces being scored; with one set,
+// its own). Results and what they mean: app/models/zoo/README.md.
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
