@@ -14,6 +14,10 @@ import type { RunEvaluation } from './demo-evaluate.js';
 export const demoArms = ['stage1', 'classification', 'ddl'] as const;
 export type DemoArm = (typeof demoArms)[number];
 export const armTitles: Record<DemoArm, string> = { stage1: 'stage 1', classification: 'cls-only FT', ddl: 'DDL FT' };
+/** The column titles when stage 1 is a pretrained model (demo --pretrained). */
+export function armTitlesFor(pretrained: string | undefined): Record<DemoArm, string> {
+  return pretrained ? { ...armTitles, stage1: `${pretrained} (pretrained)` } : armTitles;
+}
 
 export interface MetricRow {
   key: string;
@@ -251,11 +255,15 @@ function cell(a: Aggregate, digits: number, signed = false): string {
 }
 
 /** The table as text, with a marker on the DDL - cls column where DDL is better (▲) or worse (▼). */
-export function formatSummaryTable(rows: SummaryRow[], seeds: number): string {
+export function formatSummaryTable(
+  rows: SummaryRow[],
+  seeds: number,
+  titles: Record<DemoArm, string> = armTitles,
+): string {
   const withCi = seeds > 1;
   const header = [
     'metric (validation identities)',
-    ...demoArms.map((a) => armTitles[a]),
+    ...demoArms.map((a) => titles[a]),
     'DDL - cls',
     ...(withCi ? ['95% CI', 'p'] : []),
   ];
