@@ -48,7 +48,8 @@ export function RunConfigForm({
       ? {
           ...withStageSuggestions(initial, 2),
           parentRunId: fineTuneFrom.id,
-          splitId: fineTuneFrom.splitId,
+          // A pretrained run has no split (0): the newest split of the dataset is chosen below.
+          splitId: fineTuneFrom.splitId !== '0' ? fineTuneFrom.splitId : (initialSplitId ?? ''),
           seed: String(fineTuneFrom.seed),
         }
       : initial;
