@@ -249,9 +249,14 @@ export function summaryByMetric(rows: SummaryRow[]): Record<string, SummaryEntry
 
 function cell(a: Aggregate, digits: number, signed = false): string {
   if (a.mean === null) return 'n/a';
-  const shown = Number(a.mean.toFixed(digits)) === 0 ? 0 : a.mean; // no "-0.000"
-  const sign = signed && shown > 0 ? '+' : '';
-  return `${sign}${shown.toFixed(digits)}${a.sd !== null ? ` ± ${a.sd.toFixed(digits)}` : ''}`;
+  const sign = signed && a.mean > 0 ? '+' : '';
+  // Non-zero values too small for `digits` decimals keep two significant digits (a pretrained
+  // model's margins can be 1e-5: "0.000" would hide them); an exact zero stays "0.000", never "-0.000".
+  if (Number(a.mean.toFixed(digits)) === 0) {
+    if (a.mean === 0) return `${(0).toFixed(digits)}${a.sd !== null ? ` ± ${a.sd.toFixed(digits)}` : ''}`;
+    return `${sign}${a.mean.toExponential(1)}${a.sd !== null ? ` ± ${a.sd.toExponential(1)}` : ''}`;
+  }
+  return `${sign}${a.mean.toFixed(digits)}${a.sd !== null ? ` ± ${a.sd.toFixed(digits)}` : ''}`;
 }
 
 /** The table as text, with a marker on the DDL - cls column where DDL is better (▲) or worse (▼). */
