@@ -37,6 +37,7 @@ describe('hardness from a pretrained model, no training', () => {
     // What the Train page calls when "MobileFaceNet (pretrained)" is picked as the parent: made once.
     const run = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId: String(fixture.datasetId) });
     expect(run).toMatchObject({ stage: 1, status: 'completed', step: 0, totalSteps: 0, splitId: '0' });
+    expect((await call('runs.get', { runId: run.id })).codeVersion).toEqual(expect.any(String));
     const again = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId: String(fixture.datasetId) });
     expect(again.id).toBe(run.id);
     // Nothing was trained: the only run is the pretrained one, with no steps.
