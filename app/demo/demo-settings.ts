@@ -1,6 +1,6 @@
 import { defaultDdlConfig, parseDdlConfig, type DdlConfigInput } from '../losses/ddl/ddl-config.js';
 import type { HeadConfigInput } from '../losses/heads/head-config.js';
-import type { BackboneConfig, Schedule } from '../vocabulary/index.js';
+import type { BackboneConfig, PretrainedModelName, Schedule } from '../vocabulary/index.js';
 
 // The demo's embedded defaults: one SynthFaces `pose` dataset to train on and a second one, of
 // other identities (another seed), to validate on. Validation identities are never trained on,
@@ -20,6 +20,8 @@ export interface DemoSettings {
   train: DemoDataset;
   validation: DemoDataset;
   backbone: BackboneConfig;
+  /** Start from this zoo model (the paper's protocol): stage 1 is its pretrained run, not trained (demo-pretrained.ts). */
+  pretrained?: PretrainedModelName;
   head: HeadConfigInput;
   stage1: { batchSize: number; steps: number; lr: number; schedule: Schedule };
   /** Both fine-tunes use these, from the same checkpoint and seed; only the objective differs. `ddl` unset: the reference DDL defaults. */

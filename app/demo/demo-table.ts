@@ -14,6 +14,10 @@ import type { RunEvaluation } from './demo-evaluate.js';
 export const demoArms = ['stage1', 'classification', 'ddl'] as const;
 export type DemoArm = (typeof demoArms)[number];
 export const armTitles: Record<DemoArm, string> = { stage1: 'stage 1', classification: 'cls-only FT', ddl: 'DDL FT' };
+/** The column titles when stage 1 is a pretrained model (demo --pretrained). */
+export function armTitlesFor(pretrained: string | undefined): Record<DemoArm, string> {
+  return pretrained ? { ...armTitles, stage1: `${pretrained} (pretrained)` } : armTitles;
+}
 
 export interface MetricRow {
   key: string;
@@ -245,17 +249,26 @@ export function summaryByMetric(rows: SummaryRow[]): Record<string, SummaryEntry
 
 function cell(a: Aggregate, digits: number, signed = false): string {
   if (a.mean === null) return 'n/a';
-  const shown = Number(a.mean.toFixed(digits)) === 0 ? 0 : a.mean; // no "-0.000"
-  const sign = signed && shown > 0 ? '+' : '';
-  return `${sign}${shown.toFixed(digits)}${a.sd !== null ? ` ± ${a.sd.toFixed(digits)}` : ''}`;
+  const sign = signed && a.mean > 0 ? '+' : '';
+  // Non-zero values too small for `digits` decimals keep two significant digits (a pretrained
+  // model's margins can be 1e-5: "0.000" would hide them); an exact zero stays "0.000", never "-0.000".
+  if (Number(a.mean.toFixed(digits)) === 0) {
+    if (a.mean === 0) return `${(0).toFixed(digits)}${a.sd !== null ? ` ± ${a.sd.toFixed(digits)}` : ''}`;
+    return `${sign}${a.mean.toExponential(1)}${a.sd !== null ? ` ± ${a.sd.toExponential(1)}` : ''}`;
+  }
+  return `${sign}${a.mean.toFixed(digits)}${a.sd !== null ? ` ± ${a.sd.toFixed(digits)}` : ''}`;
 }
 
 /** The table as text, with a marker on the DDL - cls column where DDL is better (▲) or worse (▼). */
-export function formatSummaryTable(rows: SummaryRow[], seeds: number): string {
+export function formatSummaryTable(
+  rows: SummaryRow[],
+  seeds: number,
+  titles: Record<DemoArm, string> = armTitles,
+): string {
   const withCi = seeds > 1;
   const header = [
     'metric (validation identities)',
-    ...demoArms.map((a) => armTitles[a]),
+    ...demoArms.map((a) => titles[a]),
     'DDL - cls',
     ...(withCi ? ['95% CI', 'p'] : []),
   ];

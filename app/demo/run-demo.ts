@@ -8,6 +8,7 @@ import type { RunProcessLauncher } from '../process/process-launcher.js';
 import type { RunRequest } from '../train/run-checks.js';
 import { RunManager } from '../train/run-manager.js';
 import { ensureDemoData, type DemoData } from './demo-data.js';
+import { pretrainedStage1 } from './demo-pretrained.js';
 import { evaluateRun, type RunEvaluation } from './demo-evaluate.js';
 import { describeDemoDdl, fullDemo, quickDemo, type DemoSettings } from './demo-settings.js';
 import { demoArms, summarise, type DemoArm, type SummaryRow } from './demo-table.js';
@@ -86,9 +87,17 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
   let evaluationSeconds = 0;
   for (let seed = firstSeed; seed < firstSeed + seedCount; seed++) {
     const trainingStarted = performance.now();
-    phase(`stage 1 (seed ${seed}): ${settings.stage1.steps} steps on all training images`);
-    const stage1 = manager.create(stage1Request(settings, train, seed, `demo seed ${seed}: stage 1`));
-    const stage1Run = await follow(stage1.id, 'stage1', seed);
+    let stage1Run: RunRecord;
+    if (settings.pretrained) {
+      phase(
+        `stage 1: the pretrained ${settings.pretrained}, untouched (class-mean classifier of the training identities)`,
+      );
+      stage1Run = await pretrainedStage1(db, options.dataDir, settings.pretrained, train);
+    } else {
+      phase(`stage 1 (seed ${seed}): ${settings.stage1.steps} steps on all training images`);
+      const stage1 = manager.create(stage1Request(settings, train, seed, `demo seed ${seed}: stage 1`));
+      stage1Run = await follow(stage1.id, 'stage1', seed);
+    }
 
     const fineTune = (objective: 'ddl' | 'classification') =>
       manager.create(
@@ -114,7 +123,11 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
     phase(`evaluating seed ${seed} on ${validation.identities} held-out identities`);
     const runs: Record<DemoArm, RunRecord> = { stage1: stage1Run, classification: classificationRun, ddl: ddlRun };
     const evaluations = {} as Record<DemoArm, RunEvaluation>;
-    for (const arm of demoArms) evaluations[arm] = await evaluateRun(db, options.dataDir, runs[arm].id, validation);
+    for (const arm of demoArms) {
+      // The pretrained run is the same for every seed: evaluated once.
+      const earlier = seeds.find((s) => s.runs[arm].id === runs[arm].id)?.evaluations[arm];
+      evaluations[arm] = earlier ?? (await evaluateRun(db, options.dataDir, runs[arm].id, validation));
+    }
     evaluationSeconds += (performance.now() - evaluationStarted) / 1000;
     seeds.push({ seed, runs, evaluations });
   }

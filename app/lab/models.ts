@@ -29,6 +29,11 @@ export interface ModelSummary {
   trainable: boolean;
 }
 
+/** Each model's name for menus ("MobileFaceNet (pretrained)"), by model name. */
+export function modelLabels(): Record<string, string> {
+  return Object.fromEntries(listPretrained().map((m) => [m.name, m.label]));
+}
+
 export function listModels(): ModelSummary[] {
   return listPretrained().map(({ name, source, inputSize, embeddingSize, parameters, trainable }) => ({
     name,

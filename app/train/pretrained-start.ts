@@ -3,11 +3,13 @@ import { embedWithBackbone } from '../eval/run/embed-images.js';
 import type { Backbone } from '../models/index.js';
 import { loadPretrained, listPretrained } from '../models/zoo/index.js';
 import type { LabDatabase } from '../store/db.js';
+import { setRunCodeVersion } from '../store/run-annotations.js';
 import { insertCheckpoint, latestCheckpoint } from '../store/runs-checkpoints.js';
 import { finishRun, insertRun, listRunRecords, type RunRecord } from '../store/runs-repository.js';
 import { Random } from '../util/random.js';
 import type { ClassifierInit, PretrainedModelName, Stage1Config } from '../vocabulary/index.js';
 import { runDirectory, writeCheckpoint } from './checkpoint-files.js';
+import { codeVersion } from './code-version.js';
 import { parseRunConfig } from './run-config.js';
 
 // Starting from a pretrained model (app/models/zoo) instead of random weights, as the DDL paper
@@ -99,6 +101,8 @@ export async function pretrainedRun(
       seed: config.seed,
       totalSteps: 0,
     });
+    // Like every run the manager creates: which code made it (the Runs page shows it).
+    setRunCodeVersion(db, run.id, codeVersion());
     try {
       await writeCheckpoint(
         runDirectory(dataDir, run.id),

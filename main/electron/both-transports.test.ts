@@ -67,6 +67,8 @@ const documentedMethods = [
   'exports.computed',
   'slurm.getSettings',
   'slurm.setSettings',
+  'models.list',
+  'models.pretrainedRun',
 ];
 
 const token = 't'.repeat(48);

@@ -13,6 +13,7 @@ export * from './experiments.js';
 export * from './jobs.js';
 export * from './run-management.js';
 export * from './slurm.js';
+export * from './models.js';
 export * from './events.js';
 export * from './media.js';
 export * from './bridge.js';

@@ -18,6 +18,7 @@ import { datasetMethods, synthMethods } from './datasets.js';
 import { evaluationMethods } from './evaluations.js';
 import { experimentMethods } from './experiments.js';
 import { jobMethods } from './jobs.js';
+import { modelMethods } from './models.js';
 import { runManagementMethods } from './run-management.js';
 import { runMethods } from './runs.js';
 import { slurmMethods } from './slurm.js';
@@ -38,6 +39,7 @@ export const labApiMethods = {
   ...experimentMethods,
   ...runManagementMethods,
   ...slurmMethods,
+  ...modelMethods,
 } as const;
 
 export type LabApiMethods = typeof labApiMethods;

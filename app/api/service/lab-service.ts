@@ -11,6 +11,7 @@ import { ComputedExports } from './computed-exports.js';
 import { EvaluationStore, evaluationHandlers } from './evaluation-handlers.js';
 import { ExperimentRunners, experimentHandlers } from './experiment-handlers.js';
 import { jobHandlers } from './job-handlers.js';
+import { modelHandlers } from './model-handlers.js';
 import { RunEmbeddings } from './run-embeddings.js';
 import { modelScores } from './model-scores.js';
 import { JobRegistry } from './jobs.js';
@@ -88,6 +89,7 @@ export function createLabService(options: LabServiceOptions): LabService {
     ...jobHandlers(context),
     ...experimentHandlers(context, experiments),
     ...slurmHandlers(context),
+    ...modelHandlers(context),
   } as LabApiHandlers;
 
   const missing = labMethodNames.filter((method) => typeof handlers[method] !== 'function');

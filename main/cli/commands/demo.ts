@@ -5,15 +5,17 @@
 import { resolve } from 'node:path';
 import { initBackend } from '../../../app/engine/backend.js';
 import { formatDuration, remainingDemoSeconds, type DemoPosition } from '../../../app/demo/demo-eta.js';
+import { pretrainedDemoSettings } from '../../../app/demo/demo-pretrained.js';
 import { fullDemo, quickDemo } from '../../../app/demo/demo-settings.js';
 import {
-  armTitles,
+  armTitlesFor,
   formatSummaryTable,
   metricRows,
   summaryByMetric,
   type DemoArm,
 } from '../../../app/demo/demo-table.js';
 import { runDemo } from '../../../app/demo/run-demo.js';
+import { isPretrainedName, pretrainedNames } from '../../../app/models/zoo/index.js';
 import { SlurmExecutor } from '../../../app/executor/slurm-executor.js';
 import { effectiveSlurmSettings, SlurmSettingsFileError } from '../../../app/executor/slurm-settings-file.js';
 import type { SlurmSettings } from '../../../app/executor/slurm-settings.js';
@@ -23,8 +25,11 @@ import { progressBar } from '../../../app/train/progress-text.js';
 import { TerminalProgress } from '../../../app/train/terminal-progress.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 
-const usage = `Usage: ddl-lab demo [--quick] [--seeds N] [--first-seed S] [--json] [--data-dir DIR]
+const usage = `Usage: ddl-lab demo [--quick] [--pretrained NAME] [--seeds N] [--first-seed S] [--json] [--data-dir DIR]
   --quick         tiny settings (about 2 minutes on 2 CPU cores, wasm)
+  --pretrained NAME  the paper's protocol: fine-tune a pretrained model (ddl-lab models list;
+                  mobilefacenet) instead of training stage 1; its own row is the untouched model.
+                  Images at its input size (112 px); with --quick a few minutes on 2 cores
   --seeds N       repeat the whole comparison with N seeds and report mean ± sd, and the paired
                   DDL - cls difference with its 95% CI and p (Student's t over seeds)
   --first-seed S  the first seed (default 1): seeds S..S+N-1
@@ -42,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
       args,
       options: {
         quick: { type: 'boolean', default: false },
+        pretrained: { type: 'string' },
         seeds: { type: 'string', default: '1' },
         'first-seed': { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
@@ -76,6 +82,18 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ddl-lab demo: --executor must be local or slurm, got "${values.executor}"\n`);
     return 2;
   }
+  if (values.pretrained !== undefined && !isPretrainedName(values.pretrained)) {
+    process.stderr.write(
+      `ddl-lab demo: --pretrained must be one of ${pretrainedNames.join(', ')} (ddl-lab models list), got "${values.pretrained}"\n`,
+    );
+    return 2;
+  }
+  const settings = values.pretrained
+    ? pretrainedDemoSettings(values.pretrained, values.quick)
+    : values.quick
+      ? quickDemo
+      : fullDemo;
+  const titles = armTitlesFor(settings.pretrained);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   let slurmSettings: SlurmSettings | undefined;
   try {
@@ -95,7 +113,7 @@ export async function run(args: string[]): Promise<number> {
   const progress = new TerminalProgress(process.stderr, { plainEvery: 0.25 });
   const backend = await initBackend();
   progress.line(
-    `DDL Lab demo (${values.quick ? 'quick' : 'full'}, ${seeds > 1 ? `seeds ${firstSeed}..${firstSeed + seeds - 1}` : `seed ${firstSeed}`}); data in ${dataDir}; backend ${backend.name}`,
+    `DDL Lab demo (${values.quick ? 'quick' : 'full'}${settings.pretrained ? `, from the pretrained ${settings.pretrained}` : ''}, ${seeds > 1 ? `seeds ${firstSeed}..${firstSeed + seeds - 1}` : `seed ${firstSeed}`}); data in ${dataDir}; backend ${backend.name}`,
   );
 
   const live = new Map<DemoArm, RunProgressEvent>();
@@ -103,14 +121,14 @@ export async function run(args: string[]): Promise<number> {
   const position: DemoPosition = { seed: 1, steps: {} };
   const eta = () => {
     const rate = [...live.values()].reduce((sum, e) => sum + e.imagesPerSecond, 0);
-    const left = remainingDemoSeconds(values.quick ? quickDemo : fullDemo, seeds, position, rate);
+    const left = remainingDemoSeconds(settings, seeds, position, rate);
     return left === undefined ? '' : ` | ~${formatDuration(left)} left`;
   };
   const db = openLabDatabase(dataDir);
   try {
     const result = await runDemo(db, {
       dataDir,
-      quick: values.quick,
+      settings,
       seeds,
       firstSeed,
       executor: slurmSettings ? (manager) => new SlurmExecutor(manager.db, dataDir, slurmSettings) : undefined,
@@ -127,11 +145,11 @@ export async function run(args: string[]): Promise<number> {
           position.steps[arm] = event.step;
           const parts = [...live.entries()].map(
             ([a, e]) =>
-              `${armTitles[a]} ${e.step}/${e.totalSteps} ${progressBar(e.step / e.totalSteps, 12)} loss ${(e.terms.total ?? Number.NaN).toFixed(3)} ${Math.round(e.imagesPerSecond)} img/s`,
+              `${titles[a]} ${e.step}/${e.totalSteps} ${progressBar(e.step / e.totalSteps, 12)} loss ${(e.terms.total ?? Number.NaN).toFixed(3)} ${Math.round(e.imagesPerSecond)} img/s`,
           );
           progress.update(parts.join(' | ') + eta(), Math.min(...[...live.values()].map((e) => e.step / e.totalSteps)));
         } else if (event.type === 'run.status' && event.status !== 'running') {
-          progress.line(`${armTitles[arm]} run ${event.runId} ${event.status}${event.error ? `: ${event.error}` : ''}`);
+          progress.line(`${titles[arm]} run ${event.runId} ${event.status}${event.error ? `: ${event.error}` : ''}`);
         }
       },
     });
@@ -171,11 +189,13 @@ export async function run(args: string[]): Promise<number> {
           '',
           `Training: ${result.train.name}: ${result.train.images} images of ${result.train.identities} identities (dataset ${result.train.datasetId}).`,
           `Validation: ${result.validation.name}: other identities, never trained on (dataset ${result.validation.datasetId}, pair list ${result.validation.pairListId}).`,
-          `Stage 1: ${s.backbone.name} ${s.backbone.inputSize}px, ${s.head.type} head, ${s.stage1.steps} steps of ${s.stage1.batchSize}; ` +
+          (s.pretrained
+            ? `Stage 1: the pretrained ${s.pretrained} (${s.backbone.inputSize}px), untouched, classifier from the training identities' class means; `
+            : `Stage 1: ${s.backbone.name} ${s.backbone.inputSize}px, ${s.head.type} head, ${s.stage1.steps} steps of ${s.stage1.batchSize}; `) +
             `stage 2: ${s.stage2.steps} steps of b = ${s.stage2.batchSize} per branch (${6 * s.stage2.batchSize} images), lr ${s.stage2.lr}, same seed and batches for both.`,
-          `Runs: ${result.seeds.map((r) => `seed ${r.seed}: stage 1 #${r.runs.stage1.id}, cls-only #${r.runs.classification.id}, DDL #${r.runs.ddl.id}`).join('; ')}.`,
+          `Runs: ${result.seeds.map((r) => `seed ${r.seed}: ${titles.stage1} #${r.runs.stage1.id}, cls-only #${r.runs.classification.id}, DDL #${r.runs.ddl.id}`).join('; ')}.`,
           '',
-          formatSummaryTable(result.summary, result.seeds.length),
+          formatSummaryTable(result.summary, result.seeds.length, titles),
           '',
           `Backend ${result.backend}; wall time ${result.seconds.total.toFixed(0)} s (data ${result.seconds.data.toFixed(0)} s, training ${result.seconds.training.toFixed(0)} s, evaluation ${result.seconds.evaluation.toFixed(0)} s).`,
           '',

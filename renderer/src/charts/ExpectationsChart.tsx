@@ -1,5 +1,5 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber } from '../lib/format.js';
+import { axisDigits, formatNumber } from '../lib/format.js';
 import { expectationExtras } from '../lib/metric-series.js';
 import { distributionStyles } from '../lib/similarity.js';
 import type { DistributionName } from '../api/index.js';
@@ -15,6 +15,7 @@ const names: Record<(typeof expectationExtras)[number], DistributionName> = {
 
 /** E[S] of the four branches per step: DDL should bring the student's (orange) onto the teacher's (blue). */
 export function ExpectationsChart({ rows }: { rows: Array<Record<string, number | null>> }) {
+  const digits = axisDigits(rows.flatMap((row) => expectationExtras.map((key) => row[key])));
   return (
     <figure className="chart-card" aria-label="Batch expectations E[S] of the four branches">
       <figcaption className="chart-title">
@@ -37,7 +38,7 @@ export function ExpectationsChart({ rows }: { rows: Array<Record<string, number 
               tick={tickStyle}
               width={44}
               domain={['auto', 'auto']}
-              tickFormatter={(v: number) => formatNumber(v, 2)}
+              tickFormatter={(v: number) => formatNumber(v, digits)}
             />
             <Tooltip
               formatter={(value) => formatNumber(Number(value), 4)}

@@ -61,3 +61,21 @@ export function formatAttribute(value: number | string | null | undefined): stri
   if (typeof value === 'number') return formatNumber(value, 3);
   return value;
 }
+
+/**
+ * Decimals an axis needs so its ticks (about `ticks` steps over the values' range) read apart:
+ * 2 for ordinary ranges, more when every value sits within a hair (a pretrained model whose
+ * similarities are all 0.999x would otherwise label every tick "1").
+ */
+export function axisDigits(values: Iterable<number | null | undefined>, ticks = 4): number {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of values) {
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    low = Math.min(low, v);
+    high = Math.max(high, v);
+  }
+  const step = (high - low) / ticks;
+  if (!(step > 0)) return 2;
+  return Math.min(6, Math.max(2, Math.ceil(-Math.log10(step))));
+}

@@ -171,7 +171,8 @@ export function RunDetailsPanel({ runId, onClose }: { runId: string; onClose: ()
         <dl className="run-facts">
           <dt>Training data</dt>
           <dd>
-            {dataset ? dataset.name : `dataset ${run.datasetId}`} · split {run.splitId}
+            {dataset ? dataset.name : `dataset ${run.datasetId}`} ·{' '}
+            {run.splitId === '0' ? 'no split (pretrained model, not trained here)' : `split ${run.splitId}`}
             {dataset ? <div className="muted small">{dataset.root}</div> : null}
           </dd>
           <dt>Stage / objective</dt>
@@ -180,7 +181,12 @@ export function RunDetailsPanel({ runId, onClose }: { runId: string; onClose: ()
             {run.parentRunId ? ` · from run #${run.parentRunId}` : ''}
           </dd>
           <dt>Backend</dt>
-          <dd>{run.backend ?? 'not started'}</dd>
+          <dd>
+            {run.backend ??
+              (run.totalSteps === 0 && run.status === 'completed'
+                ? 'none (pretrained, not trained here)'
+                : 'not started')}
+          </dd>
           <dt>Seed</dt>
           <dd>{run.seed}</dd>
           <dt>Code version</dt>

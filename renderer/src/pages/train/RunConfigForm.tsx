@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { lab, type RunDetail, type RunSummary } from '../../api/index.js';
+import { pretrainedModelNames, type PretrainedModelName } from '../../../../app/api/contract/index.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { useLabQuery } from '../../hooks/use-lab-query.js';
@@ -20,6 +21,11 @@ import {
 
 const sections: SectionName[] = ['Optimisation', 'DDL', 'Model', 'Head', 'Logging'];
 
+/** The model a "Parent run" choice names when it is a pretrained model ("pretrained:mobilefacenet"). */
+function pretrainedChoice(choice: string): PretrainedModelName | undefined {
+  return pretrainedModelNames.find((name) => choice === `pretrained:${name}`);
+}
+
 /** The run config with the contract's suggested values; every message next to its field; launch stage 1 or 2. */
 export function RunConfigForm({
   datasetId,
@@ -34,13 +40,16 @@ export function RunConfigForm({
 }) {
   const splits = useLabQuery('splits.list', { datasetId }, { tags: ['splits'] });
   const runs = useLabQuery('runs.list', { datasetId }, { tags: ['runs'] });
+  const models = useLabQuery('models.list', {});
+  const [making, setMaking] = useState<string | undefined>();
   const [form, setForm] = useState<RunForm>(() => {
     const initial = defaultRunForm(datasetId, initialSplitId ?? '');
     return fineTuneFrom
       ? {
           ...withStageSuggestions(initial, 2),
           parentRunId: fineTuneFrom.id,
-          splitId: fineTuneFrom.splitId,
+          // A pretrained run has no split (0): the newest split of the dataset is chosen below.
+          splitId: fineTuneFrom.splitId !== '0' ? fineTuneFrom.splitId : (initialSplitId ?? ''),
           seed: String(fineTuneFrom.seed),
         }
       : initial;
@@ -79,14 +88,32 @@ export function RunConfigForm({
     setForm((f) => withStageSuggestions(f, stage));
     setServerErrors({});
   };
-  const chooseParent = async (parentId: string) => {
-    set('parentRunId', parentId);
+  const chooseParent = async (choice: string) => {
     setParent(undefined);
-    if (!parentId) return;
+    let parentId = choice;
     try {
+      // A pretrained model: fine-tune its pretrained run on this dataset (made on first use).
+      const model = pretrainedChoice(choice);
+      if (model) {
+        set('parentRunId', '');
+        setMaking(model);
+        try {
+          parentId = (await lab.call('models.pretrainedRun', { model, datasetId })).id;
+        } finally {
+          setMaking(undefined);
+        }
+        runs.reload();
+      }
+      set('parentRunId', parentId);
+      if (!parentId) return;
       const detail = await lab.call('runs.get', { runId: parentId });
       setParent(detail);
-      setForm((f) => ({ ...f, splitId: detail.splitId, seed: String(detail.seed) }));
+      // A pretrained run has no split of its own (split 0): keep the split chosen here.
+      setForm((f) => ({
+        ...f,
+        splitId: detail.splitId !== '0' ? detail.splitId : f.splitId,
+        seed: String(detail.seed),
+      }));
     } catch (error) {
       setServerErrors(fieldErrorsFromLabError(error));
     }
@@ -185,11 +212,13 @@ export function RunConfigForm({
               label="Parent run (stage 1, completed)"
               error={errors.parentRunId}
               help={
-                parents.length === 0
-                  ? 'complete a stage-1 run first'
-                  : parent
-                    ? `reuses its checkpoint: ${describeInherited(parent.config)}`
-                    : 'its last checkpoint, network and head are reused'
+                making
+                  ? `embedding the dataset with ${making} for its classifier…`
+                  : parents.length === 0 && !models.data?.models.length
+                    ? 'complete a stage-1 run first'
+                    : parent
+                      ? `reuses its checkpoint: ${describeInherited(parent.config)}`
+                      : 'its last checkpoint, network and head are reused'
               }
             >
               {(p) => (
@@ -207,6 +236,13 @@ export function RunConfigForm({
                       {r.name}
                     </option>
                   ))}
+                  {(models.data?.models ?? [])
+                    .filter((m) => !parents.some((r) => r.name === `${m.name} (pretrained)`))
+                    .map((m) => (
+                      <option key={m.name} value={`pretrained:${m.name}`}>
+                        {m.label}
+                      </option>
+                    ))}
                 </select>
               )}
             </Field>
