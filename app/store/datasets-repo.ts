@@ -63,7 +63,7 @@ function toRecord(row: DatasetRow): DatasetRecord {
     badCount: row.bad_count,
     inputSizes: JSON.parse(row.input_sizes) as number[],
     maxPixels: row.max_pixels,
-    cacheFormat: row.cache_format,
+    cacheFormat: row.cache_format ?? 'raw',
     revision: row.revision,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -83,19 +83,14 @@ export function createDataset(db: LabDatabase, dataset: NewDataset): number {
   const now = nowIso();
   const result = sql(
     db,
-    `INSERT INTO datasets (name, kind, root, list_file, max_pixels, cache_format, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    dataset.name,
-    dataset.kind,
-    dataset.root,
-    dataset.listFile ?? null,
-    dataset.maxPixels,
-    dataset.cacheFormat ?? 'raw',
-    now,
-    now,
-  );
-  return Number(result.lastInsertRowid);
+    `INSERT INTO datasets (name, kind, root, list_file, max_pixels, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(dataset.name, dataset.kind, dataset.root, dataset.listFile ?? null, dataset.maxPixels, now, now);
+  const id = Number(result.lastInsertRowid);
+  // The column defaults to raw (and so every dataset imported before formats existed is raw).
+  if (dataset.cacheFormat && dataset.cacheFormat !== 'raw')
+    sql(db, 'UPDATE datasets SET cache_format = ? WHERE id = ?').run(dataset.cacheFormat, id);
+  return id;
 }
 
 export function getDataset(db: LabDatabase, id: number): DatasetRecord | undefined {
