@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { requireDataset, updateDataset } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
@@ -12,6 +13,7 @@ import { mapOrdered } from './ordered-pool.js';
 import {
   adoptPixelCache,
   dataDirOf,
+  datasetCacheDir,
   foreignCacheReason,
   pixelCachePaths,
   readPixelCacheManifest,
@@ -100,9 +102,14 @@ export async function ensureImageCache(
     return found;
   };
   let manifest = ownManifest(size);
+  // A size the dataset was cached at whose cache is gone (its folder deleted or moved away): say so.
+  if (!manifest && !result.rebuiltBecause && dataset.inputSizes.includes(size))
+    result.rebuiltBecause = `the ${size}×${size} pixel cache is no longer in ${datasetCacheDir(dataDir, datasetId)} (its folder was deleted or moved); it was rebuilt from the image files`;
   let release: (() => void) | undefined;
   if (!manifest || manifest.count !== refs.length) {
     // another process may be building this cache: wait for it, then it may be there
+    // (its folder may be gone altogether: a deleted or moved cache folder)
+    mkdirSync(datasetCacheDir(dataDir, datasetId), { recursive: true });
     release = await acquireCacheBuildLock(`${pixelCachePaths(dataDir, datasetId, size).pixels}.lock`, options.signal);
     manifest = ownManifest(size);
     if (manifest && manifest.count === refs.length) release();

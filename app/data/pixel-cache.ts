@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LabDatabase } from '../store/db.js';
+import { datasetCacheFolder } from './cache-location.js';
 
 // The per-dataset pixel cache: for each input size S one flat file of N rows of S*S*3 uint8 RGB
 // (row = image idx), so any image is one read at a known offset. A JSON manifest beside it says
@@ -60,7 +61,7 @@ export function dataDirOf(db: LabDatabase, dataDir?: string): string {
 }
 
 export function datasetCacheDir(dataDir: string, datasetId: number): string {
-  return join(dataDir, 'cache', `dataset-${datasetId}`);
+  return datasetCacheFolder(dataDir, datasetId);
 }
 
 /**
