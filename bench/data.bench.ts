@@ -4,6 +4,8 @@
 //    beside PIL decoding + resizing the same files on one thread (bench/reference/pil_resize.py; skipped with a
 //    message without python3-pil), in alternating rounds (--rounds);
 //  - batches/s of the DDL sampler (b = 32, four branches) and the classification sampler (128), cache in memory and read per row;
+//  - pixel cache formats (bench/pixel-cache.bench.ts): KB per image raw and png at 32/48/112 px, raw reads and png
+//    decodes (caller alone, +1, +2 worker threads) in rows/s beside the wasm train step's images/s (probe net, ir-lite);
 //  - split-rule evaluation on 50 000 images (the Split page's live counts);
 //  - a 50 000-image import (the generated JPEGs re-used with a unique JPEG comment each, so every file is distinct),
 //    with peak RSS, when the measured rate says it takes under 5 minutes (else extrapolated, and said so);
@@ -17,6 +19,7 @@ import { createDdlSampler } from '../app/data/ddl-sampler.js';
 import { evaluateSplit } from '../app/data/evaluate-split.js';
 import { importDataset, type ImportResult } from '../app/data/import-dataset.js';
 import { faceBenchRows } from './faces.bench.js';
+import { pixelCacheBenchRows } from './pixel-cache.bench.js';
 import { generateSynthFaces } from '../app/data/synth/index.js';
 import { insertAttributeValues, setAttributeColumns } from '../app/store/attributes-repo.js';
 import { createDataset, updateDataset } from '../app/store/datasets-repo.js';
@@ -181,6 +184,9 @@ try {
     };
   }
   results.samplers = samplerRates;
+
+  // 3b. Pixel cache formats: disk per image, raw reads and png decodes (1 and 2 workers) beside the train step's need.
+  results.pixelCache = await pixelCacheBenchRows(db, join(dir, `data-${rounds - 1}`), synthDir, datasetId, say);
 
   // 4. Split evaluation on 50 000 images (rows made directly; no pixels needed).
   const evalDb = openDatabase(join(dir, 'eval', 'lab.sqlite'));

@@ -20,6 +20,8 @@ export interface ClassificationSamplerOptions {
   flip: boolean;
   dataDir?: string;
   residentLimit?: number;
+  /** Helper threads a png cache decodes batches with. */
+  decodeWorkers?: number;
 }
 
 export interface ClassificationSampler {
@@ -87,6 +89,7 @@ export function createClassificationSampler(opts: ClassificationSamplerOptions):
   let steps = 0;
   let order = permutation(0);
   let random = new Random(deriveSeed(opts.seed, 0xf11b));
+  const rows = new Int32Array(n);
 
   return {
     classes: source.classes,
@@ -94,6 +97,8 @@ export function createClassificationSampler(opts: ClassificationSamplerOptions):
     batchesPerEpoch: Math.ceil(pool.length / n),
     next(): ImageBatch {
       const batch = newImageBatch(n, opts.inputSize);
+      // Draw the whole batch first (a png cache then decodes its rows in parallel), then copy.
+      const flips = new Uint8Array(n);
       for (let slot = 0; slot < n; slot++) {
         if (pos === order.length) {
           epoch++;
@@ -101,10 +106,13 @@ export function createClassificationSampler(opts: ClassificationSamplerOptions):
           order = permutation(epoch);
         }
         const idx = order[pos++]!;
-        putImage(batch, slot, cache, idx, opts.flip && random.next() < 0.5);
+        flips[slot] = opts.flip && random.next() < 0.5 ? 1 : 0;
         batch.labels[slot] = columns.identity[idx]!;
         batch.imageIds[slot] = columns.ids[idx]!;
+        rows[slot] = idx;
       }
+      cache.prefetch(rows);
+      for (let slot = 0; slot < n; slot++) putImage(batch, slot, cache, rows[slot]!, flips[slot] === 1);
       steps++;
       return batch;
     },

@@ -38,6 +38,8 @@ export interface DdlSamplerOptions {
   dataDir?: string;
   /** Caches up to this many bytes are held in memory (default 512 MiB); larger are read per image. */
   residentLimit?: number;
+  /** Helper threads a png cache decodes batches with. */
+  decodeWorkers?: number;
 }
 
 export interface DdlSampler {
@@ -187,10 +189,18 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
   const size = opts.inputSize;
   const flip = () => opts.flip && random.next() < 0.5;
 
+  // A step's draws are made first, in the same order as ever; the pixels are copied at the end
+  // of next() (a png cache decodes the step's rows in parallel in between).
+  let pending: Array<{ batch: ImageBatch; slot: number; idx: number; flip: boolean }> = [];
   const put = (batch: ImageBatch, slot: number, idx: number) => {
-    putImage(batch, slot, cache, idx, flip());
+    pending.push({ batch, slot, idx, flip: flip() });
     batch.labels[slot] = columns.identity[idx]!;
     batch.imageIds[slot] = columns.ids[idx]!;
+  };
+  const copyPending = () => {
+    cache.prefetch(pending.map((p) => p.idx));
+    for (const p of pending) putImage(p.batch, p.slot, cache, p.idx, p.flip);
+    pending = [];
   };
   const pick = (list: Int32Array) => list[random.int(list.length)]!;
   /** Two different images of one list. */
@@ -225,6 +235,7 @@ export function createDdlSampler(opts: DdlSamplerOptions): DdlSampler {
         put(hardPairs[0], slot, x);
         put(hardPairs[1], slot, y);
       });
+      copyPending();
       steps++;
       return { easySingles, hardSingles, easyPairs, hardPairs };
     },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { requireDataset, updateDataset } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
@@ -12,13 +13,13 @@ import { mapOrdered } from './ordered-pool.js';
 import {
   adoptPixelCache,
   dataDirOf,
+  datasetCacheDir,
   foreignCacheReason,
-  overwritePixelCacheRows,
-  PixelCacheWriter,
   pixelCachePaths,
   readPixelCacheManifest,
   type PixelCacheManifest,
 } from './pixel-cache.js';
+import { openPixelCacheWriter, overwriteCacheRows } from './pixel-cache-open.js';
 import { readImageFile, statFollowing } from './read-image-file.js';
 
 // Makes sure a dataset has a pixel cache at `size` that matches the files on disk: builds it when
@@ -101,9 +102,14 @@ export async function ensureImageCache(
     return found;
   };
   let manifest = ownManifest(size);
+  // A size the dataset was cached at whose cache is gone (its folder deleted or moved away): say so.
+  if (!manifest && !result.rebuiltBecause && dataset.inputSizes.includes(size))
+    result.rebuiltBecause = `the ${size}×${size} pixel cache is no longer in ${datasetCacheDir(dataDir, datasetId)} (its folder was deleted or moved); it was rebuilt from the image files`;
   let release: (() => void) | undefined;
   if (!manifest || manifest.count !== refs.length) {
     // another process may be building this cache: wait for it, then it may be there
+    // (its folder may be gone altogether: a deleted or moved cache folder)
+    mkdirSync(datasetCacheDir(dataDir, datasetId), { recursive: true });
     release = await acquireCacheBuildLock(`${pixelCachePaths(dataDir, datasetId, size).pixels}.lock`, options.signal);
     manifest = ownManifest(size);
     if (manifest && manifest.count === refs.length) release();
@@ -111,7 +117,8 @@ export async function ensureImageCache(
 
   if (!manifest || manifest.count !== refs.length) {
     result.built = true;
-    const writer = new PixelCacheWriter(dataDir, datasetId, size, labId);
+    // A new cache is written in the dataset's format (chosen at import); one already there is read as it is.
+    const writer = openPixelCacheWriter(dataDir, datasetId, size, labId, dataset.cacheFormat);
     const black = Buffer.alloc(size * size * 3);
     let done = 0;
     try {
@@ -126,14 +133,14 @@ export async function ensureImageCache(
       };
       for await (const r of mapOrdered(refs, concurrency, decodeOne, { signal: options.signal })) {
         if ('error' in r && r.error) {
-          writer.write(r.ref.idx, black);
+          await writer.write(r.ref.idx, black);
           result.failed.push({ imageId: r.ref.id, path: r.ref.path, reason: r.error.reason, detail: r.error.detail });
         } else {
-          writer.write(r.ref.idx, (r as { rgb: Uint8Array }).rgb);
+          await writer.write(r.ref.idx, (r as { rgb: Uint8Array }).rgb);
         }
         options.onProgress?.(++done, refs.length);
       }
-      writer.commit(refs.length, fit);
+      await writer.commit(refs.length, fit);
     } catch (error) {
       writer.discard();
       throw error;
@@ -147,7 +154,12 @@ export async function ensureImageCache(
   if (options.verify === false) return result;
 
   // Verify: stat every file; re-decode the ones whose fingerprint moved.
-  const sizes = requireDataset(db, datasetId).inputSizes.filter((s) => ownManifest(s));
+  const manifests = new Map<number, PixelCacheManifest>();
+  for (const s of requireDataset(db, datasetId).inputSizes) {
+    const own = ownManifest(s);
+    if (own) manifests.set(s, own);
+  }
+  const sizes = [...manifests.keys()];
   let done = 0;
   const check = async (ref: FileRef) => {
     try {
@@ -185,7 +197,7 @@ export async function ensureImageCache(
     result.changed.push({ imageId: r.ref.id, path: r.ref.path });
   }
   if (result.changed.length) {
-    for (const [s, rows] of rewrites) overwritePixelCacheRows(dataDir, datasetId, s, rows);
+    for (const [s, rows] of rewrites) await overwriteCacheRows(dataDir, manifests.get(s)!, rows);
     updateDataset(db, datasetId, {});
   }
   return result;

@@ -1,4 +1,4 @@
-import type { PixelCacheReader } from './pixel-cache.js';
+import type { PixelRows } from './pixel-cache.js';
 
 // A batch of images as the trainer consumes them: NHWC float32 in [-1, 1] (the reference DDL
 // preprocessing), with identity labels and image ids.
@@ -27,7 +27,7 @@ export function newImageBatch(count: number, size: number): ImageBatch {
 }
 
 /** Copies cached image `idx` into slot `slot` of the batch, mirrored left-right when `flip`. */
-export function putImage(batch: ImageBatch, slot: number, cache: PixelCacheReader, idx: number, flip: boolean): void {
+export function putImage(batch: ImageBatch, slot: number, cache: PixelRows, idx: number, flip: boolean): void {
   const src = cache.row(idx);
   const out = batch.pixels;
   const size = batch.size;

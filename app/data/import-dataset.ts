@@ -31,7 +31,7 @@ import { measuredAttributeNames } from './measured-attributes.js';
 import type { PoolStats } from './ordered-pool.js';
 import { readPairsFile } from './pairs-file.js';
 import { saveSplit } from './evaluate-split.js';
-import { dataDirOf, removeDatasetCache } from './pixel-cache.js';
+import { dataDirOf, parseCacheFormat, removeDatasetCache, type CacheFormat } from './pixel-cache.js';
 import { defaultMaxFileBytes } from './read-image-file.js';
 import { scanImageFolder, type ImageCandidate } from './scan-image-folder.js';
 import { scanListFile } from './scan-list-file.js';
@@ -68,6 +68,8 @@ export interface ImportOptions {
   splitRuleFile?: string | null;
   /** Side of the cached square inputs, default 112. */
   inputSize?: number;
+  /** How the pixel cache stores rows: `raw` (default) or `png` (lossless, about half the disk; pixel-cache.ts). */
+  cacheFormat?: CacheFormat;
   fit?: ResizeFit;
   /** Decompression-bomb guard, default 40 MP. */
   maxPixels?: number;
@@ -140,6 +142,7 @@ interface ImportPlan {
   maxFileBytes: number;
   concurrency: number;
   fit: ResizeFit;
+  cacheFormat: CacheFormat;
 }
 
 // The pipeline: options -> register -> scan -> images (read/measure -> dedupe -> write) ->
@@ -299,6 +302,7 @@ function planImport(options: ImportOptions): ImportPlan {
     maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes,
     concurrency: Math.max(1, options.concurrency ?? 4),
     fit: options.fit ?? 'cover',
+    cacheFormat: parseCacheFormat(options.cacheFormat ?? 'raw', 'cacheFormat'),
   };
 }
 
@@ -311,6 +315,7 @@ function registerImport(db: LabDatabase, plan: ImportPlan): number {
       root: plan.root,
       listFile: plan.listFile ?? null,
       maxPixels: plan.maxPixels,
+      cacheFormat: plan.cacheFormat,
     });
     writeImportMarker(plan.dataDir, id);
     return id;

@@ -19,7 +19,8 @@ import { ImageFileError } from './image-error.js';
 import type { ImageCatalog } from './import-catalog.js';
 import { measureRgb } from './measure.js';
 import { mapOrdered, newPoolStats } from './ordered-pool.js';
-import { PixelCacheWriter } from './pixel-cache.js';
+import { openPixelCacheWriter } from './pixel-cache-open.js';
+import { requireDataset } from '../store/datasets-repo.js';
 import { readImageFile } from './read-image-file.js';
 import type { ImageCandidate } from './scan-image-folder.js';
 import type { ImageStageOptions, ImageStageResult } from './import-images.js';
@@ -187,7 +188,13 @@ export async function importFaceImages(
   faces: FaceStageOptions,
 ): Promise<ImageStageResult & { faces: FaceStageReport }> {
   const { signal, concurrency, db, datasetId } = options;
-  const cache = new PixelCacheWriter(options.dataDir, datasetId, options.inputSize, readLabId(db));
+  const cache = openPixelCacheWriter(
+    options.dataDir,
+    datasetId,
+    options.inputSize,
+    readLabId(db),
+    requireDataset(db, datasetId).cacheFormat,
+  );
   const stats = newPoolStats();
   const report: FaceStageReport = { mode: faces.mode, found: 0, none: 0, multiple: 0, tooSmall: 0, multipleFiles: [] };
   const rows: NewImage[] = [];
@@ -219,7 +226,7 @@ export async function importFaceImages(
         }
         for (const face of result.faces) {
           const { idx, identity } = catalog.keep(candidate, result.sha1);
-          cache.write(idx, face.rgb);
+          await cache.write(idx, face.rgb);
           report.found++;
           rows.push({
             idx,
@@ -250,7 +257,7 @@ export async function importFaceImages(
       });
     }
     storeFaces(db, datasetId, idxToId, extras);
-    if (catalog.count > 0) cache.commit(catalog.count, `faces-${faces.mode}`);
+    if (catalog.count > 0) await cache.commit(catalog.count, `faces-${faces.mode}`);
     else cache.discard();
     return { idxToId, done, stats, faces: report };
   } catch (error) {

@@ -6,7 +6,8 @@ import { decodeImage, type DecodedImage, type ResizeFit } from './decode-image.j
 import { ImageFileError } from './image-error.js';
 import type { ImageCatalog } from './import-catalog.js';
 import { mapOrdered, newPoolStats, type PoolStats } from './ordered-pool.js';
-import { PixelCacheWriter } from './pixel-cache.js';
+import { openPixelCacheWriter } from './pixel-cache-open.js';
+import { requireDataset } from '../store/datasets-repo.js';
 import { readImageFile } from './read-image-file.js';
 import type { ImageCandidate } from './scan-image-folder.js';
 
@@ -91,7 +92,13 @@ export async function importImages(
   options: ImageStageOptions,
 ): Promise<ImageStageResult> {
   const { signal, concurrency } = options;
-  const cache = new PixelCacheWriter(options.dataDir, options.datasetId, options.inputSize, readLabId(options.db));
+  const cache = openPixelCacheWriter(
+    options.dataDir,
+    options.datasetId,
+    options.inputSize,
+    readLabId(options.db),
+    requireDataset(options.db, options.datasetId).cacheFormat,
+  );
   const rows = new ImageRowWriter(options.db, options.datasetId);
   const stats = newPoolStats();
   let done = 0;
@@ -103,7 +110,7 @@ export async function importImages(
       if (!result.ok) catalog.skip(candidate, result.error);
       else if (!catalog.isDuplicate(candidate, result.sha1)) {
         const { idx, identity } = catalog.keep(candidate, result.sha1);
-        cache.write(idx, result.image.rgb);
+        await cache.write(idx, result.image.rgb);
         const { image } = result;
         rows.add({
           idx,
@@ -125,7 +132,7 @@ export async function importImages(
     }
     signal?.throwIfAborted();
     rows.flush();
-    if (catalog.count > 0) cache.commit(catalog.count, options.fit);
+    if (catalog.count > 0) await cache.commit(catalog.count, options.fit);
     else cache.discard();
   } catch (error) {
     cache.discard();

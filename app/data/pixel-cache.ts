@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LabDatabase } from '../store/db.js';
+import { datasetCacheFolder } from './cache-location.js';
 
 // The per-dataset pixel cache: for each input size S one flat file of N rows of S*S*3 uint8 RGB
 // (row = image idx), so any image is one read at a known offset. A JSON manifest beside it says
@@ -22,6 +23,16 @@ import type { LabDatabase } from '../store/db.js';
 // dataset had the same id) is never read as this lab's.
 
 export const pixelCacheFormat = 'ddl-lab/pixel-cache';
+
+/** How rows are stored: `raw` RGB bytes, or `png` (one lossless PNG per row; png-cache.ts). */
+export const cacheFormats = ['raw', 'png'] as const;
+export type CacheFormat = (typeof cacheFormats)[number];
+
+/** The cache format named by `value`, or an error naming the value and the choices. */
+export function parseCacheFormat(value: string, where = '--cache'): CacheFormat {
+  if ((cacheFormats as readonly string[]).includes(value)) return value as CacheFormat;
+  throw new Error(`${where} "${value}" is not a cache format; use one of: ${cacheFormats.join(', ')}.`);
+}
 
 export interface PixelCacheManifest {
   format: typeof pixelCacheFormat;
@@ -33,6 +44,12 @@ export interface PixelCacheManifest {
   createdAt: string;
   /** The lab that wrote it (lab_meta); absent in caches written before labs had ids. */
   labId?: string;
+  /** `png` for a compressed cache; absent for raw rows (every cache written before formats existed). */
+  encoding?: 'png';
+}
+
+export function formatOf(manifest: PixelCacheManifest): CacheFormat {
+  return manifest.encoding ?? 'raw';
 }
 
 /** The data directory of a database file: caches live beside it. */
@@ -44,25 +61,64 @@ export function dataDirOf(db: LabDatabase, dataDir?: string): string {
 }
 
 export function datasetCacheDir(dataDir: string, datasetId: number): string {
-  return join(dataDir, 'cache', `dataset-${datasetId}`);
+  return datasetCacheFolder(dataDir, datasetId);
 }
 
+/**
+ * The files of a cache: raw `rgb-S.u8` + `rgb-S.json`; png `png-S.bin` (the PNGs one after
+ * another) + `png-S.idx` (float64 offset and length per row) + `png-S.json`.
+ */
 export function pixelCachePaths(
   dataDir: string,
   datasetId: number,
   size: number,
-): { pixels: string; manifest: string } {
+  format: CacheFormat = 'raw',
+): { pixels: string; manifest: string; index?: string } {
   const dir = datasetCacheDir(dataDir, datasetId);
+  if (format === 'png')
+    return {
+      pixels: join(dir, `png-${size}.bin`),
+      manifest: join(dir, `png-${size}.json`),
+      index: join(dir, `png-${size}.idx`),
+    };
   return { pixels: join(dir, `rgb-${size}.u8`), manifest: join(dir, `rgb-${size}.json`) };
 }
 
-export function readPixelCacheManifest(dataDir: string, datasetId: number, size: number): PixelCacheManifest | null {
-  const { manifest, pixels } = pixelCachePaths(dataDir, datasetId, size);
-  if (!existsSync(manifest) || !existsSync(pixels)) return null;
+/** Every file of the cache a manifest describes (to copy it whole). */
+export function pixelCacheFiles(dataDir: string, manifest: PixelCacheManifest): string[] {
+  const paths = pixelCachePaths(dataDir, manifest.datasetId, manifest.size, formatOf(manifest));
+  return [paths.pixels, ...(paths.index ? [paths.index] : []), paths.manifest];
+}
+
+/** A complete cache at `size` (of `format`, else raw or png, whichever is there), or null. */
+export function readPixelCacheManifest(
+  dataDir: string,
+  datasetId: number,
+  size: number,
+  format?: CacheFormat,
+): PixelCacheManifest | null {
+  for (const f of format ? [format] : cacheFormats) {
+    const found = readManifestOf(dataDir, datasetId, size, f);
+    if (found) return found;
+  }
+  return null;
+}
+
+function readManifestOf(
+  dataDir: string,
+  datasetId: number,
+  size: number,
+  format: CacheFormat,
+): PixelCacheManifest | null {
+  const { manifest, pixels, index } = pixelCachePaths(dataDir, datasetId, size, format);
+  if (!existsSync(manifest) || !existsSync(pixels) || (index && !existsSync(index))) return null;
   try {
     const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as PixelCacheManifest;
     if (parsed.format !== pixelCacheFormat || parsed.size !== size || parsed.datasetId !== datasetId) return null;
-    if (fstatSizeOf(pixels) !== parsed.count * size * size * 3) return null;
+    if (formatOf(parsed) !== format) return null;
+    if (index) {
+      if (fstatSizeOf(index) !== parsed.count * 16) return null;
+    } else if (fstatSizeOf(pixels) !== parsed.count * size * size * 3) return null;
     return parsed;
   } catch {
     return null;
@@ -89,7 +145,7 @@ export function foreignCacheReason(
   datasetCreatedAt: string,
   dataDir: string,
 ): string | null {
-  const where = pixelCachePaths(dataDir, manifest.datasetId, manifest.size).pixels;
+  const where = pixelCachePaths(dataDir, manifest.datasetId, manifest.size, formatOf(manifest)).pixels;
   if (manifest.labId !== undefined && manifest.labId !== labId)
     return `the ${manifest.size}×${manifest.size} pixel cache ${where} was written by another lab (lab id ${manifest.labId}; this lab is ${labId}), for another dataset ${manifest.datasetId}`;
   if (manifest.labId === undefined && manifest.createdAt < datasetCreatedAt)
@@ -99,7 +155,7 @@ export function foreignCacheReason(
 
 /** Records this lab's id in a cache written before labs had ids (once it is known to be this lab's). */
 export function adoptPixelCache(dataDir: string, manifest: PixelCacheManifest, labId: string): void {
-  const file = pixelCachePaths(dataDir, manifest.datasetId, manifest.size).manifest;
+  const file = pixelCachePaths(dataDir, manifest.datasetId, manifest.size, formatOf(manifest)).manifest;
   writeFileSync(`${file}.tmp`, JSON.stringify({ ...manifest, labId }, null, 2));
   renameSync(`${file}.tmp`, file);
 }
@@ -181,8 +237,49 @@ export function overwritePixelCacheRows(
 /** Default: caches up to this size are read into memory whole; bigger ones are read row by row. */
 export const residentCacheBytes = 512 * 2 ** 20;
 
-/** Random access to cached rows. `row(idx)` returns a view valid until the next call. */
-export class PixelCacheReader {
+/** Random access to a cache's rows, whatever its format. */
+export interface PixelRows {
+  readonly size: number;
+  readonly count: number;
+  readonly rowBytes: number;
+  /** Image idx's size·size·3 RGB bytes: a view valid until the next `row` or `prefetch` call. */
+  row(idx: number): Uint8Array;
+  /** Prepares these rows for the `row` calls that follow (a png cache decodes them in parallel). */
+  prefetch(indices: ArrayLike<number>): void;
+  close(): void;
+}
+
+/**
+ * The manifest of this lab's cache at `size` (of `format`, else whichever is there), or an error
+ * that says what is wrong and how to rebuild it.
+ */
+export function requirePixelCache(
+  dataDir: string,
+  datasetId: number,
+  size: number,
+  options: { expectedCount?: number; labId?: string; format?: CacheFormat } = {},
+): PixelCacheManifest {
+  const manifest = readPixelCacheManifest(dataDir, datasetId, size, options.format);
+  if (!manifest) {
+    throw new Error(
+      `Dataset ${datasetId} has no ${size}×${size} pixel cache${options.format ? ` (${options.format})` : ''} in ${datasetCacheDir(dataDir, datasetId)}; build it with ensureImageCache(db, ${datasetId}, ${size}) or import with --size ${size}.`,
+    );
+  }
+  if (manifest.labId !== undefined && options.labId !== undefined && manifest.labId !== options.labId) {
+    throw new Error(
+      `The ${size}×${size} pixel cache in ${datasetCacheDir(dataDir, datasetId)} was written by another lab (lab id ${manifest.labId}; this lab is ${options.labId}); ensureImageCache rebuilds it for this lab's dataset ${datasetId}.`,
+    );
+  }
+  if (options.expectedCount !== undefined && manifest.count !== options.expectedCount) {
+    throw new Error(
+      `The ${size}×${size} pixel cache of dataset ${datasetId} holds ${manifest.count} images but the dataset has ${options.expectedCount}; rebuild it with ensureImageCache.`,
+    );
+  }
+  return manifest;
+}
+
+/** Random access to raw cached rows. `row(idx)` returns a view valid until the next call. */
+export class PixelCacheReader implements PixelRows {
   readonly rowBytes: number;
   private readonly resident: Buffer | null;
   private readonly fd: number | null;
@@ -212,22 +309,7 @@ export class PixelCacheReader {
     size: number,
     options: { expectedCount?: number; residentLimit?: number; labId?: string } = {},
   ): PixelCacheReader {
-    const manifest = readPixelCacheManifest(dataDir, datasetId, size);
-    if (!manifest) {
-      throw new Error(
-        `Dataset ${datasetId} has no ${size}×${size} pixel cache in ${datasetCacheDir(dataDir, datasetId)}; build it with ensureImageCache(db, ${datasetId}, ${size}) or import with --size ${size}.`,
-      );
-    }
-    if (manifest.labId !== undefined && options.labId !== undefined && manifest.labId !== options.labId) {
-      throw new Error(
-        `The ${size}×${size} pixel cache in ${datasetCacheDir(dataDir, datasetId)} was written by another lab (lab id ${manifest.labId}; this lab is ${options.labId}); ensureImageCache rebuilds it for this lab's dataset ${datasetId}.`,
-      );
-    }
-    if (options.expectedCount !== undefined && manifest.count !== options.expectedCount) {
-      throw new Error(
-        `The ${size}×${size} pixel cache of dataset ${datasetId} holds ${manifest.count} images but the dataset has ${options.expectedCount}; rebuild it with ensureImageCache.`,
-      );
-    }
+    const manifest = requirePixelCache(dataDir, datasetId, size, { ...options, format: 'raw' });
     return new PixelCacheReader(
       size,
       manifest.count,
@@ -235,6 +317,9 @@ export class PixelCacheReader {
       options.residentLimit ?? residentCacheBytes,
     );
   }
+
+  /** Nothing to prepare: every raw row is one read. */
+  prefetch(): void {}
 
   get isResident(): boolean {
     return this.resident !== null;

@@ -3,14 +3,15 @@ import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
 import { findSplit, splitMembers } from '../store/splits-repo.js';
 import { loadDatasetColumns, type DatasetColumns } from './dataset-columns.js';
-import { dataDirOf, PixelCacheReader } from './pixel-cache.js';
+import { dataDirOf, type PixelRows } from './pixel-cache.js';
+import { openPixelRows } from './pixel-cache-open.js';
 
 // What both samplers start from: the dataset's columns, its pixel cache at the input size, and
 // (when a split is named) each image's side.
 
 export interface SamplerSource {
   columns: DatasetColumns;
-  cache: PixelCacheReader;
+  cache: PixelRows;
   classes: number;
   split: { id: number; name: string; easyIdx: Int32Array; hardIdx: Int32Array } | null;
 }
@@ -22,6 +23,8 @@ export function openSamplerSource(opts: {
   inputSize: number;
   dataDir?: string;
   residentLimit?: number;
+  /** Helper threads a png cache decodes batches with. */
+  decodeWorkers?: number;
 }): SamplerSource {
   const dataset = requireDataset(opts.db, opts.datasetId);
   if (dataset.status !== 'ready')
@@ -41,9 +44,10 @@ export function openSamplerSource(opts: {
       Int32Array.from(ids.map((id) => columns.idToIdx.get(id)).filter((i): i is number => i !== undefined));
     split = { id: record.id, name: record.name, easyIdx: toIdx(members.easy), hardIdx: toIdx(members.hard) };
   }
-  const cache = PixelCacheReader.open(dataDirOf(opts.db, opts.dataDir), opts.datasetId, opts.inputSize, {
+  const cache = openPixelRows(dataDirOf(opts.db, opts.dataDir), opts.datasetId, opts.inputSize, {
     expectedCount: columns.count,
     residentLimit: opts.residentLimit,
+    decodeWorkers: opts.decodeWorkers,
     labId: readLabId(opts.db),
   });
   return { columns, cache, classes: dataset.identityCount, split };

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureImageCache } from '../data/ensure-image-cache.js';
-import { pixelCachePaths } from '../data/pixel-cache.js';
+import { pixelCacheFiles, requirePixelCache } from '../data/pixel-cache.js';
 import { connectDatabase } from '../store/native-binding.js';
 import { databasePath, openDatabase, type LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
@@ -61,9 +61,9 @@ export async function createBundle(
 
   // The pixel cache at the run's input size, built here if missing, so nodes never decode images.
   await ensureImageCache(db, run.datasetId, inputSize, { dataDir, verify: false });
-  const cache = pixelCachePaths(dataDir, run.datasetId, inputSize);
+  const cache = requirePixelCache(dataDir, run.datasetId, inputSize);
   mkdirSync(paths.cache, { recursive: true });
-  for (const file of [cache.pixels, cache.manifest])
+  for (const file of pixelCacheFiles(dataDir, cache))
     copyFileAtomic(file, join(paths.cache, file.split(/[\\/]/).pop()!));
 
   writeCatalog(db, dataDir, runId, run.datasetId, run.splitId, parent, paths.catalog);

@@ -20,6 +20,8 @@ export interface DatasetRecord {
   /** Input sizes (px) that have a pixel cache. */
   inputSizes: number[];
   maxPixels: number;
+  /** How the pixel cache stores rows (chosen at import): raw RGB or lossless PNG. */
+  cacheFormat: 'raw' | 'png';
   /** Bumped whenever images, attributes or tags change: split evaluation caches key on it. */
   revision: number;
   createdAt: string;
@@ -40,6 +42,7 @@ interface DatasetRow {
   bad_count: number;
   input_sizes: string;
   max_pixels: number;
+  cache_format: 'raw' | 'png';
   revision: number;
   created_at: string;
   updated_at: string;
@@ -60,6 +63,7 @@ function toRecord(row: DatasetRow): DatasetRecord {
     badCount: row.bad_count,
     inputSizes: JSON.parse(row.input_sizes) as number[],
     maxPixels: row.max_pixels,
+    cacheFormat: row.cache_format ?? 'raw',
     revision: row.revision,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -72,6 +76,7 @@ export interface NewDataset {
   root: string;
   listFile?: string | null;
   maxPixels: number;
+  cacheFormat?: 'raw' | 'png';
 }
 
 export function createDataset(db: LabDatabase, dataset: NewDataset): number {
@@ -81,7 +86,11 @@ export function createDataset(db: LabDatabase, dataset: NewDataset): number {
     `INSERT INTO datasets (name, kind, root, list_file, max_pixels, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(dataset.name, dataset.kind, dataset.root, dataset.listFile ?? null, dataset.maxPixels, now, now);
-  return Number(result.lastInsertRowid);
+  const id = Number(result.lastInsertRowid);
+  // The column defaults to raw (and so every dataset imported before formats existed is raw).
+  if (dataset.cacheFormat && dataset.cacheFormat !== 'raw')
+    sql(db, 'UPDATE datasets SET cache_format = ? WHERE id = ?').run(dataset.cacheFormat, id);
+  return id;
 }
 
 export function getDataset(db: LabDatabase, id: number): DatasetRecord | undefined {

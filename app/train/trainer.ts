@@ -71,7 +71,8 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
   // Data: stage 1 draws uniform classification batches from every image of the dataset; stage 2
   // draws DDL batches from the split (stages/).
   const inputSize = config.backbone.inputSize ?? 32;
-  await ensureImageCache(db, run.datasetId, inputSize, { dataDir });
+  const cached = await ensureImageCache(db, run.datasetId, inputSize, { dataDir });
+  if (cached.rebuiltBecause) callbacks.log?.(`Pixel cache rebuilt: ${cached.rebuiltBecause}.`);
   const stage = openStage(config, { db, dataDir, datasetId: run.datasetId, splitId: run.splitId, inputSize });
   const { sampler } = stage;
   if (resumeFrom) sampler.restore(resumeFrom.samplerState);

@@ -137,6 +137,8 @@ export const datasetMethods = {
       pairsFile: z.string().min(1).optional(),
       /** "Find and align faces": `detect` keeps the largest face of each photo, `detect-all` every face; default `none`. */
       faces: faceModeSchema.optional(),
+      /** How the pixel cache stores images: `raw` RGB (default) or lossless `png` (about half the disk, decoded while training). */
+      cache: z.enum(['raw', 'png']).optional(),
     }),
     result: jobRefSchema,
   },

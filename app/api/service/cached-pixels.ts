@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { LabApiError } from '../contract/index.js';
-import { PixelCacheReader } from '../../data/pixel-cache.js';
+import { openPixelRows } from '../../data/pixel-cache-open.js';
+import type { PixelRows } from '../../data/pixel-cache.js';
 import type { Lab } from '../../lab/lab.js';
 import type { DatasetRecord } from '../../store/datasets-repo.js';
 import { getImage } from '../../store/images-repo.js';
@@ -18,11 +19,13 @@ export async function cachedPixels(
   const size = dataset.inputSizes[0];
   if (dataset.status !== 'ready' || size === undefined)
     throw new LabApiError('conflict', `Dataset ${apiId(dataset.id)} "${dataset.name}" has no pixel cache yet.`);
-  let reader: PixelCacheReader;
+  let reader: PixelRows;
   try {
-    reader = PixelCacheReader.open(lab.dataDir, dataset.id, size, {
+    // A few thumbnails: decoded on this thread, no pool.
+    reader = openPixelRows(lab.dataDir, dataset.id, size, {
       expectedCount: dataset.imageCount,
       labId: readLabId(lab.db),
+      decodeWorkers: 0,
     });
   } catch (error) {
     throw new LabApiError('conflict', `${error instanceof Error ? error.message : String(error)}`);

@@ -106,6 +106,7 @@ export function startImportJob(
     attributesFile?: string;
     pairsFile?: string;
     faces?: 'none' | 'detect' | 'detect-all';
+    cache?: 'raw' | 'png';
   },
 ) {
   return context.jobs.start('import', async ({ signal, progress }) => {
@@ -115,6 +116,7 @@ export function startImportJob(
       attributesFile: request.attributesFile,
       pairsFile: request.pairsFile,
       faces: request.faces,
+      cacheFormat: request.cache,
       pathPolicy: importPolicy(context),
       signal,
       onProgress: (p) => progress(p.phase === 'images' ? 'reading images' : p.phase, p.done, p.total || null),
@@ -127,7 +129,7 @@ export function startImportJob(
 export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'> {
   const db = () => context.db();
   return {
-    'datasets.import': async ({ path, name, attributesFile, pairsFile, faces }) => {
+    'datasets.import': async ({ path, name, attributesFile, pairsFile, faces, cache }) => {
       // An insightface .bin / .rec is imported as the file itself (app/lab extracts it); else a folder.
       const root = isAbsolute(path) && isInsightfaceFile(path) ? resolve(path) : checkFolder(path, 'path');
       asFieldError(() => checkImportFolder(root), 'path');
@@ -138,6 +140,7 @@ export function datasetHandlers(context: ServiceContext): HandlersOf<'datasets'>
         attributesFile: checkFile(attributesFile, 'attributesFile', root, policy),
         pairsFile: checkFile(pairsFile, 'pairsFile', root, policy),
         faces,
+        cache,
       });
       return { jobId: job.id };
     },

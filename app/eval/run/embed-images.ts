@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDatasetColumns } from '../../data/dataset-columns.js';
 import { ensureImageCache } from '../../data/ensure-image-cache.js';
 import { newImageBatch, putImage } from '../../data/image-batch.js';
-import { PixelCacheReader } from '../../data/pixel-cache.js';
+import { openPixelRows } from '../../data/pixel-cache-open.js';
 import { loadBackbone, type Backbone } from '../../models/index.js';
 import type { LabDatabase } from '../../store/db.js';
 
@@ -53,12 +53,13 @@ export async function embedWithBackbone(
   const count = rowsIdx.length;
   const dim = backbone.embeddingSize;
   const embeddings = new Float32Array(count * dim);
-  const cache = PixelCacheReader.open(dataDir, datasetId, size, { expectedCount: columns.count });
+  const cache = openPixelRows(dataDir, datasetId, size, { expectedCount: columns.count });
   try {
     for (let start = 0; start < count; start += batchSize) {
       options.signal?.throwIfAborted();
       const n = Math.min(batchSize, count - start);
       const batch = newImageBatch(flipTest ? 2 * n : n, size);
+      cache.prefetch(rowsIdx.subarray(start, start + n));
       for (let slot = 0; slot < n; slot++) {
         putImage(batch, slot, cache, rowsIdx[start + slot]!, false);
         if (flipTest) putImage(batch, n + slot, cache, rowsIdx[start + slot]!, true);

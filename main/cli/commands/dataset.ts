@@ -13,6 +13,7 @@ import {
 } from '../../../app/lab/datasets.js';
 import { datasetImages } from '../../../app/lab/dataset-images.js';
 import { faceModes, type FaceMode } from '../../../app/data/face-attributes.js';
+import { cacheFormats, type CacheFormat } from '../../../app/data/pixel-cache.js';
 import { defaultDataDir, openLabDatabase, type Lab } from '../../../app/lab/lab.js';
 import { resolveDatasetRef } from '../../../app/lab/refs.js';
 import { commandFailure, parseCommandLine, wholeNumber } from '../command-line.js';
@@ -23,6 +24,7 @@ const fail = commandFailure('dataset');
 const usage = `Usage:
   ddl-lab dataset import DIR|FILE.bin|FILE.rec [--attributes FILE] [--pairs FILE] [--list FILE] [--size S] [--name N]
                              [--max-pixels N] [--concurrency N] [--faces none|detect|detect-all]
+                             [--cache raw|png]
                              [--data-dir D] [--json]
   ddl-lab dataset list [--data-dir D] [--json]
   ddl-lab dataset show DATASET [--data-dir D] [--json]
@@ -36,7 +38,9 @@ DIR/split-rule.json are read when present (SynthFaces writes them). An insightfa
 set (lfw.bin, cfp_fp.bin, agedb_30.bin …) or training set (train.rec with train.idx beside it) is
 extracted into the data folder's extracted/ and imported from there; a .bin gives a pair list
 with its 10 folds, which evaluation uses. --size is the cached input
-size (default 112). --faces detect finds the largest face of each photo and caches it aligned
+size (default 112). --cache png stores the cache as lossless PNGs (about half the disk of raw
+RGB, decoded by worker threads while training; training is bit-identical); raw (default) is one
+read per image. --faces detect finds the largest face of each photo and caches it aligned
 on the ArcFace 5-point template, with estimated yaw, pitch, roll, faceSize, eyeDistance,
 faceScore and blur as attributes; detect-all makes every face its own image; none (default)
 uses images as they are. images lists every image with its identity, face and attributes.
@@ -55,6 +59,7 @@ const options = {
   'max-pixels': { type: 'string' },
   concurrency: { type: 'string' },
   faces: { type: 'string' },
+  cache: { type: 'string' },
   'with-runs': { type: 'boolean', default: false },
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -113,6 +118,9 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
   const concurrency = values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, 1, 64);
   if (concurrency === null)
     return fail(`--concurrency must be a whole number from 1 to 64, got "${values.concurrency}".`, 2);
+  const cacheFormat = values.cache ?? 'raw';
+  if (!(cacheFormats as readonly string[]).includes(cacheFormat))
+    return fail(`--cache must be one of ${cacheFormats.join(', ')}, got "${values.cache}".`, 2);
   const faces = (values.faces ?? 'none') as FaceMode;
   if (!faceModes.includes(faces))
     return fail(`--faces must be one of ${faceModes.join(', ')}, got "${values.faces}".`, 2);
@@ -129,6 +137,7 @@ async function importCommand(dir: string, values: Values, dataDir: string): Prom
       maxPixels,
       concurrency,
       faces,
+      cacheFormat: cacheFormat as CacheFormat,
       onProgress: progressPrinter(),
     });
     if (values.json) {

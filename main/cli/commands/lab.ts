@@ -1,6 +1,7 @@
 // `ddl-lab lab check|reset`: the state of the lab in a data folder, and the explicit way to start
 // over when its database is missing, empty or damaged. The work is in app/store, reached through app/lab.
 import { checkLabDatabase, chooseDataDir, planLabReset, resetLab } from '../../../app/lab/lab.js';
+import { cacheLocation } from '../../../app/data/cache-location.js';
 import { commandFailure, parseCommandLine } from '../command-line.js';
 import { didYouMean } from '../did-you-mean.js';
 
@@ -52,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
       const check = checkLabDatabase(dataDir, 'read');
       if (values.json)
         process.stdout.write(
-          `${JSON.stringify({ dataDir, dataDirSource: source, dataDirNote: chosen?.note ?? null, ...check, intact: true }, null, 2)}\n`,
+          `${JSON.stringify({ dataDir, dataDirSource: source, dataDirNote: chosen?.note ?? null, cacheDir: cacheLocation(dataDir).dir, cacheDirSource: cacheLocation(dataDir).source, ...check, intact: true }, null, 2)}\n`,
         );
       else {
         if (chosen?.note) process.stderr.write(`ddl-lab: ${chosen.note}\n`);
@@ -62,6 +63,10 @@ export async function run(args: string[]): Promise<number> {
             : `${dataDir} holds no lab yet; the first command that writes creates one.\n`,
         );
         process.stdout.write(`Data folder: ${dataDir} (${sourceWords[source]}).\n`);
+        const caches = cacheLocation(dataDir);
+        process.stdout.write(
+          `Pixel caches: ${caches.dir} (${caches.source === 'data folder' ? 'inside the data folder; --cache-dir or DDL_LAB_CACHE_DIR moves new ones elsewhere' : 'from DDL_LAB_CACHE_DIR or --cache-dir; caches already inside the data folder stay in use there'}).\n`,
+        );
       }
       return 0;
     }
