@@ -6,7 +6,7 @@ import { migration005 } from './005-image-faces.js';
 import { migration006 } from './006-experiments.js';
 import { migration007 } from './007-run-notes-tags.js';
 import { migration008 } from './008-slurm.js';
-import { migration010 } from './010-cache-format.js';
+import { migration009 } from './009-cache-format.js';
 import type { Migration } from './types.js';
 
 // Every schema step, in order. Add new ones at the end with the next version number.
@@ -19,5 +19,5 @@ export const migrations: Migration[] = [
   migration006,
   migration007,
   migration008,
-  migration010,
+  migration009,
 ];
