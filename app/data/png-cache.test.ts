@@ -50,6 +50,17 @@ describe('png rows', () => {
     expect(Buffer.compare(Buffer.from(out), Buffer.from(rgb))).toBe(0);
   });
 
+  it('round-trips every PNG filter, first row and first pixel included', async () => {
+    const rgb = new Uint8Array(9 * 9 * 3).map((_, i) => (i * 101 + ((i * i) >> 3)) & 255);
+    for (const filter of [0, 1, 2, 3, 4] as const) {
+      const png = await encodePngRow(rgb, 9, { filter });
+      const out = new Uint8Array(rgb.length);
+      decodePngRow(png, 9, out);
+      expect([filter, Buffer.compare(Buffer.from(out), Buffer.from(rgb))]).toEqual([filter, 0]);
+      expect([filter, Buffer.compare(await sharp(png).raw().toBuffer(), Buffer.from(rgb))]).toEqual([filter, 0]);
+    }
+  });
+
   it('refuses a PNG of another layout with the reason', async () => {
     const rgba = await sharp(Buffer.alloc(8 * 8 * 4, 200), { raw: { width: 8, height: 8, channels: 4 } })
       .png()

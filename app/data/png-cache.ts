@@ -24,7 +24,7 @@ import {
 
 // The compressed pixel cache: every row a lossless PNG (png-rows.ts), appended to `png-S.bin` in
 // the order encodes finish, with `png-S.idx` giving each row's offset and length (float64 pairs,
-// row = image idx). At 112 px SynthFaces rows take about 17 KB instead of 37.6 KB; decoding gives
+// row = image idx). At 112 px SynthFaces rows take about 18 KB instead of 37.6 KB; decoding gives
 // back the very bytes that were encoded, so training on it is bit-identical to the raw cache.
 
 /** Encodes in flight at once (deflate runs on libuv's threads); `write` waits beyond this. */

@@ -35,56 +35,90 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /**
  * Filters every scanline with the PNG filter whose output has the smallest sum of absolute
- * values (libpng's adaptive heuristic), ready for deflate.
+ * values (libpng's adaptive heuristic), ready for deflate. One pass per row scores all five
+ * filters; a second writes the chosen one.
  */
-export function filterRows(rgb: Uint8Array, width: number, height: number): Uint8Array {
+export function filterRows(rgb: Uint8Array, width: number, height: number, only?: 0 | 1 | 2 | 3 | 4): Uint8Array {
   const stride = width * 3;
   const out = new Uint8Array(height * (stride + 1));
-  const line = new Uint8Array(stride);
+  const cost = (v: number) => (v & 0x80 ? 256 - (v & 0xff) : v & 0xff);
   for (let y = 0; y < height; y++) {
     const row = y * stride;
     const up = row - stride;
-    let bestCost = Infinity;
-    for (let f = 0; f < 5; f++) {
-      let cost = 0;
-      for (let x = 0; x < stride; x++) {
-        const a = x >= 3 ? rgb[row + x - 3]! : 0;
-        const b = y > 0 ? rgb[up + x]! : 0;
-        const c = x >= 3 && y > 0 ? rgb[up + x - 3]! : 0;
-        let predicted = 0;
-        if (f === 1) predicted = a;
-        else if (f === 2) predicted = b;
-        else if (f === 3) predicted = (a + b) >> 1;
-        else if (f === 4) {
-          const p = a + b - c;
-          const pa = Math.abs(p - a),
-            pb = Math.abs(p - b),
-            pc = Math.abs(p - c);
-          predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-        }
-        const v = (rgb[row + x]! - predicted) & 0xff;
-        line[x] = v;
-        cost += v < 128 ? v : 256 - v;
+    const first = y === 0;
+    let c0 = 0,
+      c1 = 0,
+      c2 = 0,
+      c3 = 0,
+      c4 = 0;
+    for (let x = 0; x < stride; x++) {
+      const v = rgb[row + x]!;
+      const a = x >= 3 ? rgb[row + x - 3]! : 0;
+      const b = first ? 0 : rgb[up + x]!;
+      const c = x >= 3 && !first ? rgb[up + x - 3]! : 0;
+      const p = a + b - c;
+      const pa = p > a ? p - a : a - p,
+        pb = p > b ? p - b : b - p,
+        pc = p > c ? p - c : c - p;
+      c0 += cost(v);
+      c1 += cost(v - a);
+      c2 += cost(v - b);
+      c3 += cost(v - ((a + b) >> 1));
+      c4 += cost(v - (pa <= pb && pa <= pc ? a : pb <= pc ? b : c));
+    }
+    let f = 0,
+      best = c0;
+    if (c1 < best) {
+      f = 1;
+      best = c1;
+    }
+    if (c2 < best) {
+      f = 2;
+      best = c2;
+    }
+    if (c3 < best) {
+      f = 3;
+      best = c3;
+    }
+    if (c4 < best) f = 4;
+    if (only !== undefined) f = only; // tests: every filter on every row
+    const o = y * (stride + 1);
+    out[o] = f;
+    for (let x = 0; x < stride; x++) {
+      const v = rgb[row + x]!;
+      const a = x >= 3 ? rgb[row + x - 3]! : 0;
+      const b = first ? 0 : rgb[up + x]!;
+      let predicted = 0;
+      if (f === 1) predicted = a;
+      else if (f === 2) predicted = b;
+      else if (f === 3) predicted = (a + b) >> 1;
+      else if (f === 4) {
+        const c = x >= 3 && !first ? rgb[up + x - 3]! : 0;
+        const p = a + b - c;
+        const pa = p > a ? p - a : a - p,
+          pb = p > b ? p - b : b - p,
+          pc = p > c ? p - c : c - p;
+        predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
-      if (cost < bestCost) {
-        bestCost = cost;
-        out[y * (stride + 1)] = f;
-        out.set(line, y * (stride + 1) + 1);
-      }
+      out[o + 1 + x] = v - predicted;
     }
   }
   return out;
 }
 
 /** Encodes `size`×`size` RGB as a PNG (deflate runs on libuv's thread pool, off the caller's thread). */
-export async function encodePngRow(rgb: Uint8Array, size: number, level = 6): Promise<Buffer> {
+export async function encodePngRow(
+  rgb: Uint8Array,
+  size: number,
+  options: { level?: number; filter?: 0 | 1 | 2 | 3 | 4 } = {},
+): Promise<Buffer> {
   if (rgb.length !== size * size * 3)
     throw new Error(`A ${size}×${size} RGB image has ${size * size * 3} bytes, not ${rgb.length}.`);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8-bit, RGB, deflate, adaptive filtering, no interlace
-  const idat = await deflateAsync(filterRows(rgb, size, size), { level });
+  const idat = await deflateAsync(filterRows(rgb, size, size, options.filter), { level: options.level ?? 3 });
   return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }
 
@@ -117,27 +151,33 @@ export const pngDecoderSource = `function decodePngRgb(zlib, png, size, out, off
   const raw = zlib.inflateSync(parts.length === 1 ? parts[0] : Buffer.concat(parts));
   const stride = size * 3;
   if (raw.length !== size * (stride + 1)) throw new Error('PNG data holds ' + raw.length + ' bytes, not ' + size * (stride + 1));
+  // Each filter with its first pixel and first row apart: no per-byte edge tests.
   for (let y = 0; y < size; y++) {
     const f = raw[y * (stride + 1)];
     const src = y * (stride + 1) + 1;
     const row = offset + y * stride;
     const up = row - stride;
-    if (f === 0) {
+    if (f === 0 || (f === 2 && y === 0)) {
       for (let x = 0; x < stride; x++) out[row + x] = raw[src + x];
-    } else if (f === 1) {
-      for (let x = 0; x < stride; x++) out[row + x] = (raw[src + x] + (x >= 3 ? out[row + x - 3] : 0)) & 255;
+    } else if (f === 1 || (f === 4 && y === 0)) {
+      for (let x = 0; x < 3; x++) out[row + x] = raw[src + x];
+      for (let x = 3; x < stride; x++) out[row + x] = (raw[src + x] + out[row + x - 3]) & 255;
     } else if (f === 2) {
-      for (let x = 0; x < stride; x++) out[row + x] = (raw[src + x] + (y > 0 ? out[up + x] : 0)) & 255;
+      for (let x = 0; x < stride; x++) out[row + x] = (raw[src + x] + out[up + x]) & 255;
     } else if (f === 3) {
-      for (let x = 0; x < stride; x++)
-        out[row + x] = (raw[src + x] + (((x >= 3 ? out[row + x - 3] : 0) + (y > 0 ? out[up + x] : 0)) >> 1)) & 255;
+      if (y === 0) {
+        for (let x = 0; x < 3; x++) out[row + x] = raw[src + x];
+        for (let x = 3; x < stride; x++) out[row + x] = (raw[src + x] + (out[row + x - 3] >> 1)) & 255;
+      } else {
+        for (let x = 0; x < 3; x++) out[row + x] = (raw[src + x] + (out[up + x] >> 1)) & 255;
+        for (let x = 3; x < stride; x++) out[row + x] = (raw[src + x] + ((out[row + x - 3] + out[up + x]) >> 1)) & 255;
+      }
     } else if (f === 4) {
-      for (let x = 0; x < stride; x++) {
-        const a = x >= 3 ? out[row + x - 3] : 0;
-        const b = y > 0 ? out[up + x] : 0;
-        const c = x >= 3 && y > 0 ? out[up + x - 3] : 0;
+      for (let x = 0; x < 3; x++) out[row + x] = (raw[src + x] + out[up + x]) & 255;
+      for (let x = 3; x < stride; x++) {
+        const a = out[row + x - 3], b = out[up + x], c = out[up + x - 3];
         const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const pa = p > a ? p - a : a - p, pb = p > b ? p - b : b - p, pc = p > c ? p - c : c - p;
         out[row + x] = (raw[src + x] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
       }
     } else throw new Error('PNG row ' + y + ' has filter ' + f);
