@@ -13,7 +13,7 @@ export interface DemoDataset {
 }
 
 export interface DemoSettings {
-  label: 'quick' | 'full';
+  label: 'quick' | 'full' | 'tiny';
   preset: 'pose';
   /** Side of the generated images; they are cached at the model's input size. */
   imageSize: number;
