@@ -22,6 +22,7 @@ import { isProcessAlive } from '../train/process-liveness.js';
 import type { RunRequest } from '../train/run-checks.js';
 import { RunManager } from '../train/run-manager.js';
 import type { ExperimentSpec } from '../vocabulary/index.js';
+import { createCellRun } from './cell-run.js';
 import { parseExperimentSpec, variantSettings } from './experiment-plan.js';
 import { experimentConcurrency, RunQueue, runShareEnv } from './run-queue.js';
 
@@ -190,13 +191,7 @@ class CellRunner {
   private async completeCell(key: CellKey, request: () => RunRequest): Promise<RunRecord> {
     const ids = { experimentId: this.experimentId, ...key };
     let run = this.runOf(key);
-    if (!run) {
-      run = this.db.transaction(() => {
-        const created = this.manager.create(request());
-        setCellRun(this.db, ids, created.id);
-        return created;
-      })();
-    }
+    run ??= createCellRun(this.db, this.manager, ids, request);
     const what = `${this.label} seed ${key.seed}${key.variant ? ` ${key.variant}` : ''} ${key.arm} (run ${run.id})`;
     let resumes = 0;
     while (run.status !== 'completed') {
@@ -234,10 +229,12 @@ class CellRunner {
     const run = await done;
     const from = getExperimentCell(this.db, { experimentId: this.experimentId, ...source });
     const ids = { experimentId: this.experimentId, ...key };
-    this.db.transaction(() => {
-      setCellRun(this.db, ids, run.id);
-      if (from?.evaluationId) setCellEvaluation(this.db, ids, from.evaluationId);
-    })();
+    this.db
+      .transaction(() => {
+        setCellRun(this.db, ids, run.id);
+        if (from?.evaluationId) setCellEvaluation(this.db, ids, from.evaluationId);
+      })
+      .immediate(); // the write lock up front, waited for (see cell-run.ts)
     this.options.onCellDone?.(key, run);
     return run;
   }
