@@ -15,7 +15,6 @@ import { quickDemo } from '../app/demo/demo-settings.js';
 import { formatSummaryTable, summarise, summaryByMetric, type DemoArm } from '../app/demo/demo-table.js';
 import { stage2Request } from '../app/demo/run-demo.js';
 import { initBackend } from '../app/engine/backend.js';
-import { mergeStage2 } from '../app/experiments/experiment-plan.js';
 import { RunQueue } from '../app/experiments/run-queue.js';
 import { openLabDatabase } from '../app/store/db.js';
 import { evaluationIdsOfRun, getEvaluation } from '../app/store/evaluations-repo.js';
@@ -65,7 +64,8 @@ const evaluations = new RunQueue(1); // one embedding at a time, in this process
 const env = { LAB_THREADS: '1' };
 const results = await Promise.all(
   variants.map(async (variant) => {
-    const settings = { ...quickDemo, stage2: mergeStage2(quickDemo.stage2, { ddl: variant.ddl }) };
+    // The variant's DDL options over the reference defaults, not over the demo's own choice.
+    const settings = { ...quickDemo, stage2: { ...quickDemo.stage2, ddl: variant.ddl } };
     const perSeed = await Promise.all(
       seeds.map(async (seed) => {
         const stage1 = named(`demo seed ${seed}: stage 1`)!;
