@@ -68,6 +68,18 @@ describe('experiment spec', () => {
       'variants: an experiment needs at least one variant',
     ]);
   });
+
+  it('has a tiny base for trying the feature: small data, network and steps, the quick DDL weights', () => {
+    const { settings } = parseExperimentSpec({ name: 't', base: 'tiny', variants: [{ name: 'a' }], seeds: [1] });
+    expect(settings.label).toBe('tiny');
+    expect(settings.train.identities * settings.train.perIdentity).toBeLessThanOrEqual(100);
+    expect(settings.stage1.steps).toBeLessThanOrEqual(10);
+    expect(settings.stage2).toMatchObject({ steps: 10, batchSize: 4, ddl: quickDemo.stage2.ddl });
+    expect(settings.backbone).toMatchObject({ inputSize: settings.imageSize, embeddingSize: 16 });
+    expect(problems({ name: 't', base: 'huge', variants: [{ name: 'a' }], seeds: [1] })).toEqual([
+      'base: base must be "quick", "full" or "tiny", got "huge"',
+    ]);
+  });
 });
 
 describe('the experiment files in docs/experiments', () => {

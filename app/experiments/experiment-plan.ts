@@ -1,4 +1,5 @@
 import { fullDemo, quickDemo, type DemoSettings } from '../demo/demo-settings.js';
+import { tinyExperimentBase } from './tiny-base.js';
 import {
   experimentSpecSchema,
   trainerRunConfigSchema,
@@ -33,7 +34,7 @@ export function mergeStage2(base: Stage2Settings, override: ExperimentStage2): S
 
 /** The base demo settings with the experiment's data, model, stage-1 and shared stage-2 overrides. */
 export function experimentSettings(spec: ExperimentSpec): DemoSettings {
-  const base = spec.base === 'full' ? fullDemo : quickDemo;
+  const base = spec.base === 'full' ? fullDemo : spec.base === 'tiny' ? tinyExperimentBase : quickDemo;
   const stage1 = Object.fromEntries(Object.entries(spec.stage1).filter(([, v]) => v !== undefined));
   return {
     ...base,

@@ -28,6 +28,7 @@ import { isProcessAlive } from '../train/process-liveness.js';
 import type { RunRequest } from '../train/run-checks.js';
 import { RunManager } from '../train/run-manager.js';
 import type { ExperimentSpec } from '../vocabulary/index.js';
+import { createCellRun } from './cell-run.js';
 import { parseExperimentSpec, variantSettings } from './experiment-plan.js';
 import { experimentConcurrency, RunQueue, runShareEnv } from './run-queue.js';
 
@@ -264,13 +265,8 @@ class CellRunner {
 
   private async completeCell(key: CellKey, request: () => RunRequest): Promise<RunRecord> {
     const ids = { experimentId: this.experimentId, ...key };
-    let run: RunRecord =
-      this.runOf(key) ??
-      this.db.transaction(() => {
-        const created = this.manager.create(request());
-        setCellRun(this.db, ids, created.id);
-        return created;
-      })();
+    let run = this.runOf(key);
+    run ??= createCellRun(this.db, this.manager, ids, request);
     const what = `${this.label} seed ${key.seed}${key.variant ? ` ${key.variant}` : ''} ${key.arm} (run ${run.id})`;
     let resumes = 0;
     while (run.status !== 'completed') {
@@ -323,10 +319,12 @@ class CellRunner {
     const run = await done;
     const from = getExperimentCell(this.db, { experimentId: this.experimentId, ...source });
     const ids = { experimentId: this.experimentId, ...key };
-    this.db.transaction(() => {
-      setCellRun(this.db, ids, run.id);
-      if (from?.evaluationId) setCellEvaluation(this.db, ids, from.evaluationId);
-    })();
+    this.db
+      .transaction(() => {
+        setCellRun(this.db, ids, run.id);
+        if (from?.evaluationId) setCellEvaluation(this.db, ids, from.evaluationId);
+      })
+      .immediate(); // the write lock up front, waited for (see cell-run.ts)
     this.options.onCellDone?.(key, run);
     return run;
   }

@@ -49,7 +49,7 @@ const datasetSizeSchema = z.strictObject({
   seed: seedSchema,
 });
 
-export const experimentBases = ['quick', 'full'] as const;
+export const experimentBases = ['quick', 'full', 'tiny'] as const;
 
 export const experimentSpecSchema = z
   .strictObject({
@@ -62,9 +62,9 @@ export const experimentSpecSchema = z
       .min(1, { error: 'an experiment needs a name' })
       .max(200, { error: (iss) => `name must be at most 200 characters, got ${shown(iss.input)}` }),
     description: z.string().max(5000).optional(),
-    /** The demo settings everything starts from (SynthFaces pose datasets, backbone, stage 1, stage 2). */
+    /** The demo settings everything starts from (SynthFaces pose datasets, backbone, stage 1, stage 2); `tiny` runs in seconds, for trying the feature. */
     base: z
-      .enum(experimentBases, { error: (iss) => `base must be "quick" or "full", got ${shown(iss.input)}` })
+      .enum(experimentBases, { error: (iss) => `base must be "quick", "full" or "tiny", got ${shown(iss.input)}` })
       .default('quick'),
     data: z
       .strictObject({

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { LabEvent } from '../contract/index.js';
 import { openLabDatabase } from '../../store/db.js';
 import { getExperiment } from '../../store/experiments-repo.js';
 import { listRunRecords } from '../../store/runs-repository.js';
@@ -45,12 +46,25 @@ describe('experiments.*', () => {
   });
 
   it('runs an experiment in the background; a restarted app picks it up and completes it', async () => {
+    const events: LabEvent[] = [];
+    service.subscribe((event) => events.push(event));
     const created = await api.call('experiments.create', { spec });
     expect(created).toMatchObject({ name: 'api tiny', status: 'running', progress: { total: 6 } });
     // Close the app once the first stage 1 is done (its runs checkpoint and stop).
     await waitUntilAsync(
       async () => (await api.call('experiments.get', { experimentId: created.id })).progress.done >= 1,
     );
+    // Its runs were live like any run: their progress and end went out as run.* events.
+    const first = (await api.call('experiments.get', { experimentId: created.id })).cells.find(
+      (c) => c.arm === 'stage1' && c.status === 'completed',
+    )!;
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'run.progress', payload: expect.objectContaining({ runId: first.runId }) }),
+    );
+    expect(events).toContainEqual({
+      type: 'run.status',
+      payload: expect.objectContaining({ runId: first.runId, status: 'completed' }),
+    });
     await service.close();
     const db = openLabDatabase(dataDir);
     try {

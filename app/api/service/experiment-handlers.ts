@@ -9,9 +9,11 @@ import { listRunExecutions, type RunExecution } from '../../store/runs-executor.
 import { isProcessAlive } from '../../train/process-liveness.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { apiId, dbId } from './ids.js';
+import { runEventToLabEvent } from './run-handlers.js';
 
 // experiments.*: app/experiments behind the contract. Each started experiment runs in this
-// process in the background (its runs are child processes); the page polls experiments.get.
+// process in the background (its runs are child processes, whose live events go out as run.*
+// events); the page polls experiments.get.
 // When the service starts, experiments whose runner is gone (the app was closed or killed while
 // they ran) are picked up where they were.
 
@@ -27,6 +29,11 @@ export class ExperimentRunners {
       dataDir: this.context.options.dataDir,
       launcher: this.context.options.runLauncher,
       signal: stop.signal,
+      // The experiment's runs are the lab's runs: their live events reach every page, as a run's do.
+      onRunEvent: (event) => {
+        const labEvent = runEventToLabEvent(event);
+        if (labEvent) this.context.bus.emit(labEvent.type, labEvent.payload as never);
+      },
     })
       .catch((error: unknown) => {
         if (!(error instanceof ExperimentBusyError))

@@ -31,7 +31,7 @@ const spec = {
   stage2: { batchSize: 4, steps: 24, histogramEvery: 6 },
   variants: [
     { name: 'reference', stage2: { ddl: { lambdaPos: 0.1, lambdaNeg: 0.02 } } },
-    { name: 'x10 stop', stage2: { ddl: { teacherGradient: 'stop' } } },
+    { name: 'x10 stop', stage2: { ddl: { lambdaPos: 1, lambdaNeg: 0.2, teacherGradient: 'stop' } } },
   ],
   seeds: { first: 3, count: 2 },
 };

@@ -58,9 +58,13 @@ export function ExperimentsPage() {
           </label>
           <label>
             Base settings{' '}
-            <select value={form.base} onChange={(e) => setForm({ ...form, base: e.target.value as 'quick' | 'full' })}>
+            <select
+              value={form.base}
+              onChange={(e) => setForm({ ...form, base: e.target.value as ExperimentForm['base'] })}
+            >
               <option value="quick">quick</option>
               <option value="full">full</option>
+              <option value="tiny">tiny (seconds a run: to try the page, not to measure DDL)</option>
             </select>
           </label>
           <label>

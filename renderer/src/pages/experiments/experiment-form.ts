@@ -14,7 +14,7 @@ export interface VariantRow {
 
 export interface ExperimentForm {
   name: string;
-  base: 'quick' | 'full';
+  base: 'quick' | 'full' | 'tiny';
   firstSeed: string;
   seedCount: string;
   variants: VariantRow[];
