@@ -34,6 +34,21 @@ describe('experiment spec', () => {
     expect(variantSettings(settings, spec.variants[0]!).stage2.ddl).toEqual(quickDemo.stage2.ddl);
   });
 
+  it('stores the settings its base supplies, so a later change of the base leaves a stored experiment alone', () => {
+    const file = { name: 'kept', variants: [{ name: 'base weights' }], seeds: [1] };
+    const stored = JSON.parse(JSON.stringify(parseExperimentSpec(file).spec)) as unknown;
+    expect(stored).toMatchObject({ stage2: { ddl: quickDemo.stage2.ddl }, stage1: quickDemo.stage1 });
+    const before = quickDemo.stage2.ddl;
+    quickDemo.stage2.ddl = { lambdaPos: 0.1, lambdaNeg: 0.02 }; // a release that changes the quick base's weights
+    try {
+      expect(parseExperimentSpec(stored).settings.stage2.ddl).toEqual(before);
+      expect(parseExperimentSpec(file).settings.stage2.ddl).toEqual({ lambdaPos: 0.1, lambdaNeg: 0.02 });
+      expect(JSON.stringify(parseExperimentSpec(stored).spec)).toBe(JSON.stringify(parseExperimentSpec(stored).spec));
+    } finally {
+      quickDemo.stage2.ddl = before;
+    }
+  });
+
   it('names every bad field, with the variant it belongs to', () => {
     const found = problems({
       name: 'bad',

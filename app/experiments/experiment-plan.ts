@@ -2,6 +2,7 @@ import { fullDemo, quickDemo, type DemoSettings } from '../demo/demo-settings.js
 import { tinyExperimentBase } from './tiny-base.js';
 import {
   experimentSpecSchema,
+  headConfigSchema,
   trainerRunConfigSchema,
   type ExperimentSpec,
   type ExperimentStage2,
@@ -84,5 +85,21 @@ export function parseExperimentSpec(input: unknown, source?: string): { spec: Ex
       );
   });
   if (problems.length > 0) throw new ExperimentSpecError(problems, source);
-  return { spec, settings };
+  return { spec: resolvedSpec(spec, settings), settings };
+}
+
+/**
+ * The spec with every setting its base supplies written out, so a stored experiment keeps the
+ * settings it was made with: resuming it after the base's defaults change (the quick demo's DDL
+ * weights, say) finishes it with its own settings instead of mixing old and new cells.
+ */
+function resolvedSpec(spec: ExperimentSpec, settings: DemoSettings): ExperimentSpec {
+  return {
+    ...spec,
+    data: { imageSize: settings.imageSize, train: settings.train, validation: settings.validation },
+    backbone: settings.backbone,
+    head: headConfigSchema.parse(settings.head),
+    stage1: settings.stage1,
+    stage2: settings.stage2,
+  };
 }

@@ -44,7 +44,16 @@ export function findUnfinishedExperiment(
   const wanted = JSON.stringify(spec);
   return listExperiments(db)
     .reverse()
-    .find((e) => e.status !== 'completed' && JSON.stringify(e.spec) === wanted);
+    .find((e) => e.status !== 'completed' && JSON.stringify(storedSpec(e)) === wanted);
+}
+
+/** A stored spec as it parses today (experiments recorded before specs were stored resolved gain their base's settings); an unreadable one matches nothing. */
+function storedSpec(experiment: ExperimentRecord): unknown {
+  try {
+    return parseExperimentSpec(experiment.spec).spec;
+  } catch {
+    return undefined;
+  }
 }
 
 const csvCell = (v: string | number | null) => {
