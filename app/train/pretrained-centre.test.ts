@@ -8,6 +8,7 @@ import { checkpointFolder, latestCheckpoint } from '../store/runs-checkpoints.js
 import { readCheckpoint } from './checkpoint-files.js';
 import { pretrainedRun } from './pretrained-start.js';
 import { createSynthFixture, type SynthFixture } from './test-support/synth-fixture.js';
+import { trainInProcess } from './test-support/train-in-process.js';
 
 // The centred pretrained start on a real 112 px SynthFaces set: the pretrained run's saved model
 // is MobileFaceNet with the dataset's mean raw embedding subtracted in its last bias, so its
@@ -26,6 +27,14 @@ afterAll(() => fixture?.cleanup());
 
 async function rawEmbeddings(backbone: Backbone) {
   return embedWithBackbone(fixture.db, fixture.dataDir, fixture.datasetId, backbone, { raw: true });
+}
+
+/** Mean of the rows and its norm. */
+function meanOf(rows: Float32Array, dim: number): { mean: Float64Array; norm: number } {
+  const count = rows.length / dim;
+  const mean = new Float64Array(dim);
+  for (let r = 0; r < count; r++) for (let d = 0; d < dim; d++) mean[d]! += rows[r * dim + d]! / count;
+  return { mean, norm: Math.hypot(...mean) };
 }
 
 function unit(rows: Float32Array, dim: number): Float32Array[] {
@@ -152,4 +161,40 @@ describe('centred pretrained run', () => {
       zoo.dispose();
     }
   }, 300_000); // four embedding passes of 24 images through MobileFaceNet at 112 px on a loaded machine
+
+  it('a stage-1 training run with pretrained and centre starts from the centred model', async () => {
+    const { db, dataDir, datasetId, splitId } = fixture;
+    // One step at a negligible lr: the saved model is the start the trainer made.
+    const { runId, outcome } = await trainInProcess(db, dataDir, {
+      datasetId,
+      splitId,
+      config: {
+        stage: 1,
+        pretrained: 'mobilefacenet',
+        centre: true,
+        backbone: { name: 'mobilefacenet', inputSize: 112 },
+        head: { type: 'arcface' },
+        batchSize: 2,
+        steps: 1,
+        lr: 1e-9,
+        momentum: 0,
+        weightDecay: 0,
+      },
+    });
+    expect(outcome.status).toBe('completed');
+    const trained = await loadBackbone(
+      readCheckpoint(checkpointFolder(dataDir, latestCheckpoint(db, runId)!)).backboneDir,
+    );
+    const raw = await loadPretrained('mobilefacenet');
+    try {
+      const dim = raw.embeddingSize;
+      const rawMean = meanOf((await rawEmbeddings(raw)).embeddings, dim);
+      const trainedMean = meanOf((await rawEmbeddings(trained)).embeddings, dim);
+      expect(rawMean.norm).toBeGreaterThan(0.1);
+      expect(trainedMean.norm).toBeLessThan(1e-4 * rawMean.norm);
+    } finally {
+      trained.dispose();
+      raw.dispose();
+    }
+  }, 300_000);
 });
