@@ -17,6 +17,7 @@ import { parseRunConfig } from './run-config.js';
 // classifier for the dataset's identities made here. A *pretrained run* (`pretrainedRun`) is such
 // a stage-1 run with no training: one checkpoint at step 0 holding the untouched model, so the
 // pretrained model can be evaluated, compared and fine-tuned (stage 2's parent) like any run.
+// A centred one (`centre`) holds the model with the dataset's mean raw embedding subtracted.
 
 /**
  * The classifier [embeddingSize, classes] a pretrained start gets: each column the normalised
@@ -28,7 +29,7 @@ import { parseRunConfig } from './run-config.js';
  * distributions have nothing to separate). The mean raw embedding over the dataset's images (the
  * images stage 1 trains on) is subtracted from the bias of the model's last linear layer, an exact
  * weight change (zoo/index.ts), and the class means are taken from the centred embeddings. The
- * same embedding pass gives both. Returns the classifier and the subtracted mean (when centred).
+ * same embedding pass gives both.
  */
 export async function pretrainedClassifier(
   db: LabDatabase,
@@ -38,28 +39,15 @@ export async function pretrainedClassifier(
   classes: number,
   options: { init: ClassifierInit; seed: number; centre?: boolean },
 ): Promise<tf.Tensor2D> {
-  return (await pretrainedStart(db, dataDir, datasetId, backbone, classes, options)).classifier;
-}
-
-/** pretrainedClassifier's work, with the mean raw embedding it subtracted (centre only). */
-export async function pretrainedStart(
-  db: LabDatabase,
-  dataDir: string,
-  datasetId: number,
-  backbone: Backbone,
-  classes: number,
-  options: { init: ClassifierInit; seed: number; centre?: boolean },
-): Promise<{ classifier: tf.Tensor2D; mean?: Float32Array }> {
   const dim = backbone.embeddingSize;
   const random = new Random(options.seed ^ 0xc1a55);
   const values = new Float32Array(dim * classes);
   for (let i = 0; i < values.length; i++) values[i] = 0.01 * random.normal();
-  if (options.init !== 'class-means' && !options.centre) return { classifier: tf.tensor2d(values, [dim, classes]) };
+  if (options.init !== 'class-means' && !options.centre) return tf.tensor2d(values, [dim, classes]);
 
   const embedded = await embedWithBackbone(db, dataDir, datasetId, backbone, { raw: options.centre });
-  let mean: Float32Array | undefined;
   if (options.centre) {
-    mean = meanRow(embedded.embeddings, dim);
+    const mean = meanRow(embedded.embeddings, dim);
     subtractFromEmbeddings(backbone, mean);
     centreAndNormalise(embedded.embeddings, mean);
   }
@@ -79,7 +67,7 @@ export async function pretrainedStart(
       for (let d = 0; d < dim; d++) values[d * classes + c] = sums[c * dim + d]! / norm;
     }
   }
-  return { classifier: tf.tensor2d(values, [dim, classes]), mean };
+  return tf.tensor2d(values, [dim, classes]);
 }
 
 /** The mean of the rows of a rows × dim matrix (summed in float64). */

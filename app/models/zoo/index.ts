@@ -89,9 +89,9 @@ export async function loadPretrained(name: string, options: { seed?: number } = 
 /**
  * Shifts every raw embedding of a zoo model by −`mean` (length embeddingSize), exactly: the bias of
  * its last linear layer, which only a reshape follows, becomes bias − mean. The model's weights
- * change (a checkpoint saves them like any others). Returns the bias before the shift.
+ * change (a checkpoint saves them like any others).
  */
-export function subtractFromEmbeddings(backbone: Backbone, mean: Float32Array): Float32Array {
+export function subtractFromEmbeddings(backbone: Backbone, mean: Float32Array): void {
   const names = backbone.weightNames();
   const index = names.indexOf(mobileFaceNetEmbeddingBias);
   if (backbone.spec.name !== 'mobilefacenet' || index < 0)
@@ -100,15 +100,13 @@ export function subtractFromEmbeddings(backbone: Backbone, mean: Float32Array): 
     throw new Error(`the mean has ${mean.length} values, the embedding ${backbone.embeddingSize}`);
   const weights = backbone.getWeights();
   try {
-    const before = weights[index]!.dataSync() as Float32Array;
-    const shifted = Float32Array.from(before, (b, d) => b - mean[d]!);
+    const shifted = Float32Array.from(weights[index]!.dataSync(), (b, d) => b - mean[d]!);
     const value = tf.tensor(shifted, weights[index]!.shape);
     try {
       backbone.setWeights(weights.map((w, i) => (i === index ? value : w)));
     } finally {
       value.dispose();
     }
-    return Float32Array.from(before);
   } finally {
     tf.dispose(weights);
   }
