@@ -22,6 +22,8 @@ export interface DemoSettings {
   backbone: BackboneConfig;
   /** Start from this zoo model (the paper's protocol): stage 1 is its pretrained run, not trained (demo-pretrained.ts). */
   pretrained?: PretrainedModelName;
+  /** With `pretrained`: the centred pretrained run (its mean embedding subtracted in the model; pretrained-start.ts). */
+  centre?: boolean;
   head: HeadConfigInput;
   stage1: { batchSize: number; steps: number; lr: number; schedule: Schedule };
   /** Both fine-tunes use these, from the same checkpoint and seed; only the objective differs. `ddl` unset: the reference DDL defaults. */

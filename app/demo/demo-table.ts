@@ -15,8 +15,8 @@ export const demoArms = ['stage1', 'classification', 'ddl'] as const;
 export type DemoArm = (typeof demoArms)[number];
 export const armTitles: Record<DemoArm, string> = { stage1: 'stage 1', classification: 'cls-only FT', ddl: 'DDL FT' };
 /** The column titles when stage 1 is a pretrained model (demo --pretrained). */
-export function armTitlesFor(pretrained: string | undefined): Record<DemoArm, string> {
-  return pretrained ? { ...armTitles, stage1: `${pretrained} (pretrained)` } : armTitles;
+export function armTitlesFor(pretrained: string | undefined, centre = false): Record<DemoArm, string> {
+  return pretrained ? { ...armTitles, stage1: `${pretrained} (pretrained${centre ? ', centred' : ''})` } : armTitles;
 }
 
 export interface MetricRow {

@@ -27,6 +27,9 @@ const toy: DemoSettings = {
 describe('demo from a pretrained model', () => {
   it('settings: 112 px images, no stage-1 steps, the full setting larger than the quick one', () => {
     expect(quick).toMatchObject({ pretrained: 'mobilefacenet', imageSize: 112, backbone: { inputSize: 112 } });
+    // Centred by default (the raw model's different-person cosines are ≈ 0.9999); --no-centre: raw.
+    expect(quick.centre).toBe(true);
+    expect(pretrainedDemoSettings('mobilefacenet', true, false).centre).toBe(false);
     expect(quick.stage1.steps).toBe(0);
     const full = pretrainedDemoSettings('mobilefacenet', false);
     expect(full.stage2.steps).toBeGreaterThan(quick.stage2.steps);
@@ -45,8 +48,9 @@ describe('demo from a pretrained model', () => {
       const { stage1, ddl, classification } = seed!.runs;
       // Stage 1 is the pretrained run: not trained, no split, a step-0 checkpoint.
       expect(stage1).toMatchObject({ stage: 1, totalSteps: 0, splitId: 0, status: 'completed' });
-      expect((stage1.config as { pretrained?: string }).pretrained).toBe('mobilefacenet');
-      expect(phases.some((p) => p.startsWith('stage 1: the pretrained mobilefacenet'))).toBe(true);
+      expect(stage1.config).toMatchObject({ pretrained: 'mobilefacenet', centre: true });
+      expect(stage1.name).toBe('mobilefacenet (pretrained, centred)');
+      expect(phases.some((p) => p.startsWith('stage 1: the pretrained mobilefacenet, centred'))).toBe(true);
       for (const run of [ddl, classification]) {
         expect(run).toMatchObject({ stage: 2, parentRunId: stage1.id, status: 'completed', lastStep: 2 });
       }
@@ -71,12 +75,17 @@ describe('demo from a pretrained model', () => {
       expect(margin.arms.ddl.mean).not.toBe(margin.arms.stage1.mean);
       expect(margin.arms.classification.mean).not.toBe(margin.arms.stage1.mean);
 
-      const table = formatSummaryTable(result.summary, 1, armTitlesFor(toy.pretrained));
-      expect(table.split('\n')[0]).toMatch(/mobilefacenet \(pretrained\)\s+cls-only FT\s+DDL FT\s+DDL - cls/);
+      const table = formatSummaryTable(result.summary, 1, armTitlesFor(toy.pretrained, toy.centre));
+      expect(table.split('\n')[0]).toMatch(/mobilefacenet \(pretrained, centred\)\s+cls-only FT\s+DDL FT\s+DDL - cls/);
 
       // Later seeds reuse the pretrained run (found, not made again).
-      expect((await pretrainedStage1(db, dataDir, 'mobilefacenet', result.train)).id).toBe(stage1.id);
+      expect((await pretrainedStage1(db, dataDir, 'mobilefacenet', result.train, true)).id).toBe(stage1.id);
       expect(listRunRecords(db, { stage: 1 })).toHaveLength(1);
+      // The raw model's pretrained run is another run beside it (--no-centre).
+      const raw = await pretrainedStage1(db, dataDir, 'mobilefacenet', result.train, false);
+      expect(raw.id).not.toBe(stage1.id);
+      expect(raw.name).toBe('mobilefacenet (pretrained)');
+      expect(listRunRecords(db, { stage: 1 })).toHaveLength(2);
     } finally {
       db.close();
     }

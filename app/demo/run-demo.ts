@@ -90,9 +90,9 @@ export async function runDemo(db: LabDatabase, options: DemoOptions): Promise<De
     let stage1Run: RunRecord;
     if (settings.pretrained) {
       phase(
-        `stage 1: the pretrained ${settings.pretrained}, untouched (class-mean classifier of the training identities)`,
+        `stage 1: the pretrained ${settings.pretrained}, ${settings.centre ? 'centred on the training images' : 'untouched'} (class-mean classifier of the training identities)`,
       );
-      stage1Run = await pretrainedStage1(db, options.dataDir, settings.pretrained, train);
+      stage1Run = await pretrainedStage1(db, options.dataDir, settings.pretrained, train, settings.centre);
     } else {
       phase(`stage 1 (seed ${seed}): ${settings.stage1.steps} steps on all training images`);
       const stage1 = manager.create(stage1Request(settings, train, seed, `demo seed ${seed}: stage 1`));

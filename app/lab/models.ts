@@ -124,7 +124,7 @@ export async function embedImageFolder(
 /** The pretrained run of a model on a dataset, made (and its class-mean classifier computed) once. */
 export async function pretrainedModelRun(
   lab: Lab,
-  request: { model: string; datasetId: number; classifierInit?: ClassifierInit },
+  request: { model: string; datasetId: number; classifierInit?: ClassifierInit; centre?: boolean },
 ): Promise<{ run: RunRecord; created: boolean }> {
   const model = modelName(request.model);
   const dataset = getDataset(lab.db, request.datasetId);
@@ -141,6 +141,7 @@ export async function pretrainedModelRun(
     datasetId: dataset.id,
     classes: dataset.identityCount,
     classifierInit: request.classifierInit,
+    centre: request.centre,
   });
 }
 

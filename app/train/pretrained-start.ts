@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { embedWithBackbone } from '../eval/run/embed-images.js';
 import type { Backbone } from '../models/index.js';
-import { loadPretrained, listPretrained } from '../models/zoo/index.js';
+import { loadPretrained, listPretrained, subtractFromEmbeddings } from '../models/zoo/index.js';
 import type { LabDatabase } from '../store/db.js';
 import { setRunCodeVersion } from '../store/run-annotations.js';
 import { insertCheckpoint, latestCheckpoint } from '../store/runs-checkpoints.js';
@@ -17,11 +17,19 @@ import { parseRunConfig } from './run-config.js';
 // classifier for the dataset's identities made here. A *pretrained run* (`pretrainedRun`) is such
 // a stage-1 run with no training: one checkpoint at step 0 holding the untouched model, so the
 // pretrained model can be evaluated, compared and fine-tuned (stage 2's parent) like any run.
+// A centred one (`centre`) holds the model with the dataset's mean raw embedding subtracted.
 
 /**
  * The classifier [embeddingSize, classes] a pretrained start gets: each column the normalised
  * mean of its identity's unit embeddings (inference mode), or normal(0, 0.01) (insightface) for
  * "normal" and for identities without images.
+ *
+ * With `centre` it first centres the model itself: MobileFaceNet's raw embeddings share a large
+ * constant part (two different people score a cosine of ≈ 0.9999, so DDL's similarity
+ * distributions have nothing to separate). The mean raw embedding over the dataset's images (the
+ * images stage 1 trains on) is subtracted from the bias of the model's last linear layer, an exact
+ * weight change (zoo/index.ts), and the class means are taken from the centred embeddings. The
+ * same embedding pass gives both.
  */
 export async function pretrainedClassifier(
   db: LabDatabase,
@@ -29,14 +37,21 @@ export async function pretrainedClassifier(
   datasetId: number,
   backbone: Backbone,
   classes: number,
-  options: { init: ClassifierInit; seed: number },
+  options: { init: ClassifierInit; seed: number; centre?: boolean },
 ): Promise<tf.Tensor2D> {
   const dim = backbone.embeddingSize;
   const random = new Random(options.seed ^ 0xc1a55);
   const values = new Float32Array(dim * classes);
   for (let i = 0; i < values.length; i++) values[i] = 0.01 * random.normal();
+  if (options.init !== 'class-means' && !options.centre) return tf.tensor2d(values, [dim, classes]);
+
+  const embedded = await embedWithBackbone(db, dataDir, datasetId, backbone, { raw: options.centre });
+  if (options.centre) {
+    const mean = meanRow(embedded.embeddings, dim);
+    subtractFromEmbeddings(backbone, mean);
+    centreAndNormalise(embedded.embeddings, mean);
+  }
   if (options.init === 'class-means') {
-    const embedded = await embedWithBackbone(db, dataDir, datasetId, backbone);
     const sums = new Float64Array(dim * classes);
     const counts = new Int32Array(classes);
     embedded.labels.forEach((label, row) => {
@@ -55,14 +70,44 @@ export async function pretrainedClassifier(
   return tf.tensor2d(values, [dim, classes]);
 }
 
-/** The stage-1 config of a pretrained run (no training: it only records where the weights came from). */
-export function pretrainedRunConfig(model: PretrainedModelName, classifierInit: ClassifierInit): Stage1Config {
+/** The mean of the rows of a rows × dim matrix (summed in float64). */
+function meanRow(rows: Float32Array, dim: number): Float32Array {
+  const count = rows.length / dim;
+  const sums = new Float64Array(dim);
+  for (let r = 0; r < count; r++) for (let d = 0; d < dim; d++) sums[d]! += rows[r * dim + d]!;
+  return Float32Array.from(sums, (sum) => (count > 0 ? sum / count : 0));
+}
+
+/** Raw rows → (row − mean), L2-normalised, in place: what the centred model embeds. */
+function centreAndNormalise(rows: Float32Array, mean: Float32Array): void {
+  const dim = mean.length;
+  for (let start = 0; start < rows.length; start += dim) {
+    let norm = 0;
+    for (let d = 0; d < dim; d++) {
+      rows[start + d] = rows[start + d]! - mean[d]!;
+      norm += rows[start + d]! ** 2;
+    }
+    norm = Math.max(Math.sqrt(norm), 1e-12);
+    for (let d = 0; d < dim; d++) rows[start + d] = rows[start + d]! / norm;
+  }
+}
+
+/**
+ * The stage-1 config of a pretrained run (no training: it only records where the weights came
+ * from, and whether they were centred: "mobilefacenet (pretrained, centred)").
+ */
+export function pretrainedRunConfig(
+  model: PretrainedModelName,
+  classifierInit: ClassifierInit,
+  centre = false,
+): Stage1Config {
   const info = listPretrained().find((m) => m.name === model)!;
   return parseRunConfig({
     stage: 1,
-    name: `${model} (pretrained)`,
+    name: `${model} (pretrained${centre ? ', centred' : ''})`,
     pretrained: model,
     classifierInit,
+    ...(centre ? { centre: true } : {}),
     backbone: { name: model, inputSize: info.inputSize, embeddingSize: info.embeddingSize },
     head: { type: 'arcface' },
     batchSize: 64,
@@ -74,23 +119,32 @@ export function pretrainedRunConfig(model: PretrainedModelName, classifierInit: 
 /**
  * The pretrained run of `model` on a dataset: an existing one (completed, with its checkpoint),
  * else a new one with a step-0 checkpoint. Embeds the dataset for the class-means classifier.
+ * `centre`: the centred start (pretrainedClassifier), a separate run beside the raw one.
  */
 export async function pretrainedRun(
   db: LabDatabase,
   dataDir: string,
-  request: { model: PretrainedModelName; datasetId: number; classes: number; classifierInit?: ClassifierInit },
+  request: {
+    model: PretrainedModelName;
+    datasetId: number;
+    classes: number;
+    classifierInit?: ClassifierInit;
+    centre?: boolean;
+  },
 ): Promise<{ run: RunRecord; created: boolean }> {
   const classifierInit = request.classifierInit ?? 'class-means';
+  const centre = request.centre ?? false;
   const existing = listRunRecords(db, { datasetId: request.datasetId, stage: 1, status: ['completed'] }).find(
-    (run) => isPretrainedRun(run, request.model, classifierInit) && latestCheckpoint(db, run.id)?.step === 0,
+    (run) => isPretrainedRun(run, request.model, classifierInit, centre) && latestCheckpoint(db, run.id)?.step === 0,
   );
   if (existing) return { run: existing, created: false };
-  const config = pretrainedRunConfig(request.model, classifierInit);
+  const config = pretrainedRunConfig(request.model, classifierInit, centre);
   const backbone = await loadPretrained(request.model);
   try {
     const classifier = await pretrainedClassifier(db, dataDir, request.datasetId, backbone, request.classes, {
       init: classifierInit,
       seed: config.seed,
+      centre,
     });
     const run = insertRun(db, {
       name: config.name,
@@ -133,10 +187,19 @@ export async function pretrainedRun(
   }
 }
 
-/** Whether a run is the untrained pretrained run of `model` (any model when none is given). */
-export function isPretrainedRun(run: RunRecord, model?: string, classifierInit?: ClassifierInit): boolean {
+/**
+ * Whether a run is the untrained pretrained run of `model` (any model when none is given), with
+ * that classifier start and centring (either when not given).
+ */
+export function isPretrainedRun(
+  run: RunRecord,
+  model?: string,
+  classifierInit?: ClassifierInit,
+  centre?: boolean,
+): boolean {
   if (run.stage !== 1 || run.totalSteps !== 0) return false;
-  const config = run.config as { pretrained?: string; classifierInit?: string } | null;
+  const config = run.config as { pretrained?: string; classifierInit?: string; centre?: boolean } | null;
   if (!config?.pretrained || (model !== undefined && config.pretrained !== model)) return false;
+  if (centre !== undefined && (config.centre ?? false) !== centre) return false;
   return classifierInit === undefined || (config.classifierInit ?? 'class-means') === classifierInit;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runConfigInputSchema } from '../vocabulary/index.js';
 import { tempLabDatabases } from '../store/test-support/temp-lab-database.js';
 import { insertCheckpoint } from '../store/runs-checkpoints.js';
 import { finishRun, insertRun } from '../store/runs-repository.js';
@@ -94,6 +95,40 @@ describe('run request (against the database)', () => {
       config: { ...config, backbone: { name: 'mobilefacenet', inputSize: 112 } },
     });
     expect(ok.config).toMatchObject({ pretrained: 'mobilefacenet', backbone: { name: 'mobilefacenet' } });
+  });
+
+  it('takes centre with pretrained weights only, and never on stage 2', () => {
+    const db = open();
+    const { datasetId, splitId } = insertFakeSplit(db, { identities: 20, easyPerIdentity: 2, hardIdentities: 20 });
+    const backbone = { name: 'mobilefacenet', inputSize: 112 };
+    expect(problems(() => checkRunRequest(db, { datasetId, splitId, config: { ...stage1, centre: true } }))).toEqual([
+      'centre centres a pretrained model\'s embeddings: give "pretrained" too, or leave centre out',
+    ]);
+    const ok = checkRunRequest(db, {
+      datasetId,
+      splitId,
+      config: { ...stage1, backbone, pretrained: 'mobilefacenet', centre: true },
+    });
+    expect(ok.config).toMatchObject({ pretrained: 'mobilefacenet', centre: true });
+    expect(problems(() => parseRunConfig({ ...stage1, backbone, pretrained: 'mobilefacenet', centre: 'yes' }))).toEqual(
+      ['centre must be true or false, got "yes"'],
+    );
+    const stage2 = runConfigInputSchema.safeParse({
+      datasetId: '1',
+      splitId: '1',
+      stage: 2,
+      parentRunId: '1',
+      batchSize: 8,
+      steps: 5,
+      lr: 0.01,
+      centre: true,
+    });
+    expect(stage2.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['centre'],
+        message: expect.stringContaining('stage 2 starts from its parent run'),
+      }),
+    ]);
   });
 
   it('refuses a DDL batch larger than the identities with hard images', () => {

@@ -147,6 +147,8 @@ export function checkRunRequest(db: LabDatabase, request: RunRequest): CheckedRu
     problems.push(
       `pretrained ${config.pretrained} needs the backbone "${config.pretrained}" (its architecture), got "${config.backbone.name}"`,
     );
+  if (config.stage === 1 && config.centre && !config.pretrained)
+    problems.push('centre centres a pretrained model\'s embeddings: give "pretrained" too, or leave centre out');
   if (problems.length > 0) throw new RunConfigError(problems);
   return {
     datasetId: request.datasetId,

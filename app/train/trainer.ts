@@ -95,6 +95,7 @@ export async function train({ db, dataDir, run, config, callbacks }: TrainContex
       ? await pretrainedClassifier(db, dataDir, run.datasetId, backbone, classes, {
           init: config.classifierInit ?? 'class-means',
           seed: config.seed,
+          centre: config.centre,
         })
       : undefined;
   const classifier = tf.variable(

@@ -102,6 +102,12 @@ const pretrainedFields = {
   pretrained: pretrainedModelSchema.optional(),
   /** Default class-means: each identity's normalised mean embedding; "normal": normal(0, 0.01). */
   classifierInit: classifierInitSchema.optional(),
+  /**
+   * With `pretrained`: subtract the mean raw embedding of the dataset's images from the bias of the
+   * model's last linear layer before the classifier is made (the pretrained-start.ts "centred start").
+   * Default false: the package's weights as they are.
+   */
+  centre: z.boolean({ error: (iss) => `centre must be true or false, got ${shown(iss.input)}` }).optional(),
 };
 
 export const stage1ConfigSchema = z.strictObject({
@@ -187,10 +193,19 @@ export const runConfigInputSchema = z
         message: 'stage 1 needs a margin head, e.g. { "type": "arcface" }',
       });
     }
-    if (config.stage === 2 && (config.pretrained !== undefined || config.classifierInit !== undefined)) {
+    if (
+      config.stage === 2 &&
+      (config.pretrained !== undefined || config.classifierInit !== undefined || config.centre !== undefined)
+    ) {
       ctx.addIssue({
         code: 'custom',
-        path: [config.pretrained !== undefined ? 'pretrained' : 'classifierInit'],
+        path: [
+          config.pretrained !== undefined
+            ? 'pretrained'
+            : config.classifierInit !== undefined
+              ? 'classifierInit'
+              : 'centre',
+        ],
         message:
           'stage 2 starts from its parent run; to fine-tune a pretrained model, make its parent a pretrained stage-1 run',
       });

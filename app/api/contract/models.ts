@@ -32,6 +32,8 @@ export const modelMethods = {
       model: pretrainedModelSchema,
       datasetId: idSchema,
       classifierInit: classifierInitSchema.optional(),
+      /** The centred start: the dataset's mean raw embedding subtracted in the model (a separate run). */
+      centre: z.boolean().optional(),
     }),
     result: runSummarySchema,
   },

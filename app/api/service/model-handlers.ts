@@ -20,13 +20,14 @@ export function modelHandlers(context: ServiceContext): HandlersOf<'models'> {
       };
     },
 
-    'models.pretrainedRun': async ({ model, datasetId, classifierInit }) => {
+    'models.pretrainedRun': async ({ model, datasetId, classifierInit, centre }) => {
       const lab = { db: context.db(), dataDir: context.options.dataDir };
       try {
         const { run, created } = await pretrainedModelRun(lab, {
           model,
           datasetId: dbId(datasetId, 'dataset'),
           classifierInit,
+          centre,
         });
         // Pages listing runs refresh on run.status events.
         if (created)

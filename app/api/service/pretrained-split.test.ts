@@ -79,4 +79,18 @@ describe('hardness from a pretrained model, no training', () => {
     const agree = [...hard].filter((p) => expected.has(p)).length;
     expect(agree, `hard ${[...hard].join(' ')} vs ${[...expected].join(' ')}`).toBeGreaterThanOrEqual(hard.size - 1);
   }, 120_000);
+
+  it('the Train page\'s "Centre a pretrained model" makes the centred pretrained run beside the raw one', async () => {
+    const datasetId = String(fixture.datasetId);
+    const raw = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId });
+    const centred = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId, centre: true });
+    expect(centred.id).not.toBe(raw.id);
+    expect(centred).toMatchObject({ name: 'mobilefacenet (pretrained, centred)', stage: 1, step: 0, totalSteps: 0 });
+    expect((await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId, centre: true })).id).toBe(
+      centred.id,
+    );
+    expect((await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId, centre: false })).id).toBe(raw.id);
+    const stored = listRunRecords(fixture.db, {}).find((r) => String(r.id) === centred.id);
+    expect(stored?.config).toMatchObject({ pretrained: 'mobilefacenet', centre: true });
+  }, 120_000);
 });

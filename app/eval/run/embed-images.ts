@@ -12,7 +12,7 @@ import type { LabDatabase } from '../../store/db.js';
 // summed, then the sum is L2-normalised; both go through the network in the same batch.
 
 export interface ImageEmbeddings {
-  /** rows × dim, each row unit length (a zero row stays zero). */
+  /** rows × dim, each row unit length (a zero row stays zero); raw embeddings with `raw`. */
   embeddings: Float32Array;
   dim: number;
   /** Image id of each row. */
@@ -28,6 +28,8 @@ export interface EmbedOptions {
   /** Embed these images only (rows in this order, duplicates once); default: every image of the dataset in idx order. */
   imageIds?: ArrayLike<number>;
   flipTest?: boolean;
+  /** Keep the raw embeddings (no L2 normalisation), e.g. to take their mean (pretrained-start.ts). */
+  raw?: boolean;
   /** Images per forward pass (default 128; a flip-test pass holds twice as many). */
   batchSize?: number;
   signal?: AbortSignal;
@@ -67,6 +69,7 @@ export async function embedWithBackbone(
       const normalised = tf.tidy(() => {
         let raw = backbone.embed(tf.tensor4d(batch.pixels, [batch.count, size, size, 3]), false);
         if (flipTest) raw = tf.add(raw.slice([0, 0], [n, dim]), raw.slice([n, 0], [n, dim]));
+        if (options.raw) return raw;
         return tf.div(raw, tf.maximum(tf.norm(raw, 'euclidean', 1, true), 1e-12));
       });
       // Asynchronous: GPU backends cannot read synchronously, and the wait lets other work run.

@@ -6,6 +6,7 @@ import { decodeGraphWeights, packageFile, readGraphModelFiles } from './graph-mo
 import {
   describeMobileFaceNet,
   mobileFaceNet,
+  mobileFaceNetEmbeddingBias,
   mobileFaceNetWeights,
   resolveMobileFaceNetSpec,
 } from './mobilefacenet.js';
@@ -82,5 +83,31 @@ export async function loadPretrained(name: string, options: { seed?: number } = 
     throw error;
   } finally {
     tf.dispose(Object.values(graph));
+  }
+}
+
+/**
+ * Shifts every raw embedding of a zoo model by −`mean` (length embeddingSize), exactly: the bias of
+ * its last linear layer, which only a reshape follows, becomes bias − mean. The model's weights
+ * change (a checkpoint saves them like any others).
+ */
+export function subtractFromEmbeddings(backbone: Backbone, mean: Float32Array): void {
+  const names = backbone.weightNames();
+  const index = names.indexOf(mobileFaceNetEmbeddingBias);
+  if (backbone.spec.name !== 'mobilefacenet' || index < 0)
+    throw new Error(`only a zoo model's embeddings can be shifted (mobilefacenet), not a ${backbone.spec.name}`);
+  if (mean.length !== backbone.embeddingSize)
+    throw new Error(`the mean has ${mean.length} values, the embedding ${backbone.embeddingSize}`);
+  const weights = backbone.getWeights();
+  try {
+    const shifted = Float32Array.from(weights[index]!.dataSync(), (b, d) => b - mean[d]!);
+    const value = tf.tensor(shifted, weights[index]!.shape);
+    try {
+      backbone.setWeights(weights.map((w, i) => (i === index ? value : w)));
+    } finally {
+      value.dispose();
+    }
+  } finally {
+    tf.dispose(weights);
   }
 }

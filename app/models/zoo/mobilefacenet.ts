@@ -72,6 +72,14 @@ export function resolveMobileFaceNetSpec(spec: BackboneSpec): ResolvedBackboneSp
   return { name: 'mobilefacenet', inputSize, embeddingSize, widths: [], depths: [], dropout: 0, seed };
 }
 
+/**
+ * The last layer: a linear 1×1 conv with bias, then only a squeeze, so the raw embedding is affine
+ * in its bias and shifting the bias by −v shifts every embedding by exactly −v (pretrained-start.ts).
+ */
+const embeddingLayer = 'Logits_LinearConv1x1';
+/** The weight a constant shift of the raw embedding goes into. */
+export const mobileFaceNetEmbeddingBias = `${embeddingLayer}/bias`;
+
 /** The network as builder calls; returns the raw embedding [N, 192]. */
 export function describeMobileFaceNet<T>(spec: ResolvedBackboneSpec, input: T, net: NetworkBuilder<T>): T {
   let x = net.convBias('Conv2d_0', input, 3, 2, 3, 64, 'same');
@@ -93,7 +101,7 @@ export function describeMobileFaceNet<T>(spec: ResolvedBackboneSpec, input: T, n
   const finalSize = [2, 2, 2, 2].reduce((size, stride) => Math.ceil(size / stride), spec.inputSize);
   x = net.depthwise('Logits_SeparableConv2d', x, finalSize, 1, 512, 'valid');
   x = net.convBias('Logits_Conv', x, 1, 1, 512, 512, 'same');
-  x = net.convBias('Logits_LinearConv1x1', x, 1, 1, 512, mobileFaceNet.embeddingSize, 'same');
+  x = net.convBias(embeddingLayer, x, 1, 1, 512, mobileFaceNet.embeddingSize, 'same');
   return net.flatten('Logits_SpatialSqueeze', x, mobileFaceNet.embeddingSize);
 }
 

@@ -30,5 +30,21 @@ describe('ddl-lab demo --pretrained', () => {
     const result = spawnSync(process.execPath, ['bin/ddl-lab.js', 'demo', '--help'], { cwd: repo, encoding: 'utf8' });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/--pretrained NAME\s+the paper's protocol/);
+    expect(result.stdout).toMatch(/--no-centre\s+with --pretrained: the raw model/);
+  });
+
+  it('refuses --no-centre without --pretrained: exit 2, nothing made', () => {
+    const dataDir = join(dir, 'no-centre');
+    const result = spawnSync(
+      process.execPath,
+      ['bin/ddl-lab.js', 'demo', '--quick', '--no-centre', '--data-dir', dataDir],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--no-centre goes with --pretrained NAME');
+    expect(existsSync(dataDir)).toBe(false);
   });
 });

@@ -42,6 +42,9 @@ export function RunConfigForm({
   const runs = useLabQuery('runs.list', { datasetId }, { tags: ['runs'] });
   const models = useLabQuery('models.list', {});
   const [making, setMaking] = useState<string | undefined>();
+  // Pretrained parents: centred (the dataset's mean embedding subtracted in the model) or raw.
+  const [centre, setCentre] = useState(false);
+  const [pickedModel, setPickedModel] = useState<PretrainedModelName | undefined>();
   const [form, setForm] = useState<RunForm>(() => {
     const initial = defaultRunForm(datasetId, initialSplitId ?? '');
     return fineTuneFrom
@@ -88,17 +91,18 @@ export function RunConfigForm({
     setForm((f) => withStageSuggestions(f, stage));
     setServerErrors({});
   };
-  const chooseParent = async (choice: string) => {
+  const chooseParent = async (choice: string, centred = centre) => {
     setParent(undefined);
     let parentId = choice;
     try {
       // A pretrained model: fine-tune its pretrained run on this dataset (made on first use).
       const model = pretrainedChoice(choice);
+      setPickedModel(model);
       if (model) {
         set('parentRunId', '');
         setMaking(model);
         try {
-          parentId = (await lab.call('models.pretrainedRun', { model, datasetId })).id;
+          parentId = (await lab.call('models.pretrainedRun', { model, datasetId, centre: centred })).id;
         } finally {
           setMaking(undefined);
         }
@@ -237,15 +241,39 @@ export function RunConfigForm({
                     </option>
                   ))}
                   {(models.data?.models ?? [])
-                    .filter((m) => !parents.some((r) => r.name === `${m.name} (pretrained)`))
+                    .filter(
+                      (m) => !parents.some((r) => r.name === `${m.name} (pretrained${centre ? ', centred' : ''})`),
+                    )
                     .map((m) => (
                       <option key={m.name} value={`pretrained:${m.name}`}>
-                        {m.label}
+                        {`${m.label}${centre ? ', centred' : ''}`}
                       </option>
                     ))}
                 </select>
               )}
             </Field>
+            {(models.data?.models.length ?? 0) > 0 ? (
+              <Field
+                label="Centre a pretrained model"
+                help="for a model picked from the zoo above: its mean embedding over this dataset is subtracted in its last layer, so different people no longer score a cosine of ≈ 1 (MobileFaceNet's raw embeddings share a large constant part and DDL has nothing to separate)"
+                className="field-checkbox"
+              >
+                {(p) => (
+                  <input
+                    {...p}
+                    type="checkbox"
+                    className="checkbox-input"
+                    checked={centre}
+                    disabled={making !== undefined}
+                    onChange={(e) => {
+                      setCentre(e.target.checked);
+                      // The chosen pretrained parent follows: its centred or raw pretrained run.
+                      if (pickedModel) void chooseParent(`pretrained:${pickedModel}`, e.target.checked);
+                    }}
+                  />
+                )}
+              </Field>
+            ) : null}
             <fieldset className="radio-row">
               <legend className="field-label">Objective</legend>
               <label className="radio">
