@@ -194,29 +194,38 @@ export class PixelCacheWriter {
     closeSync(this.fd);
     const { pixels, manifest } = pixelCachePaths(this.dataDir, this.datasetId, this.size);
     renameSync(this.partial, pixels);
-    const content: PixelCacheManifest = {
-      format: pixelCacheFormat,
-      version: 1,
-      datasetId: this.datasetId,
-      size: this.size,
-      count,
-      fit,
-      createdAt: new Date().toISOString(),
-      labId: this.labId,
-    };
-    writeFileSync(`${manifest}.tmp`, JSON.stringify(content, null, 2));
-    renameSync(`${manifest}.tmp`, manifest);
-    return content;
+    return writeCacheManifest(manifest, { datasetId: this.datasetId, size: this.size, count, fit, labId: this.labId });
   }
 
   discard(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      /* already closed */
-    }
-    rmSync(this.partial, { force: true });
+    discardPartialCache(this.fd, this.partial);
   }
+}
+
+/** Writes a finished cache's manifest (atomically: a temporary file renamed over it) and returns it. */
+export function writeCacheManifest(
+  file: string,
+  fields: Omit<PixelCacheManifest, 'format' | 'version' | 'createdAt'>,
+): PixelCacheManifest {
+  const content: PixelCacheManifest = {
+    format: pixelCacheFormat,
+    version: 1,
+    ...fields,
+    createdAt: new Date().toISOString(),
+  };
+  writeFileSync(`${file}.tmp`, JSON.stringify(content, null, 2));
+  renameSync(`${file}.tmp`, file);
+  return content;
+}
+
+/** Closes an abandoned writer's partial file (if still open) and removes it. */
+export function discardPartialCache(fd: number, partial: string): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* already closed */
+  }
+  rmSync(partial, { force: true });
 }
 
 /** Rewrites single rows of a finished cache in place (a file changed on disk). */

@@ -7,7 +7,6 @@ import {
   openSync,
   readFileSync,
   renameSync,
-  rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -15,11 +14,12 @@ import { dirname } from 'node:path';
 import { PngDecodePool } from './decode-pool.js';
 import { encodePngRow } from './png-rows.js';
 import {
-  pixelCacheFormat,
+  discardPartialCache,
   pixelCachePaths,
   requirePixelCache,
   type PixelCacheManifest,
   type PixelRows,
+  writeCacheManifest,
 } from './pixel-cache.js';
 
 // The compressed pixel cache: every row a lossless PNG (png-rows.ts), appended to `png-S.bin` in
@@ -100,29 +100,18 @@ export class PngCacheWriter {
     writeFileSync(`${paths.index!}.tmp`, index);
     renameSync(this.partial, paths.pixels);
     renameSync(`${paths.index!}.tmp`, paths.index!);
-    const content: PixelCacheManifest = {
-      format: pixelCacheFormat,
-      version: 1,
+    return writeCacheManifest(paths.manifest, {
       datasetId: this.datasetId,
       size: this.size,
       count,
       fit,
-      createdAt: new Date().toISOString(),
       labId: this.labId,
       encoding: 'png',
-    };
-    writeFileSync(`${paths.manifest}.tmp`, JSON.stringify(content, null, 2));
-    renameSync(`${paths.manifest}.tmp`, paths.manifest);
-    return content;
+    });
   }
 
   discard(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      /* already closed */
-    }
-    rmSync(this.partial, { force: true });
+    discardPartialCache(this.fd, this.partial);
   }
 }
 
