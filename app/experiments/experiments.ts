@@ -41,10 +41,19 @@ export function findUnfinishedExperiment(
   source?: string,
 ): ExperimentRecord | undefined {
   const { spec } = parseExperimentSpec(input, source);
-  const wanted = JSON.stringify(spec);
+  const wanted = canonicalJson(spec);
   return listExperiments(db)
     .reverse()
-    .find((e) => e.status !== 'completed' && JSON.stringify(storedSpec(e)) === wanted);
+    .find((e) => e.status !== 'completed' && canonicalJson(storedSpec(e)) === wanted);
+}
+
+/** JSON with every object's keys sorted: a stored spec parses back with its keys in the schema's order, not the file's. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** A stored spec as it parses today (experiments recorded before specs were stored resolved gain their base's settings); an unreadable one matches nothing. */
