@@ -7,11 +7,15 @@ export interface KernelBinaries {
   shared: Uint8Array;
 }
 
-export async function assembleKernels(): Promise<KernelBinaries> {
+/** Both builds (single-threaded and shared memory) of one generated module, assembled and validated. */
+export async function assembleWatPair(
+  baseName: string,
+  wat: (options: { shared: boolean }) => string,
+): Promise<KernelBinaries> {
   const wabt = await (await import('wabt')).default();
   const assemble = (shared: boolean) => {
-    const name = `kernels${shared ? '-shared' : ''}.wat`;
-    const module = wabt.parseWat(name, kernelsWat({ shared }), { simd: true, threads: true });
+    const name = `${baseName}${shared ? '-shared' : ''}.wat`;
+    const module = wabt.parseWat(name, wat({ shared }), { simd: true, threads: true });
     try {
       // V8 validates (wabt.js's validator ignores the threads feature for shared memories).
       const bytes = Uint8Array.from(module.toBinary({}).buffer);
@@ -22,6 +26,10 @@ export async function assembleKernels(): Promise<KernelBinaries> {
     }
   };
   return { single: assemble(false), shared: assemble(true) };
+}
+
+export function assembleKernels(): Promise<KernelBinaries> {
+  return assembleWatPair('kernels', kernelsWat);
 }
 
 /** The generated TypeScript module holding both binaries. */
