@@ -12,10 +12,12 @@ const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 /** Runs bench/reference/<script> with `args`; its last stdout line is JSON. */
 export function runReference(script: string, args: (string | number)[], timeoutMs = 600_000): ReferenceResult {
   const path = fileURLToPath(new URL(`./reference/${script}`, import.meta.url));
+  // Debian's PyTorch does its matmuls in OpenBLAS, whose own pool ignores OMP_NUM_THREADS and
+  // torch.set_num_threads: without OPENBLAS_NUM_THREADS a "one thread" reference used every core.
   const child = spawnSync(python, [path, ...args.map(String)], {
     encoding: 'utf8',
     timeout: timeoutMs,
-    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
   });
   if (child.error) return { ok: false, reason: `${python} did not run (${child.error.message})` };
   if (child.status !== 0) {
