@@ -11,22 +11,23 @@ describe('remainingDemoSeconds', () => {
   it('counts the whole demo at the start, less as steps are done, nothing at the end', () => {
     const work = demoWork(fullDemo);
     const total = work.stage1 + work.stage2 + work.evaluation;
-    expect(work.stage1).toBe(3000 * 128);
-    expect(work.stage2).toBe(2 * 600 * 6 * 16);
+    const { stage1, stage2 } = fullDemo;
+    expect(work.stage1).toBe(stage1.steps * stage1.batchSize);
+    expect(work.stage2).toBe(2 * stage2.steps * 6 * stage2.batchSize);
     expect(remainingDemoSeconds(fullDemo, 1, { seed: 1, steps: {} }, 100)).toBeCloseTo(total / 100);
-    const halfStage1 = remainingDemoSeconds(fullDemo, 1, { seed: 1, steps: { stage1: 1500 } }, 100)!;
-    expect(halfStage1).toBeCloseTo((total - 1500 * 128) / 100);
+    const halfStage1 = remainingDemoSeconds(fullDemo, 1, { seed: 1, steps: { stage1: stage1.steps / 2 } }, 100)!;
+    expect(halfStage1).toBeCloseTo((total - (stage1.steps / 2) * stage1.batchSize) / 100);
     const inStage2 = remainingDemoSeconds(
       fullDemo,
       1,
-      { seed: 1, steps: { stage1: 3000, ddl: 300, classification: 200 } },
+      { seed: 1, steps: { stage1: stage1.steps, ddl: 300, classification: 200 } },
       100,
     )!;
-    expect(inStage2).toBeCloseTo((total - 3000 * 128 - 500 * 96) / 100);
+    expect(inStage2).toBeCloseTo((total - stage1.steps * stage1.batchSize - 500 * 6 * stage2.batchSize) / 100);
     const done = remainingDemoSeconds(
       fullDemo,
       1,
-      { seed: 1, steps: { stage1: 3000, ddl: 600, classification: 600 } },
+      { seed: 1, steps: { stage1: stage1.steps, ddl: stage2.steps, classification: stage2.steps } },
       100,
     )!;
     expect(done).toBeCloseTo(work.evaluation / 100);
