@@ -1,4 +1,4 @@
-// `npm run bench:engine [-- --quick] [-- --steps 15]`
+// `npm run bench:engine [-- --quick] [-- --steps 15] [-- --nets mobilefacenet]`
 // Forward ms, train-step ms (forward + backward + SGD update), images/s and train/forward per
 // available backend, for (1) the probe net — input 64×32×32×3, conv3×3 s2 'same' 3→32, ReLU,
 // conv 32→64, ReLU, conv 64→128, ReLU, flatten, dense 2048→128, no biases, loss mean(y²) — and
@@ -8,9 +8,11 @@
 // Rows "…, XNNPACK only" = our kernels without the wasm SIMD kernels (the previous
 // version: XNNPACK compositions); "before" = the same net with tfjs's stock kernels.
 // Each configuration runs in its own process: a tfjs backend is chosen once per process.
-// --quick skips the cpu backend (minutes of plain-JavaScript convolutions).
-// The reference rows are the same nets in PyTorch on one CPU thread (bench/reference/train_step_torch.py),
-// run right after our one-thread wasm rows of the same net; skipped with a message without python3-torch.
+// --quick skips the cpu backend (minutes of plain-JavaScript convolutions); --nets runs only the
+// listed nets (comma list of probe, ir-lite, mobilefacenet; default all).
+// The reference rows are the same nets in PyTorch on one CPU thread (bench/reference/train_step_torch.py:
+// probe, ir-lite and MobileFaceNet, layer for layer, same parameter count), run right after our
+// one-thread wasm rows of the same net with the same steps; skipped with a message without python3-torch.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -32,6 +34,8 @@ interface Measured {
   net: Net;
   kernels: Kernels;
   batch: number;
+  /** Trainable elements, compared with the PyTorch reference's (equal = the same net). */
+  parameters?: number;
   forward?: { wallMs: number; cpuMs: number; steps: number };
   train?: { wallMs: number; cpuMs: number; steps: number };
   error?: string;
@@ -47,6 +51,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     profile: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    nets: { type: 'string', default: 'probe,ir-lite,mobilefacenet' },
     backend: { type: 'string' },
     reads: { type: 'boolean', default: false },
   },
@@ -158,6 +163,7 @@ async function child(): Promise<void> {
     net,
     kernels,
     batch: model.batch,
+    parameters: model.variables.reduce((n, v) => n + v.size, 0),
   };
   const trainStep = () => optimizer.minimize(model.loss, true, model.variables)!;
   try {
@@ -235,6 +241,11 @@ function runChild(config: Config): Measured & { label: string } {
 
 async function parent(): Promise<void> {
   const steps = Number(values.steps);
+  const allNets: Net[] = ['probe', 'ir-lite', 'mobilefacenet'];
+  const nets = values.nets.split(',') as Net[];
+  const unknown = nets.filter((net) => !allNets.includes(net));
+  if (unknown.length > 0)
+    throw new Error(`--nets ${values.nets}: no net ${unknown.join(', ')}; give a comma list of ${allNets.join(', ')}`);
   say(
     `bench:engine on ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg()
       .map((l) => l.toFixed(1))
@@ -258,7 +269,7 @@ async function parent(): Promise<void> {
     warmup = 3,
     profile = false,
   ) => configs.push({ label, env, net, kernels, steps: n, warmup, profile });
-  for (const net of ['probe', 'ir-lite'] as Net[]) {
+  for (const net of (['probe', 'ir-lite'] as Net[]).filter((n) => nets.includes(n))) {
     if (tensorflowAvailable) add('tensorflow', { LAB_BACKEND: 'tensorflow' }, net, 'ours');
     // One thread, whatever the default (the idle cores) would pick: the reference runs on one too.
     add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, net, 'ours', steps, 3, true);
@@ -287,17 +298,20 @@ async function parent(): Promise<void> {
   }
   // MobileFaceNet 112 px, batch 64: a few steps (seconds each); stock tfjs-wasm cannot train it
   // (no depthwise gradient), which its "before" column shows.
-  add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, 'mobilefacenet', 'ours', 3, 1);
-  add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, 'mobilefacenet', 'stock', 1, 0);
-  add('wasm 2 threads', { LAB_BACKEND: 'wasm', LAB_THREADS: '2' }, 'mobilefacenet', 'ours', 3, 1);
-  const torchRows = new Map<Net, { forward: Timing; train: Timing } | string>();
+  // The one-thread row is followed by its PyTorch reference (same 3 steps after 1 warm-up).
+  if (nets.includes('mobilefacenet')) {
+    add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, 'mobilefacenet', 'ours', 3, 1);
+    add('wasm', { LAB_BACKEND: 'wasm', LAB_THREADS: '1' }, 'mobilefacenet', 'stock', 1, 0);
+    add('wasm 2 threads', { LAB_BACKEND: 'wasm', LAB_THREADS: '2' }, 'mobilefacenet', 'ours', 3, 1);
+  }
+  const torchRows = new Map<Net, { forward: Timing; train: Timing; steps: number; parameters: number } | string>();
   const results = configs.map((config) => {
     process.stderr.write(`running ${config.label} ${config.net} (${config.kernels} kernels)…\n`);
     const result = runChild(config);
-    // PyTorch reference rows exist for the probe net and ir-lite (bench/reference/train_step_torch.py).
-    if (config.label === 'wasm' && config.kernels === 'ours' && config.net !== 'mobilefacenet') {
+    // A PyTorch reference row per net (bench/reference/train_step_torch.py), as many steps as ours.
+    if (config.label === 'wasm' && config.kernels === 'ours') {
       process.stderr.write(`running PyTorch ${config.net} (1 thread)…\n`);
-      const ref = runReference('train_step_torch.py', [config.net, steps, 3]);
+      const ref = runReference('train_step_torch.py', [config.net, config.steps, config.warmup]);
       const medians = (t: { wall: number[]; cpu: number[] }) => ({ wallMs: median(t.wall), cpuMs: median(t.cpu) });
       torchRows.set(
         config.net,
@@ -305,6 +319,8 @@ async function parent(): Promise<void> {
           ? {
               forward: medians(ref.value.forward as { wall: number[]; cpu: number[] }),
               train: medians(ref.value.train as { wall: number[]; cpu: number[] }),
+              steps: config.steps,
+              parameters: Number(ref.value.parameters),
             }
           : ref.reason,
       );
@@ -340,19 +356,23 @@ async function parent(): Promise<void> {
       continue;
     }
     say(
-      `${net.padEnd(8)} ${'PyTorch 1.13 cpu'.padEnd(28)} ${'1'.padStart(7)}  ${`${fmt(row.forward.wallMs)} (${fmt(row.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(row.train.wallMs)} (${fmt(row.train.cpuMs)})`.padEnd(18)}  ${fmt((64 * 1000) / row.train.wallMs, 0).padStart(5)}  ${fmt(row.train.wallMs / row.forward.wallMs, 2).padStart(9)}  ${String(steps).padStart(5)}`,
+      `${net.padEnd(8)} ${'PyTorch 1.13 cpu'.padEnd(28)} ${'1'.padStart(7)}  ${`${fmt(row.forward.wallMs)} (${fmt(row.forward.cpuMs)})`.padEnd(16)}  ${`${fmt(row.train.wallMs)} (${fmt(row.train.cpuMs)})`.padEnd(18)}  ${fmt((64 * 1000) / row.train.wallMs, 0).padStart(5)}  ${fmt(row.train.wallMs / row.forward.wallMs, 2).padStart(9)}  ${String(row.steps).padStart(5)}`,
     );
   }
   for (const [net, row] of torchRows) {
     const ours = results.find((x) => x.label === 'wasm' && x.net === net && x.kernels === 'ours');
     if (typeof row === 'string' || !ours?.train) continue;
+    const sameNet =
+      ours.parameters === row.parameters
+        ? `${row.parameters} trainable parameters in both`
+        : `NOT THE SAME NET: ${ours.parameters} trainable parameters here, ${row.parameters} in PyTorch`;
     say(
-      `${net} train step, ours (wasm, 1 thread) / PyTorch (1 thread): ${(ours.train.wallMs / row.train.wallMs).toFixed(2)}× wall, ${(ours.train.cpuMs / row.train.cpuMs).toFixed(2)}× CPU time`,
+      `${net} train step, ours (wasm, 1 thread) / PyTorch (1 thread): ${(ours.train.wallMs / row.train.wallMs).toFixed(2)}× wall, ${(ours.train.cpuMs / row.train.cpuMs).toFixed(2)}× CPU time (${sameNet})`,
     );
   }
   say('');
   say(
-    `Medians of ${steps} timed steps after 3 warm-up steps, except where "steps" says fewer: the cpu backend's plain-JavaScript convolutions take seconds per step, and its stock kernels ~30 s.`,
+    `Medians of ${steps} timed steps after 3 warm-up steps, except where "steps" says fewer (MobileFaceNet, ours and PyTorch: after 1 warm-up step): the cpu backend's plain-JavaScript convolutions take seconds per step, and its stock kernels ~30 s.`,
   );
   say(
     `load average at the end: ${loadavg()
