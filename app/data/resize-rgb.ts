@@ -1,16 +1,21 @@
-// Raw RGB (w×h×3 bytes) -> an S×S square, in plain JavaScript: the cache's resize without a second
-// sharp call (each costs ~1 ms of overhead per image, as much as the resize itself).
+// Raw RGB (w×h×3 bytes) -> an S×S square: the cache's resize without a second sharp call (each
+// costs ~1 ms of overhead per image, as much as the resize itself). The two filter passes run in
+// WebAssembly SIMD (resize-wat.ts); the geometry and the weights are computed here.
 //
 // Geometry follows sharp's resize(S, S, { fit }) exactly: one scale factor for both axes (cover:
 // the smaller of w/S and h/S, contain: the larger; fill: one per axis), the scaled size rounded to
 // whole pixels, then cover crops the centre (left = ⌊(scaled − S + 1) / 2⌋) and contain letterboxes
 // in black (left = ⌊(S − scaled) / 2⌋). Pixels are resampled by a separable filter whose support
 // widens with the reduction factor (an antialiased downscale, as PIL and libvips do), pixel centres
-// aligned, edges replicated; a cover crop only computes the rows and columns it keeps.
+// aligned, edges replicated; a cover crop only computes the rows and columns it keeps. With the
+// default lanczos3 the result is within ~1 level of sharp's on average (PSNR 40-55 dB on faces and
+// photos; the rest is libvips' own rounding and its box pre-shrink on ≥ 4× reductions).
 
 import type { ResizeFit } from './decode-image.js';
+import { resizeWasm } from './resize-wasm-binary.js';
+import { resizeWeightBits } from './resize-wat.js';
 
-/** Resampling filter: Catmull-Rom cubic (default; close to sharp's lanczos3 at a third of its taps), triangle (bilinear) or lanczos3. */
+/** Resampling filter: lanczos3 (default, as sharp's), Catmull-Rom cubic (PIL's BICUBIC) or triangle (PIL's BILINEAR). */
 export type ResizeKernel = 'cubic' | 'triangle' | 'lanczos3';
 
 const kernels: Record<ResizeKernel, { support: number; weight: (x: number) => number }> = {
@@ -80,13 +85,11 @@ export function resizeGeometry(width: number, height: number, size: number, fit:
   return { hshrink, vshrink, scaledWidth, scaledHeight, left: 0, top: 0 };
 }
 
-/** Weights are integers summing to 1 << weightBits: fixed-point arithmetic is twice as fast as floats here. */
-const weightBits = 12;
-/** Fractional bits the vertical pass keeps for the horizontal one (12 + 8 + 12 bits stay inside int32). */
-const midBits = 8;
+/** Weights are integers summing to 1 << weightBits (fixed point, as the SIMD passes compute). */
+const weightBits = resizeWeightBits;
 
 /** Filter taps of one axis: output i reads `count[i]` inputs from `start[i]`, weights at `i * taps`. */
-interface AxisTaps {
+export interface AxisTaps {
   start: Int32Array;
   count: Int32Array;
   weights: Int32Array;
@@ -146,9 +149,60 @@ export interface ResizeRgbOptions {
   kernel?: ResizeKernel;
 }
 
-// The vertically filtered rows, reused (a fresh array per image is mostly allocation and zeroing);
-// resizing is synchronous, so one per thread is enough.
-let midScratch = new Int32Array(0);
+/** Everything a resize needs besides the pixels: the same for every image of one size, so the last few are kept. */
+export interface ResizePlan {
+  geometry: ResizeGeometry;
+  /** The part of the square the image covers, and where it starts in the square. */
+  outW: number;
+  outH: number;
+  dstLeft: number;
+  dstTop: number;
+  /** Horizontal and vertical taps, on input columns and rows. */
+  xt: AxisTaps;
+  yt: AxisTaps;
+}
+
+const plans = new Map<string, ResizePlan>();
+
+export function resizePlan(width: number, height: number, size: number, options: ResizeRgbOptions = {}): ResizePlan {
+  const fit = options.fit ?? 'cover';
+  const kernel = options.kernel ?? 'lanczos3';
+  const key = `${width} ${height} ${size} ${fit} ${kernel}`;
+  const known = plans.get(key);
+  if (known) return known;
+  const geometry = resizeGeometry(width, height, size, fit);
+  const outW = Math.min(size, geometry.scaledWidth);
+  const outH = Math.min(size, geometry.scaledHeight);
+  const [srcLeft, srcTop] = fit === 'cover' ? [geometry.left, geometry.top] : [0, 0];
+  const [dstLeft, dstTop] = fit === 'contain' ? [geometry.left, geometry.top] : [0, 0];
+  const plan = {
+    geometry,
+    outW,
+    outH,
+    dstLeft,
+    dstTop,
+    xt: axisTaps(width, width / geometry.scaledWidth, srcLeft, outW, kernel),
+    yt: axisTaps(height, height / geometry.scaledHeight, srcTop, outH, kernel),
+  };
+  if (plans.size >= 8) plans.delete(plans.keys().next().value!);
+  plans.set(key, plan);
+  return plan;
+}
+
+interface ResizeExports {
+  memory: WebAssembly.Memory;
+  vpass: (...args: number[]) => void;
+  hpass: (...args: number[]) => void;
+}
+
+// One instance per thread (resizing is synchronous), made on first use.
+let instance: ResizeExports | undefined;
+
+function wasm(): ResizeExports {
+  instance ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(resizeWasm, 'base64')))
+    .exports as unknown as ResizeExports;
+  return instance;
+}
 
 /** Resize `rgb` (width×height×3, row-major) to size×size×3 with sharp's geometry for `fit`. */
 export function resizeRgb(
@@ -159,71 +213,46 @@ export function resizeRgb(
   options: ResizeRgbOptions = {},
 ): Buffer {
   if (!(width >= 1 && height >= 1 && size >= 1) || rgb.length < width * height * 3)
-    throw new RangeError(`resizeRgb: ${width}×${height} RGB (${rgb.length} bytes) to ${size}×${size} is not a valid resize.`);
-  const fit = options.fit ?? 'cover';
-  const kernel = options.kernel ?? 'cubic';
-  const g = resizeGeometry(width, height, size, fit);
-  // The part of the square the image covers, and the first scaled pixel it shows.
-  const outW = Math.min(size, g.scaledWidth);
-  const outH = Math.min(size, g.scaledHeight);
-  const [srcLeft, srcTop] = fit === 'cover' ? [g.left, g.top] : [0, 0];
-  const [dstLeft, dstTop] = fit === 'contain' ? [g.left, g.top] : [0, 0];
-  const xt = axisTaps(width, width / g.scaledWidth, srcLeft, outW, kernel);
-  const yt = axisTaps(height, height / g.scaledHeight, srcTop, outH, kernel);
-
-  // Vertical pass first, over the input columns the horizontal taps read: it streams whole rows
-  // (the fast loop in JavaScript) and leaves the gathering horizontal pass only outH rows.
+    throw new RangeError(
+      `resizeRgb: ${width}×${height} RGB (${rgb.length} bytes) to ${size}×${size} is not a valid resize.`,
+    );
+  const { outW, outH, dstLeft, dstTop, xt, yt } = resizePlan(width, height, size, options);
+  // Only the input rows and columns the taps read.
+  const rowFirst = yt.start[0]!;
+  const rowEnd = yt.start[outH - 1]! + yt.count[outH - 1]!;
   const colFirst = xt.start[0]!;
-  const colLast = xt.start[outW - 1]! + xt.count[outW - 1]! - 1;
-  const midLen = (colLast - colFirst + 1) * 3;
-  if (midScratch.length < outH * midLen) midScratch = new Int32Array(outH * midLen);
-  const mid = midScratch;
+  const colBytes = (xt.start[outW - 1]! + xt.count[outW - 1]! - colFirst) * 3;
+  const midLen = (colBytes + 3) & ~3;
   const stride = width * 3;
-  const midShift = weightBits - midBits;
-  const midRound = 1 << (midShift - 1);
-  const { start: ys, count: yn, weights: yw, taps: yk } = yt;
-  for (let y = 0; y < outH; y++) {
-    const row = y * midLen;
-    const n = yn[y]!;
-    let from = ys[y]! * stride + colFirst * 3;
-    let w = yw[y * yk]!;
-    for (let i = 0; i < midLen; i++) mid[row + i] = rgb[from + i]! * w;
-    for (let k = 1; k < n; k++) {
-      from += stride;
-      w = yw[y * yk + k]!;
-      for (let i = 0; i < midLen; i++) mid[row + i] = (mid[row + i]! + rgb[from + i]! * w) | 0;
-    }
-    for (let i = 0; i < midLen; i++) mid[row + i] = (mid[row + i]! + midRound) >> midShift;
-  }
 
-  // Horizontal pass, rounded and clamped into the square (black where contain leaves it empty).
-  const out = Buffer.alloc(size * size * 3);
-  const outShift = weightBits + midBits;
-  const outRound = 1 << (outShift - 1);
-  const { start: xs, count: xn, weights: xw, taps: xk } = xt;
-  for (let y = 0; y < outH; y++) {
-    const row = y * midLen - colFirst * 3;
-    let q = ((dstTop + y) * size + dstLeft) * 3;
-    for (let x = 0; x < outW; x++, q += 3) {
-      let p = row + xs[x]! * 3;
-      const n = xn[x]!;
-      let wi = x * xk;
-      let red = outRound;
-      let green = outRound;
-      let blue = outRound;
-      for (let k = 0; k < n; k++, p += 3) {
-        const w = xw[wi++]!;
-        red = (red + mid[p]! * w) | 0;
-        green = (green + mid[p + 1]! * w) | 0;
-        blue = (blue + mid[p + 2]! * w) | 0;
-      }
-      red >>= outShift;
-      green >>= outShift;
-      blue >>= outShift;
-      out[q] = red < 0 ? 0 : red > 255 ? 255 : red;
-      out[q + 1] = green < 0 ? 0 : green > 255 ? 255 : green;
-      out[q + 2] = blue < 0 ? 0 : blue > 255 ? 255 : blue;
-    }
-  }
-  return out;
+  // Memory layout: input rows, vertical taps, horizontal taps, intermediate rows (+16: hpass reads
+  // one int32 past a pixel), output square.
+  const align = (n: number) => (n + 15) & ~15;
+  const srcAt = 0;
+  const ysAt = align(srcAt + (rowEnd - rowFirst) * stride);
+  const ynAt = ysAt + outH * 4;
+  const ywAt = ynAt + outH * 4;
+  const xsAt = align(ywAt + yt.weights.length * 4);
+  const xnAt = xsAt + outW * 4;
+  const xwAt = xnAt + outW * 4;
+  const midAt = align(xwAt + xt.weights.length * 4);
+  const outAt = align(midAt + outH * midLen * 4 + 16);
+  const end = outAt + size * size * 3;
+  const k = wasm();
+  const pages = Math.ceil(end / 65536) - k.memory.buffer.byteLength / 65536;
+  if (pages > 0) k.memory.grow(pages);
+  const heap = k.memory.buffer;
+  new Uint8Array(heap, srcAt, (rowEnd - rowFirst) * stride).set(rgb.subarray(rowFirst * stride, rowEnd * stride));
+  const i32 = (at: number, length: number) => new Int32Array(heap, at, length);
+  i32(ysAt, outH).set(yt.start.map((s) => s - rowFirst));
+  i32(ynAt, outH).set(yt.count);
+  i32(ywAt, yt.weights.length).set(yt.weights);
+  i32(xsAt, outW).set(xt.start.map((s) => s - colFirst));
+  i32(xnAt, outW).set(xt.count);
+  i32(xwAt, xt.weights.length).set(xt.weights);
+  const out = new Uint8Array(heap, outAt, size * size * 3);
+  out.fill(0);
+  k.vpass(srcAt + colFirst * 3, stride, colBytes, outH, ysAt, ynAt, ywAt, yt.taps, midAt, midLen);
+  k.hpass(midAt, midLen, outW, outH, xsAt, xnAt, xwAt, xt.taps, outAt + (dstTop * size + dstLeft) * 3, size * 3);
+  return Buffer.from(out);
 }
