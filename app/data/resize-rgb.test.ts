@@ -7,8 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ResizeFit } from './decode-image.js';
 import { measureSide } from './decode-image.js';
 import { resizeGeometry, resizePlan, resizeRgb, type ResizeKernel } from './resize-rgb.js';
-import { assembleResizeWasm } from './resize-wasm-assemble.js';
-import * as committed from './resize-wasm-binary.js';
 import { resizeWeightBits } from './resize-wat.js';
 import { generateSynthFaces } from './synth/index.js';
 
@@ -290,11 +288,5 @@ describe('resizeRgb', () => {
   it('refuses sizes that are not a resize', () => {
     expect(() => resizeRgb(Buffer.alloc(12), 2, 2, 0)).toThrow(/2×2 RGB \(12 bytes\) to 0×0/);
     expect(() => resizeRgb(Buffer.alloc(11), 2, 2, 4)).toThrow(RangeError);
-  });
-});
-
-describe('resize-wasm-binary.ts', () => {
-  it('is what scripts/build-resize-wasm.ts assembles from resize-wat.ts today (run `npx tsx scripts/build-resize-wasm.ts` after editing it)', async () => {
-    expect(Buffer.from(await assembleResizeWasm()).toString('base64')).toBe(committed.resizeWasm);
   });
 });

@@ -1,6 +1,6 @@
 // Raw RGB (w×h×3 bytes) -> an S×S square: the cache's resize without a second sharp call (each
 // costs ~1 ms of overhead per image, as much as the resize itself). The two filter passes run in
-// WebAssembly SIMD (resize-wat.ts); the geometry and the weights are computed here.
+// WebAssembly SIMD (resize-wat.ts, in pixel-wasm.ts); the geometry and the weights are computed here.
 //
 // Geometry follows sharp's resize(S, S, { fit }) exactly: one scale factor for both axes (cover:
 // the smaller of w/S and h/S, contain: the larger; fill: one per axis), the scaled size rounded to
@@ -12,7 +12,7 @@
 // photos; the rest is libvips' own rounding and its box pre-shrink on ≥ 4× reductions).
 
 import type { ResizeFit } from './decode-image.js';
-import { resizeWasm } from './resize-wasm-binary.js';
+import { pixelWasm } from './pixel-wasm.js';
 import { resizeWeightBits } from './resize-wat.js';
 
 /** Resampling filter: lanczos3 (default, as sharp's), Catmull-Rom cubic (PIL's BICUBIC) or triangle (PIL's BILINEAR). */
@@ -189,21 +189,6 @@ export function resizePlan(width: number, height: number, size: number, options:
   return plan;
 }
 
-interface ResizeExports {
-  memory: WebAssembly.Memory;
-  vpass: (...args: number[]) => void;
-  hpass: (...args: number[]) => void;
-}
-
-// One instance per thread (resizing is synchronous), made on first use.
-let instance: ResizeExports | undefined;
-
-function wasm(): ResizeExports {
-  instance ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(resizeWasm, 'base64')))
-    .exports as unknown as ResizeExports;
-  return instance;
-}
-
 /** Resize `rgb` (width×height×3, row-major) to size×size×3 with sharp's geometry for `fit`. */
 export function resizeRgb(
   rgb: Uint8Array,
@@ -238,9 +223,7 @@ export function resizeRgb(
   const midAt = align(xwAt + xt.weights.length * 4);
   const outAt = align(midAt + outH * midLen * 4 + 16);
   const end = outAt + size * size * 3;
-  const k = wasm();
-  const pages = Math.ceil(end / 65536) - k.memory.buffer.byteLength / 65536;
-  if (pages > 0) k.memory.grow(pages);
+  const k = pixelWasm(end);
   const heap = k.memory.buffer;
   new Uint8Array(heap, srcAt, (rowEnd - rowFirst) * stride).set(rgb.subarray(rowFirst * stride, rowEnd * stride));
   const i32 = (at: number, length: number) => new Int32Array(heap, at, length);

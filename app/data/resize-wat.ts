@@ -1,7 +1,7 @@
-// WebAssembly text of resizeRgb's two filter passes (SIMD, fixed point). Plain JavaScript ran them
-// at ~2.5 ns per multiply-add here, slower than the sharp call they replace; 128-bit SIMD does 16
-// bytes per step. The module owns its memory; resize-rgb.ts lays out the input rows, the taps, the
-// intermediate rows and the output in it, and grows it as needed.
+// WebAssembly text of resizeRgb's two filter passes (SIMD, fixed point), functions of the pixel
+// module (pixel-wasm.ts). Plain JavaScript ran them at ~2.5 ns per multiply-add here, slower than
+// the sharp call they replace; 128-bit SIMD does 16 bytes per step. resize-rgb.ts lays out the
+// input rows, the taps, the intermediate rows and the output in the module's memory.
 //
 // vpass: for each output row y, mid[y] = Σk w[y,k] · src[ys[y] + k] over `colBytes` bytes (the
 //   input columns the horizontal taps read), weights in 12-bit fixed point, then rounded to 8
@@ -18,9 +18,7 @@ export const resizeMidBits = 8;
 const midShift = resizeWeightBits - resizeMidBits;
 const outShift = resizeWeightBits + resizeMidBits;
 
-export const resizeWat = `(module
-  (memory (export "memory") 32)
-
+export const resizeFuncs = `
   (func (export "vpass")
     (param $src i32) (param $stride i32) (param $colBytes i32) (param $outH i32)
     (param $ys i32) (param $yn i32) (param $yw i32) (param $taps i32) (param $mid i32) (param $midLen i32)
@@ -116,5 +114,4 @@ export const resizeWat = `(module
         (br $xLoop)))
       (local.set $y (i32.add (local.get $y) (i32.const 1)))
       (br $yLoop))))
-)
 `;
