@@ -1,8 +1,8 @@
 // `npx tsx bench/import-stages.ts [-- --identities 200 --per-identity 10 --folder DIR]`
 // Where an import's CPU goes, per image, on SynthFaces 250×250 JPEGs -> 112×112: each stage run
-// alone over the same files (read, SHA-1, sharp decode, measure, sharp resize), the whole decode
-// stage, the whole `importDataset`, and PIL's one-thread decode + resize (bench/reference/pil_resize.py)
-// from the same run. Process CPU time, so a busy machine inflates it less than wall time.
+// alone over the same files (read, SHA-1, sharp decode, measure, our resize, and for comparison the
+// sharp resize call it replaced), the whole decode stage, the whole `importDataset`, and PIL's
+// one-thread decode + resize (bench/reference/pil_resize.py) from the same run. Process CPU time, so a busy machine inflates it less than wall time.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { decodeImage, defaultMaxPixels, measureSide } from '../app/data/decode-i
 import { importDataset } from '../app/data/import-dataset.js';
 import { measureRgb } from '../app/data/measure.js';
 import { readImageFile } from '../app/data/read-image-file.js';
+import { resizeRgb } from '../app/data/resize-rgb.js';
 import { generateSynthFaces } from '../app/data/synth/index.js';
 import { openDatabase } from '../app/store/db.js';
 import { runReference } from './reference.js';
@@ -79,7 +80,11 @@ try {
   const cycle = <T>(list: T[]) => Array.from({ length: files.length }, (_, i) => list[i % list.length]!);
   rows.push(['measure (grey, Laplacian)', await cpuPerItem(cycle(raws), (r) => measureRgb(r.data, r.width, r.height))]);
   rows.push([
-    'sharp resize raw -> 112 (call 2)',
+    'resizeRgb raw -> 112 (ours, lanczos3, wasm SIMD)',
+    await cpuPerItem(cycle(raws), (r) => resizeRgb(r.data, r.width, r.height, 112, { fit: 'cover' })),
+  ]);
+  rows.push([
+    'sharp resize raw -> 112 (replaced by resizeRgb)',
     await cpuPerItem(cycle(raws), (r) =>
       sharp(r.data, { raw: { width: r.width, height: r.height, channels: 3 } })
         .resize(112, 112, { fit: 'cover' })
@@ -96,20 +101,23 @@ try {
     ),
   ]);
   rows.push([
-    'decodeImage (calls 1 + 2 + measure)',
+    'decodeImage (sharp call 1 + measure + resizeRgb)',
     await cpuPerItem(files, (f) => decodeImage(f.bytes, { size: 112, maxPixels: defaultMaxPixels })),
   ]);
   const db = openDatabase(join(dir, 'lab', 'lab.sqlite'));
   const before = process.cpuUsage();
+  const started = performance.now();
   const imported = await importDataset({ db, root: folder, inputSize: 112 });
+  const wallMs = (performance.now() - started) / imported.images;
   const used = process.cpuUsage(before);
   db.close();
   const importMs = (used.user + used.system) / 1000 / imported.images;
   rows.push(['whole import (importDataset)', importMs]);
+  rows.push(['whole import, wall ms per image (not CPU; load-sensitive)', wallMs]);
   const pil = runReference('pil_resize.py', [folder, 112, 1]);
   const pilMs = pil.ok ? ((pil.value.cpuSeconds as number[])[0]! * 1000) / (pil.value.images as number) : Number.NaN;
   rows.push(['PIL open + convert + resize BILINEAR, one thread', pilMs]);
-  for (const [name, ms] of rows) say(`  ${name.padEnd(50)} ${Number.isNaN(ms) ? '—' : ms.toFixed(2)}`);
+  for (const [name, ms] of rows) say(`  ${name.padEnd(58)} ${Number.isNaN(ms) ? '—' : ms.toFixed(2)}`);
   if (!pil.ok) say(`PIL reference skipped: ${pil.reason}`);
   else
     say(

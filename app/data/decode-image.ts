@@ -3,10 +3,12 @@ import { decodeBmp } from './bmp.js';
 import { ImageFileError } from './image-error.js';
 import { leadingBytesHex, sniffImageFormat, type ImageFormat } from './image-format.js';
 import { measureRgb, type ImageMeasures } from './measure.js';
+import { resizeRgb } from './resize-rgb.js';
 
 // One image file's bytes -> original size, measured attributes and the S×S RGB pixels the cache
 // stores. The file is decoded once: to fit within `measureSide` (sharp shrinks JPEGs on load),
-// measured there, then resized from those raw pixels to S×S. EXIF orientation is applied.
+// measured there, then resized from those raw pixels to S×S by resizeRgb (sharp's geometry and
+// lanczos3, without a second sharp call). EXIF orientation is applied.
 
 export type ResizeFit = 'cover' | 'fill' | 'contain';
 
@@ -59,10 +61,7 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
     if (work.info.channels !== 3)
       throw new ImageFileError('corrupt', `decoded to ${work.info.channels} channels; expected RGB.`);
     const measures = measureRgb(work.data, work.info.width, work.info.height);
-    const rgb = await sharp(work.data, { raw: { width: work.info.width, height: work.info.height, channels: 3 } })
-      .resize(options.size, options.size, { fit: options.fit ?? 'cover', background: '#000000' })
-      .raw()
-      .toBuffer();
+    const rgb = resizeRgb(work.data, work.info.width, work.info.height, options.size, { fit: options.fit ?? 'cover' });
     const shrunk = Math.max(work.info.width, work.info.height) >= measureSide;
     const [width, height] = bmp
       ? [bmp.width, bmp.height]
