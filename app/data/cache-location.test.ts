@@ -160,6 +160,20 @@ describe('cache location', () => {
     l.db.close();
   });
 
+  it('refuses an import whose cache folder cannot be made, naming it and --cache-dir, and records nothing', async () => {
+    // A file where the cache root should be: the folder cannot be made, whoever runs the test.
+    const blocked = join(dir, 'blocked-caches');
+    writeFileSync(blocked, 'not a folder');
+    process.env[cacheDirVariable] = blocked;
+    const l = lab('lab-blocked');
+    const folder = join(blocked, expectedFolder(l.dataDir, 'lab-blocked'), 'dataset-1');
+    await expect(importDataset({ db: l.db, root: faces, inputSize: 16 })).rejects.toThrow(
+      `Cannot create the pixel cache folder ${folder} (ENOTDIR: not a directory, mkdir '${folder}'). Make that folder writable, or keep pixel caches elsewhere: --cache-dir DIR on the command line, or the DDL_LAB_CACHE_DIR environment variable.`,
+    );
+    expect(l.db.prepare('SELECT COUNT(*) AS n FROM datasets').get()).toEqual({ n: 0 });
+    l.db.close();
+  });
+
   it("removeDatasetCache deletes a dataset's cache wherever it is, and only that dataset's", () => {
     const dataDir = join(dir, 'lab-scattered');
     process.env[cacheDirVariable] = join(dir, 'caches-scattered');

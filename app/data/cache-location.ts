@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import envPaths from 'env-paths';
 
@@ -65,4 +65,18 @@ export function outsideCacheDirs(dataDir: string): string[] {
 /** Every place a dataset's cache may be (to delete it wherever it is): inside the data folder, then outside. */
 export function datasetCacheFolders(dataDir: string, datasetId: number): string[] {
   return [inDataFolderCacheDir(dataDir), ...outsideCacheDirs(dataDir)].map((dir) => join(dir, `dataset-${datasetId}`));
+}
+
+/** Creates a dataset's cache folder; one that cannot be made says where caches go and how to move them. */
+export function makeCacheFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (!code) throw error;
+    throw new Error(
+      `Cannot create the pixel cache folder ${folder} (${message}). Make that folder writable, or keep pixel caches elsewhere: --cache-dir DIR on the command line, or the ${cacheDirVariable} environment variable.`,
+      { cause: error },
+    );
+  }
 }
