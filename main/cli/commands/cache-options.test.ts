@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +99,36 @@ describe('ddl-lab cache options', () => {
       expect(JSON.parse(cli('lab', 'check', '--data-dir', dataDir, '--json').stdout)).toMatchObject({
         cacheFolders: [],
       });
+    },
+  );
+
+  it.skipIf(process.platform === 'darwin' || process.platform === 'win32')(
+    'lab reset of a lab whose database is gone renames its pixel cache folder aside, saying so (XDG rule: Linux only)',
+    () => {
+      const dataDir = join(dir, 'lost');
+      const imported = cli('dataset', 'import', join(dir, 'faces'), '--size', '16', '--data-dir', dataDir, '--json');
+      expect(imported.code, imported.stderr).toBe(0);
+      const caches = (JSON.parse(cli('lab', 'check', '--data-dir', dataDir, '--json').stdout) as { cacheDir: string })
+        .cacheDir;
+      mkdirSync(join(dataDir, 'runs', '1'), { recursive: true });
+      writeFileSync(join(dataDir, 'runs', '1', 'worker.log'), 'an old run');
+      rmSync(join(dataDir, 'lab.sqlite'));
+
+      const dry = cli('lab', 'reset', '--data-dir', dataDir);
+      expect(dry.code).toBe(1);
+      expect(dry.stdout).toContain(
+        `runs from ${dataDir} into a new folder ${dataDir}/reset-<time>/ and rename the pixel cache folder ${caches} to ${caches}-reset-<time>. Nothing moved; add --yes to do it.`,
+      );
+      expect(existsSync(join(caches, 'dataset-1', 'rgb-16.u8'))).toBe(true);
+
+      const reset = cli('lab', 'reset', '--data-dir', dataDir, '--yes');
+      expect(reset.code, reset.stderr).toBe(0);
+      const renamed = new RegExp(`and its pixel caches to (${caches}-reset-\\S+) \\(nothing was deleted\\)`).exec(
+        reset.stdout,
+      )?.[1];
+      expect(renamed, reset.stdout).toBeDefined();
+      expect(existsSync(join(renamed!, 'dataset-1', 'rgb-16.u8'))).toBe(true);
+      expect(existsSync(caches)).toBe(false);
     },
   );
 });
