@@ -45,6 +45,8 @@ const concurrency = Number(values.concurrency);
 const rounds = Math.max(1, Number(values.rounds));
 
 const dir = mkdtempSync(join(tmpdir(), 'ddl-bench-data-'));
+// The temp labs' pixel caches go with them, not to ~/.cache/ddl-lab where nothing would remove them.
+process.env.DDL_LAB_CACHE_DIR = join(dir, 'caches');
 const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverageAtStart: loadavg().map((l) => +l.toFixed(2)) },
 };

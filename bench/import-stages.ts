@@ -28,6 +28,8 @@ const { values } = parseArgs({
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'ddl-bench-stages-'));
+// The temp labs' pixel caches go with them, not to ~/.cache/ddl-lab where nothing would remove them.
+process.env.DDL_LAB_CACHE_DIR = join(dir, 'caches');
 
 /** CPU milliseconds per item of `work` over `items`, `inFlight` at a time (sharp's threads included). */
 async function cpuPerItem<T>(items: readonly T[], work: (item: T) => unknown, inFlight = 4): Promise<number> {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { requireDataset, updateDataset } from '../store/datasets-repo.js';
 import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
 import { datasetFaces } from '../store/faces-repo.js';
 import { iterateImages, updateImageFile } from '../store/images-repo.js';
 import { acquireCacheBuildLock } from './cache-build-lock.js';
+import { makeCacheFolder } from './cache-location.js';
 import { decodeImage, type ResizeFit } from './decode-image.js';
 import { ImageFileError } from './image-error.js';
 import { realignFace } from './import-faces.js';
@@ -109,7 +109,7 @@ export async function ensureImageCache(
   if (!manifest || manifest.count !== refs.length) {
     // another process may be building this cache: wait for it, then it may be there
     // (its folder may be gone altogether: a deleted or moved cache folder)
-    mkdirSync(datasetCacheDir(dataDir, datasetId), { recursive: true });
+    makeCacheFolder(datasetCacheDir(dataDir, datasetId));
     release = await acquireCacheBuildLock(`${pixelCachePaths(dataDir, datasetId, size).pixels}.lock`, options.signal);
     manifest = ownManifest(size);
     if (manifest && manifest.count === refs.length) release();

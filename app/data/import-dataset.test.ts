@@ -301,11 +301,16 @@ describe('importDataset: permissions', () => {
         process.stdout.write(JSON.stringify({ images: r.images, bad: r.bad }));
       `,
         );
+        // nobody's pixel cache folder: one it may write (the test's own is root's, mode 700).
+        const caches = join(dir, 'caches');
+        mkdirSync(caches, { mode: 0o777 });
+        chmodSync(caches, 0o777);
         const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
           uid: 65534,
           gid: 65534,
           cwd: join(here, '../..'),
           encoding: 'utf8',
+          env: { ...process.env, DDL_LAB_CACHE_DIR: caches },
         });
         expect(child.stderr).toBe('');
         const out = JSON.parse(child.stdout) as { images: number; bad: Array<{ path: string; reason: string }> };

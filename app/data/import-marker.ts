@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { makeCacheFolder } from './cache-location.js';
 import { datasetCacheDir } from './pixel-cache.js';
 
 // Who is importing a dataset: a small JSON file in the dataset's cache folder, written in the same
@@ -22,7 +23,7 @@ export function importMarkerPath(dataDir: string, datasetId: number): string {
 
 export function writeImportMarker(dataDir: string, datasetId: number): void {
   const file = importMarkerPath(dataDir, datasetId);
-  mkdirSync(dirname(file), { recursive: true });
+  makeCacheFolder(dirname(file));
   const marker: ImportMarker = {
     pid: process.pid,
     processStart: processStartOf(process.pid),

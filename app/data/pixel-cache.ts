@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LabDatabase } from '../store/db.js';
-import { datasetCacheFolder } from './cache-location.js';
+import { datasetCacheFolder, datasetCacheFolders } from './cache-location.js';
 
 // The per-dataset pixel cache: for each input size S one flat file of N rows of S*S*3 uint8 RGB
 // (row = image idx), so any image is one read at a known offset. A JSON manifest beside it says
@@ -160,8 +160,13 @@ export function adoptPixelCache(dataDir: string, manifest: PixelCacheManifest, l
   renameSync(`${file}.tmp`, file);
 }
 
-export function removeDatasetCache(dataDir: string, datasetId: number): void {
-  rmSync(datasetCacheDir(dataDir, datasetId), { recursive: true, force: true });
+/** Deletes a dataset's cache wherever it is (inside the data folder, the cache folder, both); returns the folders deleted. */
+export function removeDatasetCache(dataDir: string, datasetId: number): string[] {
+  return datasetCacheFolders(dataDir, datasetId).filter((folder) => {
+    if (!existsSync(folder)) return false;
+    rmSync(folder, { recursive: true, force: true });
+    return true;
+  });
 }
 
 /** Writes rows by index into a `.partial` file; `commit` makes it the cache. */

@@ -2,7 +2,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../engine/backend.js';
-import { datasetCacheDir } from '../data/pixel-cache.js';
+import { inDataFolderCacheDir } from '../data/cache-location.js';
 import { databasePath, openLabDatabase } from '../store/db.js';
 import {
   checkpointFolder,
@@ -161,7 +161,8 @@ function stageScratchLab(dir: string, scratch: string) {
   const manifest = readBundleManifest(dir);
   const paths = bundlePaths(dir);
   copyFileSync(paths.catalog, databasePath(scratch));
-  const cache = datasetCacheDir(scratch, manifest.datasetId);
+  // Inside the scratch lab, not the node's per-user cache folder: removed with the scratch folder.
+  const cache = join(inDataFolderCacheDir(scratch), `dataset-${manifest.datasetId}`);
   cpSync(paths.cache, cache, { recursive: true });
   if (manifest.parent) {
     const to = checkpointFolder(scratch, manifest.parent);

@@ -4,14 +4,16 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cacheDirVariable, cacheLocation } from '../data/cache-location.js';
 import { importMarkerPath, writeImportMarker } from '../data/import-marker.js';
 import { datasetCacheDir } from '../data/pixel-cache.js';
+import { writeImageFolder } from '../data/test-fixtures.js';
 import { createDataset, getDataset as getDatasetRow } from '../store/datasets-repo.js';
 import { openLabDatabase } from '../store/db.js';
 import { getRunRecord, listRunRecords, markRunStarted } from '../store/runs-repository.js';
 import { runWorkerEnvMarker } from '../train/process-liveness.js';
 import { insertFakeSplit } from '../train/test-support/fake-dataset.js';
-import { listDatasets, recoverInterruptedImports, removeDataset } from './datasets.js';
+import { describeRemoval, importDataset, listDatasets, recoverInterruptedImports, removeDataset } from './datasets.js';
 import { LabOperationError, type Lab } from './lab.js';
 import { seedDatasetWithRuns } from './test-support/dataset-with-runs.js';
 
@@ -132,6 +134,36 @@ describe('removeDataset', () => {
     expect(removal).toMatchObject({ interruptedImport: true, folders: [datasetCacheDir(lab.dataDir, id)] });
     expect(existsSync(partial)).toBe(false);
     expect(listDatasets(lab)).toEqual([]);
+  });
+
+  it("deletes an imported dataset's pixel cache from the platform's cache folder, and one left inside the data folder or under DDL_LAB_CACHE_DIR", async () => {
+    const lab = tempLab();
+    const faces = join(lab.dataDir, 'faces');
+    await writeImageFolder(faces, { identities: 2, perIdentity: 2 });
+    const saved = process.env[cacheDirVariable];
+    delete process.env[cacheDirVariable];
+    try {
+      const first = await importDataset(lab, { root: faces, inputSize: 16 });
+      const second = await importDataset(lab, { root: faces, inputSize: 16, name: 'second' });
+      const platform = join(cacheLocation(lab.dataDir).dir, `dataset-${first.id}`);
+      expect(cacheLocation(lab.dataDir).source).toBe('platform cache folder');
+      expect(existsSync(join(platform, 'rgb-16.u8'))).toBe(true);
+      expect(platform.startsWith(lab.dataDir)).toBe(false);
+      // The same dataset's cache left by other settings: inside the data folder and under DDL_LAB_CACHE_DIR.
+      const inside = join(lab.dataDir, 'cache', `dataset-${first.id}`);
+      process.env[cacheDirVariable] = join(lab.dataDir, 'elsewhere');
+      const underVariable = join(cacheLocation(lab.dataDir).dir, `dataset-${first.id}`);
+      for (const folder of [inside, underVariable]) mkdirSync(folder, { recursive: true });
+      const removal = removeDataset(lab, first.id);
+      expect(removal.folders).toEqual([inside, underVariable, platform]);
+      for (const folder of removal.folders) expect(existsSync(folder)).toBe(false);
+      expect(describeRemoval(removal)).toContain(`Deleted: ${inside}, ${underVariable}, ${platform}.`);
+      delete process.env[cacheDirVariable];
+      expect(existsSync(join(datasetCacheDir(lab.dataDir, second.id), 'rgb-16.u8'))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env[cacheDirVariable];
+      else process.env[cacheDirVariable] = saved;
+    }
   });
 
   it('answers not_found for an unknown dataset', () => {

@@ -10,7 +10,7 @@ import {
   isInsightfaceFile,
   type InsightfaceImportResult,
 } from '../data/insightface/import-insightface.js';
-import { datasetCacheDir } from '../data/pixel-cache.js';
+import { removeDatasetCache } from '../data/pixel-cache.js';
 import { attributeColumns, type AttributeColumn } from '../store/attributes-repo.js';
 import { badFileReasons, listBadFiles, type BadFileRecord } from '../store/bad-files-repo.js';
 import { datasetDependents, markImportInterrupted, type DatasetDependents } from '../store/dataset-lifecycle.js';
@@ -102,7 +102,7 @@ export function recoverInterruptedImports(lab: Lab): DatasetRecord[] {
   for (const record of listDatasetRows(lab.db)) {
     const error = interruptedImportError(lab, record);
     if (error === null || !markImportInterrupted(lab.db, record.id, error)) continue;
-    rmSync(datasetCacheDir(lab.dataDir, record.id), { recursive: true, force: true });
+    removeDatasetCache(lab.dataDir, record.id);
     recovered.push(getDatasetRow(lab.db, record.id)!);
   }
   return recovered;
@@ -199,15 +199,17 @@ export function removeDataset(lab: Lab, datasetId: number, options: { withRuns?:
     })
     .immediate();
   const runIds = dependents.runs.map((r) => r.id);
+  // Its pixel caches go wherever they are: inside the data folder or in the cache folder.
   const folders = [
-    datasetCacheDir(dataDir, record.id),
-    ...runIds.map((id) => runDirectory(dataDir, id)),
-    ...extractedFolderOf(dataDir, record.root),
-  ].filter((folder) => {
-    if (!existsSync(folder)) return false;
-    rmSync(folder, { recursive: true, force: true });
-    return true;
-  });
+    ...removeDatasetCache(dataDir, record.id),
+    ...[...runIds.map((id) => runDirectory(dataDir, id)), ...extractedFolderOf(dataDir, record.root)].filter(
+      (folder) => {
+        if (!existsSync(folder)) return false;
+        rmSync(folder, { recursive: true, force: true });
+        return true;
+      },
+    ),
+  ];
   return {
     dataset: { id: record.id, name: record.name, root: record.root },
     images: dependents.images,
@@ -233,8 +235,8 @@ export function describeRemoval(removal: DatasetRemoval): string {
   const lines = [
     `Removed dataset ${dataset.id} "${dataset.name}"${removal.interruptedImport ? ' (an interrupted import)' : ''}: ${records}.`,
     removal.folders.length > 0
-      ? `Deleted from the data directory: ${removal.folders.join(', ')}.`
-      : 'Nothing to delete from the data directory.',
+      ? `Deleted: ${removal.folders.join(', ')}.`
+      : 'No folders to delete (no pixel caches, run or extracted image folders).',
     `Its files in ${dataset.root} are untouched.`,
   ];
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,6 @@
+import { outsideCacheDirs } from '../data/cache-location.js';
 import type { LabDatabase } from '../store/db.js';
+import { planLabReset as planStoreReset, type LabResetPlan } from '../store/lab-reset.js';
 
 // The lab's domain operations (datasets, splits, runs, evaluations) live in app/lab and take a
 // Lab: the open database and the data directory beside it (caches, checkpoints). Every front end
@@ -24,5 +26,10 @@ export { openLabDatabase, type LabDatabase } from '../store/db.js';
 export { chooseDataDir, defaultDataDir, type DataDirChoice } from '../store/data-dir.js';
 export { databasePath } from '../store/db.js';
 export { checkLabDatabase } from '../store/lab-check.js';
-export { planLabReset, resetLab } from '../store/lab-reset.js';
+export { resetLab, type LabResetPlan } from '../store/lab-reset.js';
+
+/** What `ddl-lab lab reset` would move: the data folder's lab files and its pixel cache folders elsewhere. */
+export function planLabReset(dataDir: string): LabResetPlan {
+  return planStoreReset(dataDir, outsideCacheDirs(dataDir));
+}
 export { explainDatabaseError } from '../store/lab-errors.js';

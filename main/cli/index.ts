@@ -30,7 +30,7 @@ async function main(args: string[]): Promise<number> {
 }
 
 function usage(): string {
-  return `Usage: ddl-lab <command> [options]\n\nCommands: ${commandNames().join(', ')}\nOptions: --version (-v) prints the version; --cache-dir DIR (any command; or ${cacheDirVariable}) keeps pixel caches in DIR instead of the data folder.\nRun "ddl-lab <command> --help" for a command's options.\n`;
+  return `Usage: ddl-lab <command> [options]\n\nCommands: ${commandNames().join(', ')}\nOptions: --version (-v) prints the version; --cache-dir DIR (any command; or ${cacheDirVariable}) keeps pixel caches in DIR instead of the platform's per-user cache folder.\nRun "ddl-lab <command> --help" for a command's options.\n`;
 }
 
 /** `--cache-dir DIR` anywhere on the line: sets DDL_LAB_CACHE_DIR (child processes inherit it) and is removed. */

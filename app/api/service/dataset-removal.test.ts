@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDataset } from '../../store/datasets-repo.js';
 import { openLabDatabase } from '../../store/db.js';
@@ -46,7 +46,7 @@ describe('datasets.remove and interrupted imports', () => {
 
     expect(await call('datasets.remove', { datasetId: '1' })).toMatchObject({ removed: true, runs: [] });
     expect((await call('datasets.list', {})).datasets).toEqual([]);
-    expect(existsSync(join(dataDir, 'cache', 'dataset-1'))).toBe(false);
+    expect(existsSync(dirname(killed.partial))).toBe(false); // its cache folder
   });
 
   it('refuses a dataset with runs (conflict) unless withRuns, which removes the runs and their folders', async () => {

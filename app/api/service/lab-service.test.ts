@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheLocation } from '../../data/cache-location.js';
 import type { JobInfo, LabEvent } from '../contract/index.js';
 import { createLabService } from './lab-service.js';
 import { serviceCalls } from './test-support/service-calls.js';
@@ -170,7 +171,7 @@ describe('datasets', () => {
       pairLists: 0,
       runs: [],
       evaluations: 0,
-      folders: [join(root, 'data', 'cache', `dataset-${id}`)],
+      folders: [join(cacheLocation(join(root, 'data')).dir, `dataset-${id}`)],
     });
     expect((await refused('datasets.get', { datasetId: id })).code).toBe('not_found');
   });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -15,7 +15,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function check(home: string, extra: Record<string, string> = {}) {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), HOME: home, ...extra };
-  for (const name of ['DDL_LAB_DATA_DIR', 'XDG_DATA_HOME']) if (!(name in extra)) delete env[name];
+  for (const name of ['DDL_LAB_DATA_DIR', 'XDG_DATA_HOME', 'DDL_LAB_CACHE_DIR', 'XDG_CACHE_HOME'])
+    if (!(name in extra)) delete env[name];
   const json = spawnSync(process.execPath, ['bin/ddl-lab.js', 'lab', 'check', '--json'], {
     cwd: repo,
     env,
@@ -24,7 +25,13 @@ function check(home: string, extra: Record<string, string> = {}) {
   const text = spawnSync(process.execPath, ['bin/ddl-lab.js', 'lab', 'check'], { cwd: repo, env, encoding: 'utf8' });
   expect(json.status, json.stderr).toBe(0);
   return {
-    ...(JSON.parse(json.stdout) as { dataDir: string; dataDirSource: string; dataDirNote: string | null }),
+    ...(JSON.parse(json.stdout) as {
+      dataDir: string;
+      dataDirSource: string;
+      dataDirNote: string | null;
+      cacheDir: string;
+      cacheDirSource: string;
+    }),
     text,
   };
 }
@@ -50,6 +57,22 @@ describe.skipIf(process.platform !== 'linux')('the default data folder (Linux ru
     });
     expect(flag.stdout).toContain(`Data folder: ${join(root, 'flag')} (--data-dir).`);
     expect(existsSync(join(home, '.local'))).toBe(false); // checking creates nothing
+  });
+
+  it('keeps pixel caches in ~/.cache/ddl-lab/<data folder name>-<hash>, or under $XDG_CACHE_HOME; DDL_LAB_CACHE_DIR wins', () => {
+    const home = join(root, 'caches');
+    mkdirSync(home);
+    const fresh = check(home);
+    expect(fresh.cacheDirSource).toBe('platform cache folder');
+    expect(fresh.cacheDir).toMatch(new RegExp(`^${join(home, '.cache', 'ddl-lab', 'ddl-lab-')}[0-9a-f]{12}$`));
+    expect(fresh.text.stdout).toContain(`Pixel caches: ${fresh.cacheDir} (the platform's per-user cache folder;`);
+    const xdg = check(home, { XDG_CACHE_HOME: join(root, 'xdg-cache') });
+    expect(xdg.cacheDir).toBe(join(root, 'xdg-cache', 'ddl-lab', basename(fresh.cacheDir)));
+    expect(check(home, { DDL_LAB_CACHE_DIR: join(root, 'fast-disk') })).toMatchObject({
+      cacheDir: join(root, 'fast-disk', basename(fresh.cacheDir)),
+      cacheDirSource: 'DDL_LAB_CACHE_DIR',
+    });
+    expect(existsSync(join(home, '.cache'))).toBe(false); // checking creates nothing
   });
 
   it('keeps using ~/.ddl-lab of an earlier version, saying so, until the new folder exists', () => {

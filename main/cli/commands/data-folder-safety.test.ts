@@ -9,6 +9,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   truncateSync,
@@ -20,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../../app/data/import-dataset.js';
-import { readPixelCacheManifest } from '../../../app/data/pixel-cache.js';
+import { datasetCacheDir, readPixelCacheManifest } from '../../../app/data/pixel-cache.js';
 import { writeImageFolder } from '../../../app/data/test-fixtures.js';
 import { openDatabase, openLabDatabase } from '../../../app/store/db.js';
 import { migration001 } from '../../../app/store/migrations/001-datasets.js';
@@ -98,6 +99,9 @@ beforeAll(async () => {
     },
   );
   db.close();
+  // As an earlier version left it: the dataset's pixel cache inside the data folder (cache/), not in the cache folder.
+  mkdirSync(join(template, 'cache'));
+  renameSync(datasetCacheDir(template, id), join(template, 'cache', `dataset-${id}`));
   mkdirSync(join(template, 'runs', '1', 'checkpoints', 'step-000010'), { recursive: true });
   writeFileSync(join(template, 'runs', '1', 'checkpoints', 'step-000010', 'state.json'), '{"step":10}');
   writeFileSync(join(template, 'config.json'), '{"stage":1}');

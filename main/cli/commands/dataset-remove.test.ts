@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheLocation } from '../../../app/data/cache-location.js';
 import { openLabDatabase } from '../../../app/lab/lab.js';
 import { seedDatasetWithRuns } from '../../../app/lab/test-support/dataset-with-runs.js';
 import { killImportMidway, writeImportableFaces } from '../../../app/lab/test-support/interrupted-import.js';
@@ -45,10 +46,13 @@ describe('ddl-lab dataset remove', () => {
     expect(removed.stderr).toBe('');
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain('Removed dataset 1 "faces" (an interrupted import)');
-    expect(removed.stdout).toContain(`Deleted from the data directory: ${join(dataDir, 'cache', 'dataset-1')}.`);
+    // Its cache folder (in the platform's cache folder, where the killed import was writing).
+    const cacheFolder = dirname(killed.partial);
+    expect(cacheFolder).toBe(join(cacheLocation(dataDir).dir, 'dataset-1'));
+    expect(removed.stdout).toContain(`Deleted: ${cacheFolder}.`);
     expect(removed.stdout).toContain(`Its files in ${faces} are untouched.`);
     expect(existsSync(killed.partial)).toBe(false);
-    expect(existsSync(join(dataDir, 'cache', 'dataset-1'))).toBe(false);
+    expect(existsSync(cacheFolder)).toBe(false);
     expect(existsSync(join(faces, 'synthfaces.json'))).toBe(true);
     expect(JSON.parse(cli(dataDir, 'dataset', 'list', '--json').stdout)).toEqual([]);
   });

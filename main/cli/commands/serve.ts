@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLabService } from '../../../app/api/service/index.js';
+import { cacheLocation } from '../../../app/data/cache-location.js';
 import { checkLabDatabase, defaultDataDir } from '../../../app/lab/lab.js';
 import { builtRendererDir, projectRoot } from '../../project-root.js';
 import { plainHttpWarning } from '../../server/host-check.js';
@@ -75,6 +76,7 @@ export async function run(args: string[]): Promise<number> {
   });
   process.stdout.write(`DDL Lab is serving at ${running.url}\n`);
   process.stdout.write(`Data directory: ${dataDir}\n`);
+  process.stdout.write(`Pixel caches: ${cacheLocation(dataDir).dir}\n`);
   await new Promise<void>((resolveStop) => {
     const stop = () => {
       void running

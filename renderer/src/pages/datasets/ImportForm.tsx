@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { useLabQuery } from '../../hooks/use-lab-query.js';
 import { fieldErrorsFromLabError, type FieldErrors } from '../../lib/form-errors.js';
+import { importCacheChoices, importParams, type ImportCache } from '../../lib/import-form.js';
 
 /** Import a folder laid out as root/<identity>/<image>; the desktop app offers its folder picker. */
 export function ImportForm({ onStarted, onClose }: { onStarted: (jobId: string) => void; onClose: () => void }) {
@@ -14,6 +15,7 @@ export function ImportForm({ onStarted, onClose }: { onStarted: (jobId: string) 
   const [attributesFile, setAttributesFile] = useState('');
   const [pairsFile, setPairsFile] = useState('');
   const [faces, setFaces] = useState<'none' | 'detect' | 'detect-all'>('none');
+  const [cache, setCache] = useState<ImportCache>('raw');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
@@ -34,13 +36,10 @@ export function ImportForm({ onStarted, onClose }: { onStarted: (jobId: string) 
     setBusy(true);
     setErrors({});
     try {
-      const { jobId } = await lab.call('datasets.import', {
-        path: path.trim(),
-        ...(name.trim() ? { name: name.trim() } : {}),
-        ...(attributesFile.trim() ? { attributesFile: attributesFile.trim() } : {}),
-        ...(pairsFile.trim() ? { pairsFile: pairsFile.trim() } : {}),
-        ...(faces !== 'none' ? { faces } : {}),
-      });
+      const { jobId } = await lab.call(
+        'datasets.import',
+        importParams({ path, name, attributesFile, pairsFile, faces, cache }),
+      );
       onStarted(jobId);
     } catch (error) {
       setErrors(fieldErrorsFromLabError(error));
@@ -115,6 +114,21 @@ export function ImportForm({ onStarted, onClose }: { onStarted: (jobId: string) 
               <option value="none">no: images are already aligned faces</option>
               <option value="detect">yes: the largest face of each photo</option>
               <option value="detect-all">yes: every face, each its own image</option>
+            </select>
+          )}
+        </Field>
+        <Field
+          label="Pixel cache"
+          error={errors.cache}
+          help="how the decoded images are stored for training: png takes about half the disk and is decoded while training (bit-identical)"
+        >
+          {(p) => (
+            <select {...p} className="input" value={cache} onChange={(e) => setCache(e.target.value as ImportCache)}>
+              {importCacheChoices.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
