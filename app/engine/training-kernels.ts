@@ -10,7 +10,9 @@ import {
   gaussianCountsKernelName,
 } from './kernels/gaussian-counts-kernel.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './kernels/depthwise.js';
+import { fusedConv2d } from './kernels/fused-conv2d.js';
 import { identityShared } from './kernels/identity-shared.js';
+import { leadingAxesSum } from './kernels/leading-axes-sum.js';
 import { keyOf, rememberStockKernel, replacedKernel } from './kernels/kernel-runner.js';
 import { matMulWithoutTransposes } from './kernels/matmul-transposed.js';
 import { sgdKernelName, sgdMomentumKernel } from './kernels/sgd-kernel.js';
@@ -28,6 +30,7 @@ export { setWasmTrainingKernels } from './kernels/wasm/wasm-kernels.js';
 //                         composition of cpu convs, so cpu keeps it)
 //   BatchMatMul, _FusedMatMul (wasm): transposed operands fall off XNNPACK onto a scalar loop
 //   Identity (wasm): copies the data where sharing it is enough (clones, saved tensors)
+//   Sum (wasm): over all axes but the last (bias gradients) it transposes the whole tensor first
 // BatchNorm and PReLU get analytic backward passes as ops (batch-norm.ts, prelu.ts), used by
 // app/models; on wasm they run on fused per-channel kernels of ours (Lab* kernel names), as does
 // the SGD update sgd-update.ts gives app/train (LabSgdMomentum).
@@ -39,11 +42,14 @@ type Composed = (
 
 const replacements: { kernelName: string; backendName: string; kernel: Composed }[] = [
   { kernelName: tf.Conv2D, backendName: 'wasm', kernel: conv2dForward },
+  { kernelName: tf.FusedConv2D, backendName: 'wasm', kernel: fusedConv2d },
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernel: conv2dBackpropFilter },
   { kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernel: conv2dBackpropInput },
   { kernelName: tf.BatchMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf.BatchMatMul) },
   { kernelName: tf._FusedMatMul, backendName: 'wasm', kernel: matMulWithoutTransposes(tf._FusedMatMul) },
   { kernelName: tf.Identity, backendName: 'wasm', kernel: identityShared },
+  // Bias gradients (sums over all axes but the last) on the per-channel sums pass.
+  { kernelName: tf.Sum, backendName: 'wasm', kernel: leadingAxesSum },
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'cpu', kernel: conv2dBackpropFilter },
   // Depthwise gradients: tfjs-wasm has none (kernels/depthwise.ts); its XNNPACK forward stays.
   { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backendName: 'wasm', kernel: depthwiseBackpropInput },
