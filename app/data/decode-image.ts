@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { decodeBmp } from './bmp.js';
 import { ImageFileError } from './image-error.js';
 import { leadingBytesHex, sniffImageFormat, type ImageFormat } from './image-format.js';
@@ -51,13 +51,7 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
     const input = bmp
       ? sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } })
       : sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'warning', sequentialRead: true });
-    const work = await input
-      .rotate()
-      .resize({ width: measureSide, height: measureSide, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#000000' })
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const work = await workingPixels(input);
     if (work.info.channels !== 3)
       throw new ImageFileError('corrupt', `decoded to ${work.info.channels} channels; expected RGB.`);
     const measures = measureRgb(work.data, work.info.width, work.info.height);
@@ -74,6 +68,17 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
     if (/pixel limit/i.test(String(error))) throw await pixelLimitError(bytes, options.maxPixels);
     throw sharpError(error, format, bytes);
   }
+}
+
+/** The pixels an image is measured and resized from: upright (EXIF), within measureSide, flattened on black, sRGB, raw. */
+export function workingPixels(input: Sharp): Promise<{ data: Buffer; info: OutputInfo }> {
+  return input
+    .rotate()
+    .resize({ width: measureSide, height: measureSide, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#000000' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
 }
 
 /** Size from the header (no pixels decoded), after EXIF orientation: 5-8 swap width and height. */

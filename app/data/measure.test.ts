@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { measureSide } from './decode-image.js';
+import { workingPixels } from './decode-image.js';
 import { measureRgb } from './measure.js';
 import { generateSynthFaces } from './synth/index.js';
 
@@ -104,13 +104,7 @@ describe('measureRgb against the two-pass JavaScript it replaced', () => {
       ];
       expect(paths.length).toBe(12);
       for (const path of paths) {
-        const { data, info } = await sharp(path)
-          .rotate()
-          .resize({ width: measureSide, height: measureSide, fit: 'inside', withoutEnlargement: true })
-          .flatten({ background: '#000000' })
-          .toColourspace('srgb')
-          .raw()
-          .toBuffer({ resolveWithObject: true });
+        const { data, info } = await workingPixels(sharp(path));
         const ours = measureRgb(data, info.width, info.height);
         const theirs = measureRgbTwoPass(data, info.width, info.height);
         for (const key of ['sharpness', 'brightness', 'contrast'] as const)

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ResizeFit } from './decode-image.js';
-import { measureSide } from './decode-image.js';
+import { workingPixels } from './decode-image.js';
 import { resizeGeometry, resizePlan, resizeRgb, type ResizeKernel } from './resize-rgb.js';
 import { resizeWeightBits } from './resize-wat.js';
 import { generateSynthFaces } from './synth/index.js';
@@ -37,13 +37,7 @@ function noise(width: number, height: number): Buffer {
 
 /** Decoded as decodeImage's first sharp call leaves it: upright, within 512 px, flattened, sRGB. */
 async function decodedPhoto(path: string): Promise<{ rgb: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(path)
-    .rotate()
-    .resize({ width: measureSide, height: measureSide, fit: 'inside', withoutEnlargement: true })
-    .flatten({ background: '#000000' })
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await workingPixels(sharp(path));
   return { rgb: data, width: info.width, height: info.height };
 }
 
