@@ -97,6 +97,8 @@ describe('demo DDL settings', () => {
     expect(config.ddl?.lambdaPos).toBe(quickDemo.stage2.ddl?.lambdaPos);
     expect(config.parentRunId).toBe(7);
     expect(describeDemoDdl(quickDemo)).toContain("the demo's choice");
-    expect(describeDemoDdl(fullDemo)).toBe('DDL λpos 0.1, λneg 0.02, λorder 0.5 (reference)');
+    expect(describeDemoDdl(fullDemo)).toContain("the demo's choice");
+    const referenceWeights = { ...fullDemo, stage2: { ...fullDemo.stage2, ddl: undefined } };
+    expect(describeDemoDdl(referenceWeights)).toBe('DDL λpos 0.1, λneg 0.02, λorder 0.5 (reference)');
   });
 });
