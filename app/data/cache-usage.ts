@@ -1,5 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { folderBytes } from '../util/folder-bytes.js';
 import { inDataFolderCacheDir, outsideCacheDirs } from './cache-location.js';
 
 // Where a data folder's pixel caches are and how much disk they take, for `ddl-lab lab check`:
@@ -40,17 +41,4 @@ function listNames(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-function folderBytes(dir: string): number {
-  let total = 0;
-  for (const name of listNames(dir)) {
-    try {
-      const stat = statSync(join(dir, name));
-      total += stat.isDirectory() ? folderBytes(join(dir, name)) : stat.size;
-    } catch {
-      // removed while we looked: it no longer takes space
-    }
-  }
-  return total;
 }

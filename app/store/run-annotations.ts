@@ -1,5 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { folderBytes } from '../util/folder-bytes.js';
 import type { LabDatabase } from './db.js';
 import { ensureEvaluationTables } from './evaluations-tables.js';
 import { runFolder } from './runs-checkpoints.js';
@@ -67,22 +66,6 @@ export interface RunRemoval {
   folder: string;
 }
 
-function folderSize(path: string): number {
-  let total = 0;
-  let entries;
-  try {
-    entries = readdirSync(path, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    const full = join(path, entry.name);
-    if (entry.isDirectory()) total += folderSize(full);
-    else if (entry.isFile()) total += statSync(full).size;
-  }
-  return total;
-}
-
 /** What deleting the run removes: its rows in each table and its folder on disk. */
 export function runRemoval(db: LabDatabase, dataDir: string, runId: number): RunRemoval {
   ensureEvaluationTables(db);
@@ -97,7 +80,7 @@ export function runRemoval(db: LabDatabase, dataDir: string, runId: number): Run
       'SELECT COUNT(*) AS n FROM failures WHERE evaluation_id IN (SELECT id FROM evaluations WHERE run_id = ?)',
     ),
     tags: count('SELECT COUNT(*) AS n FROM run_tags WHERE run_id = ?'),
-    folderBytes: folderSize(folder),
+    folderBytes: folderBytes(folder),
     folder,
   };
 }
