@@ -1,18 +1,11 @@
+import { assembleWat } from '../util/assemble-wat.js';
 import { pixelWat } from './pixel-wat.js';
 
 // Build-time only (scripts/build-pixel-wasm.ts and the freshness test): wabt is a devDependency.
 
 /** pixel-wat.ts assembled with wabt and validated by V8. */
-export async function assemblePixelWasm(): Promise<Uint8Array> {
-  const wabt = await (await import('wabt')).default();
-  const module = wabt.parseWat('pixel.wat', pixelWat, { simd: true, bulk_memory: true });
-  try {
-    const bytes = Uint8Array.from(module.toBinary({}).buffer);
-    if (!WebAssembly.validate(bytes)) throw new Error('pixel.wat assembles to an invalid module');
-    return bytes;
-  } finally {
-    module.destroy();
-  }
+export function assemblePixelWasm(): Promise<Uint8Array> {
+  return assembleWat('pixel.wat', pixelWat, { simd: true, bulk_memory: true });
 }
 
 /** The generated TypeScript module holding the binary. */

@@ -1,3 +1,4 @@
+import { assembleWat } from '../../../util/assemble-wat.js';
 import { kernelsWat } from './kernels-wat.js';
 
 // Build-time only (scripts/build-wasm-kernels.ts and the freshness test): wabt is a devDependency.
@@ -12,20 +13,9 @@ export async function assembleWatPair(
   baseName: string,
   wat: (options: { shared: boolean }) => string,
 ): Promise<KernelBinaries> {
-  const wabt = await (await import('wabt')).default();
-  const assemble = (shared: boolean) => {
-    const name = `${baseName}${shared ? '-shared' : ''}.wat`;
-    const module = wabt.parseWat(name, wat({ shared }), { simd: true, threads: true });
-    try {
-      // V8 validates (wabt.js's validator ignores the threads feature for shared memories).
-      const bytes = Uint8Array.from(module.toBinary({}).buffer);
-      if (!WebAssembly.validate(bytes)) throw new Error(`${name} assembles to an invalid module`);
-      return bytes;
-    } finally {
-      module.destroy();
-    }
-  };
-  return { single: assemble(false), shared: assemble(true) };
+  const assemble = (shared: boolean) =>
+    assembleWat(`${baseName}${shared ? '-shared' : ''}.wat`, wat({ shared }), { simd: true, threads: true });
+  return { single: await assemble(false), shared: await assemble(true) };
 }
 
 export function assembleKernels(): Promise<KernelBinaries> {
