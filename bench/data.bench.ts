@@ -1,6 +1,7 @@
 // `npm run bench:data [-- --identities 200 --per-identity 10 --rounds 3 --big 50000 --no-big]`
 // Measures, in one run on this machine:
-//  - import (read + hash + decode + measure + resize) of SynthFaces 250×250 JPEGs into a 112×112 cache, images/s,
+//  - import (read + hash + decode + measure + resize, on the import's decode threads) of SynthFaces 250×250 JPEGs
+//    into a 112×112 cache, images/s (DDL_LAB_TURBOJPEG=off: every JPEG through sharp, for comparison),
 //    beside PIL decoding + resizing the same files on one thread (bench/reference/pil_resize.py; skipped with a
 //    message without python3-pil), in alternating rounds (--rounds);
 //  - batches/s of the DDL sampler (b = 32, four branches) and the classification sampler (128), cache in memory and read per row;
@@ -16,6 +17,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClassificationSampler } from '../app/data/classification-sampler.js';
 import { createDdlSampler } from '../app/data/ddl-sampler.js';
+import { decodeThreadCount } from '../app/data/decode-threads.js';
+import { turboJpeg, turboJpegUnavailable } from '../app/data/turbojpeg.js';
 import { evaluateSplit } from '../app/data/evaluate-split.js';
 import { importDataset, type ImportResult } from '../app/data/import-dataset.js';
 import { faceBenchRows } from './faces.bench.js';
@@ -34,14 +37,14 @@ const { values } = parseArgs({
     'per-identity': { type: 'string', default: '10' },
     big: { type: 'string', default: '50000' },
     'no-big': { type: 'boolean', default: false },
-    concurrency: { type: 'string', default: '4' },
+    concurrency: { type: 'string' },
     rounds: { type: 'string', default: '3' },
   },
 });
 const identities = Number(values.identities);
 const perIdentity = Number(values['per-identity']);
 const bigCount = Number(values.big);
-const concurrency = Number(values.concurrency);
+const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
 const rounds = Math.max(1, Number(values.rounds));
 
 const dir = mkdtempSync(join(tmpdir(), 'ddl-bench-data-'));
@@ -111,7 +114,7 @@ try {
   }
   const rate = median(importRates);
   say(
-    `Import 250×250 JPEG -> 112×112 cache (decode + measure + resize + SQLite), concurrency ${concurrency}: ${imported.value.images} images, median of ${rounds} rounds ${rate.toFixed(0)} images/s (process CPU ${median(importCpu).toFixed(2)} ms per image; sharp's threads included; load average ${loadavg()[0]!.toFixed(2)}).`,
+    `Import 250×250 JPEG -> 112×112 cache (decode + measure + resize + SQLite), concurrency ${imported.value.stream.concurrency}, ${decodeThreadCount(imported.value.images)} decode threads: ${imported.value.images} images, median of ${rounds} rounds ${rate.toFixed(0)} images/s (process CPU ${median(importCpu).toFixed(2)} ms per image, every thread included; JPEGs decoded by ${turboJpeg() ? 'libjpeg-turbo' : `sharp (${turboJpegUnavailable()})`}; load average ${loadavg()[0]!.toFixed(2)}).`,
   );
   if (pilSkipped) say(`PIL reference skipped: ${pilSkipped}`);
   else {
@@ -125,7 +128,9 @@ try {
     seconds: imported.seconds,
     imagesPerSecond: rate,
     cpuMsPerImage: median(importCpu),
-    concurrency,
+    concurrency: imported.value.stream.concurrency,
+    decodeThreads: decodeThreadCount(imported.value.images),
+    jpegDecoder: turboJpeg() ? 'libjpeg-turbo (TurboJPEG)' : `sharp (${turboJpegUnavailable()})`,
     bad: imported.value.bad.length,
     pil: pilSkipped ? { skipped: pilSkipped } : { imagesPerSecond: median(pilRates), cpuMsPerImage: median(pilCpu) },
   };

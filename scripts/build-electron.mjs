@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Bundles the Electron side with esbuild: main process, preload, and the run and evaluation
-// workers that utilityProcess starts. Native modules and tfjs stay external (loaded from node_modules at run
+// Bundles the Electron side with esbuild: main process, preload, the run and evaluation workers
+// that utilityProcess starts, and the import's decode thread (a worker_threads module). Native modules and tfjs stay external (loaded from node_modules at run
 // time, so the output folder must sit inside the project). The preload bundles everything but
 // `electron`, because a sandboxed preload may require nothing else; the build fails otherwise.
-//   node scripts/build-electron.mjs            -> dist/electron/{main,preload,run-worker,eval-worker}.cjs
+//   node scripts/build-electron.mjs            -> dist/electron/{main,preload,run-worker,eval-worker,decode-worker}.cjs
 //   import { buildElectron } from '...'         -> the same into another folder (tests)
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,13 +11,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const nodeExternals = ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*', 'tsx', 'ws', 'webgpu'];
+const nodeExternals = ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*', 'tsx', 'ws', 'webgpu', 'koffi'];
 
 const targets = [
   { name: 'main', entry: 'main/electron/main.ts', node: true },
   { name: 'preload', entry: 'main/electron/preload.ts', node: false },
   { name: 'run-worker', entry: 'app/train/run-worker.ts', node: true },
   { name: 'eval-worker', entry: 'app/eval/run/eval-worker.ts', node: true },
+  { name: 'decode-worker', entry: 'app/data/decode-worker.ts', node: true },
 ];
 
 function preloadRequires(file) {

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeBmp } from './bmp.js';
-import { decodeImage, endsEarly } from './decode-image.js';
+import { decodeImage } from './decode-image.js';
+import { endsEarly } from './image-format.js';
 import { ImageFileError } from './image-error.js';
 import { sniffImageFormat } from './image-format.js';
 import { encodeBmp24, encodeRgb, noiseJpeg, twoToneRgb } from './test-fixtures.js';

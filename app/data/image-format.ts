@@ -56,3 +56,23 @@ function ascii(b: Uint8Array, from: number, to: number): string {
 export function leadingBytesHex(bytes: Uint8Array, n = 8): string {
   return Array.from(bytes.subarray(0, n), (x) => x.toString(16).padStart(2, '0')).join(' ');
 }
+
+/** Whether the file lacks the end its format requires (JPEG EOI, PNG IEND, GIF trailer, RIFF length). */
+export function endsEarly(bytes: Buffer, format: ImageFormat): boolean {
+  const tail = bytes.subarray(Math.max(0, bytes.length - 32));
+  switch (format) {
+    case 'jpeg': {
+      let end = bytes.length;
+      while (end > 2 && (bytes[end - 1] === 0x00 || bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--; // padding some writers add
+      return !(bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9);
+    }
+    case 'png':
+      return !tail.includes(Buffer.from('IEND', 'ascii'));
+    case 'gif':
+      return bytes[bytes.length - 1] !== 0x3b;
+    case 'webp':
+      return bytes.length >= 8 && bytes.readUInt32LE(4) + 8 > bytes.length;
+    default:
+      return false;
+  }
+}

@@ -21,6 +21,7 @@ import { insertPairList, type NewPair, type PairListFormat } from '../store/pair
 import { readAttributesCsv } from './attributes-csv.js';
 import { defaultMaxPixels, type ResizeFit } from './decode-image.js';
 import { ImageCatalog } from './import-catalog.js';
+import type { DecodeThreadStats } from './decode-threads.js';
 import { importImages } from './import-images.js';
 import { faceAttributeNames } from './face-attributes.js';
 import { importFaceImages, type FaceStageOptions, type FaceStageReport } from './import-faces.js';
@@ -74,8 +75,10 @@ export interface ImportOptions {
   /** Decompression-bomb guard, default 40 MP. */
   maxPixels?: number;
   maxFileBytes?: number;
-  /** Images decoded at once, default 4. */
+  /** Images decoded at once (read, decoded or waiting to be written), default 8: enough to keep the decode threads busy. */
   concurrency?: number;
+  /** Decode threads beside the import's own thread: default up to 4 for 200 images or more, 0 for none. */
+  decodeThreads?: number;
   /** Which list files may be read (input-path-policy.ts); default: only those inside the dataset folder. */
   pathPolicy?: InputPathPolicy;
   /** Find and align faces (import-faces.ts); absent: images are used as they are. */
@@ -124,7 +127,7 @@ export interface ImportResult {
   seconds: number;
   imagesPerSecond: number;
   /** Streaming evidence: the most images ever in flight / held, against the concurrency. */
-  stream: PoolStats & { concurrency: number };
+  stream: PoolStats & { concurrency: number; decode: DecodeThreadStats };
 }
 
 /** What an import will do, every default resolved: the output of the options stage. */
@@ -141,6 +144,7 @@ interface ImportPlan {
   maxPixels: number;
   maxFileBytes: number;
   concurrency: number;
+  decodeThreads: number | undefined;
   fit: ResizeFit;
   cacheFormat: CacheFormat;
 }
@@ -169,6 +173,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
       maxFileBytes: plan.maxFileBytes,
       fit: plan.fit,
       concurrency: plan.concurrency,
+      decodeThreads: plan.decodeThreads,
       signal,
       onImage: (done: number, path: string) =>
         onProgress?.({ phase: 'images', done, total, bad: catalog.bad.length, path }),
@@ -269,7 +274,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
       inputSize: plan.inputSize,
       seconds,
       imagesPerSecond: images.done / Math.max(seconds, 1e-9),
-      stream: { ...images.stats, concurrency: plan.concurrency },
+      stream: { ...images.stats, concurrency: plan.concurrency, decode: images.decode },
     };
   } catch (error) {
     abandonImport(db, datasetId, plan.dataDir, error, signal);
@@ -300,7 +305,8 @@ function planImport(options: ImportOptions): ImportPlan {
     inputSize,
     maxPixels: options.maxPixels ?? defaultMaxPixels,
     maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes,
-    concurrency: Math.max(1, options.concurrency ?? 4),
+    concurrency: Math.max(1, options.concurrency ?? 8),
+    decodeThreads: options.decodeThreads,
     fit: options.fit ?? 'cover',
     cacheFormat: parseCacheFormat(options.cacheFormat ?? 'raw', 'cacheFormat'),
   };

@@ -259,7 +259,7 @@ export async function importFaceImages(
     storeFaces(db, datasetId, idxToId, extras);
     if (catalog.count > 0) await cache.commit(catalog.count, `faces-${faces.mode}`);
     else cache.discard();
-    return { idxToId, done, stats, faces: report };
+    return { idxToId, done, stats, decode: { threads: 0, decoded: 0 }, faces: report };
   } catch (error) {
     cache.discard();
     throw error;

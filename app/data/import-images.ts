@@ -3,6 +3,7 @@ import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
 import { insertImages, type NewImage } from '../store/images-repo.js';
 import { decodeImage, type DecodedImage, type ResizeFit } from './decode-image.js';
+import { decodeThreadCount, DecodeThreads, type DecodeThreadStats } from './decode-threads.js';
 import { ImageFileError } from './image-error.js';
 import type { ImageCatalog } from './import-catalog.js';
 import { mapOrdered, newPoolStats, type PoolStats } from './ordered-pool.js';
@@ -23,6 +24,8 @@ export interface ImageStageOptions {
   maxFileBytes: number;
   fit: ResizeFit;
   concurrency: number;
+  /** Decode threads beside the import's own (0: none); default decodeThreadCount(candidates). */
+  decodeThreads?: number;
   signal?: AbortSignal;
   /** After each candidate: how many were handled. */
   onImage?: (done: number, path: string) => void;
@@ -34,6 +37,7 @@ export interface ImageStageResult {
   /** Candidates handled. */
   done: number;
   stats: PoolStats;
+  decode: DecodeThreadStats;
 }
 
 type Decoded =
@@ -43,21 +47,41 @@ type Decoded =
 /** Rows are inserted in batches of this many (one transaction each). */
 const flushEvery = 500;
 
-/** Read/measure stage for one candidate: an unreadable file becomes a result, anything else throws. */
-async function readAndMeasure(candidate: ImageCandidate, options: ImageStageOptions): Promise<Decoded> {
+/**
+ * Read/measure stage for one candidate: an unreadable file becomes a result, anything else throws.
+ * A decode thread does what it can (decode-threads.ts); sharp's images are decoded here.
+ */
+async function readAndMeasure(
+  candidate: ImageCandidate,
+  options: ImageStageOptions,
+  threads: DecodeThreads | undefined,
+): Promise<Decoded> {
+  const decode = { size: options.inputSize, maxPixels: options.maxPixels, fit: options.fit };
+  const reply = await threads?.run({ path: candidate.absolute, maxFileBytes: options.maxFileBytes, decode });
+  if (reply?.kind === 'failed')
+    throw new Error(`decoding ${candidate.path} failed in a decode thread: ${reply.message}`);
+  if (reply?.kind === 'unreadable')
+    return { ok: false, candidate, error: new ImageFileError(reply.reason, reply.detail) };
+  if (reply?.kind === 'decoded') {
+    const image = { ...reply.image, rgb: asBuffer(reply.image.rgb) };
+    return { ok: true, candidate, sha1: reply.sha1, fileSize: reply.fileSize, fileMtimeMs: reply.fileMtimeMs, image };
+  }
   try {
-    const file = await readImageFile(candidate.absolute, options.maxFileBytes);
-    const sha1 = createHash('sha1').update(file.bytes).digest('hex');
-    const image = await decodeImage(file.bytes, {
-      size: options.inputSize,
-      maxPixels: options.maxPixels,
-      fit: options.fit,
-    });
+    const file = reply
+      ? { ...reply, bytes: asBuffer(reply.bytes) }
+      : await readImageFile(candidate.absolute, options.maxFileBytes);
+    const sha1 = reply?.sha1 ?? createHash('sha1').update(file.bytes).digest('hex');
+    const image = await decodeImage(file.bytes, decode);
     return { ok: true, candidate, sha1, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, image };
   } catch (error) {
     if (error instanceof ImageFileError) return { ok: false, candidate, error };
     throw error;
   }
+}
+
+/** A Buffer over bytes that crossed a thread (they arrive as a plain Uint8Array). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Write stage: database rows batched by index; the pixel rows go straight to the cache file. */
@@ -101,9 +125,11 @@ export async function importImages(
   );
   const rows = new ImageRowWriter(options.db, options.datasetId);
   const stats = newPoolStats();
+  const threadCount = options.decodeThreads ?? decodeThreadCount(candidates.length);
+  const threads = threadCount > 0 ? new DecodeThreads(threadCount) : undefined;
   let done = 0;
   try {
-    const decoded = mapOrdered(candidates, concurrency, (c) => readAndMeasure(c, options), { signal, stats });
+    const decoded = mapOrdered(candidates, concurrency, (c) => readAndMeasure(c, options, threads), { signal, stats });
     for await (const result of decoded) {
       done++;
       const { candidate } = result;
@@ -137,6 +163,8 @@ export async function importImages(
   } catch (error) {
     cache.discard();
     throw error;
+  } finally {
+    await threads?.close();
   }
-  return { idxToId: rows.idxToId, done, stats };
+  return { idxToId: rows.idxToId, done, stats, decode: threads?.stats() ?? { threads: 0, decoded: 0 } };
 }

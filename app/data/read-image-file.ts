@@ -1,4 +1,4 @@
-import { constants, promises as fs, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, readFileSync, statSync, type Stats } from 'node:fs';
 import { ImageFileError } from './image-error.js';
 
 export interface ImageFileBytes {
@@ -15,7 +15,52 @@ export async function readImageFile(
   path: string | Buffer,
   maxFileBytes = defaultMaxFileBytes,
 ): Promise<ImageFileBytes> {
-  const info = await statFollowing(path);
+  checkBeforeOpen(await statFollowing(path), maxFileBytes);
+  let handle: fs.FileHandle;
+  try {
+    // O_NONBLOCK: if the file was swapped for a pipe since the stat, opening it must not hang the import.
+    handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw fileSystemError(error);
+  }
+  try {
+    const opened = await handle.stat();
+    checkOpened(opened);
+    return checkRead(await handle.readFile(), opened);
+  } catch (error) {
+    throw error instanceof ImageFileError ? error : fileSystemError(error);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** readImageFile on the calling thread: for the import's decode threads, where blocking is the point (~0.3 ms less CPU per file). */
+export function readImageFileSync(path: string | Buffer, maxFileBytes = defaultMaxFileBytes): ImageFileBytes {
+  let info: Stats;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    throw fileSystemError(error);
+  }
+  checkBeforeOpen(info, maxFileBytes);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw fileSystemError(error);
+  }
+  try {
+    const opened = fstatSync(fd);
+    checkOpened(opened);
+    return checkRead(readFileSync(fd), opened);
+  } catch (error) {
+    throw error instanceof ImageFileError ? error : fileSystemError(error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkBeforeOpen(info: Stats, maxFileBytes: number): void {
   if (!info.isFile()) {
     const what = info.isDirectory()
       ? 'a directory'
@@ -33,25 +78,16 @@ export async function readImageFile(
       `${(info.size / 2 ** 20).toFixed(0)} MiB is over the ${(maxFileBytes / 2 ** 20).toFixed(0)} MiB per-file limit.`,
     );
   }
-  let handle: fs.FileHandle;
-  try {
-    // O_NONBLOCK: if the file was swapped for a pipe since the stat, opening it must not hang the import.
-    handle = await fs.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw fileSystemError(error);
-  }
-  try {
-    const opened = await handle.stat();
-    if (!opened.isFile())
-      throw new ImageFileError('not a regular file', 'it stopped being a regular file while being read.');
-    const bytes = await handle.readFile();
-    if (bytes.length === 0) throw new ImageFileError('empty', 'the file is empty (0 bytes).');
-    return { bytes, fileSize: opened.size, fileMtimeMs: opened.mtimeMs };
-  } catch (error) {
-    throw error instanceof ImageFileError ? error : fileSystemError(error);
-  } finally {
-    await handle.close();
-  }
+}
+
+function checkOpened(opened: Stats): void {
+  if (!opened.isFile())
+    throw new ImageFileError('not a regular file', 'it stopped being a regular file while being read.');
+}
+
+function checkRead(bytes: Buffer, opened: Stats): ImageFileBytes {
+  if (bytes.length === 0) throw new ImageFileError('empty', 'the file is empty (0 bytes).');
+  return { bytes, fileSize: opened.size, fileMtimeMs: opened.mtimeMs };
 }
 
 /** size + mtime of a file (following symlinks), or the reason it cannot be reached. */

@@ -1,4 +1,5 @@
-import { forkLauncherFor, workerEntry, type WorkerEntry } from '../process/fork-launcher.js';
+import { workerEntry, type WorkerEntry } from '../util/worker-entry.js';
+import { forkLauncherFor } from '../process/fork-launcher.js';
 import type { RunProcessLauncher } from '../process/process-launcher.js';
 
 // The run worker (run-worker.ts beside this file) on child_process.fork.

@@ -1,15 +1,19 @@
 import { fork } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobInfo, LabMethod, LabParams, LabResult } from '../../app/api/contract/index.js';
 import { dispatchLabCall } from '../../app/api/dispatch.js';
 import { createLabService } from '../../app/api/service/index.js';
 import type { RunProcessLauncher } from '../../app/process/process-launcher.js';
+import { workerEntry } from '../../app/util/worker-entry.js';
 
-// What `npm start` runs: the esbuild bundles of main, preload and the run and evaluation workers.
+// What `npm start` runs: the esbuild bundles of main, preload, the run and evaluation workers and
+// the import's decode thread.
 // The preload must need nothing but `electron` (sandbox); the bundled run worker must train a real
 // run and the bundled evaluation worker evaluate it (here forked by Node, as utilityProcess would
 // start them in the app).
@@ -58,6 +62,28 @@ describe('Electron bundles', () => {
     const preload = readFileSync(join(outDir, 'preload.cjs'), 'utf8');
     expect([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
     expect(preload).toContain('exposeInMainWorld');
+  });
+
+  it('the bundled decode thread decodes a JPEG, and a bundle finds it beside itself as .cjs', async () => {
+    const worker = new Worker(join(outDir, 'decode-worker.cjs'));
+    try {
+      const face = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#a06040' } })
+        .jpeg()
+        .toBuffer();
+      const file = join(dataDir, 'face.jpg');
+      writeFileSync(file, face);
+      worker.postMessage({ id: 7, path: file, maxFileBytes: 1 << 20, decode: { size: 8, maxPixels: 1e6 } });
+      const reply = await new Promise<{ id: number; kind: string; image?: { width: number } }>((done, fail) => {
+        worker.once('message', done);
+        worker.once('error', fail);
+      });
+      expect(reply).toMatchObject({ id: 7, kind: 'decoded', image: { width: 40 } });
+    } finally {
+      await worker.terminate();
+    }
+    expect(workerEntry(pathToFileURL(join(outDir, 'main.cjs')).href, 'decode-worker').path).toBe(
+      join(outDir, 'decode-worker.cjs'),
+    );
   });
 
   it('the bundled run worker trains a run end to end, and the bundled evaluation worker evaluates it', async () => {

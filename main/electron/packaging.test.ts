@@ -42,6 +42,12 @@ describe('electron-builder configuration', () => {
     expect(config.asarUnpack).toContain('native/**');
   });
 
+  it('unpacks what dlopen must read from disk: koffi and libturbojpeg for the JPEG fast path', () => {
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['**/node_modules/koffi/**', '**/node_modules/@julusian/jpeg-turbo/**']),
+    );
+  });
+
   it('builds better-sqlite3 for Electron before packaging instead of rebuilding node_modules in place', async () => {
     expect(config.npmRebuild).not.toBe(false); // beforeBuild runs only when electron-builder would rebuild
     // Resolved the way electron-builder resolves hooks (relative to the project, default export).

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { forkLauncherFor, workerEntry } from '../../process/fork-launcher.js';
+import { forkLauncherFor } from '../../process/fork-launcher.js';
+import { workerEntry } from '../../util/worker-entry.js';
 import type { RunProcessExit, RunProcessLauncher } from '../../process/process-launcher.js';
 import { readLogTail } from '../../process/log-tail.js';
 import type { EvaluationPhase } from './evaluate-run.js';

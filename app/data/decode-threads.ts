@@ -1,0 +1,123 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../util/worker-entry.js';
+import type { DecodedImage, DecodeOptions } from './decode-image.js';
+import type { ImageProblem } from './image-error.js';
+
+// The import's decode threads: each reads, hashes and (JPEG fast path) decodes, measures and
+// resizes whole images (decode-worker.ts), so the import's own thread only dedupes and writes.
+// An accelerator, never a requirement: if a thread cannot start or dies, its jobs and all later
+// ones answer null and the caller does the work itself, as it did before threads.
+
+export interface DecodeJob {
+  id: number;
+  path: string | Uint8Array;
+  maxFileBytes: number;
+  decode: DecodeOptions;
+}
+
+interface FileFacts {
+  id: number;
+  sha1: string;
+  fileSize: number;
+  fileMtimeMs: number;
+}
+
+export type DecodeReply =
+  | (FileFacts & { kind: 'decoded'; image: DecodedImage })
+  | (FileFacts & { kind: 'needs sharp'; bytes: Uint8Array })
+  | { id: number; kind: 'unreadable'; reason: ImageProblem; detail: string }
+  | { id: number; kind: 'failed'; message: string };
+
+/** What the threads did for one import: how many ran, images they decoded whole (the rest went through sharp or the caller), why they stopped. */
+export interface DecodeThreadStats {
+  threads: number;
+  decoded: number;
+  failure?: string;
+}
+
+/** Threads for an import of `images` files: none for small imports (starting one costs more than it saves). */
+export function decodeThreadCount(images: number): number {
+  return images < 200 ? 0 : Math.min(4, availableParallelism());
+}
+
+export class DecodeThreads {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, { worker: Worker; resolve: (reply: DecodeReply | null) => void }>();
+  private readonly load = new Map<Worker, number>();
+  private nextId = 0;
+  private decoded = 0;
+  private broken: string | undefined;
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) {
+      let worker: Worker;
+      try {
+        worker = startWorkerThread(import.meta.url, 'decode-worker');
+      } catch (error) {
+        this.broken = `decode thread could not start: ${(error as Error).message}`;
+        break;
+      }
+      worker.on('message', (reply: DecodeReply) => this.settle(worker, reply.id, reply));
+      worker.on('error', (error) => this.lose(worker, error.message));
+      worker.on('exit', (code) => this.lose(worker, `exited with code ${code}`));
+      worker.unref(); // referenced only while it has jobs (run/settle): an idle pool never keeps a process alive
+      this.workers.push(worker);
+      this.load.set(worker, 0);
+    }
+  }
+
+  /** Why the threads are no longer used, if they are not. */
+  get failure(): string | undefined {
+    return this.broken;
+  }
+
+  /** The job's answer, or null when the caller must do it itself (no thread left). */
+  run(job: Omit<DecodeJob, 'id'>): Promise<DecodeReply | null> {
+    const worker = this.broken ? undefined : this.leastLoaded();
+    if (!worker) return Promise.resolve(null);
+    const id = this.nextId++;
+    this.setLoad(worker, +1);
+    return new Promise((resolve) => {
+      this.pending.set(id, { worker, resolve });
+      worker.postMessage({ ...job, id } satisfies DecodeJob);
+    });
+  }
+
+  stats(): DecodeThreadStats {
+    const failure = this.broken === 'closed' ? undefined : this.broken;
+    return { threads: this.workers.length, decoded: this.decoded, ...(failure ? { failure } : {}) };
+  }
+
+  async close(): Promise<void> {
+    this.broken ??= 'closed';
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private setLoad(worker: Worker, change: number): void {
+    const load = this.load.get(worker)! + change;
+    this.load.set(worker, load);
+    if (load === 1 && change > 0) worker.ref();
+    if (load === 0) worker.unref();
+  }
+
+  private leastLoaded(): Worker | undefined {
+    let best: Worker | undefined;
+    for (const worker of this.workers) if (!best || this.load.get(worker)! < this.load.get(best)!) best = worker;
+    return best;
+  }
+
+  private settle(worker: Worker, id: number, reply: DecodeReply | null): void {
+    const job = this.pending.get(id);
+    if (!job) return;
+    this.pending.delete(id);
+    this.setLoad(worker, -1);
+    if (reply?.kind === 'decoded') this.decoded++;
+    job.resolve(reply);
+  }
+
+  private lose(worker: Worker, why: string): void {
+    if (!this.broken) this.broken = `decode thread failed: ${why}`;
+    for (const [id, job] of this.pending) if (job.worker === worker) this.settle(worker, id, null);
+  }
+}
