@@ -1,6 +1,12 @@
 // `npm run bench:eval`: time of the verification report on 10⁶ impostor + 10⁴ genuine scores with
 // three pair types, stage by stage (the same functions computeVerificationReport composes), then the
-// whole report, failure mining and identification. Figures are from this one run.
+// whole report, failure mining and identification; then scikit-learn's roc_curve + auc on the same
+// scores beside ours (bench/reference/verification_sklearn.py; skipped with a message without
+// python3-sklearn). Figures are from this one run.
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median, ratioText, runReference } from './reference.js';
 import { Random } from '../app/util/random.js';
 import { scoreDistributions } from '../app/eval/distributions.js';
 import { mineFailures } from '../app/eval/failures.js';
@@ -144,3 +150,51 @@ process.stdout.write(
   `Check: overall AUC ${report.overall.auc?.toFixed(4)}, TAR@FAR=1e-4 ${report.overall.tarAtFar[3]?.tar?.toFixed(4)}, ` +
     `TAR@FAR=1e-6 ${report.overall.tarAtFar[5]?.reason}; easy-hard ROC vertices ${eh.roc?.vertices}, 10-fold ${eh.accuracy?.mean.toFixed(4)}\n`,
 );
+
+// scikit-learn beside ours on the same scores: roc_curve sorts, so our side includes our sort.
+const rounds = 3;
+const medianMs = (work: () => unknown) =>
+  median(
+    Array.from({ length: rounds }, () => {
+      const start = performance.now();
+      work();
+      return performance.now() - start;
+    }),
+  );
+const ourAuc: { value: number | null } = { value: null };
+const oursAll = medianMs(() => {
+  ourAuc.value = areaUnderRoc(rocFromSorted(sortPairs(input.scores, input.labels, folds)));
+});
+const oursSets = medianMs(() => {
+  const sorted = sortPairs(input.scores, input.labels, folds);
+  return [sorted, ...splitByType(sorted, input.typeCodes!, typeNames.length)].map((set) => {
+    const roc = rocFromSorted(set);
+    return [
+      areaUnderRoc(roc),
+      equalErrorRate(roc),
+      [1e-1, 1e-2, 1e-3, 1e-4, 1e-5].map((far) => operatingPointAtFar(roc, far)),
+    ];
+  });
+});
+const file = join(tmpdir(), `ddl-bench-eval-${process.pid}.bin`);
+writeFileSync(file, Buffer.concat([Buffer.from(scores.buffer), Buffer.from(labels.buffer), Buffer.from(codes.buffer)]));
+const sklearn = runReference('verification_sklearn.py', [file, n, rounds]);
+rmSync(file, { force: true });
+process.stdout.write(`Reference, same scores, median of ${rounds}:\n`);
+if (!sklearn.ok) process.stdout.write(`  scikit-learn reference skipped: ${sklearn.reason}\n`);
+else {
+  const ref = sklearn.value as {
+    sklearn: string;
+    rocAucAllMs: number;
+    rocReportSetsMs: number;
+    sets: number;
+    auc: number;
+  };
+  const row = (label: string, ours: number, theirs: number) =>
+    process.stdout.write(
+      `  ${label.padEnd(44)} ours ${ours.toFixed(1)} ms, scikit-learn ${ref.sklearn} ${theirs.toFixed(1)} ms: ${ratioText(ours, theirs)}\n`,
+    );
+  row('ROC + AUC, all pairs (sort included)', oursAll, ref.rocAucAllMs);
+  row(`ROC + AUC + EER + TAR@5 FARs, ${ref.sets} sets`, oursSets, ref.rocReportSetsMs);
+  process.stdout.write(`  AUC cross-check: ours ${ourAuc.value?.toFixed(6)}, scikit-learn ${ref.auc.toFixed(6)}\n`);
+}
