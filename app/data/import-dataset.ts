@@ -75,7 +75,7 @@ export interface ImportOptions {
   /** Decompression-bomb guard, default 40 MP. */
   maxPixels?: number;
   maxFileBytes?: number;
-  /** Images decoded at once (read, decoded or waiting to be written), default 8: enough to keep the decode threads busy. */
+  /** Images decoded at once (read, decoded or waiting to be written), default 16: enough to keep the decode threads busy while the import thread writes. */
   concurrency?: number;
   /** Decode threads beside the import's own thread: default up to 4 for 200 images or more, 0 for none. */
   decodeThreads?: number;
@@ -305,7 +305,7 @@ function planImport(options: ImportOptions): ImportPlan {
     inputSize,
     maxPixels: options.maxPixels ?? defaultMaxPixels,
     maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes,
-    concurrency: Math.max(1, options.concurrency ?? 8),
+    concurrency: Math.max(1, options.concurrency ?? 16),
     decodeThreads: options.decodeThreads,
     fit: options.fit ?? 'cover',
     cacheFormat: parseCacheFormat(options.cacheFormat ?? 'raw', 'cacheFormat'),
