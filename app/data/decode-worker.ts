@@ -28,4 +28,15 @@ function handle(job: DecodeJob): DecodeReply {
   }
 }
 
-parentPort?.on('message', (job: DecodeJob) => parentPort!.postMessage(handle(job)));
+/** Buffers the reply may hand over instead of copying: those that own their whole memory. */
+function movable(reply: DecodeReply): ArrayBuffer[] {
+  const bytes = reply.kind === 'decoded' ? reply.image.rgb : reply.kind === 'needs sharp' ? reply.bytes : null;
+  return bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? [bytes.buffer as ArrayBuffer]
+    : [];
+}
+
+parentPort?.on('message', (job: DecodeJob) => {
+  const reply = handle(job);
+  parentPort!.postMessage(reply, movable(reply));
+});
