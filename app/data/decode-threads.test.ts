@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/db.js';
 import { listImages } from '../store/images-repo.js';
 import { DecodeThreads } from './decode-threads.js';
+import { ensureImageCache } from './ensure-image-cache.js';
 import { importDataset, type ImportResult } from './import-dataset.js';
 import { PixelCacheReader } from './pixel-cache.js';
 import { generateSynthFaces } from './synth/index.js';
@@ -28,7 +29,7 @@ import { noiseJpeg } from './test-fixtures.js';
 describe('import decode threads', () => {
   let dir: string;
   let root: string;
-  const imports: Array<{ result: ImportResult; rows: unknown[]; pixels: Buffer }> = [];
+  const imports: Array<{ result: ImportResult; rows: unknown[]; pixels: Buffer; rebuilt: Buffer }> = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ddl-decode-threads-'));
@@ -64,13 +65,22 @@ describe('import decode threads', () => {
       const reader = PixelCacheReader.open(join(dir, `lab-${threads}`), result.id, 32);
       const pixels = Buffer.concat(Array.from({ length: result.images }, (_, i) => Buffer.from(reader.row(i))));
       reader.close();
+      // A cache at another size (training at a new input size) is built the same way.
+      const built = await ensureImageCache(db, result.id, 24, {
+        dataDir: join(dir, `lab-${threads}`),
+        decodeThreads: threads,
+      });
+      expect(built).toMatchObject({ built: true, failed: [] });
+      const again = PixelCacheReader.open(join(dir, `lab-${threads}`), result.id, 24);
+      const rebuilt = Buffer.concat(Array.from({ length: result.images }, (_, i) => Buffer.from(again.row(i))));
+      again.close();
       db.close();
-      imports.push({ result, rows, pixels });
+      imports.push({ result, rows, pixels, rebuilt });
     }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('import the same rows, problems and pixels as the import thread alone', () => {
+  it('import (and build a cache at a new size) the same rows, problems and pixels as the import thread alone', () => {
     const [alone, threaded] = imports;
     expect(alone!.result.images).toBe(6 * 5 + 4); // + rotated, big, png and the Latin-1 name
     expect(threaded!.rows).toEqual(alone!.rows);
@@ -84,6 +94,7 @@ describe('import decode threads', () => {
       'truncated',
     ]);
     expect(threaded!.pixels.equals(alone!.pixels)).toBe(true);
+    expect(threaded!.rebuilt.equals(alone!.rebuilt)).toBe(true);
     // The threads really decoded: the 30 faces, the Latin-1 one and the duplicate (dropped after
     // hashing); the rotated and the big JPEG went to sharp.
     expect(alone!.result.stream.decode).toEqual({ threads: 0, decoded: 0 });

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorkerThread } from '../util/worker-entry.js';
 import type { DecodedImage, DecodeOptions } from './decode-image.js';
-import type { ImageProblem } from './image-error.js';
+import { ImageFileError, type ImageProblem } from './image-error.js';
+import { readImageFile } from './read-image-file.js';
 
 // The import's decode threads: each reads, hashes and (JPEG fast path) decodes, measures and
 // resizes whole images (decode-worker.ts), so the import's own thread only dedupes and writes.
@@ -120,4 +122,46 @@ export class DecodeThreads {
     if (!this.broken) this.broken = `decode thread failed: ${why}`;
     for (const [id, job] of this.pending) if (job.worker === worker) this.settle(worker, id, null);
   }
+}
+
+export interface DecodedFile<I> {
+  sha1: string;
+  fileSize: number;
+  fileMtimeMs: number;
+  image: I | DecodedImage;
+}
+
+/**
+ * One image file read, hashed and decoded: on a decode thread when `threads` has one, else here;
+ * what the thread leaves to sharp (or all, without threads) is decoded here by `decodeBytes`. An
+ * unusable file throws its ImageFileError; anything else throws as it is.
+ */
+export async function readAndDecode<I>(
+  path: string | Buffer,
+  maxFileBytes: number,
+  decode: DecodeOptions,
+  threads: DecodeThreads | undefined,
+  decodeBytes: (bytes: Buffer) => Promise<I>,
+): Promise<DecodedFile<I>> {
+  const reply = await threads?.run({ path, maxFileBytes, decode });
+  switch (reply?.kind) {
+    case 'failed':
+      throw new Error(`decoding ${String(path)} failed in a decode thread: ${reply.message}`);
+    case 'unreadable':
+      throw new ImageFileError(reply.reason, reply.detail);
+    case 'decoded':
+      return { ...reply, image: { ...reply.image, rgb: asBuffer(reply.image.rgb) } };
+    case 'needs sharp':
+      return { ...reply, image: await decodeBytes(asBuffer(reply.bytes)) };
+    default: {
+      const file = await readImageFile(path, maxFileBytes);
+      const sha1 = createHash('sha1').update(file.bytes).digest('hex');
+      return { sha1, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, image: await decodeBytes(file.bytes) };
+    }
+  }
+}
+
+/** A Buffer over bytes that crossed a thread (they arrive as a plain Uint8Array). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

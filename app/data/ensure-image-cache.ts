@@ -7,6 +7,7 @@ import { iterateImages, updateImageFile } from '../store/images-repo.js';
 import { acquireCacheBuildLock } from './cache-build-lock.js';
 import { makeCacheFolder } from './cache-location.js';
 import { decodeImage, type ResizeFit } from './decode-image.js';
+import { decodeThreadCount, DecodeThreads, readAndDecode } from './decode-threads.js';
 import { ImageFileError } from './image-error.js';
 import { realignFace } from './import-faces.js';
 import { mapOrdered } from './ordered-pool.js';
@@ -20,7 +21,7 @@ import {
   type PixelCacheManifest,
 } from './pixel-cache.js';
 import { openPixelCacheWriter, overwriteCacheRows } from './pixel-cache-open.js';
-import { readImageFile, statFollowing } from './read-image-file.js';
+import { defaultMaxFileBytes, readImageFile, statFollowing } from './read-image-file.js';
 
 // Makes sure a dataset has a pixel cache at `size` that matches the files on disk: builds it when
 // missing, and (verify) re-decodes any image whose size or modification time changed since import,
@@ -31,7 +32,10 @@ export interface EnsureCacheOptions {
   dataDir?: string;
   /** Stat every file and refresh changed ones (default true). */
   verify?: boolean;
+  /** Images in flight while a cache is built or verified (default 16). */
   concurrency?: number;
+  /** Decode threads for a build (0: none); default as at import (decode-threads.ts). */
+  decodeThreads?: number;
   fit?: ResizeFit;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
@@ -67,7 +71,7 @@ export async function ensureImageCache(
   const dataset = requireDataset(db, datasetId);
   const dataDir = dataDirOf(db, options.dataDir);
   const fit = options.fit ?? 'cover';
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 16;
   const refs: FileRef[] = [];
   for (const image of iterateImages(db, datasetId)) {
     const rel = image.pathBytes ?? Buffer.from(image.path);
@@ -121,11 +125,17 @@ export async function ensureImageCache(
     const writer = openPixelCacheWriter(dataDir, datasetId, size, labId, dataset.cacheFormat);
     const black = Buffer.alloc(size * size * 3);
     let done = 0;
+    // Plain images decode on the decode threads, as at import; aligned faces are re-aligned here.
+    const threadCount = faces.size === 0 ? (options.decodeThreads ?? decodeThreadCount(refs.length)) : 0;
+    const threads = threadCount > 0 ? new DecodeThreads(threadCount) : undefined;
     try {
       const decodeOne = async (ref: FileRef) => {
         try {
-          const file = await readImageFile(ref.absolute);
-          return { ref, rgb: (await decodeRow(ref.id, file.bytes, size)).rgb };
+          const decode = { size, maxPixels: dataset.maxPixels, fit };
+          const file = await readAndDecode(ref.absolute, defaultMaxFileBytes, decode, threads, (bytes) =>
+            decodeRow(ref.id, bytes, size),
+          );
+          return { ref, rgb: file.image.rgb };
         } catch (error) {
           if (error instanceof ImageFileError) return { ref, error };
           throw error;
@@ -146,6 +156,7 @@ export async function ensureImageCache(
       throw error;
     } finally {
       release?.();
+      await threads?.close();
     }
     const sizes = [...new Set([...requireDataset(db, datasetId).inputSizes, size])].sort((a, b) => a - b);
     updateDataset(db, datasetId, { inputSizes: sizes });

@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
 import { insertImages, type NewImage } from '../store/images-repo.js';
 import { decodeImage, type DecodedImage, type ResizeFit } from './decode-image.js';
-import { decodeThreadCount, DecodeThreads, type DecodeThreadStats } from './decode-threads.js';
+import { decodeThreadCount, DecodeThreads, readAndDecode, type DecodeThreadStats } from './decode-threads.js';
 import { ImageFileError } from './image-error.js';
 import type { ImageCatalog } from './import-catalog.js';
 import { mapOrdered, newPoolStats, type PoolStats } from './ordered-pool.js';
 import { openPixelCacheWriter } from './pixel-cache-open.js';
 import { requireDataset } from '../store/datasets-repo.js';
-import { readImageFile } from './read-image-file.js';
 import type { ImageCandidate } from './scan-image-folder.js';
 
 // The image stages of an import, streamed with a bounded number in flight:
@@ -47,41 +45,22 @@ type Decoded =
 /** Rows are inserted in batches of this many (one transaction each). */
 const flushEvery = 500;
 
-/**
- * Read/measure stage for one candidate: an unreadable file becomes a result, anything else throws.
- * A decode thread does what it can (decode-threads.ts); sharp's images are decoded here.
- */
+/** Read/measure stage for one candidate: an unreadable file becomes a result, anything else throws. */
 async function readAndMeasure(
   candidate: ImageCandidate,
   options: ImageStageOptions,
   threads: DecodeThreads | undefined,
 ): Promise<Decoded> {
   const decode = { size: options.inputSize, maxPixels: options.maxPixels, fit: options.fit };
-  const reply = await threads?.run({ path: candidate.absolute, maxFileBytes: options.maxFileBytes, decode });
-  if (reply?.kind === 'failed')
-    throw new Error(`decoding ${candidate.path} failed in a decode thread: ${reply.message}`);
-  if (reply?.kind === 'unreadable')
-    return { ok: false, candidate, error: new ImageFileError(reply.reason, reply.detail) };
-  if (reply?.kind === 'decoded') {
-    const image = { ...reply.image, rgb: asBuffer(reply.image.rgb) };
-    return { ok: true, candidate, sha1: reply.sha1, fileSize: reply.fileSize, fileMtimeMs: reply.fileMtimeMs, image };
-  }
   try {
-    const file = reply
-      ? { ...reply, bytes: asBuffer(reply.bytes) }
-      : await readImageFile(candidate.absolute, options.maxFileBytes);
-    const sha1 = reply?.sha1 ?? createHash('sha1').update(file.bytes).digest('hex');
-    const image = await decodeImage(file.bytes, decode);
-    return { ok: true, candidate, sha1, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, image };
+    const file = await readAndDecode(candidate.absolute, options.maxFileBytes, decode, threads, (bytes) =>
+      decodeImage(bytes, decode),
+    );
+    return { ok: true, candidate, ...file };
   } catch (error) {
     if (error instanceof ImageFileError) return { ok: false, candidate, error };
     throw error;
   }
-}
-
-/** A Buffer over bytes that crossed a thread (they arrive as a plain Uint8Array). */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Write stage: database rows batched by index; the pixel rows go straight to the cache file. */
