@@ -38,9 +38,14 @@ export interface DecodeThreadStats {
   failure?: string;
 }
 
-/** Threads for an import of `images` files: none for small imports (starting one costs more than it saves). */
+/**
+ * Threads for an import of `images` files: none for small imports (starting one costs more than it
+ * saves); else two per core, at most 4. Reads block a thread, so on a cold disk cache more threads
+ * than cores keep the cores busy (2 cores, 20 000 JPEGs not in the page cache: 4 threads 1149-1258
+ * images/s, 2 threads 989-1071); beyond 4 the import thread's own writes are the limit.
+ */
 export function decodeThreadCount(images: number): number {
-  return images < 200 ? 0 : Math.min(4, availableParallelism());
+  return images < 200 ? 0 : Math.min(4, 2 * availableParallelism());
 }
 
 export class DecodeThreads {
