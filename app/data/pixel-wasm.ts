@@ -10,7 +10,7 @@ export interface PixelWasm {
   memory: WebAssembly.Memory;
   vpass: (...args: number[]) => void;
   hpass: (...args: number[]) => void;
-  measure: (rgb: number, width: number, height: number, ring: number, out: number) => void;
+  measure: (rgb: number, width: number, height: number, ring: number, out: number, tables: number) => void;
 }
 
 let instance: PixelWasm | undefined;
