@@ -111,6 +111,8 @@ test('long work can be cancelled: a SynthFaces generation, then a run that is re
   await page.getByLabel('Working dataset').selectOption({ label: 'tiny' });
   await openPage(page, 'Train');
   const runForm = page.getByRole('form', { name: 'New run' });
+  // The split list loads after the page: launching before it is chosen only shows "choose a split".
+  await expect(runForm.getByLabel('Split')).not.toHaveValue('');
   await runForm.getByLabel('Run name (optional)').fill('long');
   await runForm.getByLabel('Steps', { exact: true }).fill('5000');
   await runForm.getByLabel('Batch size').fill('16');
