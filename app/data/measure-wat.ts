@@ -7,6 +7,36 @@
 // Writes sum, sum of squares, Laplacian sum and sum of squares as four f64 at `out`; `tables`
 // needs 3·256 f64 (6 KB) of scratch.
 
+/** How the Laplacian reads and computes: two pixels in f64x2 lanes, or one in f64. */
+interface Lanes {
+  op: 'f64' | 'f64x2';
+  /** One or two f32 greys at `address`, widened to f64. */
+  load: (address: string, offset?: number) => string;
+  four: string;
+}
+const pairLanes: Lanes = {
+  op: 'f64x2',
+  load: (address, offset) =>
+    `(f64x2.promote_low_f32x4 (v128.load64_zero${offset ? ` offset=${offset}` : ''} ${address}))`,
+  four: '(f64x2.splat (f64.const 4))',
+};
+const oneLane: Lanes = {
+  op: 'f64',
+  load: (address, offset) => `(f64.promote_f32 (f32.load${offset ? ` offset=${offset}` : ''} ${address}))`,
+  four: '(f64.const 4)',
+};
+
+/** ((((left + right) + above) + below) − 4 · centre), the JavaScript's order, at column $a of row $mid. */
+const laplacian = ({ op, load, four }: Lanes) => {
+  const centre = '(i32.add (local.get $mid) (local.get $a))';
+  return `(${op}.sub (${op}.add (${op}.add (${op}.add
+            ${load(`(i32.sub ${centre} (i32.const 4))`)}
+            ${load(centre, 4)})
+            ${load('(i32.add (local.get $up) (local.get $a))')})
+            ${load('(i32.add (local.get $down) (local.get $a))')})
+            (${op}.mul ${four} ${load(centre)}))`;
+};
+
 export const measureFunc = `
   (func (export "measure") (param $rgb i32) (param $width i32) (param $height i32) (param $ring i32) (param $out i32) (param $tables i32)
     (local $y i32) (local $x i32) (local $p i32) (local $down i32) (local $up i32) (local $mid i32) (local $rowBytes i32)
@@ -54,12 +84,7 @@ export const measureFunc = `
         (block $pDone (loop $pLoop
           (br_if $pDone (i32.ge_u (i32.add (local.get $x) (i32.const 2)) (local.get $width)))
           (local.set $a (i32.shl (local.get $x) (i32.const 2)))
-          (local.set $pair (f64x2.sub (f64x2.add (f64x2.add (f64x2.add
-            (f64x2.promote_low_f32x4 (v128.load64_zero (i32.sub (i32.add (local.get $mid) (local.get $a)) (i32.const 4))))
-            (f64x2.promote_low_f32x4 (v128.load64_zero offset=4 (i32.add (local.get $mid) (local.get $a)))))
-            (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $up) (local.get $a)))))
-            (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $down) (local.get $a)))))
-            (f64x2.mul (f64x2.splat (f64.const 4)) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $mid) (local.get $a)))))))
+          (local.set $pair ${laplacian(pairLanes)})
           (local.set $pairSq (f64x2.mul (local.get $pair) (local.get $pair)))
           (local.set $lapSum (f64.add (f64.add (local.get $lapSum) (f64x2.extract_lane 0 (local.get $pair))) (f64x2.extract_lane 1 (local.get $pair))))
           (local.set $lapSq (f64.add (f64.add (local.get $lapSq) (f64x2.extract_lane 0 (local.get $pairSq))) (f64x2.extract_lane 1 (local.get $pairSq))))
@@ -69,12 +94,7 @@ export const measureFunc = `
         (block $lDone (loop $lLoop
           (br_if $lDone (i32.ge_u (i32.add (local.get $x) (i32.const 1)) (local.get $width)))
           (local.set $a (i32.shl (local.get $x) (i32.const 2)))
-          (local.set $lap (f64.sub (f64.add (f64.add (f64.add
-            (f64.promote_f32 (f32.load (i32.sub (i32.add (local.get $mid) (local.get $a)) (i32.const 4))))
-            (f64.promote_f32 (f32.load offset=4 (i32.add (local.get $mid) (local.get $a)))))
-            (f64.promote_f32 (f32.load (i32.add (local.get $up) (local.get $a)))))
-            (f64.promote_f32 (f32.load (i32.add (local.get $down) (local.get $a)))))
-            (f64.mul (f64.const 4) (f64.promote_f32 (f32.load (i32.add (local.get $mid) (local.get $a)))))))
+          (local.set $lap ${laplacian(oneLane)})
           (local.set $lapSum (f64.add (local.get $lapSum) (local.get $lap)))
           (local.set $lapSq (f64.add (local.get $lapSq) (f64.mul (local.get $lap) (local.get $lap))))
           (local.set $x (i32.add (local.get $x) (i32.const 1)))
