@@ -13,8 +13,16 @@ vi.mock('electron', () => import('./test-support/fake-electron.js'));
 const root = mkdtempSync(join(tmpdir(), 'ddl-lab-utility-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+// The launcher opens its log asynchronously, on libuv's pool, which the other suites in this
+// process may keep busy: wait for the file before the test ends, or the clean-up above can race
+// its creation (ENOTEMPTY), then let the fake exit so the stream closes.
+async function logOpened(logFile: string, child: { emit(event: string, code: number): boolean }): Promise<void> {
+  await vi.waitFor(() => expect(existsSync(logFile)).toBe(true), { timeout: 10_000 });
+  child.emit('exit', 0);
+}
+
 describe('utilityProcess launcher', () => {
-  it('forks the bundled run worker with the args and env, and relays messages and exit', () => {
+  it('forks the bundled run worker with the args and env, and relays messages and exit', async () => {
     recorded.reset();
     const launcher = utilityProcessLauncher('/app/dist/electron/run-worker.cjs');
     const run = launcher.launch({
@@ -41,9 +49,10 @@ describe('utilityProcess launcher', () => {
     expect(exits).toEqual([{ code: 0, signal: null }]);
     run.send({ type: 'cancel' });
     expect(fork.child.posted).toHaveLength(1);
+    await logOpened(join(root, 'runs', '4', 'worker.log'), fork.child);
   });
 
-  it('names the process and adds the shell-wide environment (an evaluation worker under its own name)', () => {
+  it('names the process and adds the shell-wide environment (an evaluation worker under its own name)', async () => {
     recorded.reset();
     const launcher = utilityProcessLauncher('/app/dist/electron/eval-worker.cjs', {
       serviceName: 'DDL Lab evaluation',
@@ -56,6 +65,8 @@ describe('utilityProcess launcher', () => {
     expect(fork.options.env).toMatchObject({ DDL_LAB_WORKER_FLAG: 'shell', LAB_BACKEND: 'cpu' });
     utilityProcessLauncher('/w.cjs').launch({ args: [], logFile: join(root, 'run.log') });
     expect(recorded.utilityForks[1]!.options.serviceName).toBe('DDL Lab run');
+    await logOpened(join(root, 'eval.log'), fork.child);
+    await logOpened(join(root, 'run.log'), recorded.utilityForks[1]!.child);
   });
 
   it('kills by force with SIGKILL (no chance to checkpoint)', async () => {
@@ -70,5 +81,6 @@ describe('utilityProcess launcher', () => {
     expect(run.pid).toBe(sleeper.pid);
     run.kill();
     expect(await exited).toBe('SIGKILL');
+    await logOpened(join(root, 'kill.log'), recorded.utilityForks[0]!.child);
   });
 });
