@@ -73,15 +73,24 @@ describe('initBackend', () => {
     const script = `
       import * as tf from '@tensorflow/tfjs';
       import { initBackend } from ${JSON.stringify(backend)};
+      import { batchNormTrain } from ${JSON.stringify(fileURLToPath(new URL('./batch-norm.ts', import.meta.url)))};
+      import { prelu } from ${JSON.stringify(fileURLToPath(new URL('./prelu.ts', import.meta.url)))};
+      import { channelKernelCalls } from ${JSON.stringify(fileURLToPath(new URL('./kernels/channel-kernels.ts', import.meta.url)))};
       const info = await initBackend();
       const y = tf.conv2d(tf.ones([2, 8, 8, 3]), tf.ones([3, 3, 3, 4]), 1, 'same');
       // The training kernels on the shared-memory heap, against the cpu backend.
-      const grads = () => tf.grads((x, w) => tf.sum(tf.square(tf.conv2d(x, w, 2, 'same'))))([tf.randomNormal([4, 9, 9, 8], 0, 1, 'float32', 1), tf.randomNormal([3, 3, 8, 16], 0, 1, 'float32', 2)]).map((g) => g.dataSync());
+      // BatchNorm and PReLU on 16·16·16 × 16 values: their channel passes are split over the threads too.
+      const bn = (x) => batchNormTrain(x, { beta: tf.zeros([16]), runningMean: tf.variable(tf.zeros([16])), runningVar: tf.variable(tf.ones([16])), epsilon: 1e-5, momentum: 0.1 });
+      const grads = () => [
+        ...tf.grads((x, w) => tf.sum(tf.square(tf.conv2d(x, w, 2, 'same'))))([tf.randomNormal([4, 9, 9, 8], 0, 1, 'float32', 1), tf.randomNormal([3, 3, 8, 16], 0, 1, 'float32', 2)]),
+        ...tf.grads((x, a) => tf.sum(tf.mul(prelu(bn(x), a), tf.randomNormal([16, 16, 16, 16], 0, 1, 'float32', 5))))([tf.randomNormal([16, 16, 16, 16], 1, 2, 'float32', 3), tf.fill([16], 0.25)]),
+      ].map((g) => g.dataSync());
       const onWasm = grads();
+      const fusedCalls = channelKernelCalls();
       await tf.setBackend('cpu');
       const onCpu = grads();
       const error = Math.max(...onWasm.map((g, i) => g.reduce((m, v, j) => Math.max(m, Math.abs(v - onCpu[i][j])), 0) / onCpu[i].reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
-      console.log(JSON.stringify({ info, sum: y.sum().dataSync()[0], error }));`;
+      console.log(JSON.stringify({ info, sum: y.sum().dataSync()[0], error, fusedCalls }));`;
     const env = { ...process.env, LAB_THREADS: '2', LAB_BACKEND: 'wasm', VITEST: '' };
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       env,
@@ -89,15 +98,17 @@ describe('initBackend', () => {
       timeout: 60_000,
     });
     expect(result.status, result.stderr).toBe(0);
-    const { info, sum, error } = JSON.parse(result.stdout.trim().split('\n').pop()!) as {
+    const { info, sum, error, fusedCalls } = JSON.parse(result.stdout.trim().split('\n').pop()!) as {
       info: { threads: number; detail: string; tried: { name: string }[] };
       sum: number;
       error: number;
+      fusedCalls: number;
     };
     expect(info.threads).toBe(2);
     expect(info.detail).toMatch(/threaded build, 2 threads/);
     expect(info.tried).toEqual([{ name: 'wasm (threaded, 2 threads)' }]);
     expect(sum).toBe(2 * 4 * (36 * 27 + 24 * 18 + 4 * 12)); // 8×8 same-padded: 36 interior (27 values), 24 edge (18), 4 corner (12)
     expect(error).toBeLessThan(1e-4);
+    expect(fusedCalls).toBeGreaterThanOrEqual(5); // BN: 3 passes forward, 2 back; PReLU's gradient
   });
 });

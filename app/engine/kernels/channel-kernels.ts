@@ -51,16 +51,10 @@ export function channelKernelFunc({ pass }: { pass: ChannelPassName }) {
       return at(out);
     });
     const sumOuts = sums.map(() => heap.allocate([channels]));
-    const accumulators = sums.map(() => heap.allocate([3 * channels])); // float64 totals + float32 partials
     outputs.push(...sumOuts);
-    wasmKernels(memory, heap.threads()).channelPass(
-      pass,
-      ...tensorArgs,
-      ...sumOuts.map(at),
-      ...accumulators.map(at),
-      pixels,
-      channels,
-    );
+    const kernels = wasmKernels(memory, heap.threads());
+    const scratch = sums.map(() => heap.allocate([kernels.channelScratchBytes(channels) / 4]));
+    kernels.channelPass(pass, tensorArgs, sumOuts.map(at), scratch.map(at), pixels, channels);
     return run.finishMany(outputs);
   };
 }

@@ -4,9 +4,11 @@
 // they take 3, 2 and 1. Each function walks the pixels and, inside, the channels 4 at a time:
 // "streams" are tensors read or written at the same (pixel, channel) position, "vectors" are
 // per-channel [c] values (means, scales) at the channel position only, and "sums" are per-channel
-// [c] float32 outputs accumulated in float64: the gradients of BN's β and γ are sums of terms
-// that cancel, where long float32 sums lose digits. Each sum has a 12·c-byte scratch (zeroed
-// here): float64 accumulators, then float32 partials that collect 32 pixels between flushes.
+// [c] totals accumulated in float64: the gradients of BN's β and γ are sums of terms that
+// cancel, where long float32 sums lose digits. Each sum has a 12·c-byte scratch (zeroed here):
+// float64 accumulators, then float32 partials that collect 32 pixels between flushes. A call
+// walks pixels [qBegin, qEnd) and leaves its sums as float64 in the scratch, so threads can split
+// the pixels (each with its own scratch) and the caller adds their totals (wasm-kernels.ts).
 
 import { c, get, i32, locals, set } from './wat.js';
 
@@ -33,8 +35,11 @@ const f32x4 = (op: string, ...args: string[]) => `(f32x4.${op} ${args.join(' ')}
 const add = (sum: string, value: string) => `
   (v128.store ${get(`${sum}PartAt`)} (f32x4.add (v128.load ${get(`${sum}PartAt`)}) ${value}))`;
 
-/** Pixels summed in float32 before the partials move into the float64 accumulators. */
-const flushEvery = 32;
+/**
+ * Pixels summed in float32 before the partials move into the float64 accumulators; threads split
+ * the pixels in multiples of it, so the float32 partials are the same for any thread count.
+ */
+export const flushEvery = 32;
 
 /** acc[group] += float64(partial[group]); partial = 0, for every sum and group. */
 const flush = (sums: string[]) => `
@@ -55,19 +60,22 @@ const flush = (sums: string[]) => `
     ${set('g', i32('add', get('g'), c(16)))}
     (br_if $flush ${i32('lt_u', get('g'), get('cBytes'))}))`;
 
-/** (func name (param streams… vectors… sums… sumAccs… p c)): for each pixel, for each group of 4 channels, body; then the sums out. */
+/**
+ * (func name (param streams… vectors… c qBegin qEnd sumAccs…)): for each pixel in [qBegin, qEnd),
+ * for each group of 4 channels, body; the sums stay float64 in their scratch.
+ */
 function channelPass({ name, streams, vectors, sums, body }: ChannelPass): string {
   const accs = sums.map((s) => `${s}Acc`);
-  const params = [...streams, ...vectors, ...sums, ...accs].map((s) => `(param $${s} i32)`).join(' ');
+  const params = [...streams, ...vectors].map((s) => `(param $${s} i32)`).join(' ');
   return `
-  (func (export "${name}") ${params} (param $p i32) (param $c i32)
-    ${locals(['q', 'g', 'cBytes', 'sinceFlush', ...[...streams, ...vectors, ...sums, ...accs].map((s) => `${s}At`), ...sums.map((s) => `${s}PartAt`)], 'i32')}
+  (func (export "${name}") ${params} (param $c i32) (param $qBegin i32) (param $qEnd i32) ${accs.map((a) => `(param $${a} i32)`).join(' ')}
+    ${locals(['q', 'g', 'cBytes', 'sinceFlush', ...[...streams, ...vectors, ...accs].map((s) => `${s}At`), ...sums.map((s) => `${s}PartAt`)], 'i32')}
     (local $t v128) (local $m v128)
-    (if ${i32('or', `(i32.eqz ${get('p')})`, `(i32.eqz ${get('c')})`)} (then (return)))
-    ${set('cBytes', i32('shl', get('c'), c(2)))}
     ${accs.map((a) => `(memory.fill ${get(a)} (i32.const 0) ${i32('mul', get('c'), c(12))})`).join('\n')}
-    ${streams.map((s) => set(`${s}At`, get(s))).join('\n')}
-    ${set('q', get('p'))}
+    (if ${i32('or', i32('ge_u', get('qBegin'), get('qEnd')), `(i32.eqz ${get('c')})`)} (then (return)))
+    ${set('cBytes', i32('shl', get('c'), c(2)))}
+    ${streams.map((s) => set(`${s}At`, i32('add', get(s), i32('mul', get('qBegin'), get('cBytes'))))).join('\n')}
+    ${set('q', i32('sub', get('qEnd'), get('qBegin')))}
     (loop $pixels
       ${set('g', c(0))}
       (loop $groups
@@ -86,25 +94,7 @@ function channelPass({ name, streams, vectors, sums, body }: ChannelPass): strin
       }
       ${set('q', i32('sub', get('q'), c(1)))}
       (br_if $pixels ${get('q')}))
-    ${
-      sums.length === 0
-        ? ''
-        : `
-    ${flush(sums)}
-    ${set('g', c(0))}
-    (loop $out
-      ${sums
-        .map(
-          (s) => `
-      ${set(`${s}AccAt`, i32('add', get(`${s}Acc`), i32('shl', get('g'), c(1))))}
-      (v128.store ${i32('add', get(s), get('g'))} (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-        (f32x4.demote_f64x2_zero (v128.load ${get(`${s}AccAt`)}))
-        (f32x4.demote_f64x2_zero (v128.load offset=16 ${get(`${s}AccAt`)}))))`,
-        )
-        .join('')}
-      ${set('g', i32('add', get('g'), c(16)))}
-      (br_if $out ${i32('lt_u', get('g'), get('cBytes'))}))`
-    }
+    ${sums.length === 0 ? '' : flush(sums)}
   )`;
 }
 

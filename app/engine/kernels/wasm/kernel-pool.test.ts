@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { kernelsShared } from './kernels-binary.js';
+import { channelPassSignatures } from './channel-wat.js';
 import { KernelPool, splitTiles, type KernelExports } from './kernel-pool.js';
-import { wasmKernels } from './wasm-kernels.js';
+import { wasmKernels, type ChannelPassName } from './wasm-kernels.js';
 import {
   layOut,
   maxRelativeError,
@@ -80,6 +81,55 @@ describe('wasm kernels on worker threads (shared memory)', () => {
         }
       }
       expect(kernels.failure).toBeUndefined();
+    },
+  );
+
+  // 1000 pixels (not a multiple of the 32-pixel float32 partials) × 36 channels: large enough
+  // to be split, so three threads walk their own pixels and the caller adds their sums.
+  it.each(Object.keys(channelPassSignatures) as ChannelPassName[])(
+    'the channel pass %s on three threads gives the one-thread result',
+    (pass) => {
+      const { streams, vectors, sums } = channelPassSignatures[pass]!;
+      const p = 1000,
+        c = 36,
+        memory = sharedMemory(),
+        one = wasmKernels(memory, 1),
+        three = wasmKernels(memory, 3);
+      expect(three.threads).toBe(3);
+      const written = (name: string) => name === 'y' || name === 'dx'; // the passes' output streams
+      const tensors = [...streams.map((_, i) => random(p * c, 10 + i)), ...vectors.map((_, i) => random(c, 20 + i))];
+      const sumOuts = sums.map(() => new Float32Array(c));
+      const scratch = sums.map(() => new Float32Array(three.channelScratchBytes(c) / 4));
+      const at = layOut(memory, [...tensors, ...sumOuts, ...scratch]);
+      const tensorsAt = at.slice(0, tensors.length),
+        sumsAt = at.slice(tensors.length, tensors.length + sums.length),
+        scratchAt = at.slice(tensors.length + sums.length);
+      const results = [one, three].map((kernels) => {
+        // Outputs and scratch start as NaN: the pass must overwrite every value it returns.
+        streams.forEach((name, i) => written(name) && new Float32Array(memory.buffer, tensorsAt[i]!, p * c).fill(NaN));
+        for (const out of sumsAt) new Float32Array(memory.buffer, out, c).fill(NaN);
+        for (const s of scratchAt) new Float32Array(memory.buffer, s, three.channelScratchBytes(c) / 4).fill(NaN);
+        kernels.channelPass(pass, tensorsAt, sumsAt, scratchAt, p, c);
+        return [
+          ...streams.flatMap((name, i) =>
+            written(name) ? [new Float32Array(memory.buffer, tensorsAt[i]!, p * c).slice()] : [],
+          ),
+          ...sumsAt.map((out) => new Float32Array(memory.buffer, out, c).slice()),
+        ];
+      });
+      const [single, split] = results as [Float32Array[], Float32Array[]];
+      expect(split.length).toBe(streams.filter(written).length + sums.length);
+      for (const [i, got] of split.entries()) {
+        expect(got.every(Number.isFinite), `output ${i}`).toBe(true);
+        // Streams are the same to the bit; sums add the same float32 partials in another order
+        // in float64, so they may differ in float32's last place at most.
+        got.forEach((v, k) =>
+          expect(Math.abs(v - single[i]![k]!), `output ${i}[${k}]`).toBeLessThanOrEqual(
+            i < split.length - sums.length ? 0 : 2 ** -23 * Math.abs(single[i]![k]!),
+          ),
+        );
+      }
+      expect(three.failure).toBeUndefined();
     },
   );
 

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { channelPassSignatures } from './channel-wat.js';
 
 // Splits one kernel call across threads when tfjs-wasm runs its threaded build: the heap is then
 // a shared WebAssembly.Memory, so Node worker threads can instantiate the same kernels on it and
@@ -8,7 +9,14 @@ import { Worker } from 'node:worker_threads';
 // Workers are unref'd: they never keep a process alive.
 
 /** The kernels a pool can run, by index in the control block. */
-export const poolKernels = ['filterGrad', 'inputGrad', 'gemmAtB', 'gemmABt', 'conv2dForward'] as const;
+export const poolKernels = [
+  'filterGrad',
+  'inputGrad',
+  'gemmAtB',
+  'gemmABt',
+  'conv2dForward',
+  ...(Object.keys(channelPassSignatures) as (keyof typeof channelPassSignatures)[]),
+] as const;
 export type PoolKernel = (typeof poolKernels)[number];
 
 /** Control block layout (Int32 slots). */
@@ -29,6 +37,12 @@ const MAX_HELPERS = 63;
 const WAIT_LIMIT_MS = 120_000;
 /** Workers not started by then are given up on: the calls run on the calling thread. */
 const START_LIMIT_MS = 10_000;
+/**
+ * How long a thread polls the control block before it sleeps in Atomics.wait: waking a sleeping
+ * thread cost ~0.1 ms a call on a 2-core VM, and a train step's kernel calls come close together.
+ * Short enough that an idle pool gives its cores back at once (XNNPACK's pool spins for ms).
+ */
+const SPIN_MS = 0.2;
 
 // Plain CommonJS for `eval: true`: no loader needed in the worker, bundled or not.
 const workerSource = `
@@ -41,6 +55,8 @@ Atomics.add(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
 let generation = 0;
 for (;;) {
+  const until = performance.now() + ${SPIN_MS};
+  while (Atomics.load(ctl, ${GENERATION}) === generation && performance.now() < until);
   Atomics.wait(ctl, ${GENERATION}, generation);
   generation = Atomics.load(ctl, ${GENERATION});
   const kind = ctl[${KIND}];
@@ -155,6 +171,8 @@ export class KernelPool {
   }
 
   private waitForHelpers(helpers: number): void {
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(this.control, DONE) < helpers && performance.now() < until);
     const deadline = Date.now() + WAIT_LIMIT_MS;
     for (;;) {
       const done = Atomics.load(this.control, DONE);

@@ -1,5 +1,5 @@
 import { kernelsShared, kernelsSingle } from './kernels-binary.js';
-import { channelPassSignatures } from './channel-wat.js';
+import { channelPassSignatures, flushEvery } from './channel-wat.js';
 import { KernelPool, splitTiles, type KernelExports, type Raw } from './kernel-pool.js';
 
 export type ChannelPassName = keyof typeof channelPassSignatures;
@@ -38,8 +38,14 @@ export interface WasmKernels {
   gemmAtB(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number): void;
   /** c[m,n] = Σ_k a[m,k]·b[n,k]; same needs. */
   gemmABt(a: number, b: number, c: number, m: number, n: number, k: number, scratch: number): void;
-  /** A fused per-channel pass of channel-wat.ts by name: byte offsets of its streams and vectors, then p and c. */
-  channelPass(name: ChannelPassName, ...args: number[]): void;
+  /**
+   * A fused per-channel pass of channel-wat.ts by name over p pixels × c channels: byte offsets of
+   * its streams and vectors (in its order), of its [c] float32 sums, and of one
+   * channelScratchBytes(c) scratch per sum.
+   */
+  channelPass(name: ChannelPassName, tensors: number[], sums: number[], scratch: number[], p: number, c: number): void;
+  /** Scratch bytes one sum of a channel pass needs. */
+  channelScratchBytes(c: number): number;
   /** One SGD-with-momentum update of n floats (optimizer-wat.ts): w, v, g in; w', v' out. */
   sgdMomentum(
     w: number,
@@ -93,8 +99,11 @@ export function wasmTrainingKernelsEnabled(): boolean {
   return enabled;
 }
 
+/** Channel passes smaller than this (pixels × channels) run on the calling thread. */
+const poolMinChannelFloats = 1 << 15;
+
 const modules = new Map<boolean, WebAssembly.Module>();
-const instances = new WeakMap<WebAssembly.Memory, WasmKernels>();
+const instances = new WeakMap<WebAssembly.Memory, Map<number, WasmKernels>>();
 
 const shapeArgs = (s: ConvGradShape) => [
   s.n,
@@ -113,9 +122,12 @@ const shapeArgs = (s: ConvGradShape) => [
   s.rowBlock,
 ];
 
-/** The kernels for `memory`; `threads` (> 1 only for a shared memory) is fixed at the first call. */
+/**
+ * The kernels for `memory`, each call split over `threads` (> 1 only for a shared memory); one
+ * set per (memory, threads), so the pool size may change between calls (setKernelPoolThreads).
+ */
 export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernels {
-  const known = instances.get(memory);
+  const known = instances.get(memory)?.get(threads);
   if (known) return known;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   let module = modules.get(shared);
@@ -127,6 +139,7 @@ export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernel
   const pool = shared && threads > 1 ? new KernelPool(memory, module, threads - 1, local) : undefined;
   const parts = pool?.threads ?? 1;
   const perThreadScratch = (k: number) => k * 32; // gemmABt packs [k][8] floats, gemmAtB [k][4]
+  const channelScratchPerThread = (c: number) => c * 12; // float64 totals + float32 partials
   const run = (kernel: keyof KernelExports, args: number[], extras: number[][]) => {
     if (pool) pool.run(kernel, args, extras);
     else local[kernel](...args, ...extras[0]!);
@@ -161,12 +174,35 @@ export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernel
         splitTiles(n, 8, parts).map(([s, e], t) => [s, e, scratch + t * perThreadScratch(k)]),
       ),
     gemmScratchBytes: (k) => parts * perThreadScratch(k),
-    // Memory-bound single passes: they stay on the calling thread.
-    channelPass: (name, ...args) => (local as unknown as Record<string, Raw>)[name]!(...args),
+    channelPass: (name, tensors, sums, scratch, p, c) => {
+      // Each thread sums its pixels into its own scratch (float64); the totals are added here in
+      // thread order. Small passes stay on the calling thread (a split costs more than it saves).
+      const threadScratch = (t: number) => scratch.map((at) => at + t * channelScratchPerThread(c));
+      const ranges = pool && p * c >= poolMinChannelFloats ? splitTiles(p, flushEvery, parts) : [[0, p]];
+      if (ranges.length > 1)
+        run(
+          name,
+          [...tensors, c],
+          ranges.map(([b, e], t) => [b!, e!, ...threadScratch(t)]),
+        );
+      else local[name](...tensors, c, 0, p, ...threadScratch(0));
+      const heap = new DataView(memory.buffer);
+      sums.forEach((out, k) => {
+        for (let ch = 0; ch < c; ch++) {
+          let total = 0;
+          for (let t = 0; t < ranges.length; t++)
+            total += heap.getFloat64(scratch[k]! + t * channelScratchPerThread(c) + 8 * ch, true);
+          heap.setFloat32(out + 4 * ch, total, true);
+        }
+      });
+    },
+    channelScratchBytes: (c) => parts * channelScratchPerThread(c),
     sgdMomentum: (...args) => (local as unknown as Record<string, Raw>).sgdMomentum!(...args),
     gaussianCounts: (...args) => (local as unknown as Record<string, Raw>).gaussianCounts!(...args),
     gaussianCountsGrad: (...args) => (local as unknown as Record<string, Raw>).gaussianCountsGrad!(...args),
   };
-  instances.set(memory, kernels);
+  const byThreads = instances.get(memory) ?? new Map<number, WasmKernels>();
+  byThreads.set(threads, kernels);
+  instances.set(memory, byThreads);
   return kernels;
 }
