@@ -13,12 +13,16 @@
 // The reference rows are the same nets in PyTorch on one CPU thread (bench/reference/train_step_torch.py:
 // probe, ir-lite and MobileFaceNet, layer for layer, same parameter count), run right after our
 // one-thread wasm rows of the same net with the same steps; skipped with a message without python3-torch.
+// Threads: besides the 2-thread rows (their own processes), one process on the threaded build
+// alternates train steps with 1 and 2 kernel-pool threads and prints the median of the per-pair
+// ratios: this machine's speed drifts by ±20 % between processes, within a pair it mostly does not.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendInfo } from '../app/engine/backend.js';
+import { setKernelPoolThreads } from '../app/engine/kernels/wasm/wasm-kernels.js';
 import { setWasmTrainingKernels, uninstallTrainingKernels } from '../app/engine/training-kernels.js';
 import { createBackbone } from '../app/models/index.js';
 import { runReference } from './reference.js';
@@ -40,6 +44,8 @@ interface Measured {
   train?: { wallMs: number; cpuMs: number; steps: number };
   error?: string;
   profile?: [string, number][];
+  /** --alternate: train steps alternating 1 and `threads` pool threads in this process. */
+  alternate?: { oneMs: number; manyMs: number; pairRatio: number; pairs: number };
 }
 
 const { values } = parseArgs({
@@ -54,6 +60,7 @@ const { values } = parseArgs({
     nets: { type: 'string', default: 'probe,ir-lite,mobilefacenet' },
     backend: { type: 'string' },
     reads: { type: 'boolean', default: false },
+    alternate: { type: 'boolean', default: false },
   },
 });
 
@@ -119,6 +126,37 @@ function timeSteps(work: () => void, warmup: number, steps: number): { wallMs: n
   return { wallMs: median(walls), cpuMs: median(cpuTimes), steps };
 }
 
+/** `pairs` pairs of train steps, one with 1 kernel-pool thread and one with `threads`, after `warmup` pairs. */
+function alternateThreads(
+  step: () => tf.Scalar,
+  threads: number,
+  pairs: number,
+  warmup: number,
+): Measured['alternate'] {
+  const timed = (poolThreads: number) => {
+    setKernelPoolThreads(poolThreads);
+    const start = performance.now();
+    tf.tidy(() => {
+      step().dataSync();
+    });
+    return performance.now() - start;
+  };
+  for (let i = 0; i < warmup; i++) [1, threads].forEach(timed);
+  const one: number[] = [],
+    many: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    one.push(timed(1));
+    many.push(timed(threads));
+  }
+  setKernelPoolThreads(threads);
+  return {
+    oneMs: median(one),
+    manyMs: median(many),
+    pairRatio: median(one.map((t, i) => t / many[i]!)),
+    pairs,
+  };
+}
+
 /** Median over 5 train steps of the CPU time per kernel name (tfjs's profiler, CPU-time clock). */
 async function kernelProfile(step: () => tf.Tensor): Promise<[string, number][]> {
   const backend = tf.engine().backend as tf.KernelBackend & { time(f: () => void): Promise<{ kernelMs: number }> };
@@ -167,6 +205,11 @@ async function child(): Promise<void> {
   };
   const trainStep = () => optimizer.minimize(model.loss, true, model.variables)!;
   try {
+    if (values.alternate) {
+      result.alternate = alternateThreads(trainStep, info.threads, steps, warmup);
+      say(JSON.stringify(result));
+      return;
+    }
     result.forward = timeSteps(
       () =>
         tf.tidy(() => {
@@ -198,6 +241,7 @@ interface Config {
   steps: number;
   warmup: number;
   profile?: boolean;
+  alternate?: boolean;
 }
 
 function runChild(config: Config): Measured & { label: string } {
@@ -215,6 +259,7 @@ function runChild(config: Config): Measured & { label: string } {
     String(config.warmup),
   ];
   if (config.profile) args.push('--profile');
+  if (config.alternate) args.push('--alternate');
   const run = spawnSync(process.execPath, args, {
     env: { ...process.env, ...config.env },
     encoding: 'utf8',
@@ -290,6 +335,16 @@ async function parent(): Promise<void> {
         net,
         'ours',
       );
+    if (cpus().length > 1 && net === 'ir-lite')
+      configs.push({
+        label: 'wasm 2 threads, alternating',
+        env: { LAB_BACKEND: 'wasm', LAB_THREADS: '2' },
+        net,
+        kernels: 'ours',
+        steps,
+        warmup: 3,
+        alternate: true,
+      });
     if (!values.quick) {
       // Plain-JavaScript convolutions: a few steps only (said in the table).
       add('cpu', { LAB_BACKEND: 'cpu' }, net, 'ours', net === 'probe' ? 3 : 1, 1);
@@ -333,7 +388,9 @@ async function parent(): Promise<void> {
   say(
     `net      ${'backend'.padEnd(28)} threads  fwd ms (cpu)      train ms (cpu)      img/s  train/fwd  steps  before: stock-kernel train ms`,
   );
-  for (const r of results.filter((x) => x.kernels !== 'stock')) {
+  for (const r of results.filter(
+    (x) => x.kernels !== 'stock' && !x.alternate && x.label !== 'wasm 2 threads, alternating',
+  )) {
     const label = r.kernels === 'composed' ? `${r.label}, XNNPACK only` : r.label;
     const stock = results.find((x) => x.kernels === 'stock' && x.net === r.net && x.label === r.label);
     const before = !stock
@@ -368,6 +425,14 @@ async function parent(): Promise<void> {
         : `NOT THE SAME NET: ${ours.parameters} trainable parameters here, ${row.parameters} in PyTorch`;
     say(
       `${net} train step, ours (wasm, 1 thread) / PyTorch (1 thread): ${(ours.train.wallMs / row.train.wallMs).toFixed(2)}× wall, ${(ours.train.cpuMs / row.train.cpuMs).toFixed(2)}× CPU time (${sameNet})`,
+    );
+  }
+  for (const r of results.filter((x) => x.label === 'wasm 2 threads, alternating')) {
+    const a = r.alternate;
+    say(
+      a
+        ? `${r.net} train step, 1 vs ${r.threads} kernel-pool threads alternating in one process (threaded build, ${a.pairs} pairs): ${fmt(a.oneMs)} vs ${fmt(a.manyMs)} ms (medians), median pair ratio ${a.pairRatio.toFixed(2)}×`
+        : `${r.net} 1 vs 2 threads alternating: error: ${r.error}`,
     );
   }
   say('');
