@@ -188,10 +188,10 @@ export function wasmKernels(memory: WebAssembly.Memory, threads = 1): WasmKernel
       else local[name](...tensors, c, 0, p, ...threadScratch(0));
       const heap = new DataView(memory.buffer);
       sums.forEach((out, k) => {
+        const totals = ranges.map((_, t) => threadScratch(t)[k]!); // each thread's float64 [c]
         for (let ch = 0; ch < c; ch++) {
           let total = 0;
-          for (let t = 0; t < ranges.length; t++)
-            total += heap.getFloat64(scratch[k]! + t * channelScratchPerThread(c) + 8 * ch, true);
+          for (const at of totals) total += heap.getFloat64(at + 8 * ch, true);
           heap.setFloat32(out + 4 * ch, total, true);
         }
       });
