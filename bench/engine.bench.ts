@@ -16,6 +16,8 @@
 // Threads: besides the 2-thread rows (their own processes), one process on the threaded build
 // alternates train steps with 1 and 2 kernel-pool threads and prints the median of the per-pair
 // ratios: this machine's speed drifts by ±20 % between processes, within a pair it mostly does not.
+// PyTorch then runs the same pairs (torch.set_num_threads 1 and 2 alternating): what two threads
+// give the reference on this machine, beside what they give us.
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -360,6 +362,7 @@ async function parent(): Promise<void> {
     add('wasm 2 threads', { LAB_BACKEND: 'wasm', LAB_THREADS: '2' }, 'mobilefacenet', 'ours', 3, 1);
   }
   const torchRows = new Map<Net, { forward: Timing; train: Timing; steps: number; parameters: number } | string>();
+  const torchAlternating = new Map<Net, NonNullable<Measured['alternate']> | string>();
   const results = configs.map((config) => {
     process.stderr.write(`running ${config.label} ${config.net} (${config.kernels} kernels)…\n`);
     const result = runChild(config);
@@ -378,6 +381,25 @@ async function parent(): Promise<void> {
               parameters: Number(ref.value.parameters),
             }
           : ref.reason,
+      );
+    }
+    // The same pairs in PyTorch: how far two threads go for the reference on this machine.
+    if (config.alternate && result.alternate) {
+      process.stderr.write(`running PyTorch ${config.net} (1 vs ${result.threads} threads alternating)…\n`);
+      const ref = runReference('train_step_torch.py', [config.net, config.steps, config.warmup, result.threads]);
+      const times = ref.ok ? (ref.value.alternate as { one: number[]; many: number[] }) : undefined;
+      torchAlternating.set(
+        config.net,
+        times
+          ? {
+              oneMs: median(times.one),
+              manyMs: median(times.many),
+              pairRatio: median(times.one.map((t, i) => t / times.many[i]!)),
+              pairs: times.one.length,
+            }
+          : ref.ok
+            ? 'no alternating times in its output'
+            : ref.reason,
       );
     }
     return result;
@@ -433,6 +455,13 @@ async function parent(): Promise<void> {
       a
         ? `${r.net} train step, 1 vs ${r.threads} kernel-pool threads alternating in one process (threaded build, ${a.pairs} pairs): ${fmt(a.oneMs)} vs ${fmt(a.manyMs)} ms (medians), median pair ratio ${a.pairRatio.toFixed(2)}×`
         : `${r.net} 1 vs 2 threads alternating: error: ${r.error}`,
+    );
+    const ref = torchAlternating.get(r.net);
+    if (ref === undefined) continue;
+    say(
+      typeof ref === 'string'
+        ? `${r.net} PyTorch 1 vs ${r.threads} threads alternating: skipped (${ref})`
+        : `${r.net} train step, PyTorch 1.13 1 vs ${r.threads} intra-op threads alternating in one process (${ref.pairs} pairs): ${fmt(ref.oneMs)} vs ${fmt(ref.manyMs)} ms (medians), median pair ratio ${ref.pairRatio.toFixed(2)}×${a ? `; ours / PyTorch's gain from ${r.threads} threads: ${(a.pairRatio / ref.pairRatio).toFixed(2)}` : ''}`,
     );
   }
   say('');

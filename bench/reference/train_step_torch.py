@@ -2,7 +2,10 @@
 (112 px) in PyTorch on one CPU thread, same shapes, batch 64, loss mean(y^2), plain SGD. Forward (no gradient
 recording, training-mode BatchNorm) and train step (forward + backward + update), per-step wall
 and CPU milliseconds after warm-up. Prints one JSON line.
-Usage: python3 train_step_torch.py probe|ir-lite|mobilefacenet STEPS WARMUP"""
+With THREADS (> 1): instead, STEPS pairs of train steps after WARMUP pairs, one step on 1 intra-op
+thread and one on THREADS (torch.set_num_threads between steps), the wall times of both; the
+bench's "1 vs 2 threads alternating" reference (this machine's speed drifts between processes).
+Usage: python3 train_step_torch.py probe|ir-lite|mobilefacenet STEPS WARMUP [THREADS]"""
 import json
 import os
 import sys
@@ -19,6 +22,7 @@ from torch import nn
 torch.set_num_threads(1)
 torch.manual_seed(1)
 net_name, steps, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+alternate_threads = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 
 
 def probe_net():
@@ -154,4 +158,23 @@ def timed(work):
 
 # Trainable elements, which the bench compares with ours: equal counts = the same net.
 parameters = sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def alternate(threads):
+    # Convolutions run on torch's intra-op (OpenMP) threads, which set_num_threads changes per
+    # step; the dense layer's OpenBLAS matmul (~1 ms) keeps the one thread the bench gives it.
+    times = {"one": [], "many": []}
+    for pair in range(warmup + steps):
+        for key, count in (("one", 1), ("many", threads)):
+            torch.set_num_threads(count)
+            start = time.perf_counter()
+            train_step()
+            if pair >= warmup:
+                times[key].append((time.perf_counter() - start) * 1000)
+    return times
+
+
+if alternate_threads > 1:
+    print(json.dumps({"torch": torch.__version__, "threads": alternate_threads, "parameters": parameters, "alternate": alternate(alternate_threads)}))
+    sys.exit(0)
 print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "parameters": parameters, "forward": timed(forward), "train": timed(train_step)}))
