@@ -5,6 +5,7 @@
 //    beside PIL decoding + resizing the same files on one thread (bench/reference/pil_resize.py; skipped with a
 //    message without python3-pil), in alternating rounds (--rounds);
 //  - batches/s of the DDL sampler (b = 32, four branches) and the classification sampler (128), cache in memory and read per row;
+//  - the same import with a png cache (--cache png), images/s beside the raw import's;
 //  - pixel cache formats (bench/pixel-cache.bench.ts): KB per image raw and png at 32/48/112 px, raw reads and png
 //    decodes (caller alone, +1, +2 worker threads) in rows/s beside the wasm train step's images/s (probe net, ir-lite);
 //  - split-rule evaluation on 50 000 images (the Split page's live counts);
@@ -193,7 +194,19 @@ try {
   results.samplers = samplerRates;
 
   // 3b. Pixel cache formats: disk per image, raw reads and png decodes (1 and 2 workers) beside the train step's need.
-  results.pixelCache = await pixelCacheBenchRows(db, join(dir, `data-${rounds - 1}`), synthDir, datasetId, say);
+  const dataDir = join(dir, `data-${rounds - 1}`);
+  const pngImport = await timedAsync(() =>
+    importDataset({ db, root: synthDir, dataDir, name: 'png', inputSize: 112, concurrency, cacheFormat: 'png' }),
+  );
+  const pngRate = pngImport.value.images / pngImport.seconds;
+  say(
+    `Import of the same files with a png cache (--cache png; decode threads encode the rows): ${pngRate.toFixed(0)} images/s (process CPU ${((pngImport.cpuSeconds * 1000) / pngImport.value.images).toFixed(2)} ms per image), ${(pngRate / rate).toFixed(2)}× the raw import's rate above.`,
+  );
+  results.pngImport = {
+    imagesPerSecond: pngRate,
+    cpuMsPerImage: (pngImport.cpuSeconds * 1000) / pngImport.value.images,
+  };
+  results.pixelCache = await pixelCacheBenchRows(db, dataDir, datasetId, pngImport.value.id, say);
 
   // 4. Split evaluation on 50 000 images (rows made directly; no pixels needed).
   const evalDb = openDatabase(join(dir, 'eval', 'lab.sqlite'));

@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureImageCache } from '../app/data/ensure-image-cache.js';
-import { importDataset } from '../app/data/import-dataset.js';
 import { PngCacheReader } from '../app/data/png-cache.js';
 import { PixelCacheReader, pixelCacheFiles, readPixelCacheManifest } from '../app/data/pixel-cache.js';
 import type { LabDatabase } from '../app/store/db.js';
@@ -59,17 +58,17 @@ function trainStepNeed(net: 'probe' | 'ir-lite'): Need | string {
 }
 
 /**
- * Imports `synthDir` again with a png cache beside the raw dataset `rawId`, caches both at 32 and
- * 48 px too, and measures. Returns the figures for the bench's JSON.
+ * Caches the raw dataset `rawId` and its png twin `pngId` (the same files) at 32 and 48 px too,
+ * and measures. Returns the figures for the bench's JSON.
  */
 export async function pixelCacheBenchRows(
   db: LabDatabase,
   dataDir: string,
-  synthDir: string,
   rawId: number,
+  pngId: number,
   say: (line: string) => void,
 ): Promise<Record<string, unknown>> {
-  const png = await importDataset({ db, root: synthDir, dataDir, name: 'png', inputSize: 112, cacheFormat: 'png' });
+  const png = { id: pngId };
   const sizes = [32, 48, 112];
   for (const size of sizes) {
     await ensureImageCache(db, rawId, size, { dataDir, verify: false });

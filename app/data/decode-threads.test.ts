@@ -18,6 +18,8 @@ import { listImages } from '../store/images-repo.js';
 import { DecodeThreads } from './decode-threads.js';
 import { ensureImageCache } from './ensure-image-cache.js';
 import { importDataset, type ImportResult } from './import-dataset.js';
+import { PngCacheReader } from './png-cache.js';
+import { decodePngRow } from './png-rows.js';
 import { PixelCacheReader } from './pixel-cache.js';
 import { generateSynthFaces } from './synth/index.js';
 import { noiseJpeg } from './test-fixtures.js';
@@ -30,6 +32,8 @@ describe('import decode threads', () => {
   let dir: string;
   let root: string;
   const imports: Array<{ result: ImportResult; rows: unknown[]; pixels: Buffer; rebuilt: Buffer }> = [];
+  // The same folder into png caches (the threads encode the rows): pixels at 32 and 24 px.
+  const pngImports: Array<{ pixels: Buffer; rebuilt: Buffer }> = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ddl-decode-threads-'));
@@ -77,6 +81,20 @@ describe('import decode threads', () => {
       db.close();
       imports.push({ result, rows, pixels, rebuilt });
     }
+    for (const threads of [0, 2]) {
+      const lab = join(dir, `png-${threads}`);
+      const db = openDatabase(join(lab, 'lab.sqlite'));
+      const result = await importDataset({ db, root, inputSize: 32, decodeThreads: threads, cacheFormat: 'png' });
+      await ensureImageCache(db, result.id, 24, { dataDir: lab, decodeThreads: threads });
+      const rows = (size: number) => {
+        const reader = PngCacheReader.open(lab, result.id, size);
+        const all = Buffer.from(reader.decoder.decode(Array.from({ length: result.images }, (_, i) => i)));
+        reader.close();
+        return all;
+      };
+      pngImports.push({ pixels: rows(32), rebuilt: rows(24) });
+      db.close();
+    }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -102,6 +120,32 @@ describe('import decode threads', () => {
     // hashing); the rotated and the big JPEG went to sharp.
     expect(alone!.result.stream.decode).toEqual({ threads: 0, decoded: 0 });
     expect(threaded!.result.stream.decode).toEqual({ threads: 2, decoded: 6 * 5 + 2 });
+  });
+
+  it('encode png cache rows that hold the very pixels of the raw cache, at import and at a new size', async () => {
+    const raw = imports[0]!;
+    for (const png of pngImports) {
+      expect(png.pixels.equals(raw.pixels)).toBe(true);
+      expect(png.rebuilt.equals(raw.rebuilt)).toBe(true);
+    }
+    // A thread asked to encode sends the PNG of the row it decoded; without, none.
+    const job = {
+      path: join(root, 'id00000', 'id00000_000.jpg'),
+      maxFileBytes: 1 << 20,
+      decode: { size: 16, maxPixels: 1e7 },
+    };
+    for (const encodePng of [true, false]) {
+      const threads = new DecodeThreads(1, encodePng);
+      const reply = await threads.run(job);
+      await threads.close();
+      if (reply?.kind !== 'decoded') throw new Error(`expected a decoded reply, got ${reply?.kind}`);
+      if (!encodePng) expect(reply.png).toBeUndefined();
+      else {
+        const out = new Uint8Array(16 * 16 * 3);
+        decodePngRow(reply.png!, 16, out);
+        expect(Buffer.from(out).equals(Buffer.from(reply.image.rgb))).toBe(true);
+      }
+    }
   });
 
   it('give their jobs back (null) when a thread dies or the pool is closed, so the caller does them itself', async () => {

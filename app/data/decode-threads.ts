@@ -7,7 +7,8 @@ import { ImageFileError, type ImageProblem } from './image-error.js';
 import { readImageFile } from './read-image-file.js';
 
 // The import's decode threads: each reads, hashes and (JPEG fast path) decodes, measures and
-// resizes whole images (decode-worker.ts), so the import's own thread only dedupes and writes.
+// resizes whole images (decode-worker.ts), and for a png cache encodes their rows, so the
+// import's own thread only dedupes and writes.
 // An accelerator, never a requirement: if a thread cannot start or dies, its jobs and all later
 // ones answer null and the caller does the work itself, as it did before threads.
 
@@ -16,6 +17,8 @@ export interface DecodeJob {
   path: string | Uint8Array;
   maxFileBytes: number;
   decode: DecodeOptions;
+  /** Also encode the decoded row as the png cache stores it (png-rows.ts). */
+  encodePng?: boolean;
 }
 
 interface FileFacts {
@@ -26,7 +29,7 @@ interface FileFacts {
 }
 
 export type DecodeReply =
-  | (FileFacts & { kind: 'decoded'; image: DecodedImage })
+  | (FileFacts & { kind: 'decoded'; image: DecodedImage; png?: Uint8Array })
   | (FileFacts & { kind: 'needs sharp'; bytes: Uint8Array })
   | { id: number; kind: 'unreadable'; reason: ImageProblem; detail: string }
   | { id: number; kind: 'failed'; message: string };
@@ -59,7 +62,11 @@ export class DecodeThreads {
   private decoded = 0;
   private broken: string | undefined;
 
-  constructor(count: number) {
+  /** `encodePng`: the rows go to a png cache, so the threads encode what they decode whole. */
+  constructor(
+    count: number,
+    private readonly encodePng = false,
+  ) {
     for (let i = 0; i < count; i++) {
       let worker: Worker;
       try {
@@ -90,7 +97,7 @@ export class DecodeThreads {
     this.setLoad(worker, +1);
     return new Promise((resolve) => {
       this.pending.set(id, { worker, resolve });
-      worker.postMessage({ ...job, id } satisfies DecodeJob);
+      worker.postMessage({ ...job, id, encodePng: this.encodePng } satisfies DecodeJob);
     });
   }
 
@@ -137,6 +144,8 @@ export interface DecodedFile<I> {
   fileSize: number;
   fileMtimeMs: number;
   image: I | DecodedImage;
+  /** The image's cache row as a PNG, when a decode thread encoded it (DecodeThreads' encodePng). */
+  png?: Uint8Array;
 }
 
 /**

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { decodeJpegFast } from './decode-jpeg-fast.js';
 import { ImageFileError } from './image-error.js';
+import { encodePngRowSync } from './png-rows.js';
 import { readImageFileSync } from './read-image-file.js';
 import type { DecodeJob, DecodeReply } from './decode-threads.js';
 
-// One import decode thread (decode-threads.ts starts them): read + hash + the JPEG fast path for
-// each job, answered in order of arrival. Images that need sharp go back as bytes: sharp runs on
-// the import's own thread, where its pool already spreads the work.
+// One import decode thread (decode-threads.ts starts them): read + hash + the JPEG fast path (and,
+// for a png cache, the row's PNG) for each job, answered in order of arrival. Images that need
+// sharp go back as bytes: sharp runs on the import's own thread, where its pool already spreads
+// the work.
 
 function handle(job: DecodeJob): DecodeReply {
   const path = typeof job.path === 'string' ? job.path : Buffer.from(job.path);
@@ -16,7 +18,9 @@ function handle(job: DecodeJob): DecodeReply {
     const sha1 = createHash('sha1').update(file.bytes).digest('hex');
     const meta = { id: job.id, sha1, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs };
     const image = decodeJpegFast(file.bytes, job.decode);
-    return image ? { ...meta, kind: 'decoded', image } : { ...meta, kind: 'needs sharp', bytes: file.bytes };
+    if (!image) return { ...meta, kind: 'needs sharp', bytes: file.bytes };
+    const png = job.encodePng ? encodePngRowSync(image.rgb, job.decode.size) : undefined;
+    return { ...meta, kind: 'decoded', image, ...(png ? { png } : {}) };
   } catch (error) {
     if (error instanceof ImageFileError)
       return { id: job.id, kind: 'unreadable', reason: error.reason, detail: error.detail };
@@ -30,10 +34,11 @@ function handle(job: DecodeJob): DecodeReply {
 
 /** Buffers the reply may hand over instead of copying: those that own their whole memory. */
 function movable(reply: DecodeReply): ArrayBuffer[] {
-  const bytes = reply.kind === 'decoded' ? reply.image.rgb : reply.kind === 'needs sharp' ? reply.bytes : null;
-  return bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? [bytes.buffer as ArrayBuffer]
-    : [];
+  const all =
+    reply.kind === 'decoded' ? [reply.image.rgb, reply.png] : reply.kind === 'needs sharp' ? [reply.bytes] : [];
+  return all
+    .filter((bytes) => bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+    .map((bytes) => bytes!.buffer as ArrayBuffer);
 }
 
 parentPort?.on('message', (job: DecodeJob) => {

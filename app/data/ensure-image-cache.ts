@@ -127,7 +127,7 @@ export async function ensureImageCache(
     let done = 0;
     // Plain images decode on the decode threads, as at import; aligned faces are re-aligned here.
     const threadCount = faces.size === 0 ? (options.decodeThreads ?? decodeThreadCount(refs.length)) : 0;
-    const threads = threadCount > 0 ? new DecodeThreads(threadCount) : undefined;
+    const threads = threadCount > 0 ? new DecodeThreads(threadCount, dataset.cacheFormat === 'png') : undefined;
     try {
       const decodeOne = async (ref: FileRef) => {
         try {
@@ -135,7 +135,7 @@ export async function ensureImageCache(
           const file = await readAndDecode(ref.absolute, defaultMaxFileBytes, decode, threads, (bytes) =>
             decodeRow(ref.id, bytes, size),
           );
-          return { ref, rgb: file.image.rgb };
+          return { ref, rgb: file.image.rgb, png: file.png };
         } catch (error) {
           if (error instanceof ImageFileError) return { ref, error };
           throw error;
@@ -146,7 +146,8 @@ export async function ensureImageCache(
           await writer.write(r.ref.idx, black);
           result.failed.push({ imageId: r.ref.id, path: r.ref.path, reason: r.error.reason, detail: r.error.detail });
         } else {
-          await writer.write(r.ref.idx, (r as { rgb: Uint8Array }).rgb);
+          const row = r as { rgb: Uint8Array; png?: Uint8Array };
+          await writer.write(r.ref.idx, row.rgb, row.png);
         }
         options.onProgress?.(++done, refs.length);
       }

@@ -39,7 +39,16 @@ export interface ImageStageResult {
 }
 
 type Decoded =
-  | { ok: true; candidate: ImageCandidate; sha1: string; fileSize: number; fileMtimeMs: number; image: DecodedImage }
+  | {
+      ok: true;
+      candidate: ImageCandidate;
+      sha1: string;
+      fileSize: number;
+      fileMtimeMs: number;
+      image: DecodedImage;
+      /** The cache row already encoded (png cache, by a decode thread). */
+      png?: Uint8Array;
+    }
   | { ok: false; candidate: ImageCandidate; error: ImageFileError };
 
 /** Rows are inserted in batches of this many (one transaction each). */
@@ -95,17 +104,18 @@ export async function importImages(
   options: ImageStageOptions,
 ): Promise<ImageStageResult> {
   const { signal, concurrency } = options;
+  const format = requireDataset(options.db, options.datasetId).cacheFormat;
   const cache = openPixelCacheWriter(
     options.dataDir,
     options.datasetId,
     options.inputSize,
     readLabId(options.db),
-    requireDataset(options.db, options.datasetId).cacheFormat,
+    format,
   );
   const rows = new ImageRowWriter(options.db, options.datasetId);
   const stats = newPoolStats();
   const threadCount = options.decodeThreads ?? decodeThreadCount(candidates.length);
-  const threads = threadCount > 0 ? new DecodeThreads(threadCount) : undefined;
+  const threads = threadCount > 0 ? new DecodeThreads(threadCount, format === 'png') : undefined;
   let done = 0;
   try {
     const decoded = mapOrdered(candidates, concurrency, (c) => readAndMeasure(c, options, threads), { signal, stats });
@@ -115,7 +125,7 @@ export async function importImages(
       if (!result.ok) catalog.skip(candidate, result.error);
       else if (!catalog.isDuplicate(candidate, result.sha1)) {
         const { idx, identity } = catalog.keep(candidate, result.sha1);
-        await cache.write(idx, result.image.rgb);
+        await cache.write(idx, result.image.rgb, result.png);
         const { image } = result;
         rows.add({
           idx,

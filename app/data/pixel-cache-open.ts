@@ -15,8 +15,11 @@ import {
 
 export interface PixelCacheSink {
   readonly size: number;
-  /** Stores row `idx`; a promise when the caller should wait before the next row (encodes in flight). */
-  write(idx: number, rgb: Uint8Array): void | Promise<void>;
+  /**
+   * Stores row `idx`; a promise when the caller should wait before the next row (encodes in
+   * flight). `png`: the same row already encoded as a png cache stores it (other formats ignore it).
+   */
+  write(idx: number, rgb: Uint8Array, png?: Uint8Array): void | Promise<void>;
   commit(count: number, fit: string): Promise<PixelCacheManifest>;
   discard(): void;
 }

