@@ -168,6 +168,20 @@ test('runs trained from the CLI: found, evaluated on another dataset, tagged, co
         .poll(() => saved.sort())
         .toEqual([expect.stringMatching(/embeddings\.npy$/), expect.stringMatching(/embeddings\.npy\.rows\.csv$/)]);
       await savePageShot(page, 'runs-computed-export');
+
+      // The run's embeddings of any dataset at a chosen checkpoint: faces-b (50 images) at step 12.
+      const embed = details.locator('dd', { has: page.getByLabel('Embed dataset with arcface seed1') });
+      await embed.getByLabel('Embed dataset with arcface seed1').selectOption({ label: 'faces-b (50 images)' });
+      await expect(embed.getByLabel('Checkpoint to embed with')).toHaveValue('12');
+      const embeddings = page.waitForEvent('download', { timeout: 180_000 });
+      await embed.getByRole('button', { name: 'Compute & download' }).click();
+      const embeddingsPath = join(work, (await embeddings).suggestedFilename());
+      await (await embeddings).saveAs(embeddingsPath);
+      const lines = readFileSync(embeddingsPath, 'utf8').trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^path,identity,e0,e1,/);
+      expect(lines).toHaveLength(1 + 50);
+      expect(new Set(lines.slice(1).map((l) => l.split(',')[1])).size).toBe(10); // faces-b's identities (faces-a has 16)
+      await savePageShot(page, 'runs-embeddings-export');
       await details.getByRole('button', { name: 'Close' }).click();
       await expect(page.getByRole('list', { name: 'tags of arcface seed1' })).toContainText('keep');
       await page.getByLabel('Tag', { exact: true }).selectOption('keep');

@@ -5,25 +5,40 @@ import { JobProgress } from '../../components/JobProgress.js';
 import { downloadComputedExport } from '../../lib/download.js';
 import { useJob, useJobs } from '../../state/jobs.js';
 
-// Exports of an evaluation that need the model again (its per-pair scores, the embeddings it
-// scored): the lab computes them as a job (exports.compute, in the evaluation process), this shows
-// its progress and saves the files when it is done.
+// Exports that need the model again (an evaluation's per-pair scores, the embeddings it scored, a
+// run's embeddings of any dataset): the lab computes them as a job (exports.compute, in the
+// evaluation process), this shows its progress and saves the files when it is done.
 
-const choices = {
-  scores: { label: 'Scores CSV', request: (evaluationId: string) => ({ kind: 'pair-scores-csv', evaluationId }) },
-  'embeddings-csv': {
-    label: 'Embeddings CSV',
-    request: (evaluationId: string) => ({ kind: 'evaluation-embeddings', evaluationId, format: 'csv' }),
-  },
-  'embeddings-npy': {
-    label: 'Embeddings .npy',
-    request: (evaluationId: string) => ({ kind: 'evaluation-embeddings', evaluationId, format: 'npy' }),
-  },
-} satisfies Record<string, { label: string; request: (evaluationId: string) => ComputedExportRequest }>;
-type Choice = keyof typeof choices;
+/** One entry of the export menu: its label and the request it sends. */
+export interface ComputedExportChoice {
+  label: string;
+  request: ComputedExportRequest;
+}
 
-export function ComputedExport({ evaluationId }: { evaluationId: string }) {
-  const [choice, setChoice] = useState<Choice>('scores');
+/** An evaluation's computed exports: its per-pair scores and the embeddings it scored. */
+export function evaluationExports(evaluationId: string): Record<string, ComputedExportChoice> {
+  return {
+    scores: { label: 'Scores CSV', request: { kind: 'pair-scores-csv', evaluationId } },
+    'embeddings-csv': {
+      label: 'Embeddings CSV',
+      request: { kind: 'evaluation-embeddings', evaluationId, format: 'csv' },
+    },
+    'embeddings-npy': {
+      label: 'Embeddings .npy',
+      request: { kind: 'evaluation-embeddings', evaluationId, format: 'npy' },
+    },
+  };
+}
+
+export function ComputedExport({
+  choices,
+  label = 'Computed export',
+}: {
+  /** The menu, first entry selected; keys stay the same when a request's details change. */
+  choices: Record<string, ComputedExportChoice>;
+  label?: string;
+}) {
+  const [choice, setChoice] = useState(Object.keys(choices)[0]!);
   const [jobId, setJobId] = useState<string>();
   const [saved, setSaved] = useState<string[]>([]);
   const [error, setError] = useState<unknown>();
@@ -42,7 +57,7 @@ export function ComputedExport({ evaluationId }: { evaluationId: string }) {
     setError(undefined);
     setSaved([]);
     try {
-      const started = await lab.call('exports.compute', choices[choice].request(evaluationId));
+      const started = await lab.call('exports.compute', choices[choice]!.request);
       setJobId(started.jobId);
       track(started.jobId);
     } catch (failure) {
@@ -55,10 +70,10 @@ export function ComputedExport({ evaluationId }: { evaluationId: string }) {
     <div className="computed-export">
       <select
         className="input"
-        aria-label="Computed export"
+        aria-label={label}
         value={choice}
         disabled={running}
-        onChange={(e) => setChoice(e.target.value as Choice)}
+        onChange={(e) => setChoice(e.target.value)}
       >
         {Object.entries(choices).map(([value, { label }]) => (
           <option key={value} value={value}>

@@ -7,7 +7,8 @@ import { downloadExport } from '../../lib/download.js';
 import { formatCount, formatPercent, formatTimestamp } from '../../lib/format.js';
 import { useNavigation } from '../../state/navigation.js';
 import { useRefresh } from '../../state/refresh.js';
-import { ComputedExport } from './ComputedExport.js';
+import { ComputedExport, evaluationExports } from './ComputedExport.js';
+import { RunEmbeddingsExport } from './RunEmbeddingsExport.js';
 
 const formatBytes = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
@@ -215,6 +216,17 @@ export function RunDetailsPanel({ runId, onClose }: { runId: string; onClose: ()
               Run JSON
             </button>
           </dd>
+          <dt>Embeddings</dt>
+          <dd>
+            <RunEmbeddingsExport
+              key={run.id}
+              runId={runId}
+              runName={run.name}
+              datasets={datasets.data?.datasets ?? []}
+              defaultDatasetId={run.datasetId}
+              checkpointSteps={run.checkpoints.map((c) => c.step)}
+            />
+          </dd>
         </dl>
       </div>
       {evaluations.data && evaluations.data.evaluations.length > 0 ? (
@@ -267,7 +279,7 @@ export function RunDetailsPanel({ runId, onClose }: { runId: string; onClose: ()
                       >
                         Failures CSV
                       </button>
-                      <ComputedExport evaluationId={e.id} />
+                      <ComputedExport choices={evaluationExports(e.id)} />
                     </>
                   ) : null}
                 </td>
