@@ -115,8 +115,12 @@ export const appLayers = [
     restrictions: [...evalImports, 'app/train/**'],
   },
   // The evaluation process's entry also computes the exports that need the model again
-  // (app/export's computeExport): an entry point composes, nothing imports it.
-  { target: 'app/eval/run/eval-worker.ts', restrictions: [...evalImports, 'app/export/**'] },
+  // (app/export's computeExport) and makes pretrained runs (app/train's pretrainedRun): an entry
+  // point composes, nothing imports it.
+  {
+    target: 'app/eval/run/eval-worker.ts',
+    restrictions: [...evalImports, 'app/export/**', 'app/train/pretrained-start.*'],
+  },
   {
     target: 'app/eval/**',
     restrictions: evalImports,

@@ -5,13 +5,15 @@ import { decodeImage, defaultMaxPixels } from '../data/decode-image.js';
 import { readImageFile } from '../data/read-image-file.js';
 import { initBackend } from '../engine/backend.js';
 import { embedDataset } from '../eval/run/embed-images.js';
+import { runEvaluationWorker } from '../eval/run/index.js';
+import type { RunProcessLauncher } from '../process/process-launcher.js';
 import { isPretrainedName, listPretrained, loadPretrained } from '../models/zoo/index.js';
 import { getDataset } from '../store/datasets-repo.js';
 import { iterateImages } from '../store/images-repo.js';
 import { getPairList } from '../store/pairs-repo.js';
 import { checkpointFolder, latestCheckpoint } from '../store/runs-checkpoints.js';
-import type { RunRecord } from '../store/runs-repository.js';
-import { pretrainedRun } from '../train/pretrained-start.js';
+import { getRunRecord, type RunRecord } from '../store/runs-repository.js';
+import { findPretrainedRun, pretrainedRun } from '../train/pretrained-start.js';
 import type { ClassifierInit, PretrainedModelName } from '../vocabulary/index.js';
 import { evaluateRun, type EvaluateRunResult, type EvaluationRequest } from './evaluations.js';
 import { LabOperationError, type Lab } from './lab.js';
@@ -121,11 +123,10 @@ export async function embedImageFolder(
   return out;
 }
 
-/** The pretrained run of a model on a dataset, made (and its class-mean classifier computed) once. */
-export async function pretrainedModelRun(
-  lab: Lab,
-  request: { model: string; datasetId: number; classifierInit?: ClassifierInit; centre?: boolean },
-): Promise<{ run: RunRecord; created: boolean }> {
+type PretrainedRunRequest = { model: string; datasetId: number; classifierInit?: ClassifierInit; centre?: boolean };
+
+/** pretrainedRun's request for a ready dataset, or the reason there is none. */
+function checkedPretrainedRequest(lab: Lab, request: PretrainedRunRequest) {
   const model = modelName(request.model);
   const dataset = getDataset(lab.db, request.datasetId);
   if (!dataset)
@@ -135,14 +136,50 @@ export async function pretrainedModelRun(
     );
   if (dataset.status !== 'ready')
     throw new LabOperationError(`dataset ${dataset.id} is ${dataset.status}; use a ready dataset.`, 'conflict');
-  await initBackend();
-  return pretrainedRun(lab.db, lab.dataDir, {
+  return {
     model,
     datasetId: dataset.id,
     classes: dataset.identityCount,
-    classifierInit: request.classifierInit,
-    centre: request.centre,
-  });
+    ...(request.classifierInit ? { classifierInit: request.classifierInit } : {}),
+    ...(request.centre !== undefined ? { centre: request.centre } : {}),
+  };
+}
+
+/** The pretrained run of a model on a dataset, made (and its class-mean classifier computed) once. */
+export async function pretrainedModelRun(
+  lab: Lab,
+  request: PretrainedRunRequest,
+): Promise<{ run: RunRecord; created: boolean }> {
+  const checked = checkedPretrainedRequest(lab, request);
+  await initBackend();
+  return pretrainedRun(lab.db, lab.dataDir, checked);
+}
+
+/**
+ * pretrainedModelRun for the app: one found is returned at once; a new one is made in the
+ * evaluation process (app/eval/run's eval-worker, through `launcher`), because loading the model
+ * and embedding the dataset would hold the app's main process for minutes.
+ */
+export async function pretrainedModelRunInWorker(
+  lab: Lab,
+  request: PretrainedRunRequest,
+  options: { launcher?: RunProcessLauncher; signal?: AbortSignal } = {},
+): Promise<{ run: RunRecord; created: boolean }> {
+  const checked = checkedPretrainedRequest(lab, request);
+  const found = findPretrainedRun(lab.db, checked);
+  if (found) return { run: found, created: false };
+  const done = await runEvaluationWorker(
+    {
+      dataDir: lab.dataDir,
+      ...options,
+      args: ['--pretrained', JSON.stringify(checked)],
+      produces: 'made the pretrained run',
+    },
+    (message) => (message.type === 'pretrained.done' ? message : undefined),
+  );
+  const run = getRunRecord(lab.db, done.runId);
+  if (!run) throw new Error(`the evaluation process made pretrained run ${done.runId}, but it is not in the database`);
+  return { run, created: done.created };
 }
 
 /** Embeds a dataset's images with a model through its pretrained run (kept for reuse). */

@@ -134,9 +134,7 @@ export async function pretrainedRun(
 ): Promise<{ run: RunRecord; created: boolean }> {
   const classifierInit = request.classifierInit ?? 'class-means';
   const centre = request.centre ?? false;
-  const existing = listRunRecords(db, { datasetId: request.datasetId, stage: 1, status: ['completed'] }).find(
-    (run) => isPretrainedRun(run, request.model, classifierInit, centre) && latestCheckpoint(db, run.id)?.step === 0,
-  );
+  const existing = findPretrainedRun(db, request);
   if (existing) return { run: existing, created: false };
   const config = pretrainedRunConfig(request.model, classifierInit, centre);
   const backbone = await loadPretrained(request.model);
@@ -185,6 +183,18 @@ export async function pretrainedRun(
   } finally {
     backbone.dispose();
   }
+}
+
+/** The pretrained run pretrainedRun would give without making one (completed, step-0 checkpoint), if there is one. */
+export function findPretrainedRun(
+  db: LabDatabase,
+  request: { model: PretrainedModelName; datasetId: number; classifierInit?: ClassifierInit; centre?: boolean },
+): RunRecord | undefined {
+  const classifierInit = request.classifierInit ?? 'class-means';
+  const centre = request.centre ?? false;
+  return listRunRecords(db, { datasetId: request.datasetId, stage: 1, status: ['completed'] }).find(
+    (run) => isPretrainedRun(run, request.model, classifierInit, centre) && latestCheckpoint(db, run.id)?.step === 0,
+  );
 }
 
 /**

@@ -15,8 +15,8 @@ import { workerEntry } from '../../app/util/worker-entry.js';
 // What `npm start` runs: the esbuild bundles of main, preload, the run and evaluation workers and
 // the import's decode thread.
 // The preload must need nothing but `electron` (sandbox); the bundled run worker must train a real
-// run and the bundled evaluation worker evaluate it (here forked by Node, as utilityProcess would
-// start them in the app).
+// run and the bundled evaluation worker evaluate it and make a pretrained run (here forked by
+// Node, as utilityProcess would start them in the app).
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Inside the project: the bundles load tfjs, sharp and better-sqlite3 from its node_modules.
@@ -86,7 +86,7 @@ describe('Electron bundles', () => {
     );
   });
 
-  it('the bundled run worker trains a run end to end, and the bundled evaluation worker evaluates it', async () => {
+  it('the bundled run worker trains a run end to end, the bundled evaluation worker evaluates it and makes a pretrained run', async () => {
     const service = createLabService({
       dataDir,
       shell: 'test',
@@ -147,6 +147,10 @@ describe('Electron bundles', () => {
       expect(job.status, job.error ?? '').toBe('completed');
       const evaluation = await call('evaluations.get', { evaluationId: job.result!.evaluationId! });
       expect(evaluation).toMatchObject({ runId: run.id, pairListId: pairList.id, checkpointStep: 3 });
+
+      // The bundled evaluation worker also makes pretrained runs: MobileFaceNet read from node_modules.
+      const pretrained = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId });
+      expect(pretrained).toMatchObject({ stage: 1, status: 'completed', step: 0, totalSteps: 0 });
     } finally {
       await service.close();
     }

@@ -1,11 +1,12 @@
 import { LabApiError, pretrainedModelSchema } from '../contract/index.js';
 import { LabOperationError } from '../../lab/lab.js';
-import { listModels, modelLabels, pretrainedModelRun } from '../../lab/models.js';
+import { listModels, modelLabels, pretrainedModelRunInWorker } from '../../lab/models.js';
 import type { HandlersOf, ServiceContext } from './context.js';
 import { apiId, dbId } from './ids.js';
 import { runSummary } from './run-view.js';
 
-// models.*: the zoo's pretrained models, and their pretrained runs (app/lab/models.ts).
+// models.*: the zoo's pretrained models, and their pretrained runs (app/lab/models.ts; a new one is
+// made in the evaluation process, never in the app's main process).
 
 export function modelHandlers(context: ServiceContext): HandlersOf<'models'> {
   return {
@@ -23,12 +24,11 @@ export function modelHandlers(context: ServiceContext): HandlersOf<'models'> {
     'models.pretrainedRun': async ({ model, datasetId, classifierInit, centre }) => {
       const lab = { db: context.db(), dataDir: context.options.dataDir };
       try {
-        const { run, created } = await pretrainedModelRun(lab, {
-          model,
-          datasetId: dbId(datasetId, 'dataset'),
-          classifierInit,
-          centre,
-        });
+        const { run, created } = await pretrainedModelRunInWorker(
+          lab,
+          { model, datasetId: dbId(datasetId, 'dataset'), classifierInit, centre },
+          { launcher: context.options.evaluationLauncher },
+        );
         // Pages listing runs refresh on run.status events.
         if (created)
           context.bus.emit('run.status', {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../engine/backend.js';
 import { cosineToIdentityMean } from '../../eval/index.js';
+import { evaluationForkLauncher } from '../../eval/run/index.js';
+import type { RunProcessLauncher } from '../../process/process-launcher.js';
 import { embedImageFolder } from '../../lab/models.js';
 import { listRunRecords } from '../../store/runs-repository.js';
 import { createSynthFixture, type SynthFixture } from '../../train/test-support/synth-fixture.js';
@@ -18,10 +20,19 @@ let fixture: SynthFixture;
 let service: LabService;
 const { call } = serviceCalls(() => service);
 
+// Every process the service starts for evaluation-like work (the pretrained run is made in one).
+const launchedArgs: string[][] = [];
+const recordingLauncher: RunProcessLauncher = {
+  launch(request) {
+    launchedArgs.push(request.args);
+    return evaluationForkLauncher.launch(request);
+  },
+};
+
 beforeAll(async () => {
   await initBackend();
   fixture = await createSynthFixture({ identities: 8, perIdentity: 5, size: 112, seed: 31 });
-  service = createLabService({ dataDir: fixture.dataDir, shell: 'test' });
+  service = createLabService({ dataDir: fixture.dataDir, shell: 'test', evaluationLauncher: recordingLauncher });
 }, 120_000);
 afterAll(async () => {
   await service?.close();
@@ -34,12 +45,32 @@ describe('hardness from a pretrained model, no training', () => {
     expect(models).toEqual([
       expect.objectContaining({ name: 'mobilefacenet', label: 'MobileFaceNet (pretrained)', inputSize: 112 }),
     ]);
-    // What the Train page calls when "MobileFaceNet (pretrained)" is picked as the parent: made once.
+    // What the Train page calls when "MobileFaceNet (pretrained)" is picked as the parent: made once,
+    // in an evaluation process (loading the model and embedding the dataset take seconds to
+    // minutes), while this process stays free: a 10 ms timer here is never late by a second.
+    let lateness = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      lateness = Math.max(lateness, now - last - 10);
+      last = now;
+    }, 10);
     const run = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId: String(fixture.datasetId) });
+    clearInterval(ticker);
+    expect(lateness).toBeLessThan(1000); // in this process: 1.9 s here
+    expect(launchedArgs).toEqual([
+      [
+        '--data-dir',
+        fixture.dataDir,
+        '--pretrained',
+        JSON.stringify({ model: 'mobilefacenet', datasetId: fixture.datasetId, classes: 8 }),
+      ],
+    ]);
     expect(run).toMatchObject({ stage: 1, status: 'completed', step: 0, totalSteps: 0, splitId: '0' });
     expect((await call('runs.get', { runId: run.id })).codeVersion).toEqual(expect.any(String));
     const again = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId: String(fixture.datasetId) });
     expect(again.id).toBe(run.id);
+    expect(launchedArgs).toHaveLength(1); // found, not made again
     // Nothing was trained: the only run is the pretrained one, with no steps.
     expect(listRunRecords(fixture.db, {}).map((r) => [String(r.id), r.totalSteps, r.status])).toEqual([
       [run.id, 0, 'completed'],

@@ -6,14 +6,21 @@
 // `eval-worker --data-dir DIR --export JSON --folder DIR` computes an export that needs the model
 // again (an evaluation's per-pair scores, embeddings: app/export's computeExport) into the folder:
 // the same checkpoint loading and embedding, in the same process every shell already launches.
+// `eval-worker --data-dir DIR --pretrained JSON` finds or makes a pretrained model's pretrained run
+// (app/train's pretrainedRun: the model loaded and the dataset embedded for its classifier).
 import { parseArgs } from 'node:util';
 import { computeExport, parseComputedExportRequest } from '../../export/computed-export.js';
 import { initBackend } from '../../engine/backend.js';
 import { openLabDatabase } from '../../store/db.js';
 import { setNativeBinding, workerNativeBinding } from '../../store/native-binding.js';
 import { connectToParent } from '../../process/parent-channel.js';
+import { pretrainedRun } from '../../train/pretrained-start.js';
 import { evaluateRun } from './evaluate-run.js';
-import { parseEvaluationRequest, type EvaluationWorkerMessage } from './evaluation-messages.js';
+import {
+  parseEvaluationRequest,
+  parsePretrainedRunRequest,
+  type EvaluationWorkerMessage,
+} from './evaluation-messages.js';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -22,18 +29,21 @@ async function main(): Promise<number> {
       request: { type: 'string' },
       export: { type: 'string' },
       folder: { type: 'string' },
+      pretrained: { type: 'string' },
     },
   });
   const dataDir = values['data-dir'];
-  if (!dataDir || !(values.request || (values.export && values.folder))) {
+  if (!dataDir || !(values.request || (values.export && values.folder) || values.pretrained)) {
     process.stderr.write(
       'usage: eval-worker --data-dir DIR --request \'{"runId":1,"pairListId":1}\'\n' +
-        '       eval-worker --data-dir DIR --export \'{"kind":"pair-scores-csv","evaluationId":1}\' --folder DIR\n',
+        '       eval-worker --data-dir DIR --export \'{"kind":"pair-scores-csv","evaluationId":1}\' --folder DIR\n' +
+        '       eval-worker --data-dir DIR --pretrained \'{"model":"mobilefacenet","datasetId":1,"classes":10}\'\n',
     );
     return 2;
   }
   const request = values.request ? parseEvaluationRequest(values.request) : undefined;
   const exportRequest = values.export ? parseComputedExportRequest(values.export) : undefined;
+  const pretrainedRequest = values.pretrained ? parsePretrainedRunRequest(values.pretrained) : undefined;
 
   const channel = connectToParent<EvaluationWorkerMessage>();
   const post = (message: EvaluationWorkerMessage) => channel?.post(message) ?? Promise.resolve();
@@ -51,6 +61,12 @@ async function main(): Promise<number> {
   setNativeBinding(workerNativeBinding()); // the Electron build when Electron started this as a utility process
   const db = openLabDatabase(dataDir);
   try {
+    if (pretrainedRequest) {
+      // No progress or cancel inside: loading the model and one embedding pass, then a checkpoint.
+      const { run, created } = await pretrainedRun(db, dataDir, pretrainedRequest);
+      await post({ type: 'pretrained.done', runId: run.id, created });
+      return 0;
+    }
     if (!request) {
       const files = await computeExport(db, dataDir, exportRequest!, values.folder!, {
         signal: controller.signal,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isEvaluationWorkerMessage, parseEvaluationRequest } from './evaluation-messages.js';
+import { isEvaluationWorkerMessage, parseEvaluationRequest, parsePretrainedRunRequest } from './evaluation-messages.js';
 
-// The evaluation worker's `--request` argument and the messages it sends its parent.
+// The evaluation worker's `--request` and `--pretrained` arguments and the messages it sends its parent.
 
 describe('parseEvaluationRequest', () => {
   it('reads what the parent sends', () => {
@@ -32,12 +32,27 @@ describe('parseEvaluationRequest', () => {
   });
 });
 
+describe('parsePretrainedRunRequest', () => {
+  it('reads what the parent sends and names the field it refuses', () => {
+    const request = { model: 'mobilefacenet', datasetId: 2, classes: 8, classifierInit: 'normal', centre: true };
+    expect(parsePretrainedRunRequest(JSON.stringify(request))).toEqual(request);
+    expect(() => parsePretrainedRunRequest('{model:1}')).toThrow('--pretrained is not JSON: {model:1}');
+    expect(() => parsePretrainedRunRequest('{"model":"resnet","datasetId":2,"classes":8}')).toThrow(
+      '--pretrained: model: pretrained must be one of mobilefacenet, got "resnet"',
+    );
+    expect(() => parsePretrainedRunRequest('{"model":"mobilefacenet","datasetId":2}')).toThrow(
+      '--pretrained: classes:',
+    );
+  });
+});
+
 describe('isEvaluationWorkerMessage', () => {
   it('accepts the worker messages and nothing else', () => {
     expect(isEvaluationWorkerMessage({ type: 'evaluation.progress', phase: 'embedding', done: 1, total: 2 })).toBe(
       true,
     );
     expect(isEvaluationWorkerMessage({ type: 'evaluation.done', evaluationId: 4 })).toBe(true);
+    expect(isEvaluationWorkerMessage({ type: 'pretrained.done', runId: 4, created: true })).toBe(true);
     expect(isEvaluationWorkerMessage({ type: 'run.progress', runId: 1 })).toBe(false);
     expect(isEvaluationWorkerMessage(null)).toBe(false);
     expect(isEvaluationWorkerMessage('evaluation.done')).toBe(false);

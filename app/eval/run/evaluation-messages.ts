@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { classifierInitSchema, pretrainedModelSchema } from '../../vocabulary/index.js';
 import type { EvaluationPhase } from './evaluate-run.js';
 
 // What goes between an evaluation process (eval-worker.ts) and its parent (evaluation-process.ts).
@@ -18,6 +20,8 @@ export type EvaluationWorkerMessage =
   | { type: 'evaluation.done'; evaluationId: number }
   /** An export computed from the checkpoint (app/export's computeExport): its files, in its folder. */
   | { type: 'export.done'; files: Array<{ fileName: string; mimeType: string }> }
+  /** A pretrained run found or made (app/train's pretrainedRun). */
+  | { type: 'pretrained.done'; runId: number; created: boolean }
   | { type: 'evaluation.failed'; error: string }
   | { type: 'evaluation.cancelled' };
 
@@ -26,6 +30,7 @@ const messageTypes = new Set([
   'evaluation.progress',
   'evaluation.done',
   'export.done',
+  'pretrained.done',
   'evaluation.failed',
   'evaluation.cancelled',
 ]);
@@ -58,4 +63,29 @@ export function parseEvaluationRequest(text: string): EvaluationWorkerRequest {
   if (r.threshold !== undefined && typeof r.threshold !== 'number')
     throw new Error(`--request.threshold is ${JSON.stringify(r.threshold)}; expected a number.`);
   return r as unknown as EvaluationWorkerRequest;
+}
+
+/** The worker's `--pretrained` argument: app/train's pretrainedRun request (the dataset's identity count as `classes`). */
+const pretrainedRunRequestSchema = z.strictObject({
+  model: pretrainedModelSchema,
+  datasetId: z.int().min(1),
+  classes: z.int().min(1),
+  classifierInit: classifierInitSchema.optional(),
+  centre: z.boolean().optional(),
+});
+export type PretrainedRunWorkerRequest = z.infer<typeof pretrainedRunRequestSchema>;
+
+export function parsePretrainedRunRequest(text: string): PretrainedRunWorkerRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`--pretrained is not JSON: ${text.slice(0, 80)}`);
+  }
+  const parsed = pretrainedRunRequestSchema.safeParse(value);
+  if (!parsed.success)
+    throw new Error(
+      `--pretrained: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
 }
