@@ -45,7 +45,7 @@ export function createLabService(options: LabServiceOptions): LabService {
   };
   const runs = () => (runManager ??= createRunManager(context));
   const images = new ImageSource(context.db);
-  const embeddings = new RunEmbeddings(context.db, options.dataDir);
+  const embeddings = new RunEmbeddings(context.db, options.dataDir, options.evaluationLauncher);
   const evaluations = new EvaluationStore();
   const experiments = new ExperimentRunners(context);
   const computedExports = new ComputedExports(context);

@@ -81,6 +81,8 @@ describe('hardness from a pretrained model, no training', () => {
       name: 'hardest quarter under MobileFaceNet',
       definition: { hard: { combine: 'or', conditions: [{ kind: 'percentile', runId: run.id, below: 25 }] } },
     });
+    // The hardness came from embeddings made in an evaluation process too.
+    expect(launchedArgs.map((args) => args[2])).toEqual(['--pretrained', '--embed']);
     const members = fixture.db
       .prepare(
         'SELECT i.path AS path, m.side AS side FROM split_members m JOIN images i ON i.id = m.image_id WHERE m.split_id = ?',

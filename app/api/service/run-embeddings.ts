@@ -1,17 +1,17 @@
-import { join } from 'node:path';
 import { LabApiError } from '../contract/index.js';
-import { initBackend } from '../../engine/backend.js';
 import { cosineToIdentityMean } from '../../eval/index.js';
-import { embedDataset, type ImageEmbeddings } from '../../eval/run/index.js';
+import { embedInWorker, type ImageEmbeddings } from '../../eval/run/index.js';
+import type { RunProcessLauncher } from '../../process/process-launcher.js';
 import { getDataset } from '../../store/datasets-repo.js';
 import type { LabDatabase } from '../../store/db.js';
 import { findHardnessEvaluation, imageHardness } from '../../store/evaluations-hardness.js';
-import { checkpointFolder, latestCheckpoint, type CheckpointRecord } from '../../store/runs-checkpoints.js';
+import { latestCheckpoint, type CheckpointRecord } from '../../store/runs-checkpoints.js';
 import { getRunRecord } from '../../store/runs-repository.js';
 
-// Embeddings of a dataset under a run's checkpoint (app/eval/run's embedDataset), computed in this
-// process and kept for the last few (run, checkpoint, dataset, flip-test) asked for: the Split
-// page's distributions and model-based rule share them (evaluations embed in their own process).
+// Embeddings of a dataset under a run's checkpoint (app/eval/run's embedDataset), computed in an
+// evaluation process (embedInWorker: never in the app's main process) and kept here for the last
+// few (run, checkpoint, dataset, flip-test) asked for: the Split page's distributions and
+// model-based rule share them.
 // An entry is dropped when the dataset's revision moves past the one seen after embedding
 // (building a cache bumps it once).
 
@@ -29,6 +29,8 @@ export class RunEmbeddings {
   constructor(
     private readonly db: () => LabDatabase,
     private readonly dataDir: string,
+    /** Starts the evaluation processes that embed (fork by default; utilityProcess in Electron). */
+    private readonly launcher?: RunProcessLauncher,
   ) {}
 
   /** The run's latest checkpoint, or a conflict error saying the run has none yet. */
@@ -66,18 +68,18 @@ export class RunEmbeddings {
     const found = this.cache.get(key);
     if (found && (found.revision === null || found.revision === dataset.revision)) return found.pending;
     const entry = { revision: null } as Entry;
-    entry.pending = initBackend()
-      .then(() =>
-        embedDataset(this.db(), this.dataDir, datasetId, join(checkpointFolder(this.dataDir, checkpoint), 'backbone'), {
-          flipTest,
-          signal: options.signal,
-          onProgress: options.onProgress,
-        }),
-      )
-      .then((embedded) => {
-        entry.revision = getDataset(this.db(), datasetId)?.revision ?? -1;
-        return embedded;
-      });
+    entry.pending = embedInWorker({
+      dataDir: this.dataDir,
+      launcher: this.launcher,
+      signal: options.signal,
+      onProgress: (phase, done, total) => {
+        if (phase === 'embedding' && total !== null) options.onProgress?.(done, total);
+      },
+      request: { runId, checkpointStep: checkpoint.step, datasetId, flipTest },
+    }).then((embedded) => {
+      entry.revision = getDataset(this.db(), datasetId)?.revision ?? -1;
+      return embedded;
+    });
     entry.pending.catch(() => {
       if (this.cache.get(key) === entry) this.cache.delete(key);
     });

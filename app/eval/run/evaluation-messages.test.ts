@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isEvaluationWorkerMessage, parseEvaluationRequest, parsePretrainedRunRequest } from './evaluation-messages.js';
+import {
+  isEvaluationWorkerMessage,
+  parseEmbedRequest,
+  parseEvaluationRequest,
+  parsePretrainedRunRequest,
+} from './evaluation-messages.js';
 
 // The evaluation worker's `--request` and `--pretrained` arguments and the messages it sends its parent.
 
@@ -43,6 +48,17 @@ describe('parsePretrainedRunRequest', () => {
     expect(() => parsePretrainedRunRequest('{"model":"mobilefacenet","datasetId":2}')).toThrow(
       '--pretrained: classes:',
     );
+  });
+});
+
+describe('parseEmbedRequest', () => {
+  it('reads what the parent sends and names the field it refuses', () => {
+    const request = { runId: 3, checkpointStep: 0, datasetId: 2, flipTest: false };
+    expect(parseEmbedRequest(JSON.stringify(request))).toEqual(request);
+    expect(() => parseEmbedRequest('{"runId":3,"checkpointStep":-1,"datasetId":2,"flipTest":false}')).toThrow(
+      '--embed: checkpointStep:',
+    );
+    expect(() => parseEmbedRequest('{"runId":3,"checkpointStep":4,"datasetId":2}')).toThrow('--embed: flipTest:');
   });
 });
 

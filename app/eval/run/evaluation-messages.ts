@@ -22,6 +22,8 @@ export type EvaluationWorkerMessage =
   | { type: 'export.done'; files: Array<{ fileName: string; mimeType: string }> }
   /** A pretrained run found or made (app/train's pretrainedRun). */
   | { type: 'pretrained.done'; runId: number; created: boolean }
+  /** A dataset's embeddings written to the `--out` file (embeddings-file.ts). */
+  | { type: 'embed.done' }
   | { type: 'evaluation.failed'; error: string }
   | { type: 'evaluation.cancelled' };
 
@@ -31,6 +33,7 @@ const messageTypes = new Set([
   'evaluation.done',
   'export.done',
   'pretrained.done',
+  'embed.done',
   'evaluation.failed',
   'evaluation.cancelled',
 ]);
@@ -76,16 +79,34 @@ const pretrainedRunRequestSchema = z.strictObject({
 export type PretrainedRunWorkerRequest = z.infer<typeof pretrainedRunRequestSchema>;
 
 export function parsePretrainedRunRequest(text: string): PretrainedRunWorkerRequest {
+  return parsedArgument('--pretrained', pretrainedRunRequestSchema, text);
+}
+
+/** A JSON argument checked against its schema; the error names the argument, field and problem. */
+function parsedArgument<T>(name: string, schema: z.ZodType<T>, text: string): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error(`--pretrained is not JSON: ${text.slice(0, 80)}`);
+    throw new Error(`${name} is not JSON: ${text.slice(0, 80)}`);
   }
-  const parsed = pretrainedRunRequestSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success)
     throw new Error(
-      `--pretrained: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
+      `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
     );
   return parsed.data;
+}
+
+/** The worker's `--embed` argument: a dataset embedded under one checkpoint of a run. */
+const embedRequestSchema = z.strictObject({
+  runId: z.int().min(1),
+  checkpointStep: z.int().min(0),
+  datasetId: z.int().min(1),
+  flipTest: z.boolean(),
+});
+export type EmbedWorkerRequest = z.infer<typeof embedRequestSchema>;
+
+export function parseEmbedRequest(text: string): EmbedWorkerRequest {
+  return parsedArgument('--embed', embedRequestSchema, text);
 }

@@ -28,6 +28,7 @@ export {
   type EvaluateRunResult,
   type EvaluationPhase,
 } from './evaluate-run.js';
+export { embedInWorker, type EmbedProcessOptions } from './embed-process.js';
 export { formatEvaluation } from './format-evaluation.js';
 export {
   defaultEvaluationGraceMs,

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImageEmbeddings } from './embed-images.js';
+import { readEmbeddingsFile } from './embeddings-file.js';
+import type { EmbedWorkerRequest } from './evaluation-messages.js';
+import { runEvaluationWorker, type EvaluationWorkerOptions } from './evaluation-process.js';
+
+// The parent's side of `eval-worker --embed`: a dataset's embeddings under a run's checkpoint,
+// computed in an evaluation process (loading the model and embedding every image never hold the
+// app's main process) and handed over through a file in DATA/tmp/embeddings, removed once read.
+
+export interface EmbedProcessOptions extends Omit<EvaluationWorkerOptions, 'args' | 'produces'> {
+  request: EmbedWorkerRequest;
+}
+
+export async function embedInWorker(options: EmbedProcessOptions): Promise<ImageEmbeddings> {
+  const { request, ...rest } = options;
+  const folder = join(options.dataDir, 'tmp', 'embeddings');
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, `${randomUUID()}.bin`);
+  try {
+    await runEvaluationWorker(
+      { ...rest, args: ['--embed', JSON.stringify(request), '--out', file], produces: 'wrote the embeddings' },
+      (message) => (message.type === 'embed.done' ? true : undefined),
+    );
+    return readEmbeddingsFile(file);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
