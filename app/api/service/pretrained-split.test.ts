@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../engine/backend.js';
@@ -76,6 +76,13 @@ describe('hardness from a pretrained model, no training', () => {
       [run.id, 0, 'completed'],
     ]);
 
+    // A file a killed session left in the hand-over folder goes; one of another call in flight stays.
+    const handOver = join(fixture.dataDir, 'tmp', 'embeddings');
+    mkdirSync(handOver, { recursive: true });
+    writeFileSync(join(handOver, 'left.bin'), 'x');
+    writeFileSync(join(handOver, 'in-flight.bin'), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(join(handOver, 'left.bin'), twoDaysAgo, twoDaysAgo);
     const split = await call('splits.save', {
       datasetId: String(fixture.datasetId),
       name: 'hardest quarter under MobileFaceNet',
@@ -83,6 +90,7 @@ describe('hardness from a pretrained model, no training', () => {
     });
     // The hardness came from embeddings made in an evaluation process too.
     expect(launchedArgs.map((args) => args[2])).toEqual(['--pretrained', '--embed']);
+    expect(readdirSync(handOver)).toEqual(['in-flight.bin']);
     const members = fixture.db
       .prepare(
         'SELECT i.path AS path, m.side AS side FROM split_members m JOIN images i ON i.id = m.image_id WHERE m.split_id = ?',
