@@ -2,7 +2,13 @@ import type { LabDatabase } from '../store/db.js';
 import { readLabId } from '../store/lab-meta.js';
 import { insertImages, type NewImage } from '../store/images-repo.js';
 import { decodeImage, type DecodedImage, type ResizeFit } from './decode-image.js';
-import { decodeThreadCount, DecodeThreads, readAndDecode, type DecodeThreadStats } from './decode-threads.js';
+import {
+  decodeThreadCount,
+  DecodeThreads,
+  readAndDecode,
+  type DecodedFile,
+  type DecodeThreadStats,
+} from './decode-threads.js';
 import { ImageFileError } from './image-error.js';
 import type { ImageCatalog } from './import-catalog.js';
 import { mapOrdered, newPoolStats, type PoolStats } from './ordered-pool.js';
@@ -39,16 +45,7 @@ export interface ImageStageResult {
 }
 
 type Decoded =
-  | {
-      ok: true;
-      candidate: ImageCandidate;
-      sha1: string;
-      fileSize: number;
-      fileMtimeMs: number;
-      image: DecodedImage;
-      /** The cache row already encoded (png cache, by a decode thread). */
-      png?: Uint8Array;
-    }
+  | ({ ok: true; candidate: ImageCandidate } & DecodedFile<DecodedImage>)
   | { ok: false; candidate: ImageCandidate; error: ImageFileError };
 
 /** Rows are inserted in batches of this many (one transaction each). */

@@ -168,7 +168,11 @@ export async function pretrainedModelRunInWorker(
   const checked = checkedPretrainedRequest(lab, request);
   const found = findPretrainedRun(lab.db, checked);
   if (found) return { run: found, created: false };
-  const done = await runEvaluationWorker(
+  // A second call while the first is making the run (a double click) waits for that one.
+  const key = `${lab.dataDir}\n${JSON.stringify(checked)}`;
+  const pending = makingPretrained.get(key);
+  if (pending) return { run: (await pending).run, created: false };
+  const making = runEvaluationWorker(
     {
       dataDir: lab.dataDir,
       ...options,
@@ -176,11 +180,21 @@ export async function pretrainedModelRunInWorker(
       produces: 'made the pretrained run',
     },
     (message) => (message.type === 'pretrained.done' ? message : undefined),
-  );
-  const run = getRunRecord(lab.db, done.runId);
-  if (!run) throw new Error(`the evaluation process made pretrained run ${done.runId}, but it is not in the database`);
-  return { run, created: done.created };
+  ).then((done) => {
+    const run = getRunRecord(lab.db, done.runId);
+    if (!run)
+      throw new Error(`the evaluation process made pretrained run ${done.runId}, but it is not in the database`);
+    return { run, created: done.created };
+  });
+  makingPretrained.set(key, making);
+  try {
+    return await making;
+  } finally {
+    makingPretrained.delete(key);
+  }
 }
+
+const makingPretrained = new Map<string, Promise<{ run: RunRecord; created: boolean }>>();
 
 /** Embeds a dataset's images with a model through its pretrained run (kept for reuse). */
 export async function embedDatasetWithModel(

@@ -55,8 +55,12 @@ describe('hardness from a pretrained model, no training', () => {
       lateness = Math.max(lateness, now - last - 10);
       last = now;
     }, 10);
-    const run = await call('models.pretrainedRun', { model: 'mobilefacenet', datasetId: String(fixture.datasetId) });
+    // Asked twice at once (a double click): one process, one run.
+    const [run, twin] = await Promise.all(
+      [1, 2].map(() => call('models.pretrainedRun', { model: 'mobilefacenet', datasetId: String(fixture.datasetId) })),
+    );
     clearInterval(ticker);
+    expect(twin!.id).toBe(run!.id);
     expect(lateness).toBeLessThan(1000); // in this process: 1.9 s here
     expect(launchedArgs).toEqual([
       [

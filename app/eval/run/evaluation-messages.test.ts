@@ -6,7 +6,8 @@ import {
   parsePretrainedRunRequest,
 } from './evaluation-messages.js';
 
-// The evaluation worker's `--request` and `--pretrained` arguments and the messages it sends its parent.
+// The evaluation worker's `--request`, `--pretrained` and `--embed` arguments and the messages it sends
+// its parent.
 
 describe('parseEvaluationRequest', () => {
   it('reads what the parent sends', () => {
