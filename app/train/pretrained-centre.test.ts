@@ -1,3 +1,4 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../engine/backend.js';
@@ -5,6 +6,7 @@ import { embedWithBackbone } from '../eval/run/embed-images.js';
 import { loadBackbone, type Backbone } from '../models/index.js';
 import { loadPretrained } from '../models/zoo/index.js';
 import { checkpointFolder, latestCheckpoint } from '../store/runs-checkpoints.js';
+import { getRunRecord } from '../store/runs-repository.js';
 import { readCheckpoint } from './checkpoint-files.js';
 import { pretrainedRun } from './pretrained-start.js';
 import { createSynthFixture, type SynthFixture } from './test-support/synth-fixture.js';
@@ -197,4 +199,27 @@ describe('centred pretrained run', () => {
       raw.dispose();
     }
   }, 300_000);
+
+  it('a pretrained run that cannot be saved ends failed with the reason, not queued forever', async () => {
+    const { db, dataDir, datasetId } = fixture;
+    // The folder the next run would be saved in is taken by a file.
+    const next = (db.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM runs').get() as { id: number }).id;
+    mkdirSync(join(dataDir, 'runs'), { recursive: true });
+    writeFileSync(join(dataDir, 'runs', String(next)), 'not a folder');
+    const request = {
+      model: 'mobilefacenet' as const,
+      datasetId,
+      classes: identities,
+      classifierInit: 'normal' as const,
+    };
+    await expect(pretrainedRun(db, dataDir, request)).rejects.toThrow();
+    const failed = getRunRecord(db, next)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/^the pretrained run could not be saved: /);
+    rmSync(join(dataDir, 'runs', String(next)));
+    // The next request makes a new one (a failed run is never the one found).
+    const made = await pretrainedRun(db, dataDir, request);
+    expect(made.created).toBe(true);
+    expect(made.run.id).not.toBe(next);
+  }, 120_000);
 });

@@ -153,9 +153,9 @@ export async function pretrainedRun(
       seed: config.seed,
       totalSteps: 0,
     });
-    // Like every run the manager creates: which code made it (the Runs page shows it).
-    setRunCodeVersion(db, run.id, codeVersion());
     try {
+      // Like every run the manager creates: which code made it (the Runs page shows it).
+      setRunCodeVersion(db, run.id, codeVersion());
       await writeCheckpoint(
         runDirectory(dataDir, run.id),
         {
@@ -174,10 +174,14 @@ export async function pretrainedRun(
         },
         (dir) => backbone.save(dir),
       );
+      insertCheckpoint(db, run.id, 0);
+    } catch (error) {
+      // Not left `queued` (it would wait for a start that never comes): failed, saying why.
+      finishRun(db, run.id, 'failed', `the pretrained run could not be saved: ${(error as Error).message}`, ['queued']);
+      throw error;
     } finally {
       classifier.dispose();
     }
-    insertCheckpoint(db, run.id, 0);
     finishRun(db, run.id, 'completed');
     return { run: { ...run, status: 'completed' }, created: true };
   } finally {
