@@ -199,13 +199,11 @@ try {
     importDataset({ db, root: synthDir, dataDir, name: 'png', inputSize: 112, concurrency, cacheFormat: 'png' }),
   );
   const pngRate = pngImport.value.images / pngImport.seconds;
+  const pngCpuMs = (pngImport.cpuSeconds * 1000) / pngImport.value.images;
   say(
-    `Import of the same files with a png cache (--cache png; decode threads encode the rows): ${pngRate.toFixed(0)} images/s (process CPU ${((pngImport.cpuSeconds * 1000) / pngImport.value.images).toFixed(2)} ms per image), ${(pngRate / rate).toFixed(2)}× the raw import's rate above.`,
+    `Import of the same files with a png cache (--cache png; decode threads encode the rows): ${pngRate.toFixed(0)} images/s (process CPU ${pngCpuMs.toFixed(2)} ms per image), ${(pngRate / rate).toFixed(2)}× the raw import's rate above.`,
   );
-  results.pngImport = {
-    imagesPerSecond: pngRate,
-    cpuMsPerImage: (pngImport.cpuSeconds * 1000) / pngImport.value.images,
-  };
+  results.pngImport = { imagesPerSecond: pngRate, cpuMsPerImage: pngCpuMs };
   results.pixelCache = await pixelCacheBenchRows(db, dataDir, datasetId, pngImport.value.id, say);
 
   // 4. Split evaluation on 50 000 images (rows made directly; no pixels needed).

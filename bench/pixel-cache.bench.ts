@@ -68,11 +68,10 @@ export async function pixelCacheBenchRows(
   pngId: number,
   say: (line: string) => void,
 ): Promise<Record<string, unknown>> {
-  const png = { id: pngId };
   const sizes = [32, 48, 112];
   for (const size of sizes) {
     await ensureImageCache(db, rawId, size, { dataDir, verify: false });
-    await ensureImageCache(db, png.id, size, { dataDir, verify: false });
+    await ensureImageCache(db, pngId, size, { dataDir, verify: false });
   }
   const need = { probe: trainStepNeed('probe'), irLite: trainStepNeed('ir-lite') };
   const needOf: Record<number, [string, Need | string]> = {
@@ -86,7 +85,7 @@ export async function pixelCacheBenchRows(
       return pixelCacheFiles(dataDir, manifest).reduce((sum, f) => sum + statSync(f).size, 0) / manifest.count;
     };
     const rawBytes = bytes(rawId),
-      pngBytes = bytes(png.id);
+      pngBytes = bytes(pngId);
     const raw = PixelCacheReader.open(dataDir, rawId, size);
     let sink = 0;
     const rawRate = rowsPerSecond((rows) => {
@@ -95,7 +94,7 @@ export async function pixelCacheBenchRows(
     raw.close();
     const rates: Record<string, { rowsPerSecond: number; cpuMsPerRow: number }> = {};
     for (const workers of [0, 1, 2]) {
-      const reader = PngCacheReader.open(dataDir, png.id, size, { decodeWorkers: workers });
+      const reader = PngCacheReader.open(dataDir, pngId, size, { decodeWorkers: workers });
       rates[`workers${workers}`] = rowsPerSecond((rows) => {
         const pixels = reader.decoder.decode(rows);
         sink += pixels[0]!;
